@@ -1,0 +1,5 @@
+"""API routes of the activities app."""
+
+from ninja import Router
+
+router = Router(tags=["activities"])

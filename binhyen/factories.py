@@ -1,0 +1,65 @@
+"""Test factories in one place: small functions that build valid objects through the services."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import User
+
+from binhyen.org import services
+from binhyen.org.models import Unit, UnitKind
+from binhyen.scoping import Role
+
+_seq = itertools.count(1)
+
+
+def kind(code):
+    return UnitKind.objects.get(code=code)
+
+
+def root_unit(code="TLD", name="Tổng Liên đoàn Lao động Việt Nam"):
+    existing = Unit.objects.filter(code=code).first()
+    return existing or services.create_root_unit(
+        code=code, name=name, kind=kind("tong_lien_doan"), valid_from=datetime.date(1929, 7, 28)
+    )
+
+
+def superuser():
+    user, _ = User.objects.get_or_create(username="factory-root", defaults={"is_superuser": True, "is_staff": True})
+    return user
+
+
+def unit(parent=None, kind_code=None, code=None, name=None, **fields):
+    """A unit under `parent` (default: a new province under the root), one rank below it."""
+    parent = parent or root_unit()
+    if kind_code is None:
+        kind_code = {0: "ldld_tinh", 1: "ldld_huyen", 2: "cd_co_so"}.get(parent.kind.rank, "cd_co_so")
+    n = next(_seq)
+    fields.setdefault("valid_from", datetime.date(2015, 1, 1))
+    return services.create_unit(
+        superuser(), parent=parent, kind=kind(kind_code), code=code or f"U{n:05d}",
+        name=name or f"Đơn vị thử {n}", **fields,
+    )
+
+
+def user(username=None, role=None, unit=None, password="mat-khau-Thu-9", wards=(), **fields):
+    user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password, **fields)
+    if role is not None:
+        services.assign_role(superuser(), user, unit, role, wards=wards)
+    return user
+
+
+def small_tree():
+    """root → two provinces → districts → grassroots; returned as a dict by short names."""
+    root = root_unit()
+    hcm = unit(root, "ldld_tinh", code="HCM", name="Liên đoàn Lao động Thành phố Hồ Chí Minh")
+    tg = unit(root, "ldld_tinh", code="TG", name="Liên đoàn Lao động tỉnh Tiền Giang")
+    q9 = unit(hcm, "ldld_huyen", code="HCM-Q9", name="Liên đoàn Lao động Quận 9")
+    td = unit(hcm, "ldld_huyen", code="HCM-TD", name="Liên đoàn Lao động Thành phố Thủ Đức")
+    mt = unit(tg, "ldld_huyen", code="TG-MT", name="Liên đoàn Lao động thành phố Mỹ Tho")
+    cs1 = unit(q9, "cd_co_so", code="HCM-Q9-CS1", name="Công đoàn cơ sở Công ty Điện tử Sài Gòn")
+    cs2 = unit(td, "cd_co_so", code="HCM-TD-CS1", name="Công đoàn cơ sở Công ty May Thủ Đức")
+    cs3 = unit(mt, "cd_co_so", code="TG-MT-CS1", name="Công đoàn cơ sở Trường Tiểu học Mỹ Tho")
+    return dict(root=root, hcm=hcm, tg=tg, q9=q9, td=td, mt=mt, cs1=cs1, cs2=cs2, cs3=cs3)
+
+
+ROLES = Role

@@ -1,0 +1,5 @@
+"""API routes of the org app (me, units, areas)."""
+
+from ninja import Router
+
+router = Router(tags=["org"])

@@ -1,0 +1,54 @@
+"""The union tree's services: paths, moves, merges, closures and their dated events."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from binhyen import factories as f
+from binhyen.org import services
+from binhyen.org.models import Unit, UnitEvent, UnitEventKind
+from binhyen.scoping import Role
+
+D = datetime.date
+
+
+def test_paths_and_depths(tree):
+    assert tree["root"].depth == 1
+    assert tree["cs1"].depth == 4
+    assert tree["cs1"].path.startswith(tree["q9"].path)
+    assert tree["cs1"].ancestor_ids == [tree["root"].pk, tree["hcm"].pk, tree["q9"].pk, tree["cs1"].pk]
+
+
+def test_merge_moves_children_and_closes_source(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    services.merge_units(admin, [tree["q9"]], tree["td"], D(2021, 1, 1))
+    q9 = Unit.objects.get(pk=tree["q9"].pk)
+    cs1 = Unit.objects.get(pk=tree["cs1"].pk)
+    assert q9.valid_to == D(2020, 12, 31)
+    assert q9.successor_id == tree["td"].pk
+    assert cs1.parent_id == tree["td"].pk
+    assert cs1.path.startswith(tree["td"].path)
+    kinds = set(UnitEvent.objects.values_list("kind", flat=True))
+    assert {UnitEventKind.MOVED, UnitEventKind.MERGED} <= kinds
+
+
+def test_move_into_own_subtree_is_refused(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["root"])
+    with pytest.raises(ValidationError) as exc:
+        services.move_unit(admin, tree["hcm"], tree["q9"], D(2022, 1, 1))
+    assert "parent" in exc.value.message_dict
+    assert Unit.objects.get(pk=tree["hcm"].pk).parent_id == tree["root"].pk
+
+
+def test_admin_cannot_act_beside_their_subtree(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    with pytest.raises(ValidationError):
+        services.create_unit(admin, parent=tree["tg"], code="X1", name="X", kind=f.kind("ldld_huyen"), valid_from=D(2020, 1, 1))
+    assert not Unit.objects.filter(code="X1").exists()
+
+
+def test_scoping_subtree(tree):
+    viewer = f.user(role=Role.VIEWER, unit=tree["q9"])
+    assert set(Unit.objects.visible_to(viewer)) == {tree["q9"], tree["cs1"]}
+    assert not Unit.objects.editable_by(viewer).exists()

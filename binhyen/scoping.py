@@ -1,0 +1,118 @@
+"""The one scoping mechanism: every query that returns records to a person goes through here.
+
+A model opts in by using `ScopedQuerySet.as_manager()` (or a subclass) and naming, as class
+attributes, the path from itself to its owning `org.Unit` (`scope_unit`, "" for Unit itself)
+and optionally to the ward a police liaison is scoped to (`scope_ward`). Roles are held
+over a unit's whole subtree, so a scope is a handful of materialized-path prefixes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Xem"
+    EDITOR = "editor", "Nhập liệu"
+    APPROVER = "approver", "Phê duyệt"
+    ADMIN = "admin", "Quản trị"
+    POLICE = "police", "Công an phường (liên lạc)"
+
+
+VIEW_ROLES = frozenset({Role.VIEWER, Role.EDITOR, Role.APPROVER, Role.ADMIN})
+EDIT_ROLES = frozenset({Role.EDITOR, Role.ADMIN})
+APPROVE_ROLES = frozenset({Role.APPROVER, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
+
+
+@dataclass
+class Scope:
+    everything: bool = False
+    paths: list = field(default_factory=list)
+    ward_ids: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not (self.everything or self.paths or self.ward_ids)
+
+    def covers_path(self, path):
+        return self.everything or any(path.startswith(p) for p in self.paths)
+
+
+def _outermost(paths):
+    """Drop paths that lie inside another path of the list."""
+    kept = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def scope_of(user, roles, include_police=False):
+    """The unit paths (and wards) over which `user` holds any of `roles`; cached per user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = user.__dict__.setdefault("_binhyen_scope", {})
+    key = (frozenset(roles), include_police)
+    if key not in cache:
+        from binhyen.org.models import Assignment
+
+        rows = list(
+            Assignment.objects.filter(user=user, active=True)
+            .filter(Q(role__in=roles) | Q(role=Role.POLICE) if include_police else Q(role__in=roles))
+            .values_list("role", "unit__path", "id")
+        )
+        paths = [path for role, path, _ in rows if role in roles and path]
+        ward_ids = []
+        police_ids = [pk for role, _, pk in rows if role == Role.POLICE]
+        if police_ids:
+            ward_ids = list(
+                Assignment.wards.through.objects.filter(assignment_id__in=police_ids).values_list(
+                    "area_id", flat=True
+                )
+            )
+        cache[key] = Scope(paths=_outermost(paths), ward_ids=sorted(set(ward_ids)))
+    return cache[key]
+
+
+def forget_scope(user):
+    """Call after changing a user's assignments inside one request."""
+    user.__dict__.pop("_binhyen_scope", None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """`visible_to(user)` / `editable_by(user)`: the only permission filters in the project."""
+
+    def _unit_prefix(self):
+        path = getattr(self.model, "scope_unit", "unit")
+        return f"{path}__" if path else ""
+
+    def _filter_scope(self, scope):
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        prefix = self._unit_prefix()
+        q = Q()
+        for p in scope.paths:
+            q |= Q(**{f"{prefix}path__startswith": p})
+        ward_field = getattr(self.model, "scope_ward", None)
+        if scope.ward_ids and ward_field:
+            q |= Q(**{f"{ward_field}__in": scope.ward_ids})
+        if not q:
+            return self.none()
+        return self.filter(q)
+
+    def visible_to(self, user):
+        police = getattr(self.model, "scope_ward", None) is not None
+        return self._filter_scope(scope_of(user, VIEW_ROLES, include_police=police))
+
+    def editable_by(self, user, roles=None):
+        roles = roles or getattr(self.model, "scope_edit_roles", EDIT_ROLES)
+        return self._filter_scope(scope_of(user, roles))
+
+    def approvable_by(self, user):
+        return self._filter_scope(scope_of(user, APPROVE_ROLES))
