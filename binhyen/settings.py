@@ -23,10 +23,9 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG", False)
-# A missing SECRET_KEY is only tolerated in DEBUG: production must set one.
-SECRET_KEY = env("SECRET_KEY") or ("insecure-development-key" if DEBUG else "")
-if not SECRET_KEY:
-    SECRET_KEY = "binhyen-unset-" + "x" * 50  # check --deploy flags it; README says to set it
+# Without SECRET_KEY the app still starts (demo, tests) with a key `check --deploy` flags
+# (security.W009, via the django-insecure- prefix); production must set its own.
+SECRET_KEY = env("SECRET_KEY") or "django-insecure-binhyen-set-SECRET_KEY-in-production-0123456789"
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 

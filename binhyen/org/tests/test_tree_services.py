@@ -52,3 +52,48 @@ def test_scoping_subtree(tree):
     viewer = f.user(role=Role.VIEWER, unit=tree["q9"])
     assert set(Unit.objects.visible_to(viewer)) == {tree["q9"], tree["cs1"]}
     assert not Unit.objects.editable_by(viewer).exists()
+
+
+def test_check_tree_passes_then_reports_a_broken_path(tree, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("check-tree")
+    assert "hợp lệ" in capsys.readouterr().out
+    Unit.objects.filter(pk=tree["cs1"].pk).update(depth=7)
+    with pytest.raises(CommandError) as exc:
+        call_command("check-tree")
+    assert "1 vi phạm" in str(exc.value)
+    assert "HCM-Q9-CS1" in capsys.readouterr().out
+
+
+def test_close_refuses_a_unit_with_open_children(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    with pytest.raises(ValidationError) as exc:
+        services.close_unit(admin, tree["q9"], D(2020, 12, 31))
+    assert "trực thuộc" in exc.value.message_dict["unit"][0]
+    assert Unit.objects.get(pk=tree["q9"].pk).valid_to is None
+
+
+def test_close_date_before_opening_is_refused(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    with pytest.raises(ValidationError) as exc:
+        services.close_unit(admin, tree["cs1"], D(2000, 1, 1))
+    assert "trước ngày thành lập" in exc.value.message_dict["date"][0]
+
+
+def test_duplicate_code_is_refused(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    with pytest.raises(ValidationError) as exc:
+        services.create_unit(admin, parent=tree["q9"], code="HCM-Q9-CS1", name="Trùng mã", kind=f.kind("cd_co_so"), valid_from=D(2020, 1, 1))
+    assert "code" in exc.value.message_dict
+    assert Unit.objects.filter(code="HCM-Q9-CS1").count() == 1
+
+
+def test_history_records_who_changed_a_unit(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    services.update_unit(admin, tree["cs1"], name="Công đoàn cơ sở mới")
+    last = tree["cs1"].history.first()
+    assert last.history_user == admin
+    assert last.prev_record.name == "Công đoàn cơ sở Công ty Điện tử Sài Gòn"
+    assert last.name == "Công đoàn cơ sở mới"
