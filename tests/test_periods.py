@@ -1,0 +1,55 @@
+"""Reporting periods: codes, bounds, Vietnamese labels and bad input."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from binhyen.periods import parse_period
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+@pytest.mark.parametrize(
+    "code,start,end,label",
+    [
+        ("2022", D(2022, 1, 1), D(2022, 12, 31), "Năm 2022"),
+        ("2022Q1", D(2022, 1, 1), D(2022, 3, 31), "Quý I/2022"),
+        ("2022Q4", D(2022, 10, 1), D(2022, 12, 31), "Quý IV/2022"),
+        ("2022H1", D(2022, 1, 1), D(2022, 6, 30), "6 tháng đầu năm 2022"),
+        ("2022H2", D(2022, 7, 1), D(2022, 12, 31), "6 tháng cuối năm 2022"),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29), "Tháng 2/2024"),
+        ("2018-01-01..2023-12-31", D(2018, 1, 1), D(2023, 12, 31), "Giai đoạn 2018 - 2023"),
+        ("2021-08-16..2022-08-15", D(2021, 8, 16), D(2022, 8, 15), "Từ ngày 16/08/2021 đến ngày 15/08/2022"),
+    ],
+)
+def test_parse_and_label(code, start, end, label):
+    p = parse_period(code)
+    assert (p.start, p.end, p.label) == (start, end, label)
+
+
+@pytest.mark.parametrize("bad", ["", "22", "2022Q5", "2022H3", "2022-13", "2023-12-31..2018-01-01", "2022-02-30..2022-03-01", "năm 2022"])
+def test_bad_periods_are_refused_in_vietnamese(bad):
+    with pytest.raises(ValidationError) as exc:
+        parse_period(bad)
+    assert exc.value.message_dict["period"][0]
+
+
+def test_previous_periods():
+    assert parse_period("2022Q1").previous().code == "2021Q4"
+    assert parse_period("2022H2").previous().code == "2022H1"
+    assert parse_period("2022").previous().code == "2021"
+    assert parse_period("2022-01").previous().code == "2021-12"
+    prev = parse_period("2022-01-11..2022-01-20").previous()
+    assert (prev.start, prev.end) == (D(2022, 1, 1), D(2022, 1, 10))
+
+
+def test_months_of_a_range():
+    assert [m.month for m in parse_period("2021-11-15..2022-02-01").months()] == [11, 12, 1, 2]
