@@ -63,3 +63,50 @@ def small_tree():
 
 
 ROLES = Role
+
+
+# ---------------------------------------------------------------- groups app
+
+
+def area(code, level="ward"):
+    """An area of the loaded geography by its GSO code (tests never create areas)."""
+    from binhyen.org.models import Area
+
+    return Area.objects.get(level=level, code=code)
+
+
+def group_tree():
+    """A tree whose units know their province: HCMC (2025 province 79) with a ward union and
+    a grassroots union, and the pre-2025 Tiền Giang federation (legacy province 82, now in
+    Đồng Tháp) with LĐLĐ Mỹ Tho."""
+    root = root_unit()
+    hcm = unit(root, "ldld_tinh", code="G-HCM", name="Liên đoàn Lao động Thành phố Hồ Chí Minh",
+               province=area("79", "province"))
+    ward_union = unit(hcm, "cd_xa", code="G-HCM-LT", name="Công đoàn phường Linh Xuân",
+                      ward=area("26794"), province=area("79", "province"))
+    cs = unit(ward_union, "cd_co_so", code="G-HCM-LT-CS1", name="Công đoàn cơ sở Công ty Giày Linh Xuân")
+    tg = unit(root, "ldld_tinh", code="G-TG", name="Liên đoàn Lao động tỉnh Tiền Giang",
+              province=area("82", "legacy_province"), valid_to=datetime.date(2025, 6, 30))
+    mt = unit(tg, "ldld_huyen", code="G-TG-MT", name="Liên đoàn Lao động thành phố Mỹ Tho",
+              valid_to=datetime.date(2025, 6, 30))
+    return dict(root=root, hcm=hcm, ward_union=ward_union, cs=cs, tg=tg, mt=mt)
+
+
+def group(unit, ward=None, kind="nha_tro", name=None, founded=datetime.date(2020, 1, 1), **fields):
+    """A group of `unit` in `ward` (default: the first ward of the unit's province)."""
+    from binhyen.groups import services as group_services
+
+    ward = ward or group_services.wards_for_unit(unit).first()
+    return group_services.create_group(
+        superuser(), unit=unit, kind=kind, name=name or f"Tổ tự quản thử {next(_seq)}",
+        ward=ward, founded=founded, **fields,
+    )
+
+
+def member(group, full_name=None, joined=None, **fields):
+    from binhyen.groups import services as group_services
+
+    return group_services.add_member(
+        superuser(), group, full_name=full_name or f"Nguyễn Văn Thử {next(_seq)}",
+        joined=joined or group.founded, **fields,
+    )

@@ -8,6 +8,7 @@ first day it no longer counts, so a leader handing over on 15/03 and the next on
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -147,6 +148,10 @@ class Group(models.Model):
         self.search_text = fold(f"{self.name} {self.address} {self.leader_name}")
         super().save(*args, **kwargs)
 
+    def clean(self):
+        if self.closed and self.founded and self.closed < self.founded:
+            raise ValidationError({"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")})
+
     def is_active_on(self, day):
         return self.founded <= day and (self.closed is None or self.closed > day)
 
@@ -227,6 +232,10 @@ class GroupMember(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.full_name} {self.workplace}")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.left and self.joined and self.left < self.joined:
+            raise ValidationError({"left": _("Ngày rời tổ không được trước ngày vào tổ.")})
 
     def is_active_on(self, day):
         return self.joined <= day and (self.left is None or self.left > day)
@@ -334,6 +343,10 @@ class BoardingHouseCoverage(models.Model):
 
     def __str__(self):
         return f"{self.group} — {self.house}"
+
+    def clean(self):
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": _("Ngày kết thúc phụ trách không được trước ngày bắt đầu.")})
 
 
 class FunderKind(models.TextChoices):

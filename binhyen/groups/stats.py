@@ -1,0 +1,142 @@
+"""Stock figures of the groups app, as the seeds count them: for a unit's subtree, as of a day.
+
+"1.304 tổ với 98.007 thành viên, hoạt động tại 93 phường, xã" is `group_stats(hcm, day)`.
+Every function is a fixed number of aggregate queries (never a loop over rows), reads the
+subtree as one materialized-path prefix and applies the app's date rule (in force on D when
+start <= D and the end is empty or after D). These are the functions the reporting indicator
+registry calls; `INDICATORS` lists them with their Vietnamese labels.
+
+Who may ask is not decided here: callers pass a unit they already got through
+`Unit.objects.visible_to(user)`.
+"""
+
+from django.db.models import Count, Sum
+
+from .models import (
+    BoardingHouseCoverage,
+    Camera,
+    Group,
+    GroupKind,
+    GroupMember,
+    in_force_on,
+)
+
+
+def _groups(unit, day, kind=None):
+    qs = Group.objects.filter(unit__path__startswith=unit.path).filter(in_force_on(day))
+    return qs.filter(kind__code=kind) if kind else qs
+
+
+def _members(unit, day, kind=None):
+    qs = GroupMember.objects.filter(
+        in_force_on(day, "joined", "left"),
+        in_force_on(day, prefix="group__"),
+        group__unit__path__startswith=unit.path,
+        group__deleted_at__isnull=True,
+    )
+    return qs.filter(group__kind__code=kind) if kind else qs
+
+
+def _coverages(unit, day):
+    return BoardingHouseCoverage.objects.filter(
+        in_force_on(day, "start", "end"),
+        in_force_on(day, prefix="group__"),
+        group__unit__path__startswith=unit.path,
+        group__deleted_at__isnull=True,
+        house__deleted_at__isnull=True,
+    )
+
+
+def active_groups(unit, day, kind=None):
+    """Groups (of `kind`, a GroupKind code, or all) active on `day` in the subtree. 1 query."""
+    return _groups(unit, day, kind).count()
+
+
+def active_members(unit, day, kind=None):
+    """Members on the roster on `day` of the groups active that day. 1 query."""
+    return _members(unit, day, kind).count()
+
+
+def wards_covered(unit, day, kind=None):
+    """Distinct 2025 wards where at least one such group is active on `day`. 1 query."""
+    return _groups(unit, day, kind).aggregate(n=Count("ward", distinct=True))["n"]
+
+
+def boarding_houses_covered(unit, day):
+    """Boarding houses covered on `day` by the subtree's active groups. 1 query."""
+    return _coverages(unit, day).aggregate(n=Count("house", distinct=True))["n"]
+
+
+def resident_workers(unit, day):
+    """Workers living in the boarding houses covered on `day` (one group per house). 1 query."""
+    return _coverages(unit, day).aggregate(n=Sum("house__resident_workers"))["n"] or 0
+
+
+def cameras_working(unit, day):
+    """Camera points of the subtree whose state on `day` is "hoạt động". 1 query."""
+    return Camera.objects.filter(unit__path__startswith=unit.path).working_on(day).count()
+
+
+def group_stats(unit, day):
+    """Everything at once, in the API's shape. 6 queries whatever the data size."""
+    by_kind = {code: {"groups": 0, "members": 0, "wards": 0} for code in
+               GroupKind.objects.order_by("order", "code").values_list("code", flat=True)}
+    totals = _groups(unit, day).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
+    for row in _groups(unit, day).values("kind__code").annotate(
+        groups=Count("id"), wards=Count("ward", distinct=True)
+    ).order_by():
+        by_kind.setdefault(row["kind__code"], {"members": 0})
+        by_kind[row["kind__code"]].update(groups=row["groups"], wards=row["wards"])
+    members = 0
+    for row in _members(unit, day).values("group__kind__code").annotate(n=Count("id")).order_by():
+        by_kind[row["group__kind__code"]]["members"] = row["n"]
+        members += row["n"]
+    houses = _coverages(unit, day).aggregate(
+        n=Count("house", distinct=True), workers=Sum("house__resident_workers")
+    )
+    return {
+        "groups": totals["groups"],
+        "members": members,
+        "wards": totals["wards"],
+        "boarding_houses": houses["n"],
+        "resident_workers": houses["workers"] or 0,
+        "cameras_working": cameras_working(unit, day),
+        "by_kind": by_kind,
+    }
+
+
+def ward_counts(unit, day, province=None):
+    """{ward id: active groups} for the map: one GROUP BY over the subtree. 1 query."""
+    qs = _groups(unit, day)
+    if province is not None:
+        qs = qs.filter(ward__province=province)
+    return dict(qs.values("ward").annotate(n=Count("id")).order_by().values_list("ward", "n"))
+
+
+def member_counts(groups, day):
+    """{group id: members on `day`} for a page of groups. 1 query."""
+    rows = (
+        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group__in=groups)
+        .values("group").annotate(n=Count("id")).order_by()
+    )
+    return {row["group"]: row["n"] for row in rows}
+
+
+# code → (Vietnamese label, function(unit, day) -> int); all stock indicators.
+INDICATORS = {
+    "groups.active_groups": ("Số tổ, mô hình đang hoạt động", active_groups),
+    "groups.active_groups.nha_tro": (
+        "Số tổ công nhân tự quản khu nhà trọ",
+        lambda unit, day: active_groups(unit, day, GroupKind.NHA_TRO),
+    ),
+    "groups.active_members": ("Số thành viên các tổ, mô hình", active_members),
+    "groups.active_members.nha_tro": (
+        "Số thành viên tổ công nhân tự quản khu nhà trọ",
+        lambda unit, day: active_members(unit, day, GroupKind.NHA_TRO),
+    ),
+    "groups.wards_covered": ("Số phường, xã có tổ, mô hình hoạt động", wards_covered),
+    "groups.boarding_houses": ("Số nhà trọ được tổ phụ trách", boarding_houses_covered),
+    "groups.resident_workers": ("Số công nhân lưu trú tại các nhà trọ", resident_workers),
+    "groups.cameras_working": ("Số camera an ninh đang hoạt động", cameras_working),
+}
+
