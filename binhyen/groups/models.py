@@ -91,6 +91,10 @@ class Group(models.Model):
     scope_ward = "ward"  # the ward's police liaison sees the groups of their ward
 
     kind = models.ForeignKey(GroupKind, verbose_name=_("loại mô hình"), on_delete=models.PROTECT)
+    code = models.CharField(
+        _("mã tổ"), max_length=40, blank=True,
+        help_text=_("Không bắt buộc; dùng để nhập danh sách thành viên, nhà trọ từ Excel."),
+    )
     name = models.CharField(_("tên tổ/mô hình"), max_length=255)
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="groups"
@@ -129,6 +133,10 @@ class Group(models.Model):
         ordering = ["unit__path", "name", "id"]
         base_manager_name = "all_objects"
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="group_code_unique",
+                violation_error_message=_("Mã tổ này đã được dùng."),
+            ),
             models.CheckConstraint(
                 condition=Q(closed__isnull=True) | Q(closed__gte=F("founded")),
                 name="group_closes_after_founding",
@@ -145,7 +153,7 @@ class Group(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.name} {self.address} {self.leader_name}")
+        self.search_text = fold(f"{self.name} {self.code} {self.address} {self.leader_name}")
         super().save(*args, **kwargs)
 
     def clean(self):

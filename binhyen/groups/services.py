@@ -32,7 +32,7 @@ from .models import (
 )
 
 GROUP_FIELDS = (
-    "kind", "name", "ward", "address", "founded", "closed", "leader_name", "police_contact",
+    "kind", "code", "name", "ward", "address", "founded", "closed", "leader_name", "police_contact",
     "notes",
 )
 MEMBER_FIELDS = (
@@ -214,7 +214,7 @@ def create_group(actor, *, unit, **fields):
     fields["kind"] = _kind(fields["kind"])
     fields["ward"], legacy = _place_in_unit_province(unit, fields.get("ward"))
     group = Group(unit=unit, legacy_ward=legacy, **fields)
-    _full_clean(group)
+    _validate_group(group)
     return _save(group, actor)
 
 
@@ -231,19 +231,29 @@ def update_group(actor, group, **changes):
             group.ward, group.legacy_ward = _place_in_unit_province(group.unit, ward)
         elif ward is None:
             raise ValidationError({"ward": _("Hãy chọn phường, xã.")})
+    closing = changes.pop("closed", group.closed)
     for name, value in changes.items():
         setattr(group, name, value)
-    _full_clean(group)
-    _check_group_dates_cover_roster(group)
-    return _save(group, actor)
-
-
-def _check_group_dates_cover_roster(group):
-    early = group.members.filter(joined__lt=group.founded).exists()
-    if early:
+    _validate_group(group)
+    if group.members.filter(joined__lt=group.founded).exists():
         raise ValidationError(
             {"founded": _("Có thành viên vào tổ trước ngày thành lập này; hãy sửa ngày vào tổ trước.")}
         )
+    _save(group, actor)
+    if closing != group.closed:
+        if closing is None:
+            group.closed = None  # reopened: members who left stay left
+            _save(group, actor)
+        else:
+            group = close_group(actor, group, closing)
+    return group
+
+
+def _validate_group(group):
+    group.code = (group.code or "").strip().upper()
+    if group.code and Group.all_objects.filter(code=group.code).exclude(pk=group.pk).exists():
+        raise ValidationError({"code": _("Mã tổ này đã được dùng.")})
+    _full_clean(group)
 
 
 @transaction.atomic

@@ -63,3 +63,10 @@ def test_moving_a_group_to_a_ward_elsewhere_is_refused(gt):
     assert "ward" in err.value.message_dict
     group.refresh_from_db()
     assert group.ward.province.code == "79"
+
+
+def test_group_code_is_unique(gt):
+    f.group(gt["cs"], code="nt-79-0001")
+    with pytest.raises(ValidationError) as err:
+        f.group(gt["cs"], code="NT-79-0001")
+    assert err.value.message_dict["code"] == ["Mã tổ này đã được dùng."]
