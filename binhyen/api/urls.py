@@ -1,15 +1,63 @@
-"""The REST API under /api/v1/: one NinjaAPI, one router per app."""
+"""The REST API under /api/v1/: one NinjaAPI, one router per app, JSON errors everywhere."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path, reverse
 from ninja import NinjaAPI
 
 from binhyen.activities.api import router as activities_router
 from binhyen.groups.api import router as groups_router
 from binhyen.org.api import router as org_router
 
-api = NinjaAPI(title="Bình Yên API", version="1", urls_namespace="api")
+from . import docs
+from .auth import API_AUTH
+from .common import Renderer, install_error_handlers, json_method_errors, unknown_path
+
+api = NinjaAPI(
+    title="Bình Yên API",
+    version="1",
+    description=(
+        "API của Bình Yên. Xác thực bằng `Authorization: Bearer <token>` "
+        "(tạo token: `binhyen token TÊN_ĐĂNG_NHẬP`) hoặc phiên đăng nhập của trang web. "
+        "Mọi lỗi trả về JSON có trường `detail` bằng tiếng Việt."
+    ),
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs=docs.LocalSwagger(),
+    renderer=Renderer(),
+)
+install_error_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", activities_router)
 api.add_router("/", groups_router)
 
-urlpatterns = [path("", api.urls)]
+
+def index(request, **kwargs):
+    """What /api/v1/ itself answers: where the description and the docs are."""
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "openapi": reverse("api:openapi-json"),
+            "docs": reverse("api:openapi-view"),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _patterns():
+    patterns, _app_name, _namespace = api.urls
+    for pattern in patterns:
+        if pattern.name == "api-root":
+            # ninja's root view raises an English HTML 404; keep its name (ninja reverses it).
+            pattern.callback = index
+        else:
+            pattern.callback = json_method_errors(pattern.callback)
+    return patterns
+
+
+app_name = "api"
+urlpatterns = [
+    *_patterns(),
+    path("docs/assets/<str:name>", docs.asset, name="docs-asset"),
+    re_path(r"^", unknown_path),
+]
