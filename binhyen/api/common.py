@@ -3,6 +3,18 @@
 Every error the API can produce — wrong token, unknown or out-of-scope object, bad query
 parameter, rejected input, wrong method, server fault — leaves as JSON with a Vietnamese
 `detail`; rejected input also lists `errors` as [{"field", "message"}] naming the API field.
+
+A list endpoint of any app looks like this (scope first, related rows joined, two queries
+for the page whatever the data size):
+
+    @router.get("/things", response={200: Page[ThingOut], **ERRORS})
+    def list_things(request, paging: Query[PageParams]):
+        things = Thing.objects.visible_to(request.auth).select_related("unit")
+        return paginate(things, paging)
+
+and a detail or write endpoint fetches its object with
+`get_or_404(Thing.objects.visible_to(request.auth), pk=pk)`, then calls the app's service;
+a ValidationError the service raises becomes the 422 by itself.
 """
 
 import contextlib
