@@ -218,6 +218,8 @@ class Unit(models.Model):
             errors["kind"] = _("Loại đơn vị phải ở cấp thấp hơn đơn vị cấp trên (%(parent)s).") % {
                 "parent": self.parent.kind.name
             }
+        if self.pk and self.kind_id and Unit.objects.filter(parent_id=self.pk, kind__rank__lte=self.kind.rank).exists():
+            errors["kind"] = _("Loại đơn vị phải ở cấp cao hơn các đơn vị trực thuộc.")
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
             errors["parent"] = _("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
         if self.ward_id and self.ward.level not in (AreaLevel.WARD, AreaLevel.LEGACY_WARD):

@@ -97,3 +97,11 @@ def test_history_records_who_changed_a_unit(tree):
     assert last.history_user == admin
     assert last.prev_record.name == "Công đoàn cơ sở Công ty Điện tử Sài Gòn"
     assert last.name == "Công đoàn cơ sở mới"
+
+
+def test_kind_cannot_drop_below_its_children(tree):
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    with pytest.raises(ValidationError) as exc:
+        services.update_unit(admin, tree["q9"], kind=f.kind("cd_co_so"))
+    assert "trực thuộc" in exc.value.message_dict["kind"][0]
+    assert Unit.objects.get(pk=tree["q9"].pk).kind.code == "ldld_huyen"
