@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "binhyen.org",
     "binhyen.activities",
     "binhyen.groups",
+    "binhyen.reporting",
     "binhyen.api",
 ]
 

@@ -6,8 +6,11 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # login, logout (POST), password change and reset; templates in templates/registration/
+    path("tai-khoan/", include("django.contrib.auth.urls")),
     path("api/v1/", include("binhyen.api.urls")),
     path("hoat-dong/", include("binhyen.activities.urls")),
     path("mo-hinh/", include("binhyen.groups.urls")),
+    path("tong-hop/", include("binhyen.reporting.urls")),
     path("", include("binhyen.org.urls")),
 ]

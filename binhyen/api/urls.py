@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from binhyen.activities.api import router as activities_router
 from binhyen.groups.api import router as groups_router
 from binhyen.org.api import router as org_router
+from binhyen.reporting.api import router as reporting_router
 
 from . import docs
 from .auth import API_AUTH
@@ -29,6 +30,7 @@ install_error_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", activities_router)
 api.add_router("/", groups_router)
+api.add_router("/", reporting_router)
 
 
 def index(request, **kwargs):

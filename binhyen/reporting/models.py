@@ -1,0 +1,1 @@
+"""Models of the reporting app: rollup facts (per-level cube)."""
