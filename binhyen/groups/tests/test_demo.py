@@ -1,0 +1,82 @@
+"""The demo carries the seeds' figures: 1.304 groups, 98.007 members, 93 wards on 31/12/2023."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from binhyen.groups import demo as groups_demo
+from binhyen.groups import stats
+from binhyen.groups.models import Group, GroupMember
+from binhyen.org import demo as org_demo
+from binhyen.org.models import Unit
+
+D = datetime.date
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for this module inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            org_demo.load()
+            groups_demo.load()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def hcm(demo_data, db):
+    return Unit.objects.get(code=org_demo.HCM)
+
+
+def test_the_seeds_figures_hold_on_31_12_2023(hcm):
+    s = stats.group_stats(hcm, D(2023, 12, 31))
+    assert s["by_kind"]["nha_tro"] == {"groups": 1304, "members": 98007, "wards": 93}
+    wards = Group.objects.filter(unit__path__startswith=hcm.path).active_on(D(2023, 12, 31))
+    assert set(wards.values_list("ward__province__code", flat=True)) == {"79"}
+
+
+def test_other_days_give_other_figures(hcm):
+    earlier = stats.group_stats(hcm, D(2019, 12, 31))["by_kind"]["nha_tro"]
+    later = stats.group_stats(hcm, D(2025, 12, 31))["by_kind"]["nha_tro"]
+    assert earlier["groups"] < 1304 and later["groups"] != 1304
+    assert earlier["members"] < 98007 and later["members"] != 98007
+
+
+def test_demo_has_a_motorbike_taxi_group_and_cameras(hcm):
+    guild = Unit.objects.get(code=org_demo.XE_OM)
+    assert Group.objects.get(unit=guild).kind.code == "xe_om"
+    assert stats.cameras_working(hcm, D(2025, 12, 31)) > 20
+    assert stats.boarding_houses_covered(hcm, D(2023, 12, 31)) > 1304
+
+
+def test_demo_people_are_well_formed(hcm):
+    sample = GroupMember.objects.filter(group__unit__path__startswith=hcm.path)[:500]
+    for m in sample:
+        assert len(m.full_name.split()) >= 3
+        assert m.phone[0] == "0" and len(m.phone) == 10 and m.phone.isdigit()
+        assert m.id_number == "" or (len(m.id_number) == 12 and m.id_number.isdigit())
+    leaders = GroupMember.objects.filter(role="to_truong").active_on(D(2023, 12, 31))
+    assert leaders.values("group").distinct().count() == leaders.count()
+
+
+def test_second_run_changes_nothing(hcm):
+    before = (Group.all_objects.count(), GroupMember.objects.count())
+    assert groups_demo.load() == {"created": 0}
+    assert (Group.all_objects.count(), GroupMember.objects.count()) == before
+
+
+def test_demo_rows_obey_the_services_rules(hcm):
+    from django.db.models import F
+
+    assert not GroupMember.objects.filter(joined__lt=F("group__founded")).exists()
+    assert not GroupMember.objects.filter(group__closed__isnull=False, left__isnull=True).exists()
+    assert not Group.objects.filter(founded__lt=F("unit__valid_from")).exists()
