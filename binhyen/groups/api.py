@@ -1,5 +1,546 @@
-"""API routes of the groups app."""
+"""API routes of the groups app: groups and their members, boarding houses, cameras, stock figures.
 
-from ninja import Router
+Lists share one set of filters (unit subtree, kind, ward, active on a date) and the API's
+paginated shape; phones and ID numbers come masked unless the caller edits the managing unit.
+"""
+
+import datetime
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.org.models import Area, AreaLevel, Unit
+
+from . import services, stats
+from .models import (
+    BoardingHouse,
+    BoardingHouseCoverage,
+    Camera,
+    CameraStateKind,
+    FunderKind,
+    Group,
+    GroupKind,
+    GroupMember,
+    MemberRole,
+    in_force_on,
+)
+from .privacy import revealed_groups, revealed_houses, shown
 
 router = Router(tags=["groups"])
+
+
+def _today():
+    return datetime.date.today()
+
+
+def unit_not_found(code):
+    return _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
+
+
+def group_not_found():
+    return _("Không tìm thấy tổ/mô hình, hoặc bạn không có quyền xem.")
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class GroupOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str = Field(description="Mã loại mô hình: nha_tro, xe_om, du_luan_xa_hoi, nong_cot, khac")
+    kind_name: str
+    unit: str = Field(description="Mã đơn vị quản lý")
+    unit_name: str
+    ward: str = Field(description="Mã phường, xã (từ 01/07/2025)")
+    ward_name: str
+    legacy_ward: str | None = Field(description="Mã phường, xã cũ đã nhập (trước 01/07/2025)")
+    address: str
+    founded: datetime.date
+    closed: datetime.date | None
+    leader: str = Field(description="Tổ trưởng đương nhiệm (hoặc tên ghi tay)")
+    police_contact: str
+    members: int = Field(description="Số thành viên vào ngày active_on (mặc định hôm nay)")
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.kind.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_ward(obj):
+        return obj.ward.code
+
+    @staticmethod
+    def resolve_ward_name(obj):
+        return obj.ward.name
+
+    @staticmethod
+    def resolve_legacy_ward(obj):
+        return obj.legacy_ward.code if obj.legacy_ward_id else None
+
+    @staticmethod
+    def resolve_leader(obj):
+        return getattr(obj, "current_leader", None) or obj.leader_name
+
+    @staticmethod
+    def resolve_members(obj):
+        return getattr(obj, "members_on", 0) or 0
+
+
+class GroupIn(Schema):
+    kind: str = Field(description="Mã loại mô hình")
+    name: str
+    unit: str = Field(description="Mã đơn vị quản lý")
+    ward: str = Field(description="Mã phường, xã (mới hoặc cũ; mã cũ được quy về phường, xã mới)")
+    code: str = ""
+    address: str = ""
+    founded: datetime.date
+    closed: datetime.date | None = None
+    leader_name: str = ""
+    police_contact: str = ""
+    notes: str = ""
+
+
+class GroupPatchIn(Schema):
+    kind: str | None = None
+    name: str | None = None
+    ward: str | None = None
+    code: str | None = None
+    address: str | None = None
+    founded: datetime.date | None = None
+    closed: datetime.date | None = None
+    leader_name: str | None = None
+    police_contact: str | None = None
+    notes: str | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    role: str = Field(description="to_truong, to_pho, thanh_vien")
+    role_name: str
+    phone: str = Field(description="Che (09******12) trừ khi người gọi được nhập liệu cho đơn vị quản lý")
+    id_number: str = Field(description="Số CCCD, che như số điện thoại")
+    workplace: str
+    workplace_unit: str | None = Field(description="Mã công đoàn cơ sở nơi làm việc")
+    joined: datetime.date
+    left: datetime.date | None
+
+
+class MemberIn(Schema):
+    full_name: str
+    role: str = MemberRole.MEMBER.value
+    phone: str = ""
+    id_number: str = ""
+    workplace: str = ""
+    workplace_unit: str | None = Field(None, description="Mã công đoàn cơ sở nơi làm việc")
+    joined: datetime.date
+    left: datetime.date | None = None
+
+
+class HouseOut(Schema):
+    id: int
+    name: str
+    address: str
+    unit: str
+    ward: str
+    ward_name: str
+    landlord_name: str
+    landlord_phone: str = Field(description="Che trừ khi người gọi được nhập liệu cho đơn vị quản lý")
+    rooms: int
+    resident_workers: int
+    cooperative: bool
+    group: int | None = Field(description="Tổ đang phụ trách vào ngày active_on (mặc định hôm nay)")
+
+
+class HouseIn(Schema):
+    unit: str = Field(description="Mã đơn vị quản lý")
+    address: str
+    ward: str
+    name: str = ""
+    landlord_name: str = ""
+    landlord_phone: str = ""
+    rooms: int = Field(0, ge=0)
+    resident_workers: int = Field(0, ge=0)
+    cooperative: bool = False
+    notes: str = ""
+    group: int | None = Field(None, description="Tổ phụ trách")
+    coverage_start: datetime.date | None = Field(None, description="Tổ phụ trách từ ngày")
+
+
+class CameraOut(Schema):
+    id: int
+    place: str
+    unit: str
+    group: int | None
+    ward: str
+    ward_name: str
+    latitude: float | None
+    longitude: float | None
+    location_from_ward: bool
+    funder_kind: str
+    funder_name: str
+    cost: int | None
+    installed: datetime.date
+    state: str | None = Field(description="Tình trạng vào ngày active_on (mặc định hôm nay)")
+    police_can_view: bool
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_ward(obj):
+        return obj.ward.code
+
+    @staticmethod
+    def resolve_ward_name(obj):
+        return obj.ward.name
+
+    @staticmethod
+    def resolve_group(obj):
+        return obj.group_id
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.state_on
+
+
+class CameraIn(Schema):
+    unit: str
+    place: str
+    ward: str
+    latitude: float | None = None
+    longitude: float | None = None
+    funder_kind: str = Field(description=", ".join(FunderKind.values))
+    funder_name: str = ""
+    cost: int | None = Field(None, ge=0)
+    installed: datetime.date
+    police_can_view: bool = False
+    group: int | None = None
+    notes: str = ""
+
+
+class KindStats(Schema):
+    groups: int
+    members: int
+    wards: int
+
+
+class StatsOut(Schema):
+    groups: int
+    members: int
+    wards: int
+    boarding_houses: int
+    resident_workers: int
+    cameras_working: int
+    by_kind: dict[str, KindStats]
+
+
+class ListFilters(Schema):
+    unit: str | None = Field(None, description="Mã đơn vị: gồm cả các đơn vị trực thuộc")
+    kind: str | None = Field(None, description="Mã loại mô hình")
+    ward: str | None = Field(None, description="Mã phường, xã (mã cũ được quy về phường, xã mới)")
+    active_on: datetime.date | None = Field(None, description="Chỉ những bản ghi còn hoạt động vào ngày này")
+    q: str | None = Field(None, description="Tìm theo tên, không cần gõ dấu")
+
+
+class StatsParams(Schema):
+    unit: str = Field(description="Mã đơn vị (tính cả các đơn vị trực thuộc)")
+    date: datetime.date | None = Field(None, description="Ngày tính số liệu (mặc định hôm nay)")
+
+
+class MemberFilters(Schema):
+    active_on: datetime.date | None = Field(None, description="Chỉ thành viên trong tổ vào ngày này")
+
+
+# --- shared lookups ------------------------------------------------------------------------
+
+
+def _unit(request, code):
+    return get_or_404(Unit.objects.visible_to(request.auth), unit_not_found(code), code=code)
+
+
+def ward_by_code(code):
+    """The 2025 ward with `code`, else the legacy ward with it (services map it to its
+    successor); None if unknown. Many codes are in both lists; the current one wins."""
+    found = Area.objects.filter(level=AreaLevel.WARD, code=code).first()
+    return found or Area.objects.filter(level=AreaLevel.LEGACY_WARD, code=code).first()
+
+
+def _ward_input(code, errors, field="ward"):
+    area = ward_by_code(code) if code else None
+    if code and area is None:
+        errors[field] = _("Không có phường, xã mã “%(code)s”.") % {"code": code}
+    return area
+
+
+def _kind_input(code, errors):
+    kind = GroupKind.objects.filter(code=code).first()
+    if kind is None:
+        errors["kind"] = _("Không có loại mô hình mã “%(code)s”.") % {"code": code}
+    return kind
+
+
+def _common_filters(request, qs, filters, unit_path="unit__path", ward_field="ward"):
+    errors = {}
+    if filters.unit:
+        unit = _unit(request, filters.unit)
+        qs = qs.filter(**{f"{unit_path}__startswith": unit.path})
+    if filters.ward:
+        area = _ward_input(filters.ward, errors)
+        if area is not None:
+            ward = area.successor if area.level == AreaLevel.LEGACY_WARD else area
+            qs = qs.filter(**{ward_field: ward})
+    require(errors)
+    if filters.q:
+        qs = qs.search(filters.q)
+    return qs
+
+
+def groups_with_figures(qs, day):
+    """Each group with its members on `day` and its leader: subqueries on the page's rows."""
+    members = (
+        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"))
+        .order_by().values("group").annotate(n=Count("id")).values("n")
+    )
+    leader = (
+        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"),
+                                   role=MemberRole.LEADER)
+        .order_by("-joined").values("full_name")[:1]
+    )
+    return qs.select_related("kind", "unit", "ward", "legacy_ward").annotate(
+        members_on=Coalesce(Subquery(members), 0), current_leader=Subquery(leader)
+    )
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+@router.get("/groups", response={200: Page[GroupOut], **ERRORS}, summary="Danh sách tổ, mô hình")
+def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters]):
+    groups = _common_filters(request, Group.objects.visible_to(request.auth), filters)
+    if filters.kind:
+        errors = {}
+        kind = _kind_input(filters.kind, errors)
+        require(errors)
+        groups = groups.filter(kind=kind)
+    if filters.active_on:
+        groups = groups.active_on(filters.active_on)
+    groups = groups_with_figures(groups, filters.active_on or _today())
+    return paginate(groups.order_by("unit__path", "name", "id"), paging)
+
+
+@router.get("/groups/stats", response={200: StatsOut, **ERRORS}, summary="Số liệu tổ, mô hình tại một ngày")
+def group_stats(request, params: Query[StatsParams]):
+    found = _unit(request, params.unit)
+    return stats.group_stats(found, params.date or _today())
+
+
+def _group(request, pk):
+    groups = groups_with_figures(Group.objects.visible_to(request.auth), _today())
+    return get_or_404(groups, group_not_found(), pk=pk)
+
+
+@router.get("/groups/{int:pk}", response={200: GroupOut, **ERRORS}, summary="Một tổ, mô hình")
+def get_group(request, pk: int):
+    return _group(request, pk)
+
+
+@router.post("/groups", response={201: GroupOut, **ERRORS}, summary="Đăng ký tổ, mô hình")
+def create_group(request, payload: GroupIn):
+    errors = {}
+    unit = Unit.objects.visible_to(request.auth).filter(code=payload.unit).first()
+    if unit is None:
+        errors["unit"] = _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")
+    kind = _kind_input(payload.kind, errors)
+    ward = _ward_input(payload.ward, errors)
+    require(errors)
+    fields = payload.dict(exclude={"unit", "kind", "ward"})
+    group = services.create_group(request.auth, unit=unit, kind=kind, ward=ward, **fields)
+    return 201, _group(request, group.pk)
+
+
+@router.patch("/groups/{int:pk}", response={200: GroupOut, **ERRORS}, summary="Sửa tổ, mô hình")
+def update_group(request, pk: int, payload: GroupPatchIn):
+    group = _group(request, pk)
+    changes = payload.dict(exclude_unset=True)
+    errors = {}
+    if changes.get("kind"):
+        changes["kind"] = _kind_input(changes["kind"], errors)
+    if "ward" in changes:
+        changes["ward"] = _ward_input(changes["ward"], errors)
+    require(errors)
+    for text in ("code", "address", "leader_name", "police_contact", "notes", "name"):
+        if text in changes and changes[text] is None:
+            changes[text] = ""
+    services.update_group(request.auth, group, **changes)
+    return _group(request, pk)
+
+
+def member_rows(user, group, members):
+    reveal = bool(revealed_groups(user, [group]))
+    return [
+        {
+            "id": m.pk, "full_name": m.full_name, "role": m.role, "role_name": m.get_role_display(),
+            "phone": shown(m.phone, reveal), "id_number": shown(m.id_number, reveal),
+            "workplace": m.workplace,
+            "workplace_unit": m.workplace_unit.code if m.workplace_unit_id else None,
+            "joined": m.joined, "left": m.left,
+        }
+        for m in members
+    ]
+
+
+@router.get("/groups/{int:pk}/members", response={200: Page[MemberOut], **ERRORS},
+            summary="Thành viên của một tổ")
+def list_members(request, pk: int, paging: Query[PageParams], params: Query[MemberFilters]):
+    active_on = params.active_on
+    group = get_or_404(Group.objects.visible_to(request.auth), group_not_found(), pk=pk)
+    members = group.members.select_related("workplace_unit").order_by("joined", "id")
+    if active_on:
+        members = members.active_on(active_on)
+    page = paginate(members, paging)
+    page["items"] = member_rows(request.auth, group, page["items"])
+    return page
+
+
+@router.post("/groups/{int:pk}/members", response={201: MemberOut, **ERRORS}, summary="Thêm thành viên")
+def add_member(request, pk: int, payload: MemberIn):
+    group = get_or_404(Group.objects.visible_to(request.auth), group_not_found(), pk=pk)
+    fields = payload.dict()
+    errors = {}
+    if fields["workplace_unit"]:
+        code = fields["workplace_unit"]
+        fields["workplace_unit"] = Unit.objects.visible_to(request.auth).filter(code=code).first()
+        if fields["workplace_unit"] is None:
+            errors["workplace_unit"] = unit_not_found(code)
+    if fields["role"] not in MemberRole.values:
+        errors["role"] = _("Vai trò phải là một trong: %(v)s.") % {"v": ", ".join(MemberRole.values)}
+    require(errors)
+    member = services.add_member(request.auth, group, **fields)
+    return 201, member_rows(request.auth, group, [member])[0]
+
+
+# --- boarding houses -----------------------------------------------------------------------
+
+
+def house_rows(user, houses, day):
+    houses = list(houses)
+    reveal = revealed_houses(user, houses)
+    covering = dict(
+        BoardingHouseCoverage.objects.active_on(day)
+        .filter(house__in=houses).values_list("house_id", "group_id")
+    )
+    return [
+        {
+            "id": h.pk, "name": h.name, "address": h.address, "unit": h.unit.code,
+            "ward": h.ward.code, "ward_name": h.ward.name, "landlord_name": h.landlord_name,
+            "landlord_phone": shown(h.landlord_phone, h.pk in reveal), "rooms": h.rooms,
+            "resident_workers": h.resident_workers, "cooperative": h.cooperative,
+            "group": covering.get(h.pk),
+        }
+        for h in houses
+    ]
+
+
+@router.get("/boarding-houses", response={200: Page[HouseOut], **ERRORS}, summary="Danh sách nhà trọ")
+def list_houses(
+    request, paging: Query[PageParams], filters: Query[ListFilters],
+    group: int | None = Query(None, description="Chỉ nhà trọ do tổ này phụ trách (vào ngày active_on)"),
+):
+    houses = _common_filters(request, BoardingHouse.objects.visible_to(request.auth), filters)
+    day = filters.active_on or _today()
+    if filters.kind or filters.active_on or group:
+        covered = BoardingHouseCoverage.objects.active_on(day).filter(
+            in_force_on(day, prefix="group__"))
+        if filters.kind:
+            covered = covered.filter(group__kind__code=filters.kind)
+        if group:
+            covered = covered.filter(group_id=group)
+        houses = houses.filter(pk__in=covered.values("house_id"))
+    houses = houses.select_related("unit", "ward").order_by("ward__name", "address", "id")
+    page = paginate(houses, paging)
+    page["items"] = house_rows(request.auth, page["items"], day)
+    return page
+
+
+@router.post("/boarding-houses", response={201: HouseOut, **ERRORS}, summary="Thêm nhà trọ")
+def create_house(request, payload: HouseIn):
+    errors = {}
+    unit = Unit.objects.visible_to(request.auth).filter(code=payload.unit).first()
+    if unit is None:
+        errors["unit"] = _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")
+    ward = _ward_input(payload.ward, errors)
+    group = None
+    if payload.group:
+        group = Group.objects.visible_to(request.auth).filter(pk=payload.group).first()
+        if group is None:
+            errors["group"] = group_not_found()
+    require(errors)
+    fields = payload.dict(exclude={"unit", "ward", "group", "coverage_start"})
+    house = services.create_boarding_house(
+        request.auth, unit=unit, ward=ward, group=group, coverage_start=payload.coverage_start,
+        **fields,
+    )
+    house = BoardingHouse.objects.select_related("unit", "ward").get(pk=house.pk)
+    return 201, house_rows(request.auth, [house], payload.coverage_start or _today())[0]
+
+
+# --- cameras -------------------------------------------------------------------------------
+
+
+@router.get("/cameras", response={200: Page[CameraOut], **ERRORS}, summary="Danh sách camera an ninh")
+def list_cameras(request, paging: Query[PageParams], filters: Query[ListFilters],
+                 state: str | None = Query(None, description="hoat_dong, hong, thao_do (vào ngày active_on)")):
+    cameras = _common_filters(request, Camera.objects.visible_to(request.auth), filters)
+    day = filters.active_on or _today()
+    cameras = cameras.with_state_on(day)
+    if filters.kind:
+        cameras = cameras.filter(group__kind__code=filters.kind)
+    if filters.active_on:
+        # Installed by then and not taken down.
+        cameras = cameras.filter(installed__lte=day).exclude(state_on=CameraStateKind.REMOVED)
+    if state:
+        if state not in CameraStateKind.values:
+            require({"state": _("Tình trạng phải là một trong: %(v)s.") % {"v": ", ".join(CameraStateKind.values)}})
+        cameras = cameras.filter(state_on=state)
+    cameras = cameras.select_related("unit", "ward").order_by("ward__name", "place", "id")
+    return paginate(cameras, paging)
+
+
+@router.post("/cameras", response={201: CameraOut, **ERRORS}, summary="Thêm điểm camera")
+def create_camera(request, payload: CameraIn):
+    errors = {}
+    unit = Unit.objects.visible_to(request.auth).filter(code=payload.unit).first()
+    if unit is None:
+        errors["unit"] = _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")
+    ward = _ward_input(payload.ward, errors)
+    group = None
+    if payload.group:
+        group = Group.objects.visible_to(request.auth).filter(pk=payload.group).first()
+        if group is None:
+            errors["group"] = group_not_found()
+    if payload.funder_kind not in FunderKind.values:
+        errors["funder_kind"] = _("Nguồn kinh phí phải là một trong: %(v)s.") % {"v": ", ".join(FunderKind.values)}
+    require(errors)
+    fields = payload.dict(exclude={"unit", "ward", "group"})
+    camera = services.create_camera(request.auth, unit=unit, ward=ward, group=group, **fields)
+    camera = (Camera.objects.with_state_on(_today()).select_related("unit", "ward").get(pk=camera.pk))
+    return 201, camera
+

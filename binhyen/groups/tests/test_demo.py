@@ -80,3 +80,15 @@ def test_demo_rows_obey_the_services_rules(hcm):
     assert not GroupMember.objects.filter(joined__lt=F("group__founded")).exists()
     assert not GroupMember.objects.filter(group__closed__isnull=False, left__isnull=True).exists()
     assert not Group.objects.filter(founded__lt=F("unit__valid_from")).exists()
+
+
+def test_stats_endpoint_gives_the_seeds_figures(hcm, api_as):
+    from django.contrib.auth.models import User
+
+    client = api_as(User.objects.get(username="demo-tinh"))
+    body = client.get("/api/v1/groups/stats", {"unit": org_demo.HCM, "date": "2023-12-31"}).json()
+    assert body["by_kind"]["nha_tro"] == {"groups": 1304, "members": 98007, "wards": 93}
+    assert body["groups"] >= 1304 and body["members"] >= 98007 and body["cameras_working"] > 0
+    other = api_as(User.objects.get(username="demo-mytho"))
+    response = other.get("/api/v1/groups/stats", {"unit": org_demo.HCM, "date": "2023-12-31"})
+    assert response.status_code == 404

@@ -13,7 +13,7 @@ D = datetime.date
 
 
 @pytest.fixture
-def world(db):
+def timeline(db):
     gt = f.group_tree()
     root = f.superuser()
     linh_xuan, thu_duc = f.area("26794"), f.area("26800", "legacy_ward")  # Linh Trung → Linh Xuân
@@ -40,8 +40,8 @@ def world(db):
     return dict(gt=gt, a=a, b=b, xe_om=xe_om, h1=h1, cam=cam)
 
 
-def test_counts_follow_joins_leaves_and_closings(world):
-    hcm = world["gt"]["hcm"]
+def test_counts_follow_joins_leaves_and_closings(timeline):
+    hcm = timeline["gt"]["hcm"]
     s = stats.group_stats(hcm, D(2021, 12, 31))
     # The xe ôm group sits in Linh Trung, now part of Linh Xuân: 3 groups in 2 wards.
     assert (s["groups"], s["members"], s["wards"]) == (3, 5, 2)
@@ -63,8 +63,8 @@ def test_counts_follow_joins_leaves_and_closings(world):
     assert (s["groups"], s["members"], s["wards"], s["cameras_working"]) == (0, 0, 0, 0)
 
 
-def test_single_indicators_agree_with_the_bundle(world):
-    hcm, day = world["gt"]["hcm"], D(2021, 12, 31)
+def test_single_indicators_agree_with_the_bundle(timeline):
+    hcm, day = timeline["gt"]["hcm"], D(2021, 12, 31)
     assert stats.active_groups(hcm, day) == 3
     assert stats.active_groups(hcm, day, "nha_tro") == 2
     assert stats.active_members(hcm, day) == 5
@@ -75,43 +75,43 @@ def test_single_indicators_agree_with_the_bundle(world):
     assert set(stats.INDICATORS) >= {"groups.active_groups", "groups.cameras_working"}
 
 
-def test_counts_are_per_subtree(world):
-    cs = world["gt"]["cs"]
+def test_counts_are_per_subtree(timeline):
+    cs = timeline["gt"]["cs"]
     s = stats.group_stats(cs, D(2021, 12, 31))
     assert (s["groups"], s["members"], s["boarding_houses"]) == (1, 2, 1)
-    assert stats.group_stats(world["gt"]["tg"], D(2021, 12, 31))["groups"] == 0
+    assert stats.group_stats(timeline["gt"]["tg"], D(2021, 12, 31))["groups"] == 0
 
 
-def test_stats_take_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+def test_stats_take_a_bounded_number_of_queries(timeline, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        stats.group_stats(world["gt"]["hcm"], D(2021, 12, 31))
+        stats.group_stats(timeline["gt"]["hcm"], D(2021, 12, 31))
 
 
-def test_soft_deleted_group_leaves_the_counts(world):
-    services.delete_group(f.superuser(), world["xe_om"])
-    assert stats.active_groups(world["gt"]["hcm"], D(2021, 12, 31)) == 2
-    assert stats.active_members(world["gt"]["hcm"], D(2021, 12, 31)) == 4
+def test_soft_deleted_group_leaves_the_counts(timeline):
+    services.delete_group(f.superuser(), timeline["xe_om"])
+    assert stats.active_groups(timeline["gt"]["hcm"], D(2021, 12, 31)) == 2
+    assert stats.active_members(timeline["gt"]["hcm"], D(2021, 12, 31)) == 4
 
 
-def test_one_boarding_house_one_group_at_a_time(world):
-    other = f.group(world["gt"]["cs"], founded=D(2020, 1, 1))
+def test_one_boarding_house_one_group_at_a_time(timeline):
+    other = f.group(timeline["gt"]["cs"], founded=D(2020, 1, 1))
     with pytest.raises(ValidationError) as err:
-        services.cover_house(f.superuser(), world["h1"], other, D(2023, 1, 1))
-    assert world["a"].name in err.value.message_dict["start"][0]
-    coverage = world["h1"].coverages.get()
+        services.cover_house(f.superuser(), timeline["h1"], other, D(2023, 1, 1))
+    assert timeline["a"].name in err.value.message_dict["start"][0]
+    coverage = timeline["h1"].coverages.get()
     services.end_coverage(f.superuser(), coverage, D(2023, 1, 1))
-    services.cover_house(f.superuser(), world["h1"], other, D(2023, 1, 1))
-    assert stats.boarding_houses_covered(world["gt"]["cs"], D(2023, 6, 1)) == 1
+    services.cover_house(f.superuser(), timeline["h1"], other, D(2023, 1, 1))
+    assert stats.boarding_houses_covered(timeline["gt"]["cs"], D(2023, 6, 1)) == 1
 
 
-def test_camera_takes_the_ward_centroid_when_no_position_is_given(world):
-    cam, ward = world["cam"], f.area("26794")
+def test_camera_takes_the_ward_centroid_when_no_position_is_given(timeline):
+    cam, ward = timeline["cam"], f.area("26794")
     assert (cam.latitude, cam.longitude) == (ward.latitude, ward.longitude)
     assert cam.location_from_ward
     assert cam.state == CameraStateKind.WORKING
 
 
-def test_camera_state_before_installation_is_refused(world):
+def test_camera_state_before_installation_is_refused(timeline):
     with pytest.raises(ValidationError) as err:
-        services.set_camera_state(f.superuser(), world["cam"], CameraStateKind.REMOVED, D(2020, 1, 1))
+        services.set_camera_state(f.superuser(), timeline["cam"], CameraStateKind.REMOVED, D(2020, 1, 1))
     assert "01/01/2021" in err.value.message_dict["since"][0]
