@@ -573,9 +573,8 @@ def _differs(unit, name, value):
     return getattr(unit, name) != value
 
 
-def _ensure_unit(actor, spec, units, kinds, areas, stats):
+def _ensure_unit(actor, spec, unit, units, kinds, areas, stats):
     fields = _fields(spec, kinds, areas)
-    unit = Unit.objects.filter(code=spec.code).first()
     if unit is None:
         if spec.parent is None:
             unit = services.create_root_unit(actor=actor, code=spec.code, **fields)
@@ -591,20 +590,22 @@ def _ensure_unit(actor, spec, units, kinds, areas, stats):
     return unit
 
 
-def _fresh(unit):
-    return Unit.objects.get(pk=unit.pk)
+def _state():
+    """{code: (valid_to, parent id)}: what the guards below read, in one query per phase."""
+    return {code: (valid_to, parent) for code, valid_to, parent in Unit.objects.values_list("code", "valid_to", "parent_id")}
 
 
 def _apply_events(actor, specs, units, stats):
-    """The tree's dated changes, in the order they happened; each is skipped once done."""
+    """The tree's dated changes, in the order they happened; each is skipped once done.
+    Services re-read the units they change, so the objects in `units` may be stale."""
+    state = _state()
     for spec in specs:
-        if spec.kind in ("cd_co_so", "nghiep_doan") and spec.ends and _fresh(units[spec.code]).valid_to is None:
+        if spec.kind in ("cd_co_so", "nghiep_doan") and spec.ends and state[spec.code][0] is None:
             services.close_unit(actor, units[spec.code], spec.ends, note=spec.ends_note)
             stats["events"] += 1
 
     # 01/01/2021: Quận 2, Quận 9 and Quận Thủ Đức merge into Thành phố Thủ Đức.
-    sources = [_fresh(units[c]) for c in (Q2, Q9, Q_THU_DUC)]
-    open_sources = [u for u in sources if u.valid_to is None]
+    open_sources = [units[c] for c in (Q2, Q9, Q_THU_DUC) if state[c][0] is None]
     if open_sources:
         services.merge_units(
             actor, open_sources, units[THU_DUC], THU_DUC_MERGE,
@@ -613,28 +614,27 @@ def _apply_events(actor, specs, units, stats):
         stats["events"] += 1
 
     # 01/07/2025: no more district level; grassroots unions pass to the ward unions.
+    state = _state()
     for child_code, ward_union in reform_moves(specs):
-        unit = _fresh(units[child_code])
-        if unit.valid_to is None and unit.parent_id != units[ward_union].pk:
+        valid_to, parent_id = state[child_code]
+        if valid_to is None and parent_id != units[ward_union].pk:
             services.move_unit(
-                actor, unit, units[ward_union], REFORM_DATE,
+                actor, units[child_code], units[ward_union], REFORM_DATE,
                 note="Sắp xếp tổ chức công đoàn theo chính quyền địa phương hai cấp.",
             )
             stats["events"] += 1
     for code in (*HCM_DISTRICTS, MY_THO):
-        unit = _fresh(units[code])
-        if unit.valid_to is None:
+        if state[code][0] is None:
             services.close_unit(
-                actor, unit, REFORM_EVE,
+                actor, units[code], REFORM_EVE,
                 note="Kết thúc hoạt động công đoàn cấp huyện từ 01/07/2025.",
             )
             stats["events"] += 1
 
     # Tiền Giang merges into Đồng Tháp: its remaining units pass to Đồng Tháp.
-    tien_giang = _fresh(units[TIEN_GIANG])
-    if tien_giang.valid_to is None:
+    if state[TIEN_GIANG][0] is None:
         services.merge_units(
-            actor, [tien_giang], units[DONG_THAP], REFORM_DATE,
+            actor, [units[TIEN_GIANG]], units[DONG_THAP], REFORM_DATE,
             note="Hợp nhất tỉnh Tiền Giang và tỉnh Đồng Tháp thành tỉnh Đồng Tháp.",
         )
         stats["events"] += 1
@@ -736,8 +736,9 @@ def load(stdout=None, password=DEFAULT_PASSWORD):
     areas = _Areas()
     specs = tree_spec()
     units = {}
+    existing = Unit.objects.in_bulk([spec.code for spec in specs], field_name="code")
     for spec in specs:
-        _ensure_unit(actor, spec, units, kinds, areas, stats)
+        _ensure_unit(actor, spec, existing.get(spec.code), units, kinds, areas, stats)
     _apply_events(actor, specs, units, stats)
     _ensure_accounts(actor, password, units, stdout)
     if stdout is not None and areas.missing:
