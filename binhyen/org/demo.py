@@ -652,10 +652,13 @@ class DemoAccount:
 ACCOUNTS = (
     DemoAccount("demo-admin", "Phạm Minh Tuấn", ROOT, (Role.ADMIN,), superuser=True),
     DemoAccount("demo-tinh", "Trần Thị Thu Hà", HCM, (Role.ADMIN,)),
-    DemoAccount("demo-huyen", "Lê Văn Hùng", THU_DUC, (Role.EDITOR, Role.APPROVER)),
+    # A mid-level union that is open throughout 2018–today (the district federations closed
+    # in 2025), so its editor sees a living subtree.
+    DemoAccount("demo-huyen", "Lê Văn Hùng", KCN, (Role.EDITOR, Role.APPROVER)),
     DemoAccount("demo-coso", "Nguyễn Thị Lan", COSO, (Role.EDITOR,)),
     DemoAccount("demo-congan", "Võ Thành Nam", HCM, (Role.POLICE,)),
-    DemoAccount("demo-mytho", "Huỳnh Văn Phúc", MY_THO, (Role.ADMIN,)),
+    # Đồng Tháp now holds Mỹ Tho's grassroots unions (through the new ward unions).
+    DemoAccount("demo-mytho", "Huỳnh Văn Phúc", DONG_THAP, (Role.ADMIN,)),
 )
 
 

@@ -139,9 +139,11 @@ def test_each_demo_account_sees_exactly_its_scope(loaded):
     hcm = unit(demo.HCM)
     assert set(visible("demo-tinh")) == set(Unit.objects.descendants_of(hcm))
     assert not visible("demo-tinh").filter(code=demo.MY_THO).exists()
-    assert set(visible("demo-huyen")) == set(Unit.objects.descendants_of(unit(demo.THU_DUC)))
+    assert set(visible("demo-huyen")) == set(Unit.objects.descendants_of(unit(demo.KCN)))
+    assert visible("demo-huyen").filter(kind__is_grassroots=True).count() >= 10
     assert list(visible("demo-coso").values_list("code", flat=True)) == [demo.COSO]
-    assert set(visible("demo-mytho")) == set(Unit.objects.descendants_of(unit(demo.MY_THO)))
+    assert set(visible("demo-mytho")) == set(Unit.objects.descendants_of(unit(demo.DONG_THAP)))
+    assert visible("demo-mytho").filter(kind__is_grassroots=True).count() >= 20
 
     police = visible("demo-congan")
     wards = set(User.objects.get(username="demo-congan").assignments.get().wards.values_list("name", flat=True))
