@@ -1,0 +1,342 @@
+"""Keeping the per-level cube (ActivityFact) equal to the activities, in their own transaction.
+
+The activities services call, inside their transaction:
+
+- `activity_changed(before, after)` for a create, an edit (unit, date, kind, counts, topics…),
+  a soft delete or a restore, with `state_of(activity)` taken before and after the change
+  (None for "did not exist / deleted"). The delta (+after −before) of every cell goes to the
+  database as ONE upsert statement whose rows are sorted root first, so two writers always
+  lock the hot national rows in the same order and never deadlock.
+- `activities_created(ids)` after a bulk import wrote `ids`: the batch is aggregated first and
+  each cube cell is upserted once (in chunks of rows, still root first).
+
+After the tree is restructured (a unit moved or merged), `rebuild(unit)` recomputes from the
+raw activities the cells that the move touched; `verify()` recomputes the whole cube from the
+raw activities and returns every difference. Both generate the cells in SQL, independently of
+the Python cell generation that the write hooks use, so each checks the other.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from binhyen.org.models import PATH_STEP, Unit
+
+from .models import ActivityFact, Dim
+
+UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters each)
+MEASURES = ("activities", "sessions", "attendances", "leaflets")
+KEY = ("ancestor_id", "month", "child_id", "kind_id", "dim", "dim_id")
+M2M_DIMS = (("topics", Dim.TOPIC, "topic_id"), ("audiences", Dim.AUDIENCE, "audience_id"),
+            ("channels", Dim.CHANNEL, "channel_id"))
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    """What of an activity the cube depends on, frozen at one moment of a transaction."""
+
+    unit_id: int
+    date: datetime.date
+    kind_id: int
+    sessions: int
+    attendances: int
+    leaflets: int
+    topics: tuple = ()
+    audiences: tuple = ()
+    channels: tuple = ()
+
+
+def _ids(items):
+    return tuple(sorted({getattr(i, "pk", i) for i in items}))
+
+
+def state_of(activity, topics=None, audiences=None, channels=None):
+    """The activity's cube-relevant state now; None if it is unsaved or soft-deleted.
+
+    Pass the topic/audience/channel lists when the caller already holds them (saves the three
+    queries); otherwise they are read from the database."""
+    if activity is None or activity.pk is None or activity.deleted_at is not None:
+        return None
+    m2m = {"topics": topics, "audiences": audiences, "channels": channels}
+    for name, items in m2m.items():
+        if items is None:
+            m2m[name] = getattr(activity, name).values_list("pk", flat=True)
+    return ActivityState(
+        unit_id=activity.unit_id, date=activity.date, kind_id=activity.kind_id,
+        sessions=activity.sessions or 0, attendances=activity.attendances or 0,
+        leaflets=activity.leaflets or 0, topics=_ids(m2m["topics"]),
+        audiences=_ids(m2m["audiences"]), channels=_ids(m2m["channels"]),
+    )
+
+
+def path_ids(path):
+    return [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
+
+
+def add_cells(cells, state, path, sign=1):
+    """Add (sign=1) or remove (sign=-1) `state`'s contribution to every cell it touches.
+
+    Keys start with the ancestor's level so that sorting them puts the root first."""
+    ids = path_ids(path)
+    month = state.date.replace(day=1)
+    values = (sign, sign * state.sessions, sign * state.attendances, sign * state.leaflets)
+    slots = [(Dim.NONE, 0)]
+    slots += [(Dim.TOPIC, t) for t in state.topics]
+    slots += [(Dim.AUDIENCE, a) for a in state.audiences]
+    slots += [(Dim.CHANNEL, c) for c in state.channels]
+    last = len(ids) - 1
+    for level, ancestor in enumerate(ids):
+        child = ids[level + 1] if level < last else ancestor
+        for dim, dim_id in slots:
+            cell = cells[(level, ancestor, month, child, state.kind_id, int(dim), dim_id)]
+            for i in range(4):
+                cell[i] += values[i]
+
+
+def _new_cells():
+    return defaultdict(lambda: [0, 0, 0, 0])
+
+
+def _table():
+    return connection.ops.quote_name(ActivityFact._meta.db_table)
+
+
+def upsert(cells):
+    """Add the deltas of `cells` to the cube: root first, each cell once, zero deltas skipped."""
+    rows = [(key, v) for key, v in sorted(cells.items()) if any(v)]
+    if not rows:
+        return 0
+    table = _table()
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in KEY + MEASURES)
+    conflict = ", ".join(q(c) for c in KEY)
+    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in MEASURES)
+    day = connection.ops.adapt_datefield_value
+    one = "(" + ", ".join(["%s"] * 10) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_CHUNK):
+            chunk = rows[start : start + UPSERT_CHUNK]
+            params = []
+            for (_level, ancestor, month, child, kind, dim, dim_id), values in chunk:
+                params += (ancestor, day(month), child, kind, dim, dim_id, *values)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+                params,
+            )
+    return len(rows)
+
+
+def activity_changed(before, after):
+    """Apply one activity's change to the cube (call inside the service's transaction).
+
+    `before`/`after` are `state_of()` results; None stands for "absent" (a create has no
+    before, a soft delete no after). One query for the units' paths, one upsert statement."""
+    if before == after:
+        return 0
+    unit_ids = {s.unit_id for s in (before, after) if s is not None}
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    cells = _new_cells()
+    if before is not None:
+        add_cells(cells, before, paths[before.unit_id], -1)
+    if after is not None:
+        add_cells(cells, after, paths[after.unit_id], 1)
+    return upsert(cells)
+
+
+def activities_created(ids):
+    """Add the activities `ids`, just bulk-inserted, to the cube: the batch is aggregated in
+    memory first and each cell is upserted once (a few statements per batch, not per row)."""
+    from binhyen.activities.models import Activity
+
+    ids = list(ids)
+    if not ids:
+        return 0
+    cells = _new_cells()
+    links = {name: defaultdict(list) for name, _dim, _col in M2M_DIMS}
+    for name, _dim, column in M2M_DIMS:
+        through = getattr(Activity, name).through
+        for activity_id, ref in through.objects.filter(activity_id__in=ids).values_list("activity_id", column):
+            links[name][activity_id].append(ref)
+    rows = Activity.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list(
+        "pk", "unit__path", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
+    )
+    for pk, path, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
+        state = ActivityState(
+            unit_id, date, kind_id, sessions or 0, attendances or 0, leaflets or 0,
+            _ids(links["topics"][pk]), _ids(links["audiences"][pk]), _ids(links["channels"][pk]),
+        )
+        add_cells(cells, state, path, 1)
+    return upsert(cells)
+
+
+# --------------------------------------------------------------------------------------------
+# Cells generated in SQL from the raw activities (rebuild and verify)
+
+
+def month_sql(column):
+    """SQL for the first day of `column`'s month (a date), on SQLite and PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _levels_sql(max_depth):
+    return "(VALUES " + ", ".join(f"({k})" for k in range(1, max_depth + 1)) + ") AS lv"
+
+
+def cells_sql(dim, where="", order=False):
+    """SELECT of every cube cell of dimension slot `dim` computed from the raw activities
+    (alive ones), one row per cell in KEY + MEASURES order. `where` is extra SQL over `u`
+    (the activity's unit), `a` and `lv.column1` (the ancestor's level, 1 = root)."""
+    from binhyen.activities.models import Activity
+
+    q = connection.ops.quote_name
+    activity = q(Activity._meta.db_table)
+    unit = q(Unit._meta.db_table)
+    max_depth = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 1
+    level = "lv.column1"
+    ancestor = f"CAST(substr(u.path, {PATH_STEP} * ({level} - 1) + 1, {PATH_STEP - 1}) AS INTEGER)"
+    below = f"CAST(substr(u.path, {PATH_STEP} * {level} + 1, {PATH_STEP - 1}) AS INTEGER)"
+    child = f"CASE WHEN u.depth = {level} THEN {ancestor} ELSE {below} END"
+    join, dim_value = "", "0"
+    for name, slot, column in M2M_DIMS:
+        if slot == dim:
+            through = q(getattr(Activity, name).through._meta.db_table)
+            join = f"JOIN {through} t ON t.activity_id = a.id"
+            dim_value = f"t.{column}"
+    sql = (
+        f"SELECT {ancestor} AS f_anc, {month_sql('a.date')} AS f_month, {child} AS f_child, "
+        f"a.kind_id AS f_kind, {int(dim)} AS f_dim, {dim_value} AS f_dim_id, COUNT(*), "
+        f"SUM(a.sessions), SUM(a.attendances), SUM(COALESCE(a.leaflets, 0)) "
+        f"FROM {activity} a JOIN {unit} u ON u.id = a.unit_id {join} "
+        f"JOIN {_levels_sql(max_depth)} ON u.depth >= {level} "
+        f"WHERE a.deleted_at IS NULL {('AND ' + where) if where else ''} "
+        f"GROUP BY f_anc, f_month, f_child, f_kind, f_dim_id"
+    )
+    if order:
+        sql += " ORDER BY f_anc, f_month, f_child, f_kind, f_dim, f_dim_id"
+    return sql
+
+
+def _anchor_where(anchor):
+    """The cells a rebuild anchored at `anchor` recomputes: every cell of an ancestor inside
+    anchor's subtree, and for each ancestor above it the one cell row towards anchor."""
+    depth, path = anchor.depth, anchor.path
+    parts = [f"(lv.column1 >= {depth} AND u.path LIKE %s)"]
+    params = [path + "%"]
+    for k in range(1, depth):
+        parts.append(f"(lv.column1 = {k} AND u.path LIKE %s)")
+        params.append(path[: PATH_STEP * (k + 1)] + "%")
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _lock_cube(cursor):
+    # Writers wait while a rebuild runs, so none of their deltas lands on a row it deletes.
+    if connection.vendor == "postgresql":
+        cursor.execute(f"LOCK TABLE {_table()} IN EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def rebuild(unit=None):
+    """Recompute from the raw activities the cube rows a restructure around `unit` may have
+    changed (every row when unit is None). Returns the number of cube rows written."""
+    table = _table()
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in KEY + MEASURES)
+    unit_table = q(Unit._meta.db_table)
+    written = 0
+    with connection.cursor() as cursor:
+        _lock_cube(cursor)
+        if unit is None:
+            cursor.execute(f"DELETE FROM {table}")
+            where, params = "", []
+        else:
+            unit = Unit.objects.get(pk=unit.pk)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE ancestor_id IN (SELECT id FROM {unit_table} WHERE path LIKE %s)",
+                [unit.path + "%"],
+            )
+            ids = path_ids(unit.path)
+            for k in range(len(ids) - 1):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE ancestor_id = %s AND child_id = %s", [ids[k], ids[k + 1]]
+                )
+            where, params = _anchor_where(unit)
+        for dim in Dim:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {cells_sql(dim, where)}", params)
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+def rebuild_after_move(unit, old_parent):
+    """The cells a move of `unit` away from `old_parent` changed: those around the old place
+    and those around the new one (the relative rows inside the subtree do not change)."""
+    written = rebuild(old_parent) if old_parent is not None else 0
+    return written + rebuild(unit)
+
+
+def stored_cells_sql():
+    return (
+        f"SELECT {', '.join(KEY + MEASURES)} FROM {_table()} "
+        "WHERE activities <> 0 OR sessions <> 0 OR attendances <> 0 OR leaflets <> 0 "
+        "ORDER BY ancestor_id, month, child_id, kind_id, dim, dim_id"
+    )
+
+
+def _normal(row):
+    row = list(row)
+    if isinstance(row[1], str):
+        row[1] = datetime.date.fromisoformat(row[1])
+    elif isinstance(row[1], datetime.datetime):
+        row[1] = row[1].date()
+    return tuple(int(v) if i != 1 else v for i, v in enumerate(row))
+
+
+def _stream(sql, params=()):
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            batch = cursor.fetchmany(5000)
+            if not batch:
+                return
+            for row in batch:
+                yield _normal(row)
+
+
+def verify(limit=None):
+    """Every difference between the stored cube and the cube recomputed from the raw
+    activities, as (key, stored measures or None, expected measures or None). Streams both
+    sides sorted and merges them, so memory stays flat at national scale."""
+    differences = []
+    with transaction.atomic():  # one snapshot for both sides; server-side cursors on PostgreSQL
+        expected = _merged_expected()
+        stored = _stream(stored_cells_sql())
+        e, s = next(expected, None), next(stored, None)
+        while e is not None or s is not None:
+            ek = e[:6] if e else None
+            sk = s[:6] if s else None
+            if s is None or (e is not None and ek < sk):
+                differences.append((ek, None, e[6:]))
+                e = next(expected, None)
+            elif e is None or sk < ek:
+                differences.append((sk, s[6:], None))
+                s = next(stored, None)
+            else:
+                if e[6:] != s[6:]:
+                    differences.append((ek, s[6:], e[6:]))
+                e, s = next(expected, None), next(stored, None)
+            if limit and len(differences) >= limit:
+                break
+    return differences
+
+
+def _merged_expected():
+    """The expected cells of all dimension slots in one sorted stream (each slot's query is
+    sorted; a k-way merge on the key keeps the order without sorting everything at once)."""
+    import heapq
+
+    streams = [_stream(cells_sql(dim, order=True)) for dim in Dim]
+    yield from heapq.merge(*streams, key=lambda r: r[:6])

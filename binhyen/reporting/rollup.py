@@ -1,0 +1,525 @@
+"""Rollups: any unit × period × indicator, broken down by child unit, by month or not at all.
+
+`rollup(unit, period, indicators, by="child", as_of=None)` is the one function every figure
+goes through. Flow indicators read only unit X's rows of the per-level cube for the whole
+months of the period; the days of a partial month at either edge of a date range
+(2021-08-16..2022-08-15) are read from the raw activities, so any range is exact. A filter on
+two or more of topic/audience/channel at once cannot be answered by the cube (each cell holds
+one dimension slot) and is answered from the raw activities for the whole period.
+
+Stock indicators are valued on the period's last day through the groups app's counting
+querysets (binhyen.groups.stats), grouped here by child unit.
+
+`as_of` attributes records through the tree as it stood on that day: each unit's parent on
+that day is the old parent of its first move after it (UnitEvent), else its current parent.
+The cube is keyed by today's tree, so an as-of rollup reads each unit's own cube row (the
+"self" cell, which does not depend on the tree) and sums them up the historical tree; when no
+unit has moved since that day, it is the as-now rollup.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from binhyen.org.models import PATH_STEP, Unit, UnitEvent, UnitEventKind
+from binhyen.periods import _add_months, _month_end
+from binhyen.text import fold
+
+from . import indicators as registry
+from .facts import month_sql
+from .models import ActivityFact, Dim
+
+BY_CHOICES = ("child", "month", "none")
+MEASURE_INDEX = {"activities": 0, "sessions": 1, "attendances": 2, "leaflets": 3}
+M2M_FILTERS = {"topic": ("topics", "topic_id", Dim.TOPIC), "audience": ("audiences", "audience_id", Dim.AUDIENCE),
+               "channel": ("channels", "channel_id", Dim.CHANNEL)}
+SELF = "self"
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+class Attribution:
+    """Which child of `unit` a record of unit u counts under: through today's tree (in SQL,
+    from the materialized path) or through the tree as it stood on `as_of` (in Python)."""
+
+    def __init__(self, unit, as_of=None):
+        self.unit = unit
+        self.as_of = as_of
+        self.length = len(unit.path)
+        self.mapped = False
+        self.prefixes = [unit.path]
+        if as_of is not None:
+            relocated = {}
+            for unit_id, old_parent in (
+                UnitEvent.objects.filter(kind=UnitEventKind.MOVED, date__gt=as_of)
+                .order_by("date", "id").values_list("unit_id", "old_parent_id")
+            ):
+                relocated.setdefault(unit_id, old_parent)
+            if relocated:
+                self._build(relocated)
+
+    def _build(self, relocated):
+        parents = dict(Unit.objects.values_list("id", "parent_id"))
+        up = {u: relocated.get(u, p) for u, p in parents.items()}
+        top = self.unit.pk
+        position = {top: SELF}
+        for start in up:
+            chain, u = [], start
+            while u is not None and u not in position and len(chain) < 64:
+                chain.append(u)
+                u = up.get(u)
+            if u is None or u not in position:
+                result = [None] * len(chain)
+            elif u == top:
+                result = [chain[-1]] * len(chain)
+            else:
+                result = [position[u]] * len(chain)
+            position.update(zip(chain, result, strict=True))
+        self.position = position
+        self.child_ids = [u for u, p in up.items() if p == top]
+        moved_in = [u for u in relocated if position.get(u) is not None]
+        paths = dict(Unit.objects.filter(pk__in=moved_in).values_list("pk", "path"))
+        self.prefixes = [self.unit.path] + sorted(
+            p for p in paths.values() if not p.startswith(self.unit.path)
+        )
+        self.mapped = True
+
+    def key_of_unit(self, unit_id):
+        """child id, SELF, or None (not in the subtree) for a unit id (mapped mode)."""
+        return self.position.get(unit_id)
+
+    def key_of_path(self, path_prefix):
+        """child id or SELF for substr(path, 1, len(X.path) + 9) (as-now mode)."""
+        if len(path_prefix) <= self.length:
+            return SELF
+        return int(path_prefix[self.length : self.length + PATH_STEP - 1])
+
+    def paths_sql(self, column="u.path"):
+        sql = " OR ".join(f"{column} LIKE %s" for _p in self.prefixes)
+        return f"({sql})", [p + "%" for p in self.prefixes]
+
+    def paths_q(self, field):
+        q = Q()
+        for p in self.prefixes:
+            q |= Q(**{f"{field}__startswith": p})
+        return q
+
+    def children(self, period):
+        """The child units to list: those open on at least one day of the period."""
+        if self.mapped:
+            qs = Unit.objects.filter(pk__in=self.child_ids)
+        else:
+            qs = Unit.objects.filter(parent=self.unit)
+        qs = qs.filter(valid_from__lte=period.end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+        )
+        return list(qs.values_list("pk", "code", "name"))
+
+
+def split_period(start, end):
+    """(first whole month, last whole month or None, [(day from, day to), …] of partial edges)."""
+    first = start if start.day == 1 else _add_months(start, 1)
+    last = end.replace(day=1) if end == _month_end(end) else _add_months(end, -1)
+    if first > last:
+        return None, None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - datetime.timedelta(days=1)))
+    if _month_end(last) < end:
+        edges.append((_month_end(last) + datetime.timedelta(days=1), end))
+    return first, last, edges
+
+
+class Engine:
+    """Evaluates requests for one unit, period, breakdown and tree."""
+
+    def __init__(self, unit, period, by="child", as_of=None):
+        self.unit = unit
+        self.period = period
+        self.by = by
+        self.attr = Attribution(unit, as_of)
+        self.q = connection.ops.quote_name
+        self.day = connection.ops.adapt_datefield_value
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def _group_sql(self, by, path_col="u.path", month_col="a.date", unit_col="a.unit_id"):
+        """SELECT key columns for `by` ([] for none) and how to turn a row's keys into a key."""
+        cols = []
+        if self.attr.mapped:
+            cols.append(unit_col)
+        elif by == "child":
+            cols.append(f"substr({path_col}, 1, {self.attr.length + PATH_STEP})")
+        if by == "month":
+            cols.append(month_col)
+        return cols
+
+    def _key(self, by, raw):
+        """The breakdown key for the key columns of one result row; None drops the row."""
+        raw = list(raw)
+        if self.attr.mapped:
+            where = self.attr.key_of_unit(raw.pop(0))
+            if where is None:
+                return None
+            if by == "child":
+                return where
+        elif by == "child":
+            return self.attr.key_of_path(raw.pop(0))
+        if by == "month":
+            return _as_date(raw.pop(0)).replace(day=1)
+        return ()
+
+    def _run(self, sql, params, by, ncols, out, merge="sum"):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for row in rows:
+            key = self._key(by, row[:ncols])
+            if key is None:
+                continue
+            if merge == "sum":
+                acc = out[key]
+                for i, v in enumerate(row[ncols:]):
+                    acc[i] += int(v or 0)
+            else:  # distinct members: row[ncols] is an id
+                out[key].add(row[ncols])
+
+    # --- flows ------------------------------------------------------------------------------
+
+    def flow(self, request, by, start=None, end=None):
+        """{key: [activities, sessions, attendances, leaflets]} over [start, end]."""
+        start, end = start or self.period.start, end or self.period.end
+        f = request.filter_ids()
+        m2m = [d for d in M2M_FILTERS if d in f]
+        out = defaultdict(lambda: [0, 0, 0, 0])
+        if len(m2m) <= 1:
+            first, last, edges = split_period(start, end)
+            if first is not None:
+                self._cube(f, m2m, by, first, last, out)
+            if edges:
+                self._raw(f, by, edges, out)
+        else:
+            self._raw(f, by, [(start, end)], out)
+        return out
+
+    def _cube(self, f, m2m, by, first, last, out):
+        table = self.q(ActivityFact._meta.db_table)
+        dim, dim_id = (M2M_FILTERS[m2m[0]][2], f[m2m[0]]) if m2m else (Dim.NONE, 0)
+        sums = "SUM(f.activities), SUM(f.sessions), SUM(f.attendances), SUM(f.leaflets)"
+        cond = "f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s"
+        params = [self.day(first), self.day(last), int(dim), dim_id]
+        if "kind" in f:
+            cond += " AND f.kind_id = %s"
+            params.append(f["kind"])
+        if self.attr.mapped:
+            paths, path_params = self.attr.paths_sql()
+            cols = self._group_sql(by, month_col="f.month", unit_col="f.ancestor_id")
+            sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
+                   f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id "
+                   f"WHERE f.child_id = f.ancestor_id AND {paths} AND {cond}")
+            params = path_params + params
+        else:
+            cols = {"child": ["f.child_id"], "month": ["f.month"], "none": []}[by]
+            sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE f.ancestor_id = %s AND {cond}"
+            params = [self.unit.pk] + params
+        if cols:
+            sql += " GROUP BY " + ", ".join(cols)
+        if not self.attr.mapped and by == "child":
+            # child_id is already the key: no path to parse
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                for child_id, *values in cursor.fetchall():
+                    acc = out[SELF if child_id == self.unit.pk else child_id]
+                    for i, v in enumerate(values):
+                        acc[i] += int(v or 0)
+            return
+        self._run(sql, params, by, len(cols), out)
+
+    def _raw_from(self, f, ranges):
+        """FROM/WHERE over the alive activities of the subtree, filtered, in date ranges."""
+        from binhyen.activities.models import Activity
+
+        q = self.q
+        joins = [f"JOIN {q(Unit._meta.db_table)} u ON u.id = a.unit_id"]
+        params = []
+        for n, (dim, (name, column, _slot)) in enumerate(M2M_FILTERS.items()):
+            if dim in f:
+                through = q(getattr(Activity, name).through._meta.db_table)
+                joins.append(f"JOIN {through} t{n} ON t{n}.activity_id = a.id AND t{n}.{column} = %s")
+                params.append(f[dim])
+        paths, path_params = self.attr.paths_sql()
+        days = " OR ".join("(a.date >= %s AND a.date <= %s)" for _r in ranges)
+        where = f"a.deleted_at IS NULL AND {paths} AND ({days})"
+        params += path_params + [self.day(d) for r in ranges for d in r]
+        if "kind" in f:
+            where += " AND a.kind_id = %s"
+            params.append(f["kind"])
+        return f"FROM {q(Activity._meta.db_table)} a {' '.join(joins)} WHERE {where}", params
+
+    def _raw(self, f, by, ranges, out):
+        source, params = self._raw_from(f, ranges)
+        cols = self._group_sql(by, month_col=month_sql("a.date"))
+        sums = "COUNT(*), SUM(a.sessions), SUM(a.attendances), SUM(COALESCE(a.leaflets, 0))"
+        sql = f"SELECT {', '.join(cols + [sums])} {source}"
+        if cols:
+            sql += " GROUP BY " + ", ".join(cols)
+        self._run(sql, params, by, len(cols), out)
+
+    # --- grassroots units with at least one activity ---------------------------------------
+
+    def reporting_units(self, request, by):
+        """{key: number of distinct grassroots units (below X) with ≥ 1 matching activity}."""
+        from binhyen.org.models import UnitKind
+
+        f = request.filter_ids()
+        m2m = [d for d in M2M_FILTERS if d in f]
+        kinds = self.q(UnitKind._meta.db_table)
+        grassroots = f"JOIN {kinds} k ON k.id = u.kind_id"
+        parts, params = [], []
+        month_on = by == "month"
+        first, last, edges = (None, None, [(self.period.start, self.period.end)])
+        if len(m2m) <= 1:
+            first, last, edges = split_period(self.period.start, self.period.end)
+        if first is not None:
+            dim, dim_id = (M2M_FILTERS[m2m[0]][2], f[m2m[0]]) if m2m else (Dim.NONE, 0)
+            paths, path_params = self.attr.paths_sql()
+            sql = (f"SELECT u.id AS uid, u.path AS upath{', f.month AS umonth' if month_on else ''} "
+                   f"FROM {self.q(ActivityFact._meta.db_table)} f "
+                   f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id {grassroots} "
+                   f"WHERE f.child_id = f.ancestor_id AND f.activities > 0 AND {paths} "
+                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s")
+            p = path_params + [self.day(first), self.day(last), int(dim), dim_id]
+            if "kind" in f:
+                sql += " AND f.kind_id = %s"
+                p.append(f["kind"])
+            parts.append(sql + " AND u.id <> %s AND k.is_grassroots")
+            params += p + [self.unit.pk]
+        if edges:
+            source, p = self._raw_from(f, edges)
+            source = source.replace(" WHERE ", f" {grassroots} WHERE ", 1)
+            month = f", {month_sql('a.date')} AS umonth" if month_on else ""
+            parts.append(f"SELECT u.id AS uid, u.path AS upath{month} {source} AND u.id <> %s AND k.is_grassroots")
+            params += p + [self.unit.pk]
+        union = " UNION ".join(parts)
+        out = defaultdict(set)
+        if self.attr.mapped:
+            cols = ["s.uid"] + (["s.umonth"] if month_on else [])
+            sql = f"SELECT DISTINCT {', '.join(cols)}, s.uid FROM ({union}) s"
+            self._run(sql, params, by, len(cols), out, merge="distinct")
+            return {k: len(v) for k, v in out.items()}
+        cols = {"child": [f"substr(s.upath, 1, {self.attr.length + PATH_STEP})"], "month": ["s.umonth"], "none": []}[by]
+        sql = f"SELECT {', '.join(cols + ['COUNT(DISTINCT s.uid)'])} FROM ({union}) s"
+        if cols:
+            sql += " GROUP BY " + ", ".join(cols)
+        counts = defaultdict(lambda: [0])
+        self._run(sql, params, by, len(cols), counts)
+        return {k: v[0] for k, v in counts.items()}
+
+    # --- stocks -----------------------------------------------------------------------------
+
+    def _units(self, grassroots=False):
+        qs = Unit.objects.filter(self.attr.paths_q("path")).exclude(pk=self.unit.pk)
+        return qs.filter(kind__is_grassroots=True) if grassroots else qs
+
+    def _stock_source(self, measure, day, kind):
+        """(queryset over the subtree(s), path field, unit id field, aggregate, distinct field)."""
+        from binhyen.groups import stats
+        from binhyen.groups.models import Camera
+
+        def union(make):
+            # the groups app's querysets take a unit and read only its path
+            qs = None
+            for p in self.attr.prefixes:
+                part = make(_PathOnly(p))
+                qs = part if qs is None else qs | part
+            return qs
+
+        if measure == "groups":
+            return union(lambda u: stats._groups(u, day, kind)), "unit__path", "unit_id", "count", None
+        if measure == "members":
+            return (union(lambda u: stats._members(u, day, kind)), "group__unit__path", "group__unit_id",
+                    "count", None)
+        if measure == "wards":
+            return union(lambda u: stats._groups(u, day, kind)), "unit__path", "unit_id", "distinct", "ward"
+        if measure == "boarding_houses":
+            return (union(lambda u: stats._coverages(u, day)), "group__unit__path", "group__unit_id",
+                    "distinct", "house")
+        if measure == "resident_workers":
+            return (union(lambda u: stats._coverages(u, day)), "group__unit__path", "group__unit_id",
+                    "sum", "house__resident_workers")
+        if measure == "cameras":
+            qs = Camera.objects.filter(self.attr.paths_q("unit__path")).working_on(day)
+            return qs, "unit__path", "unit_id", "count", None
+        if measure == "units":
+            return self._units().open_on(day), "path", "id", "count", None
+        if measure == "grassroots":
+            return self._units(True).open_on(day), "path", "id", "count", None
+        raise ValueError(measure)
+
+    def stock(self, request, by_child, day):
+        """{key: value on `day`}; key is a child id / SELF, or () when not by child."""
+        measure = request.indicator.measure
+        kind = request.filter_codes().get("kind")
+        qs, path_field, unit_field, agg, field = self._stock_source(measure, day, kind)
+        aggregate = {"count": Count("id"), "sum": Sum(field), "distinct": Count(field, distinct=True)}[agg]
+        if self.attr.mapped:
+            out = defaultdict(set if agg == "distinct" else int)
+            if agg == "distinct":
+                rows = qs.values_list(unit_field, field).distinct().order_by()
+                for unit_id, item in rows:
+                    where = self.attr.key_of_unit(unit_id)
+                    if where is not None:
+                        out[where if by_child else ()].add(item)
+                return {k: len(v) for k, v in out.items()}
+            for row in qs.values(unit_field).annotate(v=aggregate).order_by():
+                where = self.attr.key_of_unit(row[unit_field])
+                if where is not None:
+                    out[where if by_child else ()] += row["v"] or 0
+            return dict(out)
+        if not by_child:
+            return {(): qs.aggregate(v=aggregate)["v"] or 0}
+        rows = (qs.annotate(rk=Substr(path_field, 1, self.attr.length + PATH_STEP))
+                .values("rk").annotate(v=aggregate).order_by())
+        return {self.attr.key_of_path(r["rk"]): r["v"] or 0 for r in rows}
+
+    def grassroots_open(self, by_child, start, end):
+        qs = self._units(True).filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+        if self.attr.mapped:
+            out = defaultdict(int)
+            for unit_id in qs.values_list("id", flat=True):
+                where = self.attr.key_of_unit(unit_id)
+                if where is not None:
+                    out[where if by_child else ()] += 1
+            return dict(out)
+        if not by_child:
+            return {(): qs.count()}
+        rows = qs.annotate(rk=Substr("path", 1, self.attr.length + PATH_STEP)).values("rk").annotate(
+            v=Count("id")).order_by()
+        return {self.attr.key_of_path(r["rk"]): r["v"] for r in rows}
+
+    # --- one request, broken down and totalled ---------------------------------------------
+
+    def evaluate(self, request):
+        """({key: value} for the breakdown, total) for one non-ratio request."""
+        ind = request.indicator
+        by = self.by
+        months = self.period.months()
+        if ind.measure in MEASURE_INDEX:
+            i = MEASURE_INDEX[ind.measure]
+            if by == "none":
+                values = {}
+                total = self.flow(request, "none").get((), [0, 0, 0, 0])[i]
+            else:
+                values = {k: v[i] for k, v in self.flow(request, by).items()}
+                total = sum(values.values())
+            return values, total
+        if ind.measure == "reporting_units":
+            values = self.reporting_units(request, by) if by != "none" else {}
+            total = self.reporting_units(request, "none").get((), 0)
+            return values, total
+        if ind.measure == "grassroots_open":
+            total = self.grassroots_open(False, self.period.start, self.period.end).get((), 0)
+            if by == "child":
+                return self.grassroots_open(True, self.period.start, self.period.end), total
+            if by == "month":
+                return {m: self.grassroots_open(False, max(m, self.period.start),
+                                                min(_month_end(m), self.period.end)).get((), 0)
+                        for m in months}, total
+            return {}, total
+        # stock: valued on the period's last day (each month's last day when by month)
+        total = self.stock(request, False, self.period.end).get((), 0)
+        if by == "child":
+            return self.stock(request, True, self.period.end), total
+        if by == "month":
+            return {m: self.stock(request, False, min(_month_end(m), self.period.end)).get((), 0)
+                    for m in months}, total
+        return {}, total
+
+
+class _PathOnly:
+    """Stands for a unit where only its materialized path is read."""
+
+    def __init__(self, path):
+        self.path = path
+
+
+def _ratio(num, den):
+    if not den:
+        return None
+    return round(100.0 * num / den, 1)
+
+
+def rollup(unit, period, indicators, by="child", as_of=None):
+    """The figures of `indicators` (codes with optional [filters], or Requests) for `unit`'s
+    subtree over `period`, broken down `by` "child", "month" or "none", through today's tree or
+    the tree as it stood on `as_of`. Plain Python, in the API's shape."""
+    if by not in BY_CHOICES:
+        raise ValueError(by)
+    requests = registry.parse_list(indicators)
+    engine = Engine(unit, period, by, as_of)
+    results = {}
+
+    def computed(request):
+        if request.key not in results:
+            results[request.key] = engine.evaluate(request)
+        return results[request.key]
+
+    columns = {}
+    for request in requests:
+        ind = request.indicator
+        if ind.kind == registry.RATIO:
+            num_values, num_total = computed(registry.parse(ind.numerator))
+            den_values, den_total = computed(registry.parse(ind.denominator))
+            keys = set(num_values) | set(den_values)
+            columns[request.key] = (
+                {k: _ratio(num_values.get(k, 0), den_values.get(k, 0)) for k in keys},
+                _ratio(num_total, den_total),
+            )
+        else:
+            columns[request.key] = computed(request)
+
+    rows = []
+    if by == "child":
+        children = engine.attr.children(period)
+        listed = {pk for pk, _c, _n in children}
+        with_data = {k for values, _t in columns.values() for k, v in values.items()
+                     if v and k != SELF and k not in listed}
+        if with_data:
+            children += list(Unit.objects.filter(pk__in=with_data).values_list("pk", "code", "name"))
+        children.sort(key=lambda c: (fold(c[2]), c[1]))
+        own = {key: values.get(SELF) for key, (values, _t) in columns.items()}
+        for pk, code, name in children:
+            rows.append({"unit": {"code": code, "name": name},
+                         "values": {key: _zero(values.get(pk), key, requests) for key, (values, _t) in columns.items()}})
+        if any(own.values()):
+            # the unit's own records (a federation's own conferences) are part of its total
+            rows.append({"unit": {"code": unit.code, "name": unit.name},
+                         "values": {key: _zero(v, key, requests) for key, v in own.items()}})
+    elif by == "month":
+        for m in period.months():
+            rows.append({"month": f"{m:%Y-%m}",
+                         "values": {key: _zero(values.get(m), key, requests) for key, (values, _t) in columns.items()}})
+    return {
+        "unit": {"code": unit.code, "name": unit.name},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": str(period.label)},
+        "rows": rows,
+        "total": {key: total for key, (_v, total) in columns.items()},
+    }
+
+
+def _zero(value, key, requests):
+    if value is not None:
+        return value
+    ratio = any(r.key == key and r.indicator.kind == registry.RATIO for r in requests)
+    return None if ratio else 0
