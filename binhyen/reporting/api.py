@@ -1,5 +1,46 @@
-"""API routes of the reporting app (rollup)."""
+"""API routes of the reporting app: rollups of any indicator for a unit's subtree."""
 
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from binhyen.api.common import ERRORS
+
+from . import params
+from .rollup import rollup
 
 router = Router(tags=["reporting"])
+
+DESCRIPTION = """
+Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dưới) trong một kỳ.
+
+- `period`: `2022`, `2022Q1`, `2022H1`, `2022-03` hoặc `2018-01-01..2023-12-31`.
+- `indicators`: mã chỉ tiêu cách nhau bởi dấu phẩy; bộ lọc trong ngoặc vuông, ví dụ
+  `activity.sessions[kind=tuyen_truyen;audience=can_bo_cong_doan],groups.members[kind=nha_tro]`.
+  Chỉ tiêu dạng tồn (mô hình, thành viên, camera, số đơn vị) lấy giá trị tại ngày cuối kỳ.
+- `by`: `child` (theo đơn vị trực thuộc, mặc định), `month` hoặc `none`.
+- `as_of`: tính theo cơ cấu tổ chức tại ngày này (mặc định: cơ cấu hiện nay).
+
+Trả về `{"unit", "period": {"start", "end", "label"}, "rows": [{"unit": {"code", "name"}` hoặc
+`"month", "values": {…}}], "total": {…}}`. Đơn vị ngoài phạm vi: 404. Tham số sai: 400.
+"""
+
+
+@router.get("/rollup", response={200: dict, **ERRORS}, summary="Số liệu tổng hợp", description=DESCRIPTION)
+def rollup_view(
+    request,
+    unit: str | None = Query(None, description="Mã đơn vị (mặc định: đơn vị cao nhất của bạn)"),
+    period: str | None = Query(None, description="Kỳ báo cáo"),
+    indicators: str | None = Query(None, description="Danh sách chỉ tiêu, có thể kèm bộ lọc"),
+    by: str | None = Query(None, description="child | month | none"),
+    as_of: str | None = Query(None, description="Cơ cấu tổ chức tại ngày (YYYY-MM-DD)"),
+):
+    try:
+        the_period = params.period_for(period)
+        requests = params.requests_for(indicators)
+        breakdown = params.by_for(by)
+        day = params.as_of_for(as_of)
+    except params.BadParameter as exc:
+        raise HttpError(400, _("Tham số không hợp lệ: %(m)s") % {"m": exc}) from None
+    the_unit = params.unit_for(request.auth, unit)
+    return rollup(the_unit, the_period, requests, by=breakdown, as_of=day)

@@ -73,6 +73,8 @@ class Attribution:
         top = self.unit.pk
         position = {top: SELF}
         for start in up:
+            if start in position:
+                continue
             chain, u = [], start
             while u is not None and u not in position and len(chain) < 64:
                 chain.append(u)

@@ -61,3 +61,33 @@ def delete(activity):
     if not wired():
         facts.activity_changed(before, None)
     return activity
+
+
+def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=None, channel=None):
+    """{child code or unit code (own records): total} by walking every alive activity of the
+    subtree in Python: the slow, obviously right answer the engine must equal."""
+    if isinstance(start, str):
+        start, end = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    qs = Activity.objects.filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end)
+    if kind:
+        qs = qs.filter(kind__code=kind)
+    for name, code in (("topics", topic), ("audiences", audience), ("channels", channel)):
+        if code:
+            qs = qs.filter(**{f"{name}__code": code})
+    from binhyen.org.models import Unit
+
+    out = {}
+    depth = unit.depth
+    for a in qs.select_related("unit"):
+        ids = facts.path_ids(a.unit.path)
+        key_id = ids[depth] if len(ids) > depth else unit.pk
+        code = Unit.objects.get(pk=key_id).code
+        value = {"sessions": a.sessions, "attendances": a.attendances, "activities": 1,
+                 "leaflets": a.leaflets or 0}[measure]
+        out[code] = out.get(code, 0) + value
+    return out
+
+
+def by_code(result, key):
+    """{unit code: value} of a rollup's rows, zeros left out."""
+    return {row["unit"]["code"]: row["values"][key] for row in result["rows"] if row["values"][key]}

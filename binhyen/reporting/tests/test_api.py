@@ -1,0 +1,90 @@
+"""GET /api/v1/rollup: the issue's response shape, scoping (404) and clear 400s in Vietnamese."""
+
+import pytest
+
+from binhyen import factories as f
+from binhyen.reporting.tests.helpers import record
+from binhyen.scoping import Role
+
+URL = "/api/v1/rollup"
+
+
+@pytest.fixture
+def data(tree):
+    record(tree["cs1"], "2022-02-10", sessions=2, attendances=40, audiences=("can_bo_cong_doan",))
+    record(tree["cs2"], "2022-03-10", sessions=1, attendances=15)
+    record(tree["cs3"], "2022-03-11", sessions=9, attendances=90)
+    return tree
+
+
+def test_rollup_by_child_in_the_issue_shape(data, api_as):
+    viewer = f.user(role=Role.VIEWER, unit=data["hcm"])
+    response = api_as(viewer).get(URL, {
+        "unit": "HCM", "period": "2022Q1",
+        "indicators": "activity.sessions,activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]",
+    })
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "unit": {"code": "HCM", "name": "Liên đoàn Lao động Thành phố Hồ Chí Minh"},
+        "period": {"start": "2022-01-01", "end": "2022-03-31", "label": "Quý I/2022"},
+        "rows": [
+            {"unit": {"code": "HCM-Q9", "name": "Liên đoàn Lao động Quận 9"},
+             "values": {"activity.sessions": 2,
+                        "activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]": 40}},
+            {"unit": {"code": "HCM-TD", "name": "Liên đoàn Lao động Thành phố Thủ Đức"},
+             "values": {"activity.sessions": 1,
+                        "activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]": 0}},
+        ],
+        "total": {"activity.sessions": 3,
+                  "activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]": 40},
+    }
+
+
+def test_by_month_and_default_unit(data, api_as):
+    viewer = f.user(role=Role.VIEWER, unit=data["tg"])
+    body = api_as(viewer).get(URL, {"period": "2022Q1",
+                                    "indicators": "activity.sessions", "by": "month"}).json()
+    assert body["unit"]["code"] == "TG"
+    assert body["rows"] == [{"month": "2022-01", "values": {"activity.sessions": 0}},
+                            {"month": "2022-02", "values": {"activity.sessions": 0}},
+                            {"month": "2022-03", "values": {"activity.sessions": 9}}]
+
+
+def test_unit_outside_scope_is_404(data, api_as):
+    viewer = f.user(role=Role.VIEWER, unit=data["tg"])
+    response = api_as(viewer).get(URL, {"unit": "HCM", "period": "2022", "indicators": "activity.sessions"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy đơn vị “HCM” trong phạm vi của bạn."}
+    unknown = api_as(viewer).get(URL, {"unit": "KHONG-CO", "period": "2022", "indicators": "activity.sessions"})
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"period": "2022", "indicators": "activity.khong_co"}, "Không có chỉ tiêu “activity.khong_co”"),
+    ({"period": "2022Q5", "indicators": "activity.sessions"}, "Kỳ báo cáo “2022Q5” không hợp lệ"),
+    ({"period": "2023-12-31..2018-01-01", "indicators": "activity.sessions"},
+     "Ngày kết thúc không được trước ngày bắt đầu"),
+    ({"period": "2022", "indicators": "activity.sessions[color=red]"}, "không lọc được theo “color”"),
+    ({"period": "2022", "indicators": "activity.sessions[kind=khong_co]"},
+     "Không có mã “khong_co” trong danh mục loại"),
+    ({"period": "2022", "indicators": "groups.members[topic=ma_tuy]"}, "không lọc được theo “topic”"),
+    ({"period": "2022", "indicators": "activity.sessions[kind]"}, "không đúng dạng chiều=mã"),
+    ({"period": "2022", "indicators": "activity.sessions", "by": "week"}, "Tham số “by”"),
+    ({"period": "2022", "indicators": "activity.sessions", "as_of": "31/12/2020"}, "Tham số “as_of”"),
+    ({"indicators": "activity.sessions"}, "Thiếu tham số “period”"),
+    ({"period": "2022"}, "Thiếu tham số “indicators”"),
+])
+def test_bad_parameters_are_400_with_vietnamese_detail(data, api_as, query, words):
+    viewer = f.user(role=Role.VIEWER, unit=data["hcm"])
+    response = api_as(viewer).get(URL, {"unit": "HCM", **query})
+    assert response.status_code == 400, response.content
+    detail = response.json()["detail"]
+    assert detail.startswith("Tham số không hợp lệ: ")
+    assert words in detail
+
+
+def test_as_of_parameter_is_accepted(data, api_as):
+    viewer = f.user(role=Role.VIEWER, unit=data["hcm"])
+    body = api_as(viewer).get(URL, {"unit": "HCM", "period": "2022", "indicators": "activity.sessions",
+                                    "as_of": "2022-01-01", "by": "none"}).json()
+    assert body["rows"] == [] and body["total"] == {"activity.sessions": 3}

@@ -1,0 +1,99 @@
+"""The cube stays equal to the raw activities through creates, edits, deletes, moves and imports."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from binhyen import factories as f
+from binhyen.activities.models import Activity
+from binhyen.org import services as org_services
+from binhyen.reporting import facts
+from binhyen.reporting.models import ActivityFact, Dim
+from binhyen.reporting.tests.helpers import delete, edit, record
+
+pytestmark = pytest.mark.django_db
+
+
+def cell(ancestor, child, month="2022-03-01", dim=Dim.NONE, dim_id=0):
+    row = ActivityFact.objects.filter(
+        ancestor_id=ancestor.pk, child_id=child.pk, month=month, dim=dim, dim_id=dim_id
+    ).values_list("activities", "sessions", "attendances", "leaflets").first()
+    return row or (0, 0, 0, 0)
+
+
+def test_one_activity_adds_a_row_at_every_level_of_its_path(tree):
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, topics=("ma_tuy", "pccc"))
+    assert cell(tree["root"], tree["hcm"]) == (1, 2, 50, 0)
+    assert cell(tree["hcm"], tree["q9"]) == (1, 2, 50, 0)
+    assert cell(tree["q9"], tree["cs1"]) == (1, 2, 50, 0)
+    assert cell(tree["cs1"], tree["cs1"]) == (1, 2, 50, 0)  # the unit's own records
+    from binhyen.activities.models import Topic
+
+    pccc = Topic.objects.get(code="pccc")
+    assert cell(tree["hcm"], tree["q9"], dim=Dim.TOPIC, dim_id=pccc.pk) == (1, 2, 50, 0)
+    assert facts.verify() == []
+
+
+def test_edit_moves_the_figures_between_units_months_and_topics(tree):
+    a = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
+    edit(a, unit=tree["cs3"], date="2022-04-02", attendances=70, topics=("pccc",))
+    assert cell(tree["root"], tree["hcm"]) == (0, 0, 0, 0)
+    assert cell(tree["root"], tree["tg"], month="2022-04-01") == (1, 2, 70, 0)
+    assert facts.verify() == []
+
+
+def test_soft_delete_takes_the_figures_out(tree):
+    a = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
+    record(tree["cs1"], "2022-03-06", sessions=1, attendances=5)
+    delete(a)
+    assert cell(tree["hcm"], tree["q9"]) == (1, 1, 5, 0)
+    assert facts.verify() == []
+
+
+def test_bulk_created_activities_are_aggregated_before_the_upsert(tree, django_assert_max_num_queries):
+    first = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
+    second = record(tree["cs2"], "2022-03-07", sessions=1, attendances=20, channels=("zalo",))
+    ActivityFact.objects.all().delete()
+    with django_assert_max_num_queries(6):  # 3 link tables, the activities, one upsert
+        facts.activities_created([first.pk, second.pk])
+    assert cell(tree["root"], tree["hcm"]) == (2, 3, 70, 0)
+    assert facts.verify() == []
+
+
+def test_verify_reports_a_tampered_cell_and_rebuild_repairs_it(tree):
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
+    ActivityFact.objects.filter(ancestor_id=tree["hcm"].pk, dim=Dim.NONE).update(sessions=99)
+    [(key, stored, expected)] = facts.verify()
+    assert key[0] == tree["hcm"].pk and stored[1] == 99 and expected[1] == 2
+    with pytest.raises(CommandError):
+        call_command("verify-facts")
+    call_command("rebuild-facts")
+    assert facts.verify() == []
+
+
+def test_rebuild_after_moving_a_unit(tree):
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
+    org_services.move_unit(f.superuser(), tree["cs1"], tree["mt"], datetime.date(2023, 1, 1))
+    assert facts.verify() != []  # the cube still holds the old place
+    call_command("rebuild-facts", unit="HCM-Q9-CS1")
+    assert facts.verify() == []
+    assert cell(tree["root"], tree["tg"]) == (1, 2, 50, 0)
+    assert cell(tree["root"], tree["hcm"]) == (0, 0, 0, 0)
+
+
+def test_rebuild_after_a_merge_through_the_target(tree):
+    record(tree["cs1"], "2020-03-05", sessions=2, attendances=50)
+    org_services.merge_units(f.superuser(), [tree["q9"]], tree["td"], datetime.date(2021, 1, 1))
+    call_command("rebuild-facts", unit="HCM-TD")
+    assert facts.verify() == []
+    assert cell(tree["hcm"], tree["td"], month="2020-03-01") == (1, 2, 50, 0)
+
+
+def test_soft_deleted_rows_never_count_in_rebuild(tree):
+    a = record(tree["cs1"], "2022-03-05")
+    delete(a)
+    assert Activity.all_objects.filter(pk=a.pk).exists()
+    facts.rebuild()
+    assert not ActivityFact.objects.exists()
