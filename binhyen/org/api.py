@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -264,6 +265,15 @@ def _visible_unit(request, code):
     return get_or_404(units, unit_not_found(code), code=code)
 
 
+def _administered_unit(request, code):
+    """A unit the caller may change: unknown or unseen → 404; seen but not administered → 403
+    (the caller already knows it exists, so the refusal confirms nothing new)."""
+    unit = _visible_unit(request, code)
+    if not Unit.objects.editable_by(request.auth).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    return unit
+
+
 def _reload(unit):
     return Unit.objects.select_related(*UNIT_RELATED, "successor").get(pk=unit.pk)
 
@@ -335,7 +345,7 @@ def create_unit(request, payload: UnitCreateIn):
 
 @router.patch("/units/{code}", response={200: UnitDetailOut, **ERRORS}, summary="Sửa thông tin đơn vị")
 def update_unit(request, code: str, payload: UnitPatchIn):
-    unit = _visible_unit(request, code)
+    unit = _administered_unit(request, code)
     changes = payload.dict(exclude_unset=True)
     errors = {}
     if "kind" in changes:
@@ -353,7 +363,7 @@ def update_unit(request, code: str, payload: UnitPatchIn):
 
 @router.post("/units/{code}/move", response={200: UnitDetailOut, **ERRORS}, summary="Chuyển đơn vị cấp trên")
 def move_unit(request, code: str, payload: MoveIn):
-    unit = _visible_unit(request, code)
+    unit = _administered_unit(request, code)
     errors = {}
     parent = _referenced_unit(request, "parent", payload.parent, errors)
     require(errors)
@@ -364,7 +374,7 @@ def move_unit(request, code: str, payload: MoveIn):
 
 @router.post("/units/{code}/close", response={200: UnitDetailOut, **ERRORS}, summary="Kết thúc hoạt động")
 def close_unit(request, code: str, payload: CloseIn):
-    unit = _visible_unit(request, code)
+    unit = _administered_unit(request, code)
     errors = {}
     successor = None
     if payload.successor:
@@ -381,7 +391,7 @@ def close_unit(request, code: str, payload: CloseIn):
 def merge_unit(request, code: str, payload: MergeIn):
     """Merge this unit into `into` from `date`: its open children move there that day, and it
     closes the day before with `into` as its successor. Answers with the merged (closed) unit."""
-    unit = _visible_unit(request, code)
+    unit = _administered_unit(request, code)
     errors = {}
     target = _referenced_unit(request, "into", payload.into, errors)
     require(errors)
