@@ -165,7 +165,8 @@ class _Builder:
     def legacy_of(self, wards):
         olds = defaultdict(list)
         for old in Area.objects.filter(level=AreaLevel.LEGACY_WARD, successor__in=wards,
-                                       province__code=org_demo.HCM_PROVINCE).order_by("code"):
+                                       province__code=org_demo.HCM_PROVINCE
+                                       ).select_related("parent").order_by("code"):
             olds[old.successor_id].append(old)
         return olds
 
@@ -373,6 +374,12 @@ def load(stdout=None):
         nearest = sorted(located, key=lambda uw: _distance(uw[1], ward))[:3]
         return rng.choice([u for u, _w in nearest] + [kcn])
 
+    numbers = defaultdict(int)
+
+    def numbering(place):
+        numbers[place] += 1
+        return numbers[place]
+
     def founded_for(unit, first, last):
         return _date(rng, max(first, unit.valid_from), last)
 
@@ -392,10 +399,11 @@ def load(stdout=None):
             old = rng.choice(olds)
             founded = founded_for(unit, D(2012, 1, 1), D(2023, 9, 30))
             closed = _date(rng, D(2024, 2, 1), D(2025, 6, 30)) if rng.random() < 0.05 else None
-            place = (old or ward).name
+            # Old ward names repeat from district to district (Phường 13): name the district.
+            place = f"{old.name}, {old.parent.name}" if old else ward.name
             index = builder.add_group(
                 kind=GroupKind.NHA_TRO, code=f"NT-79-{seq:04d}",
-                name=f"Tổ công nhân tự quản khu nhà trọ số {rng.randint(1, 40)} {place}",
+                name=f"Tổ công nhân tự quản khu nhà trọ số {numbering(place)}, {place}",
                 unit=unit, ward=ward, legacy=old, founded=founded, closed=closed,
                 address=f"Khu phố {rng.randint(1, 12)}, {place}",
             )
@@ -412,7 +420,7 @@ def load(stdout=None):
         founded = founded_for(unit, D(2012, 1, 1), D(2019, 12, 31))
         index = builder.add_group(
             kind=GroupKind.NHA_TRO, code=f"NT-79-{seq:04d}",
-            name=f"Tổ công nhân tự quản khu nhà trọ {ward.name} (cũ)", unit=unit, ward=ward,
+            name=f"Tổ công nhân tự quản khu nhà trọ số {numbering(ward.name)}, {ward.name}", unit=unit, ward=ward,
             legacy=rng.choice(legacy.get(ward.pk) or [None]), founded=founded,
             closed=_date(rng, founded + datetime.timedelta(days=365), COUNT_DAY),
         )
@@ -431,7 +439,7 @@ def load(stdout=None):
         founded = _date(rng, first, max(first, D(2025, 6, 30)))
         index = builder.add_group(
             kind=GroupKind.NHA_TRO, code=f"NT-79-{seq:04d}",
-            name=f"Tổ công nhân tự quản khu nhà trọ mới {ward.name}", unit=unit, ward=ward,
+            name=f"Tổ công nhân tự quản khu nhà trọ số {numbering(ward.name)}, {ward.name}", unit=unit, ward=ward,
             legacy=None, founded=founded,
         )
         for i in range(rng.randint(15, 50)):

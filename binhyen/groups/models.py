@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -155,6 +156,9 @@ class Group(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.name} {self.code} {self.address} {self.leader_name}")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", args=[self.pk])
 
     def clean(self):
         if self.closed and self.founded and self.closed < self.founded:
@@ -312,6 +316,9 @@ class BoardingHouse(models.Model):
         self.search_text = fold(f"{self.name} {self.address} {self.landlord_name}")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("groups:house_edit", args=[self.pk])
+
 
 class CoverageQuerySet(ScopedQuerySet):
     def active_on(self, day):
@@ -459,6 +466,9 @@ class Camera(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.place} {self.funder_name}")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("groups:camera_edit", args=[self.pk])
 
 
 class CameraState(models.Model):

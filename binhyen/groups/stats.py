@@ -3,8 +3,8 @@
 "1.304 tổ với 98.007 thành viên, hoạt động tại 93 phường, xã" is `group_stats(hcm, day)`.
 Every function is a fixed number of aggregate queries (never a loop over rows), reads the
 subtree as one materialized-path prefix and applies the app's date rule (in force on D when
-start <= D and the end is empty or after D). These are the functions the reporting indicator
-registry calls; `INDICATORS` lists them with their Vietnamese labels.
+start <= D and the end is empty or after D). The reporting app's indicator registry
+(groups.active, groups.members, groups.wards, …) reads these querysets, grouped by child unit.
 
 Who may ask is not decided here: callers pass a unit they already got through
 `Unit.objects.visible_to(user)`.
@@ -22,12 +22,15 @@ from .models import (
 )
 
 
-def _groups(unit, day, kind=None):
+def groups_on(unit, day, kind=None):
+    """The queryset behind the counts: groups (of `kind`) active on `day` in the subtree.
+    Callers that group by something else (the reporting rollups by child unit) start here."""
     qs = Group.objects.filter(unit__path__startswith=unit.path).filter(in_force_on(day))
     return qs.filter(kind__code=kind) if kind else qs
 
 
-def _members(unit, day, kind=None):
+def members_on(unit, day, kind=None):
+    """Members on the roster on `day` of the subtree's groups active that day."""
     qs = GroupMember.objects.filter(
         in_force_on(day, "joined", "left"),
         in_force_on(day, prefix="group__"),
@@ -37,7 +40,8 @@ def _members(unit, day, kind=None):
     return qs.filter(group__kind__code=kind) if kind else qs
 
 
-def _coverages(unit, day):
+def coverages_on(unit, day):
+    """Boarding-house coverages in force on `day` by the subtree's active groups."""
     return BoardingHouseCoverage.objects.filter(
         in_force_on(day, "start", "end"),
         in_force_on(day, prefix="group__"),
@@ -47,29 +51,33 @@ def _coverages(unit, day):
     )
 
 
+# The names the reporting rollups were first written against.
+_groups, _members, _coverages = groups_on, members_on, coverages_on
+
+
 def active_groups(unit, day, kind=None):
     """Groups (of `kind`, a GroupKind code, or all) active on `day` in the subtree. 1 query."""
-    return _groups(unit, day, kind).count()
+    return groups_on(unit, day, kind).count()
 
 
 def active_members(unit, day, kind=None):
     """Members on the roster on `day` of the groups active that day. 1 query."""
-    return _members(unit, day, kind).count()
+    return members_on(unit, day, kind).count()
 
 
 def wards_covered(unit, day, kind=None):
     """Distinct 2025 wards where at least one such group is active on `day`. 1 query."""
-    return _groups(unit, day, kind).aggregate(n=Count("ward", distinct=True))["n"]
+    return groups_on(unit, day, kind).aggregate(n=Count("ward", distinct=True))["n"]
 
 
 def boarding_houses_covered(unit, day):
     """Boarding houses covered on `day` by the subtree's active groups. 1 query."""
-    return _coverages(unit, day).aggregate(n=Count("house", distinct=True))["n"]
+    return coverages_on(unit, day).aggregate(n=Count("house", distinct=True))["n"]
 
 
 def resident_workers(unit, day):
     """Workers living in the boarding houses covered on `day` (one group per house). 1 query."""
-    return _coverages(unit, day).aggregate(n=Sum("house__resident_workers"))["n"] or 0
+    return coverages_on(unit, day).aggregate(n=Sum("house__resident_workers"))["n"] or 0
 
 
 def cameras_working(unit, day):
@@ -81,17 +89,17 @@ def group_stats(unit, day):
     """Everything at once, in the API's shape. 6 queries whatever the data size."""
     by_kind = {code: {"groups": 0, "members": 0, "wards": 0} for code in
                GroupKind.objects.order_by("order", "code").values_list("code", flat=True)}
-    totals = _groups(unit, day).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
-    for row in _groups(unit, day).values("kind__code").annotate(
+    totals = groups_on(unit, day).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
+    for row in groups_on(unit, day).values("kind__code").annotate(
         groups=Count("id"), wards=Count("ward", distinct=True)
     ).order_by():
         by_kind.setdefault(row["kind__code"], {"members": 0})
         by_kind[row["kind__code"]].update(groups=row["groups"], wards=row["wards"])
     members = 0
-    for row in _members(unit, day).values("group__kind__code").annotate(n=Count("id")).order_by():
+    for row in members_on(unit, day).values("group__kind__code").annotate(n=Count("id")).order_by():
         by_kind[row["group__kind__code"]]["members"] = row["n"]
         members += row["n"]
-    houses = _coverages(unit, day).aggregate(
+    houses = coverages_on(unit, day).aggregate(
         n=Count("house", distinct=True), workers=Sum("house__resident_workers")
     )
     return {
@@ -105,9 +113,15 @@ def group_stats(unit, day):
     }
 
 
+def headline(unit, day, kind=None):
+    """"N tổ với M thành viên, hoạt động tại K phường, xã" for a page's panel. 2 queries."""
+    totals = groups_on(unit, day, kind).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
+    return {"groups": totals["groups"], "members": active_members(unit, day, kind), "wards": totals["wards"]}
+
+
 def ward_counts(unit, day, province=None):
     """{ward id: active groups} for the map: one GROUP BY over the subtree. 1 query."""
-    qs = _groups(unit, day)
+    qs = groups_on(unit, day)
     if province is not None:
         qs = qs.filter(ward__province=province)
     return dict(qs.values("ward").annotate(n=Count("id")).order_by().values_list("ward", "n"))
@@ -120,23 +134,4 @@ def member_counts(groups, day):
         .values("group").annotate(n=Count("id")).order_by()
     )
     return {row["group"]: row["n"] for row in rows}
-
-
-# code → (Vietnamese label, function(unit, day) -> int); all stock indicators.
-INDICATORS = {
-    "groups.active_groups": ("Số tổ, mô hình đang hoạt động", active_groups),
-    "groups.active_groups.nha_tro": (
-        "Số tổ công nhân tự quản khu nhà trọ",
-        lambda unit, day: active_groups(unit, day, GroupKind.NHA_TRO),
-    ),
-    "groups.active_members": ("Số thành viên các tổ, mô hình", active_members),
-    "groups.active_members.nha_tro": (
-        "Số thành viên tổ công nhân tự quản khu nhà trọ",
-        lambda unit, day: active_members(unit, day, GroupKind.NHA_TRO),
-    ),
-    "groups.wards_covered": ("Số phường, xã có tổ, mô hình hoạt động", wards_covered),
-    "groups.boarding_houses": ("Số nhà trọ được tổ phụ trách", boarding_houses_covered),
-    "groups.resident_workers": ("Số công nhân lưu trú tại các nhà trọ", resident_workers),
-    "groups.cameras_working": ("Số camera an ninh đang hoạt động", cameras_working),
-}
 
