@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "binhyen.org",
+    "binhyen.documents",
     "binhyen.activities",
     "binhyen.groups",
     "binhyen.reporting",
+    "binhyen.portal",
     "binhyen.api",
 ]
 

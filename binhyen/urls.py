@@ -9,8 +9,11 @@ urlpatterns = [
     # login, logout (POST), password change and reset; templates in templates/registration/
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("api/v1/", include("binhyen.api.urls")),
+    path("van-ban/", include("binhyen.documents.urls")),
     path("hoat-dong/", include("binhyen.activities.urls")),
     path("mo-hinh/", include("binhyen.groups.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("", include("binhyen.org.urls")),
+    # The public portal owns its own readable top-level paths (/tin-tuc/…, /lich-cong-tac/…).
+    path("", include("binhyen.portal.urls")),
 ]

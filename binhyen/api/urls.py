@@ -5,8 +5,10 @@ from django.urls import path, re_path, reverse
 from ninja import NinjaAPI
 
 from binhyen.activities.api import router as activities_router
+from binhyen.documents.api import router as documents_router
 from binhyen.groups.api import router as groups_router
 from binhyen.org.api import router as org_router
+from binhyen.portal.api import router as portal_router
 from binhyen.reporting.api import router as reporting_router
 
 from . import docs
@@ -31,6 +33,8 @@ api.add_router("/", org_router)
 api.add_router("/", activities_router)
 api.add_router("/", groups_router)
 api.add_router("/", reporting_router)
+api.add_router("/", documents_router)
+api.add_router("/", portal_router)
 
 
 def index(request, **kwargs):
