@@ -6,6 +6,7 @@ paginated shape; phones and ID numbers come masked unless the caller edits the m
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -357,6 +358,15 @@ def _group(request, pk):
     return get_or_404(groups, group_not_found(), pk=pk)
 
 
+def _editable_group(request, pk):
+    """A group the caller may change: unknown or unseen → 404; seen but not editable → 403
+    (the caller already knows it exists, so the refusal confirms nothing new)."""
+    group = get_or_404(Group.objects.visible_to(request.auth), group_not_found(), pk=pk)
+    if not Group.objects.editable_by(request.auth).filter(pk=group.pk).exists():
+        raise PermissionDenied
+    return group
+
+
 @router.get("/groups/{int:pk}", response={200: GroupOut, **ERRORS}, summary="Một tổ, mô hình")
 def get_group(request, pk: int):
     return _group(request, pk)
@@ -378,7 +388,7 @@ def create_group(request, payload: GroupIn):
 
 @router.patch("/groups/{int:pk}", response={200: GroupOut, **ERRORS}, summary="Sửa tổ, mô hình")
 def update_group(request, pk: int, payload: GroupPatchIn):
-    group = _group(request, pk)
+    group = _editable_group(request, pk)
     changes = payload.dict(exclude_unset=True)
     errors = {}
     if changes.get("kind"):
@@ -422,7 +432,7 @@ def list_members(request, pk: int, paging: Query[PageParams], params: Query[Memb
 
 @router.post("/groups/{int:pk}/members", response={201: MemberOut, **ERRORS}, summary="Thêm thành viên")
 def add_member(request, pk: int, payload: MemberIn):
-    group = get_or_404(Group.objects.visible_to(request.auth), group_not_found(), pk=pk)
+    group = _editable_group(request, pk)
     fields = payload.dict()
     errors = {}
     if fields["workplace_unit"]:

@@ -111,12 +111,20 @@ def test_adding_a_member_who_leaves_before_joining_is_422(world, api_as):
     assert ok.status_code == 201 and ok.json()["phone"] == "0977000111"
 
 
-def test_viewer_cannot_add_members(world, api_as):
+def test_viewer_cannot_add_members_or_edit(world, api_as):
     client = api_as(f.user(role=Role.VIEWER, unit=world["hcm"]))
     response = client.post(f"/api/v1/groups/{world['a'].pk}/members", {
         "full_name": "Người Lạ", "joined": "2024-05-01"}, content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 403  # seen but not editable: an honest refusal
+    patched = client.patch(f"/api/v1/groups/{world['a'].pk}", {"name": "Đổi tên"},
+                           content_type="application/json")
+    assert patched.status_code == 403
+    outsider = api_as(f.user(role=Role.EDITOR, unit=world["mt"]))
+    response = outsider.patch(f"/api/v1/groups/{world['a'].pk}", {"name": "Đổi tên"},
+                              content_type="application/json")
+    assert response.status_code == 404  # unseen: nothing confirmed
     assert not GroupMember.objects.filter(full_name="Người Lạ").exists()
+    assert Group.objects.get(pk=world["a"].pk).name == "Tổ tự quản khu trọ Linh Xuân"
 
 
 def test_stats_endpoint_shape(world, api_as):
