@@ -1,0 +1,44 @@
+"""Vietnamese formatting filters for templates: {{ n|vn_number }} → 3.807, {{ d|vn_date }} → 31/12/2020."""
+
+import datetime
+
+from django import template
+
+from binhyen.text import format_date, format_number
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value):
+    """3807 → "3.807"; empty for None or anything that is not a number."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_number(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def vn_date(value):
+    """A date (or datetime, in the current time zone) as dd/mm/yyyy."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    return value
+
+
+@register.filter
+def total_minutes(value):
+    """A timedelta as a whole number of minutes (for "thử lại sau 60 phút")."""
+    if not isinstance(value, datetime.timedelta):
+        return ""
+    return int(value.total_seconds() // 60)
