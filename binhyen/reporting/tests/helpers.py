@@ -85,7 +85,7 @@ def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=
         value = {"sessions": a.sessions, "attendances": a.attendances, "activities": 1,
                  "leaflets": a.leaflets or 0}[measure]
         out[code] = out.get(code, 0) + value
-    return out
+    return {code: v for code, v in out.items() if v}
 
 
 def by_code(result, key):
