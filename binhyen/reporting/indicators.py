@@ -29,7 +29,9 @@ class Indicator:
     measure: str = ""  # flow: cube measure or "reporting_units"; stock: evaluator name
     numerator: str = ""  # ratio: indicator requests, e.g. "units.reporting[kind=tuyen_truyen]"
     denominator: str = ""
-    additive: bool = True  # False: a child's values do not add up to the parent's (distinct counts)
+    # False: a total is counted afresh, not summed — distinct wards and houses do not add up over
+    # children; distinct units with activity do not add up over months
+    additive: bool = True
     description: str = ""
 
     @property
@@ -68,7 +70,7 @@ REGISTRY = {i.code: i for i in (
        "đơn vị", STOCK, measure="grassroots"),
     _i("units.grassroots_open", "Số công đoàn cơ sở hoạt động trong kỳ",
        "Grassroots unions open during the period", "đơn vị", FLOW, measure="grassroots_open",
-       additive=False),
+       additive=False),  # additive over children, not over months
     _i("units.reporting", "Số công đoàn cơ sở có hoạt động trong kỳ",
        "Grassroots unions with at least one activity", "đơn vị", FLOW, dimensions=ACTIVITY_DIMS,
        measure="reporting_units", additive=False),

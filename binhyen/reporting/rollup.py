@@ -151,6 +151,7 @@ class Engine:
         self.attr = Attribution(unit, as_of)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
+        self._flows = {}  # sessions, attendances… of one filter set come from one query
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -197,9 +198,15 @@ class Engine:
 
     # --- flows ------------------------------------------------------------------------------
 
-    def flow(self, request, by, start=None, end=None):
-        """{key: [activities, sessions, attendances, leaflets]} over [start, end]."""
-        start, end = start or self.period.start, end or self.period.end
+    def flow(self, request, by):
+        """{key: [activities, sessions, attendances, leaflets]} over the period."""
+        memo = (request.filters, by)
+        if memo not in self._flows:
+            self._flows[memo] = self._flow(request, by)
+        return self._flows[memo]
+
+    def _flow(self, request, by):
+        start, end = self.period.start, self.period.end
         f = request.filter_ids()
         m2m = [d for d in M2M_FILTERS if d in f]
         out = defaultdict(lambda: [0, 0, 0, 0])
@@ -346,17 +353,17 @@ class Engine:
             return qs
 
         if measure == "groups":
-            return union(lambda u: stats._groups(u, day, kind)), "unit__path", "unit_id", "count", None
+            return union(lambda u: stats.groups_on(u, day, kind)), "unit__path", "unit_id", "count", None
         if measure == "members":
-            return (union(lambda u: stats._members(u, day, kind)), "group__unit__path", "group__unit_id",
+            return (union(lambda u: stats.members_on(u, day, kind)), "group__unit__path", "group__unit_id",
                     "count", None)
         if measure == "wards":
-            return union(lambda u: stats._groups(u, day, kind)), "unit__path", "unit_id", "distinct", "ward"
+            return union(lambda u: stats.groups_on(u, day, kind)), "unit__path", "unit_id", "distinct", "ward"
         if measure == "boarding_houses":
-            return (union(lambda u: stats._coverages(u, day)), "group__unit__path", "group__unit_id",
+            return (union(lambda u: stats.coverages_on(u, day)), "group__unit__path", "group__unit_id",
                     "distinct", "house")
         if measure == "resident_workers":
-            return (union(lambda u: stats._coverages(u, day)), "group__unit__path", "group__unit_id",
+            return (union(lambda u: stats.coverages_on(u, day)), "group__unit__path", "group__unit_id",
                     "sum", "house__resident_workers")
         if measure == "cameras":
             qs = Camera.objects.filter(self.attr.paths_q("unit__path")).working_on(day)
@@ -426,23 +433,30 @@ class Engine:
                 values = {k: v[i] for k, v in self.flow(request, by).items()}
                 total = sum(values.values())
             return values, total
+        # Counts of units add up over children (each unit lies under one child), not over months.
         if ind.measure == "reporting_units":
-            values = self.reporting_units(request, by) if by != "none" else {}
-            total = self.reporting_units(request, "none").get((), 0)
-            return values, total
-        if ind.measure == "grassroots_open":
-            total = self.grassroots_open(False, self.period.start, self.period.end).get((), 0)
             if by == "child":
-                return self.grassroots_open(True, self.period.start, self.period.end), total
+                values = self.reporting_units(request, by)
+                return values, sum(values.values())
+            values = self.reporting_units(request, by) if by != "none" else {}
+            return values, self.reporting_units(request, "none").get((), 0)
+        if ind.measure == "grassroots_open":
+            if by == "child":
+                values = self.grassroots_open(True, self.period.start, self.period.end)
+                return values, sum(values.values())
+            total = self.grassroots_open(False, self.period.start, self.period.end).get((), 0)
             if by == "month":
                 return {m: self.grassroots_open(False, max(m, self.period.start),
                                                 min(_month_end(m), self.period.end)).get((), 0)
                         for m in months}, total
             return {}, total
         # stock: valued on the period's last day (each month's last day when by month)
-        total = self.stock(request, False, self.period.end).get((), 0)
         if by == "child":
-            return self.stock(request, True, self.period.end), total
+            values = self.stock(request, True, self.period.end)
+            if ind.additive:
+                return values, sum(values.values())
+            return values, self.stock(request, False, self.period.end).get((), 0)
+        total = self.stock(request, False, self.period.end).get((), 0)
         if by == "month":
             return {m: self.stock(request, False, min(_month_end(m), self.period.end)).get((), 0)
                     for m in months}, total
