@@ -1,0 +1,81 @@
+"""Vietnamese first, English on request: the catalog, its compilation and the language switch."""
+
+import datetime
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.template import Context, Template
+from django.utils.translation import override
+
+from binhyen import factories as f
+from binhyen.scoping import Role
+
+PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
+OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    """The .mo is build output (`make install` runs the command); build it here too."""
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+def test_compile_translations_writes_a_readable_mo():
+    mo = polib.mofile(str(PO.with_suffix(".mo")))
+    assert {e.msgid: e.msgstr for e in mo}["Đơn vị trực thuộc"] == "Subordinate units"
+
+
+def test_every_string_of_the_interface_has_an_english_translation():
+    catalog = polib.pofile(str(PO))
+    ours = [e for e in catalog if not e.obsolete and any(p.startswith(OURS) for p, _ in e.occurrences)]
+    assert len(ours) > 250
+    missing = [e.msgid for e in ours if not e.msgstr or "fuzzy" in e.flags]
+    assert missing == []
+    broken = [e.msgid for e in ours if "python-format" in e.flags and sorted(_names(e.msgid)) != sorted(_names(e.msgstr))]
+    assert broken == []
+
+
+def _names(text):
+    import re
+
+    return re.findall(r"%\((\w+)\)", text)
+
+
+@pytest.mark.django_db
+def test_switching_to_english_shows_english_labels(client, tree):
+    client.force_login(f.user(role=Role.ADMIN, unit=tree["hcm"]))
+    before = client.get("/don-vi/HCM-Q9/").content.decode()
+    assert '<html lang="vi">' in before and "Đơn vị trực thuộc" in before
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/don-vi/HCM-Q9/"})
+    assert response.status_code == 302 and response["Location"] == "/don-vi/HCM-Q9/"
+    body = client.get("/don-vi/HCM-Q9/").content.decode()
+    assert '<html lang="en">' in body
+    for english in ("Subordinate units", "Unit details", "Change history", "Log out", "Grassroots unions"):
+        assert english in body
+    assert "Đơn vị trực thuộc" not in body
+    assert "Liên đoàn Lao động Quận 9" in body  # data stays as entered
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert "Đơn vị trực thuộc" in client.get("/don-vi/HCM-Q9/").content.decode()
+
+
+@pytest.mark.django_db
+def test_english_form_errors_and_model_labels(client, tree):
+    client.force_login(f.user(role=Role.ADMIN, unit=tree["hcm"]))
+    client.post("/i18n/setlang/", {"language": "en"})
+    response = client.post("/don-vi/HCM-Q9-CS1/ket-thuc/", {"date": "31/12/2010"})
+    body = response.content.decode()
+    assert "The end date cannot be before the unit was founded." in body
+    assert "Successor unit" in body
+
+
+def test_vietnamese_number_and_date_filters():
+    template = Template("{% load vn %}{{ n|vn_number }} {{ big|vn_number }} {{ d|vn_date }} {{ none|vn_number }}|")
+    context = Context({"n": 3807, "big": 840528, "d": datetime.date(2020, 12, 31), "none": None})
+    with override("en"):
+        assert template.render(context) == "3.807 840.528 31/12/2020 |"
