@@ -534,3 +534,4 @@ def set_camera_state(actor, camera, state, since, note=""):
 
 def today():
     return datetime.date.today()
+

@@ -92,3 +92,31 @@ def test_stats_endpoint_gives_the_seeds_figures(hcm, api_as):
     other = api_as(User.objects.get(username="demo-mytho"))
     response = other.get("/api/v1/groups/stats", {"unit": org_demo.HCM, "date": "2023-12-31"})
     assert response.status_code == 404
+
+
+def test_pages_stay_within_15_queries_at_demo_size(hcm, client, django_assert_max_num_queries):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="demo-tinh"))
+    group = Group.objects.get(code="NT-79-0001")
+    for url, params in (
+        ("/mo-hinh/", {"unit": org_demo.HCM, "kind": "nha_tro", "ngay": "31/12/2023"}),
+        ("/mo-hinh/", {"q": "phuong 12", "page": "2"}),
+        ("/mo-hinh/ban-do/", {"ngay": "31/12/2023"}),
+        (f"/mo-hinh/{group.pk}/", {"tat_ca": "1"}),
+        ("/mo-hinh/nha-tro/", {}),
+        ("/mo-hinh/camera/", {}),
+    ):
+        with django_assert_max_num_queries(15):
+            response = client.get(url, params)
+        assert response.status_code == 200
+
+
+def test_list_page_shows_the_seeds_headline(hcm, client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="demo-tinh"))
+    html = client.get("/mo-hinh/", {"unit": org_demo.HCM, "kind": "nha_tro", "ngay": "31/12/2023"}).content.decode()
+    assert "<strong>1.304</strong> tổ với <strong>98.007</strong> thành viên, hoạt động tại <strong>93</strong> phường, xã" in html
+    svg = client.get("/mo-hinh/ban-do/", {"ngay": "31/12/2023"}).content.decode()
+    assert svg.count('class="has-groups"') == 93
