@@ -1,0 +1,63 @@
+"""The live movement figures a section's home page shows, read through the rollup engine
+(binhyen.reporting.rollup) and kept a few minutes in the cache so a busy home page costs no
+aggregate queries. Nothing is counted here: every number is an indicator of the registry."""
+
+import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen.periods import Period
+
+INDICATORS = (
+    ("groups.active", "groups"),
+    ("groups.members", "members"),
+    ("groups.wards", "wards"),
+    ("activity.sessions", "sessions"),
+    ("activity.attendances", "attendances"),
+)
+CACHE_SECONDS = 300
+
+
+def period_for(unit, today=None):
+    """This year up to today; for a closed federation, its last year up to its last day
+    (figures through the tree as it stood then)."""
+    today = today or timezone.localdate()
+    end = unit.valid_to if unit.valid_to and unit.valid_to < today else today
+    start = datetime.date(end.year, 1, 1)
+    return Period(start, end, f"{start}..{end}", "range"), (end if end != today else None)
+
+
+def _compute(unit, today):
+    period, as_of = period_for(unit, today)
+    try:
+        from binhyen.reporting.rollup import rollup
+    except ImportError:  # the reporting app not installed: the groups app's own counts
+        from binhyen.groups import stats
+
+        head = stats.headline(unit, period.end)
+        totals = {"groups": head["groups"], "members": head["members"], "wards": head["wards"],
+                  "sessions": None, "attendances": None}
+    else:
+        result = rollup(unit, period, [code for code, _k in INDICATORS], by="none", as_of=as_of)
+        totals = {key: result["total"].get(code) for code, key in INDICATORS}
+    return {
+        **totals,
+        "start": period.start,
+        "end": period.end,
+        "closed": as_of is not None,
+        "label": _("Từ 01/01/%(y)d đến %(d)s") % {"y": period.start.year, "d": period.end.strftime("%d/%m/%Y")},
+    }
+
+
+def section_figures(section, today=None):
+    """{groups, members, wards, sessions, attendances, start, end, label} for the section's
+    unit; cached per section and day for CACHE_SECONDS."""
+    today = today or timezone.localdate()
+    key = f"portal:figures:{section.pk}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute(section.unit, today)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures

@@ -1,0 +1,288 @@
+"""Public pages of the portal: a federation's home, news, articles, the work calendar and the
+tip form. Anonymous visitors read published content only; every page is a fixed handful of
+queries (the figures and the visit total come from the cache)."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.static import serve
+
+from binhyen.org.models import Area, AreaLevel
+from binhyen.views import paginate
+
+from . import captcha, counters, schedule, services
+from .figures import section_figures
+from .forms import FollowForm, TipForm
+from .headers import secure
+from .models import Article, Category, OldSlug, PortalSection, week_start
+
+NEWS_PER_PAGE = 10
+
+
+def _sections():
+    """Every active section, for the switcher in the header. 1 query, cached a minute."""
+    sections = cache.get("portal:sections")
+    if sections is None:
+        sections = list(PortalSection.objects.filter(is_active=True).select_related("unit", "successor"))
+        cache.set("portal:sections", sections, 60)
+    return sections
+
+
+def _section(slug=None):
+    sections = _sections()
+    if slug is None:
+        if not sections:
+            raise Http404(_("Chưa có cổng thông tin nào."))
+        # the home is the first section still open (an archive is never the front door)
+        return next((s for s in sections if not s.closed_on), sections[0]), sections
+    for s in sections:
+        if s.slug == slug:
+            return s, sections
+    raise Http404(_("Không có cổng thông tin này."))
+
+
+def _categories(section):
+    return list(Category.objects.filter(section=section).order_by("order", "name"))
+
+
+def _counter():
+    """The header's visitor counter: online now and total visits (total cached 30 s)."""
+    total = cache.get("portal:total-visits")
+    if total is None:
+        total = counters.total_visits()
+        cache.set("portal:total-visits", total, 30)
+    return {"online": counters.online_now(), "total": total}
+
+
+def _with_pending_views(articles):
+    """View counts include what still waits in the cache buffer (0 extra queries)."""
+    pending = counters.pending_views([a.pk for a in articles])
+    for a in articles:
+        a.views = a.view_count + pending.get(a.pk, 0)
+    return articles
+
+
+def _page(request, template, context, section=None, sections=None, status=200):
+    if section is not None:
+        context.setdefault("section", section)
+        context.setdefault("nav_categories", _categories(section))
+    context.setdefault("sections", sections if sections is not None else _sections())
+    context["counter"] = _counter()
+    context["today_label"] = schedule.long_date(timezone.localdate())
+    return render(request, template, context, status=status)
+
+
+def _published(section=None):
+    qs = Article.objects.published().select_related("category", "section")
+    return qs.filter(section=section) if section is not None else qs
+
+
+@secure
+@require_GET
+def home(request):
+    section, sections = _section()
+    return _home(request, section, sections)
+
+
+@secure
+@require_GET
+def section_home(request, slug):
+    section, sections = _section(slug)
+    return _home(request, section, sections)
+
+
+def _home(request, section, sections):
+    today = timezone.localdate()
+    featured = list(_published(section).filter(featured=True)[:3])
+    latest = list(_published(section).exclude(pk__in=[a.pk for a in featured])[:9])
+    _with_pending_views(featured + latest)
+    week = schedule.week_of(section, week_start(today), today)
+    return _page(request, "portal/home.html", {
+        "featured": featured[0] if featured else None,
+        "also_featured": featured[1:],
+        "latest": latest,
+        "week": week,
+        "figures": section_figures(section, today),
+    }, section, sections)
+
+
+@secure
+@require_GET
+def news(request):
+    """All published news, or a section's, with the accent-insensitive search box."""
+    query = request.GET.get("q", "").strip()[:200]
+    section = None
+    sections = _sections()
+    slug = request.GET.get("muc")
+    if slug:
+        section = next((s for s in sections if s.slug == slug), None)
+    articles = _published(section)
+    if query:
+        articles = articles.search(query)
+    page = paginate(request, articles, NEWS_PER_PAGE)
+    _with_pending_views(list(page.object_list))
+    return _page(request, "portal/news.html", {"page": page, "query": query, "scope_section": section},
+                 section or _section()[0], sections)
+
+
+@secure
+@require_GET
+def category(request, section_slug, slug):
+    section, sections = _section(section_slug)
+    cat = get_object_or_404(Category, section=section, slug=slug)
+    page = paginate(request, _published(section).filter(category=cat), NEWS_PER_PAGE)
+    _with_pending_views(list(page.object_list))
+    return _page(request, "portal/category.html", {"category": cat, "page": page}, section, sections)
+
+
+def _article_or_redirect(request, slug, route):
+    article = (
+        Article.objects.visible_to(request.user)
+        .select_related("section__unit", "category", "approved_by").filter(slug=slug).first()
+    )
+    if article is None:
+        old = OldSlug.objects.filter(slug=slug).select_related("article").first()
+        if old is not None:
+            return None, redirect(route, old.article.slug, permanent=True)
+        raise Http404(_("Không tìm thấy bài viết."))
+    return article, None
+
+
+@secure
+@require_GET
+def article(request, slug):
+    article, moved = _article_or_redirect(request, slug, "portal:article")
+    if moved:
+        return moved
+    if article.is_live:
+        counters.count_article_view(request, article.pk)
+    related = list(
+        _published(article.section).filter(category=article.category).exclude(pk=article.pk)[:4]
+    )
+    _with_pending_views([article] + related)
+    return _page(request, "portal/article.html", {
+        "article": article,
+        "related": related,
+        "share_url": request.build_absolute_uri(article.get_absolute_url()),
+    }, article.section)
+
+
+@secure
+@require_GET
+def article_print(request, slug):
+    article, moved = _article_or_redirect(request, slug, "portal:article_print")
+    if moved:
+        return moved
+    _with_pending_views([article])
+    return render(request, "portal/article_print.html", {
+        "article": article, "url": request.build_absolute_uri(article.get_absolute_url()),
+    })
+
+
+def _week(request, section):
+    today = timezone.localdate()
+    return schedule.week_of(section, schedule.parse_week(request.GET.get("tuan"), today), today), today
+
+
+@secure
+@require_GET
+def calendar(request, slug=None):
+    section, sections = _section(slug)
+    week, today = _week(request, section)
+    return _page(request, "portal/calendar.html", {
+        "week": week, "this_week": schedule.week_code(week_start(today)),
+    }, section, sections)
+
+
+@secure
+@require_GET
+def calendar_pdf(request, slug):
+    section, _sections_ = _section(slug)
+    week, _today = _week(request, section)
+    response = HttpResponse(schedule.week_pdf(section, week), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lich-cong-tac-{section.slug}-{week.code}.pdf"'
+    return response
+
+
+def _province(request, section):
+    code = request.GET.get("tinh") or request.POST.get("tinh")
+    if code:
+        found = Area.objects.filter(level=AreaLevel.PROVINCE, code=code).first()
+        if found:
+            return found
+    return services.default_province(section)
+
+
+@secure
+@require_http_methods(["GET", "POST"])
+def tip(request):
+    sections = _sections()
+    section = next((s for s in sections if s.slug == request.GET.get("muc", request.POST.get("muc"))), None)
+    section = section or _section()[0]
+    province = _province(request, section)
+    wards = list(services.wards_of_province(province).only("id", "name"))
+    form = TipForm(request.POST or None, wards=wards)
+    if request.method == "POST":
+        if not services.tip_allowed(counters.visitor_id(request)):
+            form.add_error(None, _("Bạn đã gửi quá nhiều tin báo trong một giờ; hãy thử lại sau."))
+            return _tip_page(request, form, section, sections, province, status=429)
+        if form.is_valid():
+            problem = captcha.check(form.cleaned_data["captcha_token"], form.cleaned_data["captcha"])
+            if problem:
+                form.add_error("captcha", problem)
+            else:
+                try:
+                    sent = services.submit_tip(section=section, **form.tip_fields())
+                except ValidationError as exc:
+                    for field, messages in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, messages)
+                else:
+                    return _page(request, "portal/tip_sent.html", {"tip": sent}, section, sections)
+    return _tip_page(request, form, section, sections, province)
+
+
+def _tip_page(request, form, section, sections, province, status=200):
+    question, token = captcha.new_challenge()
+    form.set_challenge(question, token)
+    return _page(request, "portal/tip.html", {
+        "form": form, "province": province, "provinces": services.current_provinces(),
+    }, section, sections, status=status)
+
+
+@secure
+@require_GET
+def tip_wards(request):
+    """<option>s of a province's wards, for the tip form's ward picker (fetched by portal.js)."""
+    province = Area.objects.filter(level=AreaLevel.PROVINCE, code=request.GET.get("tinh")).first()
+    wards = services.wards_of_province(province) if province else Area.objects.none()
+    return render(request, "portal/_ward_options.html", {"wards": wards.only("id", "name")})
+
+
+@secure
+@require_http_methods(["GET", "POST"])
+def tip_follow(request):
+    """Follow a tip by its receipt code (asked by POST, so codes stay out of addresses and logs)."""
+    form = FollowForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        found = services.find_tip(form.cleaned_data["code"])
+        if found is None:
+            form.add_error("code", _("Không tìm thấy tin báo có mã này; hãy kiểm tra lại mã."))
+    section, sections = _section()
+    return _page(request, "portal/tip_follow.html", {"form": form, "tip": found}, section, sections)
+
+
+@require_GET
+def media(request, path):
+    """The portal's images (covers, uploads) when no web server sits in front (demo, tests).
+    In production the web server serves MEDIA_ROOT/portal/ itself at the same address."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT / "portal")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
