@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from binhyen.scoping import ScopedQuerySet
@@ -371,7 +372,7 @@ class FunderKind(models.TextChoices):
 
 
 class CameraStateKind(models.TextChoices):
-    WORKING = "hoat_dong", _("Hoạt động")
+    WORKING = "hoat_dong", pgettext_lazy("camera state", "Hoạt động")
     BROKEN = "hong", _("Hỏng")
     REMOVED = "thao_do", _("Tháo dỡ")
 

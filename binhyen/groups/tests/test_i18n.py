@@ -1,0 +1,37 @@
+"""The groups pages in English: the app's own catalog is complete and used."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+
+from binhyen import factories as f
+
+PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+def test_every_string_of_the_groups_app_is_translated():
+    catalog = polib.pofile(str(PO))
+    assert len(catalog) > 300
+    assert [e.msgid for e in catalog if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)] == []
+
+
+def test_group_pages_in_english(world, client):
+    client.force_login(f.superuser())
+    client.post("/i18n/setlang/", {"language": "en"})
+    listing = client.get("/mo-hinh/", {"unit": "G-HCM", "ngay": "30/06/2021"}).content.decode()
+    assert "Self-managed groups" in listing
+    assert "<strong>3</strong> groups with <strong>4</strong> members, active in <strong>2</strong> wards" in listing
+    detail = client.get(f"/mo-hinh/{world['a'].pk}/").content.decode()
+    assert "Boarding houses covered" in detail and "Working" in detail
+    assert "Tổ tự quản khu trọ Linh Xuân" in detail  # data stays as entered
+    client.post("/i18n/setlang/", {"language": "vi"})
