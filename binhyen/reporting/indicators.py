@@ -116,7 +116,8 @@ class Request:
         return f"{self.indicator.code}[{inner}]"
 
     def filter_ids(self):
-        return {dim: pk for dim, _code, pk in self.filters}
+        """{dimension: (code, id)}; id is None for an unresolved code (see parse)."""
+        return {dim: (code, pk) for dim, code, pk in self.filters}
 
     def filter_codes(self):
         return {dim: code for dim, code, _pk in self.filters}
@@ -145,6 +146,10 @@ def _reference_model(indicator, dim):
     return {"kind": ActivityKind, "topic": Topic, "audience": Audience, "channel": Channel}[dim]
 
 
+def _reference_pk(model, code):
+    return model.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
 def _reference_name(indicator, dim, pk):
     return str(_reference_model(indicator, dim).objects.filter(pk=pk).values_list("name", flat=True).first() or pk)
 
@@ -166,8 +171,11 @@ def split_specs(text):
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse(spec, _cache=None):
-    """A Request from "code[dim=value;…]"; ValidationError (field "indicators") otherwise."""
+def parse(spec, resolve=True):
+    """A Request from "code[dim=value;…]"; ValidationError (field "indicators") otherwise.
+
+    resolve=False leaves the codes' ids unknown (the rollup then matches them by code in SQL):
+    for the registry's own definitions, whose codes are known to exist."""
     m = _SPEC.match(spec or "")
     if not m:
         raise ValidationError({"indicators": _(
@@ -193,8 +201,10 @@ def parse(spec, _cache=None):
             raise ValidationError({"indicators": _(
                 "Chiều “%(d)s” được lọc hai lần trong chỉ tiêu %(c)s."
             ) % {"d": dim, "c": indicator.code}})
-        model = _reference_model(indicator, dim)
-        pk = model.objects.filter(code=code).values_list("pk", flat=True).first()
+        if not resolve:
+            filters[dim] = (dim, code, None)
+            continue
+        pk = _reference_pk(_reference_model(indicator, dim), code)
         if pk is None:
             raise ValidationError({"indicators": _(
                 "Không có mã “%(v)s” trong danh mục %(d)s (chỉ tiêu %(c)s)."

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from binhyen.api.common import ScopedNotFound
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
-from binhyen.scoping import VIEW_ROLES, scope_of
 
 from . import indicators as registry
 from .rollup import BY_CHOICES
@@ -29,12 +28,7 @@ def _first_message(exc):
 
 def default_unit(user):
     """The top unit of the person's scope (the root of the tree for a superuser)."""
-    scope = scope_of(user, VIEW_ROLES)
-    if scope.everything:
-        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    if scope.paths:
-        return Unit.objects.filter(path=scope.paths[0]).first()
-    return None
+    return Unit.objects.visible_to(user).order_by("depth", "path").first()
 
 
 def unit_for(user, code):

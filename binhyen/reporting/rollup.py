@@ -144,10 +144,9 @@ def split_period(start, end):
 class Engine:
     """Evaluates requests for one unit, period, breakdown and tree."""
 
-    def __init__(self, unit, period, by="child", as_of=None):
+    def __init__(self, unit, period, as_of=None):
         self.unit = unit
         self.period = period
-        self.by = by
         self.attr = Attribution(unit, as_of)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
@@ -156,29 +155,32 @@ class Engine:
     # --- keys -------------------------------------------------------------------------------
 
     def _group_sql(self, by, path_col="u.path", month_col="a.date", unit_col="a.unit_id"):
-        """SELECT key columns for `by` ([] for none) and how to turn a row's keys into a key."""
+        """SELECT key columns for `by` ([] for none; "detail" = child and month)."""
         cols = []
         if self.attr.mapped:
             cols.append(unit_col)
-        elif by == "child":
+        elif by in ("child", "detail"):
             cols.append(f"substr({path_col}, 1, {self.attr.length + PATH_STEP})")
-        if by == "month":
+        if by in ("month", "detail"):
             cols.append(month_col)
         return cols
 
     def _key(self, by, raw):
         """The breakdown key for the key columns of one result row; None drops the row."""
         raw = list(raw)
+        where = ()
         if self.attr.mapped:
             where = self.attr.key_of_unit(raw.pop(0))
             if where is None:
                 return None
-            if by == "child":
-                return where
-        elif by == "child":
-            return self.attr.key_of_path(raw.pop(0))
+        elif by in ("child", "detail"):
+            where = self.attr.key_of_path(raw.pop(0))
+        if by == "child":
+            return where
         if by == "month":
             return _as_date(raw.pop(0)).replace(day=1)
+        if by == "detail":
+            return where, _as_date(raw.pop(0)).replace(day=1)
         return ()
 
     def _run(self, sql, params, by, ncols, out, merge="sum"):
@@ -199,11 +201,19 @@ class Engine:
     # --- flows ------------------------------------------------------------------------------
 
     def flow(self, request, by):
-        """{key: [activities, sessions, attendances, leaflets]} over the period."""
-        memo = (request.filters, by)
-        if memo not in self._flows:
-            self._flows[memo] = self._flow(request, by)
-        return self._flows[memo]
+        """{key: [activities, sessions, attendances, leaflets]} over the period.
+
+        One query per filter set, grouped by child and month together (children × months rows
+        at most), from which every breakdown of every flow measure is summed."""
+        if request.filters not in self._flows:
+            self._flows[request.filters] = self._flow(request, "detail")
+        out = defaultdict(lambda: [0, 0, 0, 0])
+        for (child, month), values in self._flows[request.filters].items():
+            key = {"child": child, "month": month, "none": ()}[by]
+            acc = out[key]
+            for i, v in enumerate(values):
+                acc[i] += v
+        return out
 
     def _flow(self, request, by):
         start, end = self.period.start, self.period.end
@@ -222,13 +232,14 @@ class Engine:
 
     def _cube(self, f, m2m, by, first, last, out):
         table = self.q(ActivityFact._meta.db_table)
-        dim, dim_id = (M2M_FILTERS[m2m[0]][2], f[m2m[0]]) if m2m else (Dim.NONE, 0)
+        dim, (dim_sql, dim_params) = (M2M_FILTERS[m2m[0]][2], _ref(m2m[0], f)) if m2m else (Dim.NONE, ("%s", [0]))
         sums = "SUM(f.activities), SUM(f.sessions), SUM(f.attendances), SUM(f.leaflets)"
-        cond = "f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s"
-        params = [self.day(first), self.day(last), int(dim), dim_id]
+        cond = f"f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = {dim_sql}"
+        params = [self.day(first), self.day(last), int(dim), *dim_params]
         if "kind" in f:
-            cond += " AND f.kind_id = %s"
-            params.append(f["kind"])
+            kind_sql, kind_params = _ref("kind", f)
+            cond += f" AND f.kind_id = {kind_sql}"
+            params += kind_params
         if self.attr.mapped:
             paths, path_params = self.attr.paths_sql()
             cols = self._group_sql(by, month_col="f.month", unit_col="f.ancestor_id")
@@ -237,17 +248,20 @@ class Engine:
                    f"WHERE f.child_id = f.ancestor_id AND {paths} AND {cond}")
             params = path_params + params
         else:
-            cols = {"child": ["f.child_id"], "month": ["f.month"], "none": []}[by]
+            cols = {"child": ["f.child_id"], "month": ["f.month"], "none": [],
+                    "detail": ["f.child_id", "f.month"]}[by]
             sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE f.ancestor_id = %s AND {cond}"
             params = [self.unit.pk] + params
         if cols:
             sql += " GROUP BY " + ", ".join(cols)
-        if not self.attr.mapped and by == "child":
+        if not self.attr.mapped and by in ("child", "detail"):
             # child_id is already the key: no path to parse
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 for child_id, *values in cursor.fetchall():
-                    acc = out[SELF if child_id == self.unit.pk else child_id]
+                    child = SELF if child_id == self.unit.pk else child_id
+                    key = (child, _as_date(values.pop(0))) if by == "detail" else child
+                    acc = out[key]
                     for i, v in enumerate(values):
                         acc[i] += int(v or 0)
             return
@@ -263,15 +277,17 @@ class Engine:
         for n, (dim, (name, column, _slot)) in enumerate(M2M_FILTERS.items()):
             if dim in f:
                 through = q(getattr(Activity, name).through._meta.db_table)
-                joins.append(f"JOIN {through} t{n} ON t{n}.activity_id = a.id AND t{n}.{column} = %s")
-                params.append(f[dim])
+                ref_sql, ref_params = _ref(dim, f)
+                joins.append(f"JOIN {through} t{n} ON t{n}.activity_id = a.id AND t{n}.{column} = {ref_sql}")
+                params += ref_params
         paths, path_params = self.attr.paths_sql()
         days = " OR ".join("(a.date >= %s AND a.date <= %s)" for _r in ranges)
         where = f"a.deleted_at IS NULL AND {paths} AND ({days})"
         params += path_params + [self.day(d) for r in ranges for d in r]
         if "kind" in f:
-            where += " AND a.kind_id = %s"
-            params.append(f["kind"])
+            kind_sql, kind_params = _ref("kind", f)
+            where += f" AND a.kind_id = {kind_sql}"
+            params += kind_params
         return f"FROM {q(Activity._meta.db_table)} a {' '.join(joins)} WHERE {where}", params
 
     def _raw(self, f, by, ranges, out):
@@ -299,17 +315,18 @@ class Engine:
         if len(m2m) <= 1:
             first, last, edges = split_period(self.period.start, self.period.end)
         if first is not None:
-            dim, dim_id = (M2M_FILTERS[m2m[0]][2], f[m2m[0]]) if m2m else (Dim.NONE, 0)
+            dim, (dim_sql, dim_params) = (M2M_FILTERS[m2m[0]][2], _ref(m2m[0], f)) if m2m else (Dim.NONE, ("%s", [0]))
             paths, path_params = self.attr.paths_sql()
             sql = (f"SELECT u.id AS uid, u.path AS upath{', f.month AS umonth' if month_on else ''} "
                    f"FROM {self.q(ActivityFact._meta.db_table)} f "
                    f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id {grassroots} "
                    f"WHERE f.child_id = f.ancestor_id AND f.activities > 0 AND {paths} "
-                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s")
-            p = path_params + [self.day(first), self.day(last), int(dim), dim_id]
+                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = {dim_sql}")
+            p = path_params + [self.day(first), self.day(last), int(dim), *dim_params]
             if "kind" in f:
-                sql += " AND f.kind_id = %s"
-                p.append(f["kind"])
+                kind_sql, kind_params = _ref("kind", f)
+                sql += f" AND f.kind_id = {kind_sql}"
+                p += kind_params
             parts.append(sql + " AND u.id <> %s AND k.is_grassroots")
             params += p + [self.unit.pk]
         if edges:
@@ -419,10 +436,9 @@ class Engine:
 
     # --- one request, broken down and totalled ---------------------------------------------
 
-    def evaluate(self, request):
-        """({key: value} for the breakdown, total) for one non-ratio request."""
+    def evaluate(self, request, by):
+        """({key: value} for the breakdown `by`, total) for one non-ratio request."""
         ind = request.indicator
-        by = self.by
         months = self.period.months()
         if ind.measure in MEASURE_INDEX:
             i = MEASURE_INDEX[ind.measure]
@@ -463,6 +479,19 @@ class Engine:
         return {}, total
 
 
+def _ref(dim, f):
+    """SQL and parameters for a filter's reference id: the id itself once known, else a
+    subquery on its stable code (the indicator definitions' own filters, e.g. the outreach
+    share's kind=tuyen_truyen, cost no lookup query)."""
+    code, pk = f[dim]
+    if pk is not None:
+        return "%s", [pk]
+    from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
+
+    model = {"kind": ActivityKind, "topic": Topic, "audience": Audience, "channel": Channel}[dim]
+    return f"(SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} WHERE code = %s)", [code]
+
+
 class _PathOnly:
     """Stands for a unit where only its materialized path is read."""
 
@@ -476,27 +505,30 @@ def _ratio(num, den):
     return round(100.0 * num / den, 1)
 
 
-def rollup(unit, period, indicators, by="child", as_of=None):
+def rollup(unit, period, indicators, by="child", as_of=None, engine=None):
     """The figures of `indicators` (codes with optional [filters], or Requests) for `unit`'s
     subtree over `period`, broken down `by` "child", "month" or "none", through today's tree or
-    the tree as it stood on `as_of`. Plain Python, in the API's shape."""
+    the tree as it stood on `as_of`. Plain Python, in the API's shape.
+
+    Pass the same `engine` (an Engine for this unit, period and as_of) to several calls to
+    share their queries, e.g. a table by child and a trend by month."""
     if by not in BY_CHOICES:
         raise ValueError(by)
     requests = registry.parse_list(indicators)
-    engine = Engine(unit, period, by, as_of)
+    engine = engine or Engine(unit, period, as_of)
     results = {}
 
     def computed(request):
         if request.key not in results:
-            results[request.key] = engine.evaluate(request)
+            results[request.key] = engine.evaluate(request, by)
         return results[request.key]
 
     columns = {}
     for request in requests:
         ind = request.indicator
         if ind.kind == registry.RATIO:
-            num_values, num_total = computed(registry.parse(ind.numerator))
-            den_values, den_total = computed(registry.parse(ind.denominator))
+            num_values, num_total = computed(registry.parse(ind.numerator, resolve=False))
+            den_values, den_total = computed(registry.parse(ind.denominator, resolve=False))
             keys = set(num_values) | set(den_values)
             columns[request.key] = (
                 {k: _ratio(num_values.get(k, 0), den_values.get(k, 0)) for k in keys},

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Pages of the reporting app: the dashboard and its Excel export."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("xuat-excel/", views.export, name="export"),
+]

@@ -1,0 +1,145 @@
+"""The dashboard: a unit's headline figures against the previous period, its children's table
+(drill down by clicking), a monthly trend chart drawn as SVG on the server, and the table as
+an Excel file with the same figures. Every figure comes from `rollup()`."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen.org.models import Unit
+from binhyen.text import format_number
+
+from . import indicators as registry
+from . import params
+from .rollup import Engine, rollup
+
+HEADLINE = ["activity.count", "activity.sessions", "activity.attendances", "groups.active",
+            "units.outreach_share"]
+TABLE = HEADLINE[:4] + ["groups.members"] + HEADLINE[4:]
+TREND = "activity.sessions"
+CHART_W, CHART_H, CHART_PAD = 720, 220, 28
+
+
+def _question(request):
+    """(unit, period, error message) from ?unit=CODE&period=…; 404 for an unseen unit."""
+    unit = params.unit_for(request.user, request.GET.get("unit"))
+    text = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        return unit, params.period_for(text), None
+    except params.BadParameter as exc:
+        return unit, params.period_for(str(timezone.localdate().year)), str(exc)
+
+
+def _fmt(value, ratio=False):
+    if value is None:
+        return "—"
+    return f"{format_number(value)}%" if ratio else format_number(value)
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    diff = now - before
+    if isinstance(diff, float):
+        diff = round(diff, 1)
+    return {"value": diff, "text": ("+" if diff > 0 else "") + format_number(diff), "up": diff > 0, "down": diff < 0}
+
+
+def _chart(rows):
+    """Bars of the trend indicator per month, as coordinates the template only loops over."""
+    values = [r["values"][TREND] for r in rows]
+    top = max(values + [1])
+    width = (CHART_W - 2 * CHART_PAD) / max(len(values), 1)
+    bars = []
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        height = (CHART_H - 2 * CHART_PAD) * value / top
+        year, month = row["month"].split("-")
+        bars.append({
+            "x": round(CHART_PAD + i * width + width * 0.1, 1), "width": round(width * 0.8, 1),
+            "y": round(CHART_H - CHART_PAD - height, 1), "height": round(height, 1),
+            "label": f"{int(month)}/{year[2:]}" if len(rows) <= 24 or int(month) in (1, 7) else "",
+            "label_x": round(CHART_PAD + (i + 0.5) * width, 1),
+            "title": _("Tháng %(m)s/%(y)s: %(v)s") % {"m": int(month), "y": year, "v": format_number(value)},
+        })
+    return {"bars": bars, "width": CHART_W, "height": CHART_H, "max": format_number(top),
+            "base": CHART_H - CHART_PAD, "top": CHART_PAD, "label_y": CHART_H - 8}
+
+
+def _table(result, unit, requests):
+    ratios = {r.key for r in requests if r.indicator.kind == registry.RATIO}
+    rows = []
+    for row in result["rows"]:
+        own = row["unit"]["code"] == unit.code
+        rows.append({
+            "code": row["unit"]["code"], "name": row["unit"]["name"], "own": own,
+            "cells": [_fmt(row["values"][r.key], r.key in ratios) for r in requests],
+            "raw": [row["values"][r.key] for r in requests],
+        })
+    total = [_fmt(result["total"][r.key], r.key in ratios) for r in requests]
+    return rows, total
+
+
+@login_required
+def dashboard(request):
+    unit, period, error = _question(request)
+    requests = registry.parse_list(TABLE)
+    headline_requests = registry.parse_list(HEADLINE)
+    engine = Engine(unit, period)  # the table and the trend share their queries
+    now = rollup(unit, period, requests, by="child", engine=engine)
+    trend = rollup(unit, period, [TREND], by="month", engine=engine)
+    before = rollup(unit, period.previous(), headline_requests, by="none")
+    headline = []
+    for r in headline_requests:
+        ratio = r.indicator.kind == registry.RATIO
+        value = now["total"][r.key]
+        headline.append({
+            "label": r.label, "unit": r.indicator.unit, "value": _fmt(value, ratio),
+            "change": _change(value, before["total"][r.key]),
+        })
+    rows, total = _table(now, unit, requests)
+    crumbs = list(Unit.objects.visible_to(request.user).filter(pk__in=unit.ancestor_ids).order_by("depth")
+                  .values("code", "name"))
+    return render(request, "reporting/dashboard.html", {
+        "unit": unit, "period": period, "previous": period.previous(), "error": error,
+        "headline": headline, "columns": [r.label for r in requests], "rows": rows, "total": total,
+        "chart": _chart(trend["rows"]), "trend_label": registry.get(TREND).label, "crumbs": crumbs,
+        "period_text": request.GET.get("period") or period.code,
+    })
+
+
+@login_required
+def export(request):
+    """The dashboard's table as .xlsx: the same rollup, the same figures, as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    unit, period, _error = _question(request)
+    requests = registry.parse_list(TABLE)
+    result = rollup(unit, period, requests, by="child")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Tổng hợp")
+    ws.append([unit.name])
+    ws.append([str(period.label)])
+    ws.append([])
+    header = [_("Mã đơn vị"), _("Đơn vị")] + [f"{r.label} ({r.indicator.unit})" for r in requests]
+    ws.append(header)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    for row in result["rows"]:
+        ws.append([row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests])
+    ws.append(["", _("Tổng cộng")] + [result["total"][r.key] for r in requests])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["B"].width = 48
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tong-hop-{unit.code}-{period.code.replace("..", "_")}.xlsx"'
+    return response
