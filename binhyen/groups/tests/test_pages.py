@@ -171,3 +171,13 @@ def test_admin_lists_groups_without_personal_data(world, client):
     assert client.get("/admin/groups/group/").status_code == 200
     detail = client.get(f"/admin/groups/groupmember/{world['lan'].pk}/change/").content.decode()
     assert "Trần Thị Lan" in detail and "0912345612" not in detail
+
+
+def test_police_liaison_sees_their_wards_groups_masked(world, client):
+    police = f.user(role=Role.POLICE, unit=None, wards=[f.area("26794")])
+    listing = page(client, police, "/mo-hinh/").content.decode()
+    assert "Tổ tự quản khu trọ Linh Xuân" in listing and "Tổ dư luận xã hội Tân Thuận" not in listing
+    assert "Đăng ký tổ, mô hình" not in listing
+    detail = page(client, police, f"/mo-hinh/{world['a'].pk}/").content.decode()
+    assert "09******12" in detail and "0912345612" not in detail
+    assert "Thêm thành viên" not in detail
