@@ -40,7 +40,7 @@ class VNDateField(forms.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("help_text", _("dd/mm/yyyy"))
+        kwargs.setdefault("help_text", _("Ngày/tháng/năm, ví dụ 15/03/2019."))
         super().__init__(**kwargs)
 
 
@@ -124,6 +124,8 @@ class UnitForm(forms.Form):
         if parent is not None:
             kinds = kinds.filter(rank__gt=parent.kind.rank)
         self.fields["kind"].queryset = kinds
+        self.fields["kind"].empty_label = _("— chọn loại đơn vị —")
+        self.fields["ownership"].choices = [("", _("— không áp dụng —")), *Unit._meta.get_field("ownership").choices]
         self.fields["province"] = ProvinceField(
             queryset=Area.objects.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE])
             .order_by("level", "name"),

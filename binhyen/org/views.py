@@ -172,7 +172,7 @@ def unit_detail(request, code):
         request,
         with_counts(
             Unit.objects.visible_to(user).filter(parent=unit).select_related("kind"), user
-        ).order_by("path"),
+        ).order_by(F("valid_to").desc(nulls_first=True), "name", "pk"),  # open ones first
     )
     assignments = []
     if can_admin:
@@ -430,5 +430,5 @@ def user_history(request, username):
     ]
     page = history_page(request, sources)
     return render(request, "org/history.html", {
-        "person": person, "page_obj": page, "subject": person.get_full_name() or person.get_username(),
+        "person": person, "page_obj": page, "subject": f"{person.last_name} {person.first_name}".strip() or person.get_username(),
     })

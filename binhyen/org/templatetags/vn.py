@@ -37,6 +37,16 @@ def vn_date(value):
 
 
 @register.filter
+def vn_name(user):
+    """A person as Vietnamese write it: family and middle names, then the given name
+    (services.create_user keeps "Nguyễn Văn" in last_name and "An" in first_name)."""
+    if user is None:
+        return ""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()
+
+
+@register.filter
 def total_minutes(value):
     """A timedelta as a whole number of minutes (for "thử lại sau 60 phút")."""
     if not isinstance(value, datetime.timedelta):

@@ -31,7 +31,7 @@ def test_history_shows_who_and_before_after(client, tree, admin):
     assert lines[0][0] == "quan-tri-tp" and lines[0][2] == [("Tên viết tắt", "—", "Q9")]
     assert lines[1][2] == [("Tên đơn vị", "Liên đoàn Lao động Quận 9", "LĐLĐ Quận 9 (mới)")]
     body = response.content.decode()
-    assert "Lan Trần Thị" in body  # who, by full name
+    assert "Trần Thị Lan" in body  # who, by full name in Vietnamese order
     assert "Liên đoàn Lao động Quận 9</span> → <span class=\"diff-new\"><span class=\"visually-hidden\">sau: </span>LĐLĐ Quận 9 (mới)" in body
 
 

@@ -41,6 +41,18 @@ def test_every_string_of_the_interface_has_an_english_translation():
     assert broken == []
 
 
+def test_every_translate_tag_of_our_templates_is_in_the_catalog():
+    import re
+
+    msgids = {e.msgid for e in polib.pofile(str(PO))}
+    root = Path(settings.BASE_DIR)
+    templates = [*(root / "templates").rglob("*.html"), *(root / "org" / "templates").rglob("*.html")]
+    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
+    found = {m.group(2) for path in templates for m in tag.finditer(path.read_text())}
+    assert len(found) > 100
+    assert sorted(found - msgids) == []
+
+
 def _names(text):
     import re
 

@@ -170,8 +170,11 @@ def test_unit_page_shows_facts_children_counts_and_events(client, tree):
     response = client.get(page("HCM"))
     rows = {u.code: (u.n_children, u.n_grassroots) for u in response.context["children"]}
     assert rows == {"HCM-Q9": (2, 2), "HCM-TD": (1, 1)}  # the closed one is not counted
+    q9_children = [u.code for u in client.get(page("HCM-Q9")).context["children"]]
+    assert q9_children[-1] == "HCM-Q9-OLD"  # closed units come after the open ones
     body = client.get(page("HCM-Q9-CS2")).content.decode()
     assert "3.807" in body and "3.500" in body
+    assert "Thêm đơn vị trực thuộc" not in body and "Đơn vị trực thuộc" not in body  # grassroots: bottom
     assert "Có vốn đầu tư nước ngoài (FDI)" in body
     assert "01/01/2015" in body and "Thành lập" in body
 
@@ -182,6 +185,7 @@ def test_closed_unit_is_marked_with_its_last_day_and_successor(client, tree):
     as_user(client, admin)
     body = client.get(page("HCM-Q9")).content.decode()
     assert "Đã kết thúc ngày 31/12/2020" in body
+    assert "Sáp nhập" in body and "vào Liên đoàn Lao động Thành phố Thủ Đức" in body
     assert 'href="/don-vi/HCM-TD/"' in body
     successor = client.get(page("HCM-TD")).content.decode()
     assert "Tiếp nhận từ" in successor and "Liên đoàn Lao động Quận 9" in successor
@@ -197,10 +201,11 @@ def test_successor_outside_the_scope_is_not_named(client, tree):
 
 
 def test_people_are_shown_to_admins_only(client, tree):
-    f.user(username="can-bo-q9", role=Role.EDITOR, unit=tree["q9"])
+    f.user(username="can-bo-q9", role=Role.EDITOR, unit=tree["q9"], last_name="Lê Văn", first_name="Bình")
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     viewer = f.user(role=Role.VIEWER, unit=tree["hcm"])
-    assert "can-bo-q9" in as_user(client, admin).get(page("HCM-Q9")).content.decode()
+    people = as_user(client, admin).get(page("HCM-Q9")).content.decode()
+    assert "Lê Văn Bình" in people and "can-bo-q9" in people and "Nhập liệu" in people
     body = as_user(client, viewer).get(page("HCM-Q9")).content.decode()
     assert "can-bo-q9" not in body
     assert "Thêm đơn vị trực thuộc" not in body and "Sửa" not in body
@@ -428,7 +433,7 @@ def test_admin_creates_a_user_with_a_role(client, admin, tree):
     assert response.status_code == 302
     user = User.objects.get(username="nguyen-van-a")
     assert user.check_password("Ba-chuc-Sau-2020")
-    assert user.get_full_name() == "A Nguyễn Văn" or user.last_name == "Nguyễn Văn"
+    assert (user.last_name, user.first_name) == ("Nguyễn Văn", "A")
     assert Assignment.objects.filter(user=user, unit=tree["q9"], role="viewer").exists()
 
 
@@ -453,3 +458,31 @@ def test_admin_revokes_an_assignment(client, admin, tree):
     assert client.post(f"/phan-cong/{foreign.pk}/thu-hoi/").status_code == 404
     foreign.refresh_from_db()
     assert foreign.active is True
+
+
+# --- the Django admin (superusers) --------------------------------------------------------------
+
+
+def test_superuser_has_the_django_admin(client, tree):
+    root = f.superuser()
+    root.is_staff = True
+    root.save()
+    as_user(client, root)
+    q9 = tree["q9"]
+    for url in [
+        "/admin/org/unit/", f"/admin/org/unit/{q9.pk}/change/", f"/admin/org/unit/{q9.pk}/history/",
+        "/admin/org/unitkind/", "/admin/org/area/?q=thu+duc", "/admin/org/unitevent/",
+        "/admin/org/assignment/", "/admin/org/assignment/add/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/org/unit/add/").status_code == 403  # units are created through the pages
+    data = {
+        "code": "HCM-Q9", "name": "LĐLĐ Quận 9 (sửa trong trang quản trị)", "short_name": "",
+        "kind": q9.kind_id, "province": "", "ward": "", "valid_from": "2015-01-01",
+        "enterprise_name": "", "ownership": "", "workforce": "", "members": "",
+    }
+    response = client.post(f"/admin/org/unit/{q9.pk}/change/", data)
+    assert response.status_code == 302
+    q9 = Unit.objects.get(pk=q9.pk)
+    assert q9.name == "LĐLĐ Quận 9 (sửa trong trang quản trị)"
+    assert q9.history.first().history_user == root
