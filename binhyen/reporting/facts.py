@@ -29,6 +29,7 @@ from .models import ActivityFact, Dim
 UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters each)
 MEASURES = ("activities", "sessions", "attendances", "leaflets")
 KEY = ("ancestor_id", "month", "child_id", "kind_id", "dim", "dim_id")
+CONFLICT = ("ancestor_id", "dim", "dim_id", "month", "child_id", "kind_id")  # the unique index
 M2M_DIMS = (("topics", Dim.TOPIC, "topic_id"), ("audiences", Dim.AUDIENCE, "audience_id"),
             ("channels", Dim.CHANNEL, "channel_id"))
 
@@ -111,7 +112,7 @@ def upsert(cells):
     table = _table()
     q = connection.ops.quote_name
     columns = ", ".join(q(c) for c in KEY + MEASURES)
-    conflict = ", ".join(q(c) for c in KEY)
+    conflict = ", ".join(q(c) for c in CONFLICT)
     updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in MEASURES)
     day = connection.ops.adapt_datefield_value
     one = "(" + ", ".join(["%s"] * 10) + ")"

@@ -39,9 +39,14 @@ M2M_FILTERS = {"topic": ("topics", "topic_id", Dim.TOPIC), "audience": ("audienc
 SELF = "self"
 
 
+_DAYS = {}
+
+
 def _as_date(value):
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
+    if isinstance(value, str):  # SQLite returns dates as text: parse each distinct one once
+        if value not in _DAYS:
+            _DAYS[value] = datetime.date.fromisoformat(value[:10])
+        return _DAYS[value]
     if isinstance(value, datetime.datetime):
         return value.date()
     return value
