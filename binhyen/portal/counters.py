@@ -97,9 +97,10 @@ def count_request(request, now=None):
     maybe_flush(now)
 
 
-def count_article_view(request, article_id, now=None):
+def count_article_view(request, article_id):
     """One view per visitor and article per 30 minutes; bots and reloads add nothing.
-    Returns True when the view counted."""
+    Returns True when the view counted. Never flushes: the page calls maybe_flush() before it
+    reads the article, so the count it shows is stored + pending, whatever happens."""
     if is_bot(request):
         return False
     if not cache.add(f"{PREFIX}viewed:{article_id}:{visitor_id(request)}", 1, timeout=VIEW_GAP):
@@ -107,7 +108,6 @@ def count_article_view(request, article_id, now=None):
     if _incr(f"{PREFIX}pending:article:{article_id}") == 1:
         # first pending view of this article since the last flush: note it in the dirty log
         _log_dirty(article_id)
-    maybe_flush(now)
     return True
 
 

@@ -78,7 +78,7 @@ def _page(request, template, context, section=None, sections=None, status=200):
 
 
 def _published(section=None):
-    qs = Article.objects.published().select_related("category", "section")
+    qs = Article.objects.published().select_related("category__section", "section")
     return qs.filter(section=section) if section is not None else qs
 
 
@@ -143,7 +143,7 @@ def category(request, section_slug, slug):
 def _article_or_redirect(request, slug, route):
     article = (
         Article.objects.visible_to(request.user)
-        .select_related("section__unit", "category", "approved_by").filter(slug=slug).first()
+        .select_related("section__unit", "section__successor", "category__section", "approved_by").filter(slug=slug).first()
     )
     if article is None:
         old = OldSlug.objects.filter(slug=slug).select_related("article").first()
@@ -156,6 +156,7 @@ def _article_or_redirect(request, slug, route):
 @secure
 @require_GET
 def article(request, slug):
+    counters.maybe_flush()
     article, moved = _article_or_redirect(request, slug, "portal:article")
     if moved:
         return moved
