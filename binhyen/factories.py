@@ -110,3 +110,35 @@ def member(group, full_name=None, joined=None, **fields):
         superuser(), group, full_name=full_name or f"Nguyễn Văn Thử {next(_seq)}",
         joined=joined or group.founded, **fields,
     )
+
+
+# ---------------------------------------------------------------- documents app
+
+
+def doc_type(code):
+    from binhyen.documents.models import DocumentType
+
+    return DocumentType.objects.get(code=code)
+
+
+def issuer(code="bo-chinh-tri"):
+    from binhyen.documents.models import Issuer
+
+    return Issuer.objects.get(code=code)
+
+
+def document(unit, type_code="ke_hoach", number=None, symbol=None, issued_on=datetime.date(2022, 3, 23),
+             outside=None, implements=(), actor=None, **fields):
+    """A document registered through the service: issued by `unit` itself, or, with
+    `outside="bo-chinh-tri"`, an outside body's document that `unit` registers."""
+    from binhyen.documents import services as document_services
+
+    n = number or str(next(_seq))
+    dt = doc_type(type_code)
+    if symbol is None:
+        symbol = f"{n}/{dt.abbreviation}-LĐLĐ" if dt.abbreviation else f"{n}/LĐLĐ"
+    owner = dict(issuer=issuer(outside), unit=unit) if outside else dict(issuer_unit=unit)
+    return document_services.register_document(
+        actor or superuser(), doc_type=dt, number=n, symbol=symbol, issued_on=issued_on,
+        implements=list(implements), **owner, **fields,
+    )

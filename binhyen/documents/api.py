@@ -1,5 +1,454 @@
-"""API routes of the documents app."""
+"""API routes of the documents app: documents (scoped CRUD), the citation parser, the chain of
+plans carrying a document out, and plans' targets with their live progress."""
 
-from ninja import Router
+import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.org.models import Unit
+
+from . import chain, citations, progress, services
+from .models import AppliesTo, Document, DocumentType, Issuer
 
 router = Router(tags=["documents"])
+
+RELATED = ("doc_type", "issuer", "issuer_unit", "unit")
+
+
+def document_not_found():
+    return _("Không tìm thấy văn bản này, hoặc bạn không có quyền xem.")
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class DocumentTypeOut(Schema):
+    code: str
+    name: str
+    abbreviation: str
+    is_plan: bool = Field(description="Có thể đặt chỉ tiêu (kế hoạch, chương trình)")
+
+
+class IssuerOut(Schema):
+    code: str
+    name: str
+    short_name: str
+
+
+class IssuerRef(Schema):
+    kind: Literal["unit", "outside"] = Field(description="unit: đơn vị công đoàn; outside: cơ quan ngoài")
+    code: str
+    name: str
+
+
+class DocumentOut(Schema):
+    id: int
+    type: str = Field(description="Mã loại văn bản")
+    type_name: str
+    number: str
+    symbol: str
+    label: str
+    issued_on: datetime.date | None
+    year: int | None
+    summary: str
+    issuer: IssuerRef
+    unit: str = Field(description="Mã đơn vị quản lý văn bản")
+    shared: bool = Field(description="Văn bản của cơ quan ngoài: dữ liệu dùng chung")
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    file: str | None = Field(description="Địa chỉ tải tệp văn bản (nếu có)")
+
+    @staticmethod
+    def resolve_type(obj):
+        return obj.doc_type.code
+
+    @staticmethod
+    def resolve_type_name(obj):
+        return obj.doc_type.name
+
+    @staticmethod
+    def resolve_issuer(obj):
+        if obj.issuer_id:
+            return {"kind": "outside", "code": obj.issuer.code, "name": obj.issuer.name}
+        return {"kind": "unit", "code": obj.issuer_unit.code, "name": obj.issuer_unit.name}
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_file(obj):
+        from django.urls import reverse
+
+        return reverse("documents:file", args=[obj.pk]) if obj.file else None
+
+
+class DocumentDetailOut(DocumentOut):
+    implements: list[int] = Field(description="Các văn bản (id) mà văn bản này thực hiện")
+    implemented_by: list[int] = Field(description="Các văn bản (id) thực hiện văn bản này")
+
+    # filled by _detail() from the documents the caller sees, never the raw relation
+    @staticmethod
+    def resolve_implements(obj):
+        return obj.implements_ids
+
+    @staticmethod
+    def resolve_implemented_by(obj):
+        return obj.implemented_by_ids
+
+
+class DocumentIn(Schema):
+    type: str = Field(description="Mã loại văn bản, ví dụ ke_hoach")
+    number: str
+    symbol: str = ""
+    issued_on: datetime.date | None = None
+    issuer_unit: str | None = Field(None, description="Mã đơn vị công đoàn ban hành")
+    issuer: str | None = Field(None, description="Mã cơ quan ngoài ban hành (xem /issuers)")
+    unit: str | None = Field(None, description="Mã đơn vị đăng ký (bắt buộc với văn bản của cơ quan ngoài)")
+    summary: str = ""
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    implements: list[int] = Field([], description="Id các văn bản mà văn bản này thực hiện")
+
+
+class DocumentPatchIn(Schema):
+    """Only the fields sent change."""
+
+    type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    issued_on: datetime.date | None = None
+    issuer_unit: str | None = None
+    issuer: str | None = None
+    summary: str | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    implements: list[int] | None = None
+
+
+class ParseIn(Schema):
+    text: str = Field(max_length=200_000, description="Đoạn văn bản cần tìm số, ký hiệu văn bản")
+
+
+class CitationOut(Schema):
+    type: str | None = Field(description="Mã loại văn bản (null: không rõ)")
+    type_name: str
+    number: str
+    symbol: str | None
+    date: datetime.date | None
+    year: int | None
+    start: int = Field(description="Vị trí bắt đầu trong đoạn văn (tính theo ký tự)")
+    end: int
+    text: str
+
+
+class ParseOut(Schema):
+    citations: list[CitationOut]
+
+
+class ChainNodeOut(Schema):
+    id: int
+    label: str
+    depth: int
+    parent: int = Field(description="Id văn bản mà văn bản này thực hiện (trong chuỗi)")
+    issuer: str
+    issued_on: datetime.date | None
+
+
+class ChainOut(Schema):
+    document: DocumentOut
+    nodes: list[ChainNodeOut]
+
+
+class TargetIn(Schema):
+    indicator: str = Field(description="Mã chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]")
+    period: str = Field(description="2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31")
+    value: int = Field(description="Mức chỉ tiêu cho mỗi đơn vị (chỉ tiêu tỷ lệ: %)")
+    applies_to: Literal[tuple(AppliesTo.values)]
+    units: list[str] = Field([], description="Mã các đơn vị (khi applies_to = list)")
+    description: str = ""
+
+
+class TargetOut(Schema):
+    id: int
+    indicator: str
+    description: str
+    period: str
+    value: int
+    applies_to: str
+    assignments: int = Field(description="Số đơn vị đang giữ bản chỉ tiêu")
+
+
+class ProgressRowOut(Schema):
+    unit: dict = Field(description='{"code", "name"}')
+    target: float
+    actual: float | None
+    percent: float | None
+    status: str = Field(description="reached | on_track | behind | missed | no_data")
+    assigned: int
+    drill_down: bool = Field(description="Dòng gồm nhiều đơn vị được giao: xem tiếp với ?unit=mã")
+
+
+class TargetProgressOut(Schema):
+    target: TargetOut
+    level: dict = Field(description='Đơn vị đang xem {"code", "name"}')
+    period: dict
+    elapsed_share: float
+    total_target: float
+    total_actual: float | None
+    behind: list[str] = Field(description="Mã các đơn vị chậm tiến độ hoặc không đạt")
+    rows: list[ProgressRowOut]
+
+
+class ProgressOut(Schema):
+    plan: DocumentOut
+    targets: list[TargetProgressOut]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _visible(request):
+    return Document.objects.visible_to(request.auth).select_related(*RELATED)
+
+
+def _editable_document(request, pk):
+    """Unknown or unseen → 404; seen but not editable → 403 (nothing new is confirmed)."""
+    document = get_or_404(_visible(request), document_not_found(), pk=pk)
+    if not Document.objects.editable_by(request.auth).filter(pk=document.pk).exists():
+        raise PermissionDenied
+    return document
+
+
+def _type(code, errors, field="type"):
+    doc_type = DocumentType.objects.filter(code=code).first()
+    if doc_type is None:
+        errors[field] = _("Không có loại văn bản mã “%(c)s” (xem /api/v1/document-types).") % {"c": code}
+    return doc_type
+
+
+def _issuer(code, errors):
+    issuer = Issuer.objects.filter(code=code).first()
+    if issuer is None:
+        errors["issuer"] = _("Không có cơ quan ban hành mã “%(c)s” (xem /api/v1/issuers).") % {"c": code}
+    return issuer
+
+
+def _unit(request, field, code, errors):
+    unit = Unit.objects.visible_to(request.auth).filter(code=code).first()
+    if unit is None:
+        errors[field] = _("Đơn vị “%(c)s” không tồn tại hoặc nằm ngoài phạm vi của bạn.") % {"c": code}
+    return unit
+
+
+def _documents(request, ids, errors):
+    found = {d.pk: d for d in Document.objects.visible_to(request.auth).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        errors["implements"] = _("Không tìm thấy văn bản id %(i)s, hoặc bạn không có quyền xem.") % {"i": missing[0]}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def _reload(document):
+    return Document.objects.select_related(*RELATED).get(pk=document.pk)
+
+
+def _detail(request, document):
+    visible = Document.objects.visible_to(request.auth)
+    document.implements_ids = list(visible.filter(implemented_by=document).values_list("pk", flat=True))
+    document.implemented_by_ids = list(visible.filter(implements=document).values_list("pk", flat=True))
+    return document
+
+
+# --- reference lists -----------------------------------------------------------------------
+
+
+@router.get("/document-types", response={200: list[DocumentTypeOut], **ERRORS}, summary="Loại văn bản")
+def document_types(request):
+    return list(DocumentType.objects.all())
+
+
+@router.get("/issuers", response={200: list[IssuerOut], **ERRORS}, summary="Cơ quan ban hành ngoài công đoàn")
+def issuers(request):
+    # Shared reference data (Bộ Chính trị, Chính phủ…): every caller reads all of it.
+    return list(Issuer.objects.all())
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@router.get("/documents", response={200: Page[DocumentOut], **ERRORS}, summary="Danh sách văn bản")
+def list_documents(
+    request,
+    paging: Query[PageParams],
+    q: str | None = Query(None, description="Tìm theo số, ký hiệu, trích yếu; không cần gõ dấu"),
+    type: str | None = Query(None, description="Mã loại văn bản"),
+    issuer: str | None = Query(None, description="Mã cơ quan ngoài hoặc mã đơn vị ban hành"),
+    year: int | None = Query(None, description="Năm ban hành"),
+    implemented_by_my_unit: bool = Query(False, description="Chỉ văn bản được kế hoạch của đơn vị mình thực hiện"),
+):
+    documents = _visible(request)
+    if q:
+        documents = documents.search(q)
+    if type:
+        documents = documents.filter(doc_type__code=type)
+    if issuer:
+        documents = documents.filter(issuer__code=issuer) | documents.filter(issuer_unit__code=issuer)
+    if year:
+        documents = documents.filter(year=year)
+    if implemented_by_my_unit:
+        plans = Document.objects.owned_in_scope(request.auth).plans()
+        links = Document.implements.through.objects.filter(to_document=OuterRef("pk"), from_document__in=plans)
+        documents = documents.filter(Exists(links))
+    return paginate(documents.order_by(F("issued_on").desc(nulls_last=True), "-id"), paging)
+
+
+@router.post("/documents/parse", response={200: ParseOut, **ERRORS}, summary="Tìm số, ký hiệu văn bản trong đoạn văn")
+def parse_text(request, payload: ParseIn):
+    found = citations.find_citations(payload.text)
+    return {"citations": [dict(c.as_dict(), type_name=c.type_name) for c in found]}
+
+
+@router.post("/documents", response={201: DocumentDetailOut, **ERRORS}, summary="Đăng ký văn bản")
+def create_document(request, payload: DocumentIn):
+    errors = {}
+    doc_type = _type(payload.type, errors)
+    issuer = _issuer(payload.issuer, errors) if payload.issuer else None
+    issuer_unit = _unit(request, "issuer_unit", payload.issuer_unit, errors) if payload.issuer_unit else None
+    unit = _unit(request, "unit", payload.unit, errors) if payload.unit else None
+    implements = _documents(request, payload.implements, errors)
+    if not payload.issuer and not payload.issuer_unit:
+        errors["issuer"] = _("Hãy ghi issuer_unit (đơn vị công đoàn) hoặc issuer (cơ quan ngoài).")
+    require(errors)
+    document = services.register_document(
+        request.auth, doc_type=doc_type, number=payload.number, symbol=payload.symbol, unit=unit,
+        issuer_unit=issuer_unit, issuer=issuer, issued_on=payload.issued_on, summary=payload.summary,
+        valid_from=payload.valid_from, valid_to=payload.valid_to, implements=implements,
+    )
+    return 201, _detail(request, _reload(document))
+
+
+@router.get("/documents/{int:pk}", response={200: DocumentDetailOut, **ERRORS}, summary="Một văn bản")
+def get_document(request, pk: int):
+    return _detail(request, get_or_404(_visible(request), document_not_found(), pk=pk))
+
+
+@router.patch("/documents/{int:pk}", response={200: DocumentDetailOut, **ERRORS}, summary="Sửa văn bản")
+def update_document(request, pk: int, payload: DocumentPatchIn):
+    document = _editable_document(request, pk)
+    sent = payload.dict(exclude_unset=True)
+    errors = {}
+    changes = {}
+    for name in ("number", "symbol", "issued_on", "summary", "valid_from", "valid_to"):
+        if name in sent:
+            changes[name] = sent[name] if sent[name] is not None or name not in ("number", "symbol", "summary") else ""
+    if "type" in sent:
+        changes["doc_type"] = _type(sent["type"], errors)
+    if sent.get("issuer"):
+        changes["issuer"] = _issuer(sent["issuer"], errors)
+    if sent.get("issuer_unit"):
+        changes["issuer_unit"] = _unit(request, "issuer_unit", sent["issuer_unit"], errors)
+    implements = _documents(request, sent["implements"], errors) if sent.get("implements") is not None else None
+    require(errors)
+    document = services.update_document(request.auth, document, implements=implements, **changes)
+    return _detail(request, _reload(document))
+
+
+@router.delete("/documents/{int:pk}", response={204: None, **ERRORS}, summary="Xóa văn bản (xóa mềm)")
+def delete_document(request, pk: int):
+    document = _editable_document(request, pk)
+    services.delete_document(request.auth, document)
+    return 204, None
+
+
+@router.get("/documents/{int:pk}/chain", response={200: ChainOut, **ERRORS}, summary="Chuỗi kế hoạch thực hiện văn bản")
+def document_chain(request, pk: int):
+    document = get_or_404(_visible(request), document_not_found(), pk=pk)
+    nodes = []
+
+    def walk(node):
+        for child in node.children:
+            d = child.document
+            nodes.append({"id": d.pk, "label": d.label, "depth": child.depth, "parent": node.document.pk,
+                          "issuer": d.issuer_name, "issued_on": d.issued_on})
+            if not child.repeated:
+                walk(child)
+
+    walk(chain.implementation_tree(document, request.auth))
+    return {"document": document, "nodes": nodes}
+
+
+# --- targets and progress ------------------------------------------------------------------
+
+
+def _plan(request, pk):
+    return get_or_404(_visible(request), document_not_found(), pk=pk)
+
+
+def _target_out(target, copies=None):
+    return {"id": target.pk, "indicator": target.indicator, "description": target.description,
+            "period": target.period, "value": target.value, "applies_to": target.applies_to,
+            "assignments": copies if copies is not None else target.assignments.count()}
+
+
+@router.get("/plans/{int:pk}/targets", response={200: list[TargetOut], **ERRORS}, summary="Chỉ tiêu của kế hoạch")
+def plan_targets(request, pk: int):
+    from django.db.models import Count
+
+    plan = _plan(request, pk)
+    return [_target_out(t, t.n) for t in plan.targets.annotate(n=Count("assignments")).order_by("id")]
+
+
+@router.post("/plans/{int:pk}/targets", response={201: TargetOut, **ERRORS}, summary="Đặt chỉ tiêu và giao cho các đơn vị")
+def create_target(request, pk: int, payload: TargetIn):
+    plan = _editable_document(request, pk)
+    errors = {}
+    units = [u for u in (_unit(request, "units", c, errors) for c in payload.units) if u is not None]
+    require(errors)
+    target = services.set_target(
+        request.auth, plan, indicator=payload.indicator, period=payload.period, value=payload.value,
+        applies_to=payload.applies_to, units=units, description=payload.description,
+    )
+    return 201, _target_out(target)
+
+
+@router.get("/plans/{int:pk}/progress", response={200: ProgressOut, **ERRORS}, summary="Tiến độ chỉ tiêu của kế hoạch")
+def plan_progress(
+    request,
+    pk: int,
+    unit: str | None = Query(None, description="Xem ở đơn vị này (mặc định: đơn vị ban hành kế hoạch; chỉ hiện các đơn vị trong phạm vi của bạn)"),
+    target: int | None = Query(None, description="Chỉ một chỉ tiêu (id)"),
+):
+    """Per unit: target vs actual (read live from the rollup), % reached, status, who is behind."""
+    plan = _plan(request, pk)
+    level = None
+    if unit:
+        level = get_or_404(Unit.objects.visible_to(request.auth),
+                           _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": unit}, code=unit)
+    targets = plan.targets.order_by("id")
+    if target is not None:
+        targets = targets.filter(pk=target)
+    out = []
+    for t in targets:
+        t.plan = plan
+        where = level or plan.unit
+        table = progress.target_progress(t, where, user=request.auth)
+        out.append({
+            "target": _target_out(t),
+            "level": {"code": where.code, "name": where.name},
+            "period": {"code": table.period.code, "start": table.period.start, "end": table.period.end,
+                       "label": str(table.period.label)},
+            "elapsed_share": round(table.share, 4),
+            "total_target": table.total_target,
+            "total_actual": table.total_actual,
+            "behind": [r.code for r in table.behind],
+            "rows": [{"unit": {"code": r.code, "name": r.name}, "target": r.target, "actual": r.actual,
+                      "percent": r.percent, "status": r.status, "assigned": r.assigned,
+                      "drill_down": not r.direct} for r in table.rows],
+        })
+    return {"plan": plan, "targets": out}

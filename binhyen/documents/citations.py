@@ -365,6 +365,8 @@ def find_citations(text):
 _ISSUER = re.compile(r"[ \t]*,?[ \t]*cua\s+(?P<issuer>[^,;.()\n]+?)(?=\s+(?:ve|v/v)\s|[,;.()\n]|$)")
 _ABOUT = re.compile(r"[ \t]*,?[ \t]*(?:ve\s+viec|ve|v/v)\s+")
 _ONE_BOX_LEAD = re.compile(r"[\s,;:\-–—]*")
+# "của Bộ Chính trị và [Chỉ thị …]": the link word belongs to the list, not to the issuer
+_TRAILING_LINK = re.compile(r"(?:\s+(?:và|hoặc|cùng|va|hoac|cung))+\s*$", re.IGNORECASE)
 
 
 def context_after(text, citation, until=None, limit=300):
@@ -391,7 +393,7 @@ def _context(tail, one_box):
     issuer, offset = "", 0
     m = _ISSUER.match(doc.folded)
     if m:
-        issuer = doc.original(m.start("issuer"), m.end("issuer")).strip()
+        issuer = _TRAILING_LINK.sub("", doc.original(m.start("issuer"), m.end("issuer"))).strip()
         offset = m.end()
     about = _ABOUT.match(doc.folded, offset)
     if about:
@@ -404,6 +406,8 @@ def _context(tail, one_box):
     if not one_box:
         rest = re.split(r"[;\n]|\.(?:\s|$)", rest, maxsplit=1)[0]
     rest = _WHITESPACE.sub(" ", rest).strip(" ,.;:")
+    if not one_box and len(rest) > 200:
+        rest = rest[:200].rsplit(" ", 1)[0].rstrip(" ,") + "…"
     return issuer, (rest[:1].upper() + rest[1:]) if rest else ""
 
 

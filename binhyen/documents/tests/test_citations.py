@@ -223,7 +223,7 @@ def test_issuer_and_summary_written_after_a_reference():
             "tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm; các đơn vị…")
     items = with_context(text)
     assert [(c.symbol, issuer) for c, issuer, _s in items] == [
-        ("09-CT/TW", "Ban Bí thư và"), ("48-CT/TW", "Bộ Chính trị")]
+        ("09-CT/TW", "Ban Bí thư"), ("48-CT/TW", "Bộ Chính trị")]
     assert items[1][2] == "Tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm"
 
 

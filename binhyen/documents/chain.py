@@ -1,0 +1,163 @@
+"""The chain from a directive down to what was done: the plans that carry it out at every
+level (following "carries out" links), the activities recorded under each plan, and the
+rollup figures of each plan's unit over the period looked at."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+
+from binhyen.org.models import Unit
+from binhyen.periods import parse_period
+
+from .models import Document
+from .services import MAX_CHAIN_DEPTH, as_of_for, today
+
+FIGURES = ("activity.sessions", "activity.attendances")
+RELATED = ("doc_type", "unit", "issuer", "issuer_unit")
+
+
+@dataclass
+class Node:
+    document: Document
+    depth: int
+    children: list = field(default_factory=list)
+    repeated: bool = False  # already shown under another document of the chain
+
+
+def implementation_tree(document, user):
+    """The documents the reader sees that carry out `document`, directly or through other
+    plans, as a tree (one query per level). A document reached twice is listed twice but
+    opened once."""
+    through = Document.implements.through
+    visible = Document.objects.visible_to(user)
+    root = Node(document, 0)
+    nodes = {document.pk: root}
+    frontier = [document.pk]
+    for depth in range(1, MAX_CHAIN_DEPTH + 1):
+        if not frontier:
+            break
+        edges = (
+            through.objects.filter(to_document_id__in=frontier, from_document__in=visible)
+            .select_related(*(f"from_document__{r}" for r in RELATED))
+            .order_by("from_document__issued_on", "from_document__id")
+        )
+        nxt = []
+        for edge in edges:
+            child = edge.from_document
+            parent = nodes[edge.to_document_id]
+            if child.pk in nodes:
+                parent.children.append(Node(child, depth, repeated=True))
+                continue
+            node = Node(child, depth)
+            nodes[child.pk] = node
+            parent.children.append(node)
+            nxt.append(child.pk)
+        frontier = nxt
+    return root
+
+
+def flatten(root):
+    """The tree in reading order, without the root."""
+    out = []
+
+    def walk(node):
+        for child in node.children:
+            out.append(child)
+            walk(child)
+
+    walk(root)
+    return out
+
+
+def default_period(document, day=None):
+    """"1 năm thực hiện": a year from the directive's date (up to today); the current year
+    for a document without a date."""
+    day = day or today()
+    if document.issued_on is None or document.issued_on > day:
+        return parse_period(str(day.year))
+    start = document.issued_on
+    end = min(_years_after(start, 1) - datetime.timedelta(days=1), day)
+    return parse_period(f"{start.isoformat()}..{end.isoformat()}")
+
+
+def period_choices(document, day=None):
+    """[(years, Period)] for "1 năm, 2 năm, … thực hiện" up to today."""
+    day = day or today()
+    if document.issued_on is None:
+        return []
+    out = []
+    for years in range(1, 11):
+        end = _years_after(document.issued_on, years) - datetime.timedelta(days=1)
+        out.append((years, parse_period(f"{document.issued_on.isoformat()}..{min(end, day).isoformat()}")))
+        if end >= day:
+            break
+    return out
+
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year + years, day=28)
+
+
+def plan_figures(plan, period, user):
+    """The rollup of the plan's unit over `period` (sessions, attendances), or None when the
+    reader may not see that unit's figures (a plan reached through a target given to them)."""
+    from binhyen.reporting.rollup import rollup
+
+    if plan.shared or not Unit.objects.visible_to(user).filter(pk=plan.unit_id).exists():
+        return None
+    data = rollup(plan.unit, period, list(FIGURES), by="none", as_of=as_of_for(period))
+    return {"sessions": data["total"][FIGURES[0]], "attendances": data["total"][FIGURES[1]]}
+
+
+def _activity_model():
+    try:
+        from binhyen.activities.models import Activity
+    except ImportError:
+        return None
+    return Activity
+
+
+def _documents_field(Activity):
+    try:
+        Activity._meta.get_field("documents")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def reference_pattern(document):
+    """A regex over an activity's folded search text that finds the document's symbol as a
+    whole ("329/kh-ldld", not "1329/kh-ldld")."""
+    if not document.symbol:
+        return None
+    return r"(^|[^0-9a-z])" + re.escape(document.symbol_key) + r"($|[^0-9a-z])"
+
+
+def activities_under(plan, period, user):
+    """The activities the reader sees that were recorded as carrying out `plan` in `period`.
+
+    Until activities link documents themselves (a `documents` field on Activity), an activity
+    counts when its "văn bản thực hiện" text names the plan's symbol, it belongs to the plan's
+    unit's subtree as it stood then, and it took place after the plan was issued — a symbol is
+    unique per issuer and year, so these three together pick out the plan's own activities.
+    """
+    Activity = _activity_model()
+    if Activity is None or plan.shared:
+        return None
+    start = max(period.start, plan.issued_on) if plan.issued_on else period.start
+    qs = Activity.objects.visible_to(user).filter(date__gte=start, date__lte=period.end)
+    if _documents_field(Activity):
+        return qs.filter(documents=plan)
+    pattern = reference_pattern(plan)
+    if pattern is None:
+        return qs.none()
+    from binhyen.reporting.rollup import Attribution
+
+    attr = Attribution(plan.unit, as_of_for(period))
+    return qs.filter(attr.paths_q("unit__path")).filter(Q(search_text__regex=pattern))

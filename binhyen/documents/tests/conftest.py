@@ -1,0 +1,68 @@
+"""Fixtures of the documents tests: a small tree with people at each level, activities
+recorded through the activities services with the rollup cube kept, and API clients."""
+
+import datetime
+import inspect
+
+import pytest
+from django.test import Client
+
+from binhyen import factories as f
+from binhyen.scoping import Role
+
+
+def record(unit, date, kind="tuyen_truyen", sessions=1, attendances=10, document_ref="", title=None):
+    """One activity through the activities service; the cube hook is called here only while
+    the service does not call it itself (so nothing is counted twice)."""
+    from binhyen.activities import services
+    from binhyen.activities.models import Activity, ActivityKind, Audience, Topic
+    from binhyen.reporting import facts
+
+    if isinstance(date, str):
+        date = datetime.date.fromisoformat(date)
+    activity = services.record_activity(
+        f.superuser(), unit=unit, date=date, kind=ActivityKind.objects.get(code=kind),
+        title=title or f"Buổi tuyên truyền {Activity.all_objects.count() + 1}",
+        topics=list(Topic.objects.filter(code="phong_chong_toi_pham")),
+        audiences=list(Audience.objects.filter(code="cnvcld")), sessions=sessions,
+        attendances=attendances, document_ref=document_ref,
+    )
+    if "facts." not in inspect.getsource(services):
+        facts.activity_changed(None, facts.state_of(activity))
+    return activity
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # people get real passwords; hashing them slowly measures nothing here
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(tree):
+    """A viewer and an editor at HCMC, an editor at Quận 9, one at its grassroots union, one
+    at Mỹ Tho (another province)."""
+    return {
+        "hcm_viewer": f.user(role=Role.VIEWER, unit=tree["hcm"]),
+        "hcm_editor": f.user(role=Role.EDITOR, unit=tree["hcm"]),
+        "q9_editor": f.user(role=Role.EDITOR, unit=tree["q9"]),
+        "cs1_editor": f.user(role=Role.EDITOR, unit=tree["cs1"]),
+        "mt_editor": f.user(role=Role.EDITOR, unit=tree["mt"]),
+    }
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_as(db):
+    from binhyen.api.services import issue_token
+
+    def make(user):
+        _token, key = issue_token(user, name="test")
+        return Client(headers={"Authorization": f"Bearer {key}"})
+
+    return make
