@@ -51,12 +51,8 @@ def _categories(section):
 
 
 def _counter():
-    """The header's visitor counter: online now and total visits (total cached 30 s)."""
-    total = cache.get("portal:total-visits")
-    if total is None:
-        total = counters.total_visits()
-        cache.set("portal:total-visits", total, 30)
-    return {"online": counters.online_now(), "total": total}
+    """The footer's visitor counter: online now and total visits (no query most of the time)."""
+    return {"online": counters.online_now(), "total": counters.total_visits()}
 
 
 def _with_pending_views(articles):

@@ -32,9 +32,13 @@ def client():
 
 
 @pytest.fixture
-def client_as(client):
+def client_as():
+    """A fresh logged-in browser per user (two users never share a session)."""
+    from django.test import Client
+
     def login(user):
-        client.force_login(user)
-        return client
+        c = Client(HTTP_USER_AGENT=BROWSER)
+        c.force_login(user)
+        return c
 
     return login

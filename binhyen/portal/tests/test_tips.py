@@ -1,0 +1,132 @@
+"""Tips: the form with its offline captcha, routing to the ward's union, the receipt code,
+the rate limit, and who may read them (unit editors, the ward's police liaison)."""
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from binhyen import factories as f
+from binhyen.portal import captcha, services
+from binhyen.portal.models import Tip, TipStatus
+
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+
+
+def _form(client, **params):
+    page = client.get("/tin-bao/", params).content.decode()
+    token = re.search(r'name="captcha_token" value="([^"]+)"', page).group(1)
+    return page, token
+
+
+def _post(client, token, answer=None, **fields):
+    data = {
+        "muc": "ldld-tp-ho-chi-minh", "tinh": "79", "ward": f.area("26794").pk, "place": "Hẻm 12",
+        "happened_on": YESTERDAY.isoformat(), "happened_time": "21:30",
+        "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.", "anonymous": "on",
+        "captcha": str(captcha.answer_of(token) if answer is None else answer), "captcha_token": token,
+    }
+    data.update(fields)
+    return client.post("/tin-bao/", data)
+
+
+def test_form_offers_the_wards_of_the_province_and_a_question(w, client):
+    page, token = _form(client, muc="ldld-tp-ho-chi-minh")
+    assert "Phường Linh Xuân" in page
+    assert "cộng" in page and "bằng mấy?" in page
+    assert captcha.answer_of(token) in range(2, 19)
+    options = client.get("/tin-bao/phuong-xa/", {"tinh": "82"}).content.decode()
+    assert "Phường Mỹ Tho" in options and "Phường Linh Xuân" not in options
+
+
+def test_tip_is_routed_to_the_ward_union_and_followed_by_code(w, client):
+    _page, token = _form(client)
+    response = _post(client, token)
+    page = response.content.decode()
+    tip = Tip.objects.get()
+    assert tip.unit == w["tree"]["ward_union"]
+    assert tip.code in page and "Đã nhận tin báo" in page
+    assert re.fullmatch(r"TB-[A-Z2-9]{4}-[A-Z2-9]{4}", tip.code)
+    assert (tip.anonymous, tip.reporter_name, tip.happened_time) == (True, "", datetime.time(21, 30))
+    services.update_tip(w["users"]["ward_editor"], tip, status=TipStatus.FORWARDED, public_note="Đã chuyển Công an phường.")
+    follow = client.post("/tin-bao/tra-cuu/", {"code": tip.code.lower().replace("-", " ")}).content.decode()
+    assert "Đã chuyển Công an phường" in follow
+    assert "Nhóm người lạ" not in follow  # the code shows progress, not the content
+    missing = client.post("/tin-bao/tra-cuu/", {"code": "TB-AAAA-AAAA"}).content.decode()
+    assert "Không tìm thấy tin báo" in missing
+
+
+def test_named_tip_keeps_name_and_phone(w, client):
+    _page, token = _form(client)
+    _post(client, token, anonymous="", reporter_name="Trần Văn Bình", reporter_phone="0912.345.678")
+    tip = Tip.objects.get()
+    assert (tip.anonymous, tip.reporter_name, tip.reporter_phone) == (False, "Trần Văn Bình", "0912345678")
+
+
+def test_wrong_or_reused_captcha_is_refused(w, client):
+    _page, token = _form(client)
+    page = _post(client, token, answer=99).content.decode()
+    assert "Câu trả lời kiểm tra chưa đúng" in page
+    assert not Tip.objects.exists()
+    _post(client, token)
+    assert Tip.objects.count() == 1
+    page = _post(client, token).content.decode()
+    assert "đã được dùng" in page
+    assert Tip.objects.count() == 1
+    assert "không hợp lệ" in _post(client, token + "x", answer=captcha.answer_of(token)).content.decode()
+
+
+def test_messages_name_the_fields(w, client):
+    _page, token = _form(client)
+    page = _post(client, token, what="ngắn", happened_on=(timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+                 anonymous="").content.decode()
+    assert "Hãy mô tả sự việc (ít nhất 10 ký tự)." in page
+    assert "Ngày xảy ra không được sau hôm nay." in page
+    assert "Hãy nhập họ tên, hoặc chọn gửi ẩn danh." in page
+    assert not Tip.objects.exists()
+
+
+def test_ward_without_a_union_goes_to_the_province_federation(w):
+    tip = services.submit_tip(ward=f.area("27478"), what="Cháy nhỏ ở khu trọ Tân Thuận.", happened_on=YESTERDAY)
+    assert tip.unit == w["tree"]["hcm"]
+
+
+def test_rate_limit_answers_429(w, client, settings):
+    for _ in range(services.TIP_LIMIT):
+        _page, token = _form(client)
+        assert _post(client, token).status_code == 200
+    _page, token = _form(client)
+    response = _post(client, token)
+    assert response.status_code == 429
+    assert "quá nhiều tin báo" in response.content.decode()
+    assert Tip.objects.count() == services.TIP_LIMIT
+
+
+def test_scoping_editors_of_the_unit_and_police_of_the_ward(w, client_as):
+    lx = services.submit_tip(ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY)
+    tt = services.submit_tip(ward=f.area("27478"), what="Tín dụng đen ở Tân Thuận.", happened_on=YESTERDAY)
+    u = w["users"]
+    assert set(Tip.objects.visible_to(u["ward_editor"])) == {lx}
+    assert set(Tip.objects.visible_to(u["police"])) == {lx}
+    assert set(Tip.objects.visible_to(u["editor"])) == {lx, tt}  # the city federation's subtree
+    assert set(Tip.objects.visible_to(u["mt_editor"])) == set()
+    assert not Tip.objects.visible_to(u["stranger"]).exists()
+    police = client_as(u["police"])
+    assert "Trộm xe ở Linh Xuân" in police.get("/cong-thong-tin/quan-tri/tin-bao/").content.decode()
+    assert police.get(f"/cong-thong-tin/quan-tri/tin-bao/{tt.pk}/").status_code == 404
+    assert police.get(f"/cong-thong-tin/quan-tri/tin-bao/{lx.pk}/").status_code == 200
+    with pytest.raises(ValidationError):
+        services.update_tip(u["police"], lx, status=TipStatus.DONE)
+    stranger = client_as(u["mt_editor"])
+    assert stranger.get(f"/cong-thong-tin/quan-tri/tin-bao/{lx.pk}/").status_code == 404
+
+
+def test_editor_updates_status_through_the_page(w, client_as):
+    tip = services.submit_tip(ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY)
+    c = client_as(w["users"]["ward_editor"])
+    c.post(f"/cong-thong-tin/quan-tri/tin-bao/{tip.pk}/", {"status": TipStatus.DONE, "public_note": "Đã xử lý <b>xong</b>"})
+    tip.refresh_from_db()
+    assert (tip.status, tip.public_note) == (TipStatus.DONE, "Đã xử lý xong")
+    assert tip.history.filter(history_user=w["users"]["ward_editor"]).exists()
