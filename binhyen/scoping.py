@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    VIEWER = "viewer", "Xem"
-    EDITOR = "editor", "Nhập liệu"
-    APPROVER = "approver", "Phê duyệt"
-    ADMIN = "admin", "Quản trị"
-    POLICE = "police", "Công an phường (liên lạc)"
+    VIEWER = "viewer", _("Xem")
+    EDITOR = "editor", _("Nhập liệu")
+    APPROVER = "approver", _("Phê duyệt")
+    ADMIN = "admin", _("Quản trị")
+    POLICE = "police", _("Công an phường (liên lạc)")
 
 
 VIEW_ROLES = frozenset({Role.VIEWER, Role.EDITOR, Role.APPROVER, Role.ADMIN})

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "binhyen.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,6 +133,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(ROOT_DIR / "staticfiles")))
 # Bootstrap and htmx come from the npm registry at install time (package.json), never the repo.
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/bootstrap", ROOT_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", ROOT_DIR / "node_modules" / "htmx.org" / "dist"),
 ]

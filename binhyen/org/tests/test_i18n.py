@@ -91,3 +91,12 @@ def test_vietnamese_number_and_date_filters():
     context = Context({"n": 3807, "big": 840528, "d": datetime.date(2020, 12, 31), "none": None})
     with override("en"):
         assert template.render(context) == "3.807 840.528 31/12/2020 |"
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(client, db):
+    page = client.get("/tai-khoan/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in page.content.decode()
+
+
+def test_the_own_stylesheet_is_served(client, db):
+    assert client.get("/static/binhyen/app.css").status_code == 200
