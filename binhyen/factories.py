@@ -142,3 +142,23 @@ def document(unit, type_code="ke_hoach", number=None, symbol=None, issued_on=dat
         actor or superuser(), doc_type=dt, number=n, symbol=symbol, issued_on=issued_on,
         implements=list(implements), **owner, **fields,
     )
+
+
+# ---------------------------------------------------------------- activities app
+
+
+def activity(unit, date=datetime.date(2022, 3, 15), kind="tuyen_truyen", title=None, topics=("ma_tuy",),
+             audiences=("cnvcld",), channels=("truc_tiep",), sessions=1, attendances=10, actor=None,
+             **fields):
+    """An activity recorded through the service (by a superuser unless `actor` is given)."""
+    from binhyen.activities import services as activity_services
+    from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
+
+    return activity_services.record_activity(
+        actor or superuser(), unit=unit, date=date, kind=ActivityKind.objects.get(code=kind),
+        title=title or f"Hoạt động thử {next(_seq)}",
+        topics=list(Topic.objects.filter(code__in=topics)),
+        audiences=list(Audience.objects.filter(code__in=audiences)),
+        channels=list(Channel.objects.filter(code__in=channels)),
+        sessions=sessions, attendances=attendances, **fields,
+    )

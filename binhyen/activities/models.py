@@ -1,1 +1,379 @@
-"""Models of the activities app."""
+"""Activities (outreach sessions, conferences, contests, trainings…), their reference lists,
+attachments and import batches."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from binhyen.org.models import Unit
+from binhyen.scoping import ScopedQuerySet
+from binhyen.text import fold, search_terms
+
+
+class ReferenceItem(models.Model):
+    """A row of an editable reference list. Codes are stable: templates, the API and imports
+    use them, so a code is never renamed — an obsolete item is made inactive instead."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ActivityKind(ReferenceItem):
+    counts_sessions = models.BooleanField(
+        _("tính theo số cuộc"), default=True,
+        help_text=_("Bỏ chọn cho hoạt động không tổ chức thành cuộc (như phát tờ rơi): khi đó "
+                    "số cuộc có thể bằng 0 nhưng phải nhập số tờ rơi."),
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("loại hoạt động")
+        verbose_name_plural = _("loại hoạt động")
+
+
+class Topic(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("chủ đề")
+        verbose_name_plural = _("chủ đề")
+
+
+class Audience(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("đối tượng")
+        verbose_name_plural = _("đối tượng")
+
+
+class Channel(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("hình thức")
+        verbose_name_plural = _("hình thức")
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet import. A bulk import writes this one row instead of a history row per
+    activity; each imported activity points back here with its row number."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    source = models.CharField(_("nguồn"), max_length=20, default="web")
+    rows_created = models.PositiveIntegerField(_("số dòng đã nhập"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("số dòng trùng đã bỏ qua"), default=0)
+
+    class Meta:
+        verbose_name = _("lần nhập từ Excel")
+        verbose_name_plural = _("lần nhập từ Excel")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class _FoldTable(dict):
+    """Per-character fold(), memoized: str.translate with it gives fold()'s result (tested)
+    about ten times faster, which a 50,000-row import notices."""
+
+    def __missing__(self, code):
+        char = chr(code)
+        value = self[code] = " " if char.isspace() else fold(char)
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def quick_fold(text):
+    """fold(text), fast: map each character, then collapse whitespace."""
+    if not text:
+        return ""
+    if "Σ" in text:  # final sigma depends on context: leave it to fold()
+        return fold(text)
+    return " ".join(text.translate(_FOLD).split())
+
+
+def natural_key_for(unit_id, day, kind_id, title, folded_title=None):
+    """The import key: same unit, same day, same kind and same title (ignoring case, accents
+    and spacing) is the same activity. Hashed so one short indexed column carries it."""
+    folded = quick_fold(title) if folded_title is None else folded_title
+    raw = f"{unit_id}|{day.isoformat()}|{kind_id}|{folded}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:32]
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    def in_subtree(self, unit):
+        return self.filter(unit__path__startswith=unit.path)
+
+    def in_period(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(date__gte=start)
+        if end:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def search(self, query):
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+    def totals(self):
+        """Sessions, attendances and the count of the set, in one aggregate query."""
+        zero = models.Value(0)
+        return self.aggregate(
+            count=models.Count("id"),
+            sessions=Coalesce(Sum("sessions"), zero),
+            attendances=Coalesce(Sum("attendances"), zero),
+            leaflets=Coalesce(Sum("leaflets"), zero),
+        )
+
+
+class AliveManager(models.Manager.from_queryset(ActivityQuerySet)):
+    """Soft-deleted activities stay in the table (and in history) but out of every listing."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class _Link(models.Model):
+    """An activity's link to one reference item.
+
+    Why no database foreign keys here: a 50,000-row import writes about 250,000 links, and on
+    PostgreSQL each foreign-key check is a separate lookup run at commit (about 5 s for those
+    rows, more than the whole rest of the import). The links are written only by services.py
+    and the import, with ids they have just created or checked; activities are never deleted
+    (soft delete) and reference items are protected by on_delete=PROTECT in the ORM. The
+    unique constraint stays in the database."""
+
+    activity = models.ForeignKey(
+        "Activity", on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ActivityTopic(_Link):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+
+    class Meta:
+        verbose_name = _("chủ đề của hoạt động")
+        constraints = [models.UniqueConstraint(fields=["activity", "topic"], name="activity_topic_once")]
+
+    def __str__(self):
+        return f"{self.activity_id} → {self.topic_id}"
+
+
+class ActivityAudience(_Link):
+    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+
+    class Meta:
+        verbose_name = _("đối tượng của hoạt động")
+        constraints = [models.UniqueConstraint(fields=["activity", "audience"], name="activity_audience_once")]
+
+    def __str__(self):
+        return f"{self.activity_id} → {self.audience_id}"
+
+
+class ActivityChannel(_Link):
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+
+    class Meta:
+        verbose_name = _("hình thức của hoạt động")
+        constraints = [models.UniqueConstraint(fields=["activity", "channel"], name="activity_channel_once")]
+
+    def __str__(self):
+        return f"{self.activity_id} → {self.channel_id}"
+
+
+class Activity(models.Model):
+    """An outreach session, conference, contest, sports event, exchange, commendation,
+    training or leaflet drive held by one unit, with its attendance."""
+
+    scope_unit = "unit"
+
+    # FK indexes that no query needs are left out: each costs every insert of a bulk import.
+    # unit is served by the (unit, date) index.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT, related_name="activities",
+        db_index=False,
+    )
+    date = models.DateField(_("ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    kind = models.ForeignKey(
+        ActivityKind, verbose_name=_("loại hoạt động"), on_delete=models.PROTECT,
+        related_name="activities", db_index=False,
+    )
+    title = models.CharField(_("tên hoạt động"), max_length=255)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("chủ đề"), related_name="activities", through=ActivityTopic
+    )
+    audiences = models.ManyToManyField(
+        Audience, verbose_name=_("đối tượng"), related_name="activities", through=ActivityAudience
+    )
+    channels = models.ManyToManyField(
+        Channel, verbose_name=_("hình thức"), blank=True, related_name="activities",
+        through=ActivityChannel,
+    )
+    sessions = models.PositiveIntegerField(_("số cuộc/buổi"), default=1)
+    attendances = models.PositiveIntegerField(_("số lượt người tham dự"), default=0)
+    leaflets = models.PositiveIntegerField(_("số tờ rơi"), null=True, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    document_ref = models.CharField(
+        _("văn bản thực hiện"), max_length=255, blank=True,
+        help_text=_("Số, ký hiệu văn bản mà hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ."),
+    )
+    group = models.ForeignKey(
+        "groups.Group", verbose_name=_("mô hình"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="activities",
+        help_text=_("Mô hình (tổ tự quản, tổ dư luận xã hội…) tổ chức hoặc tham gia hoạt động."),
+    )
+    natural_key = models.CharField(max_length=32, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    import_batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("lần nhập"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="activities", db_index=False,
+    )
+    import_row = models.PositiveIntegerField(_("dòng trong tệp"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
+    )
+    created_at = models.DateTimeField(_("ngày nhập"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    deleted_at = models.DateTimeField(_("ngày xóa"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xóa"), null=True, blank=True,
+        editable=False, on_delete=models.SET_NULL, related_name="+", db_index=False,
+    )
+
+    objects = AliveManager()
+    all_objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[topics, audiences, channels], excluded_fields=["search_text", "natural_key"],
+    )
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["-date", "-id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["unit", "date"], name="activity_unit_date"),
+            models.Index(fields=["date"], name="activity_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions__gte=0), name="activity_sessions_not_negative",
+                violation_error_message=_("Số cuộc/buổi phải là số nguyên không âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attendances__gte=0), name="activity_attendances_not_negative",
+                violation_error_message=_("Số lượt người phải là số nguyên không âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(leaflets__isnull=True) | Q(leaflets__gte=0),
+                name="activity_leaflets_not_negative",
+                violation_error_message=_("Số tờ rơi phải là số nguyên không âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="activity_ends_after_it_starts",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
+            ),
+            models.UniqueConstraint(
+                fields=["natural_key"], condition=Q(deleted_at__isnull=True),
+                name="activity_natural_key_unique",
+                violation_error_message=_(
+                    "Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.unit_id and self.date and self.kind_id:
+            self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        """The columns computed from others: the import key and the folded search text."""
+        self.natural_key = natural_key_for(self.unit_id, self.date, self.kind_id, self.title)
+        self.search_text = search_text_for(self.title, self.place, self.notes, self.document_ref)
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+
+def search_text_for(title, place="", notes="", document_ref=""):
+    return quick_fold(f"{title} {place} {document_ref} {notes}")
+
+
+def attachment_path(instance, filename):
+    return f"activities/{instance.activity.date:%Y/%m}/{instance.activity_id}/{filename}"
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class Attachment(models.Model):
+    """A photo or file documenting an activity. Served only through a scoped view, never
+    straight from MEDIA_URL, because an activity's photos are as private as the activity."""
+
+    scope_unit = "activity__unit"
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("hoạt động"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")

@@ -1,0 +1,287 @@
+"""Every write to activities: record, update, soft-delete, import. One function per user action.
+
+Each function checks the actor's scope through the scoping methods, validates with Vietnamese
+messages naming the field, asks the period-lock registry, writes in one transaction, keeps
+the reporting cube (binhyen.reporting.facts) in step in that same transaction, and leaves the
+audit trail (django-simple-history for single records, an ImportBatch row for a bulk import).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen import locks
+from binhyen.org.models import Unit
+from binhyen.reporting import facts
+from binhyen.scoping import EDIT_ROLES
+
+from . import rules
+from .models import Activity, ActivityKind, Attachment, Audience, Channel, Topic, natural_key_for
+
+FIELDS = (
+    "unit", "date", "end_date", "kind", "title", "topics", "audiences", "channels", "sessions",
+    "attendances", "leaflets", "place", "notes", "document_ref", "group",
+)
+M2M = {"topics": Topic, "audiences": Audience, "channels": Channel}
+
+
+def editable_units(actor):
+    """Units the actor may record activities for (editor or admin over their subtree)."""
+    return Unit.objects.editable_by(actor, roles=EDIT_ROLES)
+
+
+def _require_editable_unit(actor, unit, field="unit"):
+    if unit is None:
+        raise ValidationError({field: _("Hãy chọn đơn vị tổ chức.")})
+    if not editable_units(actor).filter(pk=unit.pk).exists():
+        raise ValidationError(
+            {field: _("Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.")}
+        )
+
+
+def _require_editable(actor, activity):
+    if not Activity.objects.editable_by(actor).filter(pk=activity.pk).exists():
+        raise ValidationError(
+            {"unit": _("Hoạt động không tồn tại hoặc bạn không được sửa hoạt động của đơn vị này.")}
+        )
+
+
+def _check(activity, m2m, actor):
+    """All field rules at once, so the form shows every problem in one go."""
+    errors = {}
+    try:
+        activity.full_clean(exclude=["natural_key", "search_text", "group"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if activity.kind_id and not activity.kind.active and "kind" not in errors:
+        errors["kind"] = _("Loại hoạt động '%(k)s' đã ngừng sử dụng.") % {"k": activity.kind.name}
+    for name, items in m2m.items():
+        if name in ("topics", "audiences") and not items:
+            errors[name] = _("Hãy chọn ít nhất một %(f)s.") % {
+                "f": Activity._meta.get_field(name).verbose_name}
+        inactive = [str(i) for i in items if not i.active]
+        if inactive:
+            errors[name] = _("'%(i)s' đã ngừng sử dụng.") % {"i": inactive[0]}
+    # The clerk's rules say more than Django's generic field messages, so they win.
+    errors.update(rules.date_errors(activity.date, activity.end_date))
+    if activity.unit_id and activity.date and "date" not in errors:
+        unit = activity.unit
+        message = rules.unit_open_error(unit.name, unit.valid_from, unit.valid_to, activity.date)
+        if message:
+            errors["date"] = message
+    if activity.kind_id:
+        errors.update(rules.count_errors(
+            activity.kind.counts_sessions, activity.sessions, activity.attendances, activity.leaflets
+        ))
+    if activity.group_id is not None:
+        from binhyen.groups.models import Group
+
+        if not Group.objects.visible_to(actor).filter(pk=activity.group_id).exists():
+            errors["group"] = _("Mô hình không tồn tại hoặc nằm ngoài phạm vi của bạn.")
+    if not errors and activity.unit_id and activity.date and activity.kind_id:
+        key = natural_key_for(activity.unit_id, activity.date, activity.kind_id, activity.title)
+        twin = Activity.objects.filter(natural_key=key).exclude(pk=activity.pk).first()
+        if twin is not None:
+            errors["title"] = _(
+                "Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên, mã số %(id)d). "
+                "Hãy sửa hoạt động đó hoặc đặt tên khác."
+            ) % {"id": twin.pk}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_locks(activity):
+    locks.check_unlocked(activity.unit, activity.date, "date")
+    if activity.end_date and activity.end_date != activity.date:
+        locks.check_unlocked(activity.unit, activity.end_date, "end_date")
+
+
+# --------------------------------------------------------------------------------------------
+# Attachments
+
+ALLOWED_TYPES = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",), _("ảnh JPG")),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",), _("ảnh JPG")),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",), _("ảnh PNG")),
+    "webp": ("image/webp", (b"RIFF",), _("ảnh WEBP")),
+    "pdf": ("application/pdf", (b"%PDF-",), _("tệp PDF")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             (b"PK\x03\x04",), _("tệp Word (.docx)")),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             (b"PK\x03\x04",), _("tệp Excel (.xlsx)")),
+}
+MAX_ATTACHMENTS = 20
+
+
+def attachment_max_bytes():
+    return int(getattr(settings, "ACTIVITY_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
+
+
+def check_file(upload):
+    """(content type) for an acceptable upload, else ValidationError on "files"."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_TYPES:
+        raise ValidationError({"files": _(
+            "Tệp '%(n)s' không được nhận; chỉ nhận ảnh (JPG, PNG, WEBP), PDF, Word (.docx) và Excel (.xlsx)."
+        ) % {"n": name}})
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError({"files": _("Tệp '%(n)s' rỗng.") % {"n": name}})
+    limit = attachment_max_bytes()
+    if size > limit:
+        raise ValidationError({"files": _("Tệp '%(n)s' quá lớn (%(s).1f MB); tối đa %(m)d MB mỗi tệp.") % {
+            "n": name, "s": size / 1048576, "m": limit // 1048576}})
+    content_type, magics, label = ALLOWED_TYPES[ext]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    good = any(head.startswith(m) for m in magics)
+    if ext == "webp":
+        good = good and head[8:12] == b"WEBP"
+    if not good:
+        raise ValidationError({"files": _(
+            "Tệp '%(n)s' không phải là %(kind)s thật: nội dung không khớp phần mở rộng."
+        ) % {"n": name, "kind": label}})
+    return content_type
+
+
+def _attach(actor, activity, files):
+    files = list(files or ())
+    if not files:
+        return []
+    current = activity.attachments.filter(removed_at__isnull=True).count() if activity.pk else 0
+    if current + len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}})
+    types = [check_file(f) for f in files]
+    saved = []
+    for upload, content_type in zip(files, types, strict=True):
+        attachment = Attachment(
+            activity=activity, name=upload.name[:255], size=upload.size, content_type=content_type,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment._history_user = actor
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def check_files(files):
+    """Validate uploads before anything is written (used by record/update)."""
+    files = list(files or ())
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}})
+    for f in files:
+        check_file(f)
+
+
+# --------------------------------------------------------------------------------------------
+# Single activities
+
+
+@transaction.atomic
+def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), channels=(),
+                    sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
+                    document_ref="", group=None, files=()):
+    """A unit's officer records one activity (with photos or files)."""
+    _require_editable_unit(actor, unit)
+    activity = Activity(
+        unit=unit, date=date, end_date=end_date, kind=kind, title=(title or "").strip(),
+        sessions=sessions, attendances=attendances, leaflets=leaflets, place=(place or "").strip(),
+        notes=(notes or "").strip(), document_ref=(document_ref or "").strip(), group=group,
+        created_by=actor,
+    )
+    m2m = {"topics": list(topics or ()), "audiences": list(audiences or ()), "channels": list(channels or ())}
+    _check(activity, m2m, actor)
+    check_files(files)
+    _check_locks(activity)
+    activity._history_user = actor
+    activity.save()
+    for name, items in m2m.items():
+        getattr(activity, name).set(items)
+    facts.activity_changed(None, facts.state_of(activity, **m2m))
+    _attach(actor, activity, files)
+    return activity
+
+
+@transaction.atomic
+def update_activity(actor, activity, *, files=(), remove_attachments=(), **changes):
+    """Edit an activity; the previous version stays in its history."""
+    _require_editable(actor, activity)
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown activity fields: {sorted(unknown)}")
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_locks(activity)  # the day it leaves must be open too
+    if "unit" in changes and changes["unit"] != activity.unit:
+        _require_editable_unit(actor, changes["unit"])
+    m2m = {name: list(getattr(activity, name).all()) for name in M2M}
+    before = facts.state_of(activity, **m2m)
+    for name, value in changes.items():
+        if name in M2M:
+            m2m[name] = list(value or ())
+        elif isinstance(value, str):
+            setattr(activity, name, value.strip())
+        else:
+            setattr(activity, name, value)
+    _check(activity, m2m, actor)
+    check_files(files)
+    _check_locks(activity)
+    activity._history_user = actor
+    activity.save()
+    for name in M2M:
+        if name in changes:
+            getattr(activity, name).set(m2m[name])
+    facts.activity_changed(before, facts.state_of(activity, **m2m))
+    if remove_attachments:
+        for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):
+            attachment.removed_at = timezone.now()
+            attachment._history_user = actor
+            attachment.save(update_fields=["removed_at"])
+    _attach(actor, activity, files)
+    return activity
+
+
+@transaction.atomic
+def delete_activity(actor, activity):
+    """Soft delete: the row stays (reports and history depend on it) but leaves every list."""
+    _require_editable(actor, activity)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_locks(activity)
+    before = facts.state_of(activity)
+    activity.deleted_at = timezone.now()
+    activity.deleted_by = actor
+    activity._history_user = actor
+    activity._change_reason = "Xóa"
+    activity.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    facts.activity_changed(before, None)
+    return activity
+
+
+def import_activities(actor, upload, *, file_name=None, dry_run=False, source="web"):
+    """Import a filled template: every row checked, then all rows written or none.
+
+    Returns a spreadsheets.ImportResult (created, skipped duplicates, row/column errors).
+    """
+    from binhyen import spreadsheets
+
+    from .excel import ActivityImport, activity_lookups, activity_spec
+
+    name = file_name or getattr(upload, "name", "") or "tệp tải lên"
+    handler = ActivityImport(actor, file_name=name, source=source)
+    return spreadsheets.run_import(
+        upload, activity_spec(), activity_lookups(actor), handler, dry_run=dry_run
+    )
+
+
+def active_choices():
+    """The active reference items, for forms and templates."""
+    return {
+        "kinds": ActivityKind.objects.filter(active=True),
+        "topics": Topic.objects.filter(active=True),
+        "audiences": Audience.objects.filter(active=True),
+        "channels": Channel.objects.filter(active=True),
+    }
