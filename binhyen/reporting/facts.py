@@ -188,10 +188,12 @@ def _levels_sql(max_depth):
     return "(VALUES " + ", ".join(f"({k})" for k in range(1, max_depth + 1)) + ") AS lv"
 
 
-def cells_sql(dim, where="", order=False):
+def cells_sql(dim, where="", order=False, index_order=False):
     """SELECT of every cube cell of dimension slot `dim` computed from the raw activities
     (alive ones), one row per cell in KEY + MEASURES order. `where` is extra SQL over `u`
-    (the activity's unit), `a` and `lv.column1` (the ancestor's level, 1 = root)."""
+    (the activity's unit), `a` and `lv.column1` (the ancestor's level, 1 = root). `order`
+    sorts by KEY (for merging with the stored cells); `index_order` by the unique index, so a
+    rebuilt table lies on disk in the order rollups read it."""
     from binhyen.activities.models import Activity
 
     q = connection.ops.quote_name
@@ -219,6 +221,8 @@ def cells_sql(dim, where="", order=False):
     )
     if order:
         sql += " ORDER BY f_anc, f_month, f_child, f_kind, f_dim, f_dim_id"
+    elif index_order:
+        sql += " ORDER BY f_anc, f_dim, f_dim_id, f_month, f_child, f_kind"
     return sql
 
 
@@ -252,7 +256,8 @@ def rebuild(unit=None):
     with connection.cursor() as cursor:
         _lock_cube(cursor)
         if unit is None:
-            cursor.execute(f"DELETE FROM {table}")
+            # TRUNCATE on PostgreSQL gives a fresh heap that the ordered insert fills in index order
+            cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
             where, params = "", []
         else:
             unit = Unit.objects.get(pk=unit.pk)
@@ -267,9 +272,17 @@ def rebuild(unit=None):
                 )
             where, params = _anchor_where(unit)
         for dim in Dim:
-            cursor.execute(f"INSERT INTO {table} ({columns}) {cells_sql(dim, where)}", params)
+            cursor.execute(f"INSERT INTO {table} ({columns}) {cells_sql(dim, where, index_order=True)}", params)
             written += max(cursor.rowcount, 0)
     return written
+
+
+def tidy():
+    """After a large rebuild on PostgreSQL: fresh statistics and visibility map for the cube
+    (outside any transaction; a no-op elsewhere)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {_table()}")
 
 
 def rebuild_after_move(unit, old_parent):

@@ -94,9 +94,7 @@ class Command(BaseCommand):
         if not no_facts:
             self.say("Tính khối số liệu tổng hợp…")
             written = facts.rebuild(Unit.objects.get(code=code))
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name('reporting_activityfact')}")
+            facts.tidy()
             self.say(f"  {format_number(written)} ô số liệu.")
         self.say(self.style.SUCCESS(f"Xong trong {time.monotonic() - self.started:.0f} giây."))
 

@@ -47,6 +47,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Tính lại toàn bộ số liệu tổng hợp…")
             written = facts.rebuild()
+            facts.tidy()
         self.stdout.write(self.style.SUCCESS(
             f"Đã ghi {written} ô số liệu trong {time.monotonic() - started:.1f} giây."
         ))
