@@ -84,9 +84,11 @@ def breadcrumb(unit, known):
     return [known[pk] for pk in unit.ancestor_ids[:-1] if pk in known]
 
 
-@login_required
 def home(request):
-    """The top units of the reader's scope; a police liaison also gets the units in their wards."""
+    """The top units of the reader's scope; a police liaison also gets the units in their wards.
+    Visitors who are not logged in are the public: they get the portal."""
+    if not request.user.is_authenticated:
+        return redirect("portal:home")
     user = request.user
     scope = scope_of(user, VIEW_ROLES, include_police=True)
     visible = Unit.objects.visible_to(user).select_related("kind")

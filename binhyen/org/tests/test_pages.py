@@ -27,7 +27,7 @@ def page(code, action=""):
 
 
 def test_pages_need_login(client, tree):
-    for url in ["/", "/don-vi/", page("HCM"), page("HCM", "lich-su")]:
+    for url in ["/don-vi/", page("HCM"), page("HCM", "lich-su")]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/tai-khoan/login/")
@@ -486,3 +486,9 @@ def test_superuser_has_the_django_admin(client, tree):
     q9 = Unit.objects.get(pk=q9.pk)
     assert q9.name == "LĐLĐ Quận 9 (sửa trong trang quản trị)"
     assert q9.history.first().history_user == root
+
+
+def test_the_public_at_the_root_address_gets_the_portal(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/cong-thong-tin/"
