@@ -43,3 +43,9 @@ def _areas_after_flush(request):
     with request.getfixturevalue("django_db_blocker").unblock():
         if not Area.objects.exists():
             load_areas()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per user on this hardware; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
