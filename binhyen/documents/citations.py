@@ -447,13 +447,13 @@ def parse_reference(text):
 
 _SYMBOL_SHAPE = re.compile(r"^(?P<number>\d{1,5}[^\W\d_]?)(?:[/-][^\W_]+(?:\.[^\W_]+)*){0,5}$")
 
-SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH = "shape", "number", "date_like", "type_mismatch"
+SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH, NO_ISSUER = "shape", "number", "date_like", "type_mismatch", "no_issuer"
 
 
 def symbol_issue(symbol, number=None, type_code=None):
     """What is wrong with `symbol` for a document of `type_code` numbered `number`: None, or
-    (problem, detail) with problem one of SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH (detail:
-    the type the symbol's abbreviation names). The Django layer words the message."""
+    (problem, detail) with problem one of SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH, NO_ISSUER
+    (detail: the type the symbol's abbreviation names). The Django layer words the message."""
     if not symbol:
         return None
     symbol = normalize_symbol(symbol)
@@ -468,4 +468,6 @@ def symbol_issue(symbol, number=None, type_code=None):
     written = _type_from_codes(codes)
     if type_code and type_code != "khac" and written and written != type_code:
         return TYPE_MISMATCH, written
+    if written and codes[-1] == _first_letter_code(codes):
+        return NO_ISSUER, written  # "330/KH": the issuer's code is missing
     return None

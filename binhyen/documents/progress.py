@@ -65,6 +65,7 @@ class Progress:
     ratio: bool
     rows: list = field(default_factory=list)
     level_actual: float | None = None  # the rollup total of the level unit's whole subtree
+    indicator_label: str = ""
 
     @property
     def behind(self):
@@ -158,20 +159,18 @@ def target_progress(target, level=None, day=None, user=None):
     key = request.key
     actual_by_code = {row["unit"]["code"]: row["values"][key] for row in data["rows"]}
     share = elapsed_share(period, day, flow=request.indicator.kind != STOCK)
-    progress = Progress(target, request, period, level, day, share, ratio, level_actual=data["total"][key])
+    progress = Progress(target, request, period, level, day, share, ratio, level_actual=data["total"][key],
+                        indicator_label=request.label)
 
     copies = _copies_by_child(target, level, engine.attr)
-    names = {
-        pk: (code, short or name)
-        for pk, code, name, short in Unit.objects.filter(pk__in=[k for k in copies if k != SELF])
-        .values_list("pk", "code", "name", "short_name")
-    }
-    ended = day >= period.end
-    seen = None
+    units = Unit.objects.filter(pk__in=[level.pk, *(k for k in copies if k != SELF)])
     if user is not None:
-        seen = set(Unit.objects.visible_to(user).filter(pk__in=[level.pk, *names]).values_list("pk", flat=True))
-        if level.pk not in seen:
-            progress.level_actual = None
+        units = units.visible_to(user)  # one query names the rows and says which may be shown
+    names = {pk: (code, short or name) for pk, code, name, short in units.values_list("pk", "code", "name", "short_name")}
+    seen = set(names) if user is not None else None
+    if seen is not None and level.pk not in seen:
+        progress.level_actual = None
+    ended = day >= period.end
     rows = []
     for unit_key, (n, total, direct) in copies.items():
         own = unit_key == SELF

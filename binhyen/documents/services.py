@@ -130,6 +130,8 @@ def symbol_message(symbol, number, doc_type):
         ) % {"s": shown}
     if problem == citations.NUMBER:
         return _("Ký hiệu “%(s)s” không bắt đầu bằng số văn bản %(n)s.") % {"s": shown, "n": number}
+    if problem == citations.NO_ISSUER:
+        return _("Ký hiệu “%(s)s” thiếu chữ viết tắt tên cơ quan ban hành, ví dụ %(s)s-LĐLĐ.") % {"s": shown}
     if problem == citations.DATE_LIKE:
         return _("Ký hiệu “%(s)s” giống một ngày hoặc một con số, không phải ký hiệu văn bản.") % {"s": shown}
     return _("Ký hiệu “%(s)s” là ký hiệu của %(w)s, không khớp loại văn bản %(t)s.") % {

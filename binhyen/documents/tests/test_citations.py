@@ -271,6 +271,8 @@ def test_normalized_symbols_and_keys():
     ("329/KH-LĐLĐ", "330", "ke_hoach", "number"),
     ("16/8/2021", "16", "ke_hoach", "date_like"),
     ("329/NQ-LĐLĐ", "329", "ke_hoach", "type_mismatch"),
+    ("330/KH", "330", "ke_hoach", "no_issuer"),
+    ("11-CTr/TU", "11", "chuong_trinh", None),
 ])
 def test_symbol_issues(symbol, number, type_code, problem):
     issue = symbol_issue(symbol, number, type_code)

@@ -1,0 +1,85 @@
+"""The chain for a directive: the plans carrying it out at every level, the activities recorded
+under each plan, and each plan's figures from the rollup engine."""
+
+import datetime
+
+import pytest
+
+from binhyen import factories as f
+from binhyen.documents import chain
+from binhyen.documents.tests.conftest import record
+from binhyen.periods import parse_period
+from binhyen.reporting.rollup import rollup
+
+D = datetime.date
+
+
+@pytest.fixture
+def chained(tree):
+    """Kết luận 13-KL/TW ← Mỹ Tho's 329/KH-LĐLĐ ← Công văn 2016/LĐLĐ; and HCMC's plan ← Quận 9's."""
+    kl = f.document(tree["tg"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri",
+                    issued_on=D(2021, 8, 16))
+    kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl])
+    cv = f.document(tree["mt"], "cong_van", number="2016", symbol="2016/LĐLĐ", issued_on=D(2022, 5, 24), implements=[kh])
+    hcm = f.document(tree["hcm"], number="118", issued_on=D(2022, 2, 24), implements=[kl])
+    q9 = f.document(tree["q9"], number="7", issued_on=D(2022, 3, 1), implements=[hcm, kl])
+    return dict(kl=kl, kh=kh, cv=cv, hcm=hcm, q9=q9)
+
+
+def labels(root):
+    return [("  " * (n.depth - 1)) + n.document.symbol + (" (lặp)" if n.repeated else "") for n in chain.flatten(root)]
+
+
+def test_the_chain_goes_down_every_level(chained):
+    root = chain.implementation_tree(chained["kl"], f.superuser())
+    # Quận 9's plan carries out both the directive and the city's plan: listed under each,
+    # opened once
+    assert labels(root) == [
+        "118/KH-LĐLĐ", "  7/KH-LĐLĐ (lặp)",
+        "7/KH-LĐLĐ",
+        "329/KH-LĐLĐ", "  2016/LĐLĐ",
+    ]
+
+
+def test_the_chain_shows_only_what_the_reader_sees(chained, people):
+    root = chain.implementation_tree(chained["kl"], people["mt_editor"])
+    assert labels(root) == ["329/KH-LĐLĐ", "  2016/LĐLĐ"]
+    root = chain.implementation_tree(chained["kl"], people["q9_editor"])
+    assert labels(root) == ["7/KH-LĐLĐ"]
+
+
+def test_one_year_of_carrying_out(chained):
+    period = chain.default_period(chained["kl"], day=D(2025, 1, 1))
+    assert (period.start, period.end) == (D(2021, 8, 16), D(2022, 8, 15))
+    assert str(period.label) == "Từ ngày 16/08/2021 đến ngày 15/08/2022"
+    choices = chain.period_choices(chained["kl"], day=D(2023, 9, 1))
+    assert [(years, p.end) for years, p in choices] == [(1, D(2022, 8, 15)), (2, D(2023, 8, 15)), (3, D(2023, 9, 1))]
+
+
+def test_plan_figures_are_the_rollup_of_the_plans_unit(chained, tree):
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120)
+    record(tree["mt"], "2022-07-30", sessions=1, attendances=40)
+    record(tree["mt"], "2022-08-20", sessions=5, attendances=500)  # after the year
+    period = chain.default_period(chained["kl"], day=D(2025, 1, 1))
+    figures = chain.plan_figures(chained["kh"], period, f.superuser())
+    engine = rollup(tree["mt"], period, ["activity.sessions", "activity.attendances"], by="none")
+    assert figures == {"sessions": 4, "attendances": 160}
+    assert figures == {"sessions": engine["total"]["activity.sessions"], "attendances": engine["total"]["activity.attendances"]}
+
+
+def test_plan_figures_stay_hidden_from_those_who_do_not_see_the_unit(chained, people):
+    period = parse_period("2022")
+    assert chain.plan_figures(chained["kh"], period, people["q9_editor"]) is None
+    assert chain.plan_figures(chained["kl"], period, f.superuser()) is None  # an outside directive
+
+
+def test_activities_under_a_plan_are_matched_by_its_symbol(chained, tree):
+    cs4 = f.unit(tree["mt"], "cd_co_so")
+    mine = record(tree["cs3"], "2022-04-02", document_ref="Kế hoạch số 329/KH-LĐLĐ")
+    other = record(cs4, "2022-05-02", document_ref="329/kh-lđlđ, 330/KH-LĐLĐ")
+    record(tree["cs3"], "2022-04-03", document_ref="1329/KH-LĐLĐ", title="Số khác")
+    record(tree["cs3"], "2022-03-01", document_ref="329/KH-LĐLĐ", title="Trước ngày ban hành")
+    record(tree["cs1"], "2022-04-05", document_ref="329/KH-LĐLĐ", title="Đơn vị ở tỉnh khác")
+    found = chain.activities_under(chained["kh"], parse_period("2022"), f.superuser())
+    assert set(found) == {mine, other}
+    assert chain.activities_under(chained["kl"], parse_period("2022"), f.superuser()) is None

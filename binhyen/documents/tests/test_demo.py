@@ -1,0 +1,70 @@
+"""The demo registers the seeds' documents for HCMC and Mỹ Tho, links them, and gives the plans
+targets whose progress is read live (the activities demo loads after this one)."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from binhyen.documents import chain, demo, progress
+from binhyen.documents.models import Document, Target
+from binhyen.org import demo as org_demo
+
+D = datetime.date
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo tree and documents, loaded once for this module and rolled back at the end."""
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            org_demo.load()
+            first = demo.load()
+            yield first
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def doc(symbol):
+    return Document.objects.select_related("unit", "doc_type").get(symbol=symbol)
+
+
+def test_the_seeds_documents_are_registered_and_linked(demo_data, db):
+    assert demo_data == {"documents": 22, "links": 48, "targets": 7}
+    kl13 = doc("13-KL/TW")
+    assert (kl13.issuer.name, kl13.issued_on, kl13.shared) == ("Bộ Chính trị", D(2021, 8, 16), True)
+    mt_plans = set(kl13.implemented_by.filter(unit__code=org_demo.MY_THO).values_list("symbol", flat=True))
+    assert mt_plans == {"329/KH-LĐLĐ", "330/KH-LĐLĐ", "311/KH-LĐLĐ", "08-NQ/CB"}
+    assert set(doc("329/KH-LĐLĐ").implemented_by.values_list("symbol", flat=True)) == {"2016/LĐLĐ", "2188/LĐLĐ"}
+    cited = set(doc("118/KH-LĐLĐ").implements.values_list("symbol", "number"))
+    assert cited >= {("44-KL/TW", "44"), ("09-CT/TW", "09"), ("48-CT/TW", "48"), ("09/NQ-CP", "09"),
+                     ("3769/KH-BCĐ", "3769"), ("1945/QĐ-BCĐ", "1945"), ("", "478")}
+
+
+def test_a_second_run_changes_nothing(demo_data, db):
+    assert demo.load() == {"documents": 0, "links": 0, "targets": 0}
+
+
+def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data, db):
+    from binhyen.factories import superuser
+
+    nodes = chain.flatten(chain.implementation_tree(doc("13-KL/TW"), superuser()))
+    assert {(n.document.symbol, n.depth) for n in nodes} >= {("329/KH-LĐLĐ", 1), ("2016/LĐLĐ", 2), ("118/KH-LĐLĐ", 1),
+                                                               ("07/KH-LĐLĐ", 2), ("21/KH-CĐKCXKCN", 2)}
+    assert chain.default_period(doc("13-KL/TW")).code == "2021-08-16..2022-08-15"
+
+
+def test_targets_reach_the_units_of_2022(demo_data, db):
+    grassroots = Target.objects.get(plan__symbol="329/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
+    assert grassroots.assignments.count() == 23  # Mỹ Tho's unions and guild open in 2022
+    table = progress.target_progress(grassroots)
+    assert len(table.rows) == 23 and table.total_target == 46
+    children = Target.objects.get(plan__symbol="118/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
+    assert sorted(children.assignments.values_list("unit__code", flat=True)) == sorted([
+        org_demo.THU_DUC, org_demo.Q7, org_demo.BINH_TAN, org_demo.CU_CHI, org_demo.Q12, org_demo.KCN, org_demo.GTVT])
