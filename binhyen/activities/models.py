@@ -209,6 +209,12 @@ class ActivityChannel(_Link):
         return f"{self.activity_id} → {self.channel_id}"
 
 
+# Kept by name so services can write one record per user action (row and links together).
+ACTIVITY_HISTORY = HistoricalRecords(
+    m2m_fields=["topics", "audiences", "channels"], excluded_fields=["search_text", "natural_key"],
+)
+
+
 class Activity(models.Model):
     """An outreach session, conference, contest, sports event, exchange, commendation,
     training or leaflet drive held by one unit, with its attendance."""
@@ -273,9 +279,7 @@ class Activity(models.Model):
 
     objects = AliveManager()
     all_objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[topics, audiences, channels], excluded_fields=["search_text", "natural_key"],
-    )
+    history = ACTIVITY_HISTORY
 
     class Meta:
         verbose_name = _("hoạt động")
@@ -321,6 +325,11 @@ class Activity(models.Model):
         if self.unit_id and self.date and self.kind_id:
             self.refresh_derived()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("activities:detail", args=[self.pk])
 
     def refresh_derived(self):
         """The columns computed from others: the import key and the folded search text."""

@@ -18,7 +18,16 @@ from binhyen.reporting import facts
 from binhyen.scoping import EDIT_ROLES
 
 from . import rules
-from .models import Activity, ActivityKind, Attachment, Audience, Channel, Topic, natural_key_for
+from .models import (
+    ACTIVITY_HISTORY,
+    Activity,
+    ActivityKind,
+    Attachment,
+    Audience,
+    Channel,
+    Topic,
+    natural_key_for,
+)
 
 FIELDS = (
     "unit", "date", "end_date", "kind", "title", "topics", "audiences", "channels", "sessions",
@@ -54,7 +63,14 @@ def _check(activity, m2m, actor):
     try:
         activity.full_clean(exclude=["natural_key", "search_text", "group"], validate_constraints=False)
     except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        for name, problems in exc.error_dict.items():
+            problem = problems[0]
+            if problem.code in ("blank", "null", "required") and name != "__all__":
+                label = Activity._meta.get_field(name).verbose_name
+                verb = _("Hãy chọn") if name in ("unit", "kind") else _("Hãy nhập")
+                errors[name] = f"{verb} {label}."
+            else:
+                errors[name] = problem.messages[0]
     if activity.kind_id and not activity.kind.active and "kind" not in errors:
         errors["kind"] = _("Loại hoạt động '%(k)s' đã ngừng sử dụng.") % {"k": activity.kind.name}
     for name, items in m2m.items():
@@ -182,6 +198,20 @@ def check_files(files):
 # Single activities
 
 
+def _save_with_history(activity, actor, m2m, history_type):
+    """Save the row and its topics/audiences/channels, then write ONE history record holding
+    all of it (simple-history alone would add a record per many-to-many change)."""
+    activity._history_user = actor
+    activity.skip_history_when_saving = True
+    try:
+        activity.save()
+        for name, items in m2m.items():
+            getattr(activity, name).set(items)
+    finally:
+        del activity.skip_history_when_saving
+    ACTIVITY_HISTORY.create_historical_record(activity, history_type)
+
+
 @transaction.atomic
 def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), channels=(),
                     sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
@@ -198,10 +228,7 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     _check(activity, m2m, actor)
     check_files(files)
     _check_locks(activity)
-    activity._history_user = actor
-    activity.save()
-    for name, items in m2m.items():
-        getattr(activity, name).set(items)
+    _save_with_history(activity, actor, m2m, "+")
     facts.activity_changed(None, facts.state_of(activity, **m2m))
     _attach(actor, activity, files)
     return activity
@@ -230,11 +257,7 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
     _check(activity, m2m, actor)
     check_files(files)
     _check_locks(activity)
-    activity._history_user = actor
-    activity.save()
-    for name in M2M:
-        if name in changes:
-            getattr(activity, name).set(m2m[name])
+    _save_with_history(activity, actor, {n: m2m[n] for n in M2M if n in changes}, "~")
     facts.activity_changed(before, facts.state_of(activity, **m2m))
     if remove_attachments:
         for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):

@@ -231,10 +231,11 @@ def test_clean_file_imports_every_row_in_one_batch(people):
 
 
 def test_import_counts_in_the_reporting_cube(people, tree):
+    from binhyen.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     run(people["cs1_editor"], xlsx([row(), row(**{"Tên hoạt động": "B", "Số lượt người": 30})]))
-    data = rollup(tree["hcm"], ("2020-01-01", "2020-12-31"), ["activity.attendances"], by="none")
+    data = rollup(tree["hcm"], parse_period("2020"), ["activity.attendances"], by="none")
     assert data["total"]["activity.attendances"] == 150
 
 
