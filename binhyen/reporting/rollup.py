@@ -43,6 +43,8 @@ _DAYS = {}
 
 
 def _as_date(value):
+    if type(value) is datetime.date:
+        return value
     if isinstance(value, str):  # SQLite returns dates as text: parse each distinct one once
         if value not in _DAYS:
             _DAYS[value] = datetime.date.fromisoformat(value[:10])
@@ -149,9 +151,10 @@ def split_period(start, end):
 class Engine:
     """Evaluates requests for one unit, period, breakdown and tree."""
 
-    def __init__(self, unit, period, as_of=None):
+    def __init__(self, unit, period, as_of=None, detail=False):
         self.unit = unit
         self.period = period
+        self.detail = detail
         self.attr = Attribution(unit, as_of)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
@@ -208,16 +211,27 @@ class Engine:
     def flow(self, request, by):
         """{key: [activities, sessions, attendances, leaflets]} over the period.
 
-        One query per filter set, grouped by child and month together (children × months rows
-        at most), from which every breakdown of every flow measure is summed."""
-        if request.filters not in self._flows:
-            self._flows[request.filters] = self._flow(request, "detail")
+        One query per filter set and breakdown, shared by all four measures. With `detail`
+        set (a page showing a table by child and a trend by month), one query per filter set
+        grouped by child and month together serves both breakdowns."""
+        memo = (request.filters, by)
+        if memo in self._flows:
+            return self._flows[memo]
+        if not self.detail:
+            self._flows[memo] = self._flow(request, by)
+            return self._flows[memo]
+        detail = self._flows.get((request.filters, "detail"))
+        if detail is None:
+            detail = self._flows[(request.filters, "detail")] = self._flow(request, "detail")
         out = defaultdict(lambda: [0, 0, 0, 0])
-        for (child, month), values in self._flows[request.filters].items():
-            key = {"child": child, "month": month, "none": ()}[by]
-            acc = out[key]
-            for i, v in enumerate(values):
-                acc[i] += v
+        pick = {"child": 0, "month": 1}.get(by)
+        for key, values in detail.items():
+            acc = out[key[pick] if pick is not None else ()]
+            acc[0] += values[0]
+            acc[1] += values[1]
+            acc[2] += values[2]
+            acc[3] += values[3]
+        self._flows[memo] = out
         return out
 
     def _flow(self, request, by):
@@ -263,12 +277,19 @@ class Engine:
             # child_id is already the key: no path to parse
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                for child_id, *values in cursor.fetchall():
-                    child = SELF if child_id == self.unit.pk else child_id
-                    key = (child, _as_date(values.pop(0))) if by == "detail" else child
-                    acc = out[key]
-                    for i, v in enumerate(values):
-                        acc[i] += int(v or 0)
+                rows = cursor.fetchall()
+            me = self.unit.pk
+            for row in rows:
+                child = SELF if row[0] == me else row[0]
+                if by == "detail":
+                    key, values = (child, _as_date(row[1])), row[2:]
+                else:
+                    key, values = child, row[1:]
+                acc = out[key]
+                acc[0] += int(values[0] or 0)
+                acc[1] += int(values[1] or 0)
+                acc[2] += int(values[2] or 0)
+                acc[3] += int(values[3] or 0)
             return
         self._run(sql, params, by, len(cols), out)
 

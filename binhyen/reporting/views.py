@@ -88,7 +88,7 @@ def dashboard(request):
     unit, period, error = _question(request)
     requests = registry.parse_list(TABLE)
     headline_requests = registry.parse_list(HEADLINE)
-    engine = Engine(unit, period)  # the table and the trend share their queries
+    engine = Engine(unit, period, detail=True)  # the table and the trend share their queries
     now = rollup(unit, period, requests, by="child", engine=engine)
     trend = rollup(unit, period, [TREND], by="month", engine=engine)
     before = rollup(unit, period.previous(), headline_requests, by="none")
