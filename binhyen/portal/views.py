@@ -7,12 +7,17 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
 
 from binhyen.org.models import Area, AreaLevel
+from binhyen.text import format_number
 from binhyen.views import paginate
 
 from . import captcha, counters, schedule, services
@@ -22,6 +27,7 @@ from .headers import secure
 from .models import Article, Category, OldSlug, PortalSection, week_start
 
 NEWS_PER_PAGE = 10
+VIEWS_MARKER = "\ue000views\ue000"  # a private-use character no text contains
 
 
 def _sections():
@@ -47,7 +53,22 @@ def _section(slug=None):
 
 
 def _categories(section):
-    return list(Category.objects.filter(section=section).order_by("order", "name"))
+    """Lazy: the header that lists them is a cached fragment, so mostly never queried."""
+    return Category.objects.filter(section=section).order_by("order", "name")
+
+
+FRAGMENT_SECONDS = 60
+
+
+def _fragment(request, key, template, build):
+    """A page's main content, rendered once a minute per key: the lists it shows may lag a
+    minute (a scheduled article appears within a minute of its time)."""
+    key = f"portal:fragment:{key}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, build(), request)
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
 def _counter():
@@ -94,17 +115,22 @@ def section_home(request, slug):
 
 def _home(request, section, sections):
     today = timezone.localdate()
-    featured = list(_published(section).filter(featured=True)[:3])
-    latest = list(_published(section).exclude(pk__in=[a.pk for a in featured])[:9])
-    _with_pending_views(featured + latest)
-    week = schedule.week_of(section, week_start(today), today)
-    return _page(request, "portal/home.html", {
-        "featured": featured[0] if featured else None,
-        "also_featured": featured[1:],
-        "latest": latest,
-        "week": week,
-        "figures": section_figures(section, today),
-    }, section, sections)
+
+    def build():
+        featured = list(_published(section).filter(featured=True)[:3])
+        latest = list(_published(section).exclude(pk__in=[a.pk for a in featured])[:9])
+        _with_pending_views(featured + latest)
+        return {
+            "section": section,
+            "featured": featured[0] if featured else None,
+            "also_featured": featured[1:],
+            "latest": latest,
+            "week": schedule.week_of(section, week_start(today), today),
+            "figures": section_figures(section, today),
+        }
+
+    main = _fragment(request, f"home:{section.pk}:{today}", "portal/_home_main.html", build)
+    return _page(request, "portal/home.html", {"main": main}, section, sections)
 
 
 @secure
@@ -158,15 +184,25 @@ def article(request, slug):
         return moved
     if article.is_live:
         counters.count_article_view(request, article.pk)
-    related = list(
-        _published(article.section).filter(category=article.category).exclude(pk=article.pk)[:4]
-    )
-    _with_pending_views([article] + related)
-    return _page(request, "portal/article.html", {
-        "article": article,
-        "related": related,
-        "share_url": request.build_absolute_uri(article.get_absolute_url()),
-    }, article.section)
+    _with_pending_views([article])
+    share_url = request.build_absolute_uri(article.get_absolute_url())
+
+    def build():
+        related = list(
+            _published(article.section).filter(category=article.category).exclude(pk=article.pk)[:4]
+        )
+        _with_pending_views(related)
+        return {"article": article, "related": related, "share_url": share_url,
+                "section": article.section, "views_marker": VIEWS_MARKER}
+
+    key = f"article:{article.pk}:{article.updated_at.timestamp()}:{article.status}:{share_url}"
+    if article.is_live:
+        main = _fragment(request, key, "portal/_article_main.html", build)
+    else:  # an editor's preview is never cached
+        main = mark_safe(render_to_string("portal/_article_main.html", build(), request))
+    views = ngettext("%(n)s lượt xem", "%(n)s lượt xem", article.views) % {"n": format_number(article.views)}
+    main = mark_safe(main.replace(VIEWS_MARKER, escape(views)))
+    return _page(request, "portal/article.html", {"article": article, "main": main}, article.section)
 
 
 @secure
