@@ -335,3 +335,15 @@ def test_scanning_nothing(people):
     assert "Không thấy số, ký hiệu văn bản nào" in page
     page = text(login(people["mt_editor"]).post("/van-ban/nhan-dien/", {"text": ""}))
     assert "Hãy dán nội dung cần nhận diện." in page
+
+
+@pytest.mark.parametrize("path", ["/van-ban/them/", "{kh}/lich-su/", "{kh}/chi-tieu/them/", "/van-ban/nhan-dien/"])
+def test_forms_and_history_open_in_few_queries(mt_docs, tree, people, path, django_assert_max_num_queries):
+    many(tree["mt"], 20, implements=[mt_docs["kl"]])
+    for i in range(10):
+        services.update_document(people["mt_editor"], mt_docs["kh"], summary=f"Lần sửa {i}")
+    client = login(people["mt_editor"])
+    url = path.format(kh=f"/van-ban/{mt_docs['kh'].pk}")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
