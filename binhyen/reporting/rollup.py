@@ -18,6 +18,7 @@ unit has moved since that day, it is the as-now rollup.
 """
 
 import datetime
+import re
 from collections import defaultdict
 
 from django.db import connection
@@ -525,6 +526,11 @@ class _PathOnly:
         self.path = path
 
 
+def _natural(name):
+    """Sort key reading numbers as numbers: "Quận 2" before "Quận 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(name))]
+
+
 def _ratio(num, den):
     if not den:
         return None
@@ -571,7 +577,7 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None):
                      if v and k != SELF and k not in listed}
         if with_data:
             children += list(Unit.objects.filter(pk__in=with_data).values_list("pk", "code", "name"))
-        children.sort(key=lambda c: (fold(c[2]), c[1]))
+        children.sort(key=lambda c: (_natural(c[2]), c[1]))
         own = {key: values.get(SELF) for key, (values, _t) in columns.items()}
         for pk, code, name in children:
             rows.append({"unit": {"code": code, "name": name},

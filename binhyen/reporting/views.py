@@ -37,7 +37,18 @@ def _question(request):
 def _fmt(value, ratio=False):
     if value is None:
         return "—"
-    return f"{format_number(value)}%" if ratio else format_number(value)
+    return f"{_one_decimal(value)}%" if ratio else format_number(value)
+
+
+def _one_decimal(value):
+    """87.5 → "87,5", 100.0 → "100" (percentages are rounded to one decimal)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _svg(number):
+    """A coordinate for an SVG attribute: always a dot, whatever the page's locale."""
+    return f"{number:.1f}"
 
 
 def _change(now, before):
@@ -46,7 +57,10 @@ def _change(now, before):
     diff = now - before
     if isinstance(diff, float):
         diff = round(diff, 1)
-    return {"value": diff, "text": ("+" if diff > 0 else "") + format_number(diff), "up": diff > 0, "down": diff < 0}
+        text = _one_decimal(diff) + " " + _("điểm %")
+    else:
+        text = format_number(diff)
+    return {"value": diff, "text": ("+" if diff > 0 else "") + text, "up": diff > 0, "down": diff < 0}
 
 
 def _chart(rows):
@@ -59,10 +73,10 @@ def _chart(rows):
         height = (CHART_H - 2 * CHART_PAD) * value / top
         year, month = row["month"].split("-")
         bars.append({
-            "x": round(CHART_PAD + i * width + width * 0.1, 1), "width": round(width * 0.8, 1),
-            "y": round(CHART_H - CHART_PAD - height, 1), "height": round(height, 1),
+            "x": _svg(CHART_PAD + i * width + width * 0.1), "width": _svg(width * 0.8),
+            "y": _svg(CHART_H - CHART_PAD - height), "height": _svg(height),
             "label": f"{int(month)}/{year[2:]}" if len(rows) <= 24 or int(month) in (1, 7) else "",
-            "label_x": round(CHART_PAD + (i + 0.5) * width, 1),
+            "label_x": _svg(CHART_PAD + (i + 0.5) * width),
             "title": _("Tháng %(m)s/%(y)s: %(v)s") % {"m": int(month), "y": year, "v": format_number(value)},
         })
     return {"bars": bars, "width": CHART_W, "height": CHART_H, "max": format_number(top),
