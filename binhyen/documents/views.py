@@ -275,6 +275,11 @@ def document_chain(request, pk):
     period, error = _period_param(request, chain.default_period(document))
     root = chain.implementation_tree(document, user)
     nodes = chain.flatten(root)
+    units_shown = set()
+    for node in nodes:
+        # a unit's figures once, on its first document; its other documents list activities
+        node.with_figures = node.document.unit_id not in units_shown
+        units_shown.add(node.document.unit_id)
     return render(request, "documents/chain.html", {
         "document": document, "nodes": nodes, "period": period, "period_error": error,
         "choices": chain.period_choices(document),
@@ -294,9 +299,10 @@ def plan_figures(request, pk):
     if activities is not None:
         listed = list(activities.select_related("unit", "kind").order_by("-date", "-id")[:5])
         count = len(listed) if len(listed) < 5 else activities.count()
+    with_figures = request.GET.get("so_lieu") != "0"
     return render(request, "documents/_plan_figures.html", {
-        "plan": plan, "period": period, "figures": chain.plan_figures(plan, period, user),
-        "activities": listed, "activity_count": count,
+        "plan": plan, "period": period, "figures": chain.plan_figures(plan, period, user) if with_figures else None,
+        "activities": listed, "activity_count": count, "with_figures": with_figures,
     })
 
 

@@ -228,7 +228,9 @@ def test_the_chain_page_in_few_queries(mt_docs, tree, people, django_assert_max_
     assert "Kết luận số 13-KL/TW: kết quả thực hiện" in page
     assert "Từ ngày 16/08/2021 đến ngày 15/08/2022" in page
     assert "Kế hoạch số 329/KH-LĐLĐ" in page and "Công văn số 2188/LĐLĐ" in page and "cấp 2" in page
-    assert f"/van-ban/{mt_docs['kh'].pk}/so-lieu/?ky=2021-08-16..2022-08-15" in page
+    assert f"/van-ban/{mt_docs['kh'].pk}/so-lieu/?ky=2021-08-16..2022-08-15\"" in page
+    # Mỹ Tho's figures are shown once, on its first document; its letter lists activities only
+    assert f"/van-ban/{mt_docs['cv'].pk}/so-lieu/?ky=2021-08-16..2022-08-15&amp;so_lieu=0" in page
 
 
 def test_the_figures_partial(mt_docs, tree, people, django_assert_max_num_queries):
@@ -239,6 +241,8 @@ def test_the_figures_partial(mt_docs, tree, people, django_assert_max_num_querie
         page = text(client.get(f"/van-ban/{mt_docs['kh'].pk}/so-lieu/", {"ky": "2022"}, HTTP_HX_REQUEST="true"))
     assert "5 cuộc" in page and "200 lượt người" in page
     assert "1 hoạt động ghi thực hiện văn bản này" in page and "02/04/2022" in page
+    activities_only = text(client.get(f"/van-ban/{mt_docs['kh'].pk}/so-lieu/", {"ky": "2022", "so_lieu": "0"}))
+    assert "5 cuộc" not in activities_only and "1 hoạt động ghi thực hiện" in activities_only
 
 
 def test_a_bad_period_on_the_chain_page(mt_docs, people):
