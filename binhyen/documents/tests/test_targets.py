@@ -172,3 +172,16 @@ def test_a_person_sees_only_the_rows_of_their_units(tree, people):
     assert [r.code for r in top.rows] == ["HCM-Q9"] and top.level_actual is None
     city = progress.target_progress(target, day=D(2023, 1, 1), user=people["hcm_viewer"])
     assert sorted(r.code for r in city.rows) == ["HCM-Q9", "HCM-TD"] and city.level_actual == 4
+
+
+def test_the_cascade_command_follows_a_new_union(mt_world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    target = set_target(mt_world["plan"])
+    f.unit(mt_world["mt"], "cd_co_so", code="TG-MT-CS7", valid_from=D(2022, 6, 1))
+    out = StringIO()
+    call_command("cascade-targets", stdout=out)
+    assert "thêm 1 bản giao cho đơn vị, bỏ 0 bản" in out.getvalue()
+    assert ("TG-MT-CS7", 2) in copies(target)
