@@ -535,3 +535,10 @@ def set_camera_state(actor, camera, state, since, note=""):
 def today():
     return datetime.date.today()
 
+
+def import_spreadsheet(actor, sheet, upload, dry_run=False):
+    """Import a filled template of groups, members or boarding houses (excel.GROUPS, MEMBERS,
+    HOUSES): every row through the services above, all in one transaction, all or nothing."""
+    from .excel import import_file
+
+    return import_file(actor, sheet, upload, dry_run=dry_run)

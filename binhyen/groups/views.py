@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -17,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.scoping import VIEW_ROLES, scope_of
+from binhyen.text import format_number
 from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 
-from . import services, stats
+from . import excel, services, stats
 from .api import groups_with_figures
 from .forms import (
     CameraForm,
@@ -115,13 +117,6 @@ def _group_activities(user, group):
     )
 
 
-def _url_or_none(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 # --- list --------------------------------------------------------------------------------
 
 
@@ -211,7 +206,6 @@ def group_detail(request, pk):
         "group": group, "can_edit": can_edit, "errors": errors, "day": day, "show_all": show_all,
         "roster": roster, "ever": group.members.count(), "coverages": coverages,
         "cameras": cameras, "activities": _group_activities(user, group),
-        "activity_new_url": _url_or_none("activities:create"),
         "active": group.is_active_on(datetime.date.today()),
         "today": datetime.date.today(),
     })
@@ -594,6 +588,78 @@ class CameraStateView(CameraEditView):
         data = form.cleaned_data
         services.set_camera_state(self.request.user, self.camera, data["state"], data["since"], data["note"])
         return reverse("groups:camera_edit", args=[self.camera.pk])
+
+
+# --- Excel: templates, exports, import ------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data, filename):
+    response = HttpResponse(data.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_groups(request):
+    """The group list as filtered on the page, as an .xlsx (no personal data in it)."""
+    view = GroupListView()
+    view.setup(request)
+    groups = view.filter_queryset(view.base_queryset()).order_by("ward__name", "name", "id")
+    return _xlsx(excel.export_groups(request.user, groups), "to-mo-hinh.xlsx")
+
+
+@login_required
+def export_members(request, pk):
+    """A group's roster as an .xlsx. Phones and ID numbers only with ?ca_nhan=1 and only for
+    the managing unit's editors; the file says whether they are in it."""
+    group = scoped_get(request.user, Group, pk=pk)
+    errors = []
+    day = _day_param(request, errors) or datetime.date.today()
+    members = group.members.order_by("joined", "full_name", "id")
+    if request.GET.get("tat_ca") != "1":
+        members = members.active_on(day)
+    data, _personal = excel.export_members(
+        request.user, group, members, personal=request.GET.get("ca_nhan") == "1"
+    )
+    return _xlsx(data, f"thanh-vien-{group.code or group.pk}.xlsx")
+
+
+def _can_import(user):
+    return user.is_superuser or bool(scope_of(user, services.EDIT_ROLES).paths)
+
+
+@login_required
+def import_template(request, sheet):
+    if sheet not in excel.SPECS or not _can_import(request.user):
+        raise Http404
+    return _xlsx(excel.template_workbook(request.user, sheet), f"mau-nhap-{sheet}.xlsx")
+
+
+@login_required
+def import_page(request):
+    """Upload a filled template: checked whole, imported whole or not at all."""
+    if not _can_import(request.user):
+        raise Http404
+    result = None
+    sheet = request.POST.get("sheet") or request.GET.get("sheet") or excel.GROUPS
+    if sheet not in excel.SPECS:
+        sheet = excel.GROUPS
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        dry_run = request.POST.get("dry_run") == "1"
+        if upload is None:
+            messages.error(request, _("Hãy chọn tệp Excel (.xlsx) để nhập."))
+        else:
+            result = services.import_spreadsheet(request.user, sheet, upload, dry_run=dry_run)
+            if result.ok and not dry_run:
+                messages.success(request, _("Đã nhập %(n)s dòng %(what)s.") % {
+                    "n": format_number(result.created), "what": str(excel.TITLES[sheet]).lower()})
+                return redirect(f"{reverse('groups:import')}?sheet={sheet}")
+    return render(request, "groups/import.html", {
+        "sheet": sheet, "sheets": excel.TITLES, "result": result,
+    })
 
 
 # --- the ward map --------------------------------------------------------------------------

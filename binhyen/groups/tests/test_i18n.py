@@ -19,6 +19,15 @@ def compiled():
     translation_file_changed(None, PO.with_suffix(".mo"))
 
 
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    # The test client's requests leave their language active in this thread.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 def test_every_string_of_the_groups_app_is_translated():
     catalog = polib.pofile(str(PO))
     assert len(catalog) > 300

@@ -181,3 +181,12 @@ def test_police_liaison_sees_their_wards_groups_masked(world, client):
     detail = page(client, police, f"/mo-hinh/{world['a'].pk}/").content.decode()
     assert "09******12" in detail and "0912345612" not in detail
     assert "Thêm thành viên" not in detail
+
+
+def test_group_page_lists_the_groups_activities_the_reader_may_see(world, client):
+    f.activity(world["cs"], title="Tuần tra khu trọ đêm 15/3", kind="tuyen_truyen", group=world["a"],
+               attendances=12)
+    f.activity(world["cs"], title="Hoạt động không của tổ")
+    html = page(client, f.user(role=Role.VIEWER, unit=world["hcm"]), f"/mo-hinh/{world['a'].pk}/").content.decode()
+    assert "Tuần tra khu trọ đêm 15/3" in html and "12 lượt người" in html
+    assert "Hoạt động không của tổ" not in html
