@@ -96,12 +96,31 @@ class Attribution:
             position.update(zip(chain, result, strict=True))
         self.position = position
         self.child_ids = [u for u, p in up.items() if p == top]
-        moved_in = [u for u in relocated if position.get(u) is not None]
-        paths = dict(Unit.objects.filter(pk__in=moved_in).values_list("pk", "path"))
+        paths = dict(Unit.objects.filter(pk__in=list(relocated)).values_list("pk", "path"))
+        moved_in = {u: paths[u] for u in relocated if position.get(u) is not None and u in paths}
         self.prefixes = [self.unit.path] + sorted(
-            p for p in paths.values() if not p.startswith(self.unit.path)
+            p for p in moved_in.values() if not p.startswith(self.unit.path)
+        )
+        # The children whose subtree differs between the two trees: one holding (today) a
+        # unit that moved since, or receiving one (then). Every other child's figures are
+        # its row in today's cube.
+        touched = set()
+        for u, path in paths.items():
+            if path.startswith(self.unit.path) and len(path) > self.length:
+                touched.add(self.key_of_path(path[: self.length + PATH_STEP]))
+            if position.get(u) not in (None, SELF):
+                touched.add(position[u])
+        self.touched = touched
+        current = Unit.objects.filter(pk__in=touched, parent=self.unit).values_list("path", flat=True)
+        self.touched_prefixes = sorted(
+            set(current) | {p for u, p in moved_in.items() if position[u] in touched}
         )
         self.mapped = True
+
+    def paths_sql(self, column="u.path", prefixes=None):
+        prefixes = self.prefixes if prefixes is None else prefixes
+        sql = " OR ".join(f"{column} LIKE %s" for _p in prefixes) or "1 = 0"
+        return f"({sql})", [p + "%" for p in prefixes]
 
     def key_of_unit(self, unit_id):
         """child id, SELF, or None (not in the subtree) for a unit id (mapped mode)."""
@@ -112,10 +131,6 @@ class Attribution:
         if len(path_prefix) <= self.length:
             return SELF
         return int(path_prefix[self.length : self.length + PATH_STEP - 1])
-
-    def paths_sql(self, column="u.path"):
-        sql = " OR ".join(f"{column} LIKE %s" for _p in self.prefixes)
-        return f"({sql})", [p + "%" for p in self.prefixes]
 
     def paths_q(self, field):
         q = Q()
@@ -261,12 +276,8 @@ class Engine:
             cond += f" AND f.kind_id = {kind_sql}"
             params += kind_params
         if self.attr.mapped:
-            paths, path_params = self.attr.paths_sql()
-            cols = self._group_sql(by, month_col="f.month", unit_col="f.ancestor_id")
-            sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
-                   f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id "
-                   f"WHERE f.child_id = f.ancestor_id AND {paths} AND {cond}")
-            params = path_params + params
+            self._cube_as_of(table, sums, cond, params, by, out)
+            return
         else:
             cols = {"child": ["f.child_id"], "month": ["f.month"], "none": [],
                     "detail": ["f.child_id", "f.month"]}[by]
@@ -293,6 +304,41 @@ class Engine:
                 acc[3] += int(values[3] or 0)
             return
         self._run(sql, params, by, len(cols), out)
+
+    def _cube_as_of(self, table, sums, cond, params, by, out):
+        """Untouched children from today's cube row of X; the touched ones (see Attribution)
+        summed from their units' own cells through the tree as it stood."""
+        month = ["f.month"] if by in ("month", "detail") else []
+        sql = (f"SELECT f.child_id, {', '.join(month + [sums])} FROM {table} f "
+               f"WHERE f.ancestor_id = %s AND {cond} GROUP BY f.child_id{', f.month' if month else ''}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.unit.pk] + params)
+            rows = cursor.fetchall()
+        touched, me = self.attr.touched, self.unit.pk
+        for row in rows:
+            child = SELF if row[0] == me else row[0]
+            if child in touched:
+                continue
+            values = row[1 + len(month):]
+            if by == "child":
+                key = child
+            elif by == "month":
+                key = _as_date(row[1])
+            elif by == "detail":
+                key = (child, _as_date(row[1]))
+            else:
+                key = ()
+            acc = out[key]
+            for i, v in enumerate(values):
+                acc[i] += int(v or 0)
+        if not self.attr.touched_prefixes:
+            return
+        paths, path_params = self.attr.paths_sql(prefixes=self.attr.touched_prefixes)
+        cols = self._group_sql(by, month_col="f.month", unit_col="f.ancestor_id")
+        sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
+               f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id "
+               f"WHERE f.child_id = f.ancestor_id AND {paths} AND {cond} GROUP BY {', '.join(cols)}")
+        self._run(sql, path_params + params, by, len(cols), out)
 
     def _raw_from(self, f, ranges):
         """FROM/WHERE over the alive activities of the subtree, filtered, in date ranges."""

@@ -2,6 +2,7 @@
 a bounded number of queries whatever the data size."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -34,6 +35,8 @@ def test_dashboard_shows_the_users_unit_by_default(tree, viewer, client):
     assert "4.000" in html  # attendances, Vietnamese thousands separator
     assert "+5 so với kỳ trước" in html  # 8 sessions in 2022 against 3 in 2021
     assert '<svg viewBox="0 0 720 220"' in html
+    # coordinates keep a decimal dot although the page's numbers use the Vietnamese comma
+    assert re.search(r'<rect x="\d+\.\d" y="\d+\.\d" width="\d+\.\d" height="\d+\.\d"', html)
     assert 'href="?unit=HCM-Q9&amp;period=2022"' in html  # drill down
 
 

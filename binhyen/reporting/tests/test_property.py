@@ -79,6 +79,25 @@ def _apply(op, moved_on):
             facts.rebuild_after_move(moved, old_parent)
 
 
+def naive_as_of(unit, period, day):
+    """{child code as the tree stood on `day`: sessions}, walking parents one by one."""
+    from binhyen.org.models import UnitEvent
+
+    parent = dict(Unit.objects.values_list("pk", "parent_id"))
+    for event in UnitEvent.objects.filter(kind="moved", date__gt=day).order_by("-date", "-id"):
+        parent[event.unit_id] = event.old_parent_id  # undo moves, latest first
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    out = {}
+    for a in Activity.objects.filter(date__gte=period.start, date__lte=period.end):
+        node, below = a.unit_id, None
+        while node is not None and node != unit.pk:
+            node, below = parent[node], node
+        if node == unit.pk:
+            code = codes[below] if below is not None else unit.code
+            out[code] = out.get(code, 0) + a.sessions
+    return {k: v for k, v in out.items() if v}
+
+
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations, period=periods, top=st.sampled_from(["TLD", "HCM", "HCM-Q9", "TG-MT"]))
@@ -102,4 +121,7 @@ def test_cube_and_rollups_equal_raw_records(tree, ops, period, top):
         both = "activity.attendances[audience=cnvcld;channel=zalo]"
         assert by_code(rollup(unit, period, [both]), both) == naive(
             unit, period.start, period.end, "attendances", audience="cnvcld", channel="zalo")
+        as_of = START + datetime.timedelta(days=3 * 365 + 5)  # before every move of this example
+        assert by_code(rollup(unit, period, ["activity.sessions"], as_of=as_of), "activity.sessions") == \
+            naive_as_of(unit, period, as_of)
         transaction.set_rollback(True)
