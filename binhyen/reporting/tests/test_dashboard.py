@@ -38,6 +38,7 @@ def test_dashboard_shows_the_users_unit_by_default(tree, viewer, client):
     # coordinates keep a decimal dot although the page's numbers use the Vietnamese comma
     assert re.search(r'<rect x="\d+\.\d" y="\d+\.\d" width="\d+\.\d" height="\d+\.\d"', html)
     assert 'href="?unit=HCM-Q9&amp;period=2022"' in html  # drill down
+    assert 'href="/mo-hinh/ban-do/?unit=HCM&amp;ngay=31/12/2022"' in html  # the ward map, same day
 
 
 def test_drill_down_keeps_the_breadcrumb_inside_the_scope(tree, viewer, client):
