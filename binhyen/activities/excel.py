@@ -247,6 +247,28 @@ def insert_activities(items, actor_id, batch_id):
     return ids
 
 
+def insert_links(ids, items):
+    """The topic/audience/channel rows of just-inserted activities, as COPY (PostgreSQL) or
+    plain multi-row INSERTs: Django's bulk_create for through models would cost more than
+    everything else in the import."""
+    with connection.cursor() as cursor:
+        for name, column in (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id")):
+            table = connection.ops.quote_name(getattr(Activity, name).through._meta.db_table)
+            pairs = [(pk, ref) for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
+            if connection.vendor == "postgresql":
+                _copy_rows(cursor, table, ["activity_id", column], pairs)
+            else:
+                _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
+
+
+def write_rows(items, actor_id, batch_id):
+    """Bulk-write checked rows (Row objects) and their links; returns the ids in row order.
+    The caller adds the batch to the reporting cube once it is complete."""
+    ids = insert_activities(items, actor_id, batch_id)
+    insert_links(ids, items)
+    return ids
+
+
 def add_import_to_cube(batch_id, first_id, last_id):
     """Add a whole import to the reporting cube, aggregated in SQL: one INSERT … SELECT …
     GROUP BY … ON CONFLICT DO UPDATE per dimension slot, using the cube's own cell query
@@ -394,22 +416,9 @@ class ActivityImport(spreadsheets.ImportHandler):
             fresh.append(item)
         if not fresh:
             return
-        ids = insert_activities(fresh, self.actor.pk, self.batch.pk)
-        self._write_links(ids, fresh)
+        ids = write_rows(fresh, self.actor.pk, self.batch.pk)
         self.id_range = (min(ids + [self.id_range[0]]), max(ids + [self.id_range[1]]))
         result.created += len(ids)
-
-    def _write_links(self, ids, items):
-        """The M2M rows as COPY (PostgreSQL) or plain multi-row INSERTs: Django's bulk_create
-        for through models would cost more than everything else in the import."""
-        with connection.cursor() as cursor:
-            for name, column in (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id")):
-                table = connection.ops.quote_name(getattr(Activity, name).through._meta.db_table)
-                pairs = [(pk, ref) for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
-                if connection.vendor == "postgresql":
-                    _copy_rows(cursor, table, ["activity_id", column], pairs)
-                else:
-                    _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
 
     def finish(self, result):
         if result.errors or result.dry_run or not result.created:
