@@ -89,9 +89,12 @@ class _People:
     def name(self):
         rng = self.rng
         surname = rng.choices(self.surnames, self.weights)[0]
-        if rng.random() < 0.58:  # boarding-house workers are mostly women (garments, shoes)
-            return f"{surname} {rng.choice(FEMALE_MIDDLE)} {rng.choice(FEMALE_GIVEN)}", True
-        return f"{surname} {rng.choice(MALE_MIDDLE)} {rng.choice(MALE_GIVEN)}", False
+        female = rng.random() < 0.58  # boarding-house workers are mostly women (garments, shoes)
+        middles, givens = (FEMALE_MIDDLE, FEMALE_GIVEN) if female else (MALE_MIDDLE, MALE_GIVEN)
+        middle = rng.choice(middles)
+        while middle == surname:  # no "Hoàng Hoàng Bảo"
+            middle = rng.choice(middles)
+        return f"{surname} {middle} {rng.choice(givens)}", female
 
     def phone(self):
         while True:
@@ -334,6 +337,62 @@ def _cameras(builder, wards_with_groups):
     return len(cameras)
 
 
+# What a group does, as activities it organises (never the kinds the activities demo counts
+# exactly for HCMC and Mỹ Tho: tuyên truyền and hội nghị).
+GROUP_ACTIVITIES = [
+    ("khac", "Phối hợp công an phường tuần tra khu nhà trọ tháng {month}/{year}", (1, 1), (6, 15),
+     ["thanh_vien_to_tu_quan"], ["an_ninh_trat_tu", "phong_chong_toi_pham"]),
+    ("long_ghep", "Họp tổ định kỳ, nhắc nhở phòng cháy, chữa cháy tại khu trọ tháng {month}/{year}",
+     (1, 1), (10, 40), ["thanh_vien_to_tu_quan", "chu_nha_tro"], ["pccc"]),
+    ("long_ghep", "Sinh hoạt tổ: phòng ngừa “tín dụng đen” cho người lưu trú tháng {month}/{year}",
+     (1, 1), (15, 60), ["thanh_vien_to_tu_quan", "cnvcld"], ["tin_dung_den"]),
+    ("tap_huan", "Tập huấn kỹ năng nắm tình hình, báo tin cho công an phường năm {year}", (1, 1), (12, 35),
+     ["thanh_vien_to_tu_quan"], ["an_ninh_trat_tu"]),
+]
+
+
+def _activities(builder, groups):
+    """A few patrols, meetings and trainings organised by some groups, through the activities
+    service (so they count in its figures and show on the group's page)."""
+    try:
+        from binhyen.activities import services as activity_services
+        from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
+    except ImportError:
+        return 0
+    from django.core.exceptions import ValidationError
+
+    rng = builder.rng
+    kinds = {k.code: k for k in ActivityKind.objects.all()}
+    topics = {t.code: t for t in Topic.objects.all()}
+    audiences = {a.code: a for a in Audience.objects.all()}
+    direct = list(Channel.objects.filter(code="truc_tiep"))
+    made = 0
+    for group in groups:
+        unit = group.unit
+        first = max(group.founded, unit.valid_from, D(2023, 1, 1))
+        last = min(group.closed or D(2025, 10, 31), unit.valid_to or D(2025, 10, 31), D(2025, 10, 31))
+        if first >= last:
+            continue
+        for kind, title, sessions, people, audience_codes, topic_codes in rng.sample(GROUP_ACTIVITIES, 3):
+            if kind not in kinds or not all(c in topics for c in topic_codes):
+                continue
+            day = _date(rng, first, last)
+            try:
+                with transaction.atomic():
+                    activity_services.record_activity(
+                        builder.actor, unit=unit, date=day, kind=kinds[kind], group=group,
+                        title=title.format(month=day.month, year=day.year),
+                        topics=[topics[c] for c in topic_codes],
+                        audiences=[audiences[c] for c in audience_codes if c in audiences],
+                        channels=direct, sessions=rng.randint(*sessions), attendances=rng.randint(*people),
+                        place=group.address or group.ward.name,
+                    )
+                made += 1
+            except ValidationError:
+                continue  # e.g. a period already locked by an approved report
+    return made
+
+
 def _actor():
     User = get_user_model()
     return User.objects.filter(username=org_demo.ACCOUNTS[0].username).first()
@@ -478,13 +537,20 @@ def load(stdout=None):
         builder.roster(index, rng.randint(7, 15))
     builder.save()
     cameras = _cameras(builder, ward_groups + [(g.ward, g) for g in builder.groups[:40] if g.closed is None])
+    # demo-coso's groups, the guilds' groups, those of demo-congan's wards and a few others.
+    police = {w.pk for w in org_demo.police_wards()}
+    showcase = [g for g in builder.groups if g.closed is None and (
+        (coso is not None and g.unit_id == coso.pk) or g.kind_id == builder.kinds[GroupKind.XE_OM].pk
+        or g.ward_id in police)][:24]
+    showcase += [g for g in builder.groups[:12] if g.closed is None]
+    activities = _activities(builder, showcase)
     result = {
         "groups": len(builder.groups), "members": len(builder.members),
-        "boarding_houses": len(builder.houses), "cameras": cameras,
+        "boarding_houses": len(builder.houses), "cameras": cameras, "activities": activities,
     }
     if stdout is not None:
         stdout.write(
             "Mô hình: {groups} tổ, {members} lượt thành viên, {boarding_houses} nhà trọ, "
-            "{cameras} camera.".format(**result)
+            "{cameras} camera, {activities} hoạt động của tổ.".format(**result)
         )
     return result
