@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -157,6 +158,7 @@ class DocumentFormView(ServiceFormView):
     form_class = DocumentForm
     error_fields = {"issuer": "issuer", "implements": "implements_text", "unit": "unit"}
     document = None
+    fill_message = ""
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -167,8 +169,6 @@ class DocumentFormView(ServiceFormView):
                 data, self.fill_message = filled_from_reference(data, self.request.user)
                 kwargs["data"] = data
         return kwargs
-
-    fill_message = ""
 
     def _filling(self):
         return self.request.POST.get("action") == "fill"
@@ -448,13 +448,15 @@ def _act_on_found(request, found, action):
             unit = services.editable_units(user).filter(code=request.POST.get("don_vi", "")).first()
             if unit is None:
                 raise ValidationError({"unit": _("Hãy chọn đơn vị đăng ký các văn bản mới.")})
-            created = [
-                services.register_cited(user, found[i], unit=unit, summary=request.POST.get(f"tom_tat_{i}", "").strip())
-                for i in sorted(chosen) if i < len(found) and found[i].status == "missing"
-            ]
+            with transaction.atomic():  # all the chosen documents, or none
+                created = [
+                    services.register_cited(user, found[i], unit=unit, summary=request.POST.get(f"tom_tat_{i}", "").strip())
+                    for i in sorted(chosen) if i < len(found) and found[i].status == "missing"
+                ]
             messages.success(request, _("Đã đăng ký %(n)d văn bản mới.") % {"n": len(created)})
         else:
-            plan = Document.objects.editable_by(user).filter(pk=request.POST.get("ke_hoach") or 0).first()
+            wanted = request.POST.get("ke_hoach", "")
+            plan = Document.objects.editable_by(user).filter(pk=int(wanted) if wanted.isdigit() else 0).first()
             if plan is None:
                 raise ValidationError({"plan": _("Hãy chọn văn bản của đơn vị mình để liên kết.")})
             targets = [f.document for f in picked if f.document is not None and f.document.pk != plan.pk]

@@ -351,3 +351,14 @@ def test_forms_and_history_open_in_few_queries(mt_docs, tree, people, path, djan
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_creating_several_cited_documents_is_all_or_nothing(tree, people):
+    text_ = "Căn cứ Kế hoạch số 45/KH-LĐLĐ ngày 01/3/2023 và Báo cáo số 12/BC-LĐLĐ ngày 5/1/2099."
+    page = text(login(people["mt_editor"]).post("/van-ban/nhan-dien/", {
+        "text": text_, "action": "create", "chon": ["0", "1"], "don_vi": "TG-MT"}))
+    assert "ở tương lai" in page
+    assert not Document.objects.exists()
+    page = text(login(people["mt_editor"]).post("/van-ban/nhan-dien/", {
+        "text": text_, "action": "link", "chon": ["0"], "ke_hoach": "abc"}))
+    assert "Hãy chọn văn bản của đơn vị mình để liên kết." in page
