@@ -10,7 +10,8 @@ Prints p50/p95 (ms) of, for one year:
 2. the naive ORM rollup for the same questions (activities joined to units, grouped by the
    ancestor's path segment), and the ratio naive / engine — after checking both give the same
    figures;
-3. recording one activity through activities.services.record_activity with its cube upsert,
+3. stock figures (active groups, members) valued on the year's last day, by child;
+4. recording one activity through activities.services.record_activity with its cube upsert,
    each in its own committed transaction, and the cube upsert alone.
 """
 
@@ -126,6 +127,12 @@ def main():
     n_nat = line("naive ORM: national by province", timed(naive(root), max(3, args.repeat // 5)))
     n_mid = line("naive ORM: mid-level by grassroots", timed(naive(mid), args.repeat))
     print(f"  ratio naive/engine: national {n_nat / e_nat:.0f}×, mid-level {n_mid / e_mid:.0f}×\n")
+
+    stocks = ["groups.active", "groups.members"]
+    print(f"Stock figures on {period.end:%d/%m/%Y} (groups app's counting querysets, grouped by child):")
+    line("engine: national by province", timed(lambda: rollup(root, period, stocks, by="child"), max(3, args.repeat // 5)))
+    line("engine: mid-level by grassroots", timed(lambda: rollup(mid, period, stocks, by="child"), args.repeat))
+    print()
 
     from django.contrib.auth.models import User
 
