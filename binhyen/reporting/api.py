@@ -1,11 +1,12 @@
 """API routes of the reporting app: rollups of any indicator for a unit's subtree."""
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from binhyen.api.common import ERRORS
 
+from . import indicators as registry
 from . import params
 from .rollup import rollup
 
@@ -44,3 +45,24 @@ def rollup_view(
         raise HttpError(400, _("Tham số không hợp lệ: %(m)s") % {"m": exc}) from None
     the_unit = params.unit_for(request.auth, unit)
     return rollup(the_unit, the_period, requests, by=breakdown, as_of=day)
+
+
+class IndicatorOut(Schema):
+    code: str
+    label: str
+    label_en: str
+    unit: str
+    kind: str
+    dimensions: list[str]
+
+
+@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="Danh mục chỉ tiêu",
+            description="Mọi chỉ tiêu dùng được trong /rollup: mã, tên, đơn vị tính, loại "
+                        "(flow: cộng dồn trong kỳ; stock: giá trị ngày cuối kỳ; ratio: tỷ lệ %) "
+                        "và các chiều lọc được.")
+def list_indicators(request):
+    return [
+        {"code": i.code, "label": str(i.label), "label_en": i.label_en, "unit": str(i.unit),
+         "kind": i.kind, "dimensions": list(i.dimensions)}
+        for i in registry.all_indicators()
+    ]

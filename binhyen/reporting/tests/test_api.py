@@ -88,3 +88,13 @@ def test_as_of_parameter_is_accepted(data, api_as):
     body = api_as(viewer).get(URL, {"unit": "HCM", "period": "2022", "indicators": "activity.sessions",
                                     "as_of": "2022-01-01", "by": "none"}).json()
     assert body["rows"] == [] and body["total"] == {"activity.sessions": 3}
+
+
+def test_indicator_list_names_codes_kinds_and_filters(tree, api_as):
+    body = api_as(f.user(role=Role.VIEWER, unit=tree["hcm"])).get("/api/v1/indicators").json()
+    by_code = {i["code"]: i for i in body}
+    assert by_code["activity.sessions"] == {
+        "code": "activity.sessions", "label": "Số cuộc, buổi", "label_en": "Sessions", "unit": "cuộc",
+        "kind": "flow", "dimensions": ["kind", "topic", "audience", "channel"]}
+    assert by_code["groups.members"]["kind"] == "stock"
+    assert by_code["units.outreach_share"]["unit"] == "%"
