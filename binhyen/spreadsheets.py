@@ -447,8 +447,9 @@ _SPLIT_LINES = re.compile(r"[;\n]+")
 
 
 def _shown(value):
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        # A cell's number as a Vietnamese reader writes it: 1,5 not 1.5.
+        value = int(value) if value.is_integer() else str(value).replace(".", ",")
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):

@@ -10,6 +10,9 @@ from .models import ActivityKind, Audience, Channel, Topic
 DATE_INPUT = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -75,31 +78,31 @@ class ActivityForm(forms.Form):
                         "max_length": _("Tên hoạt động dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")},
     )
     topics = forms.ModelMultipleChoiceField(
-        label=_("Chủ đề"), queryset=Topic.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        label=_("Chủ đề"), queryset=Topic.objects.filter(active=True), widget=CHECKBOXES,
         error_messages={"required": _("Hãy chọn ít nhất một chủ đề."),
                         "invalid_choice": _("Chủ đề không có trong danh mục.")},
     )
     audiences = forms.ModelMultipleChoiceField(
-        label=_("Đối tượng"), queryset=Audience.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        label=_("Đối tượng"), queryset=Audience.objects.filter(active=True), widget=CHECKBOXES,
         error_messages={"required": _("Hãy chọn ít nhất một đối tượng."),
                         "invalid_choice": _("Đối tượng không có trong danh mục.")},
     )
     channels = forms.ModelMultipleChoiceField(
         label=_("Hình thức"), queryset=Channel.objects.filter(active=True), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CHECKBOXES,
         error_messages={"invalid_choice": _("Hình thức không có trong danh mục.")},
     )
     sessions = _count_field(
         _("Số cuộc/buổi"), _("Số cuộc/buổi phải là số nguyên không âm."), _("Hãy nhập số cuộc/buổi."),
-        help_text=_("Ít nhất 1 với hoạt động đã tổ chức; phát tờ rơi có thể là 0."),
+        help_text=_("Ít nhất 1; phát tờ rơi có thể là 0."),
     )
     attendances = _count_field(
         _("Số lượt người tham dự"), _("Số lượt người phải là số nguyên không âm."),
-        _("Hãy nhập số lượt người tham dự."), help_text=_("Tổng số lượt người, cộng dồn các buổi."),
+        _("Hãy nhập số lượt người tham dự."), help_text=_("Cộng dồn các buổi."),
     )
     leaflets = _count_field(
         _("Số tờ rơi"), _("Số tờ rơi phải là số nguyên không âm."), required=False,
-        help_text=_("Bắt buộc với loại “Phát tờ rơi”."),
+        help_text=_("Bắt buộc với “Phát tờ rơi”."),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
     document_ref = forms.CharField(
@@ -116,7 +119,7 @@ class ActivityForm(forms.Form):
         help_text=_("Ảnh JPG, PNG, WEBP; PDF; Word (.docx); Excel (.xlsx); mỗi tệp tối đa 10 MB."),
     )
     remove_attachments = forms.ModelMultipleChoiceField(
-        label=_("Gỡ tệp đính kèm"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("Gỡ tệp đính kèm"), required=False, queryset=None, widget=CHECKBOXES,
     )
 
     def __init__(self, *args, user, units, activity=None, **kwargs):

@@ -195,7 +195,10 @@ class CreateView(ActivityFormPage):
     success_message = gettext_lazy("Đã ghi hoạt động.")
 
     def get_initial(self):
-        initial = {"date": timezone.localdate(), "sessions": 1}
+        from .models import ActivityKind
+
+        initial = {"date": timezone.localdate(), "sessions": 1,
+                   "kind": ActivityKind.objects.filter(code="tuyen_truyen", active=True).first()}
         code = self.request.GET.get("unit")
         unit = self.units.filter(code=code).first() if code else None
         if unit is None and self.units[:2].count() == 1:

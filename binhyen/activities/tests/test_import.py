@@ -124,7 +124,7 @@ def test_data_under_no_header(people):
 @pytest.mark.parametrize("values, expected", [
     ({"Số lượt người": "nhiều"}, "Dòng 2, cột 'Số lượt người': 'nhiều' phải là số nguyên không âm"),
     ({"Số lượt người": -5}, "Dòng 2, cột 'Số lượt người': '-5' phải là số nguyên không âm"),
-    ({"Số cuộc/buổi": 1.5}, "Dòng 2, cột 'Số cuộc/buổi': '1.5' phải là số nguyên không âm (không có phần thập phân)"),
+    ({"Số cuộc/buổi": 1.5}, "Dòng 2, cột 'Số cuộc/buổi': '1,5' phải là số nguyên không âm (không có phần thập phân)"),
     ({"Số cuộc/buổi": 0}, "Dòng 2, cột 'Số cuộc/buổi': Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     ({"Số lượt người": 3_000_000_000}, "Dòng 2, cột 'Số lượt người': '3.000.000.000' quá lớn"),
     ({"Ngày": "31/02/2022"}, "Dòng 2, cột 'Ngày': '31/02/2022' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy"),
