@@ -277,6 +277,37 @@ def rebuild(unit=None):
     return written
 
 
+def unit_moved(unit, old_parent):
+    """Carry `unit`'s subtree from its old place to its new one in the cube, right after
+    org.services.move_unit (inside its transaction): the subtree's totals — its own row of
+    the cube, summed over its children — leave every row of the old chain of ancestors and
+    join every row of the new chain. Rows inside the subtree do not change. One read and one
+    upsert, whatever the size of the subtree's history; exact as long as the cube was."""
+    unit = Unit.objects.select_related("parent").get(pk=unit.pk)
+    old_parent = Unit.objects.get(pk=old_parent.pk)
+    if unit.parent_id == old_parent.pk:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT month, kind_id, dim, dim_id, SUM(activities), SUM(sessions), SUM(attendances), "
+            f"SUM(leaflets) FROM {_table()} WHERE ancestor_id = %s GROUP BY month, kind_id, dim, dim_id",
+            [unit.pk],
+        )
+        totals = cursor.fetchall()
+    cells = _new_cells()
+    for chain, sign in ((path_ids(old_parent.path), -1), (path_ids(unit.parent.path), 1)):
+        chain = chain + [unit.pk]
+        for level in range(len(chain) - 1):
+            ancestor, child = chain[level], chain[level + 1]
+            for month, kind, dim, dim_id, *values in totals:
+                if isinstance(month, str):
+                    month = datetime.date.fromisoformat(month)
+                cell = cells[(level, ancestor, month, child, kind, dim, dim_id)]
+                for i in range(4):
+                    cell[i] += sign * int(values[i] or 0)
+    return upsert(cells)
+
+
 def tidy():
     """After a large rebuild on PostgreSQL: fresh statistics and visibility map for the cube
     (outside any transaction; a no-op elsewhere)."""

@@ -97,3 +97,26 @@ def test_soft_deleted_rows_never_count_in_rebuild(tree):
     assert Activity.all_objects.filter(pk=a.pk).exists()
     facts.rebuild()
     assert not ActivityFact.objects.exists()
+
+
+def test_unit_moved_carries_the_subtree_without_a_rebuild(tree, django_assert_max_num_queries):
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, channels=("zalo",))
+    record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80)
+    moved = org_services.move_unit(f.superuser(), tree["q9"], tree["tg"], datetime.date(2023, 1, 1))
+    with django_assert_max_num_queries(4):  # the two units, the subtree's totals, one upsert
+        facts.unit_moved(moved, tree["hcm"])
+    assert facts.verify() == []
+    assert cell(tree["root"], tree["tg"]) == (1, 2, 50, 0)
+    assert cell(tree["tg"], tree["q9"], month="2022-04-01") == (1, 1, 80, 0)
+    assert cell(tree["root"], tree["hcm"]) == (0, 0, 0, 0)
+
+
+def test_merge_with_unit_moved_on_every_child(tree):
+    record(tree["cs1"], "2020-03-05", sessions=2, attendances=50)
+    record(tree["cs2"], "2020-03-06", sessions=1, attendances=10)
+    children = list(tree["q9"].children.all())
+    org_services.merge_units(f.superuser(), [tree["q9"]], tree["td"], datetime.date(2021, 1, 1))
+    for child in children:
+        facts.unit_moved(child, tree["q9"])
+    assert facts.verify() == []
+    assert cell(tree["hcm"], tree["td"], month="2020-03-01") == (2, 3, 60, 0)
