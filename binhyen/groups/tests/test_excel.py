@@ -154,3 +154,22 @@ def test_group_list_export_follows_the_filters(world, client):
     rows = _sheet_values(client.get("/mo-hinh/xuat-excel/", {"kind": "nha_tro", "unit": "G-HCM"}).content)
     names = sorted(r[3] for r in rows[1:])
     assert names == ["Tổ tự quản khu trọ Linh Trung", "Tổ tự quản khu trọ Linh Xuân"]
+
+
+def test_import_command_reports_errors_and_imports(world, tmp_path):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    editor = f.user(username="bien-tap", role=Role.EDITOR, unit=world["cs"])
+    bad = tmp_path / "sai.xlsx"
+    bad.write_bytes(xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Lý Văn Tú",
+                                                 "joined": D(2023, 5, 1), "left": D(2023, 1, 1)}]).getvalue())
+    with pytest.raises(CommandError, match="Không nhập dòng nào: 1 lỗi trong 1 dòng"):
+        call_command("import-groups", str(bad), "--sheet", "thanh-vien", "--user", editor.username)
+    good = tmp_path / "dung.xlsx"
+    good.write_bytes(xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Lý Văn Tú",
+                                                  "joined": D(2023, 5, 1)}]).getvalue())
+    out = io.StringIO()
+    call_command("import-groups", str(good), "--sheet", "thanh-vien", "--user", editor.username, stdout=out)
+    assert "Đã nhập: 1 dòng thành viên." in out.getvalue()
+    assert GroupMember.objects.filter(full_name="Lý Văn Tú").count() == 1
