@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Counts portal visitors in the cache (no database write per request); see README.
+    "binhyen.portal.middleware.VisitorCounterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +150,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(ROOT_DIR / "media")))
+
+# How often buffered portal counters reach the database (seconds); a restart of a server
+# with the local-memory cache loses at most this much counting.
+PORTAL_COUNTER_FLUSH_SECONDS = int(env("PORTAL_COUNTER_FLUSH_SECONDS", "60"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "binhyen@localhost")
