@@ -28,6 +28,8 @@ from xml.parsers import expat
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -640,6 +642,17 @@ def converter_for(column, lookups):
     raise ValueError(f"unknown column type {column.type}")
 
 
+def header_keys(header):
+    """The folded forms a header is recognised by: in the reader's language, and for a lazily
+    translated header in the site's own language too, so a Vietnamese template still imports
+    for someone using the English interface."""
+    keys = {_header_key(header)}
+    if isinstance(header, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            keys.add(_header_key(str(header)))
+    return keys
+
+
 def _header_key(text):
     text = fold(str(text)).replace("(*)", "").replace("*", "")
     return " ".join(text.split())
@@ -651,7 +664,10 @@ class RowReader:
     def __init__(self, spec, lookups, header_cells):
         self.spec = spec
         self.errors = []
-        by_key = {_header_key(c.header): c for c in spec.columns}
+        by_key = {}
+        for c in spec.columns:
+            for key in header_keys(c.header):
+                by_key.setdefault(key, c)
         seen = {}
         self.positions = {}
         for index in sorted(header_cells):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binhyen import locks, spreadsheets
 from binhyen.reporting import facts
@@ -30,6 +31,7 @@ from .models import (
     search_text_for,
 )
 
+UNIT_SHEET = "Đơn vị"  # sheet names stay Vietnamese in every language: instructions name them
 FIELD_COLUMNS = {
     "unit": "unit", "date": "date", "end_date": "end_date", "sessions": "sessions",
     "attendances": "attendances", "leaflets": "leaflets", "title": "title", "kind": "kind",
@@ -41,34 +43,34 @@ def activity_spec():
         title=_("Mẫu nhập hoạt động tuyên truyền, phòng chống tội phạm"),
         sheet_name=spreadsheets.DATA_SHEET,
         columns=[
-            Column("unit", _("Mã đơn vị"), CODE, required=True, lookup="units", width=16,
+            Column("unit", gettext_lazy("Mã đơn vị"), CODE, required=True, lookup="units", width=16,
                    help=_("Mã của đơn vị tổ chức hoạt động (xem trang 'Đơn vị': chỉ các đơn vị bạn được nhập liệu).")),
-            Column("date", _("Ngày"), DATE, required=True, width=12,
+            Column("date", gettext_lazy("Ngày"), DATE, required=True, width=12,
                    help=_("Ngày tổ chức, dạng dd/mm/yyyy; không được sau hôm nay.")),
-            Column("end_date", _("Đến ngày"), DATE, width=12,
+            Column("end_date", gettext_lazy("Đến ngày"), DATE, width=12,
                    help=_("Chỉ nhập khi hoạt động kéo dài nhiều ngày; không trước cột Ngày.")),
-            Column("kind", _("Loại hoạt động"), CODE, required=True, lookup="kinds", width=16,
+            Column("kind", gettext_lazy("Loại hoạt động"), CODE, required=True, lookup="kinds", width=16,
                    help=_("Một mã trong danh mục Loại hoạt động, ví dụ tuyen_truyen.")),
-            Column("title", _("Tên hoạt động"), TEXT, required=True, max_length=255, width=40,
+            Column("title", gettext_lazy("Tên hoạt động"), TEXT, required=True, max_length=255, width=40,
                    help=_("Tên ngắn gọn, ví dụ “Tuyên truyền phòng, chống ma túy cho công nhân ca 2”.")),
-            Column("topics", _("Chủ đề"), CODES, required=True, lookup="topics", width=24,
+            Column("topics", gettext_lazy("Chủ đề"), CODES, required=True, lookup="topics", width=24,
                    help=_("Một hay nhiều mã chủ đề, cách nhau bằng dấu phẩy, ví dụ ma_tuy, tin_dung_den.")),
-            Column("audiences", _("Đối tượng"), CODES, required=True, lookup="audiences", width=20,
+            Column("audiences", gettext_lazy("Đối tượng"), CODES, required=True, lookup="audiences", width=20,
                    help=_("Một hay nhiều mã đối tượng, cách nhau bằng dấu phẩy.")),
-            Column("channels", _("Hình thức"), CODES, lookup="channels", width=20,
+            Column("channels", gettext_lazy("Hình thức"), CODES, lookup="channels", width=20,
                    help=_("Một hay nhiều mã hình thức (trực tiếp, Zalo, loa…), cách nhau bằng dấu phẩy.")),
-            Column("sessions", _("Số cuộc/buổi"), INTEGER, required=True, min_value=0, width=10,
+            Column("sessions", gettext_lazy("Số cuộc/buổi"), INTEGER, required=True, min_value=0, width=10,
                    help=_("Số nguyên, ít nhất 1 (riêng phát tờ rơi có thể là 0).")),
-            Column("attendances", _("Số lượt người"), INTEGER, required=True, min_value=0, width=12,
+            Column("attendances", gettext_lazy("Số lượt người"), INTEGER, required=True, min_value=0, width=12,
                    help=_("Tổng số lượt người tham dự, số nguyên không âm.")),
-            Column("leaflets", _("Số tờ rơi"), INTEGER, min_value=0, width=10,
+            Column("leaflets", gettext_lazy("Số tờ rơi"), INTEGER, min_value=0, width=10,
                    help=_("Số tờ rơi, tờ bướm đã phát (bắt buộc với loại phát tờ rơi).")),
-            Column("place", _("Địa điểm"), TEXT, max_length=255, width=24),
-            Column("document_ref", _("Văn bản thực hiện"), TEXT, max_length=255, width=18,
+            Column("place", gettext_lazy("Địa điểm"), TEXT, max_length=255, width=24),
+            Column("document_ref", gettext_lazy("Văn bản thực hiện"), TEXT, max_length=255, width=18,
                    help=_("Số, ký hiệu văn bản hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ.")),
-            Column("notes", _("Ghi chú"), TEXT, max_length=4000, width=30),
-            Column("unit_name", _("Tên đơn vị"), TEXT, export_only=True, width=40),
-            Column("id", _("Mã số hoạt động"), INTEGER, export_only=True, width=12),
+            Column("notes", gettext_lazy("Ghi chú"), TEXT, max_length=4000, width=30),
+            Column("unit_name", gettext_lazy("Tên đơn vị"), TEXT, export_only=True, width=40),
+            Column("id", gettext_lazy("Mã số hoạt động"), INTEGER, export_only=True, width=12),
         ],
         instructions=[
             _("1. Điền mỗi hoạt động vào một dòng của trang 'Dữ liệu', bắt đầu từ dòng 2. Không đổi tên, "
@@ -102,7 +104,7 @@ def activity_lookups(actor):
         editable_units(actor).order_by("path").values_list("code", "name", "id", "valid_from", "valid_to")
     )
     unit_lookup = Lookup(
-        name="units", title=_("Đơn vị"), sheet=_("Đơn vị"), match_labels=False,
+        name="units", title=_("Đơn vị"), sheet=UNIT_SHEET, match_labels=False,
         items=[(c, n, format_date(f), format_date(t)) for c, n, _i, f, t in units],
         values={c: (i, n, f, t) for c, n, i, f, t in units},
         code_header=_("Mã đơn vị"), label_header=_("Tên đơn vị"),

@@ -5,13 +5,15 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from binhyen import factories as f
 from binhyen.activities.excel import activity_spec
 from binhyen.scoping import Role
 
-HEADERS = [c.header for c in activity_spec().input_columns]
+with translation.override("vi"):
+    HEADERS = [str(c.header) for c in activity_spec().input_columns]
 
 
 @pytest.fixture

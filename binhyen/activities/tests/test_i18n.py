@@ -1,0 +1,58 @@
+"""The activities pages in English: the app's catalog is complete and used, and a Vietnamese
+template still imports for someone using the English interface."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from binhyen.activities.models import Activity
+from binhyen.activities.services import import_activities
+
+from .conftest import row, xlsx
+
+PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    yield
+    translation.deactivate()
+
+
+def test_every_string_of_the_app_and_the_spreadsheet_machinery_is_translated():
+    catalog = polib.pofile(str(PO))
+    assert len(catalog) > 280
+    assert [e.msgid for e in catalog if not e.translated() or "fuzzy" in e.flags or e.obsolete] == []
+    places = {p for e in catalog for p, _line in e.occurrences}
+    assert {"spreadsheets.py", "locks.py"} <= {p.rsplit("/", 1)[-1] for p in places}
+
+
+def test_list_and_import_errors_in_english(people):
+    client = Client()
+    client.force_login(people["cs1_editor"])
+    client.post("/i18n/setlang/", {"language": "en"})
+    page = client.get("/hoat-dong/").content.decode()
+    assert "Record an activity" in page and "No activity in your scope yet." in page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = xlsx([row(**{"Số lượt người": -2})])
+    page = client.post("/hoat-dong/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", bad.getvalue())}).content.decode()
+    assert "Nothing was imported" in page and "Attendances" in page and "must be a whole number ≥ 0" in page
+
+
+def test_vietnamese_headers_import_under_english(people):
+    with translation.override("en"):
+        result = import_activities(people["cs1_editor"], xlsx([row()]), file_name="a.xlsx")
+    assert result.ok and Activity.objects.count() == 1
