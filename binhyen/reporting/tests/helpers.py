@@ -1,5 +1,6 @@
-"""Activities written through the activities services, with the cube hooks called the way the
-services are to call them (see facts.py); until the lead wires them in, tests go through here."""
+"""Activities written through the activities services. The services keep the cube themselves
+(facts.activity_changed in their transaction); should a checkout lack that wiring, these
+helpers call the hooks the same way, so the reporting tests test the engine either way."""
 
 import datetime
 
