@@ -54,7 +54,7 @@ def _section(slug=None):
 
 def _categories(section):
     """Lazy: the header that lists them is a cached fragment, so mostly never queried."""
-    return Category.objects.filter(section=section).order_by("order", "name")
+    return Category.objects.filter(section=section).select_related("section").order_by("order", "name")
 
 
 FRAGMENT_SECONDS = 60
