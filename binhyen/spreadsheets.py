@@ -48,6 +48,7 @@ HELP_SHEET = "Hướng dẫn"
 LIST_SHEET = "Danh mục"
 MAX_ERRORS = 500  # shown to a person; the count beyond this is still reported
 MAX_CELL_LENGTH = 32767  # Excel's own limit per cell
+UNPACK_RATIO, UNPACK_FLOOR = 40, 400 * 1048576  # beyond both, an upload is a zip bomb
 
 
 def max_upload_bytes():
@@ -158,8 +159,8 @@ class CellError:
 class ErrorList:
     """Collects errors (and notices, like skipped duplicates) with a cap on what it keeps."""
 
-    def __init__(self, limit=MAX_ERRORS):
-        self.limit = limit
+    def __init__(self, limit=None):
+        self.limit = MAX_ERRORS if limit is None else limit
         self.items = []
         self.count = 0
 
@@ -240,7 +241,7 @@ def check_upload(upload, max_bytes=None):
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise _file_error(not_xlsx)
     # A few hundred MB unpacked from a 15 MB upload is a zip bomb, not a spreadsheet.
-    if unpacked > max(40 * size, 400 * 1048576):
+    if unpacked > max(UNPACK_RATIO * size, UNPACK_FLOOR):
         raise _file_error(_("Tệp Excel bị hỏng hoặc chứa dữ liệu bất thường khi giải nén."))
     return archive
 
