@@ -42,9 +42,15 @@ class Period:
             months = {"half": 6, "quarter": 3, "month": 1}[self.kind]
             start = _add_months(self.start, -months)
             return _make(start, _month_end(_add_months(start, months - 1)), self.kind)
-        length = self.end - self.start
         end = self.start - datetime.timedelta(days=1)
-        return Period(end - length, end, f"{end - length}..{end}", "range")
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31):
+            # a phase of whole years ("Giai đoạn 2020 - 2024") is compared with the phase of
+            # as many whole years before it
+            years = self.end.year - self.start.year + 1
+            start = self.start.replace(year=self.start.year - years)
+        else:
+            start = end - (self.end - self.start)
+        return Period(start, end, f"{start}..{end}", "range")
 
     def months(self):
         """First days of every month the period touches."""

@@ -49,6 +49,8 @@ def test_previous_periods():
     assert parse_period("2022-01").previous().code == "2021-12"
     prev = parse_period("2022-01-11..2022-01-20").previous()
     assert (prev.start, prev.end) == (D(2022, 1, 1), D(2022, 1, 10))
+    prev = parse_period("2020-01-01..2024-12-31").previous()
+    assert (prev.start, prev.end, prev.label) == (D(2015, 1, 1), D(2019, 12, 31), "Giai đoạn 2015 - 2019")
 
 
 def test_months_of_a_range():

@@ -146,6 +146,10 @@ def move_unit(actor, unit, new_parent, date, note=""):
         new_parent=new_parent, note=note, created_by=actor,
     )
     unit.refresh_from_db()
+    # Rollups stay fresh in the same transaction: the subtree's cube rows follow it.
+    from binhyen.reporting import facts
+
+    facts.unit_moved(unit, old_parent)
     return unit
 
 
