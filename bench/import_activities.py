@@ -67,6 +67,10 @@ def build_tree():
     history = Activity.history.model.objects.filter(unit__code__startswith="BENCH")
     history._raw_delete(history.db)
     Activity.all_objects.filter(pk__in=list(old.values_list("id", flat=True)))._raw_delete(old.db)
+    from binhyen.reporting.models import ActivityFact
+
+    cells = ActivityFact.objects.filter(ancestor_id__in=Unit.objects.filter(code__startswith="BENCH").values("id"))
+    cells._raw_delete(cells.db)
     ImportBatch.objects.filter(pk__in=[b for b in batches if b])._raw_delete(old.db)
 
     root_user, _ = User.objects.get_or_create(username="bench-root", defaults={"is_superuser": True})

@@ -285,10 +285,12 @@ def add_import_to_cube(batch_id, first_id, last_id):
     conflict = ", ".join(q(c) for c in facts.KEY)
     updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in facts.MEASURES)
     where = "a.id BETWEEN %s AND %s AND a.import_batch_id = %s"
+    # Concurrent PostgreSQL writers must lock cube rows in one order; SQLite has one writer.
+    ordered = connection.vendor != "sqlite"
     with connection.cursor() as cursor:
         for dim in Dim:
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) {facts.cells_sql(dim, where, order=True)} "
+                f"INSERT INTO {table} ({columns}) {facts.cells_sql(dim, where, order=ordered)} "
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
                 [first_id, last_id, batch_id],
             )
