@@ -1,0 +1,361 @@
+"""Periodic reports: issue a request, submit, return, approve (freezing and locking), unlock.
+
+Each service validates, writes in one transaction and leaves the audit trail (HistoricalRecords
+with the actor). Every step after issue names the `version` the person saw: the step moves
+the version on with a conditional UPDATE, so of two approvers acting at once one wins and the
+other is told the report has changed, instead of silently overwriting it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen.org.models import Assignment, Unit
+from binhyen.periods import parse_period
+from binhyen.scoping import APPROVE_ROLES, EDIT_ROLES
+from binhyen.text import format_date
+
+from .models import (
+    Audience,
+    Notification,
+    ReportRequest,
+    ReportTemplate,
+    Status,
+    Submission,
+    SubmissionFigure,
+)
+
+STANDARD_TEMPLATE = "phong-chong-toi-pham"
+STANDARD_INDICATORS = [
+    "activity.sessions[kind=tuyen_truyen]",
+    "activity.attendances[kind=tuyen_truyen]",
+    "activity.sessions[kind=hoi_nghi]",
+    "activity.attendances[kind=hoi_nghi]",
+    "activity.leaflets",
+    "groups.active[kind=nha_tro]",
+    "groups.members[kind=nha_tro]",
+    "groups.wards[kind=nha_tro]",
+    "groups.boarding_houses",
+    "cameras.working",
+]
+REMINDER_DAYS = 3
+
+
+def standard_template():
+    """The crime-prevention report every federation asks for (created on first use)."""
+    template, _created = ReportTemplate.objects.get_or_create(
+        code=STANDARD_TEMPLATE,
+        defaults={"name": _("Báo cáo công tác phòng, chống tội phạm"), "frequency": "year",
+                  "indicators": STANDARD_INDICATORS},
+    )
+    return template
+
+
+# ---------------------------------------------------------------- who may act
+
+
+def _may(actor, unit, roles):
+    return Unit.objects.filter(pk=unit.pk).editable_by(actor, roles=roles).exists()
+
+
+def can_approve(actor, submission):
+    """The approver of the requesting unit (the unit above) approves, returns and unlocks."""
+    return _may(actor, submission.request.unit, APPROVE_ROLES)
+
+
+def can_submit(actor, submission):
+    return _may(actor, submission.unit, EDIT_ROLES | APPROVE_ROLES)
+
+
+def _refuse(field, message):
+    raise ValidationError({field: message})
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _people(unit_ids, roles):
+    return list(
+        Assignment.objects.filter(unit_id__in=unit_ids, active=True, role__in=roles)
+        .select_related("user").values_list("user_id", "user__email").distinct()
+    )
+
+
+def _notify(kind, submissions_and_people, message_of):
+    notices, mails = [], []
+    for submission, people in submissions_and_people:
+        text = message_of(submission)
+        for user_id, email in people:
+            notices.append(Notification(user_id=user_id, kind=kind, submission=submission, message=text))
+            if email:
+                mails.append((email, text))
+    Notification.objects.bulk_create(notices)
+    # mail after commit: a rolled-back step must not have told anyone anything
+    for email, text in mails:
+        transaction.on_commit(lambda e=email, t=text: send_mail(
+            _("[Bình Yên] %(t)s") % {"t": t[:120]}, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
+
+
+# ---------------------------------------------------------------- issue
+
+
+def expected_units(unit, period, audience=Audience.CHILDREN):
+    """The units asked to report: open at some time during the period."""
+    qs = Unit.objects.filter(valid_from__lte=period.end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    if audience == Audience.GRASSROOTS:
+        qs = qs.filter(path__startswith=unit.path, kind__is_grassroots=True).exclude(pk=unit.pk)
+    else:
+        qs = qs.filter(parent=unit)
+    return qs.order_by("path")
+
+
+@transaction.atomic
+def issue_request(actor, *, unit, period, deadline, title="", template=None, instructions="",
+                  audience=Audience.CHILDREN):
+    """Ask the units below `unit` for their report of `period` by `deadline`."""
+    if not _may(actor, unit, APPROVE_ROLES):
+        _refuse("unit", _("Bạn không có quyền phê duyệt của %(unit)s nên không thể yêu cầu báo cáo.") % {"unit": unit})
+    period = parse_period(period) if isinstance(period, str) else period
+    if deadline is None:
+        _refuse("deadline", _("Hãy nhập hạn nộp báo cáo."))
+    if deadline < period.start:
+        _refuse("deadline", _("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo (%(d)s).") % {"d": format_date(period.start)})
+    if audience not in Audience.values:
+        _refuse("audience", _("Đối tượng được yêu cầu không hợp lệ."))
+    template = template or standard_template()
+    units = list(expected_units(unit, period, audience))
+    if not units:
+        _refuse("unit", _("%(unit)s không có đơn vị cấp dưới nào hoạt động trong kỳ %(p)s.") % {
+            "unit": unit, "p": period.label})
+    request = ReportRequest(
+        unit=unit, template=template, title=title.strip() or f"{template.name} {str(period.label).lower()}",
+        period_code=period.code, period_start=period.start, period_end=period.end, deadline=deadline,
+        instructions=instructions, audience=audience, issued_by=actor,
+    )
+    request._history_user = actor
+    request.full_clean()
+    request.save()
+    submissions = [Submission(request=request, unit=u) for u in units]
+    for s in submissions:
+        s._history_user = actor
+        s.save()
+    people = {}
+    for user_id, email, unit_id in (
+        Assignment.objects.filter(unit__in=units, active=True, role__in=EDIT_ROLES | APPROVE_ROLES)
+        .values_list("user_id", "user__email", "unit_id")
+    ):
+        people.setdefault(unit_id, set()).add((user_id, email))
+    _notify(Notification.Kind.REQUESTED, [(s, people.get(s.unit_id, ())) for s in submissions],
+            lambda s: _("%(from)s yêu cầu %(unit)s gửi %(title)s trước ngày %(d)s.") % {
+                "from": unit, "unit": s.unit, "title": request.title, "d": format_date(deadline)})
+    return request
+
+
+# ---------------------------------------------------------------- steps on a submission
+
+
+def _step(actor, submission, version, allowed, field_message):
+    """Claim the step: move the version on only if nobody else did since the page was read."""
+    if submission.status not in allowed:
+        _refuse("status", field_message)
+    moved = Submission.objects.filter(pk=submission.pk, version=version, status__in=allowed).update(
+        version=F("version") + 1)
+    if not moved:
+        _refuse("version", _("Báo cáo vừa được người khác thay đổi; hãy tải lại trang rồi thực hiện lại."))
+    fresh = Submission.objects.select_related("request__unit", "unit").get(pk=submission.pk)
+    fresh._history_user = actor
+    return fresh
+
+
+def dependencies(submission):
+    """Submissions of the same period that `submission`'s unit itself asked its units for."""
+    return (Submission.objects.filter(request__unit=submission.unit,
+                                      request__period_start=submission.request.period_start,
+                                      request__period_end=submission.request.period_end)
+            .select_related("unit").order_by("unit__path"))
+
+
+@transaction.atomic
+def submit(actor, submission, *, version, narrative=None, assessment=None, shortcomings=None,
+           proposals=None, accept_missing=False):
+    """Send the report up. A unit that asked its own units first needs their reports approved,
+    or must say explicitly that it submits without them (the list is kept)."""
+    if not can_submit(actor, submission):
+        _refuse("unit", _("Bạn không có quyền gửi báo cáo của %(unit)s.") % {"unit": submission.unit})
+    missing = [d.unit for d in dependencies(submission) if d.status != Status.APPROVED]
+    if missing and not accept_missing:
+        _refuse("missing_units", _("Chưa được phê duyệt báo cáo của: %(units)s. Hãy chờ hoặc xác nhận gửi khi còn thiếu.") % {
+            "units": ", ".join(str(u) for u in missing)})
+    s = _step(actor, submission, version, (Status.DRAFT, Status.RETURNED),
+              _("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."))
+    for name, value in (("narrative", narrative), ("assessment", assessment),
+                        ("shortcomings", shortcomings), ("proposals", proposals)):
+        if value is not None:
+            setattr(s, name, value)
+    now = timezone.now()
+    s.status = Status.SUBMITTED
+    s.submitted_at = now
+    s.first_submitted_at = s.first_submitted_at or now
+    s.missing_units = [{"code": u.code, "name": u.name} for u in missing]
+    s.save()
+    _notify(Notification.Kind.SUBMITTED, [(s, _people([s.request.unit_id], APPROVE_ROLES))],
+            lambda s: _("%(unit)s đã gửi %(title)s.") % {"unit": s.unit, "title": s.request.title})
+    return s
+
+
+@transaction.atomic
+def return_submission(actor, submission, *, version, comment):
+    if not can_approve(actor, submission):
+        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được trả lại báo cáo này.") % {"unit": submission.request.unit})
+    if not (comment or "").strip():
+        _refuse("comment", _("Hãy ghi ý kiến khi trả lại báo cáo."))
+    s = _step(actor, submission, version, (Status.SUBMITTED,), _("Chỉ trả lại được báo cáo đã gửi và chưa phê duyệt."))
+    s.status = Status.RETURNED
+    s.comment = comment.strip()
+    s.save()
+    _notify(Notification.Kind.RETURNED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+            lambda s: _("%(title)s của %(unit)s bị trả lại: %(c)s") % {"title": s.request.title, "unit": s.unit, "c": s.comment})
+    return s
+
+
+def live_figures(submission):
+    """The rollup of the unit's subtree for the period, as the draft shows it; a closed unit is
+    answered with the tree as it stood on its last day."""
+    from .rollup import rollup
+
+    unit = submission.unit
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    return rollup(unit, submission.request.period, submission.request.template.indicators, by="child", as_of=as_of)
+
+
+def _freeze(submission):
+    data = live_figures(submission)
+    submission.figures.all().delete()
+    rows, position = [], 0
+    for row in data["rows"]:
+        for key, value in row["values"].items():
+            rows.append(SubmissionFigure(submission=submission, indicator=key, row_code=row["unit"]["code"],
+                                         row_name=row["unit"]["name"], position=position, value=value))
+            position += 1
+    for key, value in data["total"].items():
+        rows.append(SubmissionFigure(submission=submission, indicator=key, position=position, value=value))
+        position += 1
+    SubmissionFigure.objects.bulk_create(rows)
+    return data
+
+
+def frozen_totals(submission):
+    return {f.indicator: f.value for f in submission.figures.all() if not f.row_code}
+
+
+def changed_since_approval(submission):
+    """The indicators whose live total differs from the approved one."""
+    if submission.status != Status.APPROVED:
+        return []
+    live = live_figures(submission)["total"]
+    return [k for k, v in frozen_totals(submission).items() if live.get(k) != v]
+
+
+@transaction.atomic
+def approve(actor, submission, *, version):
+    """Approve: the figures are frozen as approved and every record of the unit's subtree dated
+    in the period is locked until the approver above unlocks it."""
+    if not can_approve(actor, submission):
+        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được phê duyệt báo cáo này.") % {"unit": submission.request.unit})
+    s = _step(actor, submission, version, (Status.SUBMITTED,), _("Chỉ phê duyệt được báo cáo đã gửi."))
+    s.status = Status.APPROVED
+    s.approved_at = timezone.now()
+    s.approved_by = actor
+    s.locked = True
+    s.comment = ""
+    try:
+        s.save()
+    except IntegrityError:
+        _refuse("status", _("Không thể phê duyệt báo cáo này."))
+    _freeze(s)
+    _notify(Notification.Kind.APPROVED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+            lambda s: _("%(title)s của %(unit)s đã được phê duyệt; số liệu trong kỳ đã được khóa.") % {
+                "title": s.request.title, "unit": s.unit})
+    return s
+
+
+@transaction.atomic
+def unlock(actor, submission, *, version, reason):
+    """Open an approved report again (the unit corrects and resubmits); the reason is audited."""
+    if not can_approve(actor, submission):
+        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được mở khóa báo cáo này.") % {"unit": submission.request.unit})
+    if not (reason or "").strip():
+        _refuse("reason", _("Hãy ghi lý do mở khóa."))
+    s = _step(actor, submission, version, (Status.APPROVED,), _("Chỉ mở khóa được báo cáo đã phê duyệt."))
+    s.status = Status.RETURNED
+    s.locked = False
+    s.unlock_reason = reason.strip()
+    s.comment = reason.strip()
+    s._change_reason = reason.strip()
+    s.save()
+    _notify(Notification.Kind.UNLOCKED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+            lambda s: _("%(title)s của %(unit)s đã được mở khóa: %(r)s") % {"title": s.request.title, "unit": s.unit, "r": s.unlock_reason})
+    return s
+
+
+# ---------------------------------------------------------------- completeness, reminders
+
+
+def _pct(part, whole):
+    return min(100.0, round(100.0 * part / whole, 1)) if whole else 0.0
+
+
+def completeness(request):
+    """Expected (open during the period), submitted, on time, late, missing — counts and
+    percentages of the expected units. On time means first sent on or before the deadline."""
+    subs = list(
+        request.submissions.select_related("unit")
+        .filter(unit__valid_from__lte=request.period_end)
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=request.period_start))
+        .order_by("unit__path")
+    )
+    sent = [s for s in subs if s.first_submitted_at]
+    on_time = [s for s in sent if timezone.localdate(s.first_submitted_at) <= request.deadline]
+    missing = [s for s in subs if not s.first_submitted_at]
+    n = len(subs)
+    return {
+        "expected": n,
+        "submitted": len(sent), "submitted_pct": _pct(len(sent), n),
+        "on_time": len(on_time), "on_time_pct": _pct(len(on_time), n),
+        "late": len(sent) - len(on_time), "late_pct": _pct(len(sent) - len(on_time), n),
+        "missing": len(missing), "missing_pct": _pct(len(missing), n),
+        "approved": sum(1 for s in subs if s.status == Status.APPROVED),
+        "missing_units": [s.unit for s in missing],
+    }
+
+
+@transaction.atomic
+def send_deadline_reminders(today=None):
+    """Tell the people of every unit still missing that the deadline is within three days
+    (once per person and report)."""
+    today = today or timezone.localdate()
+    subs = list(
+        Submission.objects.filter(first_submitted_at__isnull=True,
+                                  request__deadline__gte=today,
+                                  request__deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS))
+        .select_related("request", "unit")
+    )
+    already = set(Notification.objects.filter(kind=Notification.Kind.DEADLINE, submission__in=subs)
+                  .values_list("user_id", "submission_id"))
+    people = {}
+    for user_id, email, unit_id in (
+        Assignment.objects.filter(unit__in=[s.unit_id for s in subs], active=True,
+                                  role__in=EDIT_ROLES | APPROVE_ROLES).values_list("user_id", "user__email", "unit_id")
+    ):
+        people.setdefault(unit_id, set()).add((user_id, email))
+    pending = [(s, {p for p in people.get(s.unit_id, ()) if (p[0], s.pk) not in already}) for s in subs]
+    _notify(Notification.Kind.DEADLINE, pending,
+            lambda s: _("Còn ít ngày nữa đến hạn nộp %(title)s (%(d)s); %(unit)s chưa gửi báo cáo.") % {
+                "title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit})
+    return sum(len(p) for _s, p in pending)
