@@ -501,3 +501,38 @@ class CameraState(models.Model):
 
     def __str__(self):
         return f"{self.camera}: {self.get_state_display()} ({self.since:%d/%m/%Y})"
+
+
+class StockFact(models.Model):
+    """One cell of the stock cube (binhyen.reporting.stock_facts): the change, on one day
+    (grain DAY) or over one month (grain MONTH, `day` = the 1st), of one stock figure of
+    `child`'s subtree (of `ancestor` itself when child = ancestor). A figure on day D is the
+    sum of the MONTH cells before D's month plus the DAY cells of D's month up to D.
+
+    Plain integer keys: the cube is derived data, rebuilt from the groups' records."""
+
+    MONTH, DAY = 0, 1
+
+    ancestor_id = models.IntegerField(_("đơn vị tổng hợp"))
+    child_id = models.IntegerField(_("đơn vị trực thuộc trên nhánh"))
+    measure = models.SmallIntegerField(_("chỉ tiêu"))
+    grain = models.SmallIntegerField(_("độ chi tiết"))
+    day = models.DateField(_("ngày"))
+    kind_id = models.IntegerField(_("loại mô hình"), default=0)
+    ward_id = models.IntegerField(_("phường, xã"), default=0)
+    delta = models.BigIntegerField(_("thay đổi"), default=0)
+
+    class Meta:
+        verbose_name = _("ô số liệu tổng hợp mô hình")
+        verbose_name_plural = _("số liệu tổng hợp mô hình")
+        constraints = [
+            # Also the index a rollup reads: one ancestor's cells of one figure and grain form
+            # one contiguous range by day.
+            models.UniqueConstraint(
+                fields=["ancestor_id", "measure", "grain", "day", "child_id", "kind_id", "ward_id"],
+                name="stockfact_cell",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id}/{self.child_id} {self.measure} {self.day:%d/%m/%Y} {self.delta:+d}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.reporting import stock_facts
 from binhyen.scoping import EDIT_ROLES
 
 from .models import (
@@ -206,6 +207,7 @@ def _kind(kind):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def create_group(actor, *, unit, **fields):
     """Register a group managed by `unit` (which the actor may edit)."""
     _check_fields(fields, GROUP_FIELDS)
@@ -215,14 +217,18 @@ def create_group(actor, *, unit, **fields):
     fields["ward"], legacy = _place_in_unit_province(unit, fields.get("ward"))
     group = Group(unit=unit, legacy_ward=legacy, **fields)
     _validate_group(group)
-    return _save(group, actor)
+    _save(group, actor)
+    stock_facts.created(groups=[group.pk])
+    return group
 
 
 @transaction.atomic
+@stock_facts.tracked
 def update_group(actor, group, **changes):
     """Edit a group's facts; closing goes through close_group so members and coverage follow."""
     _check_fields(changes, GROUP_FIELDS)
     group = _editable(Group, actor, group, "group")
+    stock_facts.watch(groups=[group.pk])
     if "kind" in changes:
         changes["kind"] = _kind(changes["kind"])
     if "ward" in changes:
@@ -257,9 +263,11 @@ def _validate_group(group):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def close_group(actor, group, date):
     """The group stops on `date`: members still in it leave and its coverage ends that day."""
     group = _editable(Group, actor, group, "group")
+    stock_facts.watch(groups=[group.pk])
     if date is None:
         raise ValidationError({"closed": _("Hãy nhập ngày ngừng hoạt động.")})
     if date < group.founded:
@@ -278,9 +286,11 @@ def close_group(actor, group, date):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def delete_group(actor, group):
     """Soft delete: the row stays for history and past reports but leaves every listing."""
     group = _editable(Group, actor, group, "group")
+    stock_facts.watch(groups=[group.pk])
     group.deleted_at = timezone.now()
     group.deleted_by = actor
     return _save(group, actor)
@@ -325,10 +335,12 @@ def _validate_member(member):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def add_member(actor, group, **fields):
     """A person joins `group`."""
     _check_fields(fields, MEMBER_FIELDS)
     group = _editable(Group, actor, group, "group")
+    stock_facts.watch(groups=[group.pk])
     _clean_member_fields(fields)
     _require(fields, {"full_name": _("họ và tên"), "joined": _("ngày vào tổ")})
     member = GroupMember(group=group, **fields)
@@ -337,10 +349,12 @@ def add_member(actor, group, **fields):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def update_member(actor, member, **changes):
     """Correct a member's facts (including a leaving date)."""
     _check_fields(changes, MEMBER_FIELDS)
     member = _editable(GroupMember, actor, member, "member")
+    stock_facts.watch(groups=[member.group_id])
     Group.objects.select_for_update().filter(pk=member.group_id).first()  # serialise the roster
     _clean_member_fields(changes)
     for name, value in changes.items():
@@ -386,6 +400,7 @@ def _check_coverage(house, group, start, end, exclude_pk=None):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def create_boarding_house(actor, *, unit, group=None, coverage_start=None, **fields):
     """Register a boarding house; with `group`, the group covers it from `coverage_start`."""
     _check_fields(fields, HOUSE_FIELDS)
@@ -403,9 +418,12 @@ def create_boarding_house(actor, *, unit, group=None, coverage_start=None, **fie
 
 
 @transaction.atomic
+@stock_facts.tracked
 def update_boarding_house(actor, house, **changes):
     _check_fields(changes, HOUSE_FIELDS)
     house = _editable(BoardingHouse, actor, house, "house")
+    # the house's workers count in the figures of every group that ever covered it
+    stock_facts.watch(groups=house.coverages.values_list("group_id", flat=True))
     if "landlord_phone" in changes:
         changes["landlord_phone"] = normalize_phone(changes["landlord_phone"])
     if "ward" in changes:
@@ -419,10 +437,12 @@ def update_boarding_house(actor, house, **changes):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def cover_house(actor, house, group, start, end=None):
     """`group` looks after `house` from `start` (to `end`); never two groups at once."""
     house = _editable(BoardingHouse, actor, house, "house")
     group = _editable(Group, actor, group, "group")
+    stock_facts.watch(groups=[group.pk])
     _check_coverage(house, group, start, end)
     coverage = BoardingHouseCoverage(house=house, group=group, start=start, end=end)
     _full_clean(coverage)
@@ -430,8 +450,10 @@ def cover_house(actor, house, group, start, end=None):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def end_coverage(actor, coverage, end):
     coverage = _editable(BoardingHouseCoverage, actor, coverage, "coverage")
+    stock_facts.watch(groups=[coverage.group_id])
     BoardingHouse.all_objects.select_for_update().filter(pk=coverage.house_id).first()
     _check_coverage(coverage.house, coverage.group, coverage.start, end, exclude_pk=coverage.pk)
     coverage.end = end
@@ -466,6 +488,7 @@ def _validate_camera(camera):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def create_camera(actor, *, unit, **fields):
     """Register a camera point; it is working from its installation date."""
     _check_fields(fields, CAMERA_FIELDS)
@@ -478,13 +501,16 @@ def create_camera(actor, *, unit, **fields):
     _save(camera, actor)
     state = CameraState(camera=camera, state=CameraStateKind.WORKING, since=camera.installed)
     _save(state, actor)
+    stock_facts.created(cameras=[camera.pk])
     return camera
 
 
 @transaction.atomic
+@stock_facts.tracked
 def update_camera(actor, camera, **changes):
     _check_fields(changes, CAMERA_FIELDS)
     camera = _editable(Camera, actor, camera, "camera")
+    stock_facts.watch(cameras=[camera.pk])
     ward = changes.pop("ward", camera.legacy_ward or camera.ward)
     for name, value in changes.items():
         setattr(camera, name, value)
@@ -506,9 +532,11 @@ def update_camera(actor, camera, **changes):
 
 
 @transaction.atomic
+@stock_facts.tracked
 def set_camera_state(actor, camera, state, since, note=""):
     """Record that `camera` is working, broken or removed from `since` on."""
     camera = _editable(Camera, actor, camera, "camera")
+    stock_facts.watch(cameras=[camera.pk])
     errors = {}
     if state not in CameraStateKind.values:
         errors["state"] = _("Tình trạng không hợp lệ.")
@@ -541,4 +569,6 @@ def import_spreadsheet(actor, sheet, upload, dry_run=False):
     HOUSES): every row through the services above, all in one transaction, all or nothing."""
     from .excel import import_file
 
-    return import_file(actor, sheet, upload, dry_run=dry_run)
+    # one batch for the whole file: each stock cube cell is upserted once
+    with transaction.atomic(), stock_facts.batch():
+        return import_file(actor, sheet, upload, dry_run=dry_run)

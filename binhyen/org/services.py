@@ -147,9 +147,10 @@ def move_unit(actor, unit, new_parent, date, note=""):
     )
     unit.refresh_from_db()
     # Rollups stay fresh in the same transaction: the subtree's cube rows follow it.
-    from binhyen.reporting import facts
+    from binhyen.reporting import facts, stock_facts
 
     facts.unit_moved(unit, old_parent)
+    stock_facts.unit_moved(unit, old_parent)
     return unit
 
 

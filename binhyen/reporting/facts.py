@@ -277,35 +277,53 @@ def rebuild(unit=None):
     return written
 
 
+def moved_chains(unit, old_parent):
+    """{(level, ancestor, child): +1 or −1}: the cells of `unit`'s subtree totals that a move
+    from `old_parent` to its current parent removes (old chain of ancestors) and adds (new
+    chain), netted where the two chains share a row. One query (both paths)."""
+    paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
+    new = path_ids(paths[unit.pk])
+    if len(new) > 1 and new[-2] == old_parent.pk:
+        return {}
+    net = defaultdict(int)
+    for chain, sign in ((path_ids(paths[old_parent.pk]) + [unit.pk], -1), (new, 1)):
+        for level in range(len(chain) - 1):
+            net[(level, chain[level], chain[level + 1])] += sign
+    return {k: v for k, v in net.items() if v}
+
+
+def carry_sql(table, unit_id, chains, group_columns, sums, conflict):
+    """One INSERT … SELECT … ON CONFLICT that adds, for every (level, ancestor, child, sign) of
+    `chains`, sign × the unit's own row of the cube (summed over its children) to the cell
+    (ancestor, child, …): a unit move carried by the database in one statement, root first."""
+    q = connection.ops.quote_name
+    values = ", ".join(f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})" for (lv, a, c), sign in sorted(chains.items()))
+    groups = ", ".join(f"s.{q(g)}" for g in group_columns)
+    columns = ", ".join(q(c) for c in ("ancestor_id", "child_id", *group_columns, *sums))
+    totals = ", ".join(f"c.column4 * SUM(s.{q(m)})" for m in sums)
+    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in sums)
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT c.column2, c.column3, {groups}, {totals} "
+        f"FROM {table} s CROSS JOIN (VALUES {values}) AS c WHERE s.ancestor_id = {int(unit_id)} "
+        f"GROUP BY c.column1, c.column2, c.column3, c.column4, {groups} "
+        f"ORDER BY c.column1, c.column2, c.column3, {groups} "
+        f"ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO UPDATE SET {updates}"
+    )
+
+
 def unit_moved(unit, old_parent):
     """Carry `unit`'s subtree from its old place to its new one in the cube, right after
     org.services.move_unit (inside its transaction): the subtree's totals — its own row of
     the cube, summed over its children — leave every row of the old chain of ancestors and
-    join every row of the new chain. Rows inside the subtree do not change. One read and one
-    upsert, whatever the size of the subtree's history; exact as long as the cube was."""
-    unit = Unit.objects.select_related("parent").get(pk=unit.pk)
-    old_parent = Unit.objects.get(pk=old_parent.pk)
-    if unit.parent_id == old_parent.pk:
+    join every row of the new chain. Rows inside the subtree do not change. Two statements
+    (the paths, one INSERT … SELECT), whatever the size of the subtree's history; exact as
+    long as the cube was."""
+    chains = moved_chains(unit, old_parent)
+    if not chains:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT month, kind_id, dim, dim_id, SUM(activities), SUM(sessions), SUM(attendances), "
-            f"SUM(leaflets) FROM {_table()} WHERE ancestor_id = %s GROUP BY month, kind_id, dim, dim_id",
-            [unit.pk],
-        )
-        totals = cursor.fetchall()
-    cells = _new_cells()
-    for chain, sign in ((path_ids(old_parent.path), -1), (path_ids(unit.parent.path), 1)):
-        chain = chain + [unit.pk]
-        for level in range(len(chain) - 1):
-            ancestor, child = chain[level], chain[level + 1]
-            for month, kind, dim, dim_id, *values in totals:
-                if isinstance(month, str):
-                    month = datetime.date.fromisoformat(month)
-                cell = cells[(level, ancestor, month, child, kind, dim, dim_id)]
-                for i in range(4):
-                    cell[i] += sign * int(values[i] or 0)
-    return upsert(cells)
+        cursor.execute(carry_sql(_table(), unit.pk, chains, ("month", "kind_id", "dim", "dim_id"), MEASURES, CONFLICT))
+        return max(cursor.rowcount, 0)
 
 
 def tidy():

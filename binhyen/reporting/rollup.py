@@ -7,8 +7,10 @@ months of the period; the days of a partial month at either edge of a date range
 two or more of topic/audience/channel at once cannot be answered by the cube (each cell holds
 one dimension slot) and is answered from the raw activities for the whole period.
 
-Stock indicators are valued on the period's last day through the groups app's counting
-querysets (binhyen.groups.stats), grouped here by child unit.
+Stock indicators are valued on the period's last day from the stock cube (stock_facts.py):
+unit X's rows of the months before that day's month plus the day rows of its month. As of an
+earlier tree, they are counted from the raw records through the groups app's querysets
+(binhyen.groups.stats), which also verify the cube.
 
 `as_of` attributes records through the tree as it stood on that day: each unit's parent on
 that day is the old parent of its first move after it (UnitEvent), else its current parent.
@@ -30,6 +32,7 @@ from binhyen.periods import _add_months, _month_end
 from binhyen.text import fold
 
 from . import indicators as registry
+from . import stock_facts
 from .facts import month_sql
 from .models import ActivityFact, Dim
 
@@ -465,7 +468,21 @@ class Engine:
         raise ValueError(measure)
 
     def stock(self, request, by_child, day):
-        """{key: value on `day`}; key is a child id / SELF, or () when not by child."""
+        """{key: value on `day`}; key is a child id / SELF, or () when not by child.
+
+        The groups' figures read unit X's rows of the stock cube (stock_facts) as the tree
+        stands now; as of an earlier tree, and for counts of units, the raw records."""
+        measure = request.indicator.measure
+        kind = request.filter_codes().get("kind")
+        if not self.attr.mapped and measure in stock_facts.MEASURES:
+            values = stock_facts.figure(self.unit.pk, measure, day, kind, by_child)
+            if not by_child:
+                return values
+            return {SELF if k == self.unit.pk else k: v for k, v in values.items()}
+        return self.stock_raw(request, by_child, day)
+
+    def stock_raw(self, request, by_child, day):
+        """`stock` counted from the raw records (the groups app's querysets): the verifier."""
         measure = request.indicator.measure
         kind = request.filter_codes().get("kind")
         qs, path_field, unit_field, agg, field = self._stock_source(measure, day, kind)
