@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from binhyen.text import format_date, format_number
+from binhyen.text import fold, format_date, format_number
 
 from . import indicators as registry
 from .rollup import Engine, rollup
@@ -99,6 +99,13 @@ def _percent(value):
     return f"{value:.1f}".replace(".", ",").replace(",0", "")
 
 
+def _year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def _sentence(parts):
     """Join segments, capitalise the first letter and end with a full stop."""
     parts = [p for p in parts if p != ""]
@@ -129,8 +136,31 @@ class _Writer:
         self.total = self.data["total"]
         self.own = next((row["values"] for row in self.data["rows"] if row["unit"]["code"] == unit.code), {})
         self.previous = None
-        self.subject = _pick(["các cấp công đoàn thuộc {u}", "toàn hệ thống công đoàn {u}"], unit.code, period.code).format(
-            u=unit.name) if self.has_children() else unit.name
+        if self.has_children():
+            self.subject = _pick(["các cấp công đoàn thuộc {u}", "các cấp công đoàn trong {u}"],
+                                 unit.code, period.code).format(u=unit.name)
+            # after the first sentence the full name would read as a drone; officers shorten it
+            self.short = ["các cấp công đoàn", "toàn hệ thống", "các đơn vị"]
+        else:
+            self.subject = unit.name
+            self.short = ["đơn vị"]
+        self.sentences = self.splits = 0
+
+    def level(self):
+        """"cấp thành phố", "cấp tỉnh": how a report names its own level after the first time."""
+        name = fold(self.unit.name)
+        if self.unit.kind.rank in (1, 2):
+            for word, label in (("thanh pho", "thành phố"), ("tinh", "tỉnh"), ("quan", "quận"),
+                                ("huyen", "huyện"), ("thi xa", "thị xã")):
+                if word in name:
+                    return f"cấp {label}"
+        return "đơn vị"
+
+    def who(self, k):
+        self.sentences += 1
+        if self.sentences == 1:
+            return self.subject
+        return _pick(self.short, self.unit.code, self.period.code, k)
 
     def has_children(self):
         return any(row["unit"]["code"] != self.unit.code for row in self.data["rows"])
@@ -156,9 +186,16 @@ class _Writer:
             return []
         change = 100.0 * (now - before) / before
         word = "tăng" if change > 0 else "giảm"
-        return [f" ({word} {_percent(abs(change))}% so với {str(self.prev_period.label).lower()}: ",
-                Figure(before, key, self.prev_period.code, f"{self.requests[key].label} · {self.prev_period.label}"),
-                f" {KIND_WORDS[key.split('=')[1].rstrip(']')][0]})"]
+        prev = self.prev_period
+        if prev.kind == "range" and prev.start == _year_before(self.period.start):
+            when = "cùng kỳ năm trước"
+        elif prev.kind == "range" and not str(prev.label).startswith("Giai đoạn"):
+            when = "kỳ liền trước"
+        else:
+            when = str(prev.label).lower()
+        clf, noun = KIND_WORDS[key.split("=")[1].rstrip("]")]
+        return _sentence([f"so với {when} (", Figure(before, key, prev.code, f"{self.requests[key].label} · {prev.label}"),
+                          f" {clf}), số {clf} {noun} {word} {_percent(abs(change))}%"])
 
     # ------------------------------------------------------------ outreach
 
@@ -171,20 +208,19 @@ class _Writer:
         what = f" {clf} {noun}"
         variant = 0 if k == "khac" else _pick([0, 1, 2], self.unit.code, self.period.code, k)
         if variant == 0:
-            parts = [f"{self.subject} đã tổ chức ", self.fig(s_key), what]
+            parts = [f"{self.who(k)} đã tổ chức ", self.fig(s_key), what]
             if attendances:
                 parts += [" với ", self.fig(a_key), " lượt người tham dự"]
         elif variant == 1:
-            parts = [f"trong kỳ, {self.subject} tổ chức được ", self.fig(s_key), what]
+            parts = [f"trong kỳ, {self.who(k)} tổ chức được ", self.fig(s_key), what]
             if attendances:
                 parts += [", thu hút ", self.fig(a_key), " lượt người tham gia"]
         else:
-            parts = ["đã có ", self.fig(s_key), f"{what} được {self.subject} tổ chức"]
+            parts = ["đã có ", self.fig(s_key), f"{what} được {self.who(k)} tổ chức"]
             if attendances:
                 parts += [", với ", self.fig(a_key), " lượt người dự"]
-        parts += self.comparison(s_key)
         parts += self.split(k, clf, s_key, a_key)
-        return _sentence(parts)
+        return _sentence(parts) + [" "] + self.comparison(s_key) if self.comparison(s_key) else _sentence(parts)
 
     def split(self, k, clf, s_key, a_key):
         """"trong đó": the unit's own sessions and those of the units below, when both happened."""
@@ -193,7 +229,9 @@ class _Writer:
         below_s, below_a = total_s - own_s, total_a - own_a
         if not own_s or not below_s:
             return []
-        parts = ["; trong đó ", self.unit.name, " trực tiếp tổ chức ", self.fig(s_key, own_s), f" {clf}"]
+        self.splits += 1
+        parts = ["; trong đó ", self.unit.name if self.splits == 1 else self.level(), " trực tiếp tổ chức ",
+                 self.fig(s_key, own_s), f" {clf}"]
         aud_s = f"activity.sessions[kind={k};audience={OWN_AUDIENCE[0]}]"
         aud_a = f"activity.attendances[kind={k};audience={OWN_AUDIENCE[0]}]"
         for_officers = aud_s in self.requests and self.own.get(aud_s) == own_s and self.own.get(aud_a) == own_a
