@@ -12,7 +12,9 @@ DOCUMENTED = {"security.W008", "security.W021"}
 
 
 def run_check(**extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    dropped = {"DEBUG", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "binhyen.settings", **extra_env})
     return subprocess.run(
         [sys.executable, "-m", "binhyen.cli", "check", "--deploy"],

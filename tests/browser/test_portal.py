@@ -165,7 +165,7 @@ def test_editor_publishes_an_article_that_appears_on_home(site, page):
     page.locator("form button[type=submit], form input[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/cong-thong-tin/quan-tri/$"))
     page.get_by_role("link", name=re.compile("Viết bài mới")).first.click()
-    page.get_by_label("Tiêu đề").fill("Ra mắt tổ tự quản mới ở phường Linh Xuân")
+    page.get_by_role("textbox", name="Tiêu đề").fill("Ra mắt tổ tự quản mới ở phường Linh Xuân")
     page.get_by_label("Tóm tắt").fill("Tổ tự quản thứ ba của phường ra mắt trong tuần.")
     page.get_by_label("Chuyên mục").select_option(label="Tin tức - Sự kiện")
     editor = page.get_by_role("textbox", name="Nội dung")
