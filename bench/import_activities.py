@@ -1,15 +1,17 @@
 """Benchmark of the activities import: generate an N-row template file, import it, print rows/s
 and peak memory.
 
-    .venv/bin/python bench/import_activities.py [--rows 50000] [--keep]
+    .venv/bin/python bench/import_activities.py [--rows 50000] [--keep] [--no-documents]
 
 Uses DATABASE_URL when set (PostgreSQL: create the database first), else a temporary SQLite
 file. Builds a minimal tree (province → district → 200 grassroots unions) and an editor, and a
 file of activities of those 200 unions over the last 12 months (random kinds, 1-3 topics,
-1-2 audiences, 1-2 channels per row, from a seeded generator), then:
+1-2 audiences, 1-2 channels per row, every row naming the province's plan 329/KH-LĐLĐ in
+"Văn bản thực hiện" unless --no-documents, from a seeded generator), then:
 1. peak Python memory (tracemalloc) of a dry-run import of a fifth of the file and of the
    whole file — the two should be about equal, because the reader streams the sheet;
-2. the timed import of the whole file (rows/s);
+2. the timed import of the whole file (rows/s), then facts.verify(): the reporting cube,
+   updated in the import's transaction, must equal the cube recomputed from the raw rows;
 3. the timed re-import of the same file: every row is a duplicate and is skipped.
 """
 
@@ -62,7 +64,7 @@ def build_tree():
     old = Activity.all_objects.filter(unit__code__startswith="BENCH")
     batches = list(old.values_list("import_batch_id", flat=True).distinct())
     ids = old.values("id")
-    for model in (ActivityTopic, ActivityAudience, ActivityChannel):
+    for model in (ActivityTopic, ActivityAudience, ActivityChannel, Activity.documents.through):
         model.objects.filter(activity_id__in=ids)._raw_delete(model.objects.db)
     history = Activity.history.model.objects.filter(unit__code__startswith="BENCH")
     history._raw_delete(history.db)
@@ -93,6 +95,16 @@ def build_tree():
         code = f"BENCH-CS{i:03d}"
         unit(code, f"Công đoàn cơ sở Công ty số {i} (bench)", "cd_co_so", district)
         codes.append(code)
+    # The plan every row of the file names in "Văn bản thực hiện": resolved and linked per row.
+    from binhyen.documents.models import Document, DocumentType
+    from binhyen.documents.services import register_document
+
+    if not Document.objects.filter(issuer_unit=province, symbol="329/KH-LĐLĐ").exists():
+        register_document(
+            root_user, doc_type=DocumentType.objects.get(code="ke_hoach"), number="329",
+            symbol="329/KH-LĐLĐ", issuer_unit=province, summary="Kế hoạch tuyên truyền (bench)",
+            issued_on=datetime.date.today() - datetime.timedelta(days=400),
+        )
     editor = User.objects.filter(username="bench-editor").first()
     if editor is None:
         editor = User.objects.create_user("bench-editor", password="bench-Mat-khau-9")
@@ -100,7 +112,7 @@ def build_tree():
     return editor, codes
 
 
-def write_file(path, rows, codes, seed=2022):
+def write_file(path, rows, codes, seed=2022, document_ref="329/KH-LĐLĐ"):
     from binhyen import spreadsheets
     from binhyen.activities.excel import activity_lookups, activity_spec
     from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
@@ -125,7 +137,7 @@ def write_file(path, rows, codes, seed=2022):
                 "sessions": rng.randint(1, 5),
                 "attendances": rng.randint(10, 400),
                 "place": "Hội trường công ty",
-                "document_ref": "329/KH-LĐLĐ",
+                "document_ref": document_ref,
             }
 
     from django.contrib.auth.models import User
@@ -145,6 +157,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--no-documents", action="store_true",
+                        help="leave 'Văn bản thực hiện' empty (no document links to resolve and write)")
     args = parser.parse_args()
 
     sqlite_file = setup_django()
@@ -155,8 +169,9 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="binhyen-bench-"))
     small, full = work / "activities-small.xlsx", work / "activities.xlsx"
     t = time.perf_counter()
-    write_file(full, args.rows, codes)
-    write_file(small, max(args.rows // 5, 1), codes)
+    ref = "" if args.no_documents else "329/KH-LĐLĐ"
+    write_file(full, args.rows, codes, document_ref=ref)
+    write_file(small, max(args.rows // 5, 1), codes, document_ref=ref)
     print(f"generated {args.rows:,} rows ({full.stat().st_size / 1048576:.1f} MB) "
           f"in {time.perf_counter() - t:.1f} s")
 
@@ -192,6 +207,13 @@ def main():
           f"(this process's CPU: {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  of which reporting cube update: {cube['seconds']:.2f} s ({cells:,} new cube cells); "
           f"read, check and write of the activities: {rest:.2f} s = {result.created / rest:,.0f} rows/s")
+
+    from binhyen.reporting import facts
+
+    t = time.perf_counter()
+    differences = facts.verify(limit=10)
+    assert not differences, differences
+    print(f"cube checked against the raw activities: no difference ({time.perf_counter() - t:.1f} s)")
 
     t = time.perf_counter()
     again = run(editor, full)

@@ -4,6 +4,11 @@ edit, delete), and the Excel template and import.
 Filters mean what they mean on the list page (filters.py): `unit` is that unit and its whole
 subtree, and an activity counts when its date falls in start..end inclusive. Codes are the
 reference lists' stable codes (kind `tuyen_truyen`, topic `ma_tuy`, audience `cnvcld`…).
+
+Linked documents ("văn bản thực hiện") are given and returned by document id: a symbol such as
+329/KH-LĐLĐ is unique only per issuer and year (every provincial federation may have its own
+329/KH-LĐLĐ), so ids are the one unambiguous reference. Each id must be a document the caller
+sees (/api/documents); the output also lists their symbols, for reading.
 """
 
 import datetime
@@ -49,7 +54,17 @@ class ActivityOut(Schema):
     leaflets: int | None
     place: str
     document_ref: str
+    documents: list[int] = Field(description="Mã số (id) các văn bản thực hiện mà bạn xem được")
+    document_symbols: list[str] = Field(description="Số, ký hiệu của các văn bản đó, cùng thứ tự")
     notes: str
+
+    @staticmethod
+    def resolve_documents(obj):
+        return [d.pk for d in obj.documents.all()]
+
+    @staticmethod
+    def resolve_document_symbols(obj):
+        return [d.reference for d in obj.documents.all()]
 
     @staticmethod
     def resolve_unit(obj):
@@ -113,6 +128,7 @@ class ActivityIn(Schema):
     leaflets: int | None = None
     place: str = ""
     document_ref: str = ""
+    documents: list[int] = Field([], description="Mã số (id) văn bản thực hiện, trong các văn bản bạn xem được")
     notes: str = ""
 
 
@@ -130,6 +146,7 @@ class ActivityPatch(Schema):
     leaflets: int | None = None
     place: str | None = None
     document_ref: str | None = None
+    documents: list[int] | None = None
     notes: str | None = None
 
 
@@ -153,8 +170,18 @@ class ImportOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _prefetch(user):
+    """The reference lists, and the linked documents the reader sees (ordered by date)."""
+    from django.db.models import Prefetch
+
+    from binhyen.documents.models import Document
+
+    documents = Document.objects.visible_to(user).order_by("issued_on", "id")
+    return (*M2M, Prefetch("documents", queryset=documents))
+
+
 def _one(request, pk):
-    queryset = Activity.objects.visible_to(request.auth).select_related(*RELATED).prefetch_related(*M2M)
+    queryset = Activity.objects.visible_to(request.auth).select_related(*RELATED).prefetch_related(*_prefetch(request.auth))
     return get_or_404(queryset, not_found(), pk=pk)
 
 
@@ -195,6 +222,16 @@ def _resolve(request, changes):
             changes[name] = found[codes[0]]
         else:
             changes[name] = [found[c] for c in codes]
+    if changes.get("documents") is not None:
+        from binhyen.documents.models import Document
+
+        ids = list(dict.fromkeys(changes["documents"]))
+        found = set(Document.objects.visible_to(request.auth).filter(pk__in=ids).values_list("pk", flat=True))
+        unknown = [i for i in ids if i not in found]
+        if unknown:
+            errors["documents"] = _("Văn bản mã số %(id)s không tồn tại hoặc nằm ngoài phạm vi bạn xem được.") % {
+                "id": unknown[0]}
+        changes["documents"] = ids
     require(errors)
     return changes
 
@@ -210,7 +247,7 @@ def list_activities(request, paging: Query[PageParams], params: Query[ListParams
     require(f.errors)
     queryset = filters.apply(Activity.objects.visible_to(request.auth), f)
     totals = queryset.totals()
-    page = paginate(queryset.select_related(*RELATED).prefetch_related(*M2M), paging)
+    page = paginate(queryset.select_related(*RELATED).prefetch_related(*_prefetch(request.auth)), paging)
     return {"count": page["count"], "totals": {"sessions": totals["sessions"], "attendances": totals["attendances"]},
             "items": page["items"]}
 

@@ -298,6 +298,29 @@ def plan(today=None):
     return b.rows
 
 
+def link_documents(rows):
+    """Link the rows that name a plan of HCMC's or Mỹ Tho's federation (document_ref, which
+    plan() sets only on that federation's own rows) to that plan as the documents demo
+    registered it: Mỹ Tho's outreach on crime, drugs and trafficking to 329/KH-LĐLĐ,
+    330/KH-LĐLĐ, 311/KH-LĐLĐ, HCMC's to its yearly plan. The two federations' symbols differ;
+    a symbol both registered would stay unlinked, as would one the documents demo lacks.
+    (Units are not matched by today's tree: Mỹ Tho's unions moved on in 2025.)"""
+    from binhyen.documents.models import Document
+
+    found = {}
+    for code in (org_demo.HCM, org_demo.MY_THO):
+        docs = Document.objects.filter(issuer_unit__code=code).exclude(symbol="").values_list("symbol", "pk")
+        for symbol, pk in docs:
+            found.setdefault(symbol, []).append(pk)
+    linked = 0
+    for row in rows:
+        pks = found.get(row.document_ref) if row.document_ref else None
+        if pks and len(pks) == 1:
+            row.documents = (pks[0],)
+            linked += 1
+    return linked
+
+
 def _actor():
     return get_user_model().objects.filter(username=org_demo.ACCOUNTS[0].username).first()
 
@@ -312,6 +335,7 @@ def load(stdout=None):
     if not Unit.objects.filter(code=org_demo.HCM).exists():
         raise RuntimeError("load the demo tree first (binhyen load-demo)")
     rows = plan()
+    link_documents(rows)
     actor = _actor()
     batch = ImportBatch.objects.create(created_by=actor, file_name=MARK, source="demo", rows_created=len(rows))
     ids = []

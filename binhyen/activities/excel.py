@@ -35,7 +35,84 @@ UNIT_SHEET = "Đơn vị"  # sheet names stay Vietnamese in every language: inst
 FIELD_COLUMNS = {
     "unit": "unit", "date": "date", "end_date": "end_date", "sessions": "sessions",
     "attendances": "attendances", "leaflets": "leaflets", "title": "title", "kind": "kind",
+    "document_ref": "document_ref",
 }
+
+
+class DocumentResolver:
+    """The "Văn bản thực hiện" cell → ids of documents the importer sees.
+
+    Each symbol the cell cites (binhyen.documents.citations.find_citations) must match exactly
+    one visible document: a symbol is unique per issuer, type and year, so when several
+    issuers used it, a date written after it ("ngày 23/03/2022") or, failing that, the issuer
+    nearest above the row's unit decides. Results are cached per (cell text, unit): a file
+    usually repeats a few plans on thousands of rows."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.by_key = None
+        self.paths = None
+        self.cache = {}
+
+    def _load(self):
+        from binhyen.documents.models import Document
+
+        self.by_key = {}
+        rows = Document.objects.visible_to(self.actor).exclude(symbol="").values_list(
+            "symbol_key", "pk", "year", "issuer_unit__path", "issued_on"
+        )
+        for key, pk, year, path, issued_on in rows.order_by():
+            self.by_key.setdefault(key, []).append((pk, year, path or "", issued_on))
+
+    def _unit_path(self, unit_id):
+        from binhyen.org.models import Unit
+
+        if self.paths is None:
+            self.paths = {}
+        if unit_id not in self.paths:
+            self.paths[unit_id] = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+        return self.paths[unit_id]
+
+    def resolve(self, text, unit_id):
+        """(tuple of document ids, None) or ((), Vietnamese message)."""
+        text = (text or "").strip()
+        if not text:
+            return (), None
+        found = self.cache.get((text, unit_id))
+        if found is None:
+            found = self.cache[(text, unit_id)] = self._resolve(text, unit_id)
+        return found
+
+    def _resolve(self, text, unit_id):
+        from binhyen.documents.citations import find_citations, symbol_key
+
+        if self.by_key is None:
+            self._load()
+        citations = [c for c in find_citations(text) if c.symbol]
+        if not citations:
+            return (), _("không nhận ra số, ký hiệu văn bản trong “%(t)s” (ví dụ 329/KH-LĐLĐ).") % {"t": text[:80]}
+        ids = []
+        for citation in citations:
+            candidates = self.by_key.get(symbol_key(citation.symbol), [])
+            if citation.date:
+                candidates = [c for c in candidates if c[3] == citation.date]
+            elif citation.year:
+                candidates = [c for c in candidates if c[1] == citation.year]
+            if len(candidates) > 1:
+                path = self._unit_path(unit_id)
+                above = [c for c in candidates if c[2] and path.startswith(c[2])]
+                if above:
+                    deepest = max(len(c[2]) for c in above)
+                    candidates = [c for c in above if len(c[2]) == deepest]
+            if not candidates:
+                return (), _("không có văn bản %(s)s trong các văn bản bạn xem được (trang Văn bản).") % {
+                    "s": citation.symbol}
+            if len(candidates) > 1:
+                return (), _("có %(n)d văn bản cùng ký hiệu %(s)s; hãy ghi thêm ngày ban hành, ví dụ "
+                             "“%(s)s ngày 23/03/2022”.") % {"n": len(candidates), "s": citation.symbol}
+            if candidates[0][0] not in ids:
+                ids.append(candidates[0][0])
+        return tuple(ids), None
 
 
 def activity_spec():
@@ -67,7 +144,10 @@ def activity_spec():
                    help=_("Số tờ rơi, tờ bướm đã phát (bắt buộc với loại phát tờ rơi).")),
             Column("place", gettext_lazy("Địa điểm"), TEXT, max_length=255, width=24),
             Column("document_ref", gettext_lazy("Văn bản thực hiện"), TEXT, max_length=255, width=18,
-                   help=_("Số, ký hiệu văn bản hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ.")),
+                   help=_("Số, ký hiệu của một hay nhiều văn bản (kế hoạch…) hoạt động này thực hiện, "
+                          "cách nhau bằng dấu phẩy, ví dụ 329/KH-LĐLĐ; văn bản phải có trong trang Văn "
+                          "bản và bạn xem được. Nếu hai đơn vị có văn bản cùng ký hiệu, thêm ngày: "
+                          "329/KH-LĐLĐ ngày 23/03/2022.")),
             Column("notes", gettext_lazy("Ghi chú"), TEXT, max_length=4000, width=30),
             Column("unit_name", gettext_lazy("Tên đơn vị"), TEXT, export_only=True, width=40),
             Column("id", gettext_lazy("Mã số hoạt động"), INTEGER, export_only=True, width=12),
@@ -87,6 +167,8 @@ def activity_spec():
               "cùng tệp là lỗi. Muốn sửa số liệu của hoạt động đã nhập, hãy sửa trên trang của hoạt động đó."),
             _("6. Các cột 'Tên đơn vị' và 'Mã số hoạt động' chỉ có trong tệp xuất; khi nhập lại tệp xuất, "
               "hai cột này được bỏ qua."),
+            _("7. Cột 'Văn bản thực hiện' ghi số, ký hiệu văn bản đã có trong trang Văn bản (ví dụ "
+              "329/KH-LĐLĐ); ký hiệu không tìm thấy trong các văn bản bạn xem được là lỗi."),
         ],
     )
 
@@ -145,7 +227,7 @@ def template_workbook(actor, out=None):
 
 def export_rows(queryset, chunk=2000):
     """Dicts in the sheet's keys, streamed in chunks with the codes prefetched per chunk."""
-    qs = queryset.select_related("unit", "kind").prefetch_related("topics", "audiences", "channels")
+    qs = queryset.select_related("unit", "kind").prefetch_related("topics", "audiences", "channels", "documents")
     for a in qs.iterator(chunk_size=chunk):
         yield {
             "unit": a.unit.code, "date": a.date, "end_date": a.end_date, "kind": a.kind.code,
@@ -153,7 +235,9 @@ def export_rows(queryset, chunk=2000):
             "audiences": [t.code for t in a.audiences.all()],
             "channels": [t.code for t in a.channels.all()],
             "sessions": a.sessions, "attendances": a.attendances, "leaflets": a.leaflets,
-            "place": a.place, "document_ref": a.document_ref, "notes": a.notes,
+            "place": a.place, "notes": a.notes,
+            # the linked documents' symbols, which an import resolves back to the same documents
+            "document_ref": ", ".join(d.symbol for d in a.documents.all() if d.symbol),
             "unit_name": a.unit.name, "id": a.pk,
         }
 
@@ -254,9 +338,12 @@ def insert_links(ids, items):
     plain multi-row INSERTs: Django's bulk_create for through models would cost more than
     everything else in the import."""
     with connection.cursor() as cursor:
-        for name, column in (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id")):
+        for name, column in (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id"),
+                             ("documents", "document_id")):
             table = connection.ops.quote_name(getattr(Activity, name).through._meta.db_table)
             pairs = [(pk, ref) for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
+            if not pairs:
+                continue
             if connection.vendor == "postgresql":
                 _copy_rows(cursor, table, ["activity_id", column], pairs)
             else:
@@ -314,6 +401,7 @@ class Row:
     notes: str
     document_ref: str
     key: str
+    documents: tuple = ()
 
 
 class ActivityImport(spreadsheets.ImportHandler):
@@ -332,6 +420,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.headers = {c.key: c.header for c in self.spec.columns}
         self.units = {}
         self.check_locks = bool(locks.registered())
+        self.documents = DocumentResolver(actor)
 
     def begin(self, result):
         self.id_range = (float("inf"), 0)
@@ -352,6 +441,9 @@ class ActivityImport(spreadsheets.ImportHandler):
         problems.update(rules.count_errors(
             self.counts_sessions[kind_id], values["sessions"], values["attendances"], values["leaflets"]
         ))
+        documents, message = self.documents.resolve(values["document_ref"], unit_id)
+        if message:
+            problems["document_ref"] = message
         if problems:
             for field, message in problems.items():
                 errors.add(row, self.headers[FIELD_COLUMNS[field]], message)
@@ -362,7 +454,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         return Row(
             row, unit_id, date, end_date, kind_id, title, values["topics"], values["audiences"],
             values["channels"], values["sessions"], values["attendances"], values["leaflets"],
-            place, notes, document_ref, natural_key_for(unit_id, date, kind_id, title),
+            place, notes, document_ref, natural_key_for(unit_id, date, kind_id, title), documents,
         )
 
     def _locked(self, items, errors):

@@ -55,6 +55,14 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit.name
 
 
+class DocumentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, document):
+        label = document.label
+        if document.issued_on:
+            label += " " + _("ngày %(d)s") % {"d": document.issued_on.strftime("%d/%m/%Y")}
+        return label
+
+
 class ActivityForm(forms.Form):
     """What a grassroots officer fills in for one activity. Choices come from what the user may
     edit; the service repeats every check (scope, dates, counts, locks) and has the last word."""
@@ -109,6 +117,12 @@ class ActivityForm(forms.Form):
         label=_("Văn bản thực hiện"), max_length=255, required=False,
         help_text=_("Số, ký hiệu văn bản mà hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ."),
     )
+    documents = DocumentChoiceField(
+        label=_("Văn bản thực hiện (đã đăng ký)"), required=False, queryset=None,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        help_text=_("Kế hoạch, văn bản mà hoạt động này thực hiện; giữ Ctrl để chọn nhiều văn bản."),
+        error_messages={"invalid_choice": _("Văn bản thực hiện không tồn tại hoặc nằm ngoài phạm vi bạn xem được.")},
+    )
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     group = forms.ModelChoiceField(
         label=_("Mô hình tổ chức/tham gia"), required=False, queryset=None,
@@ -129,6 +143,11 @@ class ActivityForm(forms.Form):
 
         groups = Group.objects.visible_to(user).filter(unit__in=units).select_related("unit").order_by("name")
         self.fields["group"].queryset = groups
+        from binhyen.documents.models import Document
+
+        self.fields["documents"].queryset = (
+            Document.objects.visible_to(user).select_related("doc_type").order_by("-issued_on", "-id")
+        )
         if activity is not None and activity.pk:
             self.fields["remove_attachments"].queryset = activity.attachments.filter(removed_at__isnull=True)
         else:

@@ -211,7 +211,7 @@ class ActivityChannel(_Link):
 
 # Kept by name so services can write one record per user action (row and links together).
 ACTIVITY_HISTORY = HistoricalRecords(
-    m2m_fields=["topics", "audiences", "channels"], excluded_fields=["search_text", "natural_key"],
+    m2m_fields=["topics", "audiences", "channels", "documents"], excluded_fields=["search_text", "natural_key"],
 )
 
 
@@ -252,6 +252,10 @@ class Activity(models.Model):
     document_ref = models.CharField(
         _("văn bản thực hiện"), max_length=255, blank=True,
         help_text=_("Số, ký hiệu văn bản mà hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ."),
+    )
+    documents = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="activities", verbose_name=_("văn bản thực hiện"),
+        help_text=_("Kế hoạch, văn bản mà hoạt động này thực hiện (trong số văn bản bạn xem được)."),
     )
     # Indexed only where set (a partial index, see Meta): most activities have no group.
     group = models.ForeignKey(

@@ -31,9 +31,38 @@ from .models import (
 
 FIELDS = (
     "unit", "date", "end_date", "kind", "title", "topics", "audiences", "channels", "sessions",
-    "attendances", "leaflets", "place", "notes", "document_ref", "group",
+    "attendances", "leaflets", "place", "notes", "document_ref", "group", "documents",
 )
 M2M = {"topics": Topic, "audiences": Audience, "channels": Channel}
+
+
+def _document_errors(actor, documents, hidden=frozenset()):
+    """{"documents": message} when a linked document is not among those the actor sees."""
+    from binhyen.documents.models import Document
+
+    wanted = {getattr(d, "pk", d) for d in documents}
+    wanted -= hidden
+    if not wanted:
+        return {}
+    seen = set(Document.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    missing = [d for d in documents if getattr(d, "pk", d) not in seen | hidden]
+    if missing:
+        return {"documents": _("Văn bản thực hiện “%(d)s” không tồn tại hoặc nằm ngoài phạm vi bạn xem được.")
+                % {"d": str(missing[0]) if hasattr(missing[0], "pk") else missing[0]}}
+    return {}
+
+
+def _with_hidden_links(actor, activity, documents):
+    """The documents to link after an edit: those chosen, plus those already linked that the
+    editor cannot see (someone with a wider view linked them; an edit must not drop them)."""
+    from binhyen.documents.models import Document
+
+    linked = set(activity.documents.values_list("pk", flat=True))
+    if not linked:
+        return documents, frozenset()
+    seen = set(Document.objects.visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True))
+    hidden = frozenset(linked - seen)
+    return documents + sorted(hidden), hidden
 
 
 def editable_units(actor):
@@ -57,14 +86,18 @@ def _require_editable(actor, activity):
         )
 
 
-def _check(activity, m2m, actor):
+def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
     """All field rules at once, so the form shows every problem in one go."""
     errors = {}
+    if documents is not None:
+        errors.update(_document_errors(actor, documents, hidden))
     try:
         activity.full_clean(exclude=["natural_key", "search_text", "group"], validate_constraints=False)
     except ValidationError as exc:
         for name, problems in exc.error_dict.items():
             problem = problems[0]
+            if name in errors:
+                continue
             if problem.code in ("blank", "null", "required") and name != "__all__":
                 label = Activity._meta.get_field(name).verbose_name
                 verb = _("Hãy chọn") if name in ("unit", "kind") else _("Hãy nhập")
@@ -215,7 +248,7 @@ def _save_with_history(activity, actor, m2m, history_type):
 @transaction.atomic
 def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), channels=(),
                     sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
-                    document_ref="", group=None, files=()):
+                    document_ref="", group=None, documents=(), files=()):
     """A unit's officer records one activity (with photos or files)."""
     _require_editable_unit(actor, unit)
     activity = Activity(
@@ -225,10 +258,11 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
         created_by=actor,
     )
     m2m = {"topics": list(topics or ()), "audiences": list(audiences or ()), "channels": list(channels or ())}
-    _check(activity, m2m, actor)
+    documents = list(documents or ())
+    _check(activity, m2m, actor, documents)
     check_files(files)
     _check_locks(activity)
-    _save_with_history(activity, actor, m2m, "+")
+    _save_with_history(activity, actor, {**m2m, "documents": documents}, "+")
     facts.activity_changed(None, facts.state_of(activity, **m2m))
     _attach(actor, activity, files)
     return activity
@@ -247,17 +281,26 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
         _require_editable_unit(actor, changes["unit"])
     m2m = {name: list(getattr(activity, name).all()) for name in M2M}
     before = facts.state_of(activity, **m2m)
+    documents = None
     for name, value in changes.items():
         if name in M2M:
             m2m[name] = list(value or ())
+        elif name == "documents":
+            documents = list(value or ())
         elif isinstance(value, str):
             setattr(activity, name, value.strip())
         else:
             setattr(activity, name, value)
-    _check(activity, m2m, actor)
+    hidden = frozenset()
+    if documents is not None:
+        documents, hidden = _with_hidden_links(actor, activity, documents)
+    _check(activity, m2m, actor, documents, hidden)
     check_files(files)
     _check_locks(activity)
-    _save_with_history(activity, actor, {n: m2m[n] for n in M2M if n in changes}, "~")
+    links = {n: m2m[n] for n in M2M if n in changes}
+    if documents is not None:
+        links["documents"] = documents
+    _save_with_history(activity, actor, links, "~")
     facts.activity_changed(before, facts.state_of(activity, **m2m))
     if remove_attachments:
         for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):

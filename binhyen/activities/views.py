@@ -123,9 +123,14 @@ def export(request):
 @login_required
 def detail(request, pk):
     user = request.user
+    from django.db.models import Prefetch
+
+    from binhyen.documents.models import Document
+
+    documents = Document.objects.visible_to(user).select_related("doc_type").order_by("issued_on", "id")
     activity = scoped_get(
         user, Activity.objects.select_related("unit", "kind", "created_by", "import_batch", "group")
-        .prefetch_related("topics", "audiences", "channels"), pk=pk,
+        .prefetch_related("topics", "audiences", "channels", Prefetch("documents", queryset=documents)), pk=pk,
     )
     attachments = list(activity.attachments.filter(removed_at__isnull=True))
     return render(request, "activities/activity_detail.html", {
@@ -234,7 +239,7 @@ class EditView(ActivityFormPage):
             "topics": list(a.topics.all()), "audiences": list(a.audiences.all()),
             "channels": list(a.channels.all()), "sessions": a.sessions, "attendances": a.attendances,
             "leaflets": a.leaflets, "place": a.place, "document_ref": a.document_ref, "notes": a.notes,
-            "group": a.group,
+            "group": a.group, "documents": list(a.documents.all()),
         }
 
     def cancel_url(self):

@@ -35,7 +35,7 @@ def row(**values):
         "Loại hoạt động": "tuyen_truyen", "Tên hoạt động": "Tuyên truyền phòng, chống ma túy",
         "Chủ đề": "ma_tuy, tin_dung_den", "Đối tượng": "doan_vien", "Hình thức": "truc_tiep",
         "Số cuộc/buổi": 2, "Số lượt người": 120, "Số tờ rơi": None, "Địa điểm": "Nhà ăn",
-        "Văn bản thực hiện": "329/KH-LĐLĐ", "Ghi chú": None,
+        "Văn bản thực hiện": None, "Ghi chú": None,
     }
     base.update(values)
     return base

@@ -57,6 +57,7 @@ def test_list_with_totals_and_filters(api_as, people, data):
         "date": "2020-07-10", "end_date": None, "kind": "tuyen_truyen", "title": "Tuyên truyền B",
         "topics": ["tin_dung_den"], "audiences": ["cnvcld"], "channels": ["zalo", "email"], "sessions": 2,
         "attendances": 340, "leaflets": None, "place": "", "document_ref": "", "notes": "",
+        "documents": [], "document_symbols": [],
     }
     assert client.get(URL, {"unit": "HCM-Q9-CS1"}).json()["totals"] == {"sessions": 2, "attendances": 340}
     assert client.get(URL, {"start": "2020-06-01", "end": "2020-06-01"}).json()["count"] == 1

@@ -10,6 +10,8 @@ from django.test import Client, override_settings
 
 from binhyen.activities import demo as activities_demo
 from binhyen.activities.models import Activity
+from binhyen.documents import demo as documents_demo
+from binhyen.documents.models import Document
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
 
@@ -26,6 +28,7 @@ def demo_data(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             org_demo.load()
+            documents_demo.load()  # as load-demo does: the plans exist before the activities
             started = time.perf_counter()
             created = activities_demo.load()["created"]
             yield {"seconds": time.perf_counter() - started, "created": created}
@@ -131,3 +134,22 @@ def test_list_page_at_demo_size(demo, django_assert_max_num_queries):
     mytho.force_login(User.objects.get(username="demo-mytho"))
     page = mytho.get("/hoat-dong/", period).content.decode()
     assert 'data-total="sessions">648<' in page and 'data-total="attendances">17.879<' in page
+
+
+def test_demo_activities_carry_out_the_demo_plans(demo):
+    my_tho = Unit.objects.get(code=org_demo.MY_THO)
+    units = [my_tho.pk, *org_demo.grassroots(org_demo.MY_THO, on=D(2022, 8, 15)).values_list("pk", flat=True)]
+    year = Activity.objects.filter(unit__in=units, date__range=(D(2021, 8, 16), D(2022, 8, 15)))
+    for symbol, topic in (("329/KH-LĐLĐ", "phong_chong_toi_pham"), ("330/KH-LĐLĐ", "ma_tuy"),
+                          ("311/KH-LĐLĐ", "mua_ban_nguoi")):
+        plan = Document.objects.get(issuer_unit=my_tho, symbol=symbol)
+        linked = year.filter(documents=plan)
+        assert linked.exists(), symbol
+        assert not linked.exclude(topics__code=topic).exists()
+    hcm = Unit.objects.get(code=org_demo.HCM)
+    plan_2022 = Document.objects.get(issuer_unit=hcm, symbol="118/KH-LĐLĐ")
+    linked = Activity.objects.filter(documents=plan_2022)
+    assert linked.exists() and not linked.exclude(date__year=2022).exists()
+    assert not linked.exclude(unit__path__startswith=hcm.path).exists()
+    assert not Activity.objects.filter(documents__isnull=False).exclude(
+        document_ref__in=Document.objects.values("symbol")).exists()
