@@ -9,6 +9,7 @@ appendix on a page of its own.
 
 import datetime
 import io
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -124,12 +125,59 @@ def _cell(table, row, col, width):
     return cell
 
 
-def build(unit, period, *, story=None, number="", day=None, intro="", assessment="", shortcomings="",
-          proposals="", recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"), signer="",
-          as_of=None):
-    """The DOCX of `unit`'s report for `period` as bytes."""
+@dataclass
+class Content:
+    """What both renderers print, in the decree's order."""
+
+    superior: str
+    issuer: str
+    number_line: str
+    date_line: str
+    summary: str
+    body: list  # ("heading" | "text", str)
+    recipients: list
+    signer: str
+    appendix_title: str
+    appendix_header: list
+    appendix_rows: list  # [str, …] already formatted; the last one is the total
+
+
+def content(unit, period, *, story=None, number="", day=None, intro="", assessment="", shortcomings="",
+            proposals="", recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"), signer="", as_of=None):
     day = day or datetime.date.today()
+    as_of = as_of or _as_of(unit)
     story = story or narrative_mod.generate(unit, period, as_of=as_of)
+    label = str(period.label).lower()
+    line = date_line(place_of(unit), day)
+    if len(line) > 46:  # one line in the column, as federations write it: "TP. Hồ Chí Minh, ngày …"
+        line = line.replace("Thành phố ", "TP. ", 1)
+    body = [("text", intro or f"{unit.name} báo cáo kết quả công tác phòng, chống tội phạm {label} như sau:"),
+            ("heading", "I. KẾT QUẢ THỰC HIỆN")]
+    body += [("heading", heading) if heading else ("text", text) for heading, text in story.paragraphs()]
+    numeral = iter(["II", "III", "IV"])
+    for title, text in (("ĐÁNH GIÁ CHUNG", assessment), ("TỒN TẠI, HẠN CHẾ", shortcomings),
+                        ("KIẾN NGHỊ, ĐỀ XUẤT", proposals)):
+        if text.strip():
+            body.append(("heading", f"{next(numeral)}. {title}"))
+            body += [("text", t.strip()) for t in text.strip().splitlines() if t.strip()]
+    body.append(("text", f"Trên đây là báo cáo kết quả công tác phòng, chống tội phạm {label} của {unit.name}./."))
+    data = rollup(unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of)
+    rows = [[str(n), row["unit"]["name"]] + [format_number(row["values"].get(k) or 0) for k, _l in APPENDIX_COLUMNS]
+            for n, row in enumerate(data["rows"], 1)]
+    rows.append(["", "Tổng cộng"] + [format_number(data["total"].get(k) or 0) for k, _l in APPENDIX_COLUMNS])
+    return Content(
+        superior=unit.parent.name.upper() if unit.parent_id and unit.parent.parent_id else ROOT_BODY,
+        issuer=unit.name.upper(), number_line=f"Số: {number or '       '}/BC-LĐLĐ", date_line=line,
+        summary=f"Kết quả công tác phòng, chống tội phạm {label}", body=body,
+        recipients=[f"- {r}{'.' if i == len(recipients) - 1 else ';'}" for i, r in enumerate(recipients)],
+        signer=signer, appendix_title=f"Số liệu theo đơn vị trực thuộc {unit.name}, {label}",
+        appendix_header=["STT", "Đơn vị"] + [lbl for _k, lbl in APPENDIX_COLUMNS], appendix_rows=rows,
+    )
+
+
+def build(unit, period, **kwargs):
+    """The DOCX of `unit`'s report for `period` as bytes."""
+    c = content(unit, period, **kwargs)
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -147,49 +195,26 @@ def build(unit, period, *, story=None, number="", day=None, intro="", assessment
     head.autofit = False
     head.columns[0].width, head.columns[1].width = left_w, right_w
     _no_borders(head)
-    superior = unit.parent.name.upper() if unit.parent_id and unit.parent.parent_id else ROOT_BODY
     left = _cell(head, 0, 0, left_w)
-    _para(left, superior, size=12)
-    _para(left, unit.name.upper(), size=12, bold=True)
+    _para(left, c.superior, size=12)
+    _para(left, c.issuer, size=12, bold=True)
     _rule(left, left_w, 2.5)
     right = _cell(head, 0, 1, right_w)
     _para(right, NATION, size=12, bold=True)
     _para(right, MOTTO, size=13, bold=True)
     _rule(right, right_w, 5.5)
-    number_cell = _cell(head, 1, 0, left_w)
-    _para(number_cell, f"Số: {number or '       '}/BC-LĐLĐ", size=13, before=6)
-    date_cell = _cell(head, 1, 1, right_w)
-    line = date_line(place_of(unit), day)
-    if len(line) > 46:  # one line in the column, as federations write it: "TP. Hồ Chí Minh, ngày …"
-        line = line.replace("Thành phố ", "TP. ", 1)
-    _para(date_cell, line, size=13, italic=True, before=6)
+    _para(_cell(head, 1, 0, left_w), c.number_line, size=13, before=6)
+    _para(_cell(head, 1, 1, right_w), c.date_line, size=13, italic=True, before=6)
 
-    # ---- type and summary
+    # ---- type and summary, body
     _para(doc, "BÁO CÁO", size=14, bold=True, before=18)
-    _para(doc, f"Kết quả công tác phòng, chống tội phạm {str(period.label).lower()}", size=14, bold=True)
+    _para(doc, c.summary, size=14, bold=True)
     _rule(doc, Cm(16.5), 3.5)
-    body = dict(size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=Cm(1))
-    _para(doc, intro or (f"{unit.name} báo cáo kết quả công tác phòng, chống tội phạm "
-                         f"{str(period.label).lower()} như sau:"), before=12, **body)
-
-    # ---- body: results from the narrative, then what only a person writes
-    _para(doc, "I. KẾT QUẢ THỰC HIỆN", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=Cm(1))
-    for heading, text in story.paragraphs():
-        if heading:
-            _para(doc, heading, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=Cm(1))
-        else:
-            _para(doc, text, **body)
-    numeral = iter(["II", "III", "IV"])
-    for title, text in (("ĐÁNH GIÁ CHUNG", assessment), ("TỒN TẠI, HẠN CHẾ", shortcomings),
-                        ("KIẾN NGHỊ, ĐỀ XUẤT", proposals)):
-        if text.strip():
-            _para(doc, f"{next(numeral)}. {title}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                  after=6, indent=Cm(1))
-            for line in text.strip().splitlines():
-                if line.strip():
-                    _para(doc, line.strip(), **body)
-    _para(doc, f"Trên đây là báo cáo kết quả công tác phòng, chống tội phạm {str(period.label).lower()} "
-               f"của {unit.name}./.", **body)
+    first = True
+    for kind, text in c.body:
+        _para(doc, text, size=14, bold=kind == "heading", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
+              indent=Cm(1), before=12 if first else 0)
+        first = False
 
     # ---- recipients | signature
     foot = doc.add_table(rows=1, cols=2)
@@ -198,16 +223,15 @@ def build(unit, period, *, story=None, number="", day=None, intro="", assessment
     _no_borders(foot)
     to = _cell(foot, 0, 0, Cm(8.0))
     _para(to, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
-    for i, r in enumerate(recipients):
-        _para(to, f"- {r}{'.' if i == len(recipients) - 1 else ';'}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for r in c.recipients:
+        _para(to, r, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     sign = _cell(foot, 0, 1, Cm(8.5))
     _para(sign, "TM. BAN THƯỜNG VỤ", size=14, bold=True, before=12)
     _para(sign, "CHỦ TỊCH", size=14, bold=True)
     _para(sign, "", size=14, after=60)
-    _para(sign, signer, size=14, bold=True)
+    _para(sign, c.signer, size=14, bold=True)
 
-    # ---- appendix: figures by child unit
-    _appendix(doc, unit, period, as_of or _as_of(unit))
+    _appendix(doc, c)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -217,22 +241,19 @@ def _as_of(unit):
     return unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
 
 
-def _appendix(doc, unit, period, as_of):
-    data = rollup(unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of)
-    brk = doc.add_paragraph().add_run()
-    brk.add_break(WD_BREAK.PAGE)
+def _appendix(doc, c):
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _para(doc, "PHỤ LỤC", size=14, bold=True)
-    _para(doc, f"Số liệu theo đơn vị trực thuộc {unit.name}, {str(period.label).lower()}", size=13, italic=True, after=8)
-    table = doc.add_table(rows=1, cols=len(APPENDIX_COLUMNS) + 2)
+    _para(doc, c.appendix_title, size=13, italic=True, after=8)
+    table = doc.add_table(rows=1, cols=len(c.appendix_header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, text in enumerate(["STT", "Đơn vị"] + [label for _k, label in APPENDIX_COLUMNS]):
+    for i, text in enumerate(c.appendix_header):
         cell = table.rows[0].cells[i]
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(cell.paragraphs[0].add_run(text), 10, bold=True)
-    for n, row in enumerate(data["rows"], 1):
-        _table_row(table, str(n), row["unit"]["name"], [row["values"].get(k) for k, _l in APPENDIX_COLUMNS])
-    _table_row(table, "", "Tổng cộng", [data["total"].get(k) for k, _l in APPENDIX_COLUMNS], bold=True)
+    for n, row in enumerate(c.appendix_rows, 1):
+        _table_row(table, row, bold=n == len(c.appendix_rows))
     table.autofit = False
     widths = [Cm(1.2), Cm(5.1)] + [Cm(10.2 / len(APPENDIX_COLUMNS))] * len(APPENDIX_COLUMNS)
     for i, width in enumerate(widths):
@@ -241,10 +262,117 @@ def _appendix(doc, unit, period, as_of):
             cell.width = width
 
 
-def _table_row(table, n, name, values, bold=False):
+def _table_row(table, values, bold=False):
     cells = table.add_row().cells
-    for i, text in enumerate([n, name] + [format_number(v or 0) for v in values]):
+    for i, text in enumerate(values):
         p = cells[i].paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else (
             WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
         _font(p.add_run(text), 10, bold=bold)
+
+
+# ---------------------------------------------------------------- PDF
+
+SERIF_FONTS = [
+    # Liberation Serif is metric-compatible with Times New Roman (Debian fonts-liberation);
+    # DejaVu Serif (fonts-dejavu-core) is the fallback every Debian has
+    ("/usr/share/fonts/truetype/liberation/LiberationSerif-{}.ttf", ("Regular", "Bold", "Italic", "BoldItalic")),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif{}.ttf", ("", "-Bold", "-Italic", "-BoldItalic")),
+]
+
+
+VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+
+
+def _has_vietnamese(path):
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(path, lazy=True).getBestCmap()
+    return all(ord(ch) in cmap and ord(ch.upper()) in cmap for ch in VIETNAMESE)
+
+
+def serif_fonts():
+    """{"": path, "B": …, "I": …, "BI": …} of the first serif family with every style present
+    and every Vietnamese letter (some builds of Liberation Serif lack the stacked accents)."""
+    import os
+
+    for pattern, names in SERIF_FONTS:
+        paths = dict(zip(("", "B", "I", "BI"), (pattern.format(n) for n in names), strict=True))
+        if all(os.path.exists(p) and _has_vietnamese(p) for p in paths.values()):
+            return paths
+    raise RuntimeError("Không tìm thấy phông chữ có chân (Liberation Serif hoặc DejaVu Serif) để xuất PDF.")
+
+
+def build_pdf(unit, period, **kwargs):
+    """The same report as a PDF (fpdf2, fonts embedded), bytes."""
+    from fpdf import FPDF
+
+    c = content(unit, period, **kwargs)
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    for style, path in serif_fonts().items():
+        pdf.add_font("Serif", style, path)
+    pdf.set_margins(30, 20, 15)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_title(f"Báo cáo {c.summary[0].lower()}{c.summary[1:]}")
+    pdf.set_author(unit.name)
+    pdf.add_page()
+    pt = 25.4 / 72  # mm per point
+    left_x, left_w, right_x, right_w = 27.5, 75.0, 102.5, 100.0
+
+    def block(x, w, text, size, style="", align="C", y=None):
+        if y is not None:
+            pdf.set_y(y)
+        pdf.set_x(x)
+        pdf.set_font("Serif", style, size)
+        pdf.multi_cell(w, size * pt * 1.2, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        return pdf.get_y()
+
+    def rule(x, w, length, y):
+        pdf.set_line_width(0.3)
+        pdf.line(x + (w - length) / 2, y + 0.6, x + (w + length) / 2, y + 0.6)
+
+    top = pdf.get_y()
+    # DejaVu Serif runs wider than Times: the header's upper-case lines one point smaller
+    y = block(left_x, left_w, c.superior, 11, y=top)
+    y = block(left_x, left_w, c.issuer, 11, "B")
+    rule(left_x, left_w, 25, y)
+    y_left = block(left_x, left_w, c.number_line, 13, y=y + 3)
+    y = block(right_x, right_w, NATION, 11, "B", y=top)
+    y = block(right_x, right_w, MOTTO, 13, "B")
+    rule(right_x, right_w, 55, y)
+    y_right = block(right_x, right_w, c.date_line, 13, "I", y=y + 3)
+    y = max(y_left, y_right) + 6
+    block(30, 165, "BÁO CÁO", 14, "B", y=y)
+    y = block(30, 165, c.summary, 14, "B")
+    rule(30, 165, 35, y)
+    pdf.set_y(y + 5)
+    for kind, text in c.body:
+        pdf.set_font("Serif", "B" if kind == "heading" else "", 14)
+        pdf.set_x(30)
+        # a first-line indent of 1 cm, as the DOCX has
+        pdf.multi_cell(165, 14 * pt * 1.25, "\u00a0" * 6 + text, align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6 * pt)
+
+    if pdf.get_y() > 297 - 20 - 55:  # keep recipients and signature together
+        pdf.add_page()
+    y = pdf.get_y() + 4
+    block(30, 80, "Nơi nhận:", 12, "BI", align="L", y=y)
+    for r in c.recipients:
+        block(30, 80, r, 11, align="L")
+    block(110, 85, "TM. BAN THƯỜNG VỤ", 14, "B", y=y)
+    y_sign = block(110, 85, "CHỦ TỊCH", 14, "B")
+    if c.signer:
+        block(110, 85, c.signer, 14, "B", y=y_sign + 25)
+
+    pdf.add_page()
+    block(30, 165, "PHỤ LỤC", 14, "B")
+    block(30, 165, c.appendix_title, 13, "I")
+    pdf.ln(3)
+    pdf.set_font("Serif", "", 10)
+    widths = [12, 51] + [102 / len(APPENDIX_COLUMNS)] * len(APPENDIX_COLUMNS)
+    with pdf.table(col_widths=widths, text_align=["CENTER", "LEFT"] + ["RIGHT"] * len(APPENDIX_COLUMNS),
+                   line_height=4.6, first_row_as_headings=True) as table:
+        table.row(c.appendix_header)
+        for row in c.appendix_rows:
+            table.row(row)
+    return bytes(pdf.output())

@@ -1,0 +1,28 @@
+"""The same report as a PDF: a real PDF with its serif font embedded, from the command line too."""
+
+import datetime
+import io
+
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from binhyen import factories
+from binhyen.periods import parse_period
+from binhyen.reporting import documents
+
+
+def test_pdf_embeds_a_font_with_every_vietnamese_letter(tree, tmp_path):
+    tree["tg"].province = factories.area("82", "legacy_province")
+    tree["tg"].save()
+    factories.activity(tree["cs3"], date=datetime.date(2022, 3, 1), sessions=648, attendances=17879)
+    data = documents.build_pdf(tree["mt"], parse_period("2022"), number="7", day=datetime.date(2022, 12, 20))
+    assert data.startswith(b"%PDF-")
+    assert b"/FontFile2" in data  # TrueType embedded, not referenced
+    assert all(documents._has_vietnamese(p) for p in documents.serif_fonts().values())
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Số: 7/BC-LĐLĐ" in text and "Tiền Giang, ngày 20 tháng 12 năm 2022" in text
+    assert "648" in text and "17.879" in text and "Nơi nhận:" in text and "TM. BAN THƯỜNG VỤ" in text
+
+    out = tmp_path / "mt.pdf"
+    call_command("export-report", "--unit", "TG-MT", "--period", "2022", "--format", "pdf", "--out", str(out))
+    assert out.read_bytes().startswith(b"%PDF-")
