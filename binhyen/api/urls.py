@@ -35,6 +35,7 @@ api.add_router("/", groups_router)
 api.add_router("/", reporting_router)
 api.add_router("/", documents_router)
 api.add_router("/", portal_router)
+api.add_router("/", "binhyen.reporting.report_api.router")
 
 
 def index(request, **kwargs):

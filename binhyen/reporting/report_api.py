@@ -1,0 +1,184 @@
+"""API routes of periodic reports: requests, submissions and their workflow actions."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.org.models import Unit
+from binhyen.periods import parse_period
+
+from . import workflow
+from .models import ReportRequest, Status, Submission
+
+router = Router(tags=["reports"])
+
+
+class RequestIn(Schema):
+    unit: str
+    period: str
+    deadline: datetime.date
+    title: str = ""
+    instructions: str = ""
+    audience: str = "children"
+
+
+class RequestOut(Schema):
+    id: int
+    title: str
+    unit: str
+    unit_name: str
+    period: str
+    period_label: str
+    deadline: datetime.date
+    audience: str
+    instructions: str
+
+
+class SubmissionBrief(Schema):
+    id: int
+    unit: str
+    unit_name: str
+    status: str
+    status_name: str
+    version: int
+    first_submitted_at: datetime.datetime | None
+
+
+class RequestDetail(RequestOut):
+    completeness: dict
+    submissions: list[SubmissionBrief]
+
+
+class SubmissionOut(SubmissionBrief):
+    request: RequestOut
+    narrative: str
+    assessment: str
+    shortcomings: str
+    proposals: str
+    comment: str
+    missing_units: list
+    locked: bool
+    unlock_reason: str
+    figures: dict
+    figures_frozen: bool
+    changed_since_approval: list[str]
+
+
+class Version(Schema):
+    version: int
+
+
+class SubmitIn(Version):
+    narrative: str | None = None
+    assessment: str | None = None
+    shortcomings: str | None = None
+    proposals: str | None = None
+    accept_missing: bool = False
+
+
+class CommentIn(Version):
+    comment: str
+
+
+class ReasonIn(Version):
+    reason: str
+
+
+def _request_row(r):
+    return {"id": r.pk, "title": r.title, "unit": r.unit.code, "unit_name": r.unit.name, "period": r.period_code,
+            "period_label": str(r.period.label), "deadline": r.deadline, "audience": r.audience,
+            "instructions": r.instructions}
+
+
+def _brief(s):
+    return {"id": s.pk, "unit": s.unit.code, "unit_name": s.unit.name, "status": s.status,
+            "status_name": s.get_status_display(), "version": s.version, "first_submitted_at": s.first_submitted_at}
+
+
+def visible_requests(user):
+    """Requests a person issued (their units' own) or was asked for (a visible submission)."""
+    return ReportRequest.objects.filter(
+        Q(pk__in=ReportRequest.objects.visible_to(user).values("pk"))
+        | Q(pk__in=Submission.objects.visible_to(user).values("request_id"))
+    )
+
+
+@router.get("/report-requests", response={200: Page[RequestOut], **ERRORS}, summary="Yêu cầu báo cáo")
+def list_requests(request, paging: Query[PageParams]):
+    page = paginate(visible_requests(request.auth).select_related("unit"), paging)
+    page["items"] = [_request_row(r) for r in page["items"]]
+    return page
+
+
+@router.post("/report-requests", response={201: RequestDetail, **ERRORS}, summary="Gửi yêu cầu báo cáo")
+def create_request(request, payload: RequestIn):
+    errors = {}
+    unit = Unit.objects.visible_to(request.auth).filter(code=payload.unit).first()
+    if unit is None:
+        errors["unit"] = _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.")
+    require(errors)
+    created = workflow.issue_request(
+        request.auth, unit=unit, period=parse_period(payload.period), deadline=payload.deadline,
+        title=payload.title, instructions=payload.instructions, audience=payload.audience,
+    )
+    return 201, _request_detail(request, created.pk)
+
+
+def _request_detail(request, pk):
+    r = get_or_404(visible_requests(request.auth).select_related("unit"), pk=pk)
+    subs = Submission.objects.visible_to(request.auth).filter(request=r).select_related("unit").order_by("unit__path")
+    completeness = workflow.completeness(r)
+    completeness["missing_units"] = [{"code": u.code, "name": u.name} for u in completeness["missing_units"]]
+    return {**_request_row(r), "completeness": completeness, "submissions": [_brief(s) for s in subs]}
+
+
+@router.get("/report-requests/{int:pk}", response={200: RequestDetail, **ERRORS}, summary="Một yêu cầu báo cáo")
+def get_request(request, pk: int):
+    return _request_detail(request, pk)
+
+
+def _submission(request, pk):
+    return get_or_404(Submission.objects.visible_to(request.auth).select_related("request__unit", "request__template",
+                                                                              "unit"), pk=pk)
+
+
+def _submission_out(s):
+    frozen = s.status == Status.APPROVED
+    figures = workflow.frozen_totals(s) if frozen else workflow.live_figures(s)["total"]
+    return {**_brief(s), "request": _request_row(s.request), "narrative": s.narrative, "assessment": s.assessment,
+            "shortcomings": s.shortcomings, "proposals": s.proposals, "comment": s.comment,
+            "missing_units": s.missing_units, "locked": s.locked, "unlock_reason": s.unlock_reason,
+            "figures": figures, "figures_frozen": frozen,
+            "changed_since_approval": workflow.changed_since_approval(s) if frozen else []}
+
+
+@router.get("/submissions/{int:pk}", response={200: SubmissionOut, **ERRORS}, summary="Một báo cáo của đơn vị")
+def get_submission(request, pk: int):
+    return _submission_out(_submission(request, pk))
+
+
+@router.post("/submissions/{int:pk}/submit", response={200: SubmissionOut, **ERRORS}, summary="Gửi báo cáo")
+def submit(request, pk: int, payload: SubmitIn):
+    s = workflow.submit(request.auth, _submission(request, pk), **payload.dict())
+    return _submission_out(_submission(request, s.pk))
+
+
+@router.post("/submissions/{int:pk}/return", response={200: SubmissionOut, **ERRORS}, summary="Trả lại báo cáo")
+def return_submission(request, pk: int, payload: CommentIn):
+    s = workflow.return_submission(request.auth, _submission(request, pk), **payload.dict())
+    return _submission_out(_submission(request, s.pk))
+
+
+@router.post("/submissions/{int:pk}/approve", response={200: SubmissionOut, **ERRORS}, summary="Phê duyệt báo cáo")
+def approve(request, pk: int, payload: Version):
+    s = workflow.approve(request.auth, _submission(request, pk), **payload.dict())
+    return _submission_out(_submission(request, s.pk))
+
+
+@router.post("/submissions/{int:pk}/unlock", response={200: SubmissionOut, **ERRORS}, summary="Mở khóa báo cáo")
+def unlock(request, pk: int, payload: ReasonIn):
+    s = workflow.unlock(request.auth, _submission(request, pk), **payload.dict())
+    return _submission_out(_submission(request, s.pk))
