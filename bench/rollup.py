@@ -10,7 +10,9 @@ Prints p50/p95 (ms) of, for one year:
 2. the naive ORM rollup for the same questions (activities joined to units, grouped by the
    ancestor's path segment), and the ratio naive / engine — after checking both give the same
    figures;
-3. stock figures (active groups, members) valued on the year's last day, by child;
+3. stock figures (the six groups/cameras indicators) valued on the year's last day, by child,
+   from the stock cube, after checking them against the raw counting querysets, and the raw
+   counting of groups + members for comparison;
 4. recording one activity through activities.services.record_activity with its cube upsert,
    each in its own committed transaction, and the cube upsert alone.
 """
@@ -128,10 +130,33 @@ def main():
     n_mid = line("naive ORM: mid-level by grassroots", timed(naive(mid), args.repeat))
     print(f"  ratio naive/engine: national {n_nat / e_nat:.0f}×, mid-level {n_mid / e_mid:.0f}×\n")
 
-    stocks = ["groups.active", "groups.members"]
-    print(f"Stock figures on {period.end:%d/%m/%Y} (groups app's counting querysets, grouped by child):")
-    line("engine: national by province", timed(lambda: rollup(root, period, stocks, by="child"), max(3, args.repeat // 5)))
-    line("engine: mid-level by grassroots", timed(lambda: rollup(mid, period, stocks, by="child"), args.repeat))
+    stocks = ["groups.active", "groups.members", "groups.wards", "groups.boarding_houses",
+              "groups.resident_workers", "cameras.working"]
+    from types import SimpleNamespace
+
+    from binhyen.reporting.rollup import Engine
+
+    def raw(unit, measures=("groups", "members")):
+        engine_ = Engine(unit, period)
+        requests = [SimpleNamespace(indicator=SimpleNamespace(measure=m), filter_codes=dict) for m in measures]
+        return lambda: [engine_.stock_raw(r, True, period.end) for r in requests]
+
+    measures = ["groups", "members", "wards", "boarding_houses", "resident_workers", "cameras"]
+    for unit in (root, mid):  # the cube's figures must equal the raw counts first
+        result = rollup(unit, period, stocks, by="child")
+        cube = {r["unit"]["code"]: [r["values"][k] for k in stocks] for r in result["rows"]}
+        counted = raw(unit, measures)()
+        codes = dict(Unit.objects.filter(parent=unit).values_list("pk", "code"))
+        codes["self"] = unit.code
+        expected = {code: [counted[i].get(pk, 0) for i in range(len(measures))] for pk, code in codes.items()}
+        assert {k: v for k, v in cube.items() if any(v)} == {k: v for k, v in expected.items() if any(v)}, (
+            f"stock cube and raw counts differ for {unit.code}")
+    print(f"Stock figures on {period.end:%d/%m/%Y}, by child — the stock cube equals the raw counts:")
+    line("cube: national, 6 stock indicators", timed(lambda: rollup(root, period, stocks, by="child"), args.repeat))
+    line("cube: national, groups + members", timed(lambda: rollup(root, period, stocks[:2], by="child"), args.repeat))
+    line("cube: mid-level, 6 stock indicators", timed(lambda: rollup(mid, period, stocks, by="child"), args.repeat))
+    line("raw counting: national, groups + members", timed(raw(root), max(3, args.repeat // 5)))
+    line("raw counting: mid-level, groups + members", timed(raw(mid), args.repeat))
     print()
 
     from django.contrib.auth.models import User
