@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -48,7 +47,7 @@ class SubmissionBrief(Schema):
 
 
 class RequestDetail(RequestOut):
-    completeness: dict
+    completeness: dict | None  # null for a requested unit: siblings' progress is the issuer's to see
     submissions: list[SubmissionBrief]
 
 
@@ -98,17 +97,9 @@ def _brief(s):
             "status_name": s.get_status_display(), "version": s.version, "first_submitted_at": s.first_submitted_at}
 
 
-def visible_requests(user):
-    """Requests a person issued (their units' own) or was asked for (a visible submission)."""
-    return ReportRequest.objects.filter(
-        Q(pk__in=ReportRequest.objects.visible_to(user).values("pk"))
-        | Q(pk__in=Submission.objects.visible_to(user).values("request_id"))
-    )
-
-
 @router.get("/report-requests", response={200: Page[RequestOut], **ERRORS}, summary="Yêu cầu báo cáo")
 def list_requests(request, paging: Query[PageParams]):
-    page = paginate(visible_requests(request.auth).select_related("unit"), paging)
+    page = paginate(workflow.visible_requests(request.auth).select_related("unit"), paging)
     page["items"] = [_request_row(r) for r in page["items"]]
     return page
 
@@ -128,10 +119,12 @@ def create_request(request, payload: RequestIn):
 
 
 def _request_detail(request, pk):
-    r = get_or_404(visible_requests(request.auth).select_related("unit"), pk=pk)
+    r = get_or_404(workflow.visible_requests(request.auth).select_related("unit"), pk=pk)
     subs = Submission.objects.visible_to(request.auth).filter(request=r).select_related("unit").order_by("unit__path")
-    completeness = workflow.completeness(r)
-    completeness["missing_units"] = [{"code": u.code, "name": u.name} for u in completeness["missing_units"]]
+    completeness = None
+    if ReportRequest.objects.visible_to(request.auth).filter(pk=r.pk).exists():
+        completeness = workflow.completeness(r)
+        completeness["missing_units"] = [{"code": u.code, "name": u.name} for u in completeness["missing_units"]]
     return {**_request_row(r), "completeness": completeness, "submissions": [_brief(s) for s in subs]}
 
 

@@ -9,3 +9,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("xuat-excel/", views.export, name="export"),
 ]
+
+from . import report_views  # noqa: E402  (periodic reports' pages)
+
+urlpatterns += [
+    path("yeu-cau-bao-cao/", report_views.request_list, name="request-list"),
+    path("yeu-cau-bao-cao/<int:pk>/", report_views.request_detail, name="request-detail"),
+]

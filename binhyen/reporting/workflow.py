@@ -77,6 +77,14 @@ def _refuse(field, message):
     raise ValidationError({field: message})
 
 
+def visible_requests(user):
+    """Requests a person issued (their units' own) or was asked for (a visible submission)."""
+    return ReportRequest.objects.filter(
+        Q(pk__in=ReportRequest.objects.visible_to(user).values("pk"))
+        | Q(pk__in=Submission.objects.visible_to(user).values("request_id"))
+    )
+
+
 # ---------------------------------------------------------------- notifications
 
 

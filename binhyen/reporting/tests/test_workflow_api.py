@@ -30,6 +30,8 @@ def test_request_submit_return_approve_unlock(people, tree, api_as):
     sid = Submission.objects.get(request_id=rid, unit=tree["q9"]).pk
 
     assert [r["id"] for r in q9.get("/api/v1/report-requests").json()["items"]] == [rid]
+    seen_by_q9 = q9.get(f"/api/v1/report-requests/{rid}").json()
+    assert seen_by_q9["completeness"] is None and [s["unit"] for s in seen_by_q9["submissions"]] == ["HCM-Q9"]
     assert mt.get("/api/v1/report-requests").json()["count"] == 0
     assert mt.get(f"/api/v1/submissions/{sid}").status_code == 404
     assert mt.post(f"/api/v1/submissions/{sid}/submit", {"version": 1}, content_type="application/json").status_code == 404

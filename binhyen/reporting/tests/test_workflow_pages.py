@@ -1,0 +1,49 @@
+"""Pages of periodic reports: who sees which request, completeness as a reader sees it."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from binhyen import factories
+from binhyen.reporting import workflow
+from binhyen.reporting.models import Submission
+from binhyen.scoping import Role
+
+
+@pytest.fixture
+def issued(tree):
+    approver = factories.user("page-hcm", Role.APPROVER, tree["hcm"])
+    report = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=datetime.date.today())
+    editor = factories.user("page-q9", Role.EDITOR, tree["q9"])
+    s = Submission.objects.get(request=report, unit=tree["q9"])
+    workflow.submit(editor, s, version=s.version)
+    return {"report": report, "approver": approver, "editor": editor}
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_request_pages_show_completeness_and_who_is_missing(issued, django_assert_max_num_queries):
+    c = client_for(issued["approver"])
+    with django_assert_max_num_queries(15):
+        page = c.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
+    assert "Báo cáo công tác phòng, chống tội phạm năm 2022" in page
+    with django_assert_max_num_queries(15):
+        page = c.get(f"/tong-hop/yeu-cau-bao-cao/{issued['report'].pk}/").content.decode()
+    assert "50,0%" in page or "50.0%" in page
+    missing = page.split('id="missing"')[1].split("</ul>")[0]
+    assert "Liên đoàn Lao động Thành phố Thủ Đức" in missing and "Quận 9" not in missing
+
+
+def test_a_requested_unit_sees_the_request_and_others_get_404(issued, tree):
+    c = client_for(issued["editor"])
+    assert "năm 2022" in c.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
+    page = c.get(f"/tong-hop/yeu-cau-bao-cao/{issued['report'].pk}/").content.decode()
+    assert "Liên đoàn Lao động Quận 9" in page and "Thủ Đức" not in page  # siblings stay out of sight
+    outsider = client_for(factories.user("page-mt", Role.VIEWER, tree["mt"]))
+    assert outsider.get(f"/tong-hop/yeu-cau-bao-cao/{issued['report'].pk}/").status_code == 404
+    assert "năm 2022" not in outsider.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
