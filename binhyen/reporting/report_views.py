@@ -1,13 +1,19 @@
-"""Pages of periodic reports: the requests a person issued or received, and one request's
-completeness (expected, on time, late, missing) with the reminder list."""
+"""Pages of periodic reports: the requests a person issued or received, one request's
+completeness (expected, on time, late, missing) with the reminder list, a submission's document."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from binhyen.views import paginate
 
-from . import workflow
+from . import documents, workflow
 from .models import ReportRequest, Submission
+
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 @login_required
@@ -28,3 +34,17 @@ def request_detail(request, pk):
         "report": report, "submissions": submissions,
         "completeness": workflow.completeness(report) if issuer_side else None,
     })
+
+
+@login_required
+def submission_document(request, pk, fmt):
+    """A unit's submission as the official DOCX or PDF, with the parts its officer wrote."""
+    s = get_object_or_404(Submission.objects.visible_to(request.user).select_related("request", "unit"), pk=pk)
+    if fmt not in DOCUMENT_TYPES:
+        raise Http404
+    render_document = documents.build_pdf if fmt == "pdf" else documents.build
+    data = render_document(s.unit, s.request.period, assessment=s.assessment, shortcomings=s.shortcomings,
+                           proposals=s.proposals)
+    response = HttpResponse(data, content_type=DOCUMENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
+    return response

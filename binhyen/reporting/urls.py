@@ -15,4 +15,5 @@ from . import report_views  # noqa: E402  (periodic reports' pages)
 urlpatterns += [
     path("yeu-cau-bao-cao/", report_views.request_list, name="request-list"),
     path("yeu-cau-bao-cao/<int:pk>/", report_views.request_detail, name="request-detail"),
+    path("bao-cao/<int:pk>/tai-ve.<str:fmt>", report_views.submission_document, name="submission-document"),
 ]
