@@ -376,3 +376,62 @@ def build_pdf(unit, period, **kwargs):
         for row in c.appendix_rows:
             table.row(row)
     return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------- XLSX
+
+MONTHLY_COLUMNS = [(key, label) for key, label in APPENDIX_COLUMNS if key.startswith("activity.")]
+
+
+def build_xlsx(unit, period, as_of=None):
+    """The figures by child unit and by month; totals are SUM formulas over the rows shown,
+    so they equal the rollup's totals (the columns are additive indicators only)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    as_of = as_of or _as_of(unit)
+    keys = [k for k, _l in APPENDIX_COLUMNS]
+    by_child = rollup(unit, period, keys, by="child", as_of=as_of)
+    by_month = rollup(unit, period, [k for k, _l in MONTHLY_COLUMNS], by="month", as_of=as_of)
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(ws, head, rows, first_value_col, columns):
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for row in rows:
+            ws.append(row)
+        last = ws.max_row
+        total = [""] * (first_value_col - 2) + ["Tổng cộng"]
+        for i in range(len(columns)):
+            col = get_column_letter(first_value_col + i)
+            total.append(f"=SUM({col}2:{col}{last})" if last >= 2 else 0)
+        ws.append(total)
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        for row in ws.iter_rows(min_row=2, min_col=first_value_col):
+            for cell in row:
+                cell.number_format = "#,##0"
+        ws.freeze_panes = ws.cell(row=2, column=first_value_col)
+        ws.row_dimensions[1].height = 45
+        for i in range(first_value_col, first_value_col + len(columns)):
+            ws.column_dimensions[get_column_letter(i)].width = 14
+
+    ws = wb.active
+    ws.title = "Theo đơn vị"
+    sheet(ws, ["STT", "Mã đơn vị", "Đơn vị"] + [label for _k, label in APPENDIX_COLUMNS],
+          [[n, row["unit"]["code"], row["unit"]["name"]] + [row["values"].get(k) or 0 for k in keys]
+           for n, row in enumerate(by_child["rows"], 1)], 4, APPENDIX_COLUMNS)
+    ws.column_dimensions["C"].width = 48
+    ws.column_dimensions["B"].width = 16
+    wm = wb.create_sheet("Theo tháng")
+    sheet(wm, ["Tháng"] + [label for _k, label in MONTHLY_COLUMNS],
+          [[f"{row['month'][5:]}/{row['month'][:4]}"] + [row["values"].get(k) or 0 for k, _l in MONTHLY_COLUMNS]
+           for row in by_month["rows"]], 2, MONTHLY_COLUMNS)
+    wm.column_dimensions["A"].width = 12
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,4 +1,4 @@
-"""`binhyen export-report --unit CODE --period P --format docx|pdf --out FILE`: a unit's report as a document."""
+"""`binhyen export-report --unit CODE --period P --format docx|xlsx|pdf --out FILE`: a unit's report as a document."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from binhyen.org.models import Unit
 from binhyen.periods import parse_period
 from binhyen.reporting import documents
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "xlsx", "pdf")
 
 
 class Command(BaseCommand):
@@ -40,8 +40,11 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"Ngày ký “{date}” không hợp lệ; dùng dạng YYYY-MM-DD.") from None
-        render = documents.build_pdf if options["format"] == "pdf" else documents.build
-        data = render(target, p, number=number, day=day)
+        if options["format"] == "xlsx":
+            data = documents.build_xlsx(target, p)
+        else:
+            render = documents.build_pdf if options["format"] == "pdf" else documents.build
+            data = render(target, p, number=number, day=day)
         with open(out, "wb") as fh:
             fh.write(data)
         self.stdout.write(f"Đã ghi {out} ({len(data):,} byte).".replace(",", "."))
