@@ -218,6 +218,29 @@ def submit(actor, submission, *, version, narrative=None, assessment=None, short
 
 
 @transaction.atomic
+def save_draft(actor, submission, *, version, narrative=None, assessment=None, shortcomings=None,
+               proposals=None, generate=False):
+    """Keep the officer's text while the report is still theirs; `generate` replaces the
+    narrative with the draft written from the live figures."""
+    if not can_submit(actor, submission):
+        _refuse("unit", _("Bạn không có quyền soạn báo cáo của %(unit)s.") % {"unit": submission.unit})
+    s = _step(actor, submission, version, (Status.DRAFT, Status.RETURNED),
+              _("Chỉ sửa được báo cáo đang soạn hoặc bị trả lại."))
+    if generate:
+        from .narrative import generate as write
+
+        unit = s.unit
+        as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+        narrative = write(unit, s.request.period, as_of=as_of).text()
+    for name, value in (("narrative", narrative), ("assessment", assessment),
+                        ("shortcomings", shortcomings), ("proposals", proposals)):
+        if value is not None:
+            setattr(s, name, value)
+    s.save()
+    return s
+
+
+@transaction.atomic
 def return_submission(actor, submission, *, version, comment):
     if not can_approve(actor, submission):
         _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được trả lại báo cáo này.") % {"unit": submission.request.unit})

@@ -65,3 +65,30 @@ def test_a_submission_downloads_as_docx_and_pdf_within_scope(issued, tree):
     assert c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.odt").status_code == 404
     other = Submission.objects.get(request=issued["report"], unit=tree["td"])
     assert c.get(f"/tong-hop/bao-cao/{other.pk}/tai-ve.docx").status_code == 404
+
+
+def test_the_submission_page_walks_the_workflow(issued, tree, django_assert_max_num_queries):
+    factories.activity(tree["cs2"], date=datetime.date(2022, 4, 2), sessions=7, attendances=140)
+    td_editor = factories.user("page-td", Role.EDITOR, tree["td"])
+    s = Submission.objects.get(request=issued["report"], unit=tree["td"])
+    editor, approver = client_for(td_editor), client_for(issued["approver"])
+
+    editor.post(f"/tong-hop/bao-cao/{s.pk}/generate/", {"version": s.version})
+    s.refresh_from_db()
+    assert "7 buổi tuyên truyền" in s.narrative and "140 lượt" in s.narrative
+    with django_assert_max_num_queries(15):
+        page = editor.get(f"/tong-hop/bao-cao/{s.pk}/").content.decode()
+    assert "Gửi báo cáo" in page and "Phê duyệt" not in page
+    stale = s.version - 1
+    page = editor.post(f"/tong-hop/bao-cao/{s.pk}/submit/", {"version": stale, "narrative": s.narrative}, follow=True)
+    assert "vừa được người khác thay đổi" in page.content.decode()
+    editor.post(f"/tong-hop/bao-cao/{s.pk}/submit/", {"version": s.version, "narrative": s.narrative,
+                                                       "assessment": "Tốt"})
+    s.refresh_from_db()
+    approver.post(f"/tong-hop/bao-cao/{s.pk}/approve/", {"version": s.version})
+    with django_assert_max_num_queries(15):
+        page = approver.get(f"/tong-hop/bao-cao/{s.pk}/").content.decode()
+    assert "Đã phê duyệt" in page and "Mở khóa" in page
+    frozen = page.split('id="frozen"')[1].split("</table>")[0]
+    assert "activity.sessions[kind=tuyen_truyen]" in frozen and ">7<" in frozen
+    assert client_for(factories.user("page-out", Role.VIEWER, tree["mt"])).get(f"/tong-hop/bao-cao/{s.pk}/").status_code == 404
