@@ -1,6 +1,7 @@
 """Periodic report workflow: request, submit, return, approve (freeze and lock), unlock."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,3 +166,16 @@ def test_lock_checker_answers_a_bulk_import_in_one_go(people, tree):
     pairs = [(cs1.pk, datetime.date(2022, 2, 1)), (cs1.pk, datetime.date(2023, 2, 1)), (cs2.pk, datetime.date(2022, 2, 1))]
     found = locks.locked_pairs({cs1.pk: cs1, cs2.pk: cs2}, pairs)
     assert list(found) == [(cs1.pk, datetime.date(2022, 2, 1))]
+
+
+def test_reminder_command_mails_the_people_once(people, tree, mailoutbox, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    issue(people, tree, deadline=datetime.date(2023, 1, 15))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # mail leaves once the step commits
+        call_command("send-report-reminders", "--today", "2023-01-13", stdout=out)
+    assert "Đã gửi 3 thông báo" in out.getvalue()  # Quận 9's editor and approver, Thủ Đức's editor
+    assert any("15/01/2023" in m.body for m in mailoutbox if m.to == ["q9@hcm.vn"])
+    call_command("send-report-reminders", "--today", "2023-01-14", stdout=out)
+    assert "Đã gửi 0 thông báo" in out.getvalue()
