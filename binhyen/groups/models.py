@@ -505,13 +505,14 @@ class CameraState(models.Model):
 
 class StockFact(models.Model):
     """One cell of the stock cube (binhyen.reporting.stock_facts): the change, on one day
-    (grain DAY) or over one month (grain MONTH, `day` = the 1st), of one stock figure of
-    `child`'s subtree (of `ancestor` itself when child = ancestor). A figure on day D is the
-    sum of the MONTH cells before D's month plus the DAY cells of D's month up to D.
+    (grain DAY), over one month (grain MONTH, `day` = the 1st) or over one year (grain YEAR,
+    `day` = 1 January), of one stock figure of `child`'s subtree (of `ancestor` itself when
+    child = ancestor). A figure on day D is the sum of the YEAR cells before D's year, the
+    MONTH cells of D's year before D's month and the DAY cells of D's month up to D.
 
     Plain integer keys: the cube is derived data, rebuilt from the groups' records."""
 
-    MONTH, DAY = 0, 1
+    MONTH, DAY, YEAR = 0, 1, 2
 
     ancestor_id = models.IntegerField(_("đơn vị tổng hợp"))
     child_id = models.IntegerField(_("đơn vị trực thuộc trên nhánh"))

@@ -17,10 +17,11 @@ longer does ("events"):
 
 Soft-deleted groups, houses and cameras contribute nothing. Events are rolled up like the
 activity cube (facts.py): for each ancestor of the record's unit, a cell (ancestor, child on
-the path or the ancestor itself, figure, kind, ward, day) → delta. Each event is written twice:
-into its month's MONTH cell and into its DAY cell. The figure on day D reads the MONTH cells
-before D's month and the DAY cells from D's 1st to D — at most a month of day rows, so no
-question scans a province's records, and any day is exact.
+the path or the ancestor itself, figure, kind, ward, day) → delta. Each event is written three
+times: into its year's YEAR cell, its month's MONTH cell and its DAY cell. The figure on day D
+reads the YEAR cells before D's year, the MONTH cells of D's year before D's month and the DAY
+cells from D's 1st to D — at most a few years, eleven months and a month of days per child,
+kind (and ward), so no question scans a province's records, and any day is exact.
 
 Writes: the groups services open a `tracked` batch (one per service call; an import or a
 close that calls other services shares the outer batch). `watch(groups=…, cameras=…)` reads
@@ -146,9 +147,11 @@ def cells_of(events_by_key):
             continue
         ids = path_ids(paths[unit])
         month = day.replace(day=1)
+        year = day.replace(month=1, day=1)
         last = len(ids) - 1
         for level, ancestor in enumerate(ids):
             child = ids[level + 1] if level < last else ancestor
+            cells[(level, ancestor, measure, StockFact.YEAR, year, child, kind, ward)] += delta
             cells[(level, ancestor, measure, StockFact.MONTH, month, child, kind, ward)] += delta
             cells[(level, ancestor, measure, StockFact.DAY, day, child, kind, ward)] += delta
     return cells
@@ -338,7 +341,9 @@ def verify(limit=None):
 
 def _cells_sql(measure, kind_code, columns):
     """SELECT `columns`, delta of one ancestor's cells of `measure` that make the figure on a
-    day: MONTH cells before the day's month, DAY cells of its month up to the day."""
+    day: YEAR cells before the day's year, MONTH cells of its year before its month, DAY cells
+    of its month up to the day. Parameters: (ancestor, 1 January, month's 1st, day) and the
+    kind code after each of the three ranges when filtered."""
     from binhyen.groups.models import GroupKind
 
     q = connection.ops.quote_name
@@ -347,7 +352,8 @@ def _cells_sql(measure, kind_code, columns):
         kind = f" AND kind_id = (SELECT id FROM {q(GroupKind._meta.db_table)} WHERE code = %s)"
     part = f"SELECT {columns}, delta FROM {_table()} WHERE ancestor_id = %s AND measure = {int(measure)} "
     return (
-        f"{part}AND grain = {StockFact.MONTH} AND day < %s{kind} UNION ALL "
+        f"{part}AND grain = {StockFact.YEAR} AND day < %s{kind} UNION ALL "
+        f"{part}AND grain = {StockFact.MONTH} AND day >= %s AND day < %s{kind} UNION ALL "
         f"{part}AND grain = {StockFact.DAY} AND day >= %s AND day <= %s{kind}"
     )
 
@@ -355,10 +361,10 @@ def _cells_sql(measure, kind_code, columns):
 def figure(unit_id, measure_name, day, kind_code=None, by_child=True):
     """{child id: value} (the unit's own records under its own id), or {(): total}."""
     measure = MEASURES[measure_name]
-    month = connection.ops.adapt_datefield_value(day.replace(day=1))
-    d = connection.ops.adapt_datefield_value(day)
+    adapt = connection.ops.adapt_datefield_value
+    year, month, d = adapt(day.replace(month=1, day=1)), adapt(day.replace(day=1)), adapt(day)
     extra = [kind_code] if kind_code else []
-    params = [unit_id, month, *extra, unit_id, month, d, *extra]
+    params = [unit_id, year, *extra, unit_id, year, month, *extra, unit_id, month, d, *extra]
     cells = _cells_sql(measure, kind_code, "child_id, ward_id")
     if measure == WARDS:
         inner = f"SELECT child_id, ward_id, SUM(delta) AS s FROM ({cells}) c GROUP BY child_id, ward_id"
