@@ -173,3 +173,20 @@ def test_import_command_reports_errors_and_imports(world, tmp_path):
     call_command("import-groups", str(good), "--sheet", "thanh-vien", "--user", editor.username, stdout=out)
     assert "Đã nhập: 1 dòng thành viên." in out.getvalue()
     assert GroupMember.objects.filter(full_name="Lý Văn Tú").count() == 1
+
+
+def test_an_import_keeps_the_stock_cube_equal_to_the_records(world):
+    from binhyen.groups.models import StockFact
+    from binhyen.reporting import stock_facts
+
+    editor = f.user(role=Role.EDITOR, unit=world["cs"])
+    rows = [{"group": "NT-A", "full_name": f"Lê Văn Số {i}", "role": "thanh_vien", "joined": D(2023, 1, 1 + i)}
+            for i in range(5)]
+    before = StockFact.objects.count()
+    result = services.import_spreadsheet(editor, excel.MEMBERS, xlsx(excel.member_spec(), rows))
+    assert result.ok, messages(result)
+    assert StockFact.objects.count() > before
+    assert stock_facts.verify() == []
+    hcm = world["hcm"]
+    assert stock_facts.figure(hcm.pk, "members", D(2023, 1, 31), by_child=False) == {
+        (): GroupMember.objects.filter(group__unit__path__startswith=hcm.path).active_on(D(2023, 1, 31)).count()}
