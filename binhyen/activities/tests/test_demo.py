@@ -153,3 +153,9 @@ def test_demo_activities_carry_out_the_demo_plans(demo):
     assert not linked.exclude(unit__path__startswith=hcm.path).exists()
     assert not Activity.objects.filter(documents__isnull=False).exclude(
         document_ref__in=Document.objects.values("symbol")).exists()
+
+
+def test_demo_leaves_the_reporting_cube_equal_to_the_raw_activities(demo):
+    from binhyen.reporting import facts
+
+    assert facts.verify(limit=5) == []
