@@ -296,7 +296,17 @@ def serif_fonts():
     and every Vietnamese letter (some builds of Liberation Serif lack the stacked accents)."""
     import os
 
-    for pattern, names in SERIF_FONTS:
+    families = list(SERIF_FONTS)
+    try:
+        # Last resort on a machine without Debian's fonts: Source Serif Pro from PyPI. Its
+        # italics lack Vietnamese letters, so the italic lines are set upright.
+        import font_source_serif_pro
+
+        folder = os.path.join(os.path.dirname(font_source_serif_pro.__file__), "files")
+        families.append((os.path.join(folder, "SourceSerifPro-{}.ttf"), ("Regular", "Bold", "Regular", "Bold")))
+    except ImportError:
+        pass
+    for pattern, names in families:
         paths = dict(zip(("", "B", "I", "BI"), (pattern.format(n) for n in names), strict=True))
         if all(os.path.exists(p) and _has_vietnamese(p) for p in paths.values()):
             return paths

@@ -26,3 +26,12 @@ def test_pdf_embeds_a_font_with_every_vietnamese_letter(tree, tmp_path):
     out = tmp_path / "mt.pdf"
     call_command("export-report", "--unit", "TG-MT", "--period", "2022", "--format", "pdf", "--out", str(out))
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_fonts_fall_back_to_the_pypi_serif_without_debian_fonts(monkeypatch):
+    from binhyen.reporting import documents
+
+    monkeypatch.setattr(documents, "SERIF_FONTS", [("/nonexistent/Serif-{}.ttf", ("R", "B", "I", "BI"))])
+    paths = documents.serif_fonts()
+    assert paths[""].endswith("SourceSerifPro-Regular.ttf")
+    assert paths["B"].endswith("SourceSerifPro-Bold.ttf")
