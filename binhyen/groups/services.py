@@ -354,8 +354,8 @@ def update_member(actor, member, **changes):
     """Correct a member's facts (including a leaving date)."""
     _check_fields(changes, MEMBER_FIELDS)
     member = _editable(GroupMember, actor, member, "member")
-    stock_facts.watch(groups=[member.group_id])
     Group.objects.select_for_update().filter(pk=member.group_id).first()  # serialise the roster
+    stock_facts.watch(groups=[member.group_id])
     _clean_member_fields(changes)
     for name, value in changes.items():
         setattr(member, name, value)

@@ -209,6 +209,10 @@ class Batch:
     def watch(self, groups=(), cameras=()):
         groups = {g for g in groups if g is not None} - self.groups
         cameras = {c for c in cameras if c is not None} - self.cameras
+        if groups:
+            # Every write to a group's members or coverages goes through here first: the group
+            # row's lock makes the "before" read and the change one step for other writers.
+            list(Group.all_objects.select_for_update().filter(pk__in=sorted(groups)).values_list("pk", flat=True))
         if groups or cameras:
             for key, v in events(groups, cameras).items():
                 self.before[key] += v
