@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
 
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
@@ -140,24 +139,12 @@ def reference_pattern(document):
 
 
 def activities_under(plan, period, user):
-    """The activities the reader sees that were recorded as carrying out `plan` in `period`.
-
-    Until activities link documents themselves (a `documents` field on Activity), an activity
-    counts when its "văn bản thực hiện" text names the plan's symbol, it belongs to the plan's
-    unit's subtree as it stood then, and it took place after the plan was issued — a symbol is
-    unique per issuer and year, so these three together pick out the plan's own activities.
-    """
+    """The activities the reader sees that were recorded as carrying out `plan` in `period`:
+    linked to it (Activity.documents) and dated from the day it was issued."""
     Activity = _activity_model()
     if Activity is None or plan.shared:
         return None
     start = max(period.start, plan.issued_on) if plan.issued_on else period.start
-    qs = Activity.objects.visible_to(user).filter(date__gte=start, date__lte=period.end)
-    if _documents_field(Activity):
-        return qs.filter(documents=plan)
-    pattern = reference_pattern(plan)
-    if pattern is None:
-        return qs.none()
-    from binhyen.reporting.rollup import Attribution
-
-    attr = Attribution(plan.unit, as_of_for(period))
-    return qs.filter(attr.paths_q("unit__path")).filter(Q(search_text__regex=pattern))
+    return Activity.objects.visible_to(user).filter(
+        documents=plan, date__gte=start, date__lte=period.end
+    )

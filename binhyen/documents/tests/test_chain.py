@@ -73,13 +73,13 @@ def test_plan_figures_stay_hidden_from_those_who_do_not_see_the_unit(chained, pe
     assert chain.plan_figures(chained["kl"], period, f.superuser()) is None  # an outside directive
 
 
-def test_activities_under_a_plan_are_matched_by_its_symbol(chained, tree):
+def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):
     cs4 = f.unit(tree["mt"], "cd_co_so")
-    mine = record(tree["cs3"], "2022-04-02", document_ref="Kế hoạch số 329/KH-LĐLĐ")
-    other = record(cs4, "2022-05-02", document_ref="329/kh-lđlđ, 330/KH-LĐLĐ")
-    record(tree["cs3"], "2022-04-03", document_ref="1329/KH-LĐLĐ", title="Số khác")
-    record(tree["cs3"], "2022-03-01", document_ref="329/KH-LĐLĐ", title="Trước ngày ban hành")
-    record(tree["cs1"], "2022-04-05", document_ref="329/KH-LĐLĐ", title="Đơn vị ở tỉnh khác")
-    found = chain.activities_under(chained["kh"], parse_period("2022"), f.superuser())
+    kh = chained["kh"]
+    mine = record(tree["cs3"], "2022-04-02", documents=[kh])
+    other = record(cs4, "2022-05-02", documents=[kh])
+    record(tree["cs3"], "2022-04-03", document_ref="329/KH-LĐLĐ", title="Chỉ ghi số hiệu, không liên kết")
+    record(tree["cs3"], "2022-03-01", documents=[kh], title="Trước ngày ban hành")
+    found = chain.activities_under(kh, parse_period("2022"), f.superuser())
     assert set(found) == {mine, other}
     assert chain.activities_under(chained["kl"], parse_period("2022"), f.superuser()) is None

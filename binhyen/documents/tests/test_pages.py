@@ -234,7 +234,7 @@ def test_the_chain_page_in_few_queries(mt_docs, tree, people, django_assert_max_
 
 
 def test_the_figures_partial(mt_docs, tree, people, django_assert_max_num_queries):
-    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, document_ref="329/KH-LĐLĐ")
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[mt_docs["kh"]])
     record(tree["cs3"], "2022-05-02", sessions=2, attendances=80)
     client = login(people["mt_editor"])
     with django_assert_max_num_queries(MAX_QUERIES):
