@@ -3,10 +3,7 @@ level (following "carries out" links), the activities recorded under each plan, 
 rollup figures of each plan's unit over the period looked at."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
-
-from django.core.exceptions import FieldDoesNotExist
 
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
@@ -120,22 +117,6 @@ def _activity_model():
     except ImportError:
         return None
     return Activity
-
-
-def _documents_field(Activity):
-    try:
-        Activity._meta.get_field("documents")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def reference_pattern(document):
-    """A regex over an activity's folded search text that finds the document's symbol as a
-    whole ("329/kh-ldld", not "1329/kh-ldld")."""
-    if not document.symbol:
-        return None
-    return r"(^|[^0-9a-z])" + re.escape(document.symbol_key) + r"($|[^0-9a-z])"
 
 
 def activities_under(plan, period, user):
