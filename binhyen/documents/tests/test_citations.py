@@ -27,7 +27,7 @@ LABELLED = [
      [("chi_thi", "48", "48-CT/TW", None)]),
     ("Bám sát Nghị quyết số 09/NQ-CP, Liên đoàn xây dựng chương trình công tác năm.",
      [("nghi_quyet", "09", "09/NQ-CP", None)]),
-    ("Triển khai các chỉ tiêu theo Nghị quyết số 96/2019/QH14 ngày 27/11/2019 của Quốc hội.",
+    ("Quốc hội thông qua Nghị quyết 96/2019/QH14 ngày 27/11/2019, đơn vị đưa vào chỉ tiêu năm.",
      [("nghi_quyet", "96", "96/2019/QH14", D(2019, 11, 27))]),
     ("Đơn vị đã phổ biến Kế hoạch 3769/KH-BCĐ tới các tổ tự quản.",
      [("ke_hoach", "3769", "3769/KH-BCĐ", None)]),
@@ -41,7 +41,7 @@ LABELLED = [
      [("nghi_quyet", "08", "08-NQ/CB", None)]),
     ("Thực hiện Chỉ thị số 12-CT/TU ngày 16 tháng 8 năm 2019 của Tỉnh ủy, đơn vị tổ chức hội nghị.",
      [("chi_thi", "12", "12-CT/TU", D(2019, 8, 16))]),
-    ("Kết luận số 13-KL/TW ngày 16/8/2021 của Bộ Chính trị được quán triệt sâu rộng.",
+    ("Bộ Chính trị ra Kết luận số 13-KL/TW ngày 16 tháng 8 năm 2021, chi bộ phổ biến tới đảng viên.",
      [("ket_luan", "13", "13-KL/TW", D(2021, 8, 16))]),
     ("Thông tư 124/2021/TT-BCA quy định tiêu chuẩn an toàn về an ninh, trật tự.",
      [("thong_tu", "124", "124/2021/TT-BCA", None)]),
@@ -62,16 +62,16 @@ LABELLED = [
     ("Kế hoạch số 63/KH-LĐLĐ ngày 05/01/2024 giao chỉ tiêu cho từng đơn vị.",
      [("ke_hoach", "63", "63/KH-LĐLĐ", D(2024, 1, 5))]),
     # --- several in one sentence
-    ("Đơn vị học tập Kết luận 44-KL/TW, Chỉ thị 09-CT/TW của Ban Bí thư và Chỉ thị số 48-CT/TW của Bộ Chính trị.",
+    ("Đơn vị học tập Kết luận 44-KL/TW cùng Chỉ thị 09-CT/TW (Ban Bí thư) và Chỉ thị 48-CT/TW (Bộ Chính trị).",
      [("ket_luan", "44", "44-KL/TW", None), ("chi_thi", "09", "09-CT/TW", None),
       ("chi_thi", "48", "48-CT/TW", None)]),
-    ("LĐLĐ ban hành kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022; Kế hoạch số 330/KH-LĐLĐ ngày 24/3/2022 và Công văn số 2188/LĐLĐ ngày 05/10/2022.",
+    ("LĐLĐ ra kế hoạch 329/KH-LĐLĐ ngày 23/3/2022, tiếp đến Kế hoạch 330/KH-LĐLĐ ngày 24/3/2022, rồi Công văn số 2188/LĐLĐ ngày 05/10/2022.",
      [("ke_hoach", "329", "329/KH-LĐLĐ", D(2022, 3, 23)), ("ke_hoach", "330", "330/KH-LĐLĐ", D(2022, 3, 24)),
       ("cong_van", "2188", "2188/LĐLĐ", D(2022, 10, 5))]),
     ("Các Kế hoạch số 329/KH-LĐLĐ, 330/KH-LĐLĐ và 311/KH-LĐLĐ đều có phụ lục chỉ tiêu.",
      [("ke_hoach", "329", "329/KH-LĐLĐ", None), ("ke_hoach", "330", "330/KH-LĐLĐ", None),
       ("ke_hoach", "311", "311/KH-LĐLĐ", None)]),
-    ("Thực hiện Kế hoạch 3769/KH-BCĐ và Quyết định 1945/QĐ-BCĐ của BCĐ 138 Thành phố, quận tổ chức ra quân.",
+    ("Quận ra quân theo Kế hoạch 3769/KH-BCĐ cùng Quyết định 1945/QĐ-BCĐ do BCĐ 138 Thành phố ban hành.",
      [("ke_hoach", "3769", "3769/KH-BCĐ", None), ("quyet_dinh", "1945", "1945/QĐ-BCĐ", None)]),
     ("Công văn số 15/LĐLĐ và 16/LĐLĐ cùng nhắc việc báo cáo trước ngày 20 hằng tháng.",
      [("cong_van", "15", "15/LĐLĐ", None), ("cong_van", "16", "16/LĐLĐ", None)]),
@@ -94,7 +94,7 @@ LABELLED = [
     # --- case
     ("KẾ HOẠCH SỐ 329/KH-LĐLĐ VỀ THỰC HIỆN CÔNG TÁC PHÒNG CHỐNG TỘI PHẠM",
      [("ke_hoach", "329", "329/KH-LĐLĐ", None)]),
-    ("kết luận số 13-kl/tw ngày 16/8/2021", [("ket_luan", "13", "13-KL/TW", D(2021, 8, 16))]),
+    ("kết luận số 13-kl/tw ngày 16 tháng 8 năm 2021", [("ket_luan", "13", "13-KL/TW", D(2021, 8, 16))]),
     ("CÔNG VĂN SỐ 2016/LĐLĐ NGÀY 24/5/2022", [("cong_van", "2016", "2016/LĐLĐ", D(2022, 5, 24))]),
     ("Chương Trình Phối Hợp Số 478", [("chuong_trinh_phoi_hop", "478", None, None)]),
     # --- typed without accents, or "số" left out, or "số:" as in a document header
@@ -133,14 +133,14 @@ LABELLED = [
     ("Báo cáo 6 tháng đầu năm gửi trước ngày 15/6.", []),
     ("Kết luận 13 điểm mới của hội nghị được ghi vào biên bản.", []),
     ("Tổ chức 16 cuộc với 1.116 lượt người; 648 cuộc với 17.879 lượt người dự.", []),
-    ("Các Chỉ thị, Nghị quyết của Đảng, chính sách pháp luật của Nhà nước được tuyên truyền.", []),
+    ("Các Chỉ thị, Nghị quyết cùng pháp luật Nhà nước đều được phổ biến tới đoàn viên.", []),
     ("Quyết định 16/8/2021 là ngày tổ chức hội thi.", []),
     ("Quyết định 2023 của hội đồng thi đua được công bố.", []),
     ("Nghị quyết 3 năm qua đã đi vào cuộc sống; kết luận 5 nội dung trọng tâm.", []),
     ("Luật sư số 5 của văn phòng tham gia tư vấn miễn phí.", []),
     ("Biển số 63B1-123.45 của xe đưa rước công nhân.", []),
     ("Tổ 3 khu phố 2 phường 10 ra mắt mô hình camera giám sát.", []),
-    ("giai đoạn 2016-2025 và định hướng đến năm 2030", []),
+    ("trong thời kỳ 2016-2025, tầm nhìn tới năm 2030", []),
     ("Mã số thuế 1200100557, tài khoản 123/456 tại ngân hàng.", []),
     ("Phòng 329/KH là phòng họp của Ban Tuyên giáo.", []),
     ("kế hoạch số liệu thống kê được cập nhật hằng quý", []),
@@ -185,9 +185,9 @@ def test_each_labelled_case(text, expected):
 
 
 def test_span_is_exactly_what_was_written():
-    text = "Thực hiện kết luận số 13-KL/TW ngày 16/8/2021 của Bộ Chính trị, LĐLĐ triển khai."
+    text = "LĐLĐ bám sát kết luận 13-KL/TW ngày 16/8/2021, triển khai tới cơ sở."
     (c,) = find_citations(text)
-    assert c.text == "kết luận số 13-KL/TW ngày 16/8/2021"
+    assert c.text == "kết luận 13-KL/TW ngày 16/8/2021"
     assert text[c.start : c.end] == c.text
     assert c.year == 2021
 
@@ -219,12 +219,12 @@ def test_a_lone_symbol_needs_its_abbreviation_in_capitals():
 
 
 def test_issuer_and_summary_written_after_a_reference():
-    text = ("Thực hiện Chỉ thị 09-CT/TW của Ban Bí thư và Chỉ thị số 48-CT/TW của Bộ Chính trị về "
-            "tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm; các đơn vị…")
+    text = ("Căn cứ Chỉ thị 09-CT/TW của Ban Bí thư, Chỉ thị 48-CT/TW của Bộ Chính trị về "
+            "Đảng lãnh đạo chặt chẽ việc phòng, chống tội phạm; các đơn vị…")
     items = with_context(text)
     assert [(c.symbol, issuer) for c, issuer, _s in items] == [
         ("09-CT/TW", "Ban Bí thư"), ("48-CT/TW", "Bộ Chính trị")]
-    assert items[1][2] == "Tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm"
+    assert items[1][2] == "Đảng lãnh đạo chặt chẽ việc phòng, chống tội phạm"
 
 
 def test_summary_needs_ve_so_the_rest_of_a_sentence_is_not_taken():
@@ -233,16 +233,16 @@ def test_summary_needs_ve_so_the_rest_of_a_sentence_is_not_taken():
 
 
 def test_parse_reference_fills_type_number_symbol_date_and_summary():
-    ref = parse_reference("Kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022 về thực hiện công tác phòng chống tội phạm năm 2022")
+    ref = parse_reference("Kế hoạch số 329/KH-LĐLĐ ngày 23 tháng 3 năm 2022 về phòng ngừa tội phạm trong năm 2022")
     c = ref.citation
     assert (c.type, c.number, c.symbol, c.date) == ("ke_hoach", "329", "329/KH-LĐLĐ", D(2022, 3, 23))
-    assert ref.summary == "Thực hiện công tác phòng chống tội phạm năm 2022"
+    assert ref.summary == "Phòng ngừa tội phạm trong năm 2022"
 
 
 def test_parse_reference_reads_the_issuer():
-    ref = parse_reference("Kết luận số 13-KL/TW ngày 16/8/2021 của Bộ Chính trị về tăng cường sự lãnh đạo của Đảng")
+    ref = parse_reference("Kết luận số 13-KL/TW ngày 16 tháng 8 năm 2021 của Bộ Chính trị về vai trò lãnh đạo của Đảng")
     assert ref.issuer == "Bộ Chính trị"
-    assert ref.summary == "Tăng cường sự lãnh đạo của Đảng"
+    assert ref.summary == "Vai trò lãnh đạo của Đảng"
 
 
 def test_parse_reference_of_a_bare_symbol_leaves_the_type_open():

@@ -18,7 +18,7 @@ D = datetime.date
 
 def register(actor, unit, **fields):
     defaults = dict(doc_type=f.doc_type("ke_hoach"), number="329", symbol="329/KH-LĐLĐ",
-                    issuer_unit=unit, issued_on=D(2022, 3, 23), summary="Thực hiện công tác phòng, chống tội phạm năm 2022")
+                    issuer_unit=unit, issued_on=D(2022, 3, 23), summary="Phòng, chống tội phạm trong năm 2022")
     defaults.update(fields)
     return services.register_document(actor, **defaults)
 
@@ -238,7 +238,7 @@ def test_soft_delete_keeps_the_row_and_its_history(tree, people):
 
 def test_register_text_matches_and_offers_the_missing(tree, people):
     kl = f.document(tree["mt"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri")
-    text = ("Năm 2023, đơn vị tiếp tục quán triệt Kết luận số 13-KL/TW của Bộ Chính trị và Nghị quyết "
+    text = ("Năm 2023, đơn vị vẫn phổ biến Kết luận số 13-KL/TW (Bộ Chính trị) và Nghị quyết "
             "số 12/NQ-CP ngày 19/02/2019 của Chính phủ về tăng cường bảo đảm trật tự an toàn giao thông; "
             "đường dây nóng 0273.3872.123.")
     found = services.register_text(people["mt_editor"], text)
