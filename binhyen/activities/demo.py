@@ -62,7 +62,7 @@ OTHER_KINDS = {
     "hoi_thi": ((1, 1), (60, 300), WORKERS, ["truc_tiep", "truc_tuyen"],
                 ["Hội thi tìm hiểu pháp luật về {topic}", "Hội thi “Công nhân với {topic}”"]),
     "hoi_thao": ((1, 2), (80, 400), WORKERS, ["truc_tiep"],
-                 ["Hội thao công nhân hưởng ứng phong trào Toàn dân bảo vệ an ninh Tổ quốc",
+                 ["Hội thao công nhân hưởng ứng phong trào Toàn dân bảo vệ ANTQ",
                   "Hội thao nghiệp vụ phòng cháy, chữa cháy cơ sở"]),
     "giao_luu": ((1, 1), (50, 250), WORKERS + ["thanh_vien_to_tu_quan"], ["truc_tiep"],
                  ["Giao lưu “Công nhân với {topic}”", "Giao lưu tổ tự quản khu nhà trọ với công an phường"]),

@@ -1,4 +1,4 @@
-"""Finding references to official documents ("Kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022") in Vietnamese text.
+"""Finding references to official documents ("Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022") in Vietnamese text.
 
 Pure Python (no Django): `find_citations(text)` returns every reference with its type, number,
 symbol, date or year and the exact span in `text`; `parse_reference(text)` reads the one box a
@@ -423,7 +423,7 @@ class Reference:
 def parse_reference(text):
     """The reference a clerk typed into one box, or None when there is none.
 
-    "Kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022 về thực hiện công tác phòng chống tội phạm" gives
+    "Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022 triển khai phòng chống tội phạm năm 2022" gives
     type ke_hoach, number 329, symbol 329/KH-LĐLĐ, date 2022-03-23 and the summary; a bare
     "2016/LĐLĐ" gives the number and symbol and leaves the type to be chosen.
     """

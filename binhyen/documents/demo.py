@@ -27,25 +27,25 @@ D = datetime.date
 # An issuer starting with "@" is a unit of the demo tree (org.demo constants).
 OUTSIDE = [
     ("CT48", "chi_thi", "48", "48-CT/TW", "bo-chinh-tri", D(2010, 10, 22),
-     "Về tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm trong tình hình mới",
+     "Đảng tăng cường lãnh đạo công tác phòng, chống tội phạm trước yêu cầu của giai đoạn mới",
      org_demo.HCM, []),
     ("CT09", "chi_thi", "09", "09-CT/TW", "ban-bi-thu", D(2011, 12, 1),
-     "Về tăng cường sự lãnh đạo của Đảng đối với phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới",
+     "Đảng tăng cường lãnh đạo, đưa phong trào Toàn dân bảo vệ ANTQ đáp ứng yêu cầu giai đoạn mới",
      org_demo.HCM, []),
     ("KL44", "ket_luan", "44", "44-KL/TW", "ban-bi-thu", D(2019, 1, 22),
      "Về việc tiếp tục thực hiện Chỉ thị số 09-CT/TW của Ban Bí thư khóa XI", org_demo.HCM, ["CT09"]),
     ("NQ09", "nghi_quyet", "09", "09/NQ-CP", "chinh-phu", None,
-     "Về công tác phòng, chống tội phạm trong tình hình mới", org_demo.HCM, []),
+     "Công tác phòng, chống tội phạm trước yêu cầu của giai đoạn mới", org_demo.HCM, []),
     ("KH3769", "ke_hoach", "3769", "3769/KH-BCĐ", "ban-chi-dao-138-hcm", None,
      "Triển khai công tác phòng, chống tội phạm trên địa bàn Thành phố", org_demo.HCM, []),
     ("QD1945", "quyet_dinh", "1945", "1945/QĐ-BCĐ", "ban-chi-dao-138-hcm", None,
      "Ban hành chương trình công tác phòng, chống tội phạm của Ban Chỉ đạo 138 Thành phố",
      org_demo.HCM, []),
     ("KL13", "ket_luan", "13", "13-KL/TW", "bo-chinh-tri", D(2021, 8, 16),
-     "Về tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống tội phạm trong tình hình mới",
+     "Đảng tiếp tục tăng cường lãnh đạo công tác phòng, chống tội phạm trong giai đoạn mới",
      org_demo.MY_THO, ["CT48"]),
     ("NQ96", "nghi_quyet", "96", "96/2019/QH14", "quoc-hoi", D(2019, 11, 27),
-     "Về công tác phòng, chống tội phạm và vi phạm pháp luật", org_demo.MY_THO, []),
+     "Công tác phòng, chống vi phạm pháp luật và tội phạm", org_demo.MY_THO, []),
 ]
 
 UNION = [
@@ -55,8 +55,8 @@ UNION = [
      "trật tự, phòng, chống tội phạm trong công nhân, viên chức, lao động", None, []),
     *[
         (f"HCM{year}", "ke_hoach", number, f"{number}/KH-LĐLĐ", "@" + org_demo.HCM, day,
-         "Phát huy vai trò của tổ chức Công đoàn trong công tác phòng, chống tội phạm, trọng tâm tại "
-         f"các khu lưu trú, nhà trọ năm {year}", None,
+         "Công đoàn phát huy vai trò phòng, chống tội phạm, tập trung vào các khu nhà trọ, "
+         f"khu lưu trú công nhân năm {year}", None,
          ["KL44", "CT09", "CT48", "NQ09", "KH3769", "QD1945", "CTPH478"] + (["KL13"] if year >= 2022 else []))
         for year, number, day in [
             (2019, "96", D(2019, 2, 26)), (2020, "112", D(2020, 2, 20)), (2021, "105", D(2021, 3, 2)),
@@ -71,20 +71,20 @@ UNION = [
      None, ["HCM2022"]),
     # Mỹ Tho (seeds): carrying out Kết luận 13-KL/TW in 2022
     ("NQ08", "nghi_quyet", "08", "08-NQ/CB", "@" + org_demo.MY_THO, D(2022, 2, 22),
-     "Củng cố, nâng chất cơ quan an toàn về an ninh, trật tự, cơ quan không có ma túy và điển hình tiên "
-     "tiến về phòng cháy, chữa cháy năm 2022", None, ["KL13"]),
+     "Năm 2022 củng cố, nâng chất danh hiệu cơ quan an toàn về ANTT, cơ quan không ma túy và "
+     "đơn vị tiên tiến trong phòng cháy, chữa cháy", None, ["KL13"]),
     ("KH329", "ke_hoach", "329", "329/KH-LĐLĐ", "@" + org_demo.MY_THO, D(2022, 3, 23),
-     "Thực hiện công tác phòng, chống tội phạm năm 2022", None, ["KL13", "NQ96"]),
+     "Triển khai phòng, chống tội phạm trong năm 2022", None, ["KL13", "NQ96"]),
     ("KH330", "ke_hoach", "330", "330/KH-LĐLĐ", "@" + org_demo.MY_THO, D(2022, 3, 24),
-     "Thực hiện Chương trình phòng, chống ma túy trong công nhân, viên chức, lao động thành phố Mỹ Tho năm 2022",
+     "Năm 2022 triển khai Chương trình phòng, chống ma túy cho công nhân, viên chức, lao động trên địa bàn Mỹ Tho",
      None, ["KL13"]),
     ("KH311", "ke_hoach", "311", "311/KH-LĐLĐ", "@" + org_demo.MY_THO, D(2022, 3, 24),
-     "Thực hiện Chương trình phòng, chống mua bán người năm 2022 trên địa bàn thành phố Mỹ Tho", None, ["KL13"]),
+     "Triển khai tại thành phố Mỹ Tho Chương trình phòng, chống mua bán người năm 2022", None, ["KL13"]),
     ("CV2016", "cong_van", "2016", "2016/LĐLĐ", "@" + org_demo.MY_THO, D(2022, 5, 24),
-     "Về việc tuyên truyền phòng, chống tội phạm, quản lý, giáo dục đối tượng trên địa bàn thành phố Mỹ Tho",
+     "Quản lý, giáo dục đối tượng và tuyên truyền phòng, chống tội phạm tại thành phố Mỹ Tho",
      None, ["KH329"]),
     ("CV2188", "cong_van", "2188", "2188/LĐLĐ", "@" + org_demo.MY_THO, D(2022, 10, 5),
-     "Về việc tăng cường tuyên truyền, phòng ngừa, ngăn chặn nạn “tín dụng đen” trong công nhân lao động",
+     "Đẩy mạnh tuyên truyền để công nhân lao động phòng ngừa, ngăn chặn nạn “tín dụng đen”",
      None, ["KH329"]),
 ]
 

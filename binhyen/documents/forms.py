@@ -38,7 +38,7 @@ class DocumentForm(forms.Form):
     reference = forms.CharField(
         label=gettext_lazy("Nhập nhanh"), required=False, max_length=1000,
         help_text=gettext_lazy("Gõ hoặc dán dòng số, ký hiệu, ngày như trên văn bản, ví dụ: Kế hoạch số "
-                               "329/KH-LĐLĐ ngày 23/3/2022 về thực hiện công tác phòng, chống tội phạm — rồi bấm “Điền tự động”."),
+                               "329/KH-LĐLĐ ngày 23/03/2022 triển khai phòng, chống tội phạm năm 2022 — rồi bấm “Điền tự động”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     doc_type = forms.ModelChoiceField(
@@ -135,7 +135,7 @@ def filled_from_reference(data, user):
     data = data.copy()
     ref = citations.parse_reference(data.get("reference", ""))
     if ref is None:
-        return data, _("Không nhận ra số, ký hiệu văn bản trong ô nhập nhanh; ví dụ: Kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022.")
+        return data, _("Không nhận ra số, ký hiệu văn bản trong ô nhập nhanh; ví dụ: Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022.")
     c = ref.citation
     if c.type:
         doc_type = DocumentType.objects.filter(code=c.type).first()

@@ -1,6 +1,6 @@
 """Stock figures of the groups app, as the seeds count them: for a unit's subtree, as of a day.
 
-"1.304 tổ với 98.007 thành viên, hoạt động tại 93 phường, xã" is `group_stats(hcm, day)`.
+"1.304 tổ, 98.007 thành viên, có mặt ở 93 phường, xã" is `group_stats(hcm, day)`.
 Every function is a fixed number of aggregate queries (never a loop over rows), reads the
 subtree as one materialized-path prefix and applies the app's date rule (in force on D when
 start <= D and the end is empty or after D). The reporting app's indicator registry

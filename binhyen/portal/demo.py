@@ -35,7 +35,7 @@ MY_THO_SLUG = "ldld-tp-my-tho"
 DONG_THAP_SLUG = "ldld-tinh-dong-thap"
 CATEGORIES = (
     ("Tin tức - Sự kiện", "Hoạt động của tổ chức Công đoàn các cấp."),
-    ("Phòng chống tội phạm", "Phong trào toàn dân bảo vệ an ninh Tổ quốc trong công nhân, lao động."),
+    ("Phòng chống tội phạm", "Công nhân, lao động tham gia phong trào Toàn dân bảo vệ ANTQ."),
     ("Pháp luật", "Kiến thức pháp luật cho người lao động."),
     ("Gương điển hình", "Tập thể, cá nhân tiêu biểu trong phong trào."),
 )
@@ -97,9 +97,9 @@ def _hcm_articles(hcm, today):
                 "Những buổi sinh hoạt tổ được tổ chức ngắn gọn, thường vào tối cuối tuần. Ngoài chuyện "
                 "an ninh, công nhân còn được hướng dẫn phòng cháy trong phòng trọ, cách đọc hợp đồng "
                 "lao động và nơi tìm đến khi bị chủ sử dụng lao động nợ lương.",
-                "<h2>Gắn với phong trào toàn dân bảo vệ an ninh Tổ quốc</h2>",
+                "<h2>Gắn với phong trào Toàn dân bảo vệ ANTQ</h2>",
                 "Liên đoàn Lao động Thành phố xác định việc củng cố mạng lưới tổ tự quản là một phần "
-                "của phong trào toàn dân bảo vệ an ninh Tổ quốc trong công nhân, lao động. Trong thời "
+                "của phong trào Toàn dân bảo vệ ANTQ trong công nhân, lao động. Trong thời "
                 "gian tới, các cấp công đoàn sẽ tiếp tục rà soát, kiện toàn những tổ hoạt động chưa đều "
                 "và nhân rộng mô hình ở các khu lưu trú mới hình thành.",
             ),
@@ -323,7 +323,7 @@ HCM_WEEK = (
      "Trưởng Ban Tuyên giáo", "Cán bộ công đoàn cơ sở các KCX-KCN", "Hội trường Công đoàn các KCX-KCN"),
     (2, DayPart.AFTERNOON, (14, 0), "Duyệt tin bài, lịch công tác tuần sau trên cổng thông tin.",
      "Chánh Văn phòng", "Tổ biên tập cổng thông tin", "Văn phòng LĐLĐ Thành phố"),
-    (3, DayPart.MORNING, (8, 0), "Sơ kết phong trào toàn dân bảo vệ an ninh Tổ quốc trong công nhân, viên chức, lao động.",
+    (3, DayPart.MORNING, (8, 0), "Sơ kết phong trào Toàn dân bảo vệ ANTQ trong công nhân, viên chức, lao động.",
      "Chủ tịch LĐLĐ Thành phố", "Đại diện công đoàn phường, xã, công đoàn ngành", "Hội trường A"),
     (4, DayPart.AFTERNOON, (15, 0), "Tiếp nhận, phân loại tin báo của người lao động trong tuần.",
      "Trưởng Ban Chính sách pháp luật", "Cán bộ phụ trách tin báo", "Phòng tiếp công dân"),

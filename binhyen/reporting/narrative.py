@@ -270,7 +270,7 @@ class _Writer:
             if self.total.get(w):
                 parts += [", trải rộng trên ", self.fig(w), " phường, xã"]
         else:
-            parts = [f"mô hình tổ công nhân tự quản khu nhà trọ tiếp tục được duy trì: đến ngày {day} có ", self.fig(g), " tổ"]
+            parts = [f"các tổ công nhân tự quản ở khu nhà trọ vẫn giữ được hoạt động: đến ngày {day} có ", self.fig(g), " tổ"]
             if self.total.get(m):
                 parts += [" với tổng số ", self.fig(m), " thành viên"]
             if self.total.get(w):
