@@ -263,7 +263,7 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     check_files(files)
     _check_locks(activity)
     _save_with_history(activity, actor, {**m2m, "documents": documents}, "+")
-    facts.activity_changed(None, facts.state_of(activity, **m2m))
+    facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents))
     _attach(actor, activity, files)
     return activity
 
@@ -301,7 +301,7 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
     if documents is not None:
         links["documents"] = documents
     _save_with_history(activity, actor, links, "~")
-    facts.activity_changed(before, facts.state_of(activity, **m2m))
+    facts.activity_changed(before, facts.state_of(activity, **m2m, documents=documents))
     if remove_attachments:
         for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):
             attachment.removed_at = timezone.now()

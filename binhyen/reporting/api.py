@@ -18,6 +18,9 @@ Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dư�
 - `period`: `2022`, `2022Q1`, `2022H1`, `2022-03` hoặc `2018-01-01..2023-12-31`.
 - `indicators`: mã chỉ tiêu cách nhau bởi dấu phẩy; bộ lọc trong ngoặc vuông, ví dụ
   `activity.sessions[kind=tuyen_truyen;audience=can_bo_cong_doan],groups.members[kind=nha_tro]`.
+  Lọc theo văn bản thực hiện (kế hoạch…) bằng mã số văn bản hoặc ký hiệu:
+  `activity.sessions[document=12]`, `activity.attendances[document=329/KH-LĐLĐ]`; khóa kết quả
+  ghi mã số (`activity.attendances[document=12]`).
   Chỉ tiêu dạng tồn (mô hình, thành viên, camera, số đơn vị) lấy giá trị tại ngày cuối kỳ.
 - `by`: `child` (theo đơn vị trực thuộc, mặc định), `month` hoặc `none`.
 - `as_of`: tính theo cơ cấu tổ chức tại ngày này (mặc định: cơ cấu hiện nay).
@@ -38,7 +41,7 @@ def rollup_view(
 ):
     try:
         the_period = params.period_for(period)
-        requests = params.requests_for(indicators)
+        requests = params.requests_for(indicators, request.auth)
         breakdown = params.by_for(by)
         day = params.as_of_for(as_of)
     except params.BadParameter as exc:

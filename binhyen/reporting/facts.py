@@ -30,8 +30,9 @@ UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters ea
 MEASURES = ("activities", "sessions", "attendances", "leaflets")
 KEY = ("ancestor_id", "month", "child_id", "kind_id", "dim", "dim_id")
 CONFLICT = ("ancestor_id", "dim", "dim_id", "month", "child_id", "kind_id")  # the unique index
+# (Activity's many-to-many field, dimension slot, column of its link table)
 M2M_DIMS = (("topics", Dim.TOPIC, "topic_id"), ("audiences", Dim.AUDIENCE, "audience_id"),
-            ("channels", Dim.CHANNEL, "channel_id"))
+            ("channels", Dim.CHANNEL, "channel_id"), ("documents", Dim.DOCUMENT, "document_id"))
 
 
 @dataclass(frozen=True)
@@ -47,20 +48,21 @@ class ActivityState:
     topics: tuple = ()
     audiences: tuple = ()
     channels: tuple = ()
+    documents: tuple = ()  # the plans, letters… the activity carries out
 
 
 def _ids(items):
     return tuple(sorted({getattr(i, "pk", i) for i in items}))
 
 
-def state_of(activity, topics=None, audiences=None, channels=None):
+def state_of(activity, topics=None, audiences=None, channels=None, documents=None):
     """The activity's cube-relevant state now; None if it is unsaved or soft-deleted.
 
-    Pass the topic/audience/channel lists when the caller already holds them (saves the three
-    queries); otherwise they are read from the database."""
+    Pass the topic/audience/channel/document lists (objects or ids) when the caller already
+    holds them (one query saved for each); the others are read from the database."""
     if activity is None or activity.pk is None or activity.deleted_at is not None:
         return None
-    m2m = {"topics": topics, "audiences": audiences, "channels": channels}
+    m2m = {"topics": topics, "audiences": audiences, "channels": channels, "documents": documents}
     for name, items in m2m.items():
         if items is None:
             m2m[name] = getattr(activity, name).values_list("pk", flat=True)
@@ -69,6 +71,7 @@ def state_of(activity, topics=None, audiences=None, channels=None):
         sessions=activity.sessions or 0, attendances=activity.attendances or 0,
         leaflets=activity.leaflets or 0, topics=_ids(m2m["topics"]),
         audiences=_ids(m2m["audiences"]), channels=_ids(m2m["channels"]),
+        documents=_ids(m2m["documents"]),
     )
 
 
@@ -84,9 +87,8 @@ def add_cells(cells, state, path, sign=1):
     month = state.date.replace(day=1)
     values = (sign, sign * state.sessions, sign * state.attendances, sign * state.leaflets)
     slots = [(Dim.NONE, 0)]
-    slots += [(Dim.TOPIC, t) for t in state.topics]
-    slots += [(Dim.AUDIENCE, a) for a in state.audiences]
-    slots += [(Dim.CHANNEL, c) for c in state.channels]
+    for name, dim, _column in M2M_DIMS:
+        slots += [(dim, ref) for ref in getattr(state, name)]
     last = len(ids) - 1
     for level, ancestor in enumerate(ids):
         child = ids[level + 1] if level < last else ancestor
@@ -167,7 +169,7 @@ def activities_created(ids):
     for pk, path, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
         state = ActivityState(
             unit_id, date, kind_id, sessions or 0, attendances or 0, leaflets or 0,
-            _ids(links["topics"][pk]), _ids(links["audiences"][pk]), _ids(links["channels"][pk]),
+            **{name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS},
         )
         add_cells(cells, state, path, 1)
     return upsert(cells)

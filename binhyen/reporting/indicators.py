@@ -5,17 +5,23 @@ measure, a kind — `flow` (summed over the period), `stock` (value on the perio
 `ratio` (numerator / denominator computed after aggregation, as DHIS2 does) — and the filter
 dimensions it accepts. A request names indicators with optional filters in brackets:
 `activity.sessions[kind=tuyen_truyen;audience=can_bo_cong_doan]`, `groups.members[kind=nha_tro]`.
+A document has no short code: `activity.sessions[document=12]` names it by its id (or by its
+symbol, `document=329/KH-LĐLĐ`, when that is unique), and the request's key carries the id.
 """
 
 import re
+import time
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 FLOW, STOCK, RATIO = "flow", "stock", "ratio"
-ACTIVITY_DIMS = ("kind", "topic", "audience", "channel")
+ACTIVITY_DIMS = ("kind", "topic", "audience", "channel", "document")
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ DIMENSION_LABELS = {
     "topic": gettext_lazy("chủ đề"),
     "audience": gettext_lazy("đối tượng"),
     "channel": gettext_lazy("hình thức"),
+    "document": gettext_lazy("văn bản thực hiện"),
 }
 
 
@@ -146,12 +153,110 @@ def _reference_model(indicator, dim):
     return {"kind": ActivityKind, "topic": Topic, "audience": Audience, "channel": Channel}[dim]
 
 
+# ---------------------------------------------------------------- reference codes, cached
+#
+# A page asks for the same few codes over and over (kind=tuyen_truyen on most figures of a
+# report), and an indicator's label names its filters. Each reference table with stable codes
+# (kinds, topics, audiences, channels, group kinds: a few dozen rows) is read whole, once, and
+# kept per process. Saving or deleting one of its rows empties the cache at once, again when
+# the transaction commits, and moves a stamp in Django's cache, so that every process sharing
+# that cache (Redis) reloads on its next lookup; without a shared cache an entry lives at most
+# REFERENCE_TTL seconds. A code missing from a cached table is read again before it is refused
+# (a row another process just added is found). Other dimensions (documents) are not cached.
+
+REFERENCE_TTL = 60.0
+_STAMP_KEY = "binhyen:reporting:reference-stamp"
+_STAMP_EVERY = 1.0  # seconds between two readings of the shared stamp
+_CACHED = ("activities.ActivityKind", "activities.Topic", "activities.Audience", "activities.Channel",
+           "groups.GroupKind")
+_tables = {}  # model label → _Table
+
+
+@dataclass
+class _Table:
+    loaded: float
+    checked: float
+    stamp: object
+    pks: dict  # code → pk
+    names: dict  # pk → name
+
+
+def _shared_stamp():
+    from django.core.cache import cache
+
+    return cache.get(_STAMP_KEY)
+
+
+def _entry(model, force=False):
+    """(the cached table of `model`, whether it was read from the database just now)."""
+    label = model._meta.label
+    entry = _tables.get(label)
+    now = time.monotonic()
+    if entry is not None and not force:
+        if now - entry.loaded > REFERENCE_TTL:
+            entry = None
+        elif now - entry.checked > _STAMP_EVERY:
+            if _shared_stamp() != entry.stamp:
+                entry = None
+            else:
+                entry.checked = now
+    if entry is not None and not force:
+        return entry, False
+    stamp = _shared_stamp()
+    rows = list(model._base_manager.values_list("pk", "code", "name"))
+    entry = _Table(now, now, stamp, {c: pk for pk, c, _n in rows}, {pk: n for pk, _c, n in rows})
+    _tables[label] = entry
+    return entry, True
+
+
+def _cached(model, mapping, key):
+    """pks[code] or names[pk] of a cached table; a key not found is looked for again in the
+    table read afresh (unless it was read for this very lookup), then None."""
+    entry, fresh = _entry(model)
+    if key not in getattr(entry, mapping) and not fresh:
+        entry, _fresh = _entry(model, force=True)
+    return getattr(entry, mapping).get(key)
+
+
+def clear_reference_cache(**_kwargs):
+    """Forget every cached reference table here and, through the shared stamp, elsewhere."""
+    from django.core.cache import cache
+
+    _tables.clear()
+    cache.set(_STAMP_KEY, uuid.uuid4().hex, None)
+
+
+def _reference_changed(sender, **_kwargs):
+    clear_reference_cache()
+    # a process that reads the table before this transaction commits would keep the old rows
+    transaction.on_commit(clear_reference_cache)
+
+
+def _watch_reference_tables():
+    for label in _CACHED:
+        post_save.connect(_reference_changed, sender=label, dispatch_uid=f"reference-cache-save-{label}")
+        post_delete.connect(_reference_changed, sender=label, dispatch_uid=f"reference-cache-delete-{label}")
+
+
+_watch_reference_tables()
+
+
 def _reference_pk(model, code):
-    return model.objects.filter(code=code).values_list("pk", flat=True).first()
+    if model._meta.label not in _CACHED:
+        return model.objects.filter(code=code).values_list("pk", flat=True).first()
+    return _cached(model, "pks", code)
 
 
 def _reference_name(indicator, dim, pk):
-    return str(_reference_model(indicator, dim).objects.filter(pk=pk).values_list("name", flat=True).first() or pk)
+    if dim == "document":
+        from binhyen.documents.models import Document
+
+        doc = Document.all_objects.select_related("doc_type").filter(pk=pk).first()
+        return doc.label if doc is not None else str(pk)
+    model = _reference_model(indicator, dim)
+    if model._meta.label in _CACHED:
+        return str(_cached(model, "names", pk) or pk)
+    return str(model.objects.filter(pk=pk).values_list("name", flat=True).first() or pk)
 
 
 def split_specs(text):
@@ -171,11 +276,38 @@ def split_specs(text):
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse(spec, resolve=True):
+def _document_pk(code, indicator, user):
+    """The id of the document a `document=` filter names: its id, or its symbol when one
+    document alone carries it. With `user`, only among the documents that person sees; the
+    same message for a document that does not exist and one out of scope."""
+    from binhyen.documents.citations import symbol_key
+    from binhyen.documents.models import Document
+
+    docs = Document.all_objects.all() if user is None else Document.objects.visible_to(user)
+    if code.isdigit():
+        found = list(docs.filter(pk=int(code)).values_list("pk", flat=True)[:1])
+    else:
+        found = list(docs.filter(symbol_key=symbol_key(code)).values_list("pk", flat=True)[:2])
+    if not found:
+        raise ValidationError({"indicators": _(
+            "Không có văn bản “%(v)s” trong phạm vi bạn xem được (chỉ tiêu %(c)s). Ghi văn bản bằng "
+            "mã số của nó (số cuối địa chỉ trang văn bản, ví dụ document=12) hoặc bằng ký hiệu "
+            "(ví dụ document=329/KH-LĐLĐ)."
+        ) % {"v": code, "c": indicator.code}})
+    if len(found) > 1:
+        raise ValidationError({"indicators": _(
+            "Có nhiều văn bản cùng ký hiệu “%(v)s” (chỉ tiêu %(c)s); hãy ghi văn bản bằng mã số của nó "
+            "(số cuối địa chỉ trang văn bản, ví dụ document=%(id)d)."
+        ) % {"v": code, "c": indicator.code, "id": found[0]}})
+    return found[0]
+
+
+def parse(spec, resolve=True, user=None):
     """A Request from "code[dim=value;…]"; ValidationError (field "indicators") otherwise.
 
     resolve=False leaves the codes' ids unknown (the rollup then matches them by code in SQL):
-    for the registry's own definitions, whose codes are known to exist."""
+    for the registry's own definitions, whose codes are known to exist. With `user`, a
+    document filter may name only a document that person sees."""
     m = _SPEC.match(spec or "")
     if not m:
         raise ValidationError({"indicators": _(
@@ -201,6 +333,17 @@ def parse(spec, resolve=True):
             raise ValidationError({"indicators": _(
                 "Chiều “%(d)s” được lọc hai lần trong chỉ tiêu %(c)s."
             ) % {"d": dim, "c": indicator.code}})
+        if dim == "document":
+            if resolve:
+                pk = _document_pk(code, indicator, user)
+            elif code.isdigit():
+                pk = int(code)
+            else:
+                raise ValidationError({"indicators": _(
+                    "Văn bản trong bộ lọc phải ghi bằng mã số (ví dụ document=12), không phải “%(v)s”."
+                ) % {"v": code}})
+            filters[dim] = (dim, str(pk), pk)
+            continue
         if not resolve:
             filters[dim] = (dim, code, None)
             continue
@@ -214,14 +357,15 @@ def parse(spec, resolve=True):
     return Request(indicator, tuple(sorted(filters.values(), key=lambda f: order.get(f[0], 9))))
 
 
-def parse_list(text):
-    """Requests from the comma-separated list of the API's `indicators` parameter."""
+def parse_list(text, user=None):
+    """Requests from the comma-separated list of the API's `indicators` parameter (document
+    filters limited to the documents `user` sees, when given)."""
     specs = split_specs(text) if isinstance(text, str) else list(text or ())
     if not specs:
         raise ValidationError({"indicators": _("Hãy chọn ít nhất một chỉ tiêu.")})
     requests = []
     for spec in specs:
-        request = spec if isinstance(spec, Request) else parse(spec)
+        request = spec if isinstance(spec, Request) else parse(spec, user=user)
         if request not in requests:
             requests.append(request)
     return requests

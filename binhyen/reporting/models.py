@@ -28,6 +28,7 @@ class Dim(models.IntegerChoices):
     TOPIC = 1, _("Chủ đề")
     AUDIENCE = 2, _("Đối tượng")
     CHANNEL = 3, _("Hình thức")
+    DOCUMENT = 4, _("Văn bản thực hiện")
 
 
 class ActivityFact(models.Model):

@@ -52,11 +52,11 @@ def period_for(text):
         raise BadParameter(_first_message(exc)) from None
 
 
-def requests_for(text):
+def requests_for(text, user=None):
     if not text:
         raise BadParameter(_("Thiếu tham số “indicators” (danh sách chỉ tiêu, cách nhau bởi dấu phẩy)."))
     try:
-        return registry.parse_list(text)
+        return registry.parse_list(text, user=user)
     except ValidationError as exc:
         raise BadParameter(_first_message(exc)) from None
 

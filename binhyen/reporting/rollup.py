@@ -4,8 +4,10 @@
 goes through. Flow indicators read only unit X's rows of the per-level cube for the whole
 months of the period; the days of a partial month at either edge of a date range
 (2021-08-16..2022-08-15) are read from the raw activities, so any range is exact. A filter on
-two or more of topic/audience/channel at once cannot be answered by the cube (each cell holds
-one dimension slot) and is answered from the raw activities for the whole period.
+two or more of topic/audience/channel/document at once cannot be answered by the cube (each
+cell holds one dimension slot) and is answered from the raw activities for the whole period.
+A document filter (`activity.sessions[document=329]`, the activities that carry out plan 329)
+is one more such slot.
 
 Stock indicators are valued on the period's last day from the stock cube (stock_facts.py):
 unit X's rows of the months before that day's month plus the day rows of its month. As of an
@@ -39,7 +41,8 @@ from .models import ActivityFact, Dim
 BY_CHOICES = ("child", "month", "none")
 MEASURE_INDEX = {"activities": 0, "sessions": 1, "attendances": 2, "leaflets": 3}
 M2M_FILTERS = {"topic": ("topics", "topic_id", Dim.TOPIC), "audience": ("audiences", "audience_id", Dim.AUDIENCE),
-               "channel": ("channels", "channel_id", Dim.CHANNEL)}
+               "channel": ("channels", "channel_id", Dim.CHANNEL),
+               "document": ("documents", "document_id", Dim.DOCUMENT)}
 SELF = "self"
 
 
@@ -576,6 +579,8 @@ def _ref(dim, f):
     code, pk = f[dim]
     if pk is not None:
         return "%s", [pk]
+    if dim == "document":  # a document has no code but its id
+        return "%s", [int(code)]
     from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
 
     model = {"kind": ActivityKind, "topic": Topic, "audience": Audience, "channel": Channel}[dim]

@@ -23,7 +23,7 @@ def wired():
 
 
 def record(unit, date, kind="tuyen_truyen", topics=("ma_tuy",), audiences=("cnvcld",), channels=(),
-           sessions=1, attendances=10, leaflets=None, title=None):
+           sessions=1, attendances=10, leaflets=None, title=None, documents=()):
     if isinstance(date, str):
         date = datetime.date.fromisoformat(date)
     kind_obj = ActivityKind.objects.get(code=kind)
@@ -34,7 +34,7 @@ def record(unit, date, kind="tuyen_truyen", topics=("ma_tuy",), audiences=("cnvc
         title=title or f"Hoạt động {Activity.all_objects.count() + 1}",
         topics=_refs(Topic, topics), audiences=_refs(Audience, audiences),
         channels=_refs(Channel, channels), sessions=sessions, attendances=attendances,
-        leaflets=leaflets,
+        leaflets=leaflets, documents=list(documents),
     )
     if not wired():
         facts.activity_changed(None, facts.state_of(activity))
@@ -64,7 +64,8 @@ def delete(activity):
     return activity
 
 
-def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=None, channel=None):
+def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=None, channel=None,
+          document=None):
     """{child code or unit code (own records): total} by walking every alive activity of the
     subtree in Python: the slow, obviously right answer the engine must equal."""
     if isinstance(start, str):
@@ -75,6 +76,8 @@ def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=
     for name, code in (("topics", topic), ("audiences", audience), ("channels", channel)):
         if code:
             qs = qs.filter(**{f"{name}__code": code})
+    if document:
+        qs = qs.filter(documents=document)
     from binhyen.org.models import Unit
 
     out = {}

@@ -95,6 +95,37 @@ def test_indicator_list_names_codes_kinds_and_filters(tree, api_as):
     by_code = {i["code"]: i for i in body}
     assert by_code["activity.sessions"] == {
         "code": "activity.sessions", "label": "Số cuộc, buổi", "label_en": "Sessions", "unit": "cuộc",
-        "kind": "flow", "dimensions": ["kind", "topic", "audience", "channel"]}
+        "kind": "flow", "dimensions": ["kind", "topic", "audience", "channel", "document"]}
     assert by_code["groups.members"]["kind"] == "stock"
     assert by_code["units.outreach_share"]["unit"] == "%"
+
+
+def test_rollup_filtered_by_a_plan_by_id_or_symbol(data, api_as):
+    plan = f.document(data["hcm"], number="329")
+    record(data["cs1"], "2022-03-20", sessions=4, attendances=60, documents=[plan])
+    record(data["cs2"], "2022-03-21", sessions=1, attendances=7, documents=[plan])
+    client = api_as(f.user(role=Role.VIEWER, unit=data["hcm"]))
+    key = f"activity.attendances[document={plan.pk}]"
+    for named in (str(plan.pk), plan.symbol):
+        body = client.get(URL, {"unit": "HCM", "period": "2022Q1",
+                                "indicators": f"activity.sessions,activity.attendances[document={named}]"}).json()
+        assert body["total"] == {"activity.sessions": 8, key: 67}
+        assert {r["unit"]["code"]: r["values"][key] for r in body["rows"]} == {"HCM-Q9": 60, "HCM-TD": 7}
+
+
+@pytest.mark.parametrize("named", ["999999", "999/KH-LĐLĐ", "{outside}"])
+def test_unknown_or_unseen_document_is_a_clear_400(data, api_as, named):
+    """A document that does not exist and one outside the reader's scope get the same answer."""
+    outside = f.document(data["tg"], number="311")  # Mỹ Tho's plan: not seen from HCMC
+    named = named.format(outside=outside.pk)
+    client = api_as(f.user(role=Role.VIEWER, unit=data["hcm"]))
+    response = client.get(URL, {"unit": "HCM", "period": "2022",
+                                "indicators": f"activity.sessions[document={named}]"})
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"] == (
+        f"Tham số không hợp lệ: Không có văn bản “{named}” trong phạm vi bạn xem được (chỉ tiêu "
+        "activity.sessions). Ghi văn bản bằng mã số của nó (số cuối địa chỉ trang văn bản, ví dụ "
+        "document=12) hoặc bằng ký hiệu (ví dụ document=329/KH-LĐLĐ).")
+    mine = api_as(f.user(role=Role.VIEWER, unit=data["tg"])).get(
+        URL, {"unit": "TG", "period": "2022", "indicators": f"activity.sessions[document={outside.pk}]"})
+    assert mine.status_code == 200, mine.content

@@ -56,7 +56,7 @@ def test_bulk_created_activities_are_aggregated_before_the_upsert(tree, django_a
     first = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
     second = record(tree["cs2"], "2022-03-07", sessions=1, attendances=20, channels=("zalo",))
     ActivityFact.objects.all().delete()
-    with django_assert_max_num_queries(6):  # 3 link tables, the activities, one upsert
+    with django_assert_max_num_queries(7):  # 4 link tables, the activities, one upsert
         facts.activities_created([first.pk, second.pk])
     assert cell(tree["root"], tree["hcm"]) == (2, 3, 70, 0)
     assert facts.verify() == []
@@ -117,3 +117,91 @@ def test_merge_keeps_the_cube_fresh(tree):
     org_services.merge_units(f.superuser(), [tree["q9"]], tree["td"], datetime.date(2021, 1, 1))
     assert facts.verify() == []
     assert cell(tree["hcm"], tree["td"], month="2020-03-01") == (2, 3, 60, 0)
+
+
+# ---------------------------------------------------------------- the document dimension
+
+
+def _plans(tree):
+    return f.document(tree["hcm"], number="329"), f.document(tree["hcm"], number="330")
+
+
+def test_a_linked_plan_gets_its_own_cells_at_every_level(tree):
+    plan, other = _plans(tree)
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan, other])
+    record(tree["cs2"], "2022-03-09", sessions=1, attendances=5)  # carries out no plan
+    for ancestor, child in ((tree["root"], tree["hcm"]), (tree["hcm"], tree["q9"]), (tree["cs1"], tree["cs1"])):
+        assert cell(ancestor, child, dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 2, 50, 0)
+        assert cell(ancestor, child, dim=Dim.DOCUMENT, dim_id=other.pk) == (1, 2, 50, 0)
+    assert cell(tree["hcm"], tree["td"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
+    assert cell(tree["hcm"], tree["td"]) == (1, 1, 5, 0)
+    assert facts.verify() == []
+
+
+def test_editing_an_activitys_documents_moves_its_document_cells(tree):
+    plan, other = _plans(tree)
+    a = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan])
+    edit(a, documents=[other])
+    assert cell(tree["hcm"], tree["q9"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
+    assert cell(tree["hcm"], tree["q9"], dim=Dim.DOCUMENT, dim_id=other.pk) == (1, 2, 50, 0)
+    edit(a, attendances=70, unit=tree["cs3"])  # documents untouched: they follow the activity
+    assert cell(tree["root"], tree["tg"], dim=Dim.DOCUMENT, dim_id=other.pk) == (1, 2, 70, 0)
+    assert cell(tree["root"], tree["hcm"], dim=Dim.DOCUMENT, dim_id=other.pk) == (0, 0, 0, 0)
+    edit(a, documents=[])
+    assert cell(tree["root"], tree["tg"], dim=Dim.DOCUMENT, dim_id=other.pk) == (0, 0, 0, 0)
+    assert facts.verify() == []
+    edit(a, documents=[plan])
+    delete(a)
+    assert cell(tree["root"], tree["tg"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
+    assert facts.verify() == []
+
+
+def test_bulk_created_and_rebuilt_document_cells(tree):
+    plan, _other = _plans(tree)
+    first = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan])
+    second = record(tree["cs2"], "2022-03-07", sessions=1, attendances=20, documents=[plan])
+    ActivityFact.objects.all().delete()
+    facts.activities_created([first.pk, second.pk])
+    assert cell(tree["root"], tree["hcm"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (2, 3, 70, 0)
+    assert facts.verify() == []
+    ActivityFact.objects.filter(dim=Dim.DOCUMENT).update(sessions=0)
+    assert {key[4] for key, _s, _e in facts.verify()} == {Dim.DOCUMENT}
+    facts.rebuild()
+    assert facts.verify() == []
+
+
+def test_a_unit_move_carries_its_document_cells(tree):
+    plan, _other = _plans(tree)
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan])
+    org_services.move_unit(f.superuser(), tree["q9"], tree["tg"], datetime.date(2023, 1, 1))
+    assert cell(tree["root"], tree["tg"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 2, 50, 0)
+    assert cell(tree["root"], tree["hcm"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
+    assert facts.verify() == []
+
+
+def test_the_migration_fills_the_document_cells_of_an_upgraded_database(tree):
+    """Activities linked to plans before the cube had a document slot: the migration writes
+    their cells, so the cube is exact right after `migrate`."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("binhyen.reporting.migrations.0005_document_dimension")
+    plan, other = _plans(tree)
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan, other])
+    record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80, documents=[plan])
+    delete(record(tree["cs2"], "2022-04-06", documents=[plan]))
+    ActivityFact.objects.filter(dim=Dim.DOCUMENT).delete()  # the cube as the old code left it
+    assert facts.verify() != []
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.fill_document_cells(apps, editor)
+    assert facts.verify() == []
+    assert cell(tree["hcm"], tree["q9"], month="2022-04-01", dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 1, 80, 0)
+    migration.fill_document_cells(apps, editor)  # a second run writes the same cells
+    assert facts.verify() == []

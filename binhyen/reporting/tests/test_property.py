@@ -1,6 +1,6 @@
 """Property: after any sequence of creates, edits, soft deletes, moves of activities between
-units and moves of units in the tree, every cube figure equals its raw recomputation and every
-rollup equals a walk over the raw activities."""
+units, changes of the plans an activity carries out and moves of units in the tree, every cube
+figure equals its raw recomputation and every rollup equals a walk over the raw activities."""
 
 import datetime
 import itertools
@@ -27,6 +27,7 @@ KINDS = ["tuyen_truyen", "hoi_nghi", "to_roi"]
 TOPICS = ["ma_tuy", "pccc", "mua_ban_nguoi"]
 AUDIENCES = ["cnvcld", "can_bo_cong_doan"]
 CHANNELS = ["zalo", "truc_tiep"]
+PLANS = ["329", "330"]  # plans of HCMC (documents app), made once per example
 START = datetime.date(2021, 1, 1)
 _titles = itertools.count(1)
 
@@ -38,6 +39,7 @@ fields = st.fixed_dictionaries({
     "topics": st.sets(st.sampled_from(TOPICS), min_size=1),
     "audiences": st.sets(st.sampled_from(AUDIENCES), min_size=1),
     "channels": st.sets(st.sampled_from(CHANNELS)),
+    "documents": st.sets(st.sampled_from(PLANS)),
     "sessions": st.integers(1, 5),
     "attendances": st.integers(0, 300),
 })
@@ -54,8 +56,22 @@ periods = st.tuples(days, st.integers(0, 500)).map(
 )
 
 
+def _plans():
+    from binhyen.documents.models import Document
+
+    plans = {d.number: d for d in Document.objects.filter(number__in=PLANS)}
+    for number in PLANS:
+        if number not in plans:
+            plans[number] = f.document(Unit.objects.get(code="HCM"), number=number)
+    return plans
+
+
 def _apply(op, moved_on):
     units = {u.code: u for u in Unit.objects.all()}
+    plans = _plans()
+    for data in op[1:]:
+        if isinstance(data, dict):
+            op = (*op[:-1], {**data, "documents": [plans[n] for n in data["documents"]]})
     if op[0] == "create":
         data = dict(op[1])
         record(units[data.pop("unit")], title=f"Hoạt động {next(_titles)}", **data)
@@ -124,6 +140,12 @@ def test_cube_and_rollups_equal_raw_records(tree, ops, period, top):
         both = "activity.attendances[audience=cnvcld;channel=zalo]"
         assert by_code(rollup(unit, period, [both]), both) == naive(
             unit, period.start, period.end, "attendances", audience="cnvcld", channel="zalo")
+        plan = _plans()["329"]
+        for spec in (f"activity.attendances[document={plan.pk}]", f"activity.sessions[topic=ma_tuy;document={plan.pk}]"):
+            topic = "ma_tuy" if "topic" in spec else None
+            measure = spec.split("[")[0].split(".")[1]
+            assert by_code(rollup(unit, period, [spec]), spec) == naive(
+                unit, period.start, period.end, measure, topic=topic, document=plan.pk)
         as_of = START + datetime.timedelta(days=3 * 365 + 5)  # before every move of this example
         assert by_code(rollup(unit, period, ["activity.sessions"], as_of=as_of), "activity.sessions") == \
             naive_as_of(unit, period, as_of)

@@ -131,3 +131,67 @@ def test_as_of_move_across_provinces(tree):
     # the unit moved in appears in Q9's rows as of now but not as of then
     assert by_code(rollup(tree["q9"], parse_period("2022"), ["activity.sessions"]), "activity.sessions") == {"TG-MT-CS1": 4}
     assert rollup(tree["q9"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))["total"] == {"activity.sessions": 0}
+
+
+@pytest.fixture
+def plans(year):
+    """Two plans; some activities carry out one, some both, some none."""
+    plan, other = f.document(year["hcm"], number="329"), f.document(year["tg"], number="311")
+    record(year["cs1"], "2022-01-20", sessions=2, attendances=21, documents=[plan])
+    record(year["cs2"], "2022-02-01", sessions=3, attendances=31, documents=[plan, other],
+           topics=("pccc",))
+    record(year["cs2"], "2022-08-15", sessions=4, attendances=41, documents=[plan])  # last day of the range
+    record(year["cs3"], "2022-05-02", sessions=5, attendances=51, documents=[other])
+    record(year["q9"], "2022-03-11", kind="hoi_nghi", sessions=1, attendances=90, documents=[plan])
+    return year, plan, other
+
+
+@pytest.mark.parametrize("spec, filters", [
+    ("activity.sessions[document={plan}]", {}),
+    ("activity.attendances[document={other}]", {}),
+    ("activity.count[kind=tuyen_truyen;document={plan}]", {"kind": "tuyen_truyen"}),
+    # a document and a topic at once: answered from the raw activities
+    ("activity.sessions[topic=pccc;document={plan}]", {"topic": "pccc"}),
+])
+def test_document_filter_equals_the_raw_records(plans, spec, filters):
+    year, plan, other = plans
+    spec = spec.format(plan=plan.pk, other=other.pk)
+    document = plan if f"document={plan.pk}" in spec else other
+    measure = {"sessions": "sessions", "attendances": "attendances", "count": "activities"}[spec.split("[")[0].split(".")[1]]
+    for top in ("root", "hcm", "q9"):
+        for period in ("2022", "2021-08-16..2022-08-15", "2022-01-15..2022-03-20"):
+            p = parse_period(period)
+            result = rollup(year[top], p, [spec])
+            expected = naive(year[top], p.start, p.end, measure, document=document.pk, **filters)
+            assert by_code(result, spec) == expected, (top, period)
+            assert result["total"][spec] == sum(expected.values())
+
+
+def test_document_filter_by_month_and_reporting_units(plans):
+    year, plan, _other = plans
+    spec = f"activity.sessions[document={plan.pk}]"
+    months = rollup(year["hcm"], parse_period("2022Q1"), [spec], by="month")
+    assert [(r["month"], r["values"][spec]) for r in months["rows"]] == [("2022-01", 2), ("2022-02", 3), ("2022-03", 1)]
+    units = f"units.reporting[document={plan.pk}]"
+    assert rollup(year["hcm"], parse_period("2022"), [units], by="none")["total"] == {units: 2}
+
+
+def test_a_document_is_named_by_id_or_unique_symbol_and_keyed_by_id(plans):
+    from django.core.exceptions import ValidationError
+
+    from binhyen.reporting import indicators
+
+    year, plan, _other = plans
+    by_symbol = indicators.parse(f"activity.sessions[document={plan.symbol}]")
+    assert by_symbol.key == f"activity.sessions[document={plan.pk}]"
+    assert by_symbol.label == f"Số cuộc, buổi (Kế hoạch số {plan.symbol})"
+    f.document(year["tg"], number="329")  # the same symbol, another issuer
+    with pytest.raises(ValidationError) as exc:
+        indicators.parse(f"activity.sessions[document={plan.symbol}]")
+    assert "Có nhiều văn bản cùng ký hiệu" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        indicators.parse("activity.sessions[document=999999]")
+    assert "Không có văn bản “999999” trong phạm vi bạn xem được" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        indicators.parse(f"groups.members[document={plan.pk}]")
+    assert "không lọc được theo “document”" in str(exc.value)
