@@ -34,6 +34,7 @@ FIELDS = (
     "attendances", "leaflets", "place", "notes", "document_ref", "group", "documents",
 )
 M2M = {"topics": Topic, "audiences": Audience, "channels": Channel}
+FK_FIELDS = ("unit", "kind", "created_by", "deleted_by", "import_batch")
 
 
 def _document_errors(actor, documents, hidden=frozenset()):
@@ -91,8 +92,11 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
     errors = {}
     if documents is not None:
         errors.update(_document_errors(actor, documents, hidden))
+    # The foreign keys arrive as objects the caller already resolved within scope (forms,
+    # API, import): full_clean would re-read each one from the database. Only "is it set" is
+    # left to check, below.
     try:
-        activity.full_clean(exclude=["natural_key", "search_text", "group"], validate_constraints=False)
+        activity.full_clean(exclude=["natural_key", "search_text", "group", *FK_FIELDS], validate_constraints=False)
     except ValidationError as exc:
         for name, problems in exc.error_dict.items():
             problem = problems[0]
@@ -104,6 +108,10 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
                 errors[name] = f"{verb} {label}."
             else:
                 errors[name] = problem.messages[0]
+    for name in ("unit", "kind"):
+        if getattr(activity, f"{name}_id") is None and name not in errors:
+            verb = _("Hãy chọn")
+            errors[name] = f"{verb} {Activity._meta.get_field(name).verbose_name}."
     if activity.kind_id and not activity.kind.active and "kind" not in errors:
         errors["kind"] = _("Loại hoạt động '%(k)s' đã ngừng sử dụng.") % {"k": activity.kind.name}
     for name, items in m2m.items():
@@ -245,6 +253,40 @@ def _save_with_history(activity, actor, m2m, history_type):
     ACTIVITY_HISTORY.create_historical_record(activity, history_type)
 
 
+def _create_with_history(activity, actor, m2m):
+    """Insert a new activity, its link rows and ONE history record holding all of it, writing
+    the link rows and their history copies directly (one INSERT per non-empty list): the
+    generic path (`.set()` and simple-history's m2m copy) reads back what was just written,
+    a dozen round trips that cost more than the rest of recording an activity."""
+    activity.skip_history_when_saving = True
+    try:
+        activity.save()
+    finally:
+        del activity.skip_history_when_saving
+    through_rows = {}
+    for name, items in m2m.items():
+        field = Activity._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        rows = [through(activity=activity, **{f"{target}_id": getattr(i, "pk", i)})
+                for i in dict.fromkeys(items)]
+        through_rows[name] = through.objects.bulk_create(rows) if rows else []
+    history = Activity.history.model(
+        history_date=timezone.now(), history_type="+", history_user=actor, history_change_reason=None,
+        **{f.attname: getattr(activity, f.attname) for f in ACTIVITY_HISTORY.fields_included(activity)},
+    )
+    history.save()
+    for field in Activity._meta.many_to_many:
+        rows = through_rows.get(field.name)
+        if not rows:
+            continue
+        model = ACTIVITY_HISTORY.m2m_models[field]
+        names = [f.attname for f in rows[0]._meta.fields]
+        model.objects.bulk_create(
+            [model(history=history, **{n: getattr(r, n) for n in names}) for r in rows]
+        )
+
+
 @transaction.atomic
 def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), channels=(),
                     sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
@@ -262,8 +304,8 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     _check(activity, m2m, actor, documents)
     check_files(files)
     _check_locks(activity)
-    _save_with_history(activity, actor, {**m2m, "documents": documents}, "+")
-    facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents))
+    _create_with_history(activity, actor, {**m2m, "documents": documents})
+    facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents), paths={unit.pk: unit.path})
     _attach(actor, activity, files)
     return activity
 

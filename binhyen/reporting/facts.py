@@ -132,15 +132,17 @@ def upsert(cells):
     return len(rows)
 
 
-def activity_changed(before, after):
+def activity_changed(before, after, paths=None):
     """Apply one activity's change to the cube (call inside the service's transaction).
 
     `before`/`after` are `state_of()` results; None stands for "absent" (a create has no
-    before, a soft delete no after). One query for the units' paths, one upsert statement."""
+    before, a soft delete no after). One query for the units' paths (none when the caller
+    passes `paths`, {unit id: path}), one upsert statement."""
     if before == after:
         return 0
     unit_ids = {s.unit_id for s in (before, after) if s is not None}
-    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    if paths is None or not unit_ids <= paths.keys():  # the caller may hand over the paths it holds
+        paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     cells = _new_cells()
     if before is not None:
         add_cells(cells, before, paths[before.unit_id], -1)

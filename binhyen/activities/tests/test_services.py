@@ -50,8 +50,22 @@ def test_record_writes_activity_history_and_cube(people, tree):
     assert activity.search_text == "tuyen truyen phong, chong tin dung den nha an ca 2"
     record = activity.history.get()
     assert (record.history_type, record.history_user) == ("+", user)
+    # the history record holds the topics and audiences chosen, as the activity's own rows do
+    assert list(record.topics.values_list("topic__code", flat=True)) == ["tin_dung_den"]
+    assert list(record.audiences.values_list("audience__code", flat=True)) == ["cnvcld"]
+    assert list(activity.topics.values_list("code", flat=True)) == ["tin_dung_den"]
     data = rollup(tree["hcm"], parse_period("2022"), ["activity.sessions"], by="none")
     assert data["total"]["activity.sessions"] == 2
+
+
+def test_recording_is_a_short_fixed_series_of_statements(people, tree, django_assert_max_num_queries):
+    """Recording is what officers do most: scope, twin and lock checks, the row, its links,
+    one history record with its links, one cube upsert — whatever the tree's size (the speed
+    target is measured in bench/rollup.py)."""
+    user = people["cs1_editor"]
+    given = fields(tree["cs1"], title="Lần 1")
+    with django_assert_max_num_queries(13):
+        services.record_activity(user, **given)
 
 
 @pytest.mark.parametrize("changes, field, message", [
