@@ -192,6 +192,8 @@ class ProgressRowOut(Schema):
     status: str = Field(description="reached | on_track | behind | missed | no_data")
     assigned: int
     drill_down: bool = Field(description="Dòng gồm nhiều đơn vị được giao: xem tiếp với ?unit=mã")
+    plan: dict = Field(description='Hoạt động ghi thực hiện kế hoạch này, từ ngày ban hành: '
+                                   '{"activities", "sessions", "attendances"}')
 
 
 class TargetProgressOut(Schema):
@@ -202,6 +204,9 @@ class TargetProgressOut(Schema):
     total_target: float
     total_actual: float | None
     behind: list[str] = Field(description="Mã các đơn vị chậm tiến độ hoặc không đạt")
+    plan: dict | None = Field(description='Hoạt động ghi thực hiện kế hoạch này trong toàn hệ thống đơn vị '
+                                          'đang xem {"activities", "sessions", "attendances", "period"}; '
+                                          'null khi bạn không xem được đơn vị đó')
     rows: list[ProgressRowOut]
 
 
@@ -417,6 +422,10 @@ def create_target(request, pk: int, payload: TargetIn):
     return 201, _target_out(target)
 
 
+def _plan_counts(values):
+    return dict(zip(("activities", "sessions", "attendances"), values, strict=True))
+
+
 @router.get("/plans/{int:pk}/progress", response={200: ProgressOut, **ERRORS}, summary="Tiến độ chỉ tiêu của kế hoạch")
 def plan_progress(
     request,
@@ -447,8 +456,10 @@ def plan_progress(
             "total_target": table.total_target,
             "total_actual": table.total_actual,
             "behind": [r.code for r in table.behind],
+            "plan": None if table.plan_total is None else {
+                **_plan_counts(table.plan_total), "period": table.plan_period.code},
             "rows": [{"unit": {"code": r.code, "name": r.name}, "target": r.target, "actual": r.actual,
                       "percent": r.percent, "status": r.status, "assigned": r.assigned,
-                      "drill_down": not r.direct} for r in table.rows],
+                      "drill_down": not r.direct, "plan": _plan_counts(r.plan)} for r in table.rows],
         })
     return {"plan": plan, "targets": out}

@@ -1,6 +1,8 @@
 """The chain from a directive down to what was done: the plans that carry it out at every
-level (following "carries out" links), the activities recorded under each plan, and the
-rollup figures of each plan's unit over the period looked at."""
+level (following "carries out" links), the activities recorded under each plan, and each
+plan's own figures: the activities linked to it (Activity.documents), read through the
+indicator registry with a document filter (`activity.sessions[document=<plan id>]`), in total
+and by child unit of the plan's unit."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from binhyen.periods import parse_period
 from .models import Document
 from .services import MAX_CHAIN_DEPTH, as_of_for, today
 
-FIGURES = ("activity.sessions", "activity.attendances")
+FIGURES = ("activity.count", "activity.sessions", "activity.attendances")
 RELATED = ("doc_type", "unit", "issuer", "issuer_unit")
 
 
@@ -100,15 +102,82 @@ def _years_after(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-def plan_figures(plan, period, user):
-    """The rollup of the plan's unit over `period` (sessions, attendances), or None when the
-    reader may not see that unit's figures (a plan reached through a target given to them)."""
+@dataclass
+class PlanFigures:
+    """What the activities carrying out one plan add up to within one unit's subtree."""
+
+    plan: Document
+    unit: Unit  # whose subtree (as it stood for the period) the figures cover
+    period: object  # the period looked at, from the plan's date on
+    activities: int = 0
+    sessions: int = 0
+    attendances: int = 0
+    rows: list = field(default_factory=list)  # child units (and the unit itself) with figures
+
+    @property
+    def breakdown(self):
+        """The rows worth a table: more than the unit's own line."""
+        if len(self.rows) > 1 or (self.rows and not self.rows[0]["own"]):
+            return self.rows
+        return []
+
+    @property
+    def whole(self):
+        """The figures cover the plan's own unit (not only the reader's part of it)."""
+        return self.unit.pk == self.plan.unit_id
+
+
+def plan_period(plan, period):
+    """`period` from the day the plan was issued (an activity cannot carry out a plan not yet
+    issued); None when the plan came after the period."""
+    if plan.issued_on is None or plan.issued_on <= period.start:
+        return period
+    if plan.issued_on > period.end:
+        return None
+    return parse_period(f"{plan.issued_on.isoformat()}..{period.end.isoformat()}")
+
+
+def figures_unit(plan, user):
+    """The unit whose figures the reader gets for `plan`: the plan's unit when they see it,
+    else their highest unit inside it (a grassroots officer reached through a target)."""
+    if plan.shared:
+        return None
+    units = Unit.objects.visible_to(user).filter(path__startswith=plan.unit.path)
+    return units.order_by("depth", "path").first()
+
+
+def figure_requests(plan):
+    """The registry requests of `plan`'s figures (the document's id is known: no lookup)."""
+    from binhyen.reporting import indicators
+
+    return [indicators.parse(f"{code}[document={plan.pk}]", resolve=False) for code in FIGURES]
+
+
+def plan_figures(plan, period, user, unit=None):
+    """The sessions, attendances and number of the activities linked to `plan` in `period`,
+    within `unit`'s subtree (default: figures_unit) and by its child units; None for an
+    outside body's document or a reader who sees no unit of the plan's."""
     from binhyen.reporting.rollup import rollup
 
-    if plan.shared or not Unit.objects.visible_to(user).filter(pk=plan.unit_id).exists():
+    unit = unit or figures_unit(plan, user)
+    if plan.shared or unit is None:
         return None
-    data = rollup(plan.unit, period, list(FIGURES), by="none", as_of=as_of_for(period))
-    return {"sessions": data["total"][FIGURES[0]], "attendances": data["total"][FIGURES[1]]}
+    span = plan_period(plan, period)
+    figures = PlanFigures(plan, unit, span or period)
+    if span is None:
+        return figures
+    requests = figure_requests(plan)
+    keys = [r.key for r in requests]
+    data = rollup(unit, span, requests, by="child", as_of=as_of_for(span))
+    figures.activities, figures.sessions, figures.attendances = (data["total"][k] for k in keys)
+    for row in data["rows"]:
+        values = [row["values"][k] for k in keys]
+        if any(values):
+            figures.rows.append({
+                "code": row["unit"]["code"], "name": row["unit"]["name"], "own": row["unit"]["code"] == unit.code,
+                "activities": values[0], "sessions": values[1], "attendances": values[2],
+            })
+    return figures
 
 
 def _activity_model():
@@ -125,7 +194,9 @@ def activities_under(plan, period, user):
     Activity = _activity_model()
     if Activity is None or plan.shared:
         return None
-    start = max(period.start, plan.issued_on) if plan.issued_on else period.start
+    span = plan_period(plan, period)
+    if span is None:
+        return Activity.objects.none()
     return Activity.objects.visible_to(user).filter(
-        documents=plan, date__gte=start, date__lte=period.end
+        documents=plan, date__gte=span.start, date__lte=span.end
     )

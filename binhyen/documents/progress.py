@@ -6,6 +6,10 @@ of that unit (as the tree stood for the target's period) that hold a copy of the
 have units below them that do, plus the unit itself when it holds one. A row's target is the
 sum of the copies it covers (for a ratio target: the percentage asked); its actual is the
 rollup of that child's subtree. A row covering several copies links one level down.
+
+Beside the target, each row carries the plan's own figures in that child's subtree: the
+activities linked to the plan (`activity.*[document=<plan id>]`, from the plan's date on), so a
+reader sees how much of what a unit did was recorded as carrying out this plan.
 """
 
 import datetime
@@ -44,6 +48,7 @@ class Row:
     own: bool = False  # the level unit's own row
     percent: float | None = None
     status: str = NO_DATA
+    plan: tuple = (0, 0, 0)  # activities, sessions, attendances linked to the plan
 
     @property
     def status_label(self):
@@ -66,6 +71,22 @@ class Progress:
     rows: list = field(default_factory=list)
     level_actual: float | None = None  # the rollup total of the level unit's whole subtree
     indicator_label: str = ""
+    # (activities, sessions, attendances) linked to the plan in the level's whole subtree; None
+    # when the reader does not see the level unit
+    plan_total: tuple | None = None
+    plan_period: object = None  # the period those cover: from the plan's date on
+
+    @property
+    def plan_activities(self):
+        return self.plan_total[0] if self.plan_total else 0
+
+    @property
+    def plan_sessions(self):
+        return self.plan_total[1] if self.plan_total else 0
+
+    @property
+    def plan_attendances(self):
+        return self.plan_total[2] if self.plan_total else 0
 
     @property
     def behind(self):
@@ -139,6 +160,22 @@ def _copies_by_child(target, level, attr):
     return out
 
 
+def plan_flows(plan, level, period, attr):
+    """{child id or SELF: [activities, sessions, attendances, leaflets]} of the activities
+    linked to `plan` in `period` (from the plan's date on) under `level`, read through the
+    tree `attr` that the target's own rollup used (no second read of it)."""
+    from binhyen.reporting import indicators
+    from binhyen.reporting.rollup import Engine
+
+    from .chain import plan_period
+
+    span = plan_period(plan, period)
+    if span is None or plan.shared:
+        return {}, span or period
+    request = indicators.parse(f"activity.count[document={plan.pk}]", resolve=False)
+    return Engine(level, span, attribution=attr).flow(request, "child"), span
+
+
 def target_progress(target, level=None, day=None, user=None):
     """The progress table of `target` at `level` (default: the plan's own unit) on `day`.
 
@@ -163,12 +200,15 @@ def target_progress(target, level=None, day=None, user=None):
                         indicator_label=request.label)
 
     copies = _copies_by_child(target, level, engine.attr)
+    flows, progress.plan_period = plan_flows(target.plan, level, period, engine.attr)
     units = Unit.objects.filter(pk__in=[level.pk, *(k for k in copies if k != SELF)])
     if user is not None:
         units = units.visible_to(user)  # one query names the rows and says which may be shown
     names = {pk: (code, short or name) for pk, code, name, short in units.values_list("pk", "code", "name", "short_name")}
     seen = set(names) if user is not None else None
-    if seen is not None and level.pk not in seen:
+    if seen is None or level.pk in seen:
+        progress.plan_total = tuple(sum(v[i] for v in flows.values()) for i in range(3))
+    else:
         progress.level_actual = None
     ended = day >= period.end
     rows = []
@@ -184,7 +224,8 @@ def target_progress(target, level=None, day=None, user=None):
         if seen is not None and unit_id not in seen:
             continue
         wanted = target.value if ratio else total
-        row = Row(unit_id, code, name, wanted, actual, n, direct=own or (direct and n == 1), own=own)
+        row = Row(unit_id, code, name, wanted, actual, n, direct=own or (direct and n == 1), own=own,
+                  plan=tuple(flows.get(unit_key, (0, 0, 0))[:3]))
         row.percent = _percent(actual, wanted)
         row.status = status_of(actual, wanted, share, ended)
         rows.append(row)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
+from binhyen.scoping import EDIT_ROLES, scope_of
 from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 
 from . import chain, progress, services
@@ -31,7 +32,8 @@ def _documents():
 
 
 def _can_edit(user, document):
-    return Document.objects.editable_by(user).filter(pk=document.pk).exists()
+    """Document.objects.editable_by's rule, read off the document's unit (loaded with it)."""
+    return scope_of(user, EDIT_ROLES).covers_path(document.unit.path)
 
 
 def _can_register(user):
@@ -275,11 +277,6 @@ def document_chain(request, pk):
     period, error = _period_param(request, chain.default_period(document))
     root = chain.implementation_tree(document, user)
     nodes = chain.flatten(root)
-    units_shown = set()
-    for node in nodes:
-        # a unit's figures once, on its first document; its other documents list activities
-        node.with_figures = node.document.unit_id not in units_shown
-        units_shown.add(node.document.unit_id)
     return render(request, "documents/chain.html", {
         "document": document, "nodes": nodes, "period": period, "period_error": error,
         "choices": chain.period_choices(document),
@@ -288,21 +285,23 @@ def document_chain(request, pk):
 
 @login_required
 def plan_figures(request, pk):
-    """htmx partial of the chain page: one plan's rollup figures and its activities, loaded
-    row by row so the chain page stays a fixed number of queries however long the chain."""
+    """htmx partial of the chain page: one plan's own figures (the activities linked to it,
+    from the registry, by child unit) and its latest activities, loaded plan by plan so the
+    chain page stays a fixed number of queries however long the chain."""
     user = request.user
     plan = scoped_get(user, _documents(), pk=pk)
     period, _error = _period_param(request, chain.default_period(plan))
+    figures = chain.plan_figures(plan, period, user)
     activities = chain.activities_under(plan, period, user)
-    listed = None
-    count = None
+    listed = count = None
     if activities is not None:
         listed = list(activities.select_related("unit", "kind").order_by("-date", "-id")[:5])
-        count = len(listed) if len(listed) < 5 else activities.count()
-    with_figures = request.GET.get("so_lieu") != "0"
+        if figures is not None:
+            count = figures.activities
+        else:  # the reader sees activities of the plan but no unit of its: count those
+            count = len(listed) if len(listed) < 5 else activities.count()
     return render(request, "documents/_plan_figures.html", {
-        "plan": plan, "period": period, "figures": chain.plan_figures(plan, period, user) if with_figures else None,
-        "activities": listed, "activity_count": count, "with_figures": with_figures,
+        "plan": plan, "period": period, "figures": figures, "activities": listed, "activity_count": count,
     })
 
 
@@ -393,9 +392,12 @@ def plan_progress(request, pk):
             if level is None:
                 error = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
         table = progress.target_progress(chosen, level or plan.unit, user=user)
+    # a plan without targets still shows what was recorded as carrying it out (its first year);
+    # with a target, the table carries the plan's figures row by row
+    figures = chain.plan_figures(plan, chain.default_period(plan), user) if chosen is None else None
     return render(request, "documents/progress.html", {
         "plan": plan, "targets": targets, "chosen": chosen, "table": table, "error": error,
-        "can_edit": _can_edit(user, plan),
+        "can_edit": _can_edit(user, plan), "figures": figures,
     })
 
 

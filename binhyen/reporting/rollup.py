@@ -173,11 +173,12 @@ def split_period(start, end):
 class Engine:
     """Evaluates requests for one unit, period, breakdown and tree."""
 
-    def __init__(self, unit, period, as_of=None, detail=False):
+    def __init__(self, unit, period, as_of=None, detail=False, attribution=None):
         self.unit = unit
         self.period = period
         self.detail = detail
-        self.attr = Attribution(unit, as_of)
+        # a page reading one unit over two periods that end on the same day shares the tree
+        self.attr = attribution if attribution is not None else Attribution(unit, as_of)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
         self._flows = {}  # sessions, attendances… of one filter set come from one query

@@ -129,12 +129,16 @@ def test_targets_and_progress(api_as, tree, people):
         content_type="application/json")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "indicator"
     record(tree["cs3"], "2022-04-02", sessions=1)
+    record(tree["cs3"], "2022-04-03", sessions=3, attendances=45, documents=[plan], kind="hoi_nghi")
     body = client.get(f"/api/v1/plans/{plan.pk}/progress").json()
     (target,) = body["targets"]
     assert target["level"]["code"] == "TG-MT" and target["total_target"] == 2 and target["total_actual"] == 1
+    # the conference carried out the plan but is no outreach session: in the plan's figures only
+    assert target["plan"] == {"activities": 1, "sessions": 3, "attendances": 45, "period": "2022-03-23..2022-12-31"}
     assert target["rows"] == [{"unit": {"code": "TG-MT-CS1", "name": "Công đoàn cơ sở Trường Tiểu học Mỹ Tho"},
                                "target": 2, "actual": 1, "percent": 50.0, "status": target["rows"][0]["status"],
-                               "assigned": 1, "drill_down": False}]
+                               "assigned": 1, "drill_down": False,
+                               "plan": {"activities": 1, "sessions": 3, "attendances": 45}}]
     assert target["rows"][0]["status"] in ("missed", "behind", "on_track")
     assert client.get(f"/api/v1/plans/{plan.pk}/progress", {"unit": "HCM"}).status_code == 404
 

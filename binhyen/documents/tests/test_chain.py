@@ -56,15 +56,46 @@ def test_one_year_of_carrying_out(chained):
     assert [(years, p.end) for years, p in choices] == [(1, D(2022, 8, 15)), (2, D(2023, 8, 15)), (3, D(2023, 9, 1))]
 
 
-def test_plan_figures_are_the_rollup_of_the_plans_unit(chained, tree):
-    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120)
-    record(tree["mt"], "2022-07-30", sessions=1, attendances=40)
-    record(tree["mt"], "2022-08-20", sessions=5, attendances=500)  # after the year
+def test_plan_figures_are_the_plans_own_activities_not_the_units_subtree(chained, tree):
+    """Only the activities linked to the plan count, from the day it was issued, in the plan
+    unit's subtree; the same figures as the registry's document filter and a raw count."""
+    from binhyen.activities.models import Activity
+
+    kh, cv = chained["kh"], chained["cv"]
+    cs4 = f.unit(tree["mt"], "cd_co_so")
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[kh])
+    record(cs4, "2022-06-10", sessions=2, attendances=30, documents=[kh, cv])
+    record(tree["mt"], "2022-07-30", sessions=1, attendances=40, documents=[kh], kind="hoi_nghi")
+    record(tree["cs3"], "2022-03-01", sessions=7, attendances=70, documents=[kh])  # before the plan
+    record(tree["mt"], "2022-08-20", sessions=5, attendances=500, documents=[kh])  # after the year
+    record(tree["cs3"], "2022-06-02", sessions=9, attendances=900)  # carries out no plan
     period = chain.default_period(chained["kl"], day=D(2025, 1, 1))
-    figures = chain.plan_figures(chained["kh"], period, f.superuser())
-    engine = rollup(tree["mt"], period, ["activity.sessions", "activity.attendances"], by="none")
-    assert figures == {"sessions": 4, "attendances": 160}
-    assert figures == {"sessions": engine["total"]["activity.sessions"], "attendances": engine["total"]["activity.attendances"]}
+    figures = chain.plan_figures(kh, period, f.superuser())
+    assert (figures.activities, figures.sessions, figures.attendances) == (3, 6, 190)
+    raw = Activity.objects.filter(documents=kh, date__gte=kh.issued_on, date__lte=period.end)
+    assert figures.sessions == sum(a.sessions for a in raw) and figures.activities == raw.count()
+    whole = rollup(tree["mt"], period, ["activity.sessions"], by="none")["total"]["activity.sessions"]
+    assert whole == 22 != figures.sessions  # the unit's whole subtree is another figure
+    assert {r["code"]: (r["activities"], r["sessions"], r["attendances"], r["own"]) for r in figures.breakdown} == {
+        cs4.code: (1, 2, 30, False), tree["cs3"].code: (1, 3, 120, False), tree["mt"].code: (1, 1, 40, True)}
+    letter = chain.plan_figures(cv, period, f.superuser())  # issued 24/05/2022
+    assert (letter.activities, letter.sessions, letter.period.start) == (1, 2, D(2022, 5, 24))
+
+
+def test_a_plan_issued_after_the_period_has_no_figures_in_it(chained):
+    figures = chain.plan_figures(chained["cv"], parse_period("2022Q1"), f.superuser())
+    assert (figures.activities, figures.sessions, figures.rows) == (0, 0, [])
+
+
+def test_plan_figures_are_the_readers_part_of_the_plan(chained, tree, people):
+    kh = chained["kh"]
+    cs4 = f.unit(tree["mt"], "cd_co_so")
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[kh])
+    record(cs4, "2022-05-10", sessions=2, attendances=30, documents=[kh])
+    officer = f.user(role="editor", unit=tree["cs3"])
+    mine = chain.plan_figures(kh, parse_period("2022"), officer)
+    assert (mine.unit, mine.whole, mine.sessions) == (tree["cs3"], False, 3)
+    assert chain.plan_figures(kh, parse_period("2022"), people["mt_editor"]).sessions == 5
 
 
 def test_plan_figures_stay_hidden_from_those_who_do_not_see_the_unit(chained, people):

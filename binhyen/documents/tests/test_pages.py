@@ -3,6 +3,7 @@ page, the forms with the one-box entry, the chain, progress, and the narrative s
 in a bounded number of queries whatever the data size."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -228,21 +229,34 @@ def test_the_chain_page_in_few_queries(mt_docs, tree, people, django_assert_max_
     assert "Kết luận số 13-KL/TW: kết quả thực hiện" in page
     assert "Từ ngày 16/08/2021 đến ngày 15/08/2022" in page
     assert "Kế hoạch số 329/KH-LĐLĐ" in page and "Công văn số 2188/LĐLĐ" in page and "cấp 2" in page
+    # every plan loads its own figures (the activities linked to it), the letter too
     assert f"/van-ban/{mt_docs['kh'].pk}/so-lieu/?ky=2021-08-16..2022-08-15\"" in page
-    # Mỹ Tho's figures are shown once, on its first document; its letter lists activities only
-    assert f"/van-ban/{mt_docs['cv'].pk}/so-lieu/?ky=2021-08-16..2022-08-15&amp;so_lieu=0" in page
+    assert f"/van-ban/{mt_docs['cv'].pk}/so-lieu/?ky=2021-08-16..2022-08-15\"" in page
 
 
-def test_the_figures_partial(mt_docs, tree, people, django_assert_max_num_queries):
+def test_the_figures_partial_shows_the_plans_own_figures(mt_docs, tree, people, django_assert_max_num_queries):
+    """The plan's activities, not Mỹ Tho's whole subtree: an activity linked to no plan and
+    one linked to the letter only stay out of the plan's figures."""
+    cs4 = f.unit(tree["mt"], "cd_co_so", name="Công đoàn cơ sở Công ty May Mỹ Tho")
     record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[mt_docs["kh"]])
-    record(tree["cs3"], "2022-05-02", sessions=2, attendances=80)
+    record(cs4, "2022-06-02", sessions=2, attendances=1500, documents=[mt_docs["kh"]])
+    record(cs4, "2022-06-03", sessions=1, attendances=15, documents=[mt_docs["kh"]])
+    record(tree["cs3"], "2022-05-02", sessions=40, attendances=800)  # carries out no plan
+    record(tree["cs3"], "2022-10-20", sessions=6, attendances=60, documents=[mt_docs["cv"]])
+    for _i in range(25):  # more units and activities do not cost more queries
+        record(f.unit(tree["mt"], "cd_co_so"), "2022-07-01", sessions=1, attendances=1, documents=[mt_docs["kh"]])
     client = login(people["mt_editor"])
     with django_assert_max_num_queries(MAX_QUERIES):
         page = text(client.get(f"/van-ban/{mt_docs['kh'].pk}/so-lieu/", {"ky": "2022"}, HTTP_HX_REQUEST="true"))
-    assert "5 cuộc" in page and "200 lượt người" in page
-    assert "1 hoạt động ghi thực hiện văn bản này" in page and "02/04/2022" in page
-    activities_only = text(client.get(f"/van-ban/{mt_docs['kh'].pk}/so-lieu/", {"ky": "2022", "so_lieu": "0"}))
-    assert "5 cuộc" not in activities_only and "1 hoạt động ghi thực hiện" in activities_only
+    assert "28 hoạt động" in page and "31 cuộc" in page and "1.660 lượt người" in page
+    assert "46 cuộc" not in page and "71 cuộc" not in page
+    assert "ghi thực hiện văn bản này trong hệ thống" in page
+    assert "Công đoàn cơ sở Công ty May Mỹ Tho</td>" in page  # the breakdown by child unit
+    assert '<td class="num">1.515</td>' in page
+    assert "Hoạt động gần nhất:" in page and "(hiện 5 hoạt động gần nhất)" in page
+    letter = text(client.get(f"/van-ban/{mt_docs['cv'].pk}/so-lieu/", {"ky": "2022"}))
+    assert "1 hoạt động" in letter and "6 cuộc" in letter and "từ ngày ban hành 05/10/2022" in letter
+    assert letter.count("<tr>") == 2 and f"{tree['cs3'].name}</td>" in letter  # the one union it came from
 
 
 def test_a_bad_period_on_the_chain_page(mt_docs, people):
@@ -281,10 +295,41 @@ def test_the_progress_page(mt_docs, tree, people, django_assert_max_num_queries)
         page = text(client.get(f"/van-ban/{plan.pk}/tien-do/"))
     assert "Ít nhất 2 cuộc" in page and "100% đơn vị trực thuộc tổ chức tuyên truyền" in page
     assert "3 / 42" in page and "Đã đạt" in page and "Không đạt" in page
+    ratio_target = Target.objects.last()
     with django_assert_max_num_queries(MAX_QUERIES):
-        ratio = text(client.get(f"/van-ban/{plan.pk}/tien-do/", {"chi_tieu": Target.objects.last().pk}))
+        ratio = text(client.get(f"/van-ban/{plan.pk}/tien-do/", {"chi_tieu": ratio_target.pk}))
     assert "4,8% / 100%" in ratio  # 1 of 21 unions
     assert target.assignments.count() == 21
+
+
+def test_the_progress_page_shows_what_was_recorded_under_the_plan(mt_docs, tree, people, django_assert_max_num_queries):
+    """Beside each unit's target and actual (all its activities), the part recorded as carrying
+    out this plan; the activities of another plan or of none stay out of that column."""
+    plan, letter = mt_docs["kh"], mt_docs["cv"]
+    cs4 = f.unit(tree["mt"], "cd_co_so", name="Công đoàn cơ sở Công ty May Mỹ Tho")
+    services.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
+                        value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[plan])
+    record(tree["cs3"], "2022-03-02", sessions=2, attendances=20, documents=[plan])  # before the plan's date
+    record(tree["cs3"], "2022-10-20", sessions=1, attendances=15, documents=[letter])
+    record(cs4, "2022-06-02", sessions=5, attendances=1500)  # carries out no plan
+    record(cs4, "2022-06-03", sessions=1, attendances=35, documents=[plan])
+    client = login(people["mt_editor"])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = text(client.get(f"/van-ban/{plan.pk}/tien-do/"))
+    assert "Ghi thực hiện kế hoạch" in page
+    assert "2 hoạt động" in page and "4 cuộc" in page and "155 lượt người" in page
+    assert "Từ ngày 23/03/2022 đến ngày 31/12/2022" in page
+
+    def numbers(name):  # target, actual (all its activities), recorded under the plan
+        cells = page.split(f"<td>{name}", 1)[1].split("</tr>", 1)[0]
+        return re.findall(r'<td class="num[^"]*">([^<]*)</td>', cells)
+
+    assert numbers(tree["cs3"].name) == ["4", "6", "3 · 120"]
+    assert numbers("Công đoàn cơ sở Công ty May Mỹ Tho") == ["4", "6", "1 · 35"]
+    no_targets = text(client.get(f"/van-ban/{letter.pk}/tien-do/"))
+    assert "Kế hoạch này chưa có chỉ tiêu." in no_targets
+    assert "Hoạt động ghi thực hiện kế hoạch · Từ ngày 05/10/2022" in no_targets and "15 lượt người" in no_targets
 
 
 def test_a_grassroots_officer_reads_their_line_of_the_plan(mt_docs, tree, people):
