@@ -164,6 +164,11 @@ class TargetForm(forms.Form):
         error_messages={"required": gettext_lazy("Hãy chọn chỉ tiêu.")},
         help_text=gettext_lazy("Chọn trong danh sách hoặc ghi kèm bộ lọc, ví dụ activity.sessions[kind=tuyen_truyen]."),
     )
+    only_plan = forms.BooleanField(
+        label=gettext_lazy("Chỉ tính các hoạt động ghi thực hiện kế hoạch này"), required=False,
+        help_text=gettext_lazy("Bỏ chọn: tính mọi hoạt động của đơn vị trong kỳ. Chọn: chỉ các hoạt động có ghi kế "
+                               "hoạch này ở mục “văn bản thực hiện” (với chỉ tiêu về hoạt động)."),
+    )
     period = forms.CharField(
         label=gettext_lazy("Kỳ"), max_length=30, error_messages={"required": gettext_lazy("Hãy nhập kỳ.")},
         help_text=gettext_lazy("2022 (cả năm), 2022H1 (6 tháng đầu năm), 2022Q3 (quý III), 2022-03 (tháng) hoặc 2022-03-23..2022-12-31."),
@@ -186,9 +191,21 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.RadioSelect) else "form-control"
+            check = isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput))
+            css = "form-check-input" if check else "form-control"
             field.widget.attrs.setdefault("class", css)
         self.fields["indicator"].widget.attrs["list"] = "indicator-options"
+        self.fields["only_plan"].widget.attrs["aria-describedby"] = "id_only_plan-help"
+
+    def clean(self):
+        from .services import accepts_plan_filter
+
+        data = super().clean()
+        if data.get("only_plan") and data.get("indicator") and not accepts_plan_filter(data["indicator"]):
+            self.add_error("only_plan", _(
+                "Chỉ tiêu này không tính riêng theo kế hoạch được; chỉ các chỉ tiêu về hoạt động "
+                "(activity.…, units.reporting) tính được theo văn bản thực hiện."))
+        return data
 
     def clean_units(self):
         codes = [c.strip() for c in self.cleaned_data["units"].replace("\n", ",").split(",") if c.strip()]

@@ -528,13 +528,42 @@ def _registry():
     return indicators
 
 
-def parse_indicator(spec):
-    """The registry's Request for `spec`, with its error moved to the "indicator" field."""
+def parse_indicator(spec, user=None):
+    """The registry's Request for `spec`, with its error moved to the "indicator" field (a
+    document filter, with `user`, only on a document that person sees)."""
     try:
-        return _registry().parse(spec)
+        return _registry().parse(spec, user=user)
     except ValidationError as exc:
         messages = exc.message_dict.get("indicators") or exc.messages
         raise ValidationError({"indicator": messages[0]}) from None
+
+
+def plan_only(spec, plan):
+    """`spec` counting only the activities recorded as carrying out `plan`: document=<plan id>
+    added to its filters (a spec that already names a document is left as it is)."""
+    spec = (spec or "").strip()
+    if not spec or "document=" in spec:
+        return spec
+    if spec.endswith("]"):
+        inner = spec[spec.index("[") + 1 : -1].strip()
+        return f"{spec[: spec.index('[')]}[{inner + ';' if inner else ''}document={plan.pk}]"
+    return f"{spec}[document={plan.pk}]"
+
+
+def split_plan_only(spec, plan):
+    """(spec without the filter on `plan`, whether it had it): what the target form shows."""
+    mark = f"document={plan.pk}"
+    if mark not in (spec or ""):
+        return spec, False
+    head, _sep, inner = spec.partition("[")
+    parts = [p for p in inner.rstrip("]").split(";") if p.strip() and p.strip() != mark]
+    return (f"{head}[{';'.join(parts)}]" if parts else head), True
+
+
+def accepts_plan_filter(spec):
+    """Whether the indicator of `spec` can be counted by document (the activity indicators)."""
+    indicator = _registry().REGISTRY.get((spec or "").split("[", 1)[0].strip())
+    return indicator is not None and "document" in indicator.dimensions
 
 
 def is_ratio(request):
@@ -606,7 +635,7 @@ def _target_errors(actor, plan, indicator, period, value, applies_to, units):
     if plan.shared:
         errors["plan"] = _("Văn bản của cơ quan ngoài không giao chỉ tiêu cho đơn vị công đoàn.")
     try:
-        request = parse_indicator((indicator or "").strip())
+        request = parse_indicator((indicator or "").strip(), user=actor)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     try:

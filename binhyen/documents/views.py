@@ -335,8 +335,9 @@ class TargetFormView(ServiceFormView):
             year = self.plan.issued_on.year if self.plan.issued_on else datetime.date.today().year
             return {"period": str(year), "applies_to": AppliesTo.GRASSROOTS}
         t = self.target
-        return {"description": t.description, "indicator": t.indicator, "period": t.period, "value": t.value,
-                "applies_to": t.applies_to, "units": ", ".join(u.code for u in t.units.all())}
+        indicator, only_plan = services.split_plan_only(t.indicator, self.plan)
+        return {"description": t.description, "indicator": indicator, "only_plan": only_plan, "period": t.period,
+                "value": t.value, "applies_to": t.applies_to, "units": ", ".join(u.code for u in t.units.all())}
 
     def get_context_data(self, **kwargs):
         from binhyen.reporting.indicators import all_indicators
@@ -347,7 +348,8 @@ class TargetFormView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        fields = dict(indicator=data["indicator"], period=data["period"], value=data["value"],
+        indicator = services.plan_only(data["indicator"], self.plan) if data["only_plan"] else data["indicator"]
+        fields = dict(indicator=indicator, period=data["period"], value=data["value"],
                       applies_to=data["applies_to"], units=data["units"], description=data["description"])
         if self.target is None:
             target = services.set_target(self.request.user, self.plan, **fields)

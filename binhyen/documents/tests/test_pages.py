@@ -281,6 +281,29 @@ def test_setting_a_target_through_the_form(mt_docs, tree, people):
     assert login(people["q9_editor"]).get(f"/van-ban/{plan.pk}/chi-tieu/them/").status_code == 404
 
 
+def test_a_target_counting_only_the_plans_activities(mt_docs, tree, people):
+    """"Chỉ tính các hoạt động ghi thực hiện kế hoạch này": the target reads the registry with
+    the plan's document filter, so an outreach session under no plan does not count."""
+    plan = mt_docs["kh"]
+    client = login(people["mt_editor"])
+    response = client.post(f"/van-ban/{plan.pk}/chi-tieu/them/", {
+        "description": "Ít nhất 2 cuộc theo kế hoạch", "indicator": "activity.sessions[kind=tuyen_truyen]",
+        "only_plan": "on", "period": "2022", "value": "2", "applies_to": "grassroots", "units": ""})
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert target.indicator == f"activity.sessions[kind=tuyen_truyen;document={plan.pk}]"
+    assert target.assignments.get().indicator == target.indicator  # the units' copies say the same
+    record(tree["cs3"], "2022-04-02", sessions=1, documents=[plan])
+    record(tree["cs3"], "2022-04-03", sessions=5)  # under no plan
+    page = text(client.get(f"/van-ban/{plan.pk}/tien-do/"))
+    assert "1 / 2" in page and "Số cuộc, buổi (Tuyên truyền, Kế hoạch số 329/KH-LĐLĐ)" in page
+    edit = text(client.get(f"/van-ban/{plan.pk}/chi-tieu/{target.pk}/sua/"))
+    assert 'value="activity.sessions[kind=tuyen_truyen]"' in edit and 'name="only_plan" class="form-check-input" aria-describedby="id_only_plan-help" id="id_only_plan" checked' in edit
+    ratio = text(client.post(f"/van-ban/{plan.pk}/chi-tieu/them/", {
+        "indicator": "units.outreach_share", "only_plan": "on", "period": "2022", "value": "100", "applies_to": "unit"}))
+    assert "Chỉ tiêu này không tính riêng theo kế hoạch được" in ratio and Target.objects.count() == 1
+
+
 def test_the_progress_page(mt_docs, tree, people, django_assert_max_num_queries):
     plan = mt_docs["kh"]
     for _i in range(20):

@@ -185,3 +185,30 @@ def test_the_cascade_command_follows_a_new_union(mt_world):
     call_command("cascade-targets", stdout=out)
     assert "thêm 1 bản giao cho đơn vị, bỏ 0 bản" in out.getvalue()
     assert ("TG-MT-CS7", 2) in copies(target)
+
+
+@pytest.mark.parametrize("spec, limited", [
+    ("activity.sessions", "activity.sessions[document={pk}]"),
+    ("activity.sessions[kind=tuyen_truyen]", "activity.sessions[kind=tuyen_truyen;document={pk}]"),
+    ("activity.attendances[]", "activity.attendances[document={pk}]"),
+    ("units.reporting[kind=tuyen_truyen;topic=ma_tuy]", "units.reporting[kind=tuyen_truyen;topic=ma_tuy;document={pk}]"),
+])
+def test_a_spec_limited_to_the_plan_and_back(tree, spec, limited):
+    plan = f.document(tree["mt"], number="329")
+    limited = limited.format(pk=plan.pk)
+    assert services.plan_only(spec, plan) == limited
+    assert services.plan_only(limited, plan) == limited  # once only
+    assert services.split_plan_only(limited, plan) == (spec.replace("[]", ""), True)
+    assert services.split_plan_only(spec, plan) == (spec, False)
+
+
+def test_a_target_may_name_only_a_document_its_author_sees(tree, people):
+    plan = f.document(tree["mt"], number="329")
+    other = f.document(tree["q9"], number="7")  # Quận 9's plan: not seen from Mỹ Tho
+    with pytest.raises(ValidationError) as exc:
+        services.set_target(people["mt_editor"], plan, indicator=f"activity.sessions[document={other.pk}]",
+                            period="2022", value=1, applies_to="grassroots")
+    assert "Không có văn bản" in exc.value.message_dict["indicator"][0]
+    target = services.set_target(people["mt_editor"], plan, indicator=f"activity.sessions[document={plan.symbol}]",
+                                 period="2022", value=1, applies_to="grassroots")
+    assert target.indicator == f"activity.sessions[document={plan.pk}]"  # stored by id
