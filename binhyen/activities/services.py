@@ -305,7 +305,8 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     check_files(files)
     _check_locks(activity)
     _create_with_history(activity, actor, {**m2m, "documents": documents})
-    facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents), paths={unit.pk: unit.path})
+    facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents),
+                          units={unit.pk: (unit.path, unit.kind_id)})
     _attach(actor, activity, files)
     return activity
 

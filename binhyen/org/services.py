@@ -98,11 +98,18 @@ def update_unit(actor, unit, **changes):
     if unknown:
         raise ValueError(f"unknown unit fields: {sorted(unknown)}")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    was_grassroots = unit.kind.is_grassroots
     for name, value in changes.items():
         setattr(unit, name, value)
     _full_clean(unit)
     _set_history_user(unit, actor)
     unit.save()
+    if unit.kind.is_grassroots != was_grassroots:
+        # a grassroots union has no row of its own in the activity cube (its parent's row
+        # holds it): becoming one, or ceasing to be, changes which rows it has
+        from binhyen.reporting import facts
+
+        facts.rebuild(unit)
     return unit
 
 

@@ -10,6 +10,16 @@ The activities services call, inside their transaction:
 - `activities_created(ids)` after a bulk import wrote `ids`: the batch is aggregated first and
   each cube cell is upserted once (in chunks of rows, still root first).
 
+What the cube stores, and what it leaves out because a cheaper row already holds it:
+- every ancestor's rows without a dimension slot (dim = NONE), child by child;
+- the topic/audience/channel/document slots only on the rows of the top DIM_LEVELS levels
+  (the national and provincial federations), where a slot row sums many activities. Below,
+  each slot row would hold one or two activities: ten times the rows to write on every
+  import for figures that the raw activities of a district-sized subtree give as fast;
+- no "self" row for a grassroots union (a leaf, except at the root): its parent's row for it
+  (parent, child = the union) holds exactly the same sums.
+rollup.py reads accordingly (`reads_cube`, `own_cell`).
+
 After the tree is restructured (a unit moved or merged), `rebuild(unit)` recomputes from the
 raw activities the cells that the move touched; `verify()` recomputes the whole cube from the
 raw activities and returns every difference. Both generate the cells in SQL, independently of
@@ -26,6 +36,7 @@ from binhyen.org.models import PATH_STEP, Unit
 
 from .models import ActivityFact, Dim
 
+DIM_LEVELS = 2  # ancestors at depth 1..DIM_LEVELS keep the dimension slots
 UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters each)
 MEASURES = ("activities", "sessions", "attendances", "leaflets")
 KEY = ("ancestor_id", "month", "child_id", "kind_id", "dim", "dim_id")
@@ -75,12 +86,37 @@ def state_of(activity, topics=None, audiences=None, channels=None, documents=Non
     )
 
 
+_GRASSROOTS_KINDS = None
+
+
+def grassroots_kinds():
+    """Ids of the unit kinds that are grassroots (leaves of the tree), read once per process
+    and forgotten when a kind is saved or deleted (see forget_kinds)."""
+    global _GRASSROOTS_KINDS
+    if _GRASSROOTS_KINDS is None:
+        from binhyen.org.models import UnitKind
+
+        _GRASSROOTS_KINDS = frozenset(UnitKind.objects.filter(is_grassroots=True).values_list("pk", flat=True))
+    return _GRASSROOTS_KINDS
+
+
+def forget_kinds(**_kwargs):
+    global _GRASSROOTS_KINDS
+    _GRASSROOTS_KINDS = None
+
+
+def is_leaf(unit):
+    """A grassroots union below the root: its figures are its parent's row for it."""
+    return unit.depth > 1 and unit.kind_id in grassroots_kinds()
+
+
 def path_ids(path):
     return [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
 
 
-def add_cells(cells, state, path, sign=1):
-    """Add (sign=1) or remove (sign=-1) `state`'s contribution to every cell it touches.
+def add_cells(cells, state, path, sign=1, leaf=False):
+    """Add (sign=1) or remove (sign=-1) `state`'s contribution to every cell it touches
+    (`leaf`: the activity's unit is a grassroots union below the root, with no row of its own).
 
     Keys start with the ancestor's level so that sorting them puts the root first."""
     ids = path_ids(path)
@@ -91,8 +127,10 @@ def add_cells(cells, state, path, sign=1):
         slots += [(dim, ref) for ref in getattr(state, name)]
     last = len(ids) - 1
     for level, ancestor in enumerate(ids):
+        if level == last and leaf and level > 0:
+            break
         child = ids[level + 1] if level < last else ancestor
-        for dim, dim_id in slots:
+        for dim, dim_id in (slots if level < DIM_LEVELS else slots[:1]):
             cell = cells[(level, ancestor, month, child, state.kind_id, int(dim), dim_id)]
             for i in range(4):
                 cell[i] += values[i]
@@ -132,22 +170,24 @@ def upsert(cells):
     return len(rows)
 
 
-def activity_changed(before, after, paths=None):
+def activity_changed(before, after, units=None):
     """Apply one activity's change to the cube (call inside the service's transaction).
 
     `before`/`after` are `state_of()` results; None stands for "absent" (a create has no
-    before, a soft delete no after). One query for the units' paths (none when the caller
-    passes `paths`, {unit id: path}), one upsert statement."""
+    before, a soft delete no after). One query for the units' paths and kinds (none when the
+    caller passes `units`, {unit id: (path, kind id)}), one upsert statement."""
     if before == after:
         return 0
     unit_ids = {s.unit_id for s in (before, after) if s is not None}
-    if paths is None or not unit_ids <= paths.keys():  # the caller may hand over the paths it holds
-        paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    if units is None or not unit_ids <= units.keys():  # the caller may hand over what it holds
+        units = {pk: (path, kind) for pk, path, kind in
+                 Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "kind_id")}
+    leaves = grassroots_kinds()
     cells = _new_cells()
-    if before is not None:
-        add_cells(cells, before, paths[before.unit_id], -1)
-    if after is not None:
-        add_cells(cells, after, paths[after.unit_id], 1)
+    for state, sign in ((before, -1), (after, 1)):
+        if state is not None:
+            path, kind = units[state.unit_id]
+            add_cells(cells, state, path, sign, leaf=kind in leaves)
     return upsert(cells)
 
 
@@ -166,14 +206,15 @@ def activities_created(ids):
         for activity_id, ref in through.objects.filter(activity_id__in=ids).values_list("activity_id", column):
             links[name][activity_id].append(ref)
     rows = Activity.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list(
-        "pk", "unit__path", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
+        "pk", "unit__path", "unit__kind_id", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
     )
-    for pk, path, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
+    leaves = grassroots_kinds()
+    for pk, path, unit_kind, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
         state = ActivityState(
             unit_id, date, kind_id, sessions or 0, attendances or 0, leaflets or 0,
             **{name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS},
         )
-        add_cells(cells, state, path, 1)
+        add_cells(cells, state, path, 1, leaf=unit_kind in leaves)
     return upsert(cells)
 
 
@@ -190,6 +231,24 @@ def month_sql(column):
 
 def _levels_sql(max_depth):
     return "(VALUES " + ", ".join(f"({k})" for k in range(1, max_depth + 1)) + ") AS lv"
+
+
+def leaf_sql(column="u"):
+    """SQL true for a unit (alias `column`) that is a grassroots union below the root."""
+    kinds = sorted(grassroots_kinds())
+    if not kinds:
+        return "1 = 0"
+    return f"({column}.depth > 1 AND {column}.kind_id IN ({', '.join(str(int(k)) for k in kinds)}))"
+
+
+def levels_on(dim, level="lv.column1"):
+    """The ancestor levels an activity of unit `u` has cells at, in dimension slot `dim`:
+    every level down to u's own, but u's own when u is a leaf, and only the top DIM_LEVELS
+    levels for a dimension slot."""
+    sql = f"u.depth >= {level} AND NOT (u.depth = {level} AND {leaf_sql()})"
+    if dim != Dim.NONE:
+        sql += f" AND {level} <= {DIM_LEVELS}"
+    return sql
 
 
 def cells_sql(dim, where="", order=False, index_order=False):
@@ -219,7 +278,7 @@ def cells_sql(dim, where="", order=False, index_order=False):
         f"a.kind_id AS f_kind, {int(dim)} AS f_dim, {dim_value} AS f_dim_id, COUNT(*), "
         f"SUM(a.sessions), SUM(a.attendances), SUM(COALESCE(a.leaflets, 0)) "
         f"FROM {activity} a JOIN {unit} u ON u.id = a.unit_id {join} "
-        f"JOIN {_levels_sql(max_depth)} ON u.depth >= {level} "
+        f"JOIN {_levels_sql(max_depth)} ON {levels_on(dim)} "
         f"WHERE a.deleted_at IS NULL {('AND ' + where) if where else ''} "
         f"GROUP BY f_anc, f_month, f_child, f_kind, f_dim_id"
     )
@@ -281,11 +340,12 @@ def rebuild(unit=None):
     return written
 
 
-def moved_chains(unit, old_parent):
+def moved_chains(unit, old_parent, paths=None):
     """{(level, ancestor, child): +1 or −1}: the cells of `unit`'s subtree totals that a move
     from `old_parent` to its current parent removes (old chain of ancestors) and adds (new
-    chain), netted where the two chains share a row. One query (both paths)."""
-    paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
+    chain), netted where the two chains share a row. One query (both paths) unless given."""
+    if paths is None:
+        paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
     new = path_ids(paths[unit.pk])
     if len(new) > 1 and new[-2] == old_parent.pk:
         return {}
@@ -317,16 +377,55 @@ def carry_sql(table, unit_id, chains, group_columns, sums, conflict):
 
 def unit_moved(unit, old_parent):
     """Carry `unit`'s subtree from its old place to its new one in the cube, right after
-    org.services.move_unit (inside its transaction): the subtree's totals — its own row of
-    the cube, summed over its children — leave every row of the old chain of ancestors and
-    join every row of the new chain. Rows inside the subtree do not change. Two statements
-    (the paths, one INSERT … SELECT), whatever the size of the subtree's history; exact as
-    long as the cube was."""
-    chains = moved_chains(unit, old_parent)
+    org.services.move_unit (inside its transaction): the subtree's sums leave every row of the
+    old chain of ancestors and join every row of the new chain; rows inside the subtree do not
+    change. The sums are read from the subtree's raw activities (the cube has no row holding
+    a district's topic slots, see the module's docstring): one INSERT … SELECT per dimension
+    slot, root first. A move that changes the unit's depth changes which of its own rows keep
+    slots: then the cells around both places are rebuilt. Two statements (paths, one INSERT)."""
+    from binhyen.activities.models import Activity
+
+    paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
+    chains = moved_chains(unit, old_parent, paths)
     if not chains:
         return 0
+    if len(paths[unit.pk]) != len(paths[old_parent.pk]) + PATH_STEP:
+        return rebuild_after_move(unit, old_parent)
+    q = connection.ops.quote_name
+    table = _table()
+    columns = ", ".join(q(c) for c in ("ancestor_id", "child_id", "month", "kind_id", "dim", "dim_id", *MEASURES))
+    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in MEASURES)
+    conflict = ", ".join(q(c) for c in CONFLICT)
+    selects = []
+    for dim in Dim:
+        rows = {k: v for k, v in chains.items() if dim == Dim.NONE or k[0] < DIM_LEVELS}
+        if not rows:
+            continue
+        values = ", ".join(f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})" for (lv, a, c), sign in sorted(rows.items()))
+        join, dim_value = "", "0"
+        for name, slot, column in M2M_DIMS:
+            if slot == dim:
+                join = f"JOIN {q(getattr(Activity, name).through._meta.db_table)} t ON t.activity_id = a.id"
+                dim_value = f"t.{column}"
+        month = month_sql("a.date")
+        selects.append(
+            f"SELECT c.column1 AS m_level, c.column2 AS m_anc, c.column3 AS m_child, {month} AS m_month, "
+            f"a.kind_id AS m_kind, {int(dim)} AS m_dim, {dim_value} AS m_dim_id, c.column4 * COUNT(*) AS m_a, "
+            f"c.column4 * SUM(a.sessions) AS m_s, c.column4 * SUM(a.attendances) AS m_p, "
+            f"c.column4 * SUM(COALESCE(a.leaflets, 0)) AS m_l "
+            f"FROM {q(Activity._meta.db_table)} a JOIN {q(Unit._meta.db_table)} u ON u.id = a.unit_id {join} "
+            f"CROSS JOIN (VALUES {values}) AS c WHERE a.deleted_at IS NULL AND u.path LIKE %s "
+            f"GROUP BY c.column1, c.column2, c.column3, c.column4, {month}, a.kind_id"
+            + (f", {dim_value}" if join else "")
+        )
     with connection.cursor() as cursor:
-        cursor.execute(carry_sql(_table(), unit.pk, chains, ("month", "kind_id", "dim", "dim_id"), MEASURES, CONFLICT))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT m_anc, m_child, m_month, m_kind, m_dim, m_dim_id, "
+            f"m_a, m_s, m_p, m_l FROM ({' UNION ALL '.join(selects)}) AS m WHERE 1 = 1 "
+            f"ORDER BY m_level, m_anc, m_child, m_month, m_kind, m_dim, m_dim_id "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+            [paths[unit.pk] + "%"] * len(selects),
+        )
         return max(cursor.rowcount, 0)
 
 

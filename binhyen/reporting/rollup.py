@@ -35,7 +35,7 @@ from binhyen.text import fold
 
 from . import indicators as registry
 from . import stock_facts
-from .facts import month_sql
+from .facts import DIM_LEVELS, is_leaf, leaf_sql, month_sql
 from .models import ActivityFact, Dim
 
 BY_CHOICES = ("child", "month", "none")
@@ -262,7 +262,7 @@ class Engine:
         f = request.filter_ids()
         m2m = [d for d in M2M_FILTERS if d in f]
         out = defaultdict(lambda: [0, 0, 0, 0])
-        if len(m2m) <= 1:
+        if self.reads_cube(m2m):
             first, last, edges = split_period(start, end)
             if first is not None:
                 self._cube(f, m2m, by, first, last, out)
@@ -271,6 +271,19 @@ class Engine:
         else:
             self._raw(f, by, [(start, end)], out)
         return out
+
+    def reads_cube(self, m2m):
+        """Whether the cube answers a flow filtered on the dimensions `m2m`: none or one, on
+        rows that keep dimension slots (facts.DIM_LEVELS), and for a grassroots union only
+        through today's tree (its figures are its parent's row for it)."""
+        leaf = is_leaf(self.unit)
+        if leaf and self.attr.mapped:
+            return False
+        if not m2m:
+            return True
+        if len(m2m) > 1 or self.attr.mapped:
+            return False
+        return self.unit.depth - (1 if leaf else 0) <= DIM_LEVELS
 
     def _cube(self, f, m2m, by, first, last, out):
         table = self.q(ActivityFact._meta.db_table)
@@ -288,8 +301,13 @@ class Engine:
         else:
             cols = {"child": ["f.child_id"], "month": ["f.month"], "none": [],
                     "detail": ["f.child_id", "f.month"]}[by]
-            sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE f.ancestor_id = %s AND {cond}"
-            params = [self.unit.pk] + params
+            if is_leaf(self.unit):  # a grassroots union's figures: its parent's row for it
+                sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
+                       f"WHERE f.ancestor_id = %s AND f.child_id = %s AND {cond}")
+                params = [self.unit.parent_id, self.unit.pk] + params
+            else:
+                sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE f.ancestor_id = %s AND {cond}"
+                params = [self.unit.pk] + params
         if cols:
             sql += " GROUP BY " + ", ".join(cols)
         if not self.attr.mapped and by in ("child", "detail"):
@@ -340,12 +358,24 @@ class Engine:
                 acc[i] += int(v or 0)
         if not self.attr.touched_prefixes:
             return
-        paths, path_params = self.attr.paths_sql(prefixes=self.attr.touched_prefixes)
-        cols = self._group_sql(by, month_col="f.month", unit_col="f.ancestor_id")
+        # Each unit's own cell: its "self" row, or for a grassroots union its parent's row for
+        # it — read through the parents inside the prefixes, and for a prefix that is itself a
+        # grassroots union (moved in from elsewhere) through its parent named directly.
+        prefixes = self.attr.touched_prefixes
+        paths, path_params = self.attr.paths_sql(prefixes=prefixes)
+        cols = self._group_sql(by, month_col="f.month", unit_col="f.child_id")
+        units = self.q(Unit._meta.db_table)
         sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
-               f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id "
-               f"WHERE f.child_id = f.ancestor_id AND {paths} AND {cond} GROUP BY {', '.join(cols)}")
+               f"JOIN {units} u ON u.id = f.ancestor_id JOIN {units} c ON c.id = f.child_id "
+               f"WHERE (f.child_id = f.ancestor_id OR {leaf_sql('c')}) AND {paths} AND {cond} "
+               f"GROUP BY {', '.join(cols)}")
         self._run(sql, path_params + params, by, len(cols), out)
+        pairs = [(u.parent_id, u.pk) for u in Unit.objects.filter(path__in=prefixes)
+                 if is_leaf(u) and not any(u.path.startswith(p) and u.path != p for p in prefixes)]
+        if pairs:
+            which = " OR ".join("(f.ancestor_id = %s AND f.child_id = %s)" for _p in pairs)
+            sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE ({which}) AND {cond} GROUP BY {', '.join(cols)}"
+            self._run(sql, [v for pair in pairs for v in pair] + params, by, len(cols), out)
 
     def _raw_from(self, f, ranges):
         """FROM/WHERE over the alive activities of the subtree, filtered, in date ranges."""
@@ -392,17 +422,19 @@ class Engine:
         parts, params = [], []
         month_on = by == "month"
         first, last, edges = (None, None, [(self.period.start, self.period.end)])
-        if len(m2m) <= 1:
+        # from the cube: the parents' rows for their grassroots children (no dimension slots
+        # there); filtered on a dimension or through an earlier tree, from the raw records
+        if not m2m and not self.attr.mapped:
             first, last, edges = split_period(self.period.start, self.period.end)
         if first is not None:
-            dim, (dim_sql, dim_params) = (M2M_FILTERS[m2m[0]][2], _ref(m2m[0], f)) if m2m else (Dim.NONE, ("%s", [0]))
-            paths, path_params = self.attr.paths_sql()
+            paths, path_params = self.attr.paths_sql(column="p.path")
             sql = (f"SELECT u.id AS uid, u.path AS upath{', f.month AS umonth' if month_on else ''} "
                    f"FROM {self.q(ActivityFact._meta.db_table)} f "
-                   f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.ancestor_id {grassroots} "
-                   f"WHERE f.child_id = f.ancestor_id AND f.activities > 0 AND {paths} "
-                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = {dim_sql}")
-            p = path_params + [self.day(first), self.day(last), int(dim), *dim_params]
+                   f"JOIN {self.q(Unit._meta.db_table)} p ON p.id = f.ancestor_id "
+                   f"JOIN {self.q(Unit._meta.db_table)} u ON u.id = f.child_id {grassroots} "
+                   f"WHERE f.child_id <> f.ancestor_id AND f.activities > 0 AND {paths} "
+                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s")
+            p = path_params + [self.day(first), self.day(last), int(Dim.NONE), 0]
             if "kind" in f:
                 kind_sql, kind_params = _ref("kind", f)
                 sql += f" AND f.kind_id = {kind_sql}"

@@ -28,11 +28,22 @@ def test_one_activity_adds_a_row_at_every_level_of_its_path(tree):
     assert cell(tree["root"], tree["hcm"]) == (1, 2, 50, 0)
     assert cell(tree["hcm"], tree["q9"]) == (1, 2, 50, 0)
     assert cell(tree["q9"], tree["cs1"]) == (1, 2, 50, 0)
-    assert cell(tree["cs1"], tree["cs1"]) == (1, 2, 50, 0)  # the unit's own records
+    # a grassroots union has no row of its own: its parent's row for it holds the same sums
+    assert cell(tree["cs1"], tree["cs1"]) == (0, 0, 0, 0)
     from binhyen.activities.models import Topic
 
     pccc = Topic.objects.get(code="pccc")
+    # topic slots on the national and provincial rows only
+    assert cell(tree["root"], tree["hcm"], dim=Dim.TOPIC, dim_id=pccc.pk) == (1, 2, 50, 0)
     assert cell(tree["hcm"], tree["q9"], dim=Dim.TOPIC, dim_id=pccc.pk) == (1, 2, 50, 0)
+    assert cell(tree["q9"], tree["cs1"], dim=Dim.TOPIC, dim_id=pccc.pk) == (0, 0, 0, 0)
+    assert facts.verify() == []
+
+
+def test_a_district_keeps_a_row_of_its_own_records(tree):
+    record(tree["q9"], "2022-03-05", sessions=3, attendances=90)
+    assert cell(tree["q9"], tree["q9"]) == (1, 3, 90, 0)
+    assert cell(tree["hcm"], tree["q9"]) == (1, 3, 90, 0)
     assert facts.verify() == []
 
 
@@ -103,7 +114,7 @@ def test_soft_deleted_rows_never_count_in_rebuild(tree):
 def test_unit_moved_carries_the_subtree_without_a_rebuild(tree, django_assert_max_num_queries):
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, channels=("zalo",))
     record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80)
-    with django_assert_max_num_queries(4 + 13):  # unit_moved: 4; the move itself: 13
+    with django_assert_max_num_queries(4 + 13):  # both cubes: 4; the move itself: 13
         org_services.move_unit(f.superuser(), tree["q9"], tree["tg"], datetime.date(2023, 1, 1))
     assert facts.verify() == []
     assert cell(tree["root"], tree["tg"]) == (1, 2, 50, 0)
@@ -126,13 +137,15 @@ def _plans(tree):
     return f.document(tree["hcm"], number="329"), f.document(tree["hcm"], number="330")
 
 
-def test_a_linked_plan_gets_its_own_cells_at_every_level(tree):
+def test_a_linked_plan_gets_its_own_cells_on_the_top_levels(tree):
     plan, other = _plans(tree)
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan, other])
     record(tree["cs2"], "2022-03-09", sessions=1, attendances=5)  # carries out no plan
-    for ancestor, child in ((tree["root"], tree["hcm"]), (tree["hcm"], tree["q9"]), (tree["cs1"], tree["cs1"])):
+    for ancestor, child in ((tree["root"], tree["hcm"]), (tree["hcm"], tree["q9"])):
         assert cell(ancestor, child, dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 2, 50, 0)
         assert cell(ancestor, child, dim=Dim.DOCUMENT, dim_id=other.pk) == (1, 2, 50, 0)
+    # below the provincial level the raw activities answer a plan's figures (no slot rows)
+    assert cell(tree["q9"], tree["cs1"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
     assert cell(tree["hcm"], tree["td"], dim=Dim.DOCUMENT, dim_id=plan.pk) == (0, 0, 0, 0)
     assert cell(tree["hcm"], tree["td"]) == (1, 1, 5, 0)
     assert facts.verify() == []
@@ -179,15 +192,17 @@ def test_a_unit_move_carries_its_document_cells(tree):
     assert facts.verify() == []
 
 
-def test_the_migration_fills_the_document_cells_of_an_upgraded_database(tree):
-    """Activities linked to plans before the cube had a document slot: the migration writes
-    their cells, so the cube is exact right after `migrate`."""
+def test_the_migrations_fill_the_document_cells_of_an_upgraded_database(tree):
+    """Activities linked to plans before the cube had a document slot: migration 0005 writes
+    their cells (at every level, as the cube then was) and 0007 prunes the cube to its lean
+    form, so the cube is exact right after `migrate`."""
     import importlib
 
     from django.apps import apps
     from django.db import connection
 
     migration = importlib.import_module("binhyen.reporting.migrations.0005_document_dimension")
+    lean = importlib.import_module("binhyen.reporting.migrations.0007_lean_activity_cube")
     plan, other = _plans(tree)
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan, other])
     record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80, documents=[plan])
@@ -201,7 +216,53 @@ def test_the_migration_fills_the_document_cells_of_an_upgraded_database(tree):
     editor = Editor()
     editor.connection = connection
     migration.fill_document_cells(apps, editor)
+    lean.prune(apps, editor)
     assert facts.verify() == []
     assert cell(tree["hcm"], tree["q9"], month="2022-04-01", dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 1, 80, 0)
     migration.fill_document_cells(apps, editor)  # a second run writes the same cells
+    lean.prune(apps, editor)
+    assert facts.verify() == []
+
+
+def test_the_lean_cube_migration_prunes_an_old_cube_exactly(tree):
+    """A cube written by the older code (slots at every level, grassroots unions' own rows):
+    0007 deletes the rows the cube no longer keeps and leaves it exact."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    lean = importlib.import_module("binhyen.reporting.migrations.0007_lean_activity_cube")
+    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, topics=("ma_tuy",))
+    record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80, topics=("pccc",))
+    old = facts.DIM_LEVELS, facts.grassroots_kinds
+    facts.DIM_LEVELS, facts.grassroots_kinds = 99, lambda: frozenset()
+    try:
+        facts.rebuild()  # the old cube
+    finally:
+        facts.DIM_LEVELS, facts.grassroots_kinds = old
+    assert cell(tree["cs1"], tree["cs1"]) == (1, 2, 50, 0)
+    assert facts.verify() != []
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    lean.prune(apps, editor)
+    assert facts.verify() == []
+
+
+def test_a_union_that_stops_being_grassroots_gets_its_own_rows(tree):
+    """A grassroots union directly under the city federation is re-classed as a zone union:
+    from then on it keeps rows of its own, and the cube stays exact both ways."""
+    union = f.unit(tree["hcm"], kind_code="cd_co_so", code="CS-KCN")
+    record(union, "2022-03-05", sessions=2, attendances=40)
+    assert cell(union, union) == (0, 0, 0, 0)
+    assert cell(tree["hcm"], union) == (1, 2, 40, 0)
+    org_services.update_unit(f.superuser(), union, kind=f.kind("cd_kcn"))
+    assert cell(union, union) == (1, 2, 40, 0)
+    assert facts.verify() == []
+    org_services.update_unit(f.superuser(), union, kind=f.kind("cd_co_so"))
+    assert cell(union, union) == (0, 0, 0, 0)
     assert facts.verify() == []
