@@ -14,6 +14,7 @@ from .models import Document
 from .services import MAX_CHAIN_DEPTH, as_of_for, today
 
 FIGURES = ("activity.count", "activity.sessions", "activity.attendances")
+BREAKDOWN_OPEN = 8  # rows of the table by unit shown without a click
 RELATED = ("doc_type", "unit", "issuer", "issuer_unit")
 
 
@@ -113,6 +114,7 @@ class PlanFigures:
     sessions: int = 0
     attendances: int = 0
     rows: list = field(default_factory=list)  # child units (and the unit itself) with figures
+    later: bool = False  # the plan was issued after the period: nothing can carry it out in it
 
     @property
     def breakdown(self):
@@ -120,6 +122,11 @@ class PlanFigures:
         if len(self.rows) > 1 or (self.rows and not self.rows[0]["own"]):
             return self.rows
         return []
+
+    @property
+    def breakdown_open(self):
+        """A short table is shown open; a long one (a city's two dozen unions) folded."""
+        return len(self.breakdown) <= BREAKDOWN_OPEN
 
     @property
     def whole(self):
@@ -163,7 +170,7 @@ def plan_figures(plan, period, user, unit=None):
     if plan.shared or unit is None:
         return None
     span = plan_period(plan, period)
-    figures = PlanFigures(plan, unit, span or period)
+    figures = PlanFigures(plan, unit, span or period, later=span is None)
     if span is None:
         return figures
     requests = figure_requests(plan)

@@ -84,7 +84,7 @@ def test_plan_figures_are_the_plans_own_activities_not_the_units_subtree(chained
 
 def test_a_plan_issued_after_the_period_has_no_figures_in_it(chained):
     figures = chain.plan_figures(chained["cv"], parse_period("2022Q1"), f.superuser())
-    assert (figures.activities, figures.sessions, figures.rows) == (0, 0, [])
+    assert (figures.activities, figures.sessions, figures.rows, figures.later) == (0, 0, [], True)
 
 
 def test_plan_figures_are_the_readers_part_of_the_plan(chained, tree, people):

@@ -257,6 +257,11 @@ def test_the_figures_partial_shows_the_plans_own_figures(mt_docs, tree, people, 
     letter = text(client.get(f"/van-ban/{mt_docs['cv'].pk}/so-lieu/", {"ky": "2022"}))
     assert "1 hoạt động" in letter and "6 cuộc" in letter and "từ ngày ban hành 05/10/2022" in letter
     assert letter.count("<tr>") == 2 and f"{tree['cs3'].name}</td>" in letter  # the one union it came from
+    quiet = f.document(tree["mt"], number="330", issued_on=D(2022, 3, 24))
+    nothing = text(client.get(f"/van-ban/{quiet.pk}/so-lieu/", {"ky": "2022"}))
+    assert "Chưa có hoạt động nào ghi thực hiện văn bản này trong hệ thống" in nothing and "0 cuộc" not in nothing
+    early = text(client.get(f"/van-ban/{mt_docs['cv'].pk}/so-lieu/", {"ky": "2022Q1"}))
+    assert "Văn bản ban hành ngày 05/10/2022, sau kỳ đang xem." in early
 
 
 def test_a_bad_period_on_the_chain_page(mt_docs, people):
