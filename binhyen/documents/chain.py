@@ -146,11 +146,13 @@ def plan_period(plan, period):
 
 def figures_unit(plan, user):
     """The unit whose figures the reader gets for `plan`: the plan's unit when they see it,
-    else their highest unit inside it (a grassroots officer reached through a target)."""
+    else their highest unit inside it (a grassroots officer reached through a target), else
+    their highest unit (the plan's unions have since moved under it: Mỹ Tho's went to Đồng
+    Tháp in 2025)."""
     if plan.shared:
         return None
-    units = Unit.objects.visible_to(user).filter(path__startswith=plan.unit.path)
-    return units.order_by("depth", "path").first()
+    visible = Unit.objects.visible_to(user).order_by("depth", "path")
+    return visible.filter(path__startswith=plan.unit.path).first() or visible.first()
 
 
 def figure_requests(plan):
@@ -163,7 +165,9 @@ def figure_requests(plan):
 def plan_figures(plan, period, user, unit=None):
     """The sessions, attendances and number of the activities linked to `plan` in `period`,
     within `unit`'s subtree (default: figures_unit) and by its child units; None for an
-    outside body's document or a reader who sees no unit of the plan's."""
+    outside body's document or a reader who sees no unit. The plan's own unit is read through
+    the tree as it stood for the period; a reader's unit through today's tree (their units as
+    they are now)."""
     from binhyen.reporting.rollup import rollup
 
     unit = unit or figures_unit(plan, user)
@@ -175,7 +179,8 @@ def plan_figures(plan, period, user, unit=None):
         return figures
     requests = figure_requests(plan)
     keys = [r.key for r in requests]
-    data = rollup(unit, span, requests, by="child", as_of=as_of_for(span))
+    as_of = as_of_for(span) if unit.pk == plan.unit_id else None
+    data = rollup(unit, span, requests, by="child", as_of=as_of)
     figures.activities, figures.sessions, figures.attendances = (data["total"][k] for k in keys)
     for row in data["rows"]:
         values = [row["values"][k] for k in keys]

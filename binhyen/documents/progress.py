@@ -77,6 +77,12 @@ class Progress:
     plan_period: object = None  # the period those cover: from the plan's date on
 
     @property
+    def counts_a_document(self):
+        """The target itself counts only the activities under a document: the plan's own
+        column would repeat its actual."""
+        return "document" in self.request.filter_codes()
+
+    @property
     def plan_activities(self):
         return self.plan_total[0] if self.plan_total else 0
 

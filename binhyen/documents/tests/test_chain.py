@@ -8,6 +8,7 @@ import pytest
 from binhyen import factories as f
 from binhyen.documents import chain
 from binhyen.documents.tests.conftest import record
+from binhyen.org import services as org_services
 from binhyen.periods import parse_period
 from binhyen.reporting.rollup import rollup
 
@@ -98,10 +99,23 @@ def test_plan_figures_are_the_readers_part_of_the_plan(chained, tree, people):
     assert chain.plan_figures(kh, parse_period("2022"), people["mt_editor"]).sessions == 5
 
 
-def test_plan_figures_stay_hidden_from_those_who_do_not_see_the_unit(chained, people):
+def test_plan_figures_never_reach_past_what_the_reader_sees(chained, tree, people):
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[chained["kh"]])
     period = parse_period("2022")
-    assert chain.plan_figures(chained["kh"], period, people["q9_editor"]) is None
+    elsewhere = chain.plan_figures(chained["kh"], period, people["q9_editor"])
+    assert (elsewhere.unit, elsewhere.sessions) == (tree["q9"], 0)  # only their own units
     assert chain.plan_figures(chained["kl"], period, f.superuser()) is None  # an outside directive
+
+
+def test_a_plans_unions_that_moved_on_count_for_the_reader_who_has_them_now(chained, tree, people):
+    """Mỹ Tho's unions went under another federation after 2022: its officers, who no longer
+    see LĐLĐ Mỹ Tho, read the plan's figures of the unions they have now."""
+    kh = chained["kh"]
+    record(tree["cs3"], "2022-04-02", sessions=3, attendances=120, documents=[kh])
+    org_services.move_unit(f.superuser(), tree["cs3"], tree["q9"], D(2025, 7, 1))
+    figures = chain.plan_figures(kh, parse_period("2022"), people["q9_editor"])
+    assert (figures.unit, figures.whole, figures.sessions) == (tree["q9"], False, 3)
+    assert chain.plan_figures(kh, parse_period("2022"), f.superuser()).sessions == 3  # Mỹ Tho's, as it stood
 
 
 def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):

@@ -302,6 +302,7 @@ def test_a_target_counting_only_the_plans_activities(mt_docs, tree, people):
     record(tree["cs3"], "2022-04-03", sessions=5)  # under no plan
     page = text(client.get(f"/van-ban/{plan.pk}/tien-do/"))
     assert "1 / 2" in page and "Số cuộc, buổi (Tuyên truyền, Kế hoạch số 329/KH-LĐLĐ)" in page
+    assert "Ghi thực hiện kế hoạch" not in page  # the actual already is the plan's figure
     edit = text(client.get(f"/van-ban/{plan.pk}/chi-tieu/{target.pk}/sua/"))
     assert 'value="activity.sessions[kind=tuyen_truyen]"' in edit and 'name="only_plan" class="form-check-input" aria-describedby="id_only_plan-help" id="id_only_plan" checked' in edit
     ratio = text(client.post(f"/van-ban/{plan.pk}/chi-tieu/them/", {
