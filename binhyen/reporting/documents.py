@@ -4,10 +4,12 @@ A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; the two-
 header (superior and issuing body, "Số:" on the left; national title and motto, place and
 date on the right); document type and summary centred in bold; 14 pt justified body;
 "Nơi nhận:" and the signature block side by side at the end; the figures by child unit in an
-appendix on a page of its own.
+appendix on a page of its own, with bar charts of the main figures by child unit drawn on the
+server (Pillow) and embedded as images in both the DOCX and the PDF.
 """
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 
@@ -58,6 +60,24 @@ def place_of(unit):
             name = u.province.name
             return name[5:] if name.startswith("Tỉnh ") else name
     return ""
+
+
+HEADER_BREAKS = (" VIỆT NAM", " THÀNH PHỐ ", " TỈNH ", " QUẬN ", " HUYỆN ", " THỊ XÃ ", " PHƯỜNG ", " XÃ ")
+HEADER_LINE = 26  # capitals that fit on one line of the issuing-body block
+
+
+def header_name(name):
+    """A body's name in capitals for the issuing-body block, broken where officers break it
+    ("LIÊN ĐOÀN LAO ĐỘNG" / "THÀNH PHỐ HỒ CHÍ MINH") when it would not fit on one line, so
+    that a lone word never wraps onto a line of its own."""
+    name = name.upper()
+    if len(name) <= HEADER_LINE:
+        return name
+    for mark in HEADER_BREAKS:
+        at = name.find(mark, 1)
+        if at > 0:
+            return name[:at] + "\n" + name[at + 1:]
+    return name
 
 
 def _font(run, size=14, bold=False, italic=False):
@@ -140,10 +160,15 @@ class Content:
     appendix_title: str
     appendix_header: list
     appendix_rows: list  # [str, …] already formatted; the last one is the total
+    charts: list = None  # [(title, [(unit name, value), …])], drawn in the appendix
 
 
 def content(unit, period, *, story=None, number="", day=None, intro="", assessment="", shortcomings="",
-            proposals="", recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"), signer="", as_of=None):
+            proposals="", recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"), signer="", as_of=None,
+            figures=None):
+    """What the document says. `story` is the results section (the officer's text once
+    annotated, else a draft written now); `figures`, in rollup() shape, are the figures as
+    sent or approved, printed in the appendix instead of live ones."""
     day = day or datetime.date.today()
     as_of = as_of or _as_of(unit)
     story = story or narrative_mod.generate(unit, period, as_of=as_of)
@@ -161,18 +186,115 @@ def content(unit, period, *, story=None, number="", day=None, intro="", assessme
             body.append(("heading", f"{next(numeral)}. {title}"))
             body += [("text", t.strip()) for t in text.strip().splitlines() if t.strip()]
     body.append(("text", f"Trên đây là báo cáo kết quả công tác phòng, chống tội phạm {label} của {unit.name}./."))
-    data = rollup(unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of)
+    data = figures or rollup(unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of)
     rows = [[str(n), row["unit"]["name"]] + [format_number(row["values"].get(k) or 0) for k, _l in APPENDIX_COLUMNS]
             for n, row in enumerate(data["rows"], 1)]
     rows.append(["", "Tổng cộng"] + [format_number(data["total"].get(k) or 0) for k, _l in APPENDIX_COLUMNS])
     return Content(
-        superior=unit.parent.name.upper() if unit.parent_id and unit.parent.parent_id else ROOT_BODY,
-        issuer=unit.name.upper(), number_line=f"Số: {number or '       '}/BC-LĐLĐ", date_line=line,
+        superior=header_name(unit.parent.name if unit.parent_id and unit.parent.parent_id else ROOT_BODY),
+        issuer=header_name(unit.name), number_line=f"Số: {number or '       '}/BC-LĐLĐ", date_line=line,
         summary=f"Kết quả công tác phòng, chống tội phạm {label}", body=body,
         recipients=[f"- {r}{'.' if i == len(recipients) - 1 else ';'}" for i, r in enumerate(recipients)],
         signer=signer, appendix_title=f"Số liệu theo đơn vị trực thuộc {unit.name}, {label}",
         appendix_header=["STT", "Đơn vị"] + [lbl for _k, lbl in APPENDIX_COLUMNS], appendix_rows=rows,
+        charts=[(f"Biểu đồ {n}. {title} theo đơn vị trực thuộc", items) for n, (title, items) in enumerate(
+            [(title, items) for title, items in _chart_series(data) if items], 1)],
     )
+
+
+CHARTS = [
+    ("activity.sessions[kind=tuyen_truyen]", "Số buổi tuyên truyền"),
+    ("groups.active[kind=nha_tro]", "Số tổ công nhân tự quản khu nhà trọ"),
+]
+CHART_BARS = 15  # the largest units; the rest are summed into one bar
+
+
+def _chart_series(data):
+    """[(title, [(name, value)…])] for each charted indicator with figures in two units or
+    more (one bar says nothing a sentence does not): the largest first, the rest summed."""
+    out = []
+    for key, title in CHARTS:
+        items = [(row["unit"]["name"], row["values"].get(key) or 0) for row in data["rows"]]
+        items = sorted([i for i in items if i[1]], key=lambda i: -i[1])
+        if len(items) < 2:
+            continue
+        if len(items) > CHART_BARS + 1:
+            rest = items[CHART_BARS:]
+            items = items[:CHART_BARS] + [(f"Các đơn vị khác ({len(rest)} đơn vị)", sum(v for _n, v in rest))]
+        out.append((title, items))
+    return out
+
+
+SHORT_NAMES = [("Liên đoàn Lao động", "LĐLĐ"), ("Công đoàn cơ sở", "CĐCS"), ("Thành phố", "TP"),
+               ("thành phố", "TP"), ("Khu chế xuất và công nghiệp", "KCX-KCN"), ("Công đoàn", "CĐ")]
+
+
+def _short(name, limit=34):
+    for long, short in SHORT_NAMES:
+        name = name.replace(long, short)
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def chart_png(title, items, width=1400):
+    """A horizontal bar chart as PNG bytes (see chart_image)."""
+    out = io.BytesIO()
+    chart_image(title, items, width).save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def chart_image(title, items, width=1400):
+    """A horizontal bar chart drawn with Pillow in the document's serif font, in shades of
+    grey (official reports are printed in black and white): one bar per unit with its value
+    in Vietnamese figures, a light grid on round steps, the title above."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = serif_fonts()
+    scale = width / 1600
+    regular = ImageFont.truetype(fonts[""], int(30 * scale))
+    bold = ImageFont.truetype(fonts["B"], int(32 * scale))
+    bar_h, gap = int(46 * scale), int(18 * scale)
+    top, bottom = int(90 * scale), int(70 * scale)
+    names = [_short(n) for n, _v in items]
+    label_w = int(max(regular.getlength(n) for n in names)) + int(30 * scale)
+    right = int(150 * scale)
+    height = top + len(items) * (bar_h + gap) + bottom
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((width / 2, int(24 * scale)), title, font=bold, fill=0, anchor="ma")
+    biggest = max(v for _n, v in items) or 1
+    step = _nice_step(biggest / 5)
+    axis_max = step * -(-biggest // step)
+    plot_w = width - label_w - right
+    x0 = label_w
+    y_end = top + len(items) * (bar_h + gap)
+    tick = 0
+    while tick <= axis_max:
+        x = x0 + plot_w * tick / axis_max
+        draw.line([(x, top - gap // 2), (x, y_end)], fill=215, width=max(1, int(2 * scale)))
+        draw.text((x, y_end + int(10 * scale)), format_number(tick), font=regular, fill=80, anchor="ma")
+        tick += step
+    for i, ((_name, value), short) in enumerate(zip(items, names, strict=True)):
+        y = top + i * (bar_h + gap)
+        draw.text((x0 - int(14 * scale), y + bar_h / 2), short, font=regular, fill=0, anchor="rm")
+        w = plot_w * value / axis_max
+        draw.rectangle([x0, y, x0 + max(w, 1), y + bar_h], fill=90)
+        draw.text((x0 + w + int(10 * scale), y + bar_h / 2), format_number(value), font=regular, fill=0,
+                  anchor="lm")
+    draw.line([(x0, top - gap // 2), (x0, y_end)], fill=0, width=max(1, int(3 * scale)))
+    return img
+
+
+def _nice_step(raw):
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    import math
+
+    if raw <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * power >= raw:
+            return int(m * power)
+    return int(10 * power)
 
 
 def build(unit, period, **kwargs):
@@ -255,11 +377,19 @@ def _appendix(doc, c):
     for n, row in enumerate(c.appendix_rows, 1):
         _table_row(table, row, bold=n == len(c.appendix_rows))
     table.autofit = False
-    widths = [Cm(1.2), Cm(5.1)] + [Cm(10.2 / len(APPENDIX_COLUMNS))] * len(APPENDIX_COLUMNS)
+    widths = [Cm(1.2), Cm(4.5)] + [Cm(10.8 / len(APPENDIX_COLUMNS))] * len(APPENDIX_COLUMNS)
+    # the header row is repeated on every page the table runs over
+    row_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row_pr.append(header)
     for i, width in enumerate(widths):
         table.columns[i].width = width
         for cell in table.columns[i].cells:
             cell.width = width
+    for title, items in c.charts or ():
+        p = _para(doc, "", before=14, after=0)
+        p.add_run().add_picture(io.BytesIO(chart_png(title, items)), width=Cm(16))
 
 
 def _table_row(table, values, bold=False):
@@ -274,8 +404,10 @@ def _table_row(table, values, bold=False):
 # ---------------------------------------------------------------- PDF
 
 SERIF_FONTS = [
-    # Liberation Serif is metric-compatible with Times New Roman (Debian fonts-liberation);
-    # DejaVu Serif (fonts-dejavu-core) is the fallback every Debian has
+    # Liberation Serif is metric-compatible with Times New Roman: version 2 (Debian
+    # fonts-liberation2) has every Vietnamese letter, version 1 (fonts-liberation) lacks the
+    # stacked accents; DejaVu Serif (fonts-dejavu-core) is the fallback every Debian has
+    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf", ("Regular", "Bold", "Italic", "BoldItalic")),
     ("/usr/share/fonts/truetype/liberation/LiberationSerif-{}.ttf", ("Regular", "Bold", "Italic", "BoldItalic")),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif{}.ttf", ("", "-Bold", "-Italic", "-BoldItalic")),
 ]
@@ -293,10 +425,16 @@ def _has_vietnamese(path):
 
 def serif_fonts():
     """{"": path, "B": …, "I": …, "BI": …} of the first serif family with every style present
-    and every Vietnamese letter (some builds of Liberation Serif lack the stacked accents)."""
+    and every Vietnamese letter (some builds of Liberation Serif lack the stacked accents).
+    Checking the letters reads each font file: done once per list of candidates."""
+    return dict(_serif_fonts(tuple((pattern, tuple(names)) for pattern, names in SERIF_FONTS)))
+
+
+@functools.cache
+def _serif_fonts(candidates):
     import os
 
-    families = list(SERIF_FONTS)
+    families = list(candidates)
     try:
         # Last resort on a machine without Debian's fonts: Source Serif Pro from PyPI. Its
         # italics lack Vietnamese letters, so the italic lines are set upright.
@@ -356,12 +494,12 @@ def build_pdf(unit, period, **kwargs):
     y = block(30, 165, c.summary, 14, "B")
     rule(30, 165, 35, y)
     pdf.set_y(y + 5)
-    for kind, text in c.body:
-        pdf.set_font("Serif", "B" if kind == "heading" else "", 14)
-        pdf.set_x(30)
-        # a first-line indent of 1 cm, as the DOCX has
-        pdf.multi_cell(165, 14 * pt * 1.25, "\u00a0" * 6 + text, align="J", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(6 * pt)
+    # justified paragraphs with a first-line indent of 1 cm and 6 pt after, as the DOCX has
+    with pdf.text_columns(text_align="J", line_height=1.2, l_margin=30, r_margin=15) as columns:
+        for kind, text in c.body:
+            pdf.set_font("Serif", "B" if kind == "heading" else "", 14)
+            with columns.paragraph(first_line_indent=10, bottom_margin=6 * pt) as paragraph:
+                paragraph.write(text)
 
     if pdf.get_y() > 297 - 20 - 55:  # keep recipients and signature together
         pdf.add_page()
@@ -379,12 +517,23 @@ def build_pdf(unit, period, **kwargs):
     block(30, 165, c.appendix_title, 13, "I")
     pdf.ln(3)
     pdf.set_font("Serif", "", 10)
-    widths = [12, 51] + [102 / len(APPENDIX_COLUMNS)] * len(APPENDIX_COLUMNS)
+    widths = [12, 45] + [108 / len(APPENDIX_COLUMNS)] * len(APPENDIX_COLUMNS)
     with pdf.table(col_widths=widths, text_align=["CENTER", "LEFT"] + ["RIGHT"] * len(APPENDIX_COLUMNS),
                    line_height=4.6, first_row_as_headings=True) as table:
+        from fpdf.fonts import FontFace
+
         table.row(c.appendix_header)
-        for row in c.appendix_rows:
-            table.row(row)
+        for n, row in enumerate(c.appendix_rows, 1):
+            cells = table.row()
+            for text in row:  # the total in bold, as in the DOCX
+                cells.cell(text, style=FontFace(emphasis="BOLD") if n == len(c.appendix_rows) else None)
+    for title, items in c.charts or ():
+        image = chart_image(title, items)
+        height = 160 * image.height / image.width
+        if pdf.get_y() + 6 + height > 297 - 20:
+            pdf.add_page()
+        pdf.ln(6)
+        pdf.image(image, x=32.5, w=160)
     return bytes(pdf.output())
 
 

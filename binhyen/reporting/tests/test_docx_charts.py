@@ -1,0 +1,60 @@
+"""The appendix charts of the official document: bar charts of the figures by child unit,
+drawn on the server and embedded in both the DOCX and the PDF."""
+
+import datetime
+import io
+
+from docx import Document
+from PIL import Image
+from pypdf import PdfReader
+
+from binhyen import factories
+from binhyen.periods import parse_period
+from binhyen.reporting import documents
+
+D = datetime.date
+
+
+def test_charts_of_the_child_units_in_the_docx_and_the_pdf(tree):
+    factories.activity(tree["cs1"], date=D(2022, 3, 1), sessions=40, attendances=800)
+    factories.activity(tree["cs2"], date=D(2022, 3, 1), sessions=25, attendances=500)
+    period = parse_period("2022")
+    c = documents.content(tree["hcm"], period)
+    assert c.charts == [("Biểu đồ 1. Số buổi tuyên truyền theo đơn vị trực thuộc",
+                         [("Liên đoàn Lao động Quận 9", 40), ("Liên đoàn Lao động Thành phố Thủ Đức", 25)])]
+
+    doc = Document(io.BytesIO(documents.build(tree["hcm"], period)))
+    pictures = [s for s in doc.inline_shapes]
+    assert len(pictures) == 1 and round(pictures[0].width.cm) == 16
+    blob = doc.part.related_parts[pictures[0]._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+    image = Image.open(io.BytesIO(blob))
+    assert image.format == "PNG" and image.width == 1400 and image.height > 200
+    # the chart comes after the appendix table
+    body = doc.element.body
+    tables = body.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
+    drawing = body.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing")
+    order = list(body.iter())
+    assert order.index(drawing) > order.index(tables[-1])
+
+    pdf = PdfReader(io.BytesIO(documents.build_pdf(tree["hcm"], period)))
+    last = pdf.pages[-1]
+    assert any(name.startswith("/I") for name in last["/Resources"]["/XObject"])
+
+
+def test_one_unit_or_none_gives_no_chart_and_many_units_are_summed_past_fifteen(tree):
+    factories.activity(tree["cs1"], date=D(2022, 3, 1), sessions=40, attendances=800)
+    assert documents.content(tree["hcm"], parse_period("2022")).charts == []
+    assert len(Document(io.BytesIO(documents.build(tree["hcm"], parse_period("2022")))).inline_shapes) == 0
+
+    data = {"rows": [{"unit": {"code": f"U{i}", "name": f"Đơn vị {i}"}, "values": {
+        "activity.sessions[kind=tuyen_truyen]": 100 - i, "groups.active[kind=nha_tro]": 0}} for i in range(20)],
+        "total": {}}
+    (title, items), = documents._chart_series(data)
+    assert len(items) == documents.CHART_BARS + 1
+    assert items[0] == ("Đơn vị 0", 100) and items[-1] == ("Các đơn vị khác (5 đơn vị)", sum(100 - i for i in range(15, 20)))
+
+
+def test_names_in_the_issuing_body_block_break_where_officers_break_them():
+    assert documents.header_name("Tổng Liên đoàn Lao động Việt Nam") == "TỔNG LIÊN ĐOÀN LAO ĐỘNG\nVIỆT NAM"
+    assert documents.header_name("Liên đoàn Lao động tỉnh Tiền Giang") == "LIÊN ĐOÀN LAO ĐỘNG\nTỈNH TIỀN GIANG"
+    assert documents.header_name("Liên đoàn Lao động Quận 9") == "LIÊN ĐOÀN LAO ĐỘNG QUẬN 9"
