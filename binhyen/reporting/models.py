@@ -162,6 +162,10 @@ class Submission(models.Model):
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     narrative = models.TextField(_("nội dung báo cáo"), blank=True)
+    # the figures and documents of the draft written from the data (narrative.provenance()),
+    # each with its source: the page finds them again in the text the officer edited
+    narrative_sources = models.JSONField(_("nguồn các số liệu của bản nháp"), default=list, blank=True,
+                                         editable=False)
     assessment = models.TextField(_("đánh giá chung"), blank=True)
     shortcomings = models.TextField(_("tồn tại, hạn chế"), blank=True)
     proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
@@ -176,7 +180,7 @@ class Submission(models.Model):
     unlock_reason = models.TextField(_("lý do mở khóa"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["narrative_sources"])  # derived from the narrative
 
     class Meta:
         verbose_name = _("báo cáo của đơn vị")
@@ -196,8 +200,8 @@ class Submission(models.Model):
 
 
 class SubmissionFigure(models.Model):
-    """A figure as it was approved ("as reported"): one indicator for one row (a child unit,
-    the unit's own records, or the total when `row_code` is empty)."""
+    """A figure as it was sent, then as it was approved ("as reported"): one indicator for one
+    row (a child unit, the unit's own records, or the total when `row_code` is empty)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="figures")
     indicator = models.CharField(_("chỉ tiêu"), max_length=200)

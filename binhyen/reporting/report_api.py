@@ -61,9 +61,11 @@ class SubmissionOut(SubmissionBrief):
     missing_units: list
     locked: bool
     unlock_reason: str
-    figures: dict
+    figures: dict  # as sent or approved once the report has left the unit, else live
     figures_frozen: bool
+    live_figures: dict
     changed_since_approval: list[str]
+    changes: list[dict]  # indicators whose live value differs from the one sent or approved
 
 
 class Version(Schema):
@@ -139,13 +141,18 @@ def _submission(request, pk):
 
 
 def _submission_out(s):
-    frozen = s.status == Status.APPROVED
-    figures = workflow.frozen_totals(s) if frozen else workflow.live_figures(s)["total"]
+    frozen = workflow.has_frozen_figures(s)
+    kept = workflow.frozen_totals(s) if frozen else {}
+    live = workflow.live_totals(s)
+    rows = workflow.compare(s, frozen=kept, live=live)
+    changes = [{"indicator": r["key"], "label": r["label"], "frozen": r["frozen"], "live": r["live"]}
+               for r in rows if r["changed"]]
     return {**_brief(s), "request": _request_row(s.request), "narrative": s.narrative, "assessment": s.assessment,
             "shortcomings": s.shortcomings, "proposals": s.proposals, "comment": s.comment,
             "missing_units": s.missing_units, "locked": s.locked, "unlock_reason": s.unlock_reason,
-            "figures": figures, "figures_frozen": frozen,
-            "changed_since_approval": workflow.changed_since_approval(s) if frozen else []}
+            "figures": kept if frozen else live, "figures_frozen": frozen, "live_figures": live,
+            "changed_since_approval": [c["indicator"] for c in changes] if s.status == Status.APPROVED else [],
+            "changes": changes}
 
 
 @router.get("/submissions/{int:pk}", response={200: SubmissionOut, **ERRORS}, summary="Một báo cáo của đơn vị")

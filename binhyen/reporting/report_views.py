@@ -1,29 +1,83 @@
-"""Pages of periodic reports: the requests a person issued or received, one request's
-completeness (expected, on time, late, missing) with the reminder list, a submission's document."""
+"""Pages of periodic reports: the requests a person issued or received (and the form to issue
+one), one request's completeness (expected, on time, late, missing) with the reminder list, a
+submission with its figures as sent or approved against the live ones and its text with the
+source of every figure, the source of one figure, and the person's notifications."""
+
+import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binhyen.views import paginate
+from binhyen.scoping import APPROVE_ROLES, scope_of
+from binhyen.text import format_date, format_number
+from binhyen.views import ServiceFormView, paginate
 
-from . import documents, workflow
-from .models import ReportRequest, Status, Submission
+from . import documents, params, workflow
+from . import indicators as registry
+from .models import Notification, ReportRequest, Status, Submission
+from .report_forms import RequestForm
+from .rollup import Engine, rollup
 
 DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
+
+
+# ---------------------------------------------------------------- requests
 
 
 @login_required
 def request_list(request):
-    requests = workflow.visible_requests(request.user).select_related("unit", "template")
-    return render(request, "reporting/request_list.html", {"page": paginate(request, requests)})
+    user = request.user
+    page = paginate(request, workflow.visible_requests(user).select_related("unit", "template"))
+    ids = [r.pk for r in page.object_list]
+    # siblings' progress is the issuer's to see; a requested unit sees its own report
+    issued = set(ReportRequest.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    counts = {row["request_id"]: row for row in (
+        Submission.objects.filter(request_id__in=issued).values("request_id")
+        .annotate(expected=Count("id"), sent=Count("id", filter=Q(first_submitted_at__isnull=False)),
+                  approved=Count("id", filter=Q(status=Status.APPROVED))).order_by())}
+    own = {}
+    for s in (Submission.objects.visible_to(user).filter(request_id__in=set(ids) - issued)
+              .select_related("unit").order_by("unit__path")):
+        own.setdefault(s.request_id, []).append(s)
+    rows = [{"r": r, "counts": counts.get(r.pk), "own": own.get(r.pk, [])[:3]} for r in page.object_list]
+    return render(request, "reporting/request_list.html", {
+        "page": page, "page_obj": page, "rows": rows,
+        "can_issue": not scope_of(user, APPROVE_ROLES).empty,
+    })
+
+
+class RequestCreateView(ServiceFormView):
+    template_name = "reporting/request_form.html"
+    form_class = RequestForm
+    success_message = gettext_lazy("Đã gửi yêu cầu báo cáo đến các đơn vị.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {"period": str(today.year), "deadline": datetime.date(today.year, 12, 15)}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        created = workflow.issue_request(
+            self.request.user, unit=d["unit"], period=d["period"], deadline=d["deadline"], title=d["title"],
+            template=d["template"], instructions=d["instructions"], audience=d["audience"])
+        return reverse("reporting:request-detail", args=[created.pk])
 
 
 @login_required
@@ -40,18 +94,7 @@ def request_detail(request, pk):
     })
 
 
-@login_required
-def submission_document(request, pk, fmt):
-    """A unit's submission as the official DOCX or PDF, with the parts its officer wrote."""
-    s = get_object_or_404(Submission.objects.visible_to(request.user).select_related("request", "unit"), pk=pk)
-    if fmt not in DOCUMENT_TYPES:
-        raise Http404
-    render_document = documents.build_pdf if fmt == "pdf" else documents.build
-    data = render_document(s.unit, s.request.period, assessment=s.assessment, shortcomings=s.shortcomings,
-                           proposals=s.proposals)
-    response = HttpResponse(data, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
-    return response
+# ---------------------------------------------------------------- submissions
 
 
 def _submission(user, pk):
@@ -60,33 +103,69 @@ def _submission(user, pk):
 
 
 @login_required
-def submission_detail(request, pk):
+def submission_document(request, pk, fmt):
+    """A unit's submission as the official DOCX or PDF: the officer's text and assessment,
+    and the figures as sent or approved once the report has left the unit."""
     s = _submission(request.user, pk)
-    figures = list(s.figures.all()) if s.status == Status.APPROVED else []
+    if fmt not in DOCUMENT_TYPES:
+        raise Http404
+    render_document = documents.build_pdf if fmt == "pdf" else documents.build
+    story, _missing = workflow.story(s)
+    data = render_document(s.unit, s.request.period, story=story, assessment=s.assessment,
+                           shortcomings=s.shortcomings, proposals=s.proposals, figures=workflow.frozen_rollup(s))
+    response = HttpResponse(data, content_type=DOCUMENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
+    return response
+
+
+CHANGED_NOTES = {
+    Status.APPROVED: gettext_lazy("Đã thay đổi sau khi phê duyệt"),
+    Status.SUBMITTED: gettext_lazy("Đã thay đổi sau khi gửi"),
+}
+
+
+@login_required
+def submission_detail(request, pk):
+    """The report: its figures as sent or approved beside the live ones (changes marked), and
+    its text with the source of every figure on hover. Within 15 queries: the live figures are
+    totals (one query per filter set and stock), the text's sources are kept with it."""
+    s = _submission(request.user, pk)
+    editable = s.status in (Status.DRAFT, Status.RETURNED)
+    can_submit = editable and workflow.can_submit(request.user, s)
+    can_approve = not editable and workflow.can_approve(request.user, s)
+    kept = workflow.has_frozen_figures(s)
+    frozen = workflow.frozen_totals(s) if kept else {}
+    live = workflow.live_totals(s)
+    rows = workflow.compare(s, frozen=frozen, live=live)
+    for row in rows:
+        row["source"] = _source_url(s.unit.code, s.request.period_code, row["key"])
+    note = CHANGED_NOTES.get(s.status, _("Số liệu hiện tại đã khác"))
+    story, missing = workflow.story(s) if s.narrative.strip() else (None, [])
     return render(request, "reporting/submission_detail.html", {
-        "s": s, "report": s.request,
-        "can_submit": s.status in (Status.DRAFT, Status.RETURNED) and workflow.can_submit(request.user, s),
-        "can_approve": workflow.can_approve(request.user, s),
-        "totals": [f for f in figures if not f.row_code],
-        "rows": [f for f in figures if f.row_code],
+        "s": s, "report": s.request, "can_submit": can_submit, "can_approve": can_approve,
+        "rows": rows, "kept": kept, "changed": [r for r in rows if r["changed"]],
+        "kept_at": s.approved_at if s.status == Status.APPROVED else s.submitted_at,
+        "story_html": story.html(live=live, note=note) if story else "",
+        "missing": [{"text": str(f), "label": story.describe(f) if story else f.label} for f in missing],
     })
 
 
 ACTIONS = {
     "save": (lambda user, s, v, post: workflow.save_draft(
         user, s, version=v, narrative=post.get("narrative", ""), assessment=post.get("assessment", ""),
-        shortcomings=post.get("shortcomings", ""), proposals=post.get("proposals", "")), _("Đã lưu bản nháp.")),
+        shortcomings=post.get("shortcomings", ""), proposals=post.get("proposals", "")), gettext_lazy("Đã lưu bản nháp.")),
     "generate": (lambda user, s, v, post: workflow.save_draft(user, s, version=v, generate=True),
-                 _("Đã viết lại phần kết quả từ số liệu.")),
+                 gettext_lazy("Đã viết lại phần kết quả từ số liệu.")),
     "submit": (lambda user, s, v, post: workflow.submit(
         user, s, version=v, narrative=post.get("narrative"), assessment=post.get("assessment"),
         shortcomings=post.get("shortcomings"), proposals=post.get("proposals"),
-        accept_missing=post.get("accept_missing") == "1"), _("Đã gửi báo cáo.")),
+        accept_missing=post.get("accept_missing") == "1"), gettext_lazy("Đã gửi báo cáo.")),
     "return": (lambda user, s, v, post: workflow.return_submission(user, s, version=v, comment=post.get("comment", "")),
-               _("Đã trả lại báo cáo.")),
-    "approve": (lambda user, s, v, post: workflow.approve(user, s, version=v), _("Đã phê duyệt và khóa số liệu.")),
+               gettext_lazy("Đã trả lại báo cáo.")),
+    "approve": (lambda user, s, v, post: workflow.approve(user, s, version=v),
+                gettext_lazy("Đã phê duyệt và khóa số liệu.")),
     "unlock": (lambda user, s, v, post: workflow.unlock(user, s, version=v, reason=post.get("reason", "")),
-               _("Đã mở khóa báo cáo.")),
+               gettext_lazy("Đã mở khóa báo cáo.")),
 }
 
 
@@ -110,3 +189,146 @@ def submission_action(request, pk, action):
     else:
         messages.success(request, done)
     return redirect("reporting:submission-detail", pk=s.pk)
+
+
+# ---------------------------------------------------------------- the source of a figure
+
+
+def _source_url(unit_code, period_code, indicator, part="", base=""):
+    query = {"unit": unit_code, "period": period_code, "indicator": indicator}
+    if part:
+        query["phan"] = part
+    if base:
+        query["so_voi"] = base
+    return f"{reverse('reporting:figure')}?{urlencode(query)}"
+
+
+def _activities_url(unit, period, req):
+    """The activity list with the same unit, dates and filters: the records behind a flow."""
+    codes = req.filter_codes()
+    if req.indicator.measure not in CUBE_MEASURES or "document" in codes:
+        return None
+    query = {"unit": unit.code, "start": format_date(period.start), "end": format_date(period.end), **codes}
+    return f"/hoat-dong/?{urlencode(query)}"
+
+
+def _value(v, ratio):
+    if v is None:
+        return "—"
+    return (f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%") if ratio else format_number(v)
+
+
+@login_required
+def figure_source(request):
+    """Where a figure of a report comes from: one indicator with its filters, for one unit and
+    period, by child unit (each opens the same figure one level down) and, for an activity
+    figure, by month; the part a sentence named (the unit's own records, the units below, the
+    change since an earlier period) is shown with the sum that gives it."""
+    unit = params.unit_for(request.user, request.GET.get("unit"))
+    error = None
+    try:
+        period = params.period_for(request.GET.get("period", ""))
+        req = params.requests_for(request.GET.get("indicator", ""), user=request.user)[0]
+        base = params.period_for(request.GET["so_voi"]) if request.GET.get("so_voi") else None
+    except params.BadParameter as exc:
+        error = str(exc)
+    if error:
+        return render(request, "reporting/figure_source.html", {"unit": unit, "error": error}, status=400)
+    part = request.GET.get("phan", "")
+    ratio = req.indicator.kind == registry.RATIO
+    monthly = req.indicator.measure in CUBE_MEASURES
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    engine = Engine(unit, period, as_of, detail=monthly)
+    by_child = rollup(unit, period, [req], by="child", as_of=as_of, engine=engine)
+    key = req.key
+    total = by_child["total"][key]
+    children, own = [], None
+    for row in by_child["rows"]:
+        value = row["values"][key]
+        if row["unit"]["code"] == unit.code:
+            own = value
+            continue
+        children.append({"name": row["unit"]["name"], "value": _value(value, ratio),
+                         "url": _source_url(row["unit"]["code"], period.code, key), "zero": not value})
+    years = {}  # year → [12 cells], a month outside the period left empty
+    if monthly:
+        for row in rollup(unit, period, [req], by="month", as_of=as_of, engine=engine)["rows"]:
+            year, month = (int(x) for x in row["month"].split("-"))
+            cells = years.setdefault(year, {"year": year, "cells": [""] * 12, "total": 0})
+            cells["cells"][month - 1] = _value(row["values"][key], ratio)
+            cells["total"] += row["values"][key] or 0
+        for cells in years.values():
+            cells["total"] = _value(cells["total"], ratio)
+    before = None
+    if base is not None:
+        before = rollup(unit, base, [req], by="none", as_of=as_of)["total"][key]
+    summary = []
+    if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
+        summary = [(_("Toàn bộ %(u)s và các đơn vị trực thuộc") % {"u": unit.name}, _value(total, ratio)),
+                   (_("Riêng %(u)s") % {"u": unit.name}, _value(own, ratio)),
+                   (_("Các đơn vị trực thuộc (tổng trừ phần riêng)"), _value(total - own, ratio))]
+    if base is not None and before is not None and total is not None:
+        stock = req.indicator.kind == registry.STOCK
+        now_label = _("Ngày %(d)s") % {"d": format_date(period.end)} if stock else str(period.label)
+        then_label = _("Ngày %(d)s") % {"d": format_date(base.end)} if stock else str(base.label)
+        summary = [(now_label, _value(total, ratio)), (then_label, _value(before, ratio)),
+                   (_("Chênh lệch"), ("+" if total - before > 0 else "") + _value(total - before, ratio))]
+        if before and part == "percent":
+            summary.append((_("Tỷ lệ thay đổi"), _value(round(100.0 * (total - before) / before, 1), True)))
+    filters = [(registry.DIMENSION_LABELS.get(dim, dim), name) for dim, name in req.filter_names()]
+    return render(request, "reporting/figure_source.html", {
+        "unit": unit, "period": period, "ask": req, "label": req.label, "total": _value(total, ratio),
+        "measure": req.indicator.unit, "kind": req.indicator.kind, "filters": filters,
+        "description": req.indicator.description, "children": children, "own": None if own is None else _value(own, ratio),
+        "years": list(years.values()), "month_heads": [f"T{m}" for m in range(1, 13)], "summary": summary, "part": part, "as_of": as_of,
+        "additive": req.indicator.additive and not ratio,
+        "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
+        "api_url": "/api/v1/rollup?" + urlencode({"unit": unit.code, "period": period.code, "indicators": key,
+                                                   "by": "child"}),
+        "activities_url": _activities_url(unit, period, req),
+        "map_url": (f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
+                    if req.indicator.code == "groups.wards" else None),
+    })
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@login_required
+def notification_list(request):
+    """The person's own notices (requests received, deadline near, returned, approved…),
+    newest first; unread ones stand out, "Chưa đọc" keeps only those."""
+    unread_only = request.GET.get("chua_doc") == "1"
+    qs = Notification.objects.filter(user=request.user).select_related("submission__request", "submission__unit")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    page = paginate(request, qs)
+    subs = [n.submission_id for n in page.object_list if n.submission_id]
+    # a notice outlives the role it was sent for: link only to what the person still sees
+    visible = set(Submission.objects.visible_to(request.user).filter(pk__in=subs).values_list("pk", flat=True))
+    items = [{"n": n, "open": n.submission_id in visible} for n in page.object_list]
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return render(request, "reporting/notification_list.html", {
+        "page": page, "page_obj": page, "items": items, "unread": unread, "unread_only": unread_only,
+    })
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark a notice read and open the report it is about."""
+    notice = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if notice.submission_id and Submission.objects.visible_to(request.user).filter(pk=notice.submission_id).exists():
+        return redirect("reporting:submission-detail", pk=notice.submission_id)
+    return redirect("reporting:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    if n:
+        messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": format_number(n)})
+    return redirect("reporting:notifications")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from binhyen.org.models import Assignment, Unit
 from binhyen.periods import parse_period
-from binhyen.scoping import APPROVE_ROLES, EDIT_ROLES
+from binhyen.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
 from binhyen.text import format_date
 
 from .models import (
@@ -61,7 +61,8 @@ def standard_template():
 
 
 def _may(actor, unit, roles):
-    return Unit.objects.filter(pk=unit.pk).editable_by(actor, roles=roles).exists()
+    """The person holds one of `roles` over `unit` (the scope is read once per request)."""
+    return scope_of(actor, roles).covers_path(unit.path)
 
 
 def can_approve(actor, submission):
@@ -212,6 +213,7 @@ def submit(actor, submission, *, version, narrative=None, assessment=None, short
     s.first_submitted_at = s.first_submitted_at or now
     s.missing_units = [{"code": u.code, "name": u.name} for u in missing]
     s.save()
+    _freeze(s)  # the figures as sent: the approver sees what changed since
     _notify(Notification.Kind.SUBMITTED, [(s, _people([s.request.unit_id], APPROVE_ROLES))],
             lambda s: _("%(unit)s đã gửi %(title)s.") % {"unit": s.unit, "title": s.request.title})
     return s
@@ -231,7 +233,9 @@ def save_draft(actor, submission, *, version, narrative=None, assessment=None, s
 
         unit = s.unit
         as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
-        narrative = write(unit, s.request.period, as_of=as_of).text()
+        story = write(unit, s.request.period, as_of=as_of)
+        narrative = story.text()
+        s.narrative_sources = story.provenance()
     for name, value in (("narrative", narrative), ("assessment", assessment),
                         ("shortcomings", shortcomings), ("proposals", proposals)):
         if value is not None:
@@ -285,12 +289,73 @@ def frozen_totals(submission):
     return {f.indicator: f.value for f in submission.figures.all() if not f.row_code}
 
 
+def live_totals(submission):
+    """The live totals of the submission's indicators (no breakdown: what a page compares)."""
+    from .rollup import rollup
+
+    unit = submission.unit
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    return rollup(unit, submission.request.period, submission.request.template.indicators, by="none",
+                  as_of=as_of)["total"]
+
+
+def has_frozen_figures(submission):
+    """Sent or approved: its figures are kept as they were then ("as reported")."""
+    return submission.status in (Status.SUBMITTED, Status.APPROVED)
+
+
+def compare(submission, frozen=None, live=None):
+    """One row per indicator of the request: label, unit of measure, the value as sent or
+    approved (None for a draft), the value now, and whether they differ."""
+    from . import indicators as registry
+
+    frozen = frozen if frozen is not None else (frozen_totals(submission) if has_frozen_figures(submission) else {})
+    live = live if live is not None else live_totals(submission)
+    rows = []
+    for request in registry.parse_list(submission.request.template.indicators):
+        then, now = frozen.get(request.key), live.get(request.key)
+        rows.append({"key": request.key, "label": request.label, "unit": request.indicator.unit,
+                     "frozen": then, "live": now, "kept": request.key in frozen,
+                     "changed": request.key in frozen and then != now})
+    return rows
+
+
+def frozen_rollup(submission):
+    """The figures as sent or approved, in rollup() shape (rows by child unit in their order,
+    total), for a document that must print them as reported; None when none were kept."""
+    figures = list(submission.figures.all())
+    if not figures or not has_frozen_figures(submission):
+        return None
+    rows, by_code, total = [], {}, {}
+    for f in figures:
+        if not f.row_code:
+            total[f.indicator] = f.value
+            continue
+        row = by_code.get(f.row_code)
+        if row is None:
+            row = by_code[f.row_code] = {"unit": {"code": f.row_code, "name": f.row_name}, "values": {}}
+            rows.append(row)
+        row["values"][f.indicator] = f.value
+    return {"rows": rows, "total": total}
+
+
+def story(submission):
+    """(the results section as a Narrative, figures of the draft no longer in the text): the
+    officer's text with the sources of its figures, or a draft written now when it is empty."""
+    from .narrative import annotate, generate
+
+    unit, period = submission.unit, submission.request.period
+    if submission.narrative.strip():
+        return annotate(submission.narrative, submission.narrative_sources, unit, period)
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    return generate(unit, period, as_of=as_of), []
+
+
 def changed_since_approval(submission):
     """The indicators whose live total differs from the approved one."""
     if submission.status != Status.APPROVED:
         return []
-    live = live_figures(submission)["total"]
-    return [k for k, v in frozen_totals(submission).items() if live.get(k) != v]
+    return [row["key"] for row in compare(submission) if row["changed"]]
 
 
 @transaction.atomic

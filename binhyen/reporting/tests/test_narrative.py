@@ -39,7 +39,7 @@ def test_every_figure_names_its_indicator_and_period_and_equals_the_rollup(tree)
         assert figure.value == totals[figure.indicator]
     html = story.html()
     assert 'data-indicator="activity.sessions[kind=tuyen_truyen]" data-period="2022"' in html
-    assert ">3.807</span>" in html and ">840.528</span>" in html
+    assert ">3.807</a>" in html and ">840.528</a>" in html
 
 
 def test_the_wording_is_stable_for_one_unit_and_varies_across_units(tree):

@@ -89,6 +89,8 @@ def test_the_submission_page_walks_the_workflow(issued, tree, django_assert_max_
     with django_assert_max_num_queries(15):
         page = approver.get(f"/tong-hop/bao-cao/{s.pk}/").content.decode()
     assert "Đã phê duyệt" in page and "Mở khóa" in page
-    frozen = page.split('id="frozen"')[1].split("</table>")[0]
-    assert "activity.sessions[kind=tuyen_truyen]" in frozen and ">7<" in frozen
+    figures = page.split('id="figures"')[1].split("</table>")[0]
+    row = figures.split('data-indicator="activity.sessions[kind=tuyen_truyen]"')[1].split("</tr>")[0]
+    assert "Số cuộc, buổi (Tuyên truyền)" in row and row.count(">7<") == 2  # as approved, and now
+    assert "Đã thay đổi" not in page
     assert client_for(factories.user("page-out", Role.VIEWER, tree["mt"])).get(f"/tong-hop/bao-cao/{s.pk}/").status_code == 404
