@@ -191,31 +191,87 @@ def activity_changed(before, after, units=None):
     return upsert(cells)
 
 
+class Sums:
+    """Many activities summed per (unit, month, kind, dimension slot) first, then spread over
+    each unit's ancestors once per sum, not once per activity: the cube update of a bulk
+    import. A few dictionary additions per activity, one query for the units' paths and a
+    few multi-row upserts; no plan for the database to get wrong on a table it has not yet
+    analysed."""
+
+    def __init__(self):
+        self.base = defaultdict(lambda: [0, 0, 0, 0])
+
+    def __bool__(self):
+        return bool(self.base)
+
+    def add(self, unit_id, date, kind_id, sessions, attendances, leaflets, links):
+        """One activity; `links` maps topics/audiences/channels/documents to their ids."""
+        month = date.replace(day=1)
+        sessions, attendances, leaflets = sessions or 0, attendances or 0, leaflets or 0
+        base = self.base
+        for dim, dim_id in [(0, 0)] + [(int(dim), ref) for name, dim, _c in M2M_DIMS for ref in links.get(name, ())]:
+            cell = base[(unit_id, month, kind_id, dim, dim_id)]
+            cell[0] += 1
+            cell[1] += sessions
+            cell[2] += attendances
+            cell[3] += leaflets
+
+    def cells(self, units):
+        """The cube cells of the sums; `units` maps unit ids to (path, kind id)."""
+        leaves = grassroots_kinds()
+        out = _new_cells()
+        chains = {}
+        for (unit_id, month, kind_id, dim, dim_id), values in self.base.items():
+            chain = chains.get(unit_id)
+            if chain is None:
+                path, unit_kind = units[unit_id]
+                ids = path_ids(path)
+                last = len(ids) - 1
+                chain = chains[unit_id] = [
+                    (level, ancestor, ids[level + 1] if level < last else ancestor)
+                    for level, ancestor in enumerate(ids)
+                    if not (level == last and level > 0 and unit_kind in leaves)
+                ]
+            for level, ancestor, child in chain:
+                if dim and level >= DIM_LEVELS:
+                    break
+                cell = out[(level, ancestor, month, child, kind_id, dim, dim_id)]
+                cell[0] += values[0]
+                cell[1] += values[1]
+                cell[2] += values[2]
+                cell[3] += values[3]
+        return out
+
+    def write(self):
+        """Add the sums to the cube (inside the caller's transaction); returns the rows written."""
+        if not self.base:
+            return 0
+        units = {pk: (path, kind) for pk, path, kind in Unit.objects.filter(
+            pk__in={key[0] for key in self.base}).values_list("pk", "path", "kind_id")}
+        return upsert(self.cells(units))
+
+
 def activities_created(ids):
-    """Add the activities `ids`, just bulk-inserted, to the cube: the batch is aggregated in
-    memory first and each cell is upserted once (a few statements per batch, not per row)."""
+    """Add the activities `ids`, just bulk-inserted, to the cube: the batch is summed in memory
+    first (Sums) and each cell is upserted once (a few statements per batch, not per row)."""
     from binhyen.activities.models import Activity
 
     ids = list(ids)
     if not ids:
         return 0
-    cells = _new_cells()
     links = {name: defaultdict(list) for name, _dim, _col in M2M_DIMS}
     for name, _dim, column in M2M_DIMS:
         through = getattr(Activity, name).through
         for activity_id, ref in through.objects.filter(activity_id__in=ids).values_list("activity_id", column):
             links[name][activity_id].append(ref)
+    sums = Sums()
     rows = Activity.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list(
-        "pk", "unit__path", "unit__kind_id", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
+        "pk", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
     )
-    leaves = grassroots_kinds()
-    for pk, path, unit_kind, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
-        state = ActivityState(
-            unit_id, date, kind_id, sessions or 0, attendances or 0, leaflets or 0,
-            **{name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS},
-        )
-        add_cells(cells, state, path, 1, leaf=unit_kind in leaves)
-    return upsert(cells)
+    for pk, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
+        sums.add(unit_id, date, kind_id, sessions, attendances, leaflets,
+                 {name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS})
+    return sums.write()
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,12 +307,17 @@ def levels_on(dim, level="lv.column1"):
     return sql
 
 
-def cells_sql(dim, where="", order=False, index_order=False):
+def cells_sql(dim, where="", order=False, index_order=False, level_where=""):
     """SELECT of every cube cell of dimension slot `dim` computed from the raw activities
-    (alive ones), one row per cell in KEY + MEASURES order. `where` is extra SQL over `u`
-    (the activity's unit), `a` and `lv.column1` (the ancestor's level, 1 = root). `order`
-    sorts by KEY (for merging with the stored cells); `index_order` by the unique index, so a
-    rebuilt table lies on disk in the order rollups read it."""
+    (alive ones), one row per cell in KEY + MEASURES order. `where` is extra SQL over the
+    activity `a` and its unit `u`; `level_where` over `u` and `lv.column1` (the ancestor's
+    level, 1 = root); parameters in that order. `order` sorts by KEY (for merging with the
+    stored cells); `index_order` by the unique index, so a rebuilt table lies on disk in the
+    order rollups read it.
+
+    The activities are first summed per (unit, month, kind, slot value), then each sum is
+    spread over the unit's ancestors: a unit's month of twenty activities is one row to spread,
+    and a link table is read once per activity, not once per level."""
     from binhyen.activities.models import Activity
 
     q = connection.ops.quote_name
@@ -267,19 +328,29 @@ def cells_sql(dim, where="", order=False, index_order=False):
     ancestor = f"CAST(substr(u.path, {PATH_STEP} * ({level} - 1) + 1, {PATH_STEP - 1}) AS INTEGER)"
     below = f"CAST(substr(u.path, {PATH_STEP} * {level} + 1, {PATH_STEP - 1}) AS INTEGER)"
     child = f"CASE WHEN u.depth = {level} THEN {ancestor} ELSE {below} END"
-    join, dim_value = "", "0"
+    join, dim_value, dim_group = "", "0", ""
     for name, slot, column in M2M_DIMS:
         if slot == dim:
             through = q(getattr(Activity, name).through._meta.db_table)
             join = f"JOIN {through} t ON t.activity_id = a.id"
             dim_value = f"t.{column}"
-    sql = (
-        f"SELECT {ancestor} AS f_anc, {month_sql('a.date')} AS f_month, {child} AS f_child, "
-        f"a.kind_id AS f_kind, {int(dim)} AS f_dim, {dim_value} AS f_dim_id, COUNT(*), "
-        f"SUM(a.sessions), SUM(a.attendances), SUM(COALESCE(a.leaflets, 0)) "
+            dim_group = f", {dim_value}"
+    month = month_sql("a.date")
+    sums = (
+        f"SELECT a.unit_id AS s_unit, {month} AS s_month, a.kind_id AS s_kind, {dim_value} AS s_dim_id, "
+        f"COUNT(*) AS s_n, SUM(a.sessions) AS s_sessions, SUM(a.attendances) AS s_attendances, "
+        f"SUM(COALESCE(a.leaflets, 0)) AS s_leaflets "
         f"FROM {activity} a JOIN {unit} u ON u.id = a.unit_id {join} "
-        f"JOIN {_levels_sql(max_depth)} ON {levels_on(dim)} "
         f"WHERE a.deleted_at IS NULL {('AND ' + where) if where else ''} "
+        f"GROUP BY a.unit_id, {month}, a.kind_id{dim_group}"
+    )
+    sql = (
+        f"SELECT {ancestor} AS f_anc, s.s_month AS f_month, {child} AS f_child, "
+        f"s.s_kind AS f_kind, {int(dim)} AS f_dim, s.s_dim_id AS f_dim_id, SUM(s.s_n), "
+        f"SUM(s.s_sessions), SUM(s.s_attendances), SUM(s.s_leaflets) "
+        f"FROM ({sums}) s JOIN {unit} u ON u.id = s.s_unit "
+        f"JOIN {_levels_sql(max_depth)} ON {levels_on(dim)} "
+        f"WHERE 1 = 1 {('AND ' + level_where) if level_where else ''} "
         f"GROUP BY f_anc, f_month, f_child, f_kind, f_dim_id"
     )
     if order:
@@ -321,7 +392,7 @@ def rebuild(unit=None):
         if unit is None:
             # TRUNCATE on PostgreSQL gives a fresh heap that the ordered insert fills in index order
             cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
-            where, params = "", []
+            where, level_where, params = "", "", []
         else:
             unit = Unit.objects.get(pk=unit.pk)
             cursor.execute(
@@ -333,9 +404,12 @@ def rebuild(unit=None):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE ancestor_id = %s AND child_id = %s", [ids[k], ids[k + 1]]
                 )
-            where, params = _anchor_where(unit)
+            level_where, params = _anchor_where(unit)
+            # every activity the anchored cells sum lies under the anchor's top ancestor below the root
+            where, params = "u.path LIKE %s", [unit.path[: PATH_STEP * 2] + "%"] + params
         for dim in Dim:
-            cursor.execute(f"INSERT INTO {table} ({columns}) {cells_sql(dim, where, index_order=True)}", params)
+            sql = cells_sql(dim, where, index_order=True, level_where=level_where)
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
             written += max(cursor.rowcount, 0)
     return written
 
