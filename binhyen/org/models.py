@@ -218,8 +218,16 @@ class Unit(models.Model):
             errors["kind"] = _("Loại đơn vị phải ở cấp thấp hơn đơn vị cấp trên (%(parent)s).") % {
                 "parent": self.parent.kind.name
             }
+        if self.parent_id and self.parent.kind.is_grassroots and "kind" not in errors:
+            # the grassroots union is where members belong: the lowest level of the tree (and
+            # the rollup cube reads a grassroots union's figures from its parent's row)
+            errors["parent"] = _("%(parent)s là công đoàn cơ sở: không có đơn vị trực thuộc.") % {
+                "parent": self.parent.name
+            }
         if self.pk and self.kind_id and Unit.objects.filter(parent_id=self.pk, kind__rank__lte=self.kind.rank).exists():
             errors["kind"] = _("Loại đơn vị phải ở cấp cao hơn các đơn vị trực thuộc.")
+        if self.pk and self.kind_id and self.kind.is_grassroots and Unit.objects.filter(parent_id=self.pk).exists():
+            errors["kind"] = _("Đơn vị đang có đơn vị trực thuộc nên không thể là công đoàn cơ sở.")
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
             errors["parent"] = _("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
         if self.ward_id and self.ward.level not in (AreaLevel.WARD, AreaLevel.LEGACY_WARD):

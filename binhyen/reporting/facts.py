@@ -414,6 +414,21 @@ def rebuild(unit=None):
     return written
 
 
+def anchors_for(unit):
+    """The unit itself and every former parent of a unit moved out of or into it: the cube rows
+    of both the old and the new place of a move are recomputed."""
+    from binhyen.org.models import UnitEvent, UnitEventKind
+
+    anchors = {unit.pk: unit}
+    events = UnitEvent.objects.filter(kind=UnitEventKind.MOVED).filter(unit=unit) | UnitEvent.objects.filter(
+        kind=UnitEventKind.MOVED, new_parent=unit
+    )
+    for event in events.select_related("old_parent"):
+        if event.old_parent is not None:
+            anchors.setdefault(event.old_parent_id, event.old_parent)
+    return list(anchors.values())
+
+
 def moved_chains(unit, old_parent, paths=None):
     """{(level, ancestor, child): +1 or −1}: the cells of `unit`'s subtree totals that a move
     from `old_parent` to its current parent removes (old chain of ancestors) and adds (new

@@ -8,6 +8,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("xuat-excel/", views.export, name="export"),
+    path("tinh-lai/", views.rebuild, name="rebuild"),
 ]
 
 from . import report_views  # noqa: E402  (periodic reports' pages)

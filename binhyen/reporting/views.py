@@ -157,3 +157,35 @@ def export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="tong-hop-{unit.code}-{period.code.replace("..", "_")}.xlsx"'
     return response
+
+
+@login_required
+def rebuild(request):
+    """Recompute a unit's rollup figures in the background, and follow the runs: ?unit=CODE
+    (default: the top of one's scope); POST (administrators of the unit) queues a run."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from binhyen.views import paginate
+
+    from . import jobs
+    from .models import FactRebuild, RebuildStatus
+
+    unit = params.unit_for(request.user, request.GET.get("unit"))
+    may_run = jobs.units_to_rebuild(request.user).filter(pk=unit.pk).exists()
+    if request.method == "POST":
+        try:
+            job = jobs.request_rebuild(request.user, unit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã đưa yêu cầu tính lại số liệu của %(u)s vào hàng chờ (lần số %(n)d).")
+                             % {"u": unit.name, "n": job.pk})
+        return redirect(f"{request.path}?unit={unit.code}")
+    runs = FactRebuild.objects.visible_to(request.user).filter(unit__path__startswith=unit.path)
+    page = paginate(request, runs.select_related("unit", "requested_by"))
+    pending = runs.filter(status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]).exists()
+    return render(request, "reporting/rebuild.html", {
+        "unit": unit, "may_run": may_run, "page": page, "pending": pending,
+    })

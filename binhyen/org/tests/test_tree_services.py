@@ -105,3 +105,26 @@ def test_kind_cannot_drop_below_its_children(tree):
         services.update_unit(admin, tree["q9"], kind=f.kind("cd_co_so"))
     assert "trực thuộc" in exc.value.message_dict["kind"][0]
     assert Unit.objects.get(pk=tree["q9"].pk).kind.code == "ldld_huyen"
+
+
+def test_a_grassroots_union_has_no_units_under_it(tree):
+    """Even with a kind ranked below it, nothing opens under a grassroots union, and a unit
+    with units under it cannot become one."""
+    from binhyen.org.models import UnitKind
+
+    admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
+    team = UnitKind.objects.create(code="to_cong_doan", name="Tổ công đoàn", rank=4)
+    with pytest.raises(ValidationError) as exc:
+        services.create_unit(admin, parent=tree["cs1"], code="CS1-TO1", name="Tổ công đoàn phân xưởng 1",
+                             kind=team, valid_from=datetime.date(2022, 1, 1))
+    assert exc.value.message_dict["parent"] == [
+        "Công đoàn cơ sở Công ty Điện tử Sài Gòn là công đoàn cơ sở: không có đơn vị trực thuộc."]
+    assert not Unit.objects.filter(code="CS1-TO1").exists()
+    nganh = f.kind("cd_nganh")
+    zone = services.create_unit(admin, parent=tree["hcm"], code="HCM-N1", name="Công đoàn ngành Y tế",
+                                kind=nganh, valid_from=datetime.date(2022, 1, 1))
+    services.create_unit(admin, parent=zone, code="HCM-N1-CS1", name="Công đoàn Bệnh viện 1",
+                         kind=f.kind("cd_co_so"), valid_from=datetime.date(2022, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.update_unit(admin, zone, kind=f.kind("nghiep_doan"))
+    assert "không thể là công đoàn cơ sở" in " ".join(exc.value.message_dict["kind"])

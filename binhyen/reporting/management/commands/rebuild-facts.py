@@ -4,21 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from binhyen.org.models import Unit, UnitEvent, UnitEventKind
+from binhyen.org.models import Unit
 from binhyen.reporting import facts, stock_facts
-
-
-def anchors_for(unit):
-    """The unit itself and every former parent of a unit moved out of or into it: the cube rows
-    of both the old and the new place of a move are recomputed."""
-    anchors = {unit.pk: unit}
-    events = UnitEvent.objects.filter(kind=UnitEventKind.MOVED).filter(unit=unit) | UnitEvent.objects.filter(
-        kind=UnitEventKind.MOVED, new_parent=unit
-    )
-    for event in events.select_related("old_parent"):
-        if event.old_parent is not None:
-            anchors.setdefault(event.old_parent_id, event.old_parent)
-    return list(anchors.values())
 
 
 class Command(BaseCommand):
@@ -41,7 +28,7 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"Không có đơn vị mã “{unit}”.")
             written = 0
-            for anchor in anchors_for(target):
+            for anchor in facts.anchors_for(target):
                 self.stdout.write(f"Tính lại quanh {anchor.code} — {anchor.name}…")
                 written += facts.rebuild(anchor)
         else:

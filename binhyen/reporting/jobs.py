@@ -1,0 +1,88 @@
+"""Rebuilding a unit's rollup figures from a page, in the background.
+
+An administrator asks (`request_rebuild`); the request is a FactRebuild row, and once the
+asking transaction commits a worker thread of the web process runs it (`run`): the activity
+cube and the stock cube of the unit's subtree and of its row in each ancestor are recomputed
+from the raw records in one transaction (the same work as `binhyen rebuild-facts --unit`),
+and the row records when it ran, how many cells it wrote or what went wrong. The page reads
+the row to show progress. A rebuild replaces the cells it covers, so running one twice, or
+after a crash left one marked as running, is harmless.
+
+With BINHYEN_TASKS_INLINE (tests) the work runs in the request's own thread after commit.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen.org.models import Unit
+from binhyen.scoping import ADMIN_ROLES
+
+from . import facts, stock_facts
+from .models import FactRebuild, RebuildStatus
+
+log = logging.getLogger(__name__)
+
+
+def units_to_rebuild(actor):
+    """The units whose figures `actor` may have recomputed: those they administer."""
+    return Unit.objects.editable_by(actor, roles=ADMIN_ROLES)
+
+
+@transaction.atomic
+def request_rebuild(actor, unit):
+    """Queue a rebuild of `unit`'s figures; it starts once this transaction commits. A unit
+    with a rebuild already waiting or running gets that one back instead of a second."""
+    if unit is None or not units_to_rebuild(actor).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("Đơn vị không tồn tại hoặc bạn không quản trị đơn vị này.")})
+    pending = FactRebuild.objects.filter(
+        unit=unit, status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]
+    ).first()
+    if pending is not None:
+        return pending
+    job = FactRebuild.objects.create(unit=unit, requested_by=actor)
+    transaction.on_commit(lambda: start(job.pk))
+    return job
+
+
+def start(job_id):
+    if getattr(settings, "BINHYEN_TASKS_INLINE", False):
+        run(job_id)
+        return
+    threading.Thread(target=_thread, args=(job_id,), name=f"rebuild-{job_id}", daemon=True).start()
+
+
+def _thread(job_id):
+    try:
+        run(job_id)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def run(job_id):
+    """Run one queued rebuild (in whatever thread calls it) and record its outcome."""
+    close_old_connections()
+    claimed = FactRebuild.objects.filter(pk=job_id, status=RebuildStatus.QUEUED).update(
+        status=RebuildStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return  # another worker took it, or it is gone
+    job = FactRebuild.objects.select_related("unit").get(pk=job_id)
+    try:
+        with transaction.atomic():
+            written = sum(facts.rebuild(anchor) for anchor in facts.anchors_for(job.unit))
+            written += stock_facts.rebuild()  # small: always rebuilt whole
+    except Exception as exc:  # noqa: BLE001 — the page must learn of any failure
+        log.exception("rebuild of %s failed", job.unit.code)
+        FactRebuild.objects.filter(pk=job_id).update(
+            status=RebuildStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        return
+    FactRebuild.objects.filter(pk=job_id).update(
+        status=RebuildStatus.DONE, finished_at=timezone.now(), rows_written=written
+    )
