@@ -266,3 +266,26 @@ def test_a_union_that_stops_being_grassroots_gets_its_own_rows(tree):
     org_services.update_unit(f.superuser(), union, kind=f.kind("cd_co_so"))
     assert cell(union, union) == (0, 0, 0, 0)
     assert facts.verify() == []
+
+
+def test_an_imported_document_column_fills_the_document_cells(tree):
+    """The import's "Văn bản thực hiện" column: its links reach the cube with the rest of the
+    batch, and a rollup by plan equals the raw activities of the plan."""
+    from binhyen.activities.services import import_activities
+    from binhyen.activities.tests.conftest import row, xlsx
+    from binhyen.periods import parse_period
+    from binhyen.reporting.rollup import rollup
+
+    plan = f.document(tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1))
+    rows = [row(**{"Mã đơn vị": ("HCM-Q9-CS1", "HCM-TD-CS1", "HCM-Q9")[n % 3], "Tên hoạt động": f"Buổi {n}",
+                   "Ngày": datetime.date(2020, 4 + n % 3, 1 + n), "Số cuộc/buổi": 1 + n % 2,
+                   "Văn bản thực hiện": "329/KH-LĐLĐ" if n % 4 else None}) for n in range(12)]
+    result = import_activities(f.superuser(), xlsx(rows), file_name="hoat-dong.xlsx")
+    assert result.ok and result.created == 12, [str(e) for e in result.errors]
+    assert facts.verify() == []
+    spec = f"activity.sessions[document={plan.pk}]"
+    linked = Activity.objects.filter(documents=plan)
+    assert linked.count() == 9
+    for unit in (tree["root"], tree["hcm"], tree["q9"]):
+        total = rollup(unit, parse_period("2020"), [spec], by="none")["total"][spec]
+        assert total == sum(a.sessions for a in linked.filter(unit__path__startswith=unit.path))
