@@ -65,7 +65,8 @@ class Figure:
     label: str  # "Số cuộc, buổi (Tuyên truyền) · Giai đoạn 2018 - 2023"
     unit: str = ""  # code of the unit whose figures these are
     # "" the unit's whole subtree; "own" its own records; "below" the units below it;
-    # "change" the difference from the `base` period; "percent" that difference in %
+    # "change" the difference from the `base` period; "percent" that difference in %; "times"
+    # the figure divided by the one of the `base` period
     part: str = ""
     base: str = ""  # the period code compared with
     text: str = ""  # how it is written when not a plain number ("12,5")
@@ -140,10 +141,10 @@ class Narrative:
             "below": _("Các đơn vị trực thuộc %(u)s"),
         }.get(f.part, _("%(u)s và các đơn vị trực thuộc"))
         lines = [what or f.label, when, whose % {"u": name}]
-        if f.part in ("change", "percent"):
+        if f.part in ("change", "percent", "times"):
             base = str(parse_period(f.base).label).lower()
-            lines.append((_("Chênh lệch so với %(p)s") if f.part == "change" else
-                          _("Tỷ lệ tăng, giảm so với %(p)s")) % {"p": base})
+            lines.append({"change": _("Chênh lệch so với %(p)s"), "percent": _("Tỷ lệ tăng, giảm so với %(p)s"),
+                          "times": _("Số lần so với %(p)s")}[f.part] % {"p": base})
         return "\n".join(line for line in lines if line)
 
     def html(self, live=None, note=""):
@@ -546,8 +547,12 @@ class _Writer:
         word = "tăng" if change > 0 else "giảm"
         prev = self.prev_period
         clf, noun = KIND_WORDS[key.split("=")[1].rstrip("]")]
-        return _sentence([f"so với {self.when(prev)} (", self.fig(key, before, period=prev), f" {clf}), số {clf} {noun} {word} ",
-                          self.fig(key, round(abs(change), 1), part="percent", base=prev, text=_percent(abs(change))), "%"])
+        lead = [f"so với {self.when(prev)} (", self.fig(key, before, period=prev), f" {clf}), số {clf} {noun} "]
+        if now >= 2 * before:  # officers write "gấp 6,8 lần", not "tăng 583,3%"
+            times = round(now / before, 1)
+            return _sentence(lead + ["gấp ", self.fig(key, times, part="times", base=prev, text=_percent(times)), " lần"])
+        return _sentence(lead + [f"{word} ", self.fig(key, round(abs(change), 1), part="percent", base=prev,
+                                                     text=_percent(abs(change))), "%"])
 
     def kind_sentence(self, k):
         clf, noun = KIND_WORDS[k]
@@ -617,6 +622,23 @@ class _Writer:
         lead = f"ngoài ra, {self.who('other')} còn tổ chức " if main else f"{self.who('other')} đã tổ chức "
         return _sentence([lead] + _and(items))
 
+    def coverage_sentence(self):
+        """How widely the movement reached the grassroots: the share of grassroots unions open
+        in the period that held at least one outreach session ("100% công đoàn cơ sở…")."""
+        share, held, open_ = ("units.outreach_share", "units.reporting[kind=tuyen_truyen]", "units.grassroots_open")
+        if not self.total.get("activity.sessions[kind=tuyen_truyen]"):
+            return None
+        totals = rollup(self.unit, self.period, [held, open_, share], by="none", as_of=self.as_of)["total"]
+        if not totals.get(open_) or not totals.get(held) or totals.get(share) is None:
+            return None
+        self.requests.update({r.key: r for r in registry.parse_list([held, open_, share])})
+        pct = self.fig(share, totals[share], text=_percent(totals[share]))
+        if totals[held] == totals[open_]:
+            return _sentence([pct, "% công đoàn cơ sở trực thuộc (", self.fig(open_, totals[open_]),
+                              " đơn vị) đã tổ chức tuyên truyền trong kỳ"])
+        return _sentence(["có ", self.fig(held, totals[held]), "/", self.fig(open_, totals[open_]),
+                          " công đoàn cơ sở trực thuộc, đạt ", pct, "%, đã tổ chức ít nhất một buổi tuyên truyền trong kỳ"])
+
     def leaflets_sentence(self):
         if not self.total.get("activity.leaflets"):
             return None
@@ -684,7 +706,7 @@ class _Writer:
         if leadership:
             sections.append(Section("1. Công tác lãnh đạo, chỉ đạo", leadership))
         outreach = [s for s in (self.kind_sentence(k) for k in MAIN_KINDS) if s]
-        for sentence in (self.other_kinds_sentence(), self.leaflets_sentence()):
+        for sentence in (self.coverage_sentence(), self.other_kinds_sentence(), self.leaflets_sentence()):
             if sentence:
                 outreach.append(sentence)
         if outreach:

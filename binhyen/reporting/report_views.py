@@ -33,6 +33,7 @@ DOCUMENT_TYPES = {
     "pdf": "application/pdf",
 }
 CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
+MISSING_SHOWN = 100  # units named in the reminder list; the rest are counted
 
 
 # ---------------------------------------------------------------- requests
@@ -88,9 +89,12 @@ def request_detail(request, pk):
     # the whole picture (every requested unit, who is missing) belongs to the requesting unit's
     # people; a requested unit sees its own submission only
     issuer_side = ReportRequest.objects.visible_to(request.user).filter(pk=report.pk).exists()
+    page = paginate(request, submissions)
+    completeness = workflow.completeness(report) if issuer_side else None
+    missing = completeness["missing_units"] if completeness else []
     return render(request, "reporting/request_detail.html", {
-        "report": report, "submissions": submissions,
-        "completeness": workflow.completeness(report) if issuer_side else None,
+        "report": report, "submissions": page.object_list, "page_obj": page, "completeness": completeness,
+        "missing": missing[:MISSING_SHOWN], "missing_more": max(0, len(missing) - MISSING_SHOWN),
     })
 
 
@@ -275,6 +279,8 @@ def figure_source(request):
                    (_("Chênh lệch"), ("+" if total - before > 0 else "") + _value(total - before, ratio))]
         if before and part == "percent":
             summary.append((_("Tỷ lệ thay đổi"), _value(round(100.0 * (total - before) / before, 1), True)))
+        if before and part == "times":
+            summary.append((_("Gấp"), _value(round(total / before, 1), True).rstrip("%") + " " + _("lần")))
     filters = [(registry.DIMENSION_LABELS.get(dim, dim), name) for dim, name in req.filter_names()]
     return render(request, "reporting/figure_source.html", {
         "unit": unit, "period": period, "ask": req, "label": req.label, "total": _value(total, ratio),

@@ -123,3 +123,17 @@ def test_the_edited_text_keeps_the_sources_of_the_figures_left_as_they_were(tree
     assert again.sections[0].heading == "" and "có con số 93" in "".join(map(str, again.sections[0].paragraphs[0]))
     assert [s.heading for s in again.sections][-1] == "4. Phần thêm"
     assert again.text() == edited
+
+
+def test_how_many_grassroots_unions_took_part_and_a_big_rise_said_in_times(tree):
+    factories.activity(tree["cs1"], date=D(2021, 5, 1), sessions=2, attendances=20)
+    factories.activity(tree["cs1"], date=D(2022, 5, 1), sessions=9, attendances=90)
+    factories.activity(tree["cs2"], date=D(2022, 5, 1), kind="hoi_nghi", sessions=1, attendances=30)
+    hcm = narrative.generate(tree["hcm"], parse_period("2022"))
+    assert sentence_with(hcm.text(), "Có 1/2 công đoàn cơ sở trực thuộc, đạt 50%, đã tổ chức ít nhất một buổi tuyên truyền")
+    share = next(f for f in hcm.figures() if f.indicator == "units.outreach_share")
+    assert share.value == rollup(tree["hcm"], parse_period("2022"), ["units.outreach_share"], by="none")["total"]["units.outreach_share"]
+    assert "So với năm 2021 (2 buổi), số buổi tuyên truyền gấp 4,5 lần." in hcm.text()
+    q9 = narrative.generate(tree["q9"], parse_period("2022")).text()
+    assert "100% công đoàn cơ sở trực thuộc (1 đơn vị) đã tổ chức tuyên truyền trong kỳ." in q9
+    assert "công đoàn cơ sở trực thuộc" not in narrative.generate(tree["cs1"], parse_period("2022")).text()

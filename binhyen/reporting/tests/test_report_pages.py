@@ -152,6 +152,8 @@ def test_the_source_page_of_a_figure(report, django_assert_max_num_queries):
     page = c.get(url + "&phan=percent&so_voi=2021").content.decode()
     summary = page.split('id="figure-summary"')[1].split("</table>")[0]
     assert "Năm 2021" in summary and ">3.000<" in summary and ">+819<" in summary and "27,3%" in summary
+    summary = c.get(url + "&phan=times&so_voi=2021").content.decode().split('id="figure-summary"')[1]
+    assert "Gấp</th><td class=\"text-end\">1,3 lần<" in summary
 
     assert c.get(url.replace("kind=tuyen_truyen", "kind=khong_co")).status_code == 400
     outsider = client_for(factories.user("rp-mt", Role.APPROVER, tree["mt"]))
@@ -188,3 +190,16 @@ def test_an_approver_issues_a_request_from_the_page(tree, django_assert_max_num_
     listing = editor.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
     assert "Liên đoàn Lao động Quận 9</a>: đang soạn" in listing and "0/2" not in listing
     assert "Gửi yêu cầu báo cáo" not in listing
+
+
+def test_the_reminder_list_names_the_first_missing_units_and_counts_the_rest(tree, monkeypatch, django_assert_max_num_queries):
+    from binhyen.reporting import report_views
+
+    approver = factories.user("rp-remind", Role.APPROVER, tree["hcm"])
+    request = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15))
+    monkeypatch.setattr(report_views, "MISSING_SHOWN", 1)
+    c = client_for(approver)
+    with django_assert_max_num_queries(15):
+        page = c.get(f"/tong-hop/yeu-cau-bao-cao/{request.pk}/").content.decode()
+    missing = page.split('id="missing"')[1].split("</ul>")[0]
+    assert missing.count("<li>") == 1 and "và 1 đơn vị khác chưa gửi." in page
