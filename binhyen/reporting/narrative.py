@@ -427,7 +427,12 @@ class _Writer:
                     item.append(f" ngày {_day(d.issued_on)}")
                 items.append(item)
             else:
-                items.append([f"các {name.lower()} số "] + _and([self.ref(d, d.reference) for d in same]))
+                refs = [self.ref(d, d.reference) for d in same]
+                if len(groups) > 1:  # one "và" per sentence: the inner list takes commas only
+                    listed = [x for i, r in enumerate(refs) for x in ([", "] if i else []) + [r]]
+                else:
+                    listed = _and(refs)
+                items.append([f"các {name.lower()} số "] + listed)
         return _and(items)
 
     def implemented(self, own):

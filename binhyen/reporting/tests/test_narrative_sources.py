@@ -137,3 +137,14 @@ def test_how_many_grassroots_unions_took_part_and_a_big_rise_said_in_times(tree)
     q9 = narrative.generate(tree["q9"], parse_period("2022")).text()
     assert "100% công đoàn cơ sở trực thuộc (1 đơn vị) đã tổ chức tuyên truyền trong kỳ." in q9
     assert "công đoàn cơ sở trực thuộc" not in narrative.generate(tree["cs1"], parse_period("2022")).text()
+
+
+def test_documents_of_several_types_are_listed_with_one_and(tree):
+    mt = tree["mt"]
+    factories.document(mt, type_code="nghi_quyet", number="8", symbol="08-NQ/CB", issued_on=D(2022, 2, 22))
+    for n in ("329", "330", "311"):
+        factories.document(mt, number=n, symbol=f"{n}/KH-LĐLĐ", issued_on=D(2022, 3, 24))
+    factories.document(mt, type_code="cong_van", number="2016", symbol="2016/LĐLĐ", issued_on=D(2022, 5, 24))
+    text = narrative.generate(mt, parse_period("2022")).text()
+    assert ("đã ban hành Nghị quyết số 08-NQ/CB, các kế hoạch số 329/KH-LĐLĐ, 330/KH-LĐLĐ, 311/KH-LĐLĐ "
+            "và Công văn số 2016/LĐLĐ") in text, text
