@@ -1,16 +1,13 @@
 """The demo carries the seeds' activity figures exactly, on units open on each activity's date."""
 
 import datetime
-import time
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
-from django.test import Client, override_settings
+from django.test import Client
 
 from binhyen.activities import demo as activities_demo
 from binhyen.activities.models import Activity
-from binhyen.documents import demo as documents_demo
 from binhyen.documents.models import Document
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
@@ -18,28 +15,11 @@ from binhyen.org.models import Unit
 D = datetime.date
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo tree and activities, loaded once for this module and rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            org_demo.load()
-            documents_demo.load()  # as load-demo does: the plans exist before the activities
-            started = time.perf_counter()
-            created = activities_demo.load()["created"]
-            yield {"seconds": time.perf_counter() - started, "created": created}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
-def demo(demo_data, db):
-    return demo_data
+def demo(full_demo):
+    """The whole demo (tree, plans, then activities), loaded once for every test that reads it
+    (conftest.py): what the activities' loader created, and in how many seconds."""
+    return {"created": full_demo["activities"]["created"], "seconds": full_demo["seconds"]["activities"]}
 
 
 def sums(queryset):

@@ -4,8 +4,6 @@ targets whose progress is read live (the activities demo loads after this one)."
 import datetime
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from binhyen.documents import chain, demo, progress
 from binhyen.documents.models import Document, Target
@@ -14,28 +12,18 @@ from binhyen.org import demo as org_demo
 D = datetime.date
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo tree and documents, loaded once for this module and rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            org_demo.load()
-            first = demo.load()
-            yield first
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+@pytest.fixture
+def demo_data(full_demo):
+    """The whole demo, loaded once for every test that reads it (conftest.py): what the
+    documents' loader created."""
+    return full_demo["documents"]
 
 
 def doc(symbol):
     return Document.objects.select_related("unit", "doc_type").get(symbol=symbol)
 
 
-def test_the_seeds_documents_are_registered_and_linked(demo_data, db):
+def test_the_seeds_documents_are_registered_and_linked(demo_data):
     assert demo_data == {"documents": 22, "links": 48, "targets": 7}
     kl13 = doc("13-KL/TW")
     assert (kl13.issuer.name, kl13.issued_on, kl13.shared) == ("Bộ Chính trị", D(2021, 8, 16), True)
@@ -47,11 +35,11 @@ def test_the_seeds_documents_are_registered_and_linked(demo_data, db):
                      ("3769/KH-BCĐ", "3769"), ("1945/QĐ-BCĐ", "1945"), ("", "478")}
 
 
-def test_a_second_run_changes_nothing(demo_data, db):
+def test_a_second_run_changes_nothing(demo_data):
     assert demo.load() == {"documents": 0, "links": 0, "targets": 0}
 
 
-def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data, db):
+def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data):
     from binhyen.factories import superuser
 
     nodes = chain.flatten(chain.implementation_tree(doc("13-KL/TW"), superuser()))
@@ -60,7 +48,7 @@ def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data, db):
     assert chain.default_period(doc("13-KL/TW")).code == "2021-08-16..2022-08-15"
 
 
-def test_targets_reach_the_units_of_2022(demo_data, db):
+def test_targets_reach_the_units_of_2022(demo_data):
     grassroots = Target.objects.get(plan__symbol="329/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
     assert grassroots.assignments.count() == 23  # Mỹ Tho's unions and guild open in 2022
     table = progress.target_progress(grassroots)

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from binhyen.groups import demo as groups_demo
 from binhyen.groups import stats
@@ -15,25 +13,10 @@ from binhyen.org.models import Unit
 D = datetime.date
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            org_demo.load()
-            groups_demo.load()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
-def hcm(demo_data, db):
+def hcm(full_demo):
+    """Hồ Chí Minh City's union in the whole demo, loaded once for every test that reads it
+    (conftest.py)."""
     return Unit.objects.get(code=org_demo.HCM)
 
 

@@ -26,9 +26,9 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture
-def loaded():
-    demo.load()
-    return {u.code: u for u in Unit.objects.all()}
+def loaded(full_demo):
+    """The whole demo, loaded once for every test that reads it (conftest.py)."""
+    return full_demo
 
 
 def unit(code):
@@ -47,8 +47,8 @@ def counts():
     }
 
 
-def test_second_run_changes_nothing():
-    first = demo.load()
+def test_second_run_changes_nothing(loaded):
+    first = loaded["org"]  # what the shared load created
     before = counts()
     second = demo.load()
     assert first["created"] >= 150 and first["events"] > 50

@@ -13,9 +13,10 @@ from binhyen.text import format_number
 
 
 @pytest.fixture
-def loaded(db):
-    org_demo.load()
-    return demo.load()
+def loaded(full_demo):
+    """The whole demo, loaded once for every test that reads it (conftest.py): what the portal's
+    loader created."""
+    return full_demo["portal"]
 
 
 def test_demo_loads_sections_articles_calendar_and_tips_once(loaded):

@@ -4,37 +4,17 @@ import datetime
 import re
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from binhyen.activities import demo as activities_demo
-from binhyen.groups import demo as groups_demo
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
 from binhyen.reporting import narrative
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            org_demo.load()
-            activities_demo.load()
-            groups_demo.load()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
-def demo(demo_data, db):
-    return demo_data
+def demo(full_demo):
+    """The whole demo, loaded once for every test that reads it (conftest.py)."""
+    return full_demo
 
 
 def sentence_with(text, *figures):
