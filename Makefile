@@ -9,8 +9,12 @@ STAMP  := $(VENV)/.installed
 demo: install
 	$(BIN)/binhyen demo
 
+# The tests run on every core (pytest-xdist); the tests of the shared demo stay together on one
+# worker (conftest.py). `make test PYTEST_WORKERS=0` runs them in one process.
+PYTEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 install: $(STAMP)
 
