@@ -58,6 +58,7 @@ def start(job_id):
 
 
 def _thread(job_id):
+    close_old_connections()
     try:
         run(job_id)
     finally:
@@ -66,7 +67,6 @@ def _thread(job_id):
 
 def run(job_id):
     """Run one queued rebuild (in whatever thread calls it) and record its outcome."""
-    close_old_connections()
     claimed = FactRebuild.objects.filter(pk=job_id, status=RebuildStatus.QUEUED).update(
         status=RebuildStatus.RUNNING, started_at=timezone.now()
     )
