@@ -344,7 +344,8 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
     if documents is not None:
         links["documents"] = documents
     _save_with_history(activity, actor, links, "~")
-    facts.activity_changed(before, facts.state_of(activity, **m2m, documents=documents))
+    kept = before.documents if documents is None and before is not None else documents
+    facts.activity_changed(before, facts.state_of(activity, **m2m, documents=kept))
     if remove_attachments:
         for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):
             attachment.removed_at = timezone.now()
