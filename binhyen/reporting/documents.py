@@ -45,6 +45,8 @@ def date_line(place, day):
     take a leading zero, as the decree asks."""
     d = f"{day.day:02d}" if day.day < 10 else str(day.day)
     m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    if not place:  # a unit without a known province: the date alone, never ", ngày …"
+        return f"Ngày {d} tháng {m} năm {day.year}"
     return f"{place}, ngày {d} tháng {m} năm {day.year}"
 
 
@@ -333,9 +335,11 @@ def build(unit, period, **kwargs):
     _para(doc, c.summary, size=14, bold=True)
     _rule(doc, Cm(16.5), 3.5)
     first = True
-    for kind, text in c.body:
-        _para(doc, text, size=14, bold=kind == "heading", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
-              indent=Cm(1), before=12 if first else 0)
+    for n, (kind, text) in enumerate(c.body, 1):
+        p = _para(doc, text, size=14, bold=kind == "heading", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
+                  indent=Cm(1), before=12 if first else 0)
+        # the closing sentence stays on the page of the signature
+        p.paragraph_format.keep_with_next = n == len(c.body)
         first = False
 
     # ---- recipients | signature
@@ -343,6 +347,8 @@ def build(unit, period, **kwargs):
     foot.autofit = False
     foot.columns[0].width, foot.columns[1].width = Cm(8.0), Cm(8.5)
     _no_borders(foot)
+    cant_split = OxmlElement("w:cantSplit")  # recipients and signature never split across pages
+    foot.rows[0]._tr.get_or_add_trPr().append(cant_split)
     to = _cell(foot, 0, 0, Cm(8.0))
     _para(to, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
     for r in c.recipients:
@@ -451,6 +457,11 @@ def _serif_fonts(candidates):
     raise RuntimeError("Không tìm thấy phông chữ có chân (Liberation Serif hoặc DejaVu Serif) để xuất PDF.")
 
 
+# height of the recipients | signature block: the title lines, 25 mm left for the signature and
+# the signer's name (the recipients beside it are shorter)
+SIGNATURE_MM = 48
+
+
 def build_pdf(unit, period, **kwargs):
     """The same report as a PDF (fpdf2, fonts embedded), bytes."""
     from fpdf import FPDF
@@ -495,14 +506,20 @@ def build_pdf(unit, period, **kwargs):
     rule(30, 165, 35, y)
     pdf.set_y(y + 5)
     # justified paragraphs with a first-line indent of 1 cm and 6 pt after, as the DOCX has
-    with pdf.text_columns(text_align="J", line_height=1.2, l_margin=30, r_margin=15) as columns:
-        for kind, text in c.body:
-            pdf.set_font("Serif", "B" if kind == "heading" else "", 14)
-            with columns.paragraph(first_line_indent=10, bottom_margin=6 * pt) as paragraph:
-                paragraph.write(text)
+    def paragraphs(items):
+        with pdf.text_columns(text_align="J", line_height=1.2, l_margin=30, r_margin=15) as columns:
+            for kind, text in items:
+                pdf.set_font("Serif", "B" if kind == "heading" else "", 14)
+                with columns.paragraph(first_line_indent=10, bottom_margin=6 * pt) as paragraph:
+                    paragraph.write(text)
 
-    if pdf.get_y() > 297 - 20 - 55:  # keep recipients and signature together
+    paragraphs(c.body[:-1])
+    # the closing sentence, the recipients and the signature stay together on one page
+    pdf.set_font("Serif", "", 14)
+    closing = pdf.multi_cell(155, 14 * pt * 1.2, c.body[-1][1], dry_run=True, output="HEIGHT") + 6 * pt
+    if pdf.get_y() + closing + SIGNATURE_MM > 297 - 20:
         pdf.add_page()
+    paragraphs(c.body[-1:])
     y = pdf.get_y() + 4
     block(30, 80, "Nơi nhận:", 12, "BI", align="L", y=y)
     for r in c.recipients:

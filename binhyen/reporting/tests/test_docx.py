@@ -61,6 +61,7 @@ def test_the_official_layout(tree):
 def test_date_line_pads_small_days_and_months():
     assert documents.date_line("Tiền Giang", D(2024, 2, 5)) == "Tiền Giang, ngày 05 tháng 02 năm 2024"
     assert documents.date_line("Tiền Giang", D(2024, 11, 9)) == "Tiền Giang, ngày 09 tháng 11 năm 2024"
+    assert documents.date_line("", D(2024, 11, 19)) == "Ngày 19 tháng 11 năm 2024"  # no province known
 
 
 def test_export_command_writes_the_file(tree, tmp_path):

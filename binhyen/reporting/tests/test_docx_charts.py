@@ -58,3 +58,20 @@ def test_names_in_the_issuing_body_block_break_where_officers_break_them():
     assert documents.header_name("Tổng Liên đoàn Lao động Việt Nam") == "TỔNG LIÊN ĐOÀN LAO ĐỘNG\nVIỆT NAM"
     assert documents.header_name("Liên đoàn Lao động tỉnh Tiền Giang") == "LIÊN ĐOÀN LAO ĐỘNG\nTỈNH TIỀN GIANG"
     assert documents.header_name("Liên đoàn Lao động Quận 9") == "LIÊN ĐOÀN LAO ĐỘNG QUẬN 9"
+
+
+def test_the_closing_sentence_stays_with_the_signature(tree):
+    from binhyen.reporting import narrative
+
+    factories.activity(tree["cs1"], date=D(2022, 3, 1), sessions=40, attendances=800)
+    period = parse_period("2022")
+    story = narrative.generate(tree["hcm"], period)
+    for lines in range(0, 40):  # whatever the length of the body, the page break falls before the closing
+        intro = "Mở đầu. " * (12 * lines + 1)
+        pdf = PdfReader(io.BytesIO(documents.build_pdf(tree["hcm"], period, story=story, intro=intro)))
+        pages = [page.extract_text() for page in pdf.pages[:-1]]  # the last page is the appendix
+        closing = next(i for i, text in enumerate(pages) if "Trên đây là báo cáo" in text)
+        assert "TM. BAN THƯỜNG VỤ" in pages[closing] and "Nơi nhận:" in pages[closing]
+    doc = Document(io.BytesIO(documents.build(tree["hcm"], period, story=story)))
+    closing = next(p for p in doc.paragraphs if p.text.startswith("Trên đây là báo cáo"))
+    assert closing.paragraph_format.keep_with_next
