@@ -123,6 +123,17 @@ class Attribution:
         )
         self.mapped = True
 
+    def leaf_pairs(self):
+        """(parent, unit) of each touched prefix that is itself a grassroots union not inside
+        another prefix: its own figures are its parent's row for it (read once per rollup)."""
+        if not hasattr(self, "_leaf_pairs"):
+            prefixes = self.touched_prefixes
+            self._leaf_pairs = [
+                (u.parent_id, u.pk) for u in Unit.objects.filter(path__in=prefixes)
+                if is_leaf(u) and not any(u.path.startswith(p) and u.path != p for p in prefixes)
+            ]
+        return self._leaf_pairs
+
     def paths_sql(self, column="u.path", prefixes=None):
         prefixes = self.prefixes if prefixes is None else prefixes
         sql = " OR ".join(f"{column} LIKE %s" for _p in prefixes) or "1 = 0"
@@ -370,8 +381,7 @@ class Engine:
                f"WHERE (f.child_id = f.ancestor_id OR {leaf_sql('c')}) AND {paths} AND {cond} "
                f"GROUP BY {', '.join(cols)}")
         self._run(sql, path_params + params, by, len(cols), out)
-        pairs = [(u.parent_id, u.pk) for u in Unit.objects.filter(path__in=prefixes)
-                 if is_leaf(u) and not any(u.path.startswith(p) and u.path != p for p in prefixes)]
+        pairs = self.attr.leaf_pairs()
         if pairs:
             which = " OR ".join("(f.ancestor_id = %s AND f.child_id = %s)" for _p in pairs)
             sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE ({which}) AND {cond} GROUP BY {', '.join(cols)}"
