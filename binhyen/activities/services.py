@@ -139,12 +139,13 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
             errors["group"] = _("Mô hình không tồn tại hoặc nằm ngoài phạm vi của bạn.")
     if not errors and activity.unit_id and activity.date and activity.kind_id:
         key = natural_key_for(activity.unit_id, activity.date, activity.kind_id, activity.title)
-        twin = Activity.objects.filter(natural_key=key).exclude(pk=activity.pk).first()
+        twins = Activity.objects.filter(natural_key=key).exclude(pk=activity.pk).values_list("pk", flat=True)[:1]
+        twin = twins[0] if twins else None
         if twin is not None:
             errors["title"] = _(
                 "Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên, mã số %(id)d). "
                 "Hãy sửa hoạt động đó hoặc đặt tên khác."
-            ) % {"id": twin.pk}
+            ) % {"id": twin}
     if errors:
         raise ValidationError(errors)
 

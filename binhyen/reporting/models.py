@@ -266,12 +266,28 @@ def _locked_rows(paths, first, last):
 
 def approved_report_lock(unit, day):
     """Lock checker (binhyen.locks): the approved report covering `unit`'s record on `day`."""
-    rows = _locked_rows(_ancestor_paths(unit.path), day, day)
-    # Nearly every day is open: a bare id probe answers that (recording an activity pays it);
-    # the named report is built only for a locked day.
-    if not rows.select_related(None).order_by().values_list("pk")[:1]:
-        return None
-    return str(rows.first())
+    paths = _ancestor_paths(unit.path)
+    # Nearly every day is open: a bare probe answers that (recording an activity pays it, so
+    # it is one prepared statement, not a queryset to compile); the named report is built
+    # only for a locked day.
+    from django.db import connection
+
+    from binhyen.org.models import Unit
+
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT 1 FROM {q(Submission._meta.db_table)} s "
+        f"JOIN {q(ReportRequest._meta.db_table)} r ON r.id = s.request_id "
+        f"JOIN {q(Unit._meta.db_table)} u ON u.id = s.unit_id "
+        f"WHERE s.locked = %s AND s.status = %s AND r.period_start <= %s AND r.period_end >= %s "
+        f"AND u.path IN ({', '.join(['%s'] * len(paths))}) LIMIT 1"
+    )
+    day_value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, Status.APPROVED.value, day_value, day_value, *paths])
+        if cursor.fetchone() is None:
+            return None
+    return str(_locked_rows(paths, day, day).first())
 
 
 def _many(pairs):
