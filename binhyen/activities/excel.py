@@ -358,6 +358,9 @@ def write_rows(items, actor_id, batch_id):
     return ids
 
 
+SUMS_FLUSH = 100_000  # sums held before they go to the cube (about 25 MB at most)
+
+
 def add_import_to_cube(sums):
     """Add a whole import to the reporting cube: the rows written, summed per unit, month,
     kind and dimension slot as they were written (facts.Sums), spread over the units'
@@ -495,11 +498,16 @@ class ActivityImport(spreadsheets.ImportHandler):
         if not fresh:
             return
         ids = write_rows(fresh, self.actor.pk, self.batch.pk)
+        result.created += len(ids)
+        if result.dry_run:
+            return  # rolled back at the end: no cube to keep
         add = self.sums.add
         for i in fresh:
             add(i.unit_id, i.date, i.kind_id, i.sessions, i.attendances, i.leaflets,
                 {"topics": i.topics, "audiences": i.audiences, "channels": i.channels, "documents": i.documents})
-        result.created += len(ids)
+        if len(self.sums.base) > SUMS_FLUSH:  # memory stays flat whatever the file's size
+            add_import_to_cube(self.sums)
+            self.sums = facts.Sums()
 
     def finish(self, result):
         if result.errors or result.dry_run or not result.created:
