@@ -289,3 +289,16 @@ def test_an_imported_document_column_fills_the_document_cells(tree):
     for unit in (tree["root"], tree["hcm"], tree["q9"]):
         total = rollup(unit, parse_period("2020"), [spec], by="none")["total"][spec]
         assert total == sum(a.sessions for a in linked.filter(unit__path__startswith=unit.path))
+
+
+def test_a_large_batch_of_cells_goes_in_by_copy_and_stays_exact(tree, monkeypatch):
+    """On PostgreSQL a batch of more than COPY_FROM cells is copied into a temporary table and
+    upserted from there (twice in one transaction here, as an import's flushes do)."""
+    monkeypatch.setattr(facts, "COPY_FROM", 0)
+    first = [record(tree["cs1"], f"2022-03-{d:02d}", sessions=d, attendances=10 * d, topics=("pccc",)) for d in (1, 2)]
+    second = [record(tree["cs3"], "2022-04-05", sessions=4, attendances=40)]
+    ActivityFact.objects.all().delete()
+    assert facts.activities_created([a.pk for a in first]) > 0
+    assert facts.activities_created([a.pk for a in second]) > 0
+    assert facts.verify() == []
+    assert cell(tree["q9"], tree["cs1"]) == (2, 3, 30, 0)
