@@ -61,20 +61,23 @@ def scope_of(user, roles, include_police=False):
     if key not in cache:
         from binhyen.org.models import Assignment
 
-        rows = list(
-            Assignment.objects.filter(user=user, active=True)
-            .filter(Q(role__in=roles) | Q(role=Role.POLICE) if include_police else Q(role__in=roles))
-            .values_list("role", "unit__path", "id")
-        )
+        # every active assignment, read once per user and request whatever the role sets asked
+        if "rows" not in cache:
+            cache["rows"] = list(
+                Assignment.objects.filter(user=user, active=True).values_list("role", "unit__path", "id")
+            )
+        rows = cache["rows"]
         paths = [path for role, path, _ in rows if role in roles and path]
         ward_ids = []
-        police_ids = [pk for role, _, pk in rows if role == Role.POLICE]
+        police_ids = [pk for role, _, pk in rows if role == Role.POLICE] if include_police else []
         if police_ids:
-            ward_ids = list(
-                Assignment.wards.through.objects.filter(assignment_id__in=police_ids).values_list(
-                    "area_id", flat=True
+            if "wards" not in cache:
+                cache["wards"] = list(
+                    Assignment.wards.through.objects.filter(assignment_id__in=police_ids).values_list(
+                        "area_id", flat=True
+                    )
                 )
-            )
+            ward_ids = cache["wards"]
         cache[key] = Scope(paths=_outermost(paths), ward_ids=sorted(set(ward_ids)))
     return cache[key]
 

@@ -82,7 +82,8 @@ class Attribution:
                 self._build(relocated)
 
     def _build(self, relocated):
-        parents = dict(Unit.objects.values_list("id", "parent_id"))
+        tree = {pk: (parent, path) for pk, parent, path in Unit.objects.values_list("id", "parent_id", "path")}
+        parents = {pk: parent for pk, (parent, _path) in tree.items()}
         up = {u: relocated.get(u, p) for u, p in parents.items()}
         top = self.unit.pk
         position = {top: SELF}
@@ -102,7 +103,7 @@ class Attribution:
             position.update(zip(chain, result, strict=True))
         self.position = position
         self.child_ids = [u for u, p in up.items() if p == top]
-        paths = dict(Unit.objects.filter(pk__in=list(relocated)).values_list("pk", "path"))
+        paths = {u: tree[u][1] for u in relocated if u in tree}
         moved_in = {u: paths[u] for u in relocated if position.get(u) is not None and u in paths}
         self.prefixes = [self.unit.path] + sorted(
             p for p in moved_in.values() if not p.startswith(self.unit.path)
