@@ -35,7 +35,7 @@ from binhyen.text import fold
 
 from . import indicators as registry
 from . import stock_facts
-from .facts import DIM_LEVELS, is_leaf, leaf_sql, month_sql
+from .facts import DIM_LEVELS, grassroots_kinds, is_leaf, leaf_sql, month_sql
 from .models import ActivityFact, Dim
 
 BY_CHOICES = ("child", "month", "none")
@@ -82,8 +82,10 @@ class Attribution:
                 self._build(relocated)
 
     def _build(self, relocated):
-        tree = {pk: (parent, path) for pk, parent, path in Unit.objects.values_list("id", "parent_id", "path")}
-        parents = {pk: parent for pk, (parent, _path) in tree.items()}
+        tree = {pk: (parent, path, kind, depth) for pk, parent, path, kind, depth in
+                Unit.objects.values_list("id", "parent_id", "path", "kind_id", "depth")}
+        self.tree = tree
+        parents = {pk: row[0] for pk, row in tree.items()}
         up = {u: relocated.get(u, p) for u, p in parents.items()}
         top = self.unit.pk
         position = {top: SELF}
@@ -128,10 +130,12 @@ class Attribution:
         """(parent, unit) of each touched prefix that is itself a grassroots union not inside
         another prefix: its own figures are its parent's row for it (read once per rollup)."""
         if not hasattr(self, "_leaf_pairs"):
-            prefixes = self.touched_prefixes
+            prefixes = set(self.touched_prefixes)
+            leaves = grassroots_kinds()
             self._leaf_pairs = [
-                (u.parent_id, u.pk) for u in Unit.objects.filter(path__in=prefixes)
-                if is_leaf(u) and not any(u.path.startswith(p) and u.path != p for p in prefixes)
+                (parent, pk) for pk, (parent, path, kind, depth) in self.tree.items()
+                if path in prefixes and depth > 1 and kind in leaves
+                and not any(path.startswith(p) and path != p for p in prefixes)
             ]
         return self._leaf_pairs
 

@@ -131,6 +131,11 @@ def test_as_of_move_across_provinces(tree):
     # the unit moved in appears in Q9's rows as of now but not as of then
     assert by_code(rollup(tree["q9"], parse_period("2022"), ["activity.sessions"]), "activity.sessions") == {"TG-MT-CS1": 4}
     assert rollup(tree["q9"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))["total"] == {"activity.sessions": 0}
+    # and Mỹ Tho, which held the union then, still counts it as of then (the union, a grassroots
+    # union, has no row of its own: its figures come from its new parent's row for it)
+    mt_then = rollup(tree["mt"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))
+    assert by_code(mt_then, "activity.sessions") == {"TG-MT-CS1": 4}
+    assert rollup(tree["mt"], parse_period("2022"), ["activity.sessions"])["total"] == {"activity.sessions": 0}
 
 
 @pytest.fixture
