@@ -412,7 +412,7 @@ class _Writer:
         return Ref(text or doc.label, url)
 
     def doc_list(self, docs, dated):
-        """"Kế hoạch số 329/KH-LĐLĐ ngày 23/3/2022", or grouped by type: "các kế hoạch số
+        """"Kế hoạch số 330/KH-LĐLĐ ngày 01/4/2022", or grouped by type: "các kế hoạch số
         96/KH-LĐLĐ, 112/KH-LĐLĐ và 127/KH-LĐLĐ"."""
         groups = {}
         for d in docs:
