@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 FLOW, STOCK, RATIO = "flow", "stock", "ratio"
 ACTIVITY_DIMS = ("kind", "topic", "audience", "channel", "document")
@@ -49,38 +49,43 @@ def _i(code, label, label_en, unit, kind, **kw):
     return Indicator(code, gettext_lazy(label), label_en, gettext_lazy(unit), kind, **kw)
 
 
+# gettext_noop lists the labels and units in the app's catalog (makemessages reads only
+# literals); _i translates them lazily, so a page shows them in its reader's language.
 REGISTRY = {i.code: i for i in (
-    _i("activity.count", "Số hoạt động", "Activities", "hoạt động", FLOW, dimensions=ACTIVITY_DIMS,
-       measure="activities"),
-    _i("activity.sessions", "Số cuộc, buổi", "Sessions", "cuộc", FLOW, dimensions=ACTIVITY_DIMS,
-       measure="sessions"),
-    _i("activity.attendances", "Số lượt người tham dự", "Attendances", "lượt người", FLOW,
-       dimensions=ACTIVITY_DIMS, measure="attendances"),
-    _i("activity.leaflets", "Số tờ rơi phát hành", "Leaflets handed out", "tờ", FLOW,
-       dimensions=ACTIVITY_DIMS, measure="leaflets"),
-    _i("groups.active", "Số tổ, mô hình đang hoạt động", "Active groups", "tổ", STOCK,
-       dimensions=("kind",), measure="groups"),
-    _i("groups.members", "Số thành viên tổ, mô hình", "Group members", "người", STOCK,
-       dimensions=("kind",), measure="members"),
-    _i("groups.wards", "Số phường, xã có tổ, mô hình hoạt động", "Wards with an active group",
-       "phường, xã", STOCK, dimensions=("kind",), measure="wards", additive=False),
-    _i("groups.boarding_houses", "Số nhà trọ được tổ phụ trách", "Boarding houses covered",
-       "nhà trọ", STOCK, measure="boarding_houses", additive=False),
-    _i("groups.resident_workers", "Số công nhân lưu trú tại nhà trọ được phụ trách",
-       "Workers living in covered boarding houses", "người", STOCK, measure="resident_workers"),
-    _i("cameras.working", "Số camera an ninh đang hoạt động", "Security cameras working",
-       "camera", STOCK, measure="cameras"),
-    _i("units.count", "Số đơn vị trực thuộc đang hoạt động", "Open units below", "đơn vị", STOCK,
-       measure="units"),
-    _i("units.grassroots", "Số công đoàn cơ sở đang hoạt động", "Open grassroots unions",
-       "đơn vị", STOCK, measure="grassroots"),
-    _i("units.grassroots_open", "Số công đoàn cơ sở hoạt động trong kỳ",
-       "Grassroots unions open during the period", "đơn vị", FLOW, measure="grassroots_open",
-       additive=False),  # additive over children, not over months
-    _i("units.reporting", "Số công đoàn cơ sở có hoạt động trong kỳ",
-       "Grassroots unions with at least one activity", "đơn vị", FLOW, dimensions=ACTIVITY_DIMS,
-       measure="reporting_units", additive=False),
-    _i("units.outreach_share", "Tỷ lệ công đoàn cơ sở có tổ chức tuyên truyền",
+    _i("activity.count", gettext_noop("Số hoạt động"), "Activities", gettext_noop("hoạt động"),
+       FLOW, dimensions=ACTIVITY_DIMS, measure="activities"),
+    _i("activity.sessions", gettext_noop("Số cuộc, buổi"), "Sessions", gettext_noop("cuộc"), FLOW,
+       dimensions=ACTIVITY_DIMS, measure="sessions"),
+    _i("activity.attendances", gettext_noop("Số lượt người tham dự"), "Attendances",
+       gettext_noop("lượt người"), FLOW, dimensions=ACTIVITY_DIMS, measure="attendances"),
+    _i("activity.leaflets", gettext_noop("Số tờ rơi phát hành"), "Leaflets handed out",
+       gettext_noop("tờ"), FLOW, dimensions=ACTIVITY_DIMS, measure="leaflets"),
+    _i("groups.active", gettext_noop("Số tổ, mô hình đang hoạt động"), "Active groups",
+       gettext_noop("tổ"), STOCK, dimensions=("kind",), measure="groups"),
+    _i("groups.members", gettext_noop("Số thành viên tổ, mô hình"), "Group members",
+       gettext_noop("người"), STOCK, dimensions=("kind",), measure="members"),
+    _i("groups.wards", gettext_noop("Số phường, xã có tổ, mô hình hoạt động"),
+       "Wards with an active group", gettext_noop("phường, xã"), STOCK, dimensions=("kind",),
+       measure="wards", additive=False),
+    _i("groups.boarding_houses", gettext_noop("Số nhà trọ được tổ phụ trách"),
+       "Boarding houses covered", gettext_noop("nhà trọ"), STOCK, measure="boarding_houses",
+       additive=False),
+    _i("groups.resident_workers", gettext_noop("Số công nhân lưu trú tại nhà trọ được phụ trách"),
+       "Workers living in covered boarding houses", gettext_noop("người"), STOCK,
+       measure="resident_workers"),
+    _i("cameras.working", gettext_noop("Số camera an ninh đang hoạt động"),
+       "Security cameras working", gettext_noop("camera"), STOCK, measure="cameras"),
+    _i("units.count", gettext_noop("Số đơn vị trực thuộc đang hoạt động"), "Open units below",
+       gettext_noop("đơn vị"), STOCK, measure="units"),
+    _i("units.grassroots", gettext_noop("Số công đoàn cơ sở đang hoạt động"),
+       "Open grassroots unions", gettext_noop("đơn vị"), STOCK, measure="grassroots"),
+    _i("units.grassroots_open", gettext_noop("Số công đoàn cơ sở hoạt động trong kỳ"),
+       "Grassroots unions open during the period", gettext_noop("đơn vị"), FLOW,
+       measure="grassroots_open", additive=False),  # additive over children, not over months
+    _i("units.reporting", gettext_noop("Số công đoàn cơ sở có hoạt động trong kỳ"),
+       "Grassroots unions with at least one activity", gettext_noop("đơn vị"), FLOW,
+       dimensions=ACTIVITY_DIMS, measure="reporting_units", additive=False),
+    _i("units.outreach_share", gettext_noop("Tỷ lệ công đoàn cơ sở có tổ chức tuyên truyền"),
        "Share of grassroots unions that held an outreach session", "%", RATIO,
        numerator="units.reporting[kind=tuyen_truyen]", denominator="units.grassroots_open",
        additive=False),

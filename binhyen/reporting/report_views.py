@@ -286,7 +286,7 @@ def figure_source(request):
         "unit": unit, "period": period, "ask": req, "label": req.label, "total": _value(total, ratio),
         "measure": req.indicator.unit, "kind": req.indicator.kind, "filters": filters,
         "description": req.indicator.description, "children": children, "own": None if own is None else _value(own, ratio),
-        "years": list(years.values()), "month_heads": [f"T{m}" for m in range(1, 13)], "summary": summary, "part": part, "as_of": as_of,
+        "years": list(years.values()), "month_heads": [_("T%(m)d") % {"m": m} for m in range(1, 13)], "summary": summary, "part": part, "as_of": as_of,
         "additive": req.indicator.additive and not ratio,
         "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
         "api_url": "/api/v1/rollup?" + urlencode({"unit": unit.code, "period": period.code, "indicators": key,
