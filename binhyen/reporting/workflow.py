@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from binhyen.org.models import Assignment, Unit
 from binhyen.periods import parse_period
@@ -51,7 +52,8 @@ def standard_template():
     """The crime-prevention report every federation asks for (created on first use)."""
     template, _created = ReportTemplate.objects.get_or_create(
         code=STANDARD_TEMPLATE,
-        defaults={"name": _("Báo cáo công tác phòng, chống tội phạm"), "frequency": "year",
+        # the name is data, kept in Vietnamese whatever the first user's interface language
+        defaults={"name": gettext_noop("Báo cáo công tác phòng, chống tội phạm"), "frequency": "year",
                   "indicators": STANDARD_INDICATORS},
     )
     return template
@@ -98,17 +100,20 @@ def _people(unit_ids, roles):
 
 def _notify(kind, submissions_and_people, message_of):
     notices, mails = [], []
-    for submission, people in submissions_and_people:
-        text = message_of(submission)
-        for user_id, email in people:
-            notices.append(Notification(user_id=user_id, kind=kind, submission=submission, message=text))
-            if email:
-                mails.append((email, text))
+    # the message is stored and mailed to other people: in the site's language, not the actor's
+    with translation.override(settings.LANGUAGE_CODE):
+        for submission, people in submissions_and_people:
+            text = message_of(submission)
+            subject = _("[Bình Yên] %(t)s") % {"t": text[:120]}
+            for user_id, email in people:
+                notices.append(Notification(user_id=user_id, kind=kind, submission=submission, message=text))
+                if email:
+                    mails.append((email, subject, text))
     Notification.objects.bulk_create(notices)
     # mail after commit: a rolled-back step must not have told anyone anything
-    for email, text in mails:
-        transaction.on_commit(lambda e=email, t=text: send_mail(
-            _("[Bình Yên] %(t)s") % {"t": t[:120]}, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
+    for email, subject, text in mails:
+        transaction.on_commit(lambda e=email, s=subject, t=text: send_mail(
+            s, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
 
 
 # ---------------------------------------------------------------- issue
@@ -233,7 +238,8 @@ def save_draft(actor, submission, *, version, narrative=None, assessment=None, s
 
         unit = s.unit
         as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
-        story = write(unit, s.request.period, as_of=as_of)
+        with translation.override(settings.LANGUAGE_CODE):  # the kept figure labels, as the text
+            story = write(unit, s.request.period, as_of=as_of)
         narrative = story.text()
         s.narrative_sources = story.provenance()
     for name, value in (("narrative", narrative), ("assessment", assessment),
