@@ -1,0 +1,139 @@
+"""The reporting pages in English: the app's catalog is complete and used, while what other
+people read later (notifications, the standard template's name, the draft's figure sources)
+stays in Vietnamese whoever wrote it."""
+
+import datetime
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from binhyen import factories
+from binhyen.reporting import indicators, workflow
+from binhyen.reporting.models import Notification, Submission
+from binhyen.scoping import Role
+
+from .helpers import record
+
+APP = Path(__file__).resolve().parents[1]
+PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    # the test client's requests leave their language active in this thread
+    yield
+    translation.deactivate()
+
+
+def _names(text):
+    return sorted(re.findall(r"%\((\w+)\)", text))
+
+
+def test_every_string_of_the_reporting_app_is_translated():
+    catalog = polib.pofile(str(PO))
+    assert len(catalog) > 320
+    assert [e.msgid for e in catalog if e.obsolete or not e.translated() or "fuzzy" in e.flags] == []
+    broken = [e.msgid for e in catalog if "python-format" in e.flags and any(
+        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
+    assert broken == []
+    assert {"%(n)s indicator", "%(n)s indicators"} <= {t for e in catalog for t in e.msgstr_plural.values()}
+
+
+def test_every_translate_tag_of_the_reporting_templates_is_in_the_catalog():
+    msgids = {e.msgid for e in polib.pofile(str(PO))}
+    texts = [path.read_text() for path in (APP / "templates").rglob("*.html")]
+    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
+    found = {m.group(2) for text in texts for m in tag.finditer(text)}
+    assert len(found) > 110
+    block = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
+    blocks = {re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1)) for text in texts for m in block.finditer(text)}
+    assert len(blocks) > 10
+    assert sorted((found | blocks) - msgids) == []
+
+
+def test_indicator_labels_read_in_english_as_the_registry_names_them():
+    with translation.override("en"):
+        wrong = {i.code: str(i.label) for i in indicators.all_indicators() if str(i.label) != i.label_en}
+        units = {str(i.unit) for i in indicators.all_indicators()}
+    assert wrong == {}
+    assert {"sessions", "attendances", "people"} <= units
+
+
+@pytest.fixture
+def returned(tree):
+    """A 2022 request issued, submitted and returned by people using the English interface."""
+    record(tree["cs1"], "2022-03-10", sessions=4, attendances=120)
+    record(tree["cs1"], "2021-03-10", sessions=1, attendances=30)
+    approver = factories.user("i18n-hcm", Role.APPROVER, tree["hcm"])
+    editor = factories.user("i18n-q9", Role.EDITOR, tree["q9"])
+    with translation.override("en"):
+        request = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=datetime.date(2023, 1, 15))
+        s = Submission.objects.get(request=request, unit=tree["q9"])
+        s = workflow.save_draft(editor, s, version=s.version, generate=True)
+        s = workflow.submit(editor, s, version=s.version)
+        s = workflow.return_submission(approver, s, version=s.version, comment="Thiếu số liệu hội nghị.")
+    return {"request": request, "submission": s, "approver": approver, "editor": editor}
+
+
+def _english(user):
+    client = Client()
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en"})
+    return client
+
+
+def test_what_others_read_later_stays_vietnamese(returned):
+    assert returned["request"].title.startswith("Báo cáo công tác phòng, chống tội phạm")
+    notice = Notification.objects.get(user=returned["editor"], kind=Notification.Kind.RETURNED)
+    assert "bị trả lại: Thiếu số liệu hội nghị." in notice.message
+    labels = [item["label"] for item in returned["submission"].narrative_sources if item.get("label")]
+    assert labels and any(label.startswith("Số cuộc, buổi") for label in labels)
+    assert not any(label.startswith("Sessions") for label in labels)
+
+
+def test_report_pages_in_english(returned):
+    approver = _english(returned["approver"])
+    listing = approver.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
+    assert '<html lang="en">' in listing
+    for english in ("Periodic reports", "Request a report", "Reporting period", "Deadline", "1/2 units submitted, 0 approved"):
+        assert english in listing
+    assert "Hạn nộp" not in listing and "Kỳ báo cáo" not in listing
+    page = approver.get(f"/tong-hop/bao-cao/{returned['submission'].pk}/").content.decode()
+    for english in ("Returned for revision", "Report figures", "Unit of measure", "Sessions", "Results"):
+        assert english in page
+    assert "Số liệu của báo cáo" not in page
+    assert "Liên đoàn Lao động Quận 9" in page  # data stays as entered
+
+
+def test_notifications_and_dashboard_in_english(returned):
+    editor = _english(returned["editor"])
+    page = editor.get("/tong-hop/thong-bao/").content.decode()
+    for english in ("Notifications", "Mark all as read", "Unread", "Report returned", "Open the report"):
+        assert english in page
+    assert "Đánh dấu tất cả là đã đọc" not in page
+    assert "bị trả lại: Thiếu số liệu hội nghị." in page  # the message as it was sent
+
+    dashboard = editor.get("/tong-hop/", {"period": "2022"}).content.decode()
+    for english in ("Attendances", "compared with the previous period", "By subordinate unit", "Total", "Export to Excel"):
+        assert english in dashboard
+    assert "Theo đơn vị trực thuộc" not in dashboard and "so với kỳ trước" not in dashboard
+    assert '<option value="2022H1">' in dashboard  # a year is not a number with a thousands comma
+
+    source = editor.get("/tong-hop/nguon-so-lieu/", {"unit": "HCM-Q9", "period": "2022", "indicator": "activity.sessions"})
+    source = source.content.decode()
+    for english in ("Figure source", "How it is computed", "Whole year", '<th scope="row" class="text-start">2022</th>'):
+        assert english in source
+    assert "Cách tính" not in source and "T12" not in source
