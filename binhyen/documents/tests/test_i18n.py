@@ -1,0 +1,115 @@
+"""The documents pages in English: the app's catalog is complete and used, while a document's
+designation ("Kế hoạch số 329/KH-LĐLĐ") stays as it is written on the document."""
+
+import datetime
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from binhyen import factories as f
+from binhyen.documents import services
+from binhyen.documents.models import Document
+
+from .conftest import login
+
+APP = Path(__file__).resolve().parents[1]
+PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
+D = datetime.date
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    # the test client's requests leave their language active in this thread
+    yield
+    translation.deactivate()
+
+
+def _names(text):
+    return sorted(re.findall(r"%\((\w+)\)", text))
+
+
+def test_every_string_of_the_documents_app_is_translated():
+    catalog = polib.pofile(str(PO))
+    assert len(catalog) > 320
+    assert [e.msgid for e in catalog if e.obsolete or not e.translated() or "fuzzy" in e.flags] == []
+    broken = [e.msgid for e in catalog if "python-format" in e.flags and any(
+        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
+    assert broken == []
+
+
+def test_every_translate_tag_of_the_documents_templates_is_in_the_catalog():
+    entries = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO))}
+    texts = [path.read_text() for path in (APP / "templates").rglob("*.html")]
+    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?""")
+    found = {(m.group(4), m.group(2).replace("%", "%%")) for text in texts for m in tag.finditer(text)}
+    assert len(found) > 130
+    block = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
+    blocks = {(None, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%")))
+              for text in texts for m in block.finditer(text)}
+    assert len(blocks) > 20
+    assert sorted((found | blocks) - entries, key=str) == []
+
+
+@pytest.fixture
+def plan(tree):
+    kl = f.document(tree["tg"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri",
+                    issued_on=D(2021, 8, 16), summary="Về việc Đảng lãnh đạo chặt chẽ hơn khâu phòng, chống tội phạm")
+    kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl],
+                    summary="Phòng, chống tội phạm trong năm 2022")
+    services.set_target(f.superuser(), kh, indicator="activity.sessions", period="2022", value=2,
+                        applies_to="grassroots", description="Mỗi công đoàn cơ sở tổ chức ít nhất 2 cuộc")
+    return kh
+
+
+def test_a_documents_designation_stays_as_written(plan):
+    with translation.override("en"):
+        assert Document.objects.get(pk=plan.pk).label == "Kế hoạch số 329/KH-LĐLĐ"
+
+
+def _english(user):
+    client = login(user)
+    client.post("/i18n/setlang/", {"language": "en"})
+    return client
+
+
+def test_register_document_and_progress_pages_in_english(plan, people):
+    client = _english(people["mt_editor"])
+    register = client.get("/van-ban/").content.decode()
+    assert '<html lang="en">' in register
+    for english in ("Directives and plans", "Document register", "Accents are optional.", "Register a document"):
+        assert english in register
+    assert "Sổ văn bản" not in register
+
+    page = client.get(f"/van-ban/{plan.pk}/").content.decode()
+    for english in ("Targets of the plan", "Description", "Indicator", "Target per unit", "Add a target",
+                    "This document carries out", "Sessions"):
+        assert english in page
+    assert "Chỉ tiêu của kế hoạch" not in page and "Số cuộc, buổi" not in page
+    assert "Kế hoạch số 329/KH-LĐLĐ" in page and "Mỗi công đoàn cơ sở tổ chức ít nhất 2 cuộc" in page
+
+    progress = client.get(f"/van-ban/{plan.pk}/tien-do/").content.decode()
+    for english in ("Target progress", "Progress by unit", "Achieved", "% reached", "Behind schedule or not reached"):
+        assert english in progress
+    assert "Tiến độ theo đơn vị" not in progress
+
+
+def test_form_errors_in_english(tree, people):
+    client = _english(people["mt_editor"])
+    page = client.post("/van-ban/them/", {"issuer_kind": "unit", "issuer_unit": tree["mt"].pk, "number": "330",
+                                          "symbol": "330-KH", "issued_on": "24/03/2022", "summary": "Thử"})
+    page = page.content.decode()
+    assert "Choose the document type." in page
+    assert "Hãy chọn loại văn bản." not in page
+    assert not Document.objects.exists()
