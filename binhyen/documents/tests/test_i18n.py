@@ -91,6 +91,7 @@ def test_register_document_and_progress_pages_in_english(plan, people):
     for english in ("Directives and plans", "Document register", "Accents are optional.", "Register a document"):
         assert english in register
     assert "Sổ văn bản" not in register
+    assert '<option value="2022">' in register  # a year, not 2,022
 
     page = client.get(f"/van-ban/{plan.pk}/").content.decode()
     for english in ("Targets of the plan", "Description", "Indicator", "Target per unit", "Add a target",
