@@ -198,6 +198,77 @@ class Engine:
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
         self._flows = {}  # sessions, attendances… of one filter set come from one query
+        self._stocks = {}
+        self._pending = None  # queries queued by prefetch(), sent together by shape
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def _query(self, shape, sql, params, consume):
+        """Run `sql` and hand its rows to `consume`, or, inside prefetch(), queue it: queries
+        of the same `shape` (same key and value columns) then go as one UNION ALL."""
+        if self._pending is not None:
+            self._pending.append((shape, sql, params, consume))
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            consume(cursor.fetchall())
+
+    @staticmethod
+    def _send(pending):
+        by_shape = defaultdict(list)
+        for shape, sql, params, consume in pending:
+            by_shape[shape].append((sql, params, consume))
+        for queries in by_shape.values():
+            if len(queries) == 1:
+                sql, params, consume = queries[0]
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    consume(cursor.fetchall())
+                continue
+            union = " UNION ALL ".join(
+                f"SELECT {n} AS q_, s_.* FROM ({sql}) s_" for n, (sql, _p, _c) in enumerate(queries)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(union, [v for _s, params, _c in queries for v in params])
+                rows = cursor.fetchall()
+            parts = defaultdict(list)
+            for row in rows:
+                parts[row[0]].append(row[1:])
+            for n, (_s, _p, consume) in enumerate(queries):
+                consume(parts.get(n, []))
+
+    def prefetch(self, requests, by):
+        """Ask every query the flows and period-end stocks of `requests` need at once: a page
+        showing several filter sets (outreach, conferences, all activities) and the groups'
+        figures sends a handful of queries, however many indicators it shows."""
+        leaves = []
+        for request in requests:
+            ind = request.indicator
+            if ind.kind == registry.RATIO:
+                leaves += [registry.parse(ind.numerator, resolve=False), registry.parse(ind.denominator, resolve=False)]
+            else:
+                leaves.append(request)
+        self._pending = []
+        try:
+            for request in leaves:
+                measure = request.indicator.measure
+                if measure in MEASURE_INDEX:
+                    base = "detail" if self.detail else by
+                    if (request.filters, base) not in self._flows:
+                        self._flows[(request.filters, base)] = self._flow(request, base)
+                elif measure == "reporting_units" and by in ("child", "none"):
+                    self.reporting_units(request, by)
+                elif measure == "grassroots_open" and by in ("child", "none"):
+                    self.grassroots_open(by == "child", self.period.start, self.period.end)
+                elif (request.indicator.kind == registry.STOCK and by in ("child", "none")
+                      and measure not in ("reporting_units", "grassroots_open")):
+                    if by == "child":
+                        self.stock(request, True, self.period.end)
+                    if by == "none" or not request.indicator.additive:
+                        self.stock(request, False, self.period.end)
+        finally:
+            pending, self._pending = self._pending, None
+        self._send(pending)
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -230,10 +301,14 @@ class Engine:
             return where, _as_date(raw.pop(0)).replace(day=1)
         return ()
 
-    def _run(self, sql, params, by, ncols, out, merge="sum"):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+    def _run(self, sql, params, by, ncols, out, merge="sum", width=4):
+        """Rows of `ncols` key columns and `width` values summed into out[key] (or, merged as
+        "distinct", an id added to a set)."""
+        shape = ("total",) if by == "none" and width == 1 and not self.attr.mapped else (
+            "run", by, self.attr.mapped, ncols, width, merge)
+        self._query(shape, sql, params, lambda rows: self._consume(rows, by, ncols, out, merge))
+
+    def _consume(self, rows, by, ncols, out, merge):
         for row in rows:
             key = self._key(by, row[:ncols])
             if key is None:
@@ -328,21 +403,22 @@ class Engine:
             sql += " GROUP BY " + ", ".join(cols)
         if not self.attr.mapped and by in ("child", "detail"):
             # child_id is already the key: no path to parse
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
             me = self.unit.pk
-            for row in rows:
-                child = SELF if row[0] == me else row[0]
-                if by == "detail":
-                    key, values = (child, _as_date(row[1])), row[2:]
-                else:
-                    key, values = child, row[1:]
-                acc = out[key]
-                acc[0] += int(values[0] or 0)
-                acc[1] += int(values[1] or 0)
-                acc[2] += int(values[2] or 0)
-                acc[3] += int(values[3] or 0)
+
+            def consume(rows):
+                for row in rows:
+                    child = SELF if row[0] == me else row[0]
+                    if by == "detail":
+                        key, values = (child, _as_date(row[1])), row[2:]
+                    else:
+                        key, values = child, row[1:]
+                    acc = out[key]
+                    acc[0] += int(values[0] or 0)
+                    acc[1] += int(values[1] or 0)
+                    acc[2] += int(values[2] or 0)
+                    acc[3] += int(values[3] or 0)
+
+            self._query(("cube", by), sql, params, consume)
             return
         self._run(sql, params, by, len(cols), out)
 
@@ -352,26 +428,27 @@ class Engine:
         month = ["f.month"] if by in ("month", "detail") else []
         sql = (f"SELECT f.child_id, {', '.join(month + [sums])} FROM {table} f "
                f"WHERE f.ancestor_id = %s AND {cond} GROUP BY f.child_id{', f.month' if month else ''}")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.unit.pk] + params)
-            rows = cursor.fetchall()
         touched, me = self.attr.touched, self.unit.pk
-        for row in rows:
-            child = SELF if row[0] == me else row[0]
-            if child in touched:
-                continue
-            values = row[1 + len(month):]
-            if by == "child":
-                key = child
-            elif by == "month":
-                key = _as_date(row[1])
-            elif by == "detail":
-                key = (child, _as_date(row[1]))
-            else:
-                key = ()
-            acc = out[key]
-            for i, v in enumerate(values):
-                acc[i] += int(v or 0)
+
+        def consume(rows):
+            for row in rows:
+                child = SELF if row[0] == me else row[0]
+                if child in touched:
+                    continue
+                values = row[1 + len(month):]
+                if by == "child":
+                    key = child
+                elif by == "month":
+                    key = _as_date(row[1])
+                elif by == "detail":
+                    key = (child, _as_date(row[1]))
+                else:
+                    key = ()
+                acc = out[key]
+                for i, v in enumerate(values):
+                    acc[i] += int(v or 0)
+
+        self._query(("as_of", bool(month)), sql, [self.unit.pk] + params, consume)
         if not self.attr.touched_prefixes:
             return
         # Each unit's own cell: its "self" row, or for a grassroots union its parent's row for
@@ -430,6 +507,10 @@ class Engine:
         """{key: number of distinct grassroots units (below X) with ≥ 1 matching activity}."""
         from binhyen.org.models import UnitKind
 
+        memo = ("reporting_units", request.filters, by)
+        if memo in self._stocks:
+            return self._stocks[memo]
+
         f = request.filter_ids()
         m2m = [d for d in M2M_FILTERS if d in f]
         kinds = self.q(UnitKind._meta.db_table)
@@ -463,19 +544,30 @@ class Engine:
             parts.append(f"SELECT u.id AS uid, u.path AS upath{month} {source} AND u.id <> %s AND k.is_grassroots")
             params += p + [self.unit.pk]
         union = " UNION ".join(parts)
-        out = defaultdict(set)
+        found = self._stocks[memo] = {}
         if self.attr.mapped:
             cols = ["s.uid"] + (["s.umonth"] if month_on else [])
             sql = f"SELECT DISTINCT {', '.join(cols)}, s.uid FROM ({union}) s"
-            self._run(sql, params, by, len(cols), out, merge="distinct")
-            return {k: len(v) for k, v in out.items()}
+
+            def distinct(rows):
+                out = defaultdict(set)
+                self._consume(rows, by, len(cols), out, "distinct")
+                found.update({k: len(v) for k, v in out.items()})
+
+            self._query(("run", by, True, len(cols), 1, "distinct"), sql, params, distinct)
+            return found
         cols = {"child": [f"substr(s.upath, 1, {self.attr.length + PATH_STEP})"], "month": ["s.umonth"], "none": []}[by]
         sql = f"SELECT {', '.join(cols + ['COUNT(DISTINCT s.uid)'])} FROM ({union}) s"
         if cols:
             sql += " GROUP BY " + ", ".join(cols)
         counts = defaultdict(lambda: [0])
-        self._run(sql, params, by, len(cols), counts)
-        return {k: v[0] for k, v in counts.items()}
+
+        def count(rows):
+            self._consume(rows, by, len(cols), counts, "sum")
+            found.update({k: v[0] for k, v in counts.items()})
+
+        self._query(("total",) if by == "none" else ("run", by, False, len(cols), 1, "sum"), sql, params, count)
+        return found
 
     # --- stocks -----------------------------------------------------------------------------
 
@@ -522,58 +614,100 @@ class Engine:
         """{key: value on `day`}; key is a child id / SELF, or () when not by child.
 
         The groups' figures read unit X's rows of the stock cube (stock_facts) as the tree
-        stands now; as of an earlier tree, and for counts of units, the raw records."""
+        stands now; as of an earlier tree, and for counts of units, the raw records. Asked
+        inside prefetch(), the query is queued and the result filled in when it is sent."""
         measure = request.indicator.measure
         kind = request.filter_codes().get("kind")
-        if not self.attr.mapped and measure in stock_facts.MEASURES:
-            values = stock_facts.figure(self.unit.pk, measure, day, kind, by_child)
-            if not by_child:
-                return values
-            return {SELF if k == self.unit.pk else k: v for k, v in values.items()}
-        return self.stock_raw(request, by_child, day)
+        cube = not self.attr.mapped and measure in stock_facts.MEASURES
+        memo = (measure, kind, day, by_child)
+        if memo in self._stocks:
+            return self._stocks[memo]
+        found = self._stocks[memo] = {}
+        if cube:
+            me = self.unit.pk
+            sql, params, convert = stock_facts.figure_query(me, measure, day, kind, by_child)
 
-    def stock_raw(self, request, by_child, day):
+            def consume(rows):
+                values = convert(rows)
+                found.update(values if not by_child else {SELF if k == me else k: v for k, v in values.items()})
+
+            self._query(("total",) if not by_child else ("stock",), sql, params, consume)
+        else:
+            self.stock_raw(request, by_child, day, into=found)
+        return found
+
+    def stock_raw(self, request, by_child, day, into=None):
         """`stock` counted from the raw records (the groups app's querysets): the verifier."""
         measure = request.indicator.measure
         kind = request.filter_codes().get("kind")
         qs, path_field, unit_field, agg, field = self._stock_source(measure, day, kind)
         aggregate = {"count": Count("id"), "sum": Sum(field), "distinct": Count(field, distinct=True)}[agg]
+        out = {} if into is None else into
         if self.attr.mapped:
-            out = defaultdict(set if agg == "distinct" else int)
+            # (unit, value) rows summed up the tree as it stood
             if agg == "distinct":
-                rows = qs.values_list(unit_field, field).distinct().order_by()
-                for unit_id, item in rows:
+                rows_qs = qs.values_list(unit_field, field).distinct().order_by()
+            else:
+                rows_qs = qs.values_list(unit_field).annotate(v=aggregate).order_by()
+            sql, params = rows_qs.query.sql_with_params()
+
+            def consume(rows):
+                acc = defaultdict(set if agg == "distinct" else int)
+                for unit_id, v in rows:
                     where = self.attr.key_of_unit(unit_id)
-                    if where is not None:
-                        out[where if by_child else ()].add(item)
-                return {k: len(v) for k, v in out.items()}
-            for row in qs.values(unit_field).annotate(v=aggregate).order_by():
-                where = self.attr.key_of_unit(row[unit_field])
-                if where is not None:
-                    out[where if by_child else ()] += row["v"] or 0
-            return dict(out)
+                    if where is None:
+                        continue
+                    if agg == "distinct":
+                        acc[where if by_child else ()].add(v)
+                    else:
+                        acc[where if by_child else ()] += v or 0
+                out.update({k: len(v) for k, v in acc.items()} if agg == "distinct" else acc)
+
+            self._query(("stock_rows",), sql, list(params), consume)
+            return out
         if not by_child:
-            return {(): qs.aggregate(v=aggregate)["v"] or 0}
+            out[()] = qs.aggregate(v=aggregate)["v"] or 0
+            return out
         rows = (qs.annotate(rk=Substr(path_field, 1, self.attr.length + PATH_STEP))
                 .values("rk").annotate(v=aggregate).order_by())
-        return {self.attr.key_of_path(r["rk"]): r["v"] or 0 for r in rows}
+        out.update({self.attr.key_of_path(r["rk"]): r["v"] or 0 for r in rows})
+        return out
 
     def grassroots_open(self, by_child, start, end):
+        """{child or (): number of grassroots unions below X open on at least one day of
+        start..end}."""
+        memo = ("grassroots_open", by_child, start, end)
+        if memo in self._stocks:
+            return self._stocks[memo]
+        found = self._stocks[memo] = {}
         qs = self._units(True).filter(valid_from__lte=end).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-        )
+        ).order_by()
         if self.attr.mapped:
-            out = defaultdict(int)
-            for unit_id in qs.values_list("id", flat=True):
-                where = self.attr.key_of_unit(unit_id)
-                if where is not None:
-                    out[where if by_child else ()] += 1
-            return dict(out)
+            sql, params = qs.values_list("id").query.sql_with_params()
+
+            def units(rows):
+                for (unit_id,) in rows:
+                    where = self.attr.key_of_unit(unit_id)
+                    if where is not None:
+                        key = where if by_child else ()
+                        found[key] = found.get(key, 0) + 1
+
+            self._query(("ids",), sql, list(params), units)
+            return found
         if not by_child:
-            return {(): qs.count()}
-        rows = qs.annotate(rk=Substr("path", 1, self.attr.length + PATH_STEP)).values("rk").annotate(
-            v=Count("id")).order_by()
-        return {self.attr.key_of_path(r["rk"]): r["v"] for r in rows}
+            sql, params = qs.values_list("id").query.sql_with_params()
+            self._query(("total",), f"SELECT COUNT(*) FROM ({sql}) g", list(params),
+                        lambda rows: found.update({(): int(rows[0][0] or 0) if rows else 0}))
+            return found
+        sql, params = (qs.annotate(rk=Substr("path", 1, self.attr.length + PATH_STEP))
+                       .values_list("rk").annotate(v=Count("id")).query.sql_with_params())
+
+        def by_child_rows(rows):
+            found.update({self.attr.key_of_path(rk): int(v) for rk, v in rows})
+
+        self._query(("run", "child", False, 1, 1, "sum"), sql, list(params), by_child_rows)
+        return found
 
     # --- one request, broken down and totalled ---------------------------------------------
 
@@ -664,6 +798,7 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None):
         raise ValueError(by)
     requests = registry.parse_list(indicators)
     engine = engine or Engine(unit, period, as_of)
+    engine.prefetch(requests, by)
     results = {}
 
     def computed(request):

@@ -362,8 +362,8 @@ def _cells_sql(measure, kind_code, columns):
     )
 
 
-def figure(unit_id, measure_name, day, kind_code=None, by_child=True):
-    """{child id: value} (the unit's own records under its own id), or {(): total}."""
+def figure_query(unit_id, measure_name, day, kind_code=None, by_child=True):
+    """(sql, params, convert): the query of `figure` and what turns its rows into the result."""
     measure = MEASURES[measure_name]
     adapt = connection.ops.adapt_datefield_value
     year, month, d = adapt(day.replace(month=1, day=1)), adapt(day.replace(day=1)), adapt(day)
@@ -381,9 +381,18 @@ def figure(unit_id, measure_name, day, kind_code=None, by_child=True):
         sql = f"SELECT child_id, SUM(delta) FROM ({cells}) c GROUP BY child_id"
     else:
         sql = f"SELECT SUM(delta) FROM ({cells}) c"
+
+    def convert(rows):
+        if not by_child:
+            return {(): int(rows[0][0] or 0) if rows else 0}
+        return {child: int(v) for child, v in rows if v}
+
+    return sql, params, convert
+
+
+def figure(unit_id, measure_name, day, kind_code=None, by_child=True):
+    """{child id: value} (the unit's own records under its own id), or {(): total}."""
+    sql, params, convert = figure_query(unit_id, measure_name, day, kind_code, by_child)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not by_child:
-        return {(): int(rows[0][0] or 0)}
-    return {child: int(v) for child, v in rows if v}
+        return convert(cursor.fetchall())

@@ -203,3 +203,34 @@ def test_the_reminder_list_names_the_first_missing_units_and_counts_the_rest(tre
         page = c.get(f"/tong-hop/yeu-cau-bao-cao/{request.pk}/").content.decode()
     missing = page.split('id="missing"')[1].split("</ul>")[0]
     assert missing.count("<li>") == 1 and "và 1 đơn vị khác chưa gửi." in page
+
+
+def test_a_closed_units_report_counts_through_its_old_tree_within_the_query_budget(tree, django_assert_max_num_queries):
+    """LĐLĐ Quận 9 is merged into Thủ Đức after the year it reports on: its page counts its
+    former grassroots union (now under Thủ Đức) through the tree of 31/12/2022, every filter set
+    and every groups figure in a handful of queries."""
+    from binhyen.org import services as org_services
+    from binhyen.org.models import Unit
+
+    Unit.objects.filter(pk=tree["hcm"].pk).update(province=factories.area("79", "province"))
+    approver = factories.user("rp-hcm-q9", Role.APPROVER, tree["hcm"])
+    factories.activity(tree["cs1"], date=D(2022, 4, 2), sessions=7, attendances=210)
+    factories.activity(tree["cs1"], date=D(2022, 5, 3), kind="hoi_nghi", sessions=2, attendances=90)
+    factories.activity(tree["cs2"], date=D(2022, 4, 9), sessions=5, attendances=100)  # Thủ Đức's own union
+    group = factories.group(tree["cs1"], ward=factories.area("26794"), founded=D(2021, 1, 1))
+    for _ in range(3):
+        factories.member(group, joined=D(2021, 2, 1))
+    request = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15))
+    s = Submission.objects.get(request=request, unit=tree["q9"])
+    org_services.merge_units(factories.superuser(), [tree["q9"]], tree["td"], D(2023, 1, 1))
+
+    page = page_of(approver, Submission.objects.get(pk=s.pk), django_assert_max_num_queries)
+    assert ">7<" in figure_row(page, "activity.sessions[kind=tuyen_truyen]")
+    assert ">210<" in figure_row(page, "activity.attendances[kind=tuyen_truyen]")
+    assert ">2<" in figure_row(page, "activity.sessions[kind=hoi_nghi]")
+    assert ">1<" in figure_row(page, "groups.active[kind=nha_tro]")
+    assert ">3<" in figure_row(page, "groups.members[kind=nha_tro]")
+    # Thủ Đức, still open, counts through today's tree: its own union and the one it received
+    td = Submission.objects.get(request=request, unit=tree["td"])
+    assert ">12<" in figure_row(page_of(approver, td, django_assert_max_num_queries),
+                               "activity.sessions[kind=tuyen_truyen]")
