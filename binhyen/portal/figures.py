@@ -6,6 +6,7 @@ import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from binhyen.periods import Period
@@ -55,7 +56,7 @@ def section_figures(section, today=None):
     """{groups, members, wards, sessions, attendances, start, end, label} for the section's
     unit; cached per section and day for CACHE_SECONDS."""
     today = today or timezone.localdate()
-    key = f"portal:figures:{section.pk}:{today.isoformat()}"
+    key = f"portal:figures:{section.pk}:{today.isoformat()}:{get_language()}"  # the label is translated
     figures = cache.get(key)
     if figures is None:
         figures = _compute(section.unit, today)
