@@ -7,17 +7,24 @@ import secrets
 from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 SALT = "binhyen.portal.captcha"
 MAX_AGE = 3600
-NUMBERS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+# the numbers in words, in the reader's language (a context: "năm" is also "year")
+NUMBERS = (
+    pgettext_lazy("số đếm", "không"), pgettext_lazy("số đếm", "một"), pgettext_lazy("số đếm", "hai"),
+    pgettext_lazy("số đếm", "ba"), pgettext_lazy("số đếm", "bốn"), pgettext_lazy("số đếm", "năm"),
+    pgettext_lazy("số đếm", "sáu"), pgettext_lazy("số đếm", "bảy"), pgettext_lazy("số đếm", "tám"),
+    pgettext_lazy("số đếm", "chín"), pgettext_lazy("số đếm", "mười"),
+)
 
 
 def new_challenge():
     """(question, token): "Ba cộng bốn bằng mấy?" and the signed answer."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     question = _("%(a)s cộng %(b)s bằng mấy? (trả lời bằng chữ số)") % {
-        "a": NUMBERS[a].capitalize(), "b": NUMBERS[b]
+        "a": str(NUMBERS[a]).capitalize(), "b": NUMBERS[b]
     }
     token = signing.dumps({"s": a + b, "n": secrets.token_hex(8)}, salt=SALT)
     return question, token

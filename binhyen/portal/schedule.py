@@ -7,10 +7,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import DayPart, ScheduleEntry, week_start
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS = (gettext_noop("Thứ Hai"), gettext_noop("Thứ Ba"), gettext_noop("Thứ Tư"), gettext_noop("Thứ Năm"),
+            gettext_noop("Thứ Sáu"), gettext_noop("Thứ Bảy"), gettext_noop("Chủ Nhật"))
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
