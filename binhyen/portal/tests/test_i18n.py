@@ -1,0 +1,119 @@
+"""The portal in English for whoever chose it: the app's catalog is complete and used, the
+articles stay as written, and what the cache keeps for one language is not served in the other."""
+
+import datetime
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from binhyen import factories as f
+from binhyen.portal import captcha
+from binhyen.portal.models import Tip
+
+from . import helpers
+from .conftest import BROWSER
+
+APP = Path(__file__).resolve().parents[1]
+PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    call_command("compile-translations", verbosity=0)
+    from django.utils.translation.reloader import translation_file_changed
+
+    translation_file_changed(None, PO.with_suffix(".mo"))
+
+
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    # the test client's requests leave their language active in this thread
+    yield
+    translation.deactivate()
+
+
+def _names(text):
+    return sorted(re.findall(r"%\((\w+)\)", text))
+
+
+def test_every_string_of_the_portal_is_translated():
+    catalog = polib.pofile(str(PO))
+    assert len(catalog) > 300
+    assert [e.msgid for e in catalog if e.obsolete or not e.translated() or "fuzzy" in e.flags] == []
+    broken = [e.msgid for e in catalog if "python-format" in e.flags and any(
+        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
+    assert broken == []
+
+
+def test_every_translate_tag_of_the_portal_templates_is_in_the_catalog():
+    entries = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO))}
+    texts = [path.read_text() for path in (APP / "templates").rglob("*.html")]
+    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?""")
+    found = {(m.group(4), m.group(2).replace("%", "%%")) for text in texts for m in tag.finditer(text)}
+    assert len(found) > 130
+    block = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
+    blocks = {(None, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%")))
+              for text in texts for m in block.finditer(text)}
+    assert len(blocks) > 15
+    assert sorted((found | blocks) - entries, key=str) == []
+
+
+def _english():
+    from django.test import Client
+
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    client.post("/i18n/setlang/", {"language": "en"})
+    return client
+
+
+def test_a_tip_sent_in_english(w):
+    client = _english()
+    page = client.get("/tin-bao/", {"muc": "ldld-tp-ho-chi-minh"}).content.decode()
+    assert "Send a tip to the union" in page and "Gửi tin báo cho tổ chức Công đoàn" not in page
+    question = re.search(r"(\w+) plus (\w+) makes how many\? \(answer in digits\)", page)
+    token = re.search(r'name="captcha_token" value="([^"]+)"', page).group(1)
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    assert question and words.index(question.group(1).lower()) + words.index(question.group(2)) == captcha.answer_of(token)
+    ward = f.area("26794")
+    assert ward.pk > 999 and f'<option value="{ward.pk}">' in page  # an id, not a number with a comma
+    sent = client.post("/tin-bao/", {
+        "muc": "ldld-tp-ho-chi-minh", "tinh": "79", "ward": ward.pk, "place": "Hẻm 12",
+        "happened_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+        "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.", "anonymous": "on",
+        "captcha": str(captcha.answer_of(token)), "captcha_token": token,
+    }).content.decode()
+    assert "Your tip has been received" in sent and Tip.objects.get().code in sent
+
+
+def test_calendar_and_article_in_english(w):
+    from binhyen.portal import services
+    from binhyen.portal.models import DayPart
+
+    services.save_schedule_entry(w["users"]["editor"], w["hcm"], day=datetime.date(2022, 11, 15),
+                                 part=DayPart.MORNING, start=datetime.time(8, 0), content="Họp giao ban")
+    client = _english()
+    week = client.get("/lich-cong-tac/ldld-tp-ho-chi-minh/", {"tuan": "2022-W46"}).content.decode()
+    for english in ("Work calendar", "Monday", "Sunday", "Morning", "Week 46 (14/11/2022 to 20/11/2022)"):
+        assert english in week
+    assert "Thứ Hai" not in week and "Họp giao ban" in week
+
+    when = timezone.make_aware(datetime.datetime(2022, 11, 15, 8, 0))
+    a = helpers.article(w["mt"], "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW", publish_at=when, author="Ban Tuyên giáo")
+    page = client.get(a.get_absolute_url()).content.decode()
+    for english in ("Tuesday, 15/11/2022", "Author:", "1 view", "Copy the link", "More in this section"):
+        assert english in page
+    assert "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW" in page  # the article stays as written
+
+
+def test_the_cached_figures_of_one_language_are_not_served_in_the_other(w):
+    from django.test import Client
+
+    english = _english().get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
+    assert "The movement in figures" in english and "From 01/01/" in english
+    vietnamese = Client(HTTP_USER_AGENT=BROWSER).get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
+    assert "Phong trào bằng số liệu" in vietnamese and "Từ 01/01/" in vietnamese
+    assert "From 01/01/" not in vietnamese
