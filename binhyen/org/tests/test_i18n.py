@@ -86,6 +86,34 @@ def test_english_form_errors_and_model_labels(client, tree):
     assert "Successor unit" in body
 
 
+@pytest.mark.django_db
+def test_ward_ids_in_the_select_have_no_thousands_separator_in_english(client, tree):
+    # English groups digits ("2,728"); a ward id posted back that way matches no ward.
+    client.force_login(f.user(role=Role.ADMIN, unit=tree["hcm"]))
+    client.post("/i18n/setlang/", {"language": "en"})
+    province = f.area("79", "province")
+    ward = f.services.wards_of_province(province).get(name="Phường Thủ Dầu Một")
+    assert ward.pk > 999
+    body = client.get("/don-vi/phuong-xa/", {"province": province.pk}).content.decode()
+    assert "— choose a ward/commune —" in body
+    assert f'<option value="{ward.pk}">Phường Thủ Dầu Một</option>' in body
+    assert f"{ward.pk:,}" not in body
+    client.post("/i18n/setlang/", {"language": "vi"})
+
+
+def test_page_numbers_of_the_pager_have_no_thousands_separator_in_english(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(13_000), 10).page(1200)
+    with override("en"):
+        html = render_to_string("_pagination.html", {"page_obj": page}, request=rf.get("/", {"q": "x"}))
+    assert "Page 1200 of 1300 · 13.000 items" in html
+    assert '<span class="visually-hidden">Page </span>1300</a>' in html
+    assert "1,2" not in html and "1,3" not in html
+    assert 'href="?q=x&amp;page=1201"' in html
+
+
 def test_vietnamese_number_and_date_filters():
     template = Template("{% load vn %}{{ n|vn_number }} {{ big|vn_number }} {{ d|vn_date }} {{ none|vn_number }}|")
     context = Context({"n": 3807, "big": 840528, "d": datetime.date(2020, 12, 31), "none": None})
