@@ -19,6 +19,7 @@ import argparse
 import datetime
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -146,6 +147,23 @@ def write_file(path, rows, codes, seed=2022, document_ref="329/KH-LĐLĐ"):
     spreadsheets.write_workbook(activity_spec(), activity_lookups(editor), rows=generate(), out=str(path))
 
 
+def server_cpu():
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
+    machine (None on SQLite or when /proc does not show it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(editor, path, dry_run=False):
     from binhyen.activities.services import import_activities
 
@@ -197,9 +215,14 @@ def main():
 
     excel.add_import_to_cube = timed_add_to_cube  # measured apart: it is the reporting cube's cost
     cells_before = ActivityFact.objects.count()
+    server = server_cpu()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     t, cpu = time.perf_counter(), time.process_time()
     result = run(editor, full)
     elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    server = server_cpu() - server if server is not None else None
     excel.add_import_to_cube = add_to_cube
     assert result.ok and result.created == args.rows, [str(e) for e in result.errors][:5]
     cells = ActivityFact.objects.count() - cells_before
@@ -209,6 +232,8 @@ def main():
     print(f"  of which reporting cube update: {cube['seconds']:.2f} s, this process's CPU {cube['cpu']:.2f} s "
           f"({cells:,} new cube cells); "
           f"read, check and write of the activities: {rest:.2f} s = {result.created / rest:,.0f} rows/s")
+    print(f"  CPU: this process {cpu:.2f} s, the sheet reader's child process {child_cpu:.2f} s"
+          + (f", the PostgreSQL backend {server:.2f} s" if server is not None else ""))
 
     from binhyen.reporting import facts
 
@@ -222,8 +247,6 @@ def main():
     elapsed = time.perf_counter() - t
     assert again.ok and again.created == 0 and again.skipped == args.rows
     print(f"re-import of the same file: 0 created, {again.skipped:,} duplicates skipped in {elapsed:.2f} s")
-
-    import resource
 
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if not args.keep:

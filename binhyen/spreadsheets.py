@@ -14,14 +14,19 @@ flags, the reference list a code column draws from) and gets from here:
   anything is wrong (or on a dry run).
 
 Reading streams the worksheet XML through expat, so memory stays flat however long the file
-is. openpyxl reads the workbook's parts (manifest, shared strings, styles, sheet list) but
+is. A long sheet is read and converted in a forked child process while this one checks and
+writes the rows it has already received (`_rows_from_child`): the two halves of an import
+take about the same time, and the machines have two cores. openpyxl reads the workbook's parts (manifest, shared strings, styles, sheet list) but
 not the worksheet: its read-only worksheet parser manages about 9,000 rows/s, and it scans
 the whole sheet once more when the file has no <dimension> element.
 """
 
 import datetime
 import io
+import os
+import pickle
 import re
+import signal
 import zipfile
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -762,6 +767,9 @@ class ImportHandler:
     """What an app supplies to `run_import`: validate one converted row, write a batch."""
 
     batch_size = 1000
+    # validate() reads no database (begin() loaded what it needs) and keeps no state that
+    # write() needs: on a long sheet it runs in the reader's child process
+    validate_in_child = False
 
     def begin(self, result):
         """Called inside the transaction before the first row."""
@@ -792,6 +800,124 @@ def _merge_errors(merged, reader):
     return found
 
 
+PARALLEL_MIN_BYTES = 1 << 20  # a sheet part this long (about 15,000 rows) is read by a child
+PARALLEL_BATCH = 500  # converted rows per message from the child
+
+
+class _RowErrors:
+    """Collects one row's conversion errors as plain (row, column, message) tuples."""
+
+    __slots__ = ("items",)
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, row, column, message):
+        self.items.append((row, str(column or ""), str(message)))
+
+    def take(self):
+        items, self.items = self.items, []
+        return items
+
+
+def _converted(rows, reader, validate=None):
+    """(row number, {key: value} or None, [(row, column, message), …]) for each data row; with
+    `validate` (a handler's), the validated item instead of the values."""
+    bad = _RowErrors()
+    for row, cells in rows:
+        values = reader.convert(row, cells, bad)
+        if values is not None and validate is not None:
+            values = validate(row, values, bad)
+        yield row, values, bad.take() if bad.items else ()
+
+
+_READ_ERRORS = {cls.__name__: cls for cls in (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError)}
+
+
+PIPE_BYTES = 1 << 20
+
+
+def _widen(fd):
+    """Let the child run a few thousand rows ahead (Linux pipes hold 64 KB by default, about
+    300 rows: the child would wait on every batch the parent writes to the database)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):
+        pass  # elsewhere, or a lower system limit: the pipe keeps its size
+
+
+def _rows_from_child(rows, reader, stream, validate=None):
+    """`_converted(rows, reader, validate)`, computed in a forked child process.
+
+    The child continues the sheet's row generator (the parent has read the header row) and
+    sends converted rows through a pipe in pickled batches; the pipe's buffer keeps the two
+    processes in step, so memory stays flat. The child only parses, converts and (for a
+    handler that says its `validate` needs no database) validates: it touches no database
+    connection, writes no log, and leaves with os._exit, so nothing of the parent's (its
+    connection, its files) is closed or flushed twice. A read error in the
+    child is raised again here, so run_import answers it as it would in-process."""
+    read_end, write_end = os.pipe()
+    _widen(write_end)
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb", buffering=1 << 16) as out:
+                try:
+                    batch = []
+                    for item in _converted(rows, reader, validate):
+                        batch.append(item)
+                        if len(batch) >= PARALLEL_BATCH:
+                            pickle.dump(batch, out, pickle.HIGHEST_PROTOCOL)
+                            batch = []
+                    if batch:
+                        pickle.dump(batch, out, pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(("end", stream.merged), out, pickle.HIGHEST_PROTOCOL)
+                except tuple(_READ_ERRORS.values()) as exc:
+                    pickle.dump(("failed", type(exc).__name__, str(exc)), out, pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # a bug: raised again in the parent, not swallowed
+                    pickle.dump(("crashed", f"{type(exc).__name__}: {exc}"), out, pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    source = os.fdopen(read_end, "rb", buffering=1 << 16)
+    finished = False
+    try:
+        while True:
+            try:
+                message = pickle.load(source)
+            except EOFError:
+                raise RuntimeError("the spreadsheet reader process ended without an answer") from None
+            if isinstance(message, list):
+                yield from message
+                continue
+            finished = True
+            if message[0] == "end":
+                stream.merged[:] = message[1]
+                return
+            if message[0] == "failed":
+                cls = _READ_ERRORS[message[1]]
+                raise cls(message[2])
+            raise RuntimeError(f"the spreadsheet reader process failed: {message[1]}")
+    finally:
+        source.close()
+        if not finished:  # stopped early (too many rows, an error here): the child stops too
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+
+
+def _sheet_size(sheet):
+    try:
+        return sheet.archive.getinfo(sheet.stream.path).file_size
+    except KeyError:
+        return 0
+
+
 def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None):
     """Check and import a whole file in one transaction: every row or none."""
     result = ImportResult(dry_run=dry_run)
@@ -802,6 +928,7 @@ def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None)
             result.errors.add(e.row, e.column, e.message)
         return result
     errors = result.errors
+    converted = None
     try:
         rows = sheet.stream.rows()
         try:
@@ -819,20 +946,26 @@ def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None)
             for row, column, message in _merge_errors(sheet.stream.merged, None):
                 errors.add(row, column, message)
             return result
+        parallel = hasattr(os, "fork") and _sheet_size(sheet) >= PARALLEL_MIN_BYTES
+        early = handler.validate if parallel and handler.validate_in_child else None
         with transaction.atomic():
             handler.begin(result)
+            # the child, if any, starts here: after begin(), which prepares what validate reads
+            converted = (_rows_from_child(rows, reader, sheet.stream, early) if parallel
+                         else _converted(rows, reader))
             pending = []
-            for row, cells in rows:
+            for row, values, bad in converted:
                 result.rows += 1
                 if result.rows > spec.max_rows:
                     errors.add(None, "", _(
                         "Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn."
                     ) % {"max": format_number(spec.max_rows)})
                     break
-                values = reader.convert(row, cells, errors)
+                for error in bad:
+                    errors.add(*error)
                 if values is None:
                     continue
-                item = handler.validate(row, values, errors)
+                item = values if early else handler.validate(row, values, errors)
                 if item is not None:
                     pending.append(item)
                     if len(pending) >= handler.batch_size:
@@ -857,6 +990,8 @@ def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None)
     except DatabaseError:
         errors.add(None, "", _("Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi. Hãy thử lại."))
     finally:
+        if converted is not None:
+            converted.close()  # a reader process stopped early is stopped and waited for
         sheet.archive.close()
     if not result.ok:
         result.created = 0

@@ -51,8 +51,12 @@ class DocumentResolver:
     def __init__(self, actor):
         self.actor = actor
         self.by_key = None
-        self.paths = None
         self.cache = {}
+
+    def load(self):
+        """Read the visible documents now (else on the first cell that cites one)."""
+        if self.by_key is None:
+            self._load()
 
     def _load(self):
         from binhyen.documents.models import Document
@@ -64,26 +68,18 @@ class DocumentResolver:
         for key, pk, year, path, issued_on in rows.order_by():
             self.by_key.setdefault(key, []).append((pk, year, path or "", issued_on))
 
-    def _unit_path(self, unit_id):
-        from binhyen.org.models import Unit
-
-        if self.paths is None:
-            self.paths = {}
-        if unit_id not in self.paths:
-            self.paths[unit_id] = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
-        return self.paths[unit_id]
-
-    def resolve(self, text, unit_id):
-        """(tuple of document ids, None) or ((), Vietnamese message)."""
+    def resolve(self, text, unit_id, unit_path):
+        """(tuple of document ids, None) or ((), Vietnamese message) for a row of unit
+        `unit_id` (materialized path `unit_path`)."""
         text = (text or "").strip()
         if not text:
             return (), None
         found = self.cache.get((text, unit_id))
         if found is None:
-            found = self.cache[(text, unit_id)] = self._resolve(text, unit_id)
+            found = self.cache[(text, unit_id)] = self._resolve(text, unit_path)
         return found
 
-    def _resolve(self, text, unit_id):
+    def _resolve(self, text, path):
         from binhyen.documents.citations import find_citations, symbol_key
 
         if self.by_key is None:
@@ -99,7 +95,6 @@ class DocumentResolver:
             elif citation.year:
                 candidates = [c for c in candidates if c[1] == citation.year]
             if len(candidates) > 1:
-                path = self._unit_path(unit_id)
                 above = [c for c in candidates if c[2] and path.startswith(c[2])]
                 if above:
                     deepest = max(len(c[2]) for c in above)
@@ -183,12 +178,12 @@ def activity_lookups(actor):
     from .services import editable_units
 
     units = list(
-        editable_units(actor).order_by("path").values_list("code", "name", "id", "valid_from", "valid_to")
+        editable_units(actor).order_by("path").values_list("code", "name", "id", "valid_from", "valid_to", "path")
     )
     unit_lookup = Lookup(
         name="units", title=_("Đơn vị"), sheet=UNIT_SHEET, match_labels=False,
-        items=[(c, n, format_date(f), format_date(t)) for c, n, _i, f, t in units],
-        values={c: (i, n, f, t) for c, n, i, f, t in units},
+        items=[(c, n, format_date(f), format_date(t)) for c, n, _i, f, t, _p in units],
+        values={c: (i, n, f, t, p) for c, n, i, f, t, p in units},
         code_header=_("Mã đơn vị"), label_header=_("Tên đơn vị"),
         extra_headers=(_("Thành lập"), _("Kết thúc")),
         unknown_message=_("Mã đơn vị '%(value)s' không có hoặc bạn không được nhập liệu cho đơn vị "
@@ -350,6 +345,23 @@ def insert_links(ids, items):
                 _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
 
 
+def existing_keys(keys):
+    """{natural key: (id, import batch id, import row)} of the alive activities among `keys`.
+    On PostgreSQL the keys go as one array parameter: two thousand placeholders cost the
+    driver more to lay out than the database needs to answer."""
+    if connection.vendor != "postgresql":
+        rows = Activity.objects.filter(natural_key__in=keys).order_by().values_list(
+            "natural_key", "pk", "import_batch_id", "import_row")
+        return {key: (pk, batch_id, row) for key, pk, batch_id, row in rows}
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT natural_key, id, import_batch_id, import_row FROM {table} "
+            "WHERE natural_key = ANY(%s) AND deleted_at IS NULL", [list(keys)],
+        )
+        return {key: (pk, batch_id, row) for key, pk, batch_id, row in cursor.fetchall()}
+
+
 def write_rows(items, actor_id, batch_id):
     """Bulk-write checked rows (Row objects) and their links; returns the ids in row order.
     The caller adds the batch to the reporting cube once it is complete."""
@@ -394,6 +406,7 @@ class ActivityImport(spreadsheets.ImportHandler):
     their topic/audience/channel rows) inside run_import's single transaction."""
 
     batch_size = 2000
+    validate_in_child = True  # the units, reference lists and documents are read beforehand
 
     def __init__(self, actor, file_name, source="web"):
         self.actor = actor
@@ -403,11 +416,11 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.counts_sessions = dict(ActivityKind.objects.values_list("id", "counts_sessions"))
         self.spec = activity_spec()
         self.headers = {c.key: c.header for c in self.spec.columns}
-        self.units = {}
         self.check_locks = bool(locks.registered())
         self.documents = DocumentResolver(actor)
 
     def begin(self, result):
+        self.documents.load()
         self.sums = facts.Sums()
         self.batch = ImportBatch.objects.create(
             created_by=self.actor, file_name=self.file_name, source=self.source
@@ -415,7 +428,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         result.batch = self.batch
 
     def validate(self, row, values, errors):
-        unit_id, unit_name, valid_from, valid_to = values["unit"]
+        unit_id, unit_name, valid_from, valid_to, unit_path = values["unit"]
         date, end_date = values["date"], values["end_date"]
         problems = rules.date_errors(date, end_date, self.today)
         if "date" not in problems:
@@ -426,14 +439,13 @@ class ActivityImport(spreadsheets.ImportHandler):
         problems.update(rules.count_errors(
             self.counts_sessions[kind_id], values["sessions"], values["attendances"], values["leaflets"]
         ))
-        documents, message = self.documents.resolve(values["document_ref"], unit_id)
+        documents, message = self.documents.resolve(values["document_ref"], unit_id, unit_path)
         if message:
             problems["document_ref"] = message
         if problems:
             for field, message in problems.items():
                 errors.add(row, self.headers[FIELD_COLUMNS[field]], message)
             return None
-        self.units[unit_id] = unit_name
         title = values["title"]
         place, notes, document_ref = values["place"] or "", values["notes"] or "", values["document_ref"] or ""
         return Row(
@@ -465,12 +477,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         errors = result.errors
         if self.check_locks:
             items = self._locked(items, errors)
-        existing = {
-            key: (pk, batch_id, row)
-            for key, pk, batch_id, row in Activity.objects.filter(
-                natural_key__in=[i.key for i in items]
-            ).order_by().values_list("natural_key", "pk", "import_batch_id", "import_row")
-        }
+        existing = existing_keys([i.key for i in items])
         title = self.headers["title"]
         fresh = []
         first_row = {}

@@ -166,7 +166,10 @@ class _Link(models.Model):
     rows, more than the whole rest of the import). The links are written only by services.py
     and the import, with ids they have just created or checked; activities are never deleted
     (soft delete) and reference items are protected by on_delete=PROTECT in the ORM. The
-    unique constraint stays in the database."""
+    unique constraint stays in the database; it also serves every lookup by activity. No index
+    on the reference column alone: a dozen values over millions of links, which no query
+    would pick, and which each import would have to grow (PROTECT's check when someone deletes
+    a reference item scans the table instead; reference items are deactivated, not deleted)."""
 
     activity = models.ForeignKey(
         "Activity", on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
@@ -177,7 +180,7 @@ class _Link(models.Model):
 
 
 class ActivityTopic(_Link):
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
 
     class Meta:
         verbose_name = _("chủ đề của hoạt động")
@@ -188,7 +191,7 @@ class ActivityTopic(_Link):
 
 
 class ActivityAudience(_Link):
-    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
 
     class Meta:
         verbose_name = _("đối tượng của hoạt động")
@@ -199,7 +202,7 @@ class ActivityAudience(_Link):
 
 
 class ActivityChannel(_Link):
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
 
     class Meta:
         verbose_name = _("hình thức của hoạt động")

@@ -17,6 +17,19 @@ from binhyen.activities.services import import_activities
 from .conftest import HEADERS, row, upload, xlsx
 
 
+@pytest.fixture(autouse=True, params=["in this process", "in a child process"])
+def reader(request, monkeypatch):
+    """Every test of this module runs twice: with the sheet read in the importing process (a
+    short sheet) and read, converted and checked in a forked child (a long one)."""
+    if request.param == "in a child process":
+        if not hasattr(os, "fork"):
+            pytest.skip("no os.fork on this platform: long sheets are read in-process here")
+        from binhyen import spreadsheets
+
+        monkeypatch.setattr(spreadsheets, "PARALLEL_MIN_BYTES", 0)
+    return request.param
+
+
 def run(user, data, **kw):
     return import_activities(user, data, file_name="hoat-dong.xlsx", **kw)
 
@@ -182,6 +195,44 @@ def test_too_many_rows(people, monkeypatch):
     monkeypatch.setattr(excel, "activity_spec", lambda: spec)
     rows = [row(**{"Tên hoạt động": f"Buổi {i}"}) for i in range(5)]
     assert_rejected(run(people["cs1_editor"], xlsx(rows)), "Tệp có hơn 3 dòng dữ liệu")
+
+
+def test_the_child_process_is_reaped_even_when_the_import_stops_early(people, monkeypatch, reader):
+    from binhyen import spreadsheets
+    from binhyen.activities import excel
+
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    spec = excel.activity_spec()
+    spec.max_rows = 2
+    monkeypatch.setattr(excel, "activity_spec", lambda: spec)
+    monkeypatch.setattr(spreadsheets, "PARALLEL_BATCH", 1)  # the child is still sending rows
+    rows = [row(**{"Tên hoạt động": f"Buổi {i}"}) for i in range(40)]
+    assert_rejected(run(people["cs1_editor"], xlsx(rows)), "Tệp có hơn 2 dòng dữ liệu")
+    assert len(forked) == (1 if reader == "in a child process" else 0)
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # waited for: no zombie left behind
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_broken_sheet_part_is_answered_the_same_from_the_child(people, reader):
+    data = xlsx([row()]).getvalue()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b"<row r=\"9\"><c r=\"A9\"></sheetData>")
+            dst.writestr(info, body)
+    assert_rejected(run(people["cs1_editor"], upload(broken.getvalue())), "Tệp Excel bị hỏng")
 
 
 def test_locked_period(people):
