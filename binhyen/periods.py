@@ -1,15 +1,32 @@
 """Reporting periods: parse "2022", "2022Q1", "2022H1", "2022-03", "2018-01-01..2023-12-31"
-and label them the way Vietnamese reports do ("Quý I/2022", "6 tháng đầu năm 2022")."""
+and label them the way Vietnamese reports do ("Quý I/2022", "6 tháng đầu năm 2022").
+
+Labels follow the active language ("Q1/2022" in English); what is kept or printed for others
+to read (report titles, documents, the draft text) is written under the site's language."""
 
 import calendar
 import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# one msgid per quarter and per month: English writes "Q1" and "January", not the roman
+# numeral or the month's number that the Vietnamese label carries
+QUARTERS = {
+    1: gettext_noop("Quý I/%(y)d"), 2: gettext_noop("Quý II/%(y)d"),
+    3: gettext_noop("Quý III/%(y)d"), 4: gettext_noop("Quý IV/%(y)d"),
+}
+MONTHS = {
+    1: gettext_noop("Tháng 1/%(y)d"), 2: gettext_noop("Tháng 2/%(y)d"), 3: gettext_noop("Tháng 3/%(y)d"),
+    4: gettext_noop("Tháng 4/%(y)d"), 5: gettext_noop("Tháng 5/%(y)d"), 6: gettext_noop("Tháng 6/%(y)d"),
+    7: gettext_noop("Tháng 7/%(y)d"), 8: gettext_noop("Tháng 8/%(y)d"), 9: gettext_noop("Tháng 9/%(y)d"),
+    10: gettext_noop("Tháng 10/%(y)d"), 11: gettext_noop("Tháng 11/%(y)d"), 12: gettext_noop("Tháng 12/%(y)d"),
+}
 
 
 @dataclass(frozen=True)
@@ -27,12 +44,21 @@ class Period:
         if self.kind == "half":
             return (_("6 tháng đầu năm %(y)d") if s.month == 1 else _("6 tháng cuối năm %(y)d")) % {"y": s.year}
         if self.kind == "quarter":
-            return _("Quý %(q)s/%(y)d") % {"q": ROMAN[(s.month - 1) // 3 + 1], "y": s.year}
+            return _(QUARTERS[(s.month - 1) // 3 + 1]) % {"y": s.year}
         if self.kind == "month":
-            return _("Tháng %(m)d/%(y)d") % {"m": s.month, "y": s.year}
+            return _(MONTHS[s.month]) % {"y": s.year}
         if s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31:
             return _("Giai đoạn %(a)d - %(b)d") % {"a": s.year, "b": e.year}
         return _("Từ ngày %(a)s đến ngày %(b)s") % {"a": s.strftime("%d/%m/%Y"), "b": e.strftime("%d/%m/%Y")}
+
+    @property
+    def in_sentence(self):
+        """The label inside a sentence ("so với quý I/2021"). Vietnamese lowers only the first
+        letter (str.lower() would write "quý i/2021"); English keeps "Q1/2021" and "January"."""
+        label = self.label
+        if (translation.get_language() or settings.LANGUAGE_CODE).startswith("vi"):
+            return label[:1].lower() + label[1:]
+        return label
 
     def previous(self):
         """The period of the same length just before (for "so với cùng kỳ" comparisons)."""

@@ -1,5 +1,7 @@
 """API routes of the reporting app: rollups of any indicator for a unit's subtree."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -47,7 +49,8 @@ def rollup_view(
     except params.BadParameter as exc:
         raise HttpError(400, _("Tham số không hợp lệ: %(m)s") % {"m": exc}) from None
     the_unit = params.unit_for(request.auth, unit)
-    return rollup(the_unit, the_period, requests, by=breakdown, as_of=day)
+    with translation.override(settings.LANGUAGE_CODE):  # the period's "label" is Vietnamese, as documented
+        return rollup(the_unit, the_period, requests, by=breakdown, as_of=day)
 
 
 class IndicatorOut(Schema):

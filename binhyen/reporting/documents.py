@@ -13,6 +13,8 @@ import functools
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -174,7 +176,8 @@ def content(unit, period, *, story=None, number="", day=None, intro="", assessme
     day = day or datetime.date.today()
     as_of = as_of or _as_of(unit)
     story = story or narrative_mod.generate(unit, period, as_of=as_of)
-    label = str(period.label).lower()
+    with translation.override(settings.LANGUAGE_CODE):  # a Vietnamese document whoever downloads it
+        label = period.in_sentence
     line = date_line(place_of(unit), day)
     if len(line) > 46:  # one line in the column, as federations write it: "TP. Hồ Chí Minh, ngày …"
         line = line.replace("Thành phố ", "TP. ", 1)

@@ -19,8 +19,10 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -142,7 +144,7 @@ class Narrative:
         }.get(f.part, _("%(u)s và các đơn vị trực thuộc"))
         lines = [what or f.label, when, whose % {"u": name}]
         if f.part in ("change", "percent", "times"):
-            base = str(parse_period(f.base).label).lower()
+            base = parse_period(f.base).in_sentence
             lines.append({"change": _("Chênh lệch so với %(p)s"), "percent": _("Tỷ lệ tăng, giảm so với %(p)s"),
                           "times": _("Số lần so với %(p)s")}[f.part] % {"p": base})
         return "\n".join(line for line in lines if line)
@@ -541,7 +543,7 @@ class _Writer:
             return "cùng kỳ năm trước"
         if prev.kind == "range" and not str(prev.label).startswith("Giai đoạn"):
             return "kỳ liền trước"
-        return str(prev.label).lower()
+        return prev.in_sentence
 
     def comparison(self, key):
         before = self.previous_totals().get(key) or 0
@@ -728,7 +730,9 @@ class _Writer:
 
 def generate(unit, period, as_of=None):
     """The results section of `unit`'s report for `period`; a closed unit is written with the
-    tree as it stood on its last day unless `as_of` says otherwise."""
+    tree as it stood on its last day unless `as_of` says otherwise. Vietnamese whoever asks:
+    the text goes into the report, and its figures' labels are kept with the submission."""
     if as_of is None and unit.valid_to and unit.valid_to < datetime.date.today():
         as_of = unit.valid_to
-    return _Writer(unit, period, as_of).write()
+    with translation.override(settings.LANGUAGE_CODE):
+        return _Writer(unit, period, as_of).write()

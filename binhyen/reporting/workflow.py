@@ -147,8 +147,10 @@ def issue_request(actor, *, unit, period, deadline, title="", template=None, ins
     if not units:
         _refuse("unit", _("%(unit)s không có đơn vị cấp dưới nào hoạt động trong kỳ %(p)s.") % {
             "unit": unit, "p": period.label})
+    with translation.override(settings.LANGUAGE_CODE):  # the title is kept and read by every unit asked
+        title = title.strip() or f"{template.name} {period.in_sentence}"
     request = ReportRequest(
-        unit=unit, template=template, title=title.strip() or f"{template.name} {str(period.label).lower()}",
+        unit=unit, template=template, title=title,
         period_code=period.code, period_start=period.start, period_end=period.end, deadline=deadline,
         instructions=instructions, audience=audience, issued_by=actor,
     )

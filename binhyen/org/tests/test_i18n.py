@@ -14,7 +14,7 @@ from binhyen import factories as f
 from binhyen.scoping import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py")
+OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -51,6 +51,17 @@ def test_every_translate_tag_of_our_templates_is_in_the_catalog():
     found = {m.group(2) for path in templates for m in tag.finditer(path.read_text())}
     assert len(found) > 100
     assert sorted(found - msgids) == []
+
+
+def test_every_period_label_and_message_is_in_the_catalog():
+    # the labels are looked up from constants (gettext_noop) as well as _(): both must be there
+    import re
+
+    source = (Path(settings.BASE_DIR) / "periods.py").read_text()
+    marked = set(re.findall(r"""(?:\b_|gettext_noop)\(\s*"((?:[^"\\]|\\.)+)"\s*\)""", source))
+    assert len(marked) >= 24
+    periods = {e.msgid for e in polib.pofile(str(PO)) if ("binhyen/periods.py", "") in e.occurrences}
+    assert sorted(marked - periods) == []
 
 
 def _names(text):

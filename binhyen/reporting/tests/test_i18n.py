@@ -3,6 +3,7 @@ people read later (notifications, the standard template's name, the draft's figu
 stays in Vietnamese whoever wrote it."""
 
 import datetime
+import io
 import re
 from pathlib import Path
 
@@ -97,12 +98,42 @@ def _english(user):
 
 
 def test_what_others_read_later_stays_vietnamese(returned):
-    assert returned["request"].title.startswith("Báo cáo công tác phòng, chống tội phạm")
+    assert returned["request"].title == "Báo cáo công tác phòng, chống tội phạm năm 2022"
     notice = Notification.objects.get(user=returned["editor"], kind=Notification.Kind.RETURNED)
     assert "bị trả lại: Thiếu số liệu hội nghị." in notice.message
     labels = [item["label"] for item in returned["submission"].narrative_sources if item.get("label")]
     assert labels and any(label.startswith("Số cuộc, buổi") for label in labels)
     assert not any(label.startswith("Sessions") for label in labels)
+    assert all(label.endswith((" · Năm 2022", " · Năm 2021")) for label in labels)
+
+
+def test_a_quarter_requested_in_english_is_titled_in_vietnamese(returned):
+    with translation.override("en"):
+        request = workflow.issue_request(returned["approver"], unit=returned["request"].unit, period="2023Q1",
+                                         deadline=datetime.date(2023, 4, 15))
+    assert request.title == "Báo cáo công tác phòng, chống tội phạm quý I/2023"  # not "quý i", not "Q1"
+    listing = _english(returned["approver"]).get("/tong-hop/yeu-cau-bao-cao/").content.decode()
+    assert "<td>Q1/2023</td>" in listing and "<td>Year 2022</td>" in listing  # the period column, as read
+    assert "phạm quý I/2023" in listing  # the title, as kept
+
+
+def test_a_report_downloaded_in_english_is_the_vietnamese_document(returned):
+    from docx import Document
+
+    s = returned["submission"]
+    Submission.objects.filter(pk=s.pk).update(narrative="")  # so the results are written as it downloads
+    response = _english(returned["editor"]).get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
+    texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert "Kết quả công tác phòng, chống tội phạm năm 2022" in texts
+    assert any(t.startswith("Trên đây là báo cáo kết quả công tác phòng, chống tội phạm năm 2022") for t in texts)
+    assert any("So với năm 2021 (1 buổi)" in t for t in texts)
+    assert not any(re.search(r"[Yy]ear 20|Sessions|compared", t) for t in texts)
+
+
+def test_the_rollup_api_keeps_its_vietnamese_period_label(returned):
+    body = _english(returned["editor"]).get("/api/v1/rollup", {
+        "unit": "HCM-Q9", "period": "2022Q1", "indicators": "activity.sessions", "by": "none"}).json()
+    assert body["period"]["label"] == "Quý I/2022"
 
 
 def test_report_pages_in_english(returned):
@@ -132,6 +163,8 @@ def test_notifications_and_dashboard_in_english(returned):
         assert english in dashboard
     assert "Theo đơn vị trực thuộc" not in dashboard and "so với kỳ trước" not in dashboard
     assert '<option value="2022H1">' in dashboard  # a year is not a number with a thousands comma
+    assert "Year 2022 · compared with Year 2021" in dashboard
+    assert "Năm 2021" not in dashboard
 
     source = editor.get("/tong-hop/nguon-so-lieu/", {"unit": "HCM-Q9", "period": "2022", "indicator": "activity.sessions"})
     source = source.content.decode()
