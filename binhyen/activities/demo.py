@@ -26,7 +26,16 @@ from binhyen.org.models import Unit
 from binhyen.reporting import facts
 
 from .excel import Row, add_import_to_cube, write_rows
-from .models import ActivityKind, Audience, Channel, ImportBatch, Topic, natural_key_for, quick_fold
+from .models import (
+    ActivityKind,
+    Audience,
+    Channel,
+    ImportBatch,
+    Topic,
+    natural_key_for,
+    quick_fold,
+    search_text_for,
+)
 
 D = datetime.date
 SEED = 2021
@@ -155,11 +164,13 @@ class _Builder:
             title = f"{base} (đợt {n})"
             folded = quick_fold(title)
         self.keys.add((unit.pk, day, kind_id, folded))
+        place = place or _place(unit)
         self.rows.append(Row(
             len(self.rows) + 1, unit.pk, day, None, kind_id, title,
             tuple(self.topics[c] for c in topics), tuple(self.audiences[c] for c in audiences),
             tuple(self.channels[c] for c in channels), sessions, attendances, leaflets,
-            place or _place(unit), "", document_ref, natural_key_for(unit.pk, day, kind_id, title, folded),
+            place, "", document_ref, natural_key_for(unit.pk, day, kind_id, title, folded),
+            search_text_for(title, place, "", document_ref),
         ))
 
     def topics_for(self, pool=None, most=2):

@@ -381,3 +381,14 @@ def test_command_unknown_user(db, tmp_path):
     path.write_bytes(b"x")
     with pytest.raises(CommandError, match="Không có người dùng 'ai-do'"):
         call_command("import-activities", str(path), user="ai-do")
+
+
+def test_backslashes_tabs_and_line_breaks_are_kept_exactly(people):
+    """The PostgreSQL import writes COPY's text format itself: its escapes must round-trip."""
+    title = r"Tuyên truyền theo tài liệu C:\tai-lieu\n-moi"
+    notes = "Buổi sáng\nBuổi chiều\tca 2 \\ ca 3\r\nKết thúc"
+    place = "Nhà ăn \\N"
+    result = run(people["cs1_editor"], xlsx([row(**{"Tên hoạt động": title, "Ghi chú": notes, "Địa điểm": place})]))
+    assert result.ok, messages(result)
+    a = Activity.objects.get()
+    assert (a.title, a.notes, a.place) == (title, notes, place)
