@@ -444,6 +444,11 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.documents = DocumentResolver(actor)
 
     def begin(self, result):
+        if connection.vendor == "postgresql":
+            # Foreign keys checked as the rows go in, while the reader's child process is still
+            # parsing, rather than all at commit with nothing else left to do.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.documents.load()
         self.sums = facts.Sums()
         self.batch = ImportBatch.objects.create(
