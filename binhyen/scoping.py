@@ -82,6 +82,13 @@ def scope_of(user, roles, include_police=False):
     return cache[key]
 
 
+def holds_role_over(user, roles, unit):
+    """Whether `user` holds one of `roles` over `unit` (a Unit read from the database): the
+    same rule as `Unit.objects.editable_by(user, roles)`, answered from the user's scope
+    without a query for the unit."""
+    return scope_of(user, roles).covers_path(unit.path or "")
+
+
 def forget_scope(user):
     """Call after changing a user's assignments inside one request."""
     user.__dict__.pop("_binhyen_scope", None)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from binhyen.db import in_pipeline
 from binhyen.org.models import PATH_STEP, Unit
 
 from .models import ActivityFact, Dim
@@ -178,7 +179,7 @@ def upsert(cells):
     rows = [(key, v) for key, v in sorted(cells.items()) if any(v)]
     if not rows:
         return 0
-    if connection.vendor == "postgresql" and len(rows) > COPY_FROM:
+    if connection.vendor == "postgresql" and len(rows) > COPY_FROM and not in_pipeline():
         return _upsert_by_copy(rows)
     table = _table()
     q = connection.ops.quote_name
