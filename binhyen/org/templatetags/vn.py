@@ -52,3 +52,10 @@ def total_minutes(value):
     if not isinstance(value, datetime.timedelta):
         return ""
     return int(value.total_seconds() // 60)
+
+
+@register.filter
+def page_links(page):
+    """The page numbers a pager shows around `page` (a Page): the first and last pages, the
+    pages next to the current one and ellipses between (Paginator.ELLIPSIS)."""
+    return page.paginator.get_elided_page_range(page.number)

@@ -123,6 +123,11 @@ def test_page_numbers_of_the_pager_have_no_thousands_separator_in_english(rf):
     assert '<span class="visually-hidden">Page </span>1300</a>' in html
     assert "1,2" not in html and "1,3" not in html
     assert 'href="?q=x&amp;page=1201"' in html
+    # the links around the current page, not those of page 1
+    assert 'aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>1200</span>' in html
+    for near in (1197, 1198, 1199, 1201, 1202, 1203):
+        assert f'<span class="visually-hidden">Page </span>{near}</a>' in html
+    assert '<span class="visually-hidden">Page </span>4</a>' not in html
 
 
 def test_vietnamese_number_and_date_filters():
