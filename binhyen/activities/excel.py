@@ -7,6 +7,7 @@ the rows already recorded (each reported as "Dòng N: đã có hoạt động n�
 imports only the new ones; the same key twice inside one file is an error.
 """
 
+import threading
 from dataclasses import dataclass
 
 from django.db import connection
@@ -278,9 +279,10 @@ def _params(items, actor_id, batch_id):
 
 
 def _copy_text(cursor, table, columns, lines, chunk=4000):
-    """PostgreSQL COPY … FROM STDIN of lines already in COPY's text format (see _text): the
-    driver's per-row writer costs more than the rest of an import's writing."""
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    """PostgreSQL COPY … FROM STDIN (on a psycopg cursor) of lines already in COPY's text
+    format (see _text): the driver's per-row writer costs more than the rest of an import's
+    writing."""
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         batch = []
         for line in lines:
             batch.append(line)
@@ -309,6 +311,65 @@ def _copy_lines(ids, items, actor_id, batch_id):
                f"{_text(i.document_ref)}\t{i.key}\t{_text(i.search)}" + tail % i.row)
 
 
+def new_ids(count):
+    """PostgreSQL: `count` ids drawn from the activities' sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Activity._meta.db_table, count],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+class BackgroundCopy:
+    """PostgreSQL: the COPY of one batch (activities and their links) runs in a thread while
+    the import goes on receiving, checking and summing the next rows. psycopg lets go of the
+    interpreter while the database works, and its connection lock keeps this thread's
+    statements and the import's apart; `wait()` (called before the import's next statement
+    and at the end) joins the thread and raises what went wrong in it, as Django would."""
+
+    def __init__(self):
+        self.thread = None
+        self.error = None
+
+    def start(self, ids, items, actor_id, batch_id):
+        self.wait()
+        raw = connection.connection
+        ops = connection.ops
+        table = ops.quote_name(Activity._meta.db_table)
+        columns = ["id", *(ops.quote_name(c) for c in INSERT_COLUMNS)]
+        links = [(ops.quote_name(getattr(Activity, name).through._meta.db_table), column, name)
+                 for name, column in LINKS]
+
+        def run():
+            try:
+                with raw.cursor() as cursor:
+                    _copy_text(cursor, table, columns, _copy_lines(ids, items, actor_id, batch_id))
+                    for link_table, column, name in links:
+                        pairs = [f"{pk}\t{ref}\n" for pk, item in zip(ids, items, strict=True)
+                                 for ref in getattr(item, name)]
+                        if pairs:
+                            _copy_text(cursor, link_table, ["activity_id", column], pairs)
+            except BaseException as exc:  # raised again by wait(), in the import's thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="binhyen-import-copy", daemon=True)
+        self.thread.start()
+
+    def wait(self):
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            with connection.wrap_database_errors:
+                raise error
+
+
+LINKS = (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id"),
+         ("documents", "document_id"))
+
+
 def insert_activities(items, actor_id, batch_id):
     """Insert a batch of checked rows and return their ids in row order.
 
@@ -325,12 +386,8 @@ def insert_activities(items, actor_id, batch_id):
     ids = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Activity._meta.db_table, len(items)],
-            )
-            ids = [r[0] for r in cursor.fetchall()]
-            _copy_text(cursor, table, ["id", *quoted], _copy_lines(ids, items, actor_id, batch_id))
+            ids = new_ids(len(items))
+            _copy_text(cursor.cursor, table, ["id", *quoted], _copy_lines(ids, items, actor_id, batch_id))
             return ids
         if connection.vendor == "sqlite":
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
@@ -356,14 +413,13 @@ def insert_links(ids, items):
     plain multi-row INSERTs: Django's bulk_create for through models would cost more than
     everything else in the import."""
     with connection.cursor() as cursor:
-        for name, column in (("topics", "topic_id"), ("audiences", "audience_id"), ("channels", "channel_id"),
-                             ("documents", "document_id")):
+        for name, column in LINKS:
             table = connection.ops.quote_name(getattr(Activity, name).through._meta.db_table)
             pairs = [(pk, ref) for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
             if not pairs:
                 continue
             if connection.vendor == "postgresql":
-                _copy_text(cursor, table, ["activity_id", column], (f"{a}\t{b}\n" for a, b in pairs))
+                _copy_text(cursor.cursor, table, ["activity_id", column], (f"{a}\t{b}\n" for a, b in pairs))
             else:
                 _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
 
@@ -441,6 +497,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.spec = activity_spec()
         self.headers = {c.key: c.header for c in self.spec.columns}
         self.check_locks = bool(locks.registered())
+        self.copier = BackgroundCopy()
         self.documents = DocumentResolver(actor)
 
     def begin(self, result):
@@ -504,6 +561,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         return kept
 
     def write(self, items, result):
+        self.copier.wait()  # the previous batch is in: its rows count as "already there"
         errors = result.errors
         if self.check_locks:
             items = self._locked(items, errors)
@@ -534,7 +592,11 @@ class ActivityImport(spreadsheets.ImportHandler):
             fresh.append(item)
         if not fresh:
             return
-        ids = write_rows(fresh, self.actor.pk, self.batch.pk)
+        if connection.vendor == "postgresql":
+            ids = new_ids(len(fresh))
+            self.copier.start(ids, fresh, self.actor.pk, self.batch.pk)
+        else:
+            ids = write_rows(fresh, self.actor.pk, self.batch.pk)
         result.created += len(ids)
         if result.dry_run:
             return  # rolled back at the end: no cube to keep
@@ -547,6 +609,7 @@ class ActivityImport(spreadsheets.ImportHandler):
             self.sums = facts.Sums()
 
     def finish(self, result):
+        self.copier.wait()
         if result.errors or result.dry_run or not result.created:
             return  # everything is rolled back: no cube to keep
         add_import_to_cube(self.sums)

@@ -88,8 +88,12 @@ def _require_editable(actor, activity):
         )
 
 
-def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
-    """All field rules at once, so the form shows every problem in one go."""
+def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks=False):
+    """All field rules at once, so the form shows every problem in one go.
+
+    With `probe_locks`, the lock probes of the activity's days (binhyen.locks) are asked in
+    the same query as the twin check; returns whether any answered (then _check_locks names
+    the report)."""
     errors = {}
     if documents is not None:
         errors.update(_document_errors(actor, documents, hidden))
@@ -138,10 +142,22 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
 
         if not Group.objects.visible_to(actor).filter(pk=activity.group_id).exists():
             errors["group"] = _("Mô hình không tồn tại hoặc nằm ngoài phạm vi của bạn.")
+    maybe_locked = True  # unless the probes are asked below and none answers
     if not errors and activity.unit_id and activity.date and activity.kind_id:
         key = natural_key_for(activity.unit_id, activity.date, activity.kind_id, activity.title)
-        twins = Activity.objects.filter(natural_key=key).exclude(pk=activity.pk).values_list("pk", flat=True)[:1]
-        twin = twins[0] if twins else None
+        q = connection.ops.quote_name
+        parts = [f"(SELECT id FROM {q(Activity._meta.db_table)} WHERE natural_key = %s AND deleted_at IS NULL "
+                 f"AND (%s IS NULL OR id <> %s) LIMIT 1)"]
+        params = [key, activity.pk, activity.pk]
+        if probe_locks:
+            for day in _lock_days(activity):
+                for sql, probe_params in locks.probes(activity.unit, day):
+                    parts.append(f"EXISTS ({sql})")
+                    params += probe_params
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            twin, *probed = cursor.fetchone()
+        maybe_locked = not probe_locks or any(probed)
         if twin is not None:
             errors["title"] = _(
                 "Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên, mã số %(id)d). "
@@ -149,12 +165,21 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset()):
             ) % {"id": twin}
     if errors:
         raise ValidationError(errors)
+    return maybe_locked
 
 
-def _check_locks(activity):
-    locks.check_unlocked(activity.unit, activity.date, "date")
+def _lock_days(activity):
+    days = [activity.date]
     if activity.end_date and activity.end_date != activity.date:
-        locks.check_unlocked(activity.unit, activity.end_date, "end_date")
+        days.append(activity.end_date)
+    return days
+
+
+def _check_locks(activity, probed=False):
+    """Refuse a locked day. With `probed`, _check asked the lock probes and none answered:
+    only the checkers without a probe are left to ask."""
+    for day, field in zip(_lock_days(activity), ("date", "end_date"), strict=False):
+        locks.check_unlocked(activity.unit, day, field, probed=probed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,9 +347,9 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     )
     m2m = {"topics": list(topics or ()), "audiences": list(audiences or ()), "channels": list(channels or ())}
     documents = list(documents or ())
-    _check(activity, m2m, actor, documents)
+    maybe_locked = _check(activity, m2m, actor, documents, probe_locks=True)
     check_files(files)
-    _check_locks(activity)
+    _check_locks(activity, probed=not maybe_locked)
     with pipelined():  # the writes after the activity's own INSERT: one round trip
         _create_with_history(activity, actor, {**m2m, "documents": documents})
         facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents),

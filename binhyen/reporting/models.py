@@ -264,30 +264,40 @@ def _locked_rows(paths, first, last):
             .select_related("request", "unit"))
 
 
-def approved_report_lock(unit, day):
-    """Lock checker (binhyen.locks): the approved report covering `unit`'s record on `day`."""
-    paths = _ancestor_paths(unit.path)
-    # Nearly every day is open: a bare probe answers that (recording an activity pays it, so
-    # it is one prepared statement, not a queryset to compile); the named report is built
-    # only for a locked day.
+def _lock_probe(unit, day):
+    """(sql, params): a row when an approved, locked report covers `unit`'s record on `day`.
+    Nearly every day is open: this bare probe answers that (recording an activity asks it in
+    the same query as its own checks); the named report is built only for a locked day."""
     from django.db import connection
 
     from binhyen.org.models import Unit
 
+    paths = _ancestor_paths(unit.path)
     q = connection.ops.quote_name
     sql = (
         f"SELECT 1 FROM {q(Submission._meta.db_table)} s "
         f"JOIN {q(ReportRequest._meta.db_table)} r ON r.id = s.request_id "
         f"JOIN {q(Unit._meta.db_table)} u ON u.id = s.unit_id "
         f"WHERE s.locked = %s AND s.status = %s AND r.period_start <= %s AND r.period_end >= %s "
-        f"AND u.path IN ({', '.join(['%s'] * len(paths))}) LIMIT 1"
+        f"AND u.path IN ({', '.join(['%s'] * len(paths))})"
     )
     day_value = connection.ops.adapt_datefield_value(day)
+    return sql, [True, Status.APPROVED.value, day_value, day_value, *paths]
+
+
+def approved_report_lock(unit, day):
+    """Lock checker (binhyen.locks): the approved report covering `unit`'s record on `day`."""
+    from django.db import connection
+
+    sql, params = _lock_probe(unit, day)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True, Status.APPROVED.value, day_value, day_value, *paths])
+        cursor.execute(sql + " LIMIT 1", params)
         if cursor.fetchone() is None:
             return None
-    return str(_locked_rows(paths, day, day).first())
+    return str(_locked_rows(_ancestor_paths(unit.path), day, day).first())
+
+
+approved_report_lock.probe = _lock_probe
 
 
 def _many(pairs):

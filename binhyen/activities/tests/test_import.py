@@ -392,3 +392,28 @@ def test_backslashes_tabs_and_line_breaks_are_kept_exactly(people):
     assert result.ok, messages(result)
     a = Activity.objects.get()
     assert (a.title, a.notes, a.place) == (title, notes, place)
+
+
+def test_same_activity_in_two_write_batches(people, monkeypatch):
+    """Each batch is checked against the rows the previous batches wrote (on PostgreSQL they
+    are written by a background COPY, which the next batch waits for)."""
+    from binhyen.activities.excel import ActivityImport
+
+    monkeypatch.setattr(ActivityImport, "batch_size", 1)
+    rows = [row(), row(**{"Tên hoạt động": "Buổi khác"}), row(**{"Tên hoạt động": "tuyên truyền phòng, CHỐNG ma tuý"})]
+    assert_rejected(run(people["cs1_editor"], xlsx(rows)), "Dòng 4, cột 'Tên hoạt động': trùng với dòng 2 của tệp")
+
+
+def test_a_failed_background_write_is_reported_and_nothing_is_kept(people, monkeypatch):
+    from django.db import connection
+
+    from binhyen.activities import excel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the batches are copied in a background thread on PostgreSQL only")
+
+    def broken(ids, items, actor_id, batch_id):
+        yield "not\ta\tvalid\trow\n"
+
+    monkeypatch.setattr(excel, "_copy_lines", broken)
+    assert_rejected(run(people["cs1_editor"], xlsx([row()])), "Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi")

@@ -84,7 +84,11 @@ def test_whole_workflow_locks_the_subtree_and_unlock_is_audited(people, tree):
     errors = errors_of(lambda: activity_services.update_activity(people["q9_editor"], activity, attendances=1))
     assert "Báo cáo công tác phòng, chống tội phạm năm 2022 của Liên đoàn Lao động Quận 9" in errors["date"][0]
     assert "đã bị khóa" in errors["date"][0]
-    errors_of(lambda: factories.activity(tree["q9"], date=datetime.date(2022, 12, 31)))
+    errors = errors_of(lambda: factories.activity(tree["q9"], date=datetime.date(2022, 12, 31)))
+    assert "Báo cáo công tác phòng, chống tội phạm năm 2022 của Liên đoàn Lao động Quận 9" in errors["date"][0]
+    errors = errors_of(lambda: factories.activity(tree["cs1"], date=datetime.date(2021, 12, 30),
+                                                  end_date=datetime.date(2022, 1, 2)))
+    assert "đã bị khóa" in errors["end_date"][0] and "date" not in errors
     factories.activity(tree["cs1"], date=datetime.date(2023, 1, 1))  # after the period
     factories.activity(tree["cs2"], date=datetime.date(2022, 5, 1))  # Thủ Đức is not approved
     assert workflow.changed_since_approval(s) == []
