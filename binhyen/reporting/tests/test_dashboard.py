@@ -34,6 +34,7 @@ def test_dashboard_shows_the_users_unit_by_default(tree, viewer, client):
     assert "Liên đoàn Lao động Thành phố Hồ Chí Minh" in html
     assert "4.000" in html  # attendances, Vietnamese thousands separator
     assert "+5 so với kỳ trước" in html  # 8 sessions in 2022 against 3 in 2021
+    assert "Năm 2022 · so với năm 2021" in html  # the label lowered inside the sentence
     assert '<svg viewBox="0 0 720 220"' in html
     # coordinates keep a decimal dot although the page's numbers use the Vietnamese comma
     assert re.search(r'<rect x="\d+\.\d" y="\d+\.\d" width="\d+\.\d" height="\d+\.\d"', html)
