@@ -103,13 +103,13 @@ def test_the_run_happens_in_a_background_thread(client):
     _spoil(tree["hcm"])
     client.force_login(f.superuser())
     client.post(f"{URL}?unit=HCM")
-    job = FactRebuild.objects.get()
-    # The page answered at once; the thread finishes on its own. Wait for it without reading
-    # the table meanwhile: SQLite's shared in-memory test database locks whole tables.
-    worker = next((t for t in threading.enumerate() if t.name == f"rebuild-{job.pk}"), None)
-    if worker is not None:
+    # The page answered at once; the thread finishes on its own. Wait for it before reading
+    # the table at all: SQLite's shared in-memory test database locks whole tables, and a
+    # read here while the thread writes would make the thread fail.
+    workers = [t for t in threading.enumerate() if t.name.startswith("rebuild-")]
+    for worker in workers:
         worker.join(timeout=60)
         assert not worker.is_alive()
-    job.refresh_from_db()
+    job = FactRebuild.objects.get()
     assert job.status == RebuildStatus.DONE, job.error
     assert facts.verify() == []
