@@ -10,9 +10,10 @@ A document filter (`activity.sessions[document=329]`, the activities that carry 
 is one more such slot.
 
 Stock indicators are valued on the period's last day from the stock cube (stock_facts.py):
-unit X's rows of the months before that day's month plus the day rows of its month. As of an
-earlier tree, they are counted from the raw records through the groups app's querysets
-(binhyen.groups.stats), which also verify the cube.
+unit X's rows of the years, months and days before it. As of an earlier tree, the children
+whose subtree did not change read X's rows too, and the others the own rows of the units that
+made them up then; the groups app's querysets (binhyen.groups.stats) count the raw records
+only to verify the cube (Engine.stock_raw).
 
 `as_of` attributes records through the tree as it stood on that day: each unit's parent on
 that day is the old parent of its first move after it (UnitEvent), else its current parent.
@@ -613,9 +614,9 @@ class Engine:
     def stock(self, request, by_child, day):
         """{key: value on `day`}; key is a child id / SELF, or () when not by child.
 
-        The groups' figures read unit X's rows of the stock cube (stock_facts) as the tree
-        stands now; as of an earlier tree, and for counts of units, the raw records. Asked
-        inside prefetch(), the query is queued and the result filled in when it is sent."""
+        The groups' figures read unit X's rows of the stock cube (stock_facts), through the
+        tree as it stood as well (_stock_as_of); counts of units read the units. Asked inside
+        prefetch(), the query is queued and the result filled in when it is sent."""
         measure = request.indicator.measure
         kind = request.filter_codes().get("kind")
         cube = not self.attr.mapped and measure in stock_facts.MEASURES
@@ -632,9 +633,57 @@ class Engine:
                 found.update(values if not by_child else {SELF if k == me else k: v for k, v in values.items()})
 
             self._query(("total",) if not by_child else ("stock",), sql, params, consume)
+        elif measure in stock_facts.MEASURES:
+            self._stock_as_of(measure, kind, by_child, day, found)
         else:
             self.stock_raw(request, by_child, day, into=found)
         return found
+
+    def _stock_as_of(self, measure, kind, by_child, day, found):
+        """A groups figure through the tree as it stood (see Attribution): the children whose
+        subtree did not change from unit X's cells of the stock cube, the others from the own
+        cells of the units that made them up then — never the records themselves."""
+        me, touched, wards = self.unit.pk, self.attr.touched, measure == "wards"
+        parts = {}  # where (child id or SELF) → {ward id: value}
+
+        def add(where, rows_for_where):
+            bucket = parts.setdefault(where, defaultdict(int))
+            for ward, value in rows_for_where:
+                bucket[ward] += int(value or 0)
+
+        def from_x(rows):
+            for child, ward, value in rows:
+                where = SELF if child == me else child
+                if where not in touched:
+                    add(where, [(ward, value)])
+
+        def from_units(rows):
+            for unit_id, ward, value in rows:
+                where = self.attr.key_of_unit(unit_id)
+                if where is not None:
+                    add(where, [(ward, value)])
+
+        def settle(_rows=None):
+            if wards:  # a ward counts where its value is above zero, once in the total
+                held = {where: {w for w, v in bucket.items() if v > 0} for where, bucket in parts.items()}
+                if by_child:
+                    found.update({where: len(ws) for where, ws in held.items() if ws})
+                else:
+                    found[()] = len(set().union(*held.values())) if held else 0
+                return
+            values = {where: sum(bucket.values()) for where, bucket in parts.items()}
+            if by_child:
+                found.update({where: v for where, v in values.items() if v})
+            else:
+                found[()] = sum(values.values())
+
+        sql, params = stock_facts.ward_sums_query(measure, day, kind, ancestor=me)
+        if not self.attr.touched_prefixes:
+            self._query(("stock_cells",), sql, params, lambda rows: (from_x(rows), settle()))
+            return
+        self._query(("stock_cells",), sql, params, from_x)
+        sql, params = stock_facts.ward_sums_query(measure, day, kind, self_cells_in=self.attr.touched_prefixes)
+        self._query(("stock_cells",), sql, params, lambda rows: (from_units(rows), settle()))
 
     def stock_raw(self, request, by_child, day, into=None):
         """`stock` counted from the raw records (the groups app's querysets): the verifier."""

@@ -390,6 +390,33 @@ def figure_query(unit_id, measure_name, day, kind_code=None, by_child=True):
     return sql, params, convert
 
 
+def _day_params(day, kind_code):
+    adapt = connection.ops.adapt_datefield_value
+    year, month, d = adapt(day.replace(month=1, day=1)), adapt(day.replace(day=1)), adapt(day)
+    extra = [kind_code] if kind_code else []
+    return [year, *extra], [year, month, *extra], [month, d, *extra]
+
+
+def ward_sums_query(measure_name, day, kind_code=None, ancestor=None, self_cells_in=()):
+    """(sql, params) of rows (child id, ward id, value on `day`) — for unit `ancestor`'s cells
+    (its children and itself, as the tree stands now), or, with `self_cells_in` (path
+    prefixes), of the own cells (child = ancestor) of every unit under those prefixes. An
+    as-of rollup adds these up through the tree as it stood (rollup.Engine); wards are
+    counted from the (child, ward) values, so a ward held under two children counts once."""
+    measure = MEASURES[measure_name]
+    first, second, third = _day_params(day, kind_code)
+    if ancestor is not None:
+        where, where_params = "ancestor_id = %s", [ancestor]
+    else:
+        units = connection.ops.quote_name(Unit._meta.db_table)
+        likes = " OR ".join("path LIKE %s" for _p in self_cells_in) or "1 = 0"
+        where = f"child_id = ancestor_id AND ancestor_id IN (SELECT id FROM {units} WHERE {likes})"
+        where_params = [p + "%" for p in self_cells_in]
+    cells = _cells_sql(measure, kind_code, "child_id, ward_id").replace("ancestor_id = %s", where)
+    sql = f"SELECT child_id, ward_id, SUM(delta) FROM ({cells}) c GROUP BY child_id, ward_id"
+    return sql, [*where_params, *first, *where_params, *second, *where_params, *third]
+
+
 def figure(unit_id, measure_name, day, kind_code=None, by_child=True):
     """{child id: value} (the unit's own records under its own id), or {(): total}."""
     sql, params, convert = figure_query(unit_id, measure_name, day, kind_code, by_child)

@@ -86,3 +86,45 @@ def test_units_count_as_of_period_end(tree):
     after = rollup(tree["root"], parse_period("2022Q3"), ["units.count", "units.grassroots"], by="none")
     assert before["total"] == {"units.count": 8, "units.grassroots": 3}
     assert after["total"] == {"units.count": 7, "units.grassroots": 2}
+
+
+def test_stocks_as_of_an_earlier_tree_read_the_cube_and_equal_the_raw_counts(city):
+    """A grassroots union moves to a new ward union: as of a day before the move, every unit's
+    groups figures (by child and in total) come from the stock cube — X's cells for unchanged
+    children, the units' own cells for the changed ones — and equal the raw counting."""
+    from binhyen.org import services as org_services
+    from binhyen.reporting import indicators as registry
+    from binhyen.reporting.rollup import Engine
+
+    admin = f.superuser()
+    second = f.unit(city["hcm"], "cd_xa", code="G-HCM-LT2", name="Công đoàn phường Linh Xuân 2",
+                    ward=f.area("26794"), province=f.area("79", "province"), valid_from=D(2023, 1, 1))
+    org_services.move_unit(admin, city["cs"], second, D(2024, 1, 1))
+    f.group(second, ward=f.area("26794"), founded=D(2023, 3, 1))
+    period = parse_period("2023")
+    units = [city["root"], city["hcm"], city["ward_union"], second, city["cs"]]
+    checked = 0
+    for as_of in (D(2023, 12, 31), D(2022, 6, 30)):
+        for unit in units:
+            unit.refresh_from_db()
+            engine = Engine(unit, period, as_of)
+            assert engine.attr.mapped
+            if unit == city["hcm"]:
+                assert engine.attr.touched  # the two ward unions' subtrees differ between the trees
+            for code in GROUPS[:5]:
+                request = registry.parse(code)
+                for day in (D(2021, 12, 31), D(2022, 12, 31), D(2023, 12, 31), D(2024, 6, 30)):
+                    for by_child in (True, False):
+                        cube = Engine(unit, period, as_of).stock(request, by_child, day)
+                        raw = Engine(unit, period, as_of).stock_raw(request, by_child, day)
+                        assert {k: v for k, v in cube.items() if v} == {k: v for k, v in raw.items() if v}, (
+                            unit.code, as_of, code, day, by_child)
+                        checked += 1
+    assert checked == 2 * 5 * 5 * 4 * 2
+    # and the figures tell the story: as of 2023, Linh Xuân still held the union and its group
+    before = rollup(city["hcm"], period, ["groups.active"], by="child", as_of=D(2023, 12, 31))
+    now = rollup(city["hcm"], period, ["groups.active"], by="child")
+    names = {"Công đoàn phường Linh Xuân": "old", "Công đoàn phường Linh Xuân 2": "new"}
+    as_of_rows = {names[r["unit"]["name"]]: r["values"]["groups.active"] for r in before["rows"] if r["unit"]["name"] in names}
+    now_rows = {names[r["unit"]["name"]]: r["values"]["groups.active"] for r in now["rows"] if r["unit"]["name"] in names}
+    assert as_of_rows["old"] == now_rows["old"] + 1 and as_of_rows["new"] == now_rows["new"] - 1
