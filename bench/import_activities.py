@@ -8,8 +8,9 @@ file. Builds a minimal tree (province → district → 200 grassroots unions) an
 file of activities of those 200 unions over the last 12 months (random kinds, 1-3 topics,
 1-2 audiences, 1-2 channels per row, every row naming the province's plan 329/KH-LĐLĐ in
 "Văn bản thực hiện" unless --no-documents, from a seeded generator), then:
-1. peak Python memory (tracemalloc) of a dry-run import of a fifth of the file and of the
-   whole file — the two should be about equal, because the reader streams the sheet;
+1. peak Python memory (tracemalloc, this process) of a dry-run import of a fifth of the file
+   and of the whole file — the two should be about equal, because the reader streams the
+   sheet (a long sheet is read by a forked child process: its peak RSS is printed at the end);
 2. the timed import of the whole file (rows/s), then facts.verify(): the reporting cube,
    updated in the import's transaction, must equal the cube recomputed from the raw rows;
 3. the timed re-import of the same file: every row is a duplicate and is skipped.
@@ -248,6 +249,8 @@ def main():
     assert again.ok and again.created == 0 and again.skipped == args.rows
     print(f"re-import of the same file: 0 created, {again.skipped:,} duplicates skipped in {elapsed:.2f} s")
 
+    print(f"peak RSS of the largest child process (the sheet reader): "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if not args.keep:
         for p in (small, full):
