@@ -2,14 +2,13 @@
 designation ("Kế hoạch số 329/KH-LĐLĐ") stays as it is written on the document."""
 
 import datetime
-import re
 from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
+from binhyen import catalogs
 from binhyen import factories as f
 from binhyen.documents import services
 from binhyen.documents.models import Document
@@ -23,10 +22,7 @@ D = datetime.date
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled():
-    call_command("compile-translations", verbosity=0)
-    from django.utils.translation.reloader import translation_file_changed
-
-    translation_file_changed(None, PO.with_suffix(".mo"))
+    catalogs.compile_and_load(PO)
 
 
 @pytest.fixture(autouse=True)
@@ -36,30 +32,17 @@ def _back_to_vietnamese():
     translation.deactivate()
 
 
-def _names(text):
-    return sorted(re.findall(r"%\((\w+)\)", text))
-
-
 def test_every_string_of_the_documents_app_is_translated():
     catalog = polib.pofile(str(PO))
     assert len(catalog) > 320
-    assert [e.msgid for e in catalog if e.obsolete or not e.translated() or "fuzzy" in e.flags] == []
-    broken = [e.msgid for e in catalog if "python-format" in e.flags and any(
-        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
-    assert broken == []
+    assert catalogs.untranslated(catalog) == []
+    assert catalogs.broken_placeholders(catalog) == []
 
 
 def test_every_translate_tag_of_the_documents_templates_is_in_the_catalog():
-    entries = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO))}
-    texts = [path.read_text() for path in (APP / "templates").rglob("*.html")]
-    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?""")
-    found = {(m.group(4), m.group(2).replace("%", "%%")) for text in texts for m in tag.finditer(text)}
-    assert len(found) > 130
-    block = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
-    blocks = {(None, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%")))
-              for text in texts for m in block.finditer(text)}
-    assert len(blocks) > 20
-    assert sorted((found | blocks) - entries, key=str) == []
+    tags, blocks = catalogs.template_strings(APP / "templates")
+    assert len(tags) > 130 and len(blocks) > 20
+    assert sorted((tags | blocks) - catalogs.entries(PO), key=str) == []
 
 
 @pytest.fixture

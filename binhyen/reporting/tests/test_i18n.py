@@ -9,11 +9,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from binhyen import factories
+from binhyen import catalogs, factories
 from binhyen.reporting import indicators, workflow
 from binhyen.reporting.models import Notification, Submission
 from binhyen.scoping import Role
@@ -26,10 +25,7 @@ PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled():
-    call_command("compile-translations", verbosity=0)
-    from django.utils.translation.reloader import translation_file_changed
-
-    translation_file_changed(None, PO.with_suffix(".mo"))
+    catalogs.compile_and_load(PO)
 
 
 @pytest.fixture(autouse=True)
@@ -39,31 +35,18 @@ def _back_to_vietnamese():
     translation.deactivate()
 
 
-def _names(text):
-    return sorted(re.findall(r"%\((\w+)\)", text))
-
-
 def test_every_string_of_the_reporting_app_is_translated():
     catalog = polib.pofile(str(PO))
     assert len(catalog) > 320
-    assert [e.msgid for e in catalog if e.obsolete or not e.translated() or "fuzzy" in e.flags] == []
-    broken = [e.msgid for e in catalog if "python-format" in e.flags and any(
-        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
-    assert broken == []
+    assert catalogs.untranslated(catalog) == []
+    assert catalogs.broken_placeholders(catalog) == []
     assert {"%(n)s indicator", "%(n)s indicators"} <= {t for e in catalog for t in e.msgstr_plural.values()}
 
 
 def test_every_translate_tag_of_the_reporting_templates_is_in_the_catalog():
-    msgids = {e.msgid for e in polib.pofile(str(PO))}
-    texts = [path.read_text() for path in (APP / "templates").rglob("*.html")]
-    tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
-    found = {m.group(2).replace("%", "%%") for text in texts for m in tag.finditer(text)}  # as makemessages writes them
-    assert len(found) > 110
-    block = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
-    blocks = {re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%"))
-              for text in texts for m in block.finditer(text)}
-    assert len(blocks) > 10
-    assert sorted((found | blocks) - msgids) == []
+    tags, blocks = catalogs.template_strings(APP / "templates")
+    assert len(tags) > 110 and len(blocks) > 10
+    assert sorted((tags | blocks) - catalogs.entries(PO), key=str) == []
 
 
 def test_indicator_labels_read_in_english_as_the_registry_names_them():
