@@ -321,6 +321,24 @@ def new_ids(count):
         return [r[0] for r in cursor.fetchall()]
 
 
+def _copy_names():
+    """Quoted names of the activities table, its insert columns and its link tables."""
+    q = connection.ops.quote_name
+    return (q(Activity._meta.db_table), ["id", *(q(c) for c in INSERT_COLUMNS)],
+            [(q(getattr(Activity, name).through._meta.db_table), column, name) for name, column in LINKS])
+
+
+def copy_batch(cursor, names, ids, items, actor_id, batch_id):
+    """PostgreSQL: COPY a batch of activities under `ids`, then their link rows (`cursor` a
+    psycopg cursor, `names` from _copy_names)."""
+    table, columns, links = names
+    _copy_text(cursor, table, columns, _copy_lines(ids, items, actor_id, batch_id))
+    for link_table, column, name in links:
+        pairs = [f"{pk}\t{ref}\n" for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
+        if pairs:
+            _copy_text(cursor, link_table, ["activity_id", column], pairs)
+
+
 class BackgroundCopy:
     """PostgreSQL: the COPY of one batch (activities and their links) runs in a thread while
     the import goes on receiving, checking and summing the next rows. psycopg lets go of the
@@ -334,22 +352,12 @@ class BackgroundCopy:
 
     def start(self, ids, items, actor_id, batch_id):
         self.wait()
-        raw = connection.connection
-        ops = connection.ops
-        table = ops.quote_name(Activity._meta.db_table)
-        columns = ["id", *(ops.quote_name(c) for c in INSERT_COLUMNS)]
-        links = [(ops.quote_name(getattr(Activity, name).through._meta.db_table), column, name)
-                 for name, column in LINKS]
+        raw, names = connection.connection, _copy_names()
 
         def run():
             try:
                 with raw.cursor() as cursor:
-                    _copy_text(cursor, table, columns, _copy_lines(ids, items, actor_id, batch_id))
-                    for link_table, column, name in links:
-                        pairs = [f"{pk}\t{ref}\n" for pk, item in zip(ids, items, strict=True)
-                                 for ref in getattr(item, name)]
-                        if pairs:
-                            _copy_text(cursor, link_table, ["activity_id", column], pairs)
+                    copy_batch(cursor, names, ids, items, actor_id, batch_id)
             except BaseException as exc:  # raised again by wait(), in the import's thread
                 self.error = exc
 
@@ -374,10 +382,10 @@ def insert_activities(items, actor_id, batch_id):
     """Insert a batch of checked rows and return their ids in row order.
 
     Django's bulk_create spends most of a 50,000-row import preparing each field of each model
-    instance; this writes plain tuples. PostgreSQL: ids drawn from the table's sequence, rows
-    sent by COPY. SQLite: a prepared INSERT run by executemany, ids read back by (batch, row)
-    above the previous maximum id (the import transaction holds SQLite's write lock). Other
-    databases: multi-row INSERT … RETURNING id."""
+    instance; this writes plain tuples (PostgreSQL: write_rows, by COPY). SQLite: a prepared
+    INSERT run by executemany, ids read back by (batch, row) above the previous maximum id (the
+    import transaction holds SQLite's write lock). Other databases: multi-row INSERT …
+    RETURNING id."""
     ops = connection.ops
     table = ops.quote_name(Activity._meta.db_table)
     quoted = [ops.quote_name(c) for c in INSERT_COLUMNS]
@@ -385,10 +393,6 @@ def insert_activities(items, actor_id, batch_id):
     one = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
     ids = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids = new_ids(len(items))
-            _copy_text(cursor.cursor, table, ["id", *quoted], _copy_lines(ids, items, actor_id, batch_id))
-            return ids
         if connection.vendor == "sqlite":
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             floor = cursor.fetchone()[0]
@@ -409,19 +413,16 @@ def insert_activities(items, actor_id, batch_id):
 
 
 def insert_links(ids, items):
-    """The topic/audience/channel rows of just-inserted activities, as COPY (PostgreSQL) or
-    plain multi-row INSERTs: Django's bulk_create for through models would cost more than
-    everything else in the import."""
+    """The topic/audience/channel/document rows of just-inserted activities as plain multi-row
+    INSERTs (PostgreSQL: copy_batch): Django's bulk_create for through models would cost more
+    than everything else in the import."""
     with connection.cursor() as cursor:
         for name, column in LINKS:
             table = connection.ops.quote_name(getattr(Activity, name).through._meta.db_table)
             pairs = [(pk, ref) for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
             if not pairs:
                 continue
-            if connection.vendor == "postgresql":
-                _copy_text(cursor.cursor, table, ["activity_id", column], (f"{a}\t{b}\n" for a, b in pairs))
-            else:
-                _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
+            _insert_rows(cursor, f"INSERT INTO {table} (activity_id, {column}) VALUES ", "(%s, %s)", pairs)
 
 
 def existing_keys(keys):
@@ -444,6 +445,11 @@ def existing_keys(keys):
 def write_rows(items, actor_id, batch_id):
     """Bulk-write checked rows (Row objects) and their links; returns the ids in row order.
     The caller adds the batch to the reporting cube once it is complete."""
+    if connection.vendor == "postgresql":
+        ids = new_ids(len(items))
+        with connection.cursor() as cursor:
+            copy_batch(cursor.cursor, _copy_names(), ids, items, actor_id, batch_id)
+        return ids
     ids = insert_activities(items, actor_id, batch_id)
     insert_links(ids, items)
     return ids
