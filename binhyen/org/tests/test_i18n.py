@@ -29,6 +29,8 @@ def compiled():
 def test_compile_translations_writes_a_readable_mo():
     mo = polib.mofile(str(PO.with_suffix(".mo")))
     assert {e.msgid: e.msgstr for e in mo}["Đơn vị trực thuộc"] == "Subordinate units"
+    # each .mo is written aside and renamed into place (other processes may be reading it)
+    assert list(PO.parent.glob(".*.tmp")) == []
 
 
 def test_every_string_of_the_interface_has_an_english_translation():

@@ -1,6 +1,7 @@
 """`binhyen compile-translations`: build the .mo catalogs from the .po files with polib, so an
 install needs no system gettext (the .mo files are build output, never committed)."""
 
+import os
 from pathlib import Path
 
 import polib
@@ -31,7 +32,11 @@ class Command(BaseCommand):
                 stale.append(mo_path)
                 continue
             catalog = polib.pofile(str(po_path))
-            catalog.save_as_mofile(str(mo_path))
+            # written aside, then renamed over the old one: a process reading the catalogs
+            # meanwhile (a server, another test worker) sees the old file or the new, never half
+            partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+            catalog.save_as_mofile(str(partial))
+            os.replace(partial, mo_path)
             compiled += 1
             if options["verbosity"] > 1:
                 self.stdout.write(f"{po_path} → {mo_path.name} ({catalog.percent_translated()}%)")
