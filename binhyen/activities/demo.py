@@ -170,7 +170,7 @@ class _Builder:
             tuple(self.topics[c] for c in topics), tuple(self.audiences[c] for c in audiences),
             tuple(self.channels[c] for c in channels), sessions, attendances, leaflets,
             place, "", document_ref, natural_key_for(unit.pk, day, kind_id, title, folded),
-            search_text_for(title, place, "", document_ref),
+            search_text_for(title, place, "", document_ref), dim_unit=facts.dim_anchor(unit.path),
         ))
 
     def topics_for(self, pool=None, most=2):
@@ -356,7 +356,8 @@ def load(stdout=None):
     sums = facts.Sums()  # the cube, as an import adds it (rows summed per unit, month, kind, slot)
     for r in rows:
         sums.add(r.unit_id, r.date, r.kind_id, r.sessions, r.attendances, r.leaflets,
-                 {"topics": r.topics, "audiences": r.audiences, "channels": r.channels, "documents": r.documents})
+                 {"topics": r.topics, "audiences": r.audiences, "channels": r.channels, "documents": r.documents},
+                 r.dim_unit)
     add_import_to_cube(sums)
     if stdout is not None:
         stdout.write(f"Hoạt động: {len(ids):,} hoạt động mẫu.".replace(",", "."))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhyen import locks, spreadsheets
+from binhyen.db import copy_text, copy_value
 from binhyen.reporting import facts
 from binhyen.spreadsheets import CODE, CODES, DATE, INTEGER, TEXT, Column, Lookup, Spec
 from binhyen.text import format_date
@@ -278,37 +279,15 @@ def _params(items, actor_id, batch_id):
         )
 
 
-def _copy_text(cursor, table, columns, lines, chunk=4000):
-    """PostgreSQL COPY … FROM STDIN (on a psycopg cursor) of lines already in COPY's text
-    format (see _text): the driver's per-row writer costs more than the rest of an import's
-    writing."""
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        batch = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) >= chunk:
-                copy.write("".join(batch))
-                batch = []
-        if batch:
-            copy.write("".join(batch))
-
-
-def _text(value):
-    """A text value for COPY's text format: backslash, tab, newline and return escaped."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
-
-
 def _copy_lines(ids, items, actor_id, batch_id):
     now = timezone.now().isoformat()
     tail = f"\t{batch_id}\t%d\t{actor_id}\t{now}\t{now}\n"
     for pk, i in zip(ids, items, strict=True):
         end = i.end_date.isoformat() if i.end_date else "\\N"
         leaflets = "\\N" if i.leaflets is None else i.leaflets
-        yield (f"{pk}\t{i.unit_id}\t{i.date.isoformat()}\t{end}\t{i.kind_id}\t{_text(i.title)}\t"
-               f"{i.sessions}\t{i.attendances}\t{leaflets}\t{_text(i.place)}\t{_text(i.notes)}\t"
-               f"{_text(i.document_ref)}\t{i.key}\t{_text(i.search)}" + tail % i.row)
+        yield (f"{pk}\t{i.unit_id}\t{i.date.isoformat()}\t{end}\t{i.kind_id}\t{copy_value(i.title)}\t"
+               f"{i.sessions}\t{i.attendances}\t{leaflets}\t{copy_value(i.place)}\t{copy_value(i.notes)}\t"
+               f"{copy_value(i.document_ref)}\t{i.key}\t{copy_value(i.search)}" + tail % i.row)
 
 
 def new_ids(count):
@@ -332,11 +311,11 @@ def copy_batch(cursor, names, ids, items, actor_id, batch_id):
     """PostgreSQL: COPY a batch of activities under `ids`, then their link rows (`cursor` a
     psycopg cursor, `names` from _copy_names)."""
     table, columns, links = names
-    _copy_text(cursor, table, columns, _copy_lines(ids, items, actor_id, batch_id))
+    copy_text(cursor, table, columns, _copy_lines(ids, items, actor_id, batch_id))
     for link_table, column, name in links:
         pairs = [f"{pk}\t{ref}\n" for pk, item in zip(ids, items, strict=True) for ref in getattr(item, name)]
         if pairs:
-            _copy_text(cursor, link_table, ["activity_id", column], pairs)
+            copy_text(cursor, link_table, ["activity_id", column], pairs)
 
 
 class BackgroundCopy:
@@ -426,20 +405,20 @@ def insert_links(ids, items):
 
 
 def existing_keys(keys):
-    """{natural key: (id, import batch id, import row)} of the alive activities among `keys`.
+    """{natural key (hex): (id, import batch id, import row)} of the alive activities among `keys`.
     On PostgreSQL the keys go as one array parameter: two thousand placeholders cost the
     driver more to lay out than the database needs to answer."""
     if connection.vendor != "postgresql":
         rows = Activity.objects.filter(natural_key__in=keys).order_by().values_list(
             "natural_key", "pk", "import_batch_id", "import_row")
-        return {key: (pk, batch_id, row) for key, pk, batch_id, row in rows}
+        return {key.hex: (pk, batch_id, row) for key, pk, batch_id, row in rows}
     table = connection.ops.quote_name(Activity._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT natural_key, id, import_batch_id, import_row FROM {table} "
-            "WHERE natural_key = ANY(%s) AND deleted_at IS NULL", [list(keys)],
+            "WHERE natural_key = ANY(%s::uuid[]) AND deleted_at IS NULL", [list(keys)],
         )
-        return {key: (pk, batch_id, row) for key, pk, batch_id, row in cursor.fetchall()}
+        return {key.hex: (pk, batch_id, row) for key, pk, batch_id, row in cursor.fetchall()}
 
 
 def write_rows(items, actor_id, batch_id):
@@ -485,6 +464,7 @@ class Row:
     key: str
     search: str
     documents: tuple = ()
+    dim_unit: object = None  # facts.dim_anchor() of the unit: where its slot sums are kept
 
 
 class ActivityImport(spreadsheets.ImportHandler):
@@ -505,6 +485,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.check_locks = bool(locks.registered())
         self.copier = BackgroundCopy()
         self.documents = DocumentResolver(actor)
+        self.dim_units = {}
 
     def begin(self, result):
         if connection.vendor == "postgresql":
@@ -544,8 +525,14 @@ class ActivityImport(spreadsheets.ImportHandler):
             row, unit_id, date, end_date, kind_id, title, values["topics"], values["audiences"],
             values["channels"], values["sessions"], values["attendances"], values["leaflets"],
             place, notes, document_ref, natural_key_for(unit_id, date, kind_id, title),
-            search_text_for(title, place, notes, document_ref), documents,
+            search_text_for(title, place, notes, document_ref), documents, self._dim_unit(unit_id, unit_path),
         )
+
+    def _dim_unit(self, unit_id, path):
+        found = self.dim_units.get(unit_id)
+        if found is None:
+            found = self.dim_units[unit_id] = facts.dim_anchor(path)
+        return found
 
     def _locked(self, items, errors):
         from binhyen.org.models import Unit
@@ -609,7 +596,8 @@ class ActivityImport(spreadsheets.ImportHandler):
         add = self.sums.add
         for i in fresh:
             add(i.unit_id, i.date, i.kind_id, i.sessions, i.attendances, i.leaflets,
-                {"topics": i.topics, "audiences": i.audiences, "channels": i.channels, "documents": i.documents})
+                {"topics": i.topics, "audiences": i.audiences, "channels": i.channels, "documents": i.documents},
+                i.dim_unit)
         if len(self.sums.base) > SUMS_FLUSH:  # memory stays flat whatever the file's size
             add_import_to_cube(self.sums)
             self.sums = facts.Sums()

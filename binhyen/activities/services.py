@@ -148,7 +148,8 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
         q = connection.ops.quote_name
         parts = [f"(SELECT id FROM {q(Activity._meta.db_table)} WHERE natural_key = %s AND deleted_at IS NULL "
                  f"AND (%s IS NULL OR id <> %s) LIMIT 1)"]
-        params = [key, activity.pk, activity.pk]
+        params = [Activity._meta.get_field("natural_key").get_db_prep_value(key, connection),
+                  activity.pk, activity.pk]
         if probe_locks:
             for day in _lock_days(activity):
                 for sql, probe_params in locks.probes(activity.unit, day):

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from binhyen.db import in_pipeline
+from binhyen.db import copy_text, in_pipeline
 from binhyen.org.models import PATH_STEP, Unit
 
 from .models import ActivityFact, Dim
@@ -149,9 +149,8 @@ COPY_FROM = 2_000  # on PostgreSQL, more cells than this go in by COPY through a
 
 
 def _upsert_by_copy(rows):
-    """PostgreSQL: the cells by COPY into a temporary table (no per-parameter quoting in
-    Python, which cost more than the database's own work), then one INSERT … SELECT … ON
-    CONFLICT in root-first order."""
+    """PostgreSQL: the cells (key, values) by COPY into a temporary table, then one INSERT …
+    SELECT … ON CONFLICT in root-first order (the database sorts them)."""
     table = _table()
     q = connection.ops.quote_name
     columns = ", ".join(q(c) for c in KEY + MEASURES)
@@ -162,9 +161,11 @@ def _upsert_by_copy(rows):
             "month date, child_id integer, kind_id integer, dim smallint, dim_id integer, activities bigint, "
             "sessions bigint, attendances bigint, leaflets bigint) ON COMMIT DELETE ROWS"
         )
-        with cursor.cursor.copy("COPY binhyen_cube_delta FROM STDIN") as copy:
-            for key, values in rows:
-                copy.write_row((*key, *values))
+        copy_text(cursor.cursor, "binhyen_cube_delta", ["level", *KEY, *MEASURES], (
+            f"{level}\t{ancestor}\t{month.isoformat()}\t{child}\t{kind}\t{dim}\t{dim_id}\t"
+            f"{n}\t{sessions}\t{attendances}\t{leaflets}\n"
+            for (level, ancestor, month, child, kind, dim, dim_id), (n, sessions, attendances, leaflets) in rows
+        ))
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM binhyen_cube_delta "
             f"ORDER BY level, ancestor_id, month, child_id, kind_id, dim, dim_id "
@@ -176,11 +177,12 @@ def _upsert_by_copy(rows):
 
 def upsert(cells):
     """Add the deltas of `cells` to the cube: root first, each cell once, zero deltas skipped."""
+    if connection.vendor == "postgresql" and len(cells) > COPY_FROM and not in_pipeline():
+        rows = [(key, v) for key, v in cells.items() if any(v)]
+        return _upsert_by_copy(rows) if rows else 0
     rows = [(key, v) for key, v in sorted(cells.items()) if any(v)]
     if not rows:
         return 0
-    if connection.vendor == "postgresql" and len(rows) > COPY_FROM and not in_pipeline():
-        return _upsert_by_copy(rows)
     table = _table()
     q = connection.ops.quote_name
     columns = ", ".join(q(c) for c in KEY + MEASURES)
@@ -223,6 +225,18 @@ def activity_changed(before, after, units=None):
     return upsert(cells)
 
 
+_SLOTS = tuple((name, int(dim)) for name, dim, _column in M2M_DIMS)
+
+
+def dim_anchor(path):
+    """The unit whose slot cells (topic, audience, channel, document) an activity of the unit
+    at `path` touches exactly as that unit would: its ancestor DIM_LEVELS levels below the
+    root, or the unit itself when it is not deeper. Slot cells stop above that level, so the
+    grassroots unions of one district can share one slot sum instead of one each."""
+    ids = path_ids(path)
+    return ids[min(DIM_LEVELS, len(ids) - 1)]
+
+
 class Sums:
     """Many activities summed per (unit, month, kind, dimension slot) first, then spread over
     each unit's ancestors once per sum, not once per activity: the cube update of a bulk
@@ -236,13 +250,19 @@ class Sums:
     def __bool__(self):
         return bool(self.base)
 
-    def add(self, unit_id, date, kind_id, sessions, attendances, leaflets, links):
-        """One activity; `links` maps topics/audiences/channels/documents to their ids."""
+    def add(self, unit_id, date, kind_id, sessions, attendances, leaflets, links, dim_unit=None):
+        """One activity; `links` maps topics/audiences/channels/documents to their ids.
+        `dim_unit`: the unit's dim_anchor() when the caller knows it (its slot sums are then
+        shared with the other units under that ancestor), else the unit itself."""
         month = date.replace(day=1)
         sessions, attendances, leaflets = sessions or 0, attendances or 0, leaflets or 0
         base = self.base
-        for dim, dim_id in [(0, 0)] + [(int(dim), ref) for name, dim, _c in M2M_DIMS for ref in links.get(name, ())]:
-            cell = base[(unit_id, month, kind_id, dim, dim_id)]
+        cells = [base[(unit_id, month, kind_id, 0, 0)]]
+        anchor = unit_id if dim_unit is None else dim_unit
+        for name, dim in _SLOTS:
+            for ref in links.get(name, ()):
+                cells.append(base[(anchor, month, kind_id, dim, ref)])
+        for cell in cells:
             cell[0] += 1
             cell[1] += sessions
             cell[2] += attendances

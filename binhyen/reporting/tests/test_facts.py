@@ -302,3 +302,33 @@ def test_a_large_batch_of_cells_goes_in_by_copy_and_stays_exact(tree, monkeypatc
     assert facts.activities_created([a.pk for a in second]) > 0
     assert facts.verify() == []
     assert cell(tree["q9"], tree["cs1"]) == (2, 3, 30, 0)
+
+
+def test_sums_keyed_by_dim_anchors_spread_to_exactly_the_cells_of_per_unit_sums(tree):
+    """An import sums an activity's topic/audience/channel/document slots under its unit's
+    ancestor DIM_LEVELS below the root (facts.dim_anchor): the cells must be the same as when
+    every unit keeps its own slot sums, for units at every depth, leaves or not."""
+    import random
+
+    from binhyen.org.models import Unit
+
+    extra = [
+        f.unit(tree["root"], "cd_co_so", code="CS-ROOT", name="Công đoàn cơ sở trực thuộc Tổng Liên đoàn"),
+        f.unit(tree["hcm"], "cd_co_so", code="HCM-CS", name="Công đoàn cơ sở trực thuộc Liên đoàn thành phố"),
+    ]
+    units = [*tree.values(), *extra]
+    rng = random.Random(7)
+    per_unit, anchored = facts.Sums(), facts.Sums()
+    for _ in range(400):
+        unit = rng.choice(units)
+        args = (unit.pk, datetime.date(2022, rng.randint(1, 3), rng.randint(1, 28)), rng.choice((1, 2)),
+                rng.randint(0, 3), rng.randint(0, 90), rng.choice((None, 5)),
+                {"topics": rng.sample(range(1, 6), rng.randint(0, 2)), "audiences": [rng.randint(1, 3)],
+                 "channels": rng.sample(range(1, 4), rng.randint(0, 2)), "documents": rng.choice(((), (9,)))})
+        per_unit.add(*args)
+        anchored.add(*args, dim_unit=facts.dim_anchor(unit.path))
+    paths = {u.pk: (u.path, u.kind_id) for u in Unit.objects.all()}
+    assert len(anchored.base) < len(per_unit.base)  # the grassroots of a district share slot sums
+    expected = {k: v for k, v in per_unit.cells(paths).items() if any(v)}
+    assert {k: v for k, v in anchored.cells(paths).items() if any(v)} == expected
+    assert any(key[5] != Dim.NONE for key in expected)  # slot cells were compared too

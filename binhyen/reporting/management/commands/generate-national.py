@@ -9,7 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from binhyen.activities.models import Activity, ActivityKind, Audience, Channel, Topic
+from binhyen.activities.models import (
+    Activity,
+    ActivityKind,
+    Audience,
+    Channel,
+    Topic,
+    natural_key_for,
+)
 from binhyen.org.models import Area, AreaLevel, Unit, UnitKind, path_segment
 from binhyen.reporting import facts
 from binhyen.text import format_number
@@ -166,7 +173,8 @@ class Command(BaseCommand):
                 attendances = rng.randint(10, 300) if sessions else 0
                 day = datetime.date.fromordinal(first_day + rng.randrange(days))
                 rows.append((pk, unit_id, day, kinds[kind], f"Hoạt động giả lập {pk}", sessions, attendances,
-                             leaflets, "", "", "", f"gen{seed}-{pk}"[:32], "", now, now))
+                             leaflets, "", "", "", natural_key_for(unit_id, day, kinds[kind], f"Hoạt động giả lập {pk}"),
+                             "", now, now))
                 t_rows.append((pk, rng.choice(topics)))
                 a_rows.append((pk, rng.choice(audiences)))
                 if rng.random() < 0.5:
