@@ -256,8 +256,13 @@ class Activity(models.Model):
         _("văn bản thực hiện"), max_length=255, blank=True,
         help_text=_("Số, ký hiệu văn bản mà hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ."),
     )
+    # No database foreign keys on the link rows, for the reason given on _Link (they were a
+    # seventh of a 50,000-row import's database time): the links are written by services.py
+    # and the import with ids they have checked, and documents, like activities, are deleted
+    # softly (the ORM would still cascade a hard delete to the links).
     documents = models.ManyToManyField(
         "documents.Document", blank=True, related_name="activities", verbose_name=_("văn bản thực hiện"),
+        db_constraint=False,
         help_text=_("Kế hoạch, văn bản mà hoạt động này thực hiện (trong số văn bản bạn xem được)."),
     )
     # Indexed only where set (a partial index, see Meta): most activities have no group.
