@@ -25,7 +25,7 @@ from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
 from binhyen.reporting import facts
 
-from .excel import Row, add_import_to_cube, write_rows
+from .excel import Row, add_import_to_cube, sum_rows, write_rows
 from .models import (
     ActivityKind,
     Audience,
@@ -354,10 +354,7 @@ def load(stdout=None):
     for start in range(0, len(rows), 5000):
         ids += write_rows(rows[start:start + 5000], actor.pk if actor else None, batch.pk)
     sums = facts.Sums()  # the cube, as an import adds it (rows summed per unit, month, kind, slot)
-    for r in rows:
-        sums.add(r.unit_id, r.date, r.kind_id, r.sessions, r.attendances, r.leaflets,
-                 {"topics": r.topics, "audiences": r.audiences, "channels": r.channels, "documents": r.documents},
-                 r.dim_unit)
+    sum_rows(sums, rows)
     add_import_to_cube(sums)
     if stdout is not None:
         stdout.write(f"Hoạt động: {len(ids):,} hoạt động mẫu.".replace(",", "."))

@@ -444,6 +444,15 @@ def add_import_to_cube(sums):
     return sums.write()
 
 
+def sum_rows(sums, rows):
+    """Add written rows (Row objects) to `sums` (a facts.Sums)."""
+    add = sums.add
+    for i in rows:
+        add(i.unit_id, i.date, i.kind_id, i.sessions, i.attendances, i.leaflets,
+            {"topics": i.topics, "audiences": i.audiences, "channels": i.channels, "documents": i.documents},
+            i.dim_unit)
+
+
 @dataclass(slots=True)
 class Row:
     row: int
@@ -593,11 +602,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         result.created += len(ids)
         if result.dry_run:
             return  # rolled back at the end: no cube to keep
-        add = self.sums.add
-        for i in fresh:
-            add(i.unit_id, i.date, i.kind_id, i.sessions, i.attendances, i.leaflets,
-                {"topics": i.topics, "audiences": i.audiences, "channels": i.channels, "documents": i.documents},
-                i.dim_unit)
+        sum_rows(self.sums, fresh)
         if len(self.sums.base) > SUMS_FLUSH:  # memory stays flat whatever the file's size
             add_import_to_cube(self.sums)
             self.sums = facts.Sums()
