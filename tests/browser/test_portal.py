@@ -165,6 +165,9 @@ def test_editor_publishes_an_article_that_appears_on_home(site, page):
     page.locator("form button[type=submit], form input[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/cong-thong-tin/quan-tri/$"))
     page.get_by_role("link", name=re.compile("Viết bài mới")).first.click()
+    # editor.js puts its toolbar and editable area over the <textarea> once the page has
+    # loaded; a locator resolved before that would point at the textarea it then hides.
+    expect(page.get_by_role("toolbar", name="Định dạng nội dung")).to_be_visible()
     page.get_by_role("textbox", name="Tiêu đề").fill("Ra mắt tổ tự quản mới ở phường Linh Xuân")
     page.get_by_label("Tóm tắt").fill("Tổ tự quản thứ ba của phường ra mắt trong tuần.")
     page.get_by_label("Chuyên mục").select_option(label="Tin tức - Sự kiện")
