@@ -90,6 +90,23 @@ def _seeded_rows_after_flush(request):
             load_areas()
 
 
+@pytest.fixture(scope="session")
+def _compiled_catalogs():
+    from binhyen import catalogs
+
+    catalogs.compile_and_load()
+
+
+@pytest.fixture
+def english(_compiled_catalogs):
+    """For tests of the English interface: the catalogs compiled (they are build output) and
+    loaded; afterwards the language a test client's request left active in this thread is reset."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.3 s per user on this hardware; tests create hundreds of users."""

@@ -3,6 +3,7 @@ still untranslated or with placeholders that differ from the msgid, and the stri
 app's templates mark for translation, as makemessages writes them."""
 
 import re
+from pathlib import Path
 
 import polib
 from django.core.management import call_command
@@ -11,12 +12,14 @@ TAG = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3
 BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
 
 
-def compile_and_load(po):
-    """Compile every catalog (`make install` does the same) and reload `po`'s .mo."""
-    call_command("compile-translations", verbosity=0)
+def compile_and_load():
+    """Compile every catalog (`make install` does the same) and make Django read the .mo files
+    again (the autoreloader's handler forgets every loaded translation, whichever .mo it is told of)."""
+    from django.conf import settings
     from django.utils.translation.reloader import translation_file_changed
 
-    translation_file_changed(None, po.with_suffix(".mo"))
+    call_command("compile-translations", verbosity=0)
+    translation_file_changed(None, Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.mo")
 
 
 def _names(text):

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -17,18 +16,7 @@ from .conftest import row, xlsx
 PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    call_command("compile-translations", verbosity=0)
-    from django.utils.translation.reloader import translation_file_changed
-
-    translation_file_changed(None, PO.with_suffix(".mo"))
-
-
-@pytest.fixture(autouse=True)
-def _back_to_vietnamese():
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_string_of_the_app_and_the_spreadsheet_machinery_is_translated():

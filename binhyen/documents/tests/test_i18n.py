@@ -20,16 +20,7 @@ PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
 D = datetime.date
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    catalogs.compile_and_load(PO)
-
-
-@pytest.fixture(autouse=True)
-def _back_to_vietnamese():
-    # the test client's requests leave their language active in this thread
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_string_of_the_documents_app_is_translated():

@@ -4,28 +4,13 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 
 from binhyen import factories as f
 
 PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    call_command("compile-translations", verbosity=0)
-    from django.utils.translation.reloader import translation_file_changed
-
-    translation_file_changed(None, PO.with_suffix(".mo"))
-
-
-@pytest.fixture(autouse=True)
-def _back_to_vietnamese():
-    # The test client's requests leave their language active in this thread.
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_string_of_the_groups_app_is_translated():

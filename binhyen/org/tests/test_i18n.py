@@ -6,7 +6,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.template import Context, Template
 from django.utils.translation import override
 
@@ -17,13 +16,7 @@ PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    """The .mo is build output (`make install` runs the command); build it here too."""
-    call_command("compile-translations", verbosity=0)
-    from django.utils.translation.reloader import translation_file_changed
-
-    translation_file_changed(None, PO.with_suffix(".mo"))
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_compile_translations_writes_a_readable_mo():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from binhyen import catalogs
 from binhyen import factories as f
@@ -21,16 +21,7 @@ APP = Path(__file__).resolve().parents[1]
 PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    catalogs.compile_and_load(PO)
-
-
-@pytest.fixture(autouse=True)
-def _back_to_vietnamese():
-    # the test client's requests leave their language active in this thread
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_string_of_the_portal_is_translated():

@@ -23,16 +23,7 @@ APP = Path(__file__).resolve().parents[1]
 PO = APP / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled():
-    catalogs.compile_and_load(PO)
-
-
-@pytest.fixture(autouse=True)
-def _back_to_vietnamese():
-    # the test client's requests leave their language active in this thread
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_string_of_the_reporting_app_is_translated():
