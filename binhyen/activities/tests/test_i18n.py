@@ -1,4 +1,5 @@
-"""The activities pages in English: the app's catalog is complete and used, and a Vietnamese
+"""The activities pages in English: the app's catalog is used (tests/test_catalogs.py
+checks it is complete) and holds the spreadsheet machinery's strings, and a Vietnamese
 template still imports for someone using the English interface."""
 
 from pathlib import Path
@@ -19,10 +20,8 @@ PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "dj
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def test_every_string_of_the_app_and_the_spreadsheet_machinery_is_translated():
+def test_the_spreadsheet_machinerys_strings_are_in_the_activities_catalog():
     catalog = polib.pofile(str(PO))
-    assert len(catalog) > 280
-    assert [e.msgid for e in catalog if not e.translated() or "fuzzy" in e.flags or e.obsolete] == []
     places = {p for e in catalog for p, _line in e.occurrences}
     assert {"spreadsheets.py", "locks.py"} <= {p.rsplit("/", 1)[-1] for p in places}
 
