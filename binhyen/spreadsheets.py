@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.text import fold, format_number
+from binhyen.text import clean_text, fold, format_number
 
 TEXT, INTEGER, DATE, CODE, CODES = "text", "integer", "date", "code", "codes"
 TYPE_LABELS = {
@@ -80,6 +80,7 @@ class Column:
     example: object = None
     width: int = 16
     export_only: bool = False  # written by exports, ignored (but accepted) by imports
+    multiline: bool = False  # text that keeps its line breaks (notes)
 
 
 @dataclass
@@ -468,13 +469,19 @@ def _shown(value):
 
 def _to_text(column):
     limit = column.max_length or MAX_CELL_LENGTH
+    multiline = column.multiline
 
     def convert(value):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         elif isinstance(value, datetime.datetime):
             value = value.strftime("%d/%m/%Y")
-        text = str(value).strip()
+        text = clean_text(value, multiline)
+        if not text:
+            # only invisible characters: as good as an empty cell
+            if column.required:
+                raise BadValue(_("bắt buộc nhập."))
+            return None
         if len(text) > limit:
             raise BadValue(_("dài %(n)s ký tự, tối đa %(max)s ký tự.") % {
                 "n": format_number(len(text)), "max": format_number(limit)})
@@ -1003,6 +1010,38 @@ def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None)
 # Writing templates and exports
 
 
+def excel_text(value):
+    """`value` as text a workbook can hold: the characters XML 1.0 forbids (openpyxl raises on
+    them) are dropped, so a record saved before input was cleaned cannot break an export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def text_cell(sheet, value):
+    """A write-only cell holding `value` as a string, never a formula: a title typed as
+    =HYPERLINK(…) is shown as typed and runs nothing. Every cell an export writes from what a
+    person typed goes through here (or `put_text` on an ordinary sheet)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=excel_text(value))
+    cell.data_type = "s"
+    return cell
+
+
+def put_text(cell, value):
+    """Set an ordinary worksheet cell to `value` as a string, never a formula."""
+    cell.value = excel_text(value)
+    cell.data_type = "s"
+    return cell
+
+
+def safe_row(sheet, values):
+    """A row for `sheet.append` (write-only sheets): strings become text cells, the rest
+    (numbers, dates, cells already built, None) passes as it is."""
+    return [text_cell(sheet, v) if isinstance(v, (str, Promise)) else v for v in values]
+
+
 def write_workbook(spec, lookups, rows=(), out=None, *, summary=(), example=None, list_order=None):
     """Write the template (no rows) or an export (rows: dicts keyed like the spec's columns)
     to `out` (a path or binary file; default: a new BytesIO, returned)."""
@@ -1105,6 +1144,8 @@ def write_workbook(spec, lookups, rows=(), out=None, *, summary=(), example=None
                 value = date_cells.get(value) or date_cell(value)
             elif kind == CODES and value is not None and not isinstance(value, str):
                 value = ", ".join(value)
+            if isinstance(value, str):
+                value = text_cell(data, value)
             line.append(value)
         data.append(line)
 
@@ -1115,7 +1156,7 @@ def write_workbook(spec, lookups, rows=(), out=None, *, summary=(), example=None
         sheet.column_dimensions["A"].width = 34
         sheet.column_dimensions["B"].width = 60
         for label, value in summary:
-            sheet.append([WriteOnlyCell(sheet, value=str(label)), value])
+            sheet.append(safe_row(sheet, [str(label), value]))
     wb.save(out)
     if isinstance(out, io.BytesIO):
         out.seek(0)
@@ -1204,7 +1245,7 @@ def _write_lists(wb, lookups, order, bold, header_fill):
             for lookup in blocks:
                 if i < len(lookup.items):
                     code, label, *_rest = lookup.items[i]
-                    line += [code, str(label), None]
+                    line += safe_row(sheet, [code, str(label), None])
                 else:
                     line += [None, None, None]
             sheet.append(line)
@@ -1218,4 +1259,4 @@ def _write_lists(wb, lookups, order, bold, header_fill):
                      + [head(sheet, h) for h in lookup.extra_headers])
         sheet.freeze_panes = "A2"
         for code, label, *extra in lookup.items:
-            sheet.append([code, str(label), *extra])
+            sheet.append(safe_row(sheet, [code, str(label), *extra]))

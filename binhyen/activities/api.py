@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
-from binhyen.api.common import ERRORS, ErrorOut, PageParams, get_or_404, paginate, require
+from binhyen.api.common import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
 
 from . import excel, filters, services
 from .models import Activity, ActivityKind, Audience, Channel, Topic
@@ -114,7 +114,7 @@ class ListParams(Schema):
     sort: str = Field("", description="-date (mặc định), date, -attendances, -sessions, unit, title")
 
 
-class ActivityIn(Schema):
+class ActivityIn(In):
     unit: str = Field(description="Mã đơn vị tổ chức (đơn vị bạn được nhập liệu)")
     date: datetime.date
     end_date: datetime.date | None = None
@@ -132,7 +132,7 @@ class ActivityIn(Schema):
     notes: str = ""
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(In):
     unit: str | None = None
     date: datetime.date | None = None
     end_date: datetime.date | None = None

@@ -145,7 +145,7 @@ def activity_spec():
                           "cách nhau bằng dấu phẩy, ví dụ 329/KH-LĐLĐ; văn bản phải có trong trang Văn "
                           "bản và bạn xem được. Nếu hai đơn vị có văn bản cùng ký hiệu, thêm ngày: "
                           "329/KH-LĐLĐ ngày 23/03/2022.")),
-            Column("notes", gettext_lazy("Ghi chú"), TEXT, max_length=4000, width=30),
+            Column("notes", gettext_lazy("Ghi chú"), TEXT, max_length=4000, width=30, multiline=True),
             Column("unit_name", gettext_lazy("Tên đơn vị"), TEXT, export_only=True, width=40),
             Column("id", gettext_lazy("Mã số hoạt động"), INTEGER, export_only=True, width=12),
         ],

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.inputs import Form
 from binhyen.org.models import Unit
 
 from .models import ActivityKind, Audience, Channel, Topic
@@ -63,7 +64,7 @@ class DocumentChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     """What a grassroots officer fills in for one activity. Choices come from what the user may
     edit; the service repeats every check (scope, dates, counts, locks) and has the last word."""
 
@@ -162,7 +163,7 @@ class ActivityForm(forms.Form):
         return data, files
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("Tệp Excel đã điền (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),

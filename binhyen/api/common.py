@@ -20,7 +20,9 @@ a ValidationError the service raises becomes the 422 by itself.
 import contextlib
 import functools
 import logging
-from typing import Generic, TypeVar
+import types
+import typing
+from typing import ClassVar, Generic, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,6 +32,10 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
+
+from binhyen.text import clean_tree
 
 logger = logging.getLogger("binhyen.api")
 
@@ -58,6 +64,66 @@ class ValidationErrorOut(Schema):
 
 # Add to a route's `response=` so the OpenAPI description shows the error shapes.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+# --- input bodies ---------------------------------------------------------------------------
+
+
+def _int_kind(annotation):
+    """"int" for an int field, "list" for a list of ints, None otherwise (Optional unwrapped)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kinds = {_int_kind(a) for a in typing.get_args(annotation) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if origin in (typing.Annotated,):
+        return _int_kind(typing.get_args(annotation)[0])
+    if origin in (list, tuple, set):
+        args = typing.get_args(annotation)
+        return "list" if args and _int_kind(args[0]) == "int" else None
+    return "int" if annotation is int else None
+
+
+def _not_an_integer(value):
+    return isinstance(value, bool) or not isinstance(value, (int, float))
+
+
+class In(Schema):
+    """The base of every JSON body the API accepts. Before pydantic reads it, every string
+    inside passes `text.clean_text` (single-line, except the fields named in `multiline`),
+    and a number field takes a JSON number only: `true` or "12" is refused rather than
+    stored as 1 or 12."""
+
+    multiline: ClassVar[frozenset] = frozenset({
+        "notes", "note", "summary", "description", "body", "text", "instructions",
+        "narrative", "assessment", "shortcomings", "proposals", "comment", "reason",
+    })
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_input(cls, data):
+        # ninja's own wrap validator hands us its DjangoGetter around the parsed JSON
+        if isinstance(data, DjangoGetter):
+            if isinstance(data._obj, dict):
+                return DjangoGetter(cls._clean_input(data._obj), cls, data._context)
+            return data
+        if not isinstance(data, dict):
+            return data
+        cleaned = {}
+        for key, value in data.items():
+            value = clean_tree(value, multiline=key in cls.multiline)
+            field = cls.model_fields.get(key)
+            kind = _int_kind(field.annotation) if field is not None else None
+            # What is not a JSON number becomes a value pydantic's own int check refuses, so
+            # the error keeps its field name (and list index).
+            if kind == "int" and value is not None and _not_an_integer(value):
+                value = _REFUSED
+            elif kind == "list" and isinstance(value, list):
+                value = [_REFUSED if _not_an_integer(v) else v for v in value]
+            cleaned[key] = value
+        return cleaned
+
+
+_REFUSED = object()
 
 
 # --- pagination ----------------------------------------------------------------------------

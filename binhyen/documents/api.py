@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.org.models import Unit
 
 from . import chain, citations, progress, services
@@ -102,7 +102,7 @@ class DocumentDetailOut(DocumentOut):
         return obj.implemented_by_ids
 
 
-class DocumentIn(Schema):
+class DocumentIn(In):
     type: str = Field(description="Mã loại văn bản, ví dụ ke_hoach")
     number: str
     symbol: str = ""
@@ -116,7 +116,7 @@ class DocumentIn(Schema):
     implements: list[int] = Field([], description="Id các văn bản mà văn bản này thực hiện")
 
 
-class DocumentPatchIn(Schema):
+class DocumentPatchIn(In):
     """Only the fields sent change."""
 
     type: str | None = None
@@ -131,7 +131,7 @@ class DocumentPatchIn(Schema):
     implements: list[int] | None = None
 
 
-class ParseIn(Schema):
+class ParseIn(In):
     text: str = Field(max_length=200_000, description="Đoạn văn bản cần tìm số, ký hiệu văn bản")
 
 
@@ -165,7 +165,7 @@ class ChainOut(Schema):
     nodes: list[ChainNodeOut]
 
 
-class TargetIn(Schema):
+class TargetIn(In):
     indicator: str = Field(description="Mã chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]")
     period: str = Field(description="2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31")
     value: int = Field(description="Mức chỉ tiêu cho mỗi đơn vị (chỉ tiêu tỷ lệ: %)")

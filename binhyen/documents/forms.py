@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from binhyen.inputs import Form
 from binhyen.org.models import Unit
 
 from . import citations, services
@@ -34,7 +35,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.short_name or obj.name
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     reference = forms.CharField(
         label=gettext_lazy("Nhập nhanh"), required=False, max_length=1000,
         help_text=gettext_lazy("Gõ hoặc dán dòng số, ký hiệu, ngày như trên văn bản, ví dụ: Kế hoạch số "
@@ -154,7 +155,7 @@ def filled_from_reference(data, user):
     return data, ""
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     description = forms.CharField(
         label=gettext_lazy("Nội dung chỉ tiêu"), required=False, max_length=300,
         help_text=gettext_lazy("Như kế hoạch ghi, ví dụ: Mỗi công đoàn cơ sở tổ chức ít nhất 4 buổi tuyên truyền."),
@@ -218,7 +219,7 @@ class TargetForm(forms.Form):
         return [found[c] for c in dict.fromkeys(codes)]
 
 
-class TextForm(forms.Form):
+class TextForm(Form):
     text = forms.CharField(
         label=gettext_lazy("Văn bản, bài viết, báo cáo"), max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}),

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.org.models import Area, AreaLevel, Unit
 
 from . import services, stats
@@ -103,7 +103,7 @@ class GroupOut(Schema):
         return getattr(obj, "members_on", 0) or 0
 
 
-class GroupIn(Schema):
+class GroupIn(In):
     kind: str = Field(description="Mã loại mô hình")
     name: str
     unit: str = Field(description="Mã đơn vị quản lý")
@@ -117,7 +117,7 @@ class GroupIn(Schema):
     notes: str = ""
 
 
-class GroupPatchIn(Schema):
+class GroupPatchIn(In):
     kind: str | None = None
     name: str | None = None
     ward: str | None = None
@@ -143,7 +143,7 @@ class MemberOut(Schema):
     left: datetime.date | None
 
 
-class MemberIn(Schema):
+class MemberIn(In):
     full_name: str
     role: str = MemberRole.MEMBER.value
     phone: str = ""
@@ -169,7 +169,7 @@ class HouseOut(Schema):
     group: int | None = Field(description="Tổ đang phụ trách vào ngày active_on (mặc định hôm nay)")
 
 
-class HouseIn(Schema):
+class HouseIn(In):
     unit: str = Field(description="Mã đơn vị quản lý")
     address: str
     ward: str
@@ -222,7 +222,7 @@ class CameraOut(Schema):
         return obj.state_on
 
 
-class CameraIn(Schema):
+class CameraIn(In):
     unit: str
     place: str
     ward: str

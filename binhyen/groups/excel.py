@@ -57,7 +57,7 @@ def group_spec():
                    help=_("Để trống nếu tổ còn hoạt động.")),
             Column("leader_name", _("Tổ trưởng"), TEXT, max_length=150, width=20),
             Column("police_contact", _("Công an phường phụ trách"), TEXT, max_length=255, width=24),
-            Column("notes", _("Ghi chú"), TEXT, max_length=4000, width=30),
+            Column("notes", _("Ghi chú"), TEXT, max_length=4000, width=30, multiline=True),
             Column("unit_name", _("Tên đơn vị quản lý"), TEXT, export_only=True, width=36),
             Column("members", _("Số thành viên hiện nay"), INTEGER, export_only=True, width=12),
         ],
@@ -102,7 +102,7 @@ def house_spec(personal=True):
                help=_("co hoặc khong (có thể nhập Có, Không).")),
         Column("coverage_start", _("Tổ phụ trách từ ngày"), DATE, width=12,
                help=_("Để trống là từ ngày thành lập tổ.")),
-        Column("notes", _("Ghi chú"), TEXT, max_length=4000, width=30),
+        Column("notes", _("Ghi chú"), TEXT, max_length=4000, width=30, multiline=True),
     ]
     if not personal:
         columns = [c for c in columns if c.key != "landlord_phone"]

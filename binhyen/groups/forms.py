@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.inputs import Form
 from binhyen.org.forms import ScopedUnitField, VNDateField
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.scoping import EDIT_ROLES
@@ -73,7 +74,7 @@ def editable_units(user):
     return Unit.objects.editable_by(user, roles=EDIT_ROLES)
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
     unit = ScopedUnitField(
         Unit.objects.none(), label=_("Đơn vị quản lý"),
         error_messages={"invalid_choice": _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")},
@@ -134,7 +135,7 @@ class GroupForm(forms.Form):
         return data
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     full_name = forms.CharField(label=_label(GroupMember, "full_name"), max_length=150)
     role = forms.ChoiceField(label=_label(GroupMember, "role"), choices=MemberRole.choices,
                              initial=MemberRole.MEMBER)
@@ -176,7 +177,7 @@ class MemberForm(forms.Form):
         return unit
 
 
-class HouseForm(forms.Form):
+class HouseForm(Form):
     name = forms.CharField(label=_label(BoardingHouse, "name"), max_length=255, required=False)
     address = forms.CharField(label=_label(BoardingHouse, "address"), max_length=255)
     ward = WardField(label=_("Phường, xã"))
@@ -207,7 +208,7 @@ class HouseForm(forms.Form):
         _style(self)
 
 
-class CoverageEndForm(forms.Form):
+class CoverageEndForm(Form):
     end = VNDateField(label=_("Ngày thôi phụ trách"),
                       help_text=_("Ngày đầu tiên tổ không còn phụ trách nhà trọ này."))
 
@@ -216,7 +217,7 @@ class CoverageEndForm(forms.Form):
         _style(self)
 
 
-class CameraForm(forms.Form):
+class CameraForm(Form):
     unit = ScopedUnitField(
         Unit.objects.none(), label=_("Đơn vị quản lý"),
         error_messages={"invalid_choice": _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")},
@@ -280,7 +281,7 @@ class CameraForm(forms.Form):
             return None
 
 
-class CameraStateForm(forms.Form):
+class CameraStateForm(Form):
     state = forms.ChoiceField(label=_("Tình trạng"), choices=CameraStateKind.choices)
     since = VNDateField(label=_("Từ ngày"))
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from binhyen.api.common import (
     ERRORS,
+    In,
     Page,
     PageParams,
     api_field_names,
@@ -119,7 +120,7 @@ class AreaOut(Schema):
 OwnershipIn = Literal[("", *Ownership.values)]  # built from the model so they never drift
 
 
-class UnitFactsIn(Schema):
+class UnitFactsIn(In):
     short_name: str = ""
     province: str | None = Field(None, description="Mã tỉnh/thành phố")
     ward: str | None = Field(None, description="Mã phường/xã")
@@ -138,7 +139,7 @@ class UnitCreateIn(UnitFactsIn):
     valid_to: datetime.date | None = None
 
 
-class UnitPatchIn(Schema):
+class UnitPatchIn(In):
     """Only the fields sent change. Code, parent and closing date are not here: the code is
     stable, and parent/closing changes are dated events (move, merge, close)."""
 
@@ -154,19 +155,19 @@ class UnitPatchIn(Schema):
     members: int | None = Field(None, ge=0)
 
 
-class MoveIn(Schema):
+class MoveIn(In):
     parent: str = Field(description="Mã đơn vị cấp trên mới")
     date: datetime.date = Field(description="Ngày bắt đầu trực thuộc đơn vị mới")
     note: str = ""
 
 
-class CloseIn(Schema):
+class CloseIn(In):
     date: datetime.date = Field(description="Ngày cuối cùng đơn vị hoạt động")
     successor: str | None = Field(None, description="Mã đơn vị kế thừa")
     note: str = ""
 
 
-class MergeIn(Schema):
+class MergeIn(In):
     into: str = Field(description="Mã đơn vị nhận sáp nhập")
     date: datetime.date = Field(description="Ngày đầu tiên của đơn vị sau sáp nhập")
     note: str = ""

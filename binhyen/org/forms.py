@@ -10,6 +10,7 @@ from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.inputs import Form
 from binhyen.scoping import Role
 
 from .models import PATH_STEP, Area, AreaLevel, Unit, UnitKind
@@ -97,7 +98,7 @@ class ProvinceField(forms.ModelChoiceField):
         return obj.name
 
 
-class UnitForm(forms.Form):
+class UnitForm(Form):
     """Create a child unit or edit a unit's own facts (structure changes have their own forms)."""
 
     FIELDS = [
@@ -164,7 +165,7 @@ class UnitForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     parent = ScopedUnitField(Unit.objects.none(), label=_("Đơn vị cấp trên mới"))
     date = VNDateField(label=_("Ngày hiệu lực"))
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
@@ -180,7 +181,7 @@ class MoveForm(forms.Form):
         _style(self)
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     date = VNDateField(label=_("Ngày kết thúc"), help_text=_("Ngày hoạt động cuối cùng (dd/mm/yyyy)."))
     successor = ScopedUnitField(
         Unit.objects.none(), label=_("Đơn vị kế thừa"), required=False,
@@ -196,7 +197,7 @@ class CloseForm(forms.Form):
         _style(self)
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     target = ScopedUnitField(Unit.objects.none(), label=_("Sáp nhập vào đơn vị"))
     date = VNDateField(
         label=_("Ngày sáp nhập"),
@@ -220,7 +221,7 @@ def _peers(editable, unit):
     return qs
 
 
-class _RoleForm(forms.Form):
+class _RoleForm(Form):
     role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
     wards = forms.ModelMultipleChoiceField(
         Area.objects.none(), label=_("Phường/xã phụ trách"), required=False,

@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.inputs import Form
+
 from .models import Category, DayPart, TipStatus
 
 
-class StyledForm(forms.Form):
+class StyledForm(Form):
     """Bootstrap classes on every widget, and each input tied to its help and error text
     (aria-describedby, aria-invalid) so a screen reader reads them with the field."""
 

@@ -5,7 +5,7 @@ import datetime
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate, require
+from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
 
@@ -15,7 +15,7 @@ from .models import ReportRequest, Status, Submission
 router = Router(tags=["reports"])
 
 
-class RequestIn(Schema):
+class RequestIn(In):
     unit: str
     period: str
     deadline: datetime.date
@@ -68,7 +68,7 @@ class SubmissionOut(SubmissionBrief):
     changes: list[dict]  # indicators whose live value differs from the one sent or approved
 
 
-class Version(Schema):
+class Version(In):
     version: int
 
 

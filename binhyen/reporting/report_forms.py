@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from binhyen.inputs import Form
 from binhyen.org.models import Assignment, Unit
 from binhyen.periods import parse_period
 from binhyen.scoping import APPROVE_ROLES
@@ -30,7 +31,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     unit = UnitChoiceField(label=gettext_lazy("Đơn vị yêu cầu"), queryset=Unit.objects.none(),
                            empty_label=None)
     template = forms.ModelChoiceField(label=gettext_lazy("Mẫu báo cáo"), queryset=ReportTemplate.objects.all(),

@@ -13,7 +13,8 @@ from binhyen import factories as f
 from binhyen.scoping import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py")
+OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py",
+        "binhyen/bounds.py")
 
 
 pytestmark = pytest.mark.usefixtures("english")
