@@ -4,6 +4,24 @@ A model opts in by using `ScopedQuerySet.as_manager()` (or a subclass) and namin
 attributes, the path from itself to its owning `org.Unit` (`scope_unit`, "" for Unit itself)
 and optionally to the ward a police liaison is scoped to (`scope_ward`). Roles are held
 over a unit's whole subtree, so a scope is a handful of materialized-path prefixes.
+
+Figures follow the same scope as records: `figure_scope(user, unit)` says which figures of a
+unit's subtree a person reads, and every figure endpoint and page asks it (the rollup API and
+the dashboard with its Excel export and figure-source page, the groups' stock figures, panel
+and ward map) — no view builds its own filter.
+
+- **full**: a unit role (viewer, editor, approver, admin) over the unit, or a superuser: every
+  figure of the whole subtree. A person holding both a unit role and a police role keeps these
+  figures for the units they hold.
+- **wards**: a police liaison (or a unit role holder on a unit they do not hold but see through
+  their wards): only what the records of their wards add up to — groups, their members and
+  the boarding houses they cover, cameras, units located there — counted through each model's
+  own `scope_ward`, so a figure never exceeds what `visible_to` lists. A record type with no
+  ward (activities, and what is counted from them: units with activities, the outreach share)
+  gives no figure at all: the API refuses such an indicator with 403 and a message naming it,
+  pages leave it out and say "không thuộc phạm vi xem", and a breakdown by child unit lists only
+  the children with a figure in those wards.
+- **nothing**: neither (the callers have already answered 404 for a unit the person cannot see).
 """
 
 from dataclasses import dataclass, field
@@ -89,6 +107,63 @@ def holds_role_over(user, roles, unit):
     return scope_of(user, roles).covers_path(unit.path or "")
 
 
+FULL, WARDS, NOTHING = "full", "wards", "nothing"
+
+
+@dataclass(frozen=True)
+class FigureScope:
+    """Which figures of one unit's subtree a person reads (see the module docstring)."""
+
+    kind: str
+    ward_ids: tuple = ()
+
+    @property
+    def full(self):
+        return self.kind == FULL
+
+    @property
+    def wards_only(self):
+        return self.kind == WARDS
+
+    @property
+    def nothing(self):
+        return self.kind == NOTHING
+
+    def covers(self, model):
+        """Whether figures counting `model`'s records may be given at all: any under the full
+        scope, those of a model that names its ward (`scope_ward`) under a ward scope."""
+        if self.full:
+            return True
+        return self.wards_only and getattr(model, "scope_ward", None) is not None
+
+    def restrict(self, queryset):
+        """`queryset` (already cut to the unit's subtree) cut to this scope: unchanged when
+        full, the records of the scope's wards through the model's `scope_ward`, else none."""
+        if self.full:
+            return queryset
+        if not self.covers(queryset.model):
+            return queryset.none()
+        return queryset.filter(**{f"{queryset.model.scope_ward}__in": list(self.ward_ids)})
+
+
+FULL_SCOPE = FigureScope(FULL)
+NO_FIGURES = FigureScope(NOTHING)
+
+
+def figure_scope(user, unit):
+    """The FigureScope of `user` over `unit`'s subtree: full where they hold a unit role over
+    it (or are a superuser), their police wards only otherwise, else nothing. No query beyond
+    the user's cached scope."""
+    if unit is None:
+        return NO_FIGURES
+    if scope_of(user, VIEW_ROLES).covers_path(unit.path or ""):
+        return FULL_SCOPE
+    wards = scope_of(user, VIEW_ROLES, include_police=True).ward_ids
+    if wards:
+        return FigureScope(WARDS, tuple(wards))
+    return NO_FIGURES
+
+
 def forget_scope(user):
     """Call after changing a user's assignments inside one request."""
     user.__dict__.pop("_binhyen_scope", None)
@@ -127,3 +202,8 @@ class ScopedQuerySet(models.QuerySet):
 
     def approvable_by(self, user):
         return self._filter_scope(scope_of(user, APPROVE_ROLES))
+
+    def held_by(self, user):
+        """Records under the units over which `user` holds a unit role: those whose whole
+        figures they read (`figure_scope` is full), without what police wards add."""
+        return self._filter_scope(scope_of(user, VIEW_ROLES))

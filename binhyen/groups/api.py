@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.scoping import figure_scope
 
 from . import services, stats
 from .models import (
@@ -347,10 +348,12 @@ def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters])
     return paginate(groups.order_by("unit__path", "name", "id"), paging)
 
 
-@router.get("/groups/stats", response={200: StatsOut, **ERRORS}, summary="Số liệu tổ, mô hình tại một ngày")
+@router.get("/groups/stats", response={200: StatsOut, **ERRORS}, summary="Số liệu tổ, mô hình tại một ngày",
+            description="Công an phường chỉ nhận số liệu của các phường, xã được phân công.")
 def group_stats(request, params: Query[StatsParams]):
     found = _unit(request, params.unit)
-    return stats.group_stats(found, params.date or _today())
+    # a police liaison (a unit seen through their wards): only the figures of those wards
+    return stats.group_stats(found, params.date or _today(), figure_scope(request.auth, found))
 
 
 def _group(request, pk):

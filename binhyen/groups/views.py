@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.scoping import VIEW_ROLES, scope_of
+from binhyen.scoping import VIEW_ROLES, figure_scope, scope_of
 from binhyen.text import format_number
 from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 
@@ -159,7 +159,7 @@ class GroupListView(ScopedListView):
         panel_unit = self.unit or default_unit(user)
         panel = None
         if panel_unit is not None:
-            panel = stats.headline(panel_unit, day, self.kind or None)
+            panel = stats.headline(panel_unit, day, self.kind or None, scope=figure_scope(user, panel_unit))
             panel.update(unit=panel_unit, day=day)
         context.update(
             errors=self.errors, unit=self.unit, day=self.day, kind=self.kind, ward=self.ward,
@@ -728,10 +728,11 @@ def ward_map(request):
         Area.objects.filter(level=AreaLevel.WARD, province=province, latitude__isnull=False)
         .only("pk", "code", "name", "latitude", "longitude").order_by("name")
     )
-    counts = stats.ward_counts(unit, day, province)
+    scope = figure_scope(user, unit)  # a police liaison: the groups and cameras of their wards
+    counts = stats.ward_counts(unit, day, province, scope=scope)
     cameras = list(
-        Camera.objects.filter(unit__path__startswith=unit.path, ward__province=province,
-                              installed__lte=day, latitude__isnull=False)
+        scope.restrict(Camera.objects.visible_to(user))
+        .filter(unit__path__startswith=unit.path, ward__province=province, installed__lte=day, latitude__isnull=False)
         .with_state_on(day).exclude(state_on=CameraStateKind.REMOVED)
         .only("pk", "place", "latitude", "longitude", "ward_id")[:5000]
     )
@@ -760,7 +761,7 @@ def ward_map(request):
                     c.working = c.state_on == CameraStateKind.WORKING
                     shown_cameras.append(c)
         context.update(width=MAP_WIDTH, height=height, cameras=shown_cameras, shades=MAP_SHADES, top=top)
-    panel = stats.headline(unit, day)
+    panel = stats.headline(unit, day, scope=scope)
     panel.update(unit=unit, day=day)
     table = sorted((w for w in wards if w.pk in counts), key=lambda w: (-counts[w.pk], w.name))
     for w in table:

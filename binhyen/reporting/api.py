@@ -1,4 +1,8 @@
-"""API routes of the reporting app: rollups of any indicator for a unit's subtree."""
+"""API routes of the reporting app: rollups of any indicator for a unit's subtree.
+
+The figures follow the reader's scope (binhyen.scoping.figure_scope): a police liaison reading a
+unit of their wards gets the figures of those wards only, and an indicator that counts records
+without a ward (the activities) is refused with 403 and a message naming it."""
 
 from django.conf import settings
 from django.utils import translation
@@ -6,11 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from binhyen.api.common import ERRORS
+from binhyen.api.common import ERRORS, ErrorOut
+from binhyen.scoping import figure_scope
 
 from . import indicators as registry
 from . import params
-from .rollup import rollup
+from .rollup import OutOfScope, rollup
 
 router = Router(tags=["reporting"])
 
@@ -29,10 +34,15 @@ Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dư�
 
 Trả về `{"unit", "period": {"start", "end", "label"}, "rows": [{"unit": {"code", "name"}` hoặc
 `"month", "values": {…}}], "total": {…}}`. Đơn vị ngoài phạm vi: 404. Tham số sai: 400.
+
+Số liệu theo phạm vi xem của người gọi: người được phân công ở đơn vị nhận số liệu của cả đơn vị
+và các đơn vị trực thuộc; công an phường chỉ nhận số liệu trong các phường, xã được phân công
+(tổ, mô hình, thành viên, nhà trọ, camera, đơn vị đặt tại đó; theo đơn vị trực thuộc chỉ liệt kê
+các đơn vị có số liệu), và chỉ tiêu tính từ bản ghi không gắn với phường, xã (các hoạt động): 403.
 """
 
 
-@router.get("/rollup", response={200: dict, **ERRORS}, summary="Số liệu tổng hợp", description=DESCRIPTION)
+@router.get("/rollup", response={200: dict, 403: ErrorOut, **ERRORS}, summary="Số liệu tổng hợp", description=DESCRIPTION)
 def rollup_view(
     request,
     unit: str | None = Query(None, description="Mã đơn vị (mặc định: đơn vị cao nhất của bạn)"),
@@ -49,8 +59,19 @@ def rollup_view(
     except params.BadParameter as exc:
         raise HttpError(400, _("Tham số không hợp lệ: %(m)s") % {"m": exc}) from None
     the_unit = params.unit_for(request.auth, unit)
-    with translation.override(settings.LANGUAGE_CODE):  # the period's "label" is Vietnamese, as documented
-        return rollup(the_unit, the_period, requests, by=breakdown, as_of=day)
+    scope = figure_scope(request.auth, the_unit)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):  # the period's "label" is Vietnamese, as documented
+            return rollup(the_unit, the_period, requests, by=breakdown, as_of=day, scope=scope)
+    except OutOfScope as exc:
+        raise HttpError(403, out_of_scope_message(exc.requests, the_unit)) from None
+
+
+def out_of_scope_message(requests, unit):
+    return _(
+        "Chỉ tiêu %(codes)s không thuộc phạm vi xem của bạn tại “%(unit)s”: bạn chỉ được xem số liệu "
+        "của các phường, xã được phân công, mà chỉ tiêu này không gắn với phường, xã nào (như các hoạt động)."
+    ) % {"codes": ", ".join(r.key for r in requests), "unit": unit.name}
 
 
 class IndicatorOut(Schema):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binhyen.scoping import APPROVE_ROLES, scope_of
+from binhyen.scoping import APPROVE_ROLES, figure_scope, scope_of
 from binhyen.text import format_date, format_number
 from binhyen.views import ServiceFormView, paginate
 
@@ -26,7 +26,8 @@ from . import documents, params, workflow
 from . import indicators as registry
 from .models import Notification, ReportRequest, Status, Submission
 from .report_forms import RequestForm
-from .rollup import Engine, rollup
+from .rollup import Engine, in_scope, rollup
+from .views import scope_notes
 
 DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -238,11 +239,17 @@ def figure_source(request):
         error = str(exc)
     if error:
         return render(request, "reporting/figure_source.html", {"unit": unit, "error": error}, status=400)
+    scope = figure_scope(request.user, unit)  # a police liaison: their wards, no activities
+    if not in_scope(req, scope):
+        return render(request, "reporting/figure_source.html", {
+            "unit": unit, "error": _("“%(l)s” của %(u)s không thuộc phạm vi xem của bạn: bạn chỉ được xem số liệu "
+                                     "của các phường, xã được phân công.") % {"l": req.label, "u": unit.name},
+        }, status=403)
     part = request.GET.get("phan", "")
     ratio = req.indicator.kind == registry.RATIO
     monthly = req.indicator.measure in CUBE_MEASURES
     as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
-    engine = Engine(unit, period, as_of, detail=monthly)
+    engine = Engine(unit, period, as_of, detail=monthly, scope=scope)
     by_child = rollup(unit, period, [req], by="child", as_of=as_of, engine=engine)
     key = req.key
     total = by_child["total"][key]
@@ -265,7 +272,7 @@ def figure_source(request):
             cells["total"] = _value(cells["total"], ratio)
     before = None
     if base is not None:
-        before = rollup(unit, base, [req], by="none", as_of=as_of)["total"][key]
+        before = rollup(unit, base, [req], by="none", as_of=as_of, scope=scope)["total"][key]
     summary = []
     if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
         summary = [(_("Toàn bộ %(u)s và các đơn vị trực thuộc") % {"u": unit.name}, _value(total, ratio)),
@@ -294,6 +301,7 @@ def figure_source(request):
         "activities_url": _activities_url(unit, period, req),
         "map_url": (f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
                     if req.indicator.code == "groups.wards" else None),
+        **scope_notes(scope),
     })
 
 

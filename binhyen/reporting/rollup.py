@@ -20,18 +20,27 @@ that day is the old parent of its first move after it (UnitEvent), else its curr
 The cube is keyed by today's tree, so an as-of rollup reads each unit's own cube row (the
 "self" cell, which does not depend on the tree) and sums them up the historical tree; when no
 unit has moved since that day, it is the as-now rollup.
+
+`scope` (binhyen.scoping.figure_scope) limits the figures to what the reader may see. A ward
+scope (a police liaison) is answered by the same engine: active groups and wards with groups
+from the stock cube's per-ward cells, every other groups or units figure from the groups
+app's counting querysets cut to the wards (`FigureScope.restrict`); an indicator counting
+records that have no ward (activities) is refused with `OutOfScope` before any query, and a
+breakdown by child lists only the children with a figure.
 """
 
 import datetime
 import re
 from collections import defaultdict
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from binhyen.org.models import PATH_STEP, Unit, UnitEvent, UnitEventKind
 from binhyen.periods import _add_months, _month_end
+from binhyen.scoping import FULL_SCOPE
 from binhyen.text import fold
 
 from . import indicators as registry
@@ -45,6 +54,52 @@ M2M_FILTERS = {"topic": ("topics", "topic_id", Dim.TOPIC), "audience": ("audienc
                "channel": ("channels", "channel_id", Dim.CHANNEL),
                "document": ("documents", "document_id", Dim.DOCUMENT)}
 SELF = "self"
+
+# The records each measure counts: a figure scope gives a measure only if it covers that model
+# (FigureScope.covers: under a ward scope, a model with a ward). Units with activities are
+# counted from the activities, so they go with them.
+MEASURE_RECORDS = {
+    "activities": "activities.Activity", "sessions": "activities.Activity",
+    "attendances": "activities.Activity", "leaflets": "activities.Activity",
+    "reporting_units": "activities.Activity",
+    "grassroots_open": "org.Unit", "units": "org.Unit", "grassroots": "org.Unit",
+    "groups": "groups.Group", "wards": "groups.Group", "members": "groups.GroupMember",
+    "boarding_houses": "groups.BoardingHouseCoverage", "resident_workers": "groups.BoardingHouseCoverage",
+    "cameras": "groups.Camera",
+}
+
+
+class OutOfScope(Exception):
+    """Indicators the reader's figure scope does not give (`requests`, in the order asked)."""
+
+    def __init__(self, requests):
+        super().__init__(", ".join(r.key for r in requests))
+        self.requests = requests
+
+
+def in_scope(request, scope):
+    """Whether `scope` (a FigureScope; None is full) gives the figure `request` asks for; a
+    ratio needs both its numerator and its denominator."""
+    if scope is None or scope.full:
+        return True
+    ind = request.indicator
+    if ind.kind == registry.RATIO:
+        return all(in_scope(registry.parse(part, resolve=False), scope)
+                   for part in (ind.numerator, ind.denominator))
+    label = MEASURE_RECORDS.get(ind.measure)
+    try:
+        model = apps.get_model(label) if label else None
+    except LookupError:  # the app that owns those records is not installed
+        model = None
+    return model is not None and scope.covers(model)
+
+
+def split_by_scope(requests, scope):
+    """(the requests `scope` gives, those it does not): for pages that leave the latter out."""
+    kept, refused = [], []
+    for request in requests:
+        (kept if in_scope(request, scope) else refused).append(request)
+    return kept, refused
 
 
 _DAYS = {}
@@ -190,10 +245,11 @@ def split_period(start, end):
 class Engine:
     """Evaluates requests for one unit, period, breakdown and tree."""
 
-    def __init__(self, unit, period, as_of=None, detail=False, attribution=None):
+    def __init__(self, unit, period, as_of=None, detail=False, attribution=None, scope=None):
         self.unit = unit
         self.period = period
         self.detail = detail
+        self.scope = scope or FULL_SCOPE  # the reader's FigureScope over the unit
         # a page reading one unit over two periods that end on the same day shares the tree
         self.attr = attribution if attribution is not None else Attribution(unit, as_of)
         self.q = connection.ops.quote_name
@@ -573,11 +629,16 @@ class Engine:
     # --- stocks -----------------------------------------------------------------------------
 
     def _units(self, grassroots=False):
-        qs = Unit.objects.filter(self.attr.paths_q("path")).exclude(pk=self.unit.pk)
+        qs = self.scope.restrict(Unit.objects.filter(self.attr.paths_q("path")).exclude(pk=self.unit.pk))
         return qs.filter(kind__is_grassroots=True) if grassroots else qs
 
     def _stock_source(self, measure, day, kind):
-        """(queryset over the subtree(s), path field, unit id field, aggregate, distinct field)."""
+        """(queryset over the subtree(s) cut to the figure scope, path field, unit id field,
+        aggregate, distinct field)."""
+        qs, *rest = self._stock_records(measure, day, kind)
+        return (self.scope.restrict(qs), *rest)
+
+    def _stock_records(self, measure, day, kind):
         from binhyen.groups import stats
         from binhyen.groups.models import Camera
 
@@ -624,7 +685,12 @@ class Engine:
         if memo in self._stocks:
             return self._stocks[memo]
         found = self._stocks[memo] = {}
-        if cube:
+        if not self.scope.full:
+            if cube and measure in ("groups", "wards"):
+                self._stock_wards(measure, kind, by_child, day, found)
+            else:
+                self.stock_raw(request, by_child, day, into=found)
+        elif cube:
             me = self.unit.pk
             sql, params, convert = stock_facts.figure_query(me, measure, day, kind, by_child)
 
@@ -638,6 +704,31 @@ class Engine:
         else:
             self.stock_raw(request, by_child, day, into=found)
         return found
+
+    def _stock_wards(self, measure, kind, by_child, day, found):
+        """Active groups, or wards with one, of the scope's wards only: unit X's per-ward cells
+        of the stock cube (each cell counts the active groups of one child in one ward)."""
+        me, wards = self.unit.pk, list(self.scope.ward_ids)
+        sql, params = stock_facts.ward_sums_query("wards", day, kind, ancestor=me)
+        marks = ", ".join(["%s"] * len(wards)) or "NULL"
+        sql = f"SELECT * FROM ({sql}) w WHERE w.ward_id IN ({marks})"
+
+        def consume(rows):
+            held = defaultdict(lambda: defaultdict(int))  # where → ward → active groups
+            for child, ward, value in rows:
+                held[SELF if child == me else child][ward] += int(value or 0)
+            if measure == "groups":
+                values = {where: sum(v for v in cells.values() if v > 0) for where, cells in held.items()}
+            else:
+                values = {where: sum(1 for v in cells.values() if v > 0) for where, cells in held.items()}
+            if by_child:
+                found.update({where: v for where, v in values.items() if v})
+            elif measure == "groups":
+                found[()] = sum(values.values())
+            else:  # a ward held under two children counts once in the total
+                found[()] = len({ward for cells in held.values() for ward, v in cells.items() if v > 0})
+
+        self._query(("stock_cells",), sql, [*params, *wards], consume)
 
     def _stock_as_of(self, measure, kind, by_child, day, found):
         """A groups figure through the tree as it stood (see Attribution): the children whose
@@ -836,17 +927,25 @@ def _ratio(num, den):
     return round(100.0 * num / den, 1)
 
 
-def rollup(unit, period, indicators, by="child", as_of=None, engine=None):
+def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=None):
     """The figures of `indicators` (codes with optional [filters], or Requests) for `unit`'s
     subtree over `period`, broken down `by` "child", "month" or "none", through today's tree or
     the tree as it stood on `as_of`. Plain Python, in the API's shape.
 
-    Pass the same `engine` (an Engine for this unit, period and as_of) to several calls to
-    share their queries, e.g. a table by child and a trend by month."""
+    `scope` is the reader's FigureScope over `unit` (binhyen.scoping.figure_scope; None: the
+    whole subtree, for the platform's own figures); OutOfScope names the indicators it does
+    not give. Pass the same `engine` (an Engine for this unit, period, as_of and scope) to
+    several calls to share their queries, e.g. a table by child and a trend by month."""
     if by not in BY_CHOICES:
         raise ValueError(by)
     requests = registry.parse_list(indicators)
-    engine = engine or Engine(unit, period, as_of)
+    if engine is None:
+        engine = Engine(unit, period, as_of, scope=scope)
+    elif scope is not None and scope != engine.scope:
+        raise ValueError("the engine was built for another figure scope")
+    refused = [r for r in requests if not in_scope(r, engine.scope)]
+    if refused:
+        raise OutOfScope(refused)
     engine.prefetch(requests, by)
     results = {}
 
@@ -871,7 +970,8 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None):
 
     rows = []
     if by == "child":
-        children = engine.attr.children(period)
+        # a ward scope names only the children its wards give a figure to
+        children = engine.attr.children(period) if engine.scope.full else []
         listed = {pk for pk, _c, _n in children}
         with_data = {k for values, _t in columns.values() for k, v in values.items()
                      if v and k != SELF and k not in listed}

@@ -1,6 +1,9 @@
 """The dashboard: a unit's headline figures against the previous period, its children's table
 (drill down by clicking), a monthly trend chart drawn as SVG on the server, and the table as
-an Excel file with the same figures. Every figure comes from `rollup()`."""
+an Excel file with the same figures. Every figure comes from `rollup()`, within the reader's
+figure scope (binhyen.scoping.figure_scope): for a police liaison the groups' figures of their
+wards only, and the indicators without a ward (the activities, the outreach share) left out
+of the headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem"."""
 
 import io
 
@@ -10,12 +13,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.org.models import Unit
+from binhyen.org.models import Area, Unit
+from binhyen.scoping import figure_scope
 from binhyen.text import format_number
 
 from . import indicators as registry
 from . import params
-from .rollup import Engine, rollup
+from .rollup import Engine, in_scope, rollup, split_by_scope
 
 HEADLINE = ["activity.count", "activity.sessions", "activity.attendances", "groups.active",
             "units.outreach_share"]
@@ -97,15 +101,32 @@ def _table(result, unit, requests):
     return rows, total
 
 
+def scope_notes(scope, hidden=()):
+    """What a page says about a reader's figure scope: the wards its figures are limited to
+    (names, one query) and the labels of the indicators left out as out of scope."""
+    wards = []
+    if scope.wards_only:
+        wards = list(Area.objects.filter(pk__in=scope.ward_ids).order_by("name").values_list("name", flat=True))
+    return {"scope_wards": wards, "out_of_scope": [r.label for r in hidden]}
+
+
+def _empty(unit):
+    return {"unit": {"code": unit.code, "name": unit.name}, "rows": [], "total": {}}
+
+
 @login_required
 def dashboard(request):
     unit, period, error = _question(request)
-    requests = registry.parse_list(TABLE)
-    headline_requests = registry.parse_list(HEADLINE)
-    engine = Engine(unit, period, detail=True)  # the table and the trend share their queries
-    now = rollup(unit, period, requests, by="child", engine=engine)
-    trend = rollup(unit, period, [TREND], by="month", engine=engine)
-    before = rollup(unit, period.previous(), headline_requests, by="none")
+    scope = figure_scope(request.user, unit)
+    requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
+    headline_requests, _hidden = split_by_scope(registry.parse_list(HEADLINE), scope)
+    engine = Engine(unit, period, detail=True, scope=scope)  # the table and the trend share their queries
+    now = rollup(unit, period, requests, by="child", engine=engine) if requests else _empty(unit)
+    trend = None
+    if in_scope(registry.parse(TREND, resolve=False), scope):
+        trend = rollup(unit, period, [TREND], by="month", engine=engine)
+    before = (rollup(unit, period.previous(), headline_requests, by="none", scope=scope)
+              if headline_requests else _empty(unit))
     headline = []
     for r in headline_requests:
         ratio = r.indicator.kind == registry.RATIO
@@ -120,8 +141,9 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", {
         "unit": unit, "period": period, "previous": period.previous(), "error": error,
         "headline": headline, "columns": [r.label for r in requests], "rows": rows, "total": total,
-        "chart": _chart(trend["rows"]), "trend_label": registry.get(TREND).label, "crumbs": crumbs,
-        "period_text": request.GET.get("period") or period.code,
+        "chart": _chart(trend["rows"]) if trend else None, "trend_label": registry.get(TREND).label,
+        "crumbs": crumbs, "period_text": request.GET.get("period") or period.code,
+        **scope_notes(scope, hidden),
     })
 
 
@@ -132,17 +154,23 @@ def export(request):
     from openpyxl.styles import Font
 
     unit, period, _error = _question(request)
-    requests = registry.parse_list(TABLE)
-    result = rollup(unit, period, requests, by="child")
+    scope = figure_scope(request.user, unit)
+    requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
+    result = rollup(unit, period, requests, by="child", scope=scope) if requests else _empty(unit)
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tổng hợp")
     ws.append([unit.name])
     ws.append([str(period.label)])
+    notes = scope_notes(scope, hidden)
+    if notes["scope_wards"]:
+        ws.append([_("Số liệu chỉ tính trong các phường, xã được phân công: %(w)s.") % {"w": ", ".join(notes["scope_wards"])}])
+    if notes["out_of_scope"]:
+        ws.append([_("Không thuộc phạm vi xem: %(i)s.") % {"i": ", ".join(notes["out_of_scope"])}])
     ws.append([])
     header = [_("Mã đơn vị"), _("Đơn vị")] + [f"{r.label} ({r.indicator.unit})" for r in requests]
     ws.append(header)
-    for cell in ws[4]:
+    for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in result["rows"]:
         ws.append([row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests])
