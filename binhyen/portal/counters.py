@@ -1,6 +1,7 @@
 """Visitor counting without a database write per request.
 
-- A visitor is a salted hash of address + browser (no cookie is set, so no consent banner).
+- A visitor is a salted hash of the client's address + browser (no cookie is set, so no
+  consent banner).
 - "Đang online": visitors whose last request lies in the last 5 minutes. Each visitor sits in
   the minute bucket of their last request; moving to a newer minute is one `decr` and one
   `incr`, at most once per visitor per minute, so the figure is exact to the minute.
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, Value, When
+
+from .throttle import client_address
 
 ONLINE_MINUTES = 5
 VISIT_GAP = 30 * 60  # seconds of silence after which the next request opens a new visit
@@ -49,9 +52,10 @@ def is_bot(request):
 
 
 def visitor_id(request):
-    """Salted, so the hash reveals neither the address nor the browser."""
+    """Salted, so the hash reveals neither the address nor the browser. The address is the
+    client's, read through the trusted proxy when there is one (throttle.client_address)."""
     raw = "|".join((
-        settings.SECRET_KEY, request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""),
+        settings.SECRET_KEY, client_address(request), request.META.get("HTTP_USER_AGENT", ""),
     ))
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 

@@ -62,8 +62,8 @@ class TipForm(StyledForm):
         label=_("Số điện thoại"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    captcha = forms.CharField(label=_("Câu hỏi kiểm tra"), max_length=4,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    captcha = forms.CharField(label=_("Câu hỏi kiểm tra"), max_length=40,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     captcha_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, wards=(), **kwargs):
@@ -72,13 +72,20 @@ class TipForm(StyledForm):
         self.fields["ward"].choices = [("", _("— Chọn phường/xã —"))] + [(w.pk, w.name) for w in wards]
         self.fields["happened_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
-    def set_challenge(self, question, token):
-        """A fresh question on every render (a token is good once)."""
-        self.fields["captcha"].label = question
-        self.initial["captcha_token"] = token
+    def set_challenge(self, challenge):
+        """A fresh question on every render (a token is good for one attempt): the question is
+        the answer box's label, how to answer its help text, read with it by screen readers."""
+        field = self.fields["captcha"]
+        field.label = challenge.question
+        field.help_text = challenge.help
+        attrs = field.widget.attrs
+        attrs["inputmode"] = "numeric" if challenge.numeric else "text"
+        described = attrs.get("aria-describedby", "").split()
+        attrs["aria-describedby"] = " ".join(dict.fromkeys(["id_captcha-help", *described]))
+        self.initial["captcha_token"] = challenge.token
         if self.is_bound:
             self.data = self.data.copy()
-            self.data["captcha_token"] = token
+            self.data["captcha_token"] = challenge.token
             self.data["captcha"] = ""
 
     def tip_fields(self):

@@ -9,7 +9,6 @@ import datetime
 import re
 import secrets
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,8 +37,6 @@ ARTICLE_FIELDS = (
     "category", "title", "summary", "body", "cover_caption", "cover_alt", "author_name", "featured",
     "publish_at",
 )
-TIP_LIMIT = 5  # tips per sender (address + browser) …
-TIP_WINDOW = 3600  # … per hour
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
@@ -326,16 +323,6 @@ def normalise_code(text):
     raw = re.sub(r"[^A-Z0-9]", "", (text or "").upper())
     raw = raw[2:] if raw.startswith("TB") else raw
     return f"TB-{raw[:4]}-{raw[4:8]}" if len(raw) == 8 else ""
-
-
-def tip_allowed(sender_key):
-    """Rate limit: TIP_LIMIT tips per sender per hour (counted in the cache)."""
-    key = f"portal:tips:{sender_key}"
-    cache.add(key, 0, timeout=TIP_WINDOW)
-    try:
-        return cache.incr(key) <= TIP_LIMIT
-    except ValueError:
-        return True
 
 
 PHONE = re.compile(r"^(\+?84|0)\d{8,10}$")

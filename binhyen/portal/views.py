@@ -20,11 +20,11 @@ from binhyen.org.models import Area, AreaLevel
 from binhyen.text import format_number
 from binhyen.views import paginate
 
-from . import captcha, counters, schedule, services
+from . import captcha, counters, schedule, services, throttle
 from .figures import section_figures
 from .forms import FollowForm, TipForm
 from .headers import secure
-from .models import Article, Category, OldSlug, PortalSection, week_start
+from .models import Article, Category, PortalSection, week_start
 
 NEWS_PER_PAGE = 10
 VIEWS_MARKER = "\ue000views\ue000"  # a private-use character no text contains
@@ -163,14 +163,19 @@ def category(request, section_slug, slug):
 
 
 def _article_or_redirect(request, slug, route):
+    """The article at `slug`, or a redirect from one of its old addresses. An old address
+    redirects only to an article the visitor may see (for the public: published and live):
+    else the new address would tell them the new title of a draft or a scheduled article, so
+    they get the same 404 as for an address that never existed."""
+    visible = Article.objects.visible_to(request.user)
     article = (
-        Article.objects.visible_to(request.user)
-        .select_related("section__unit", "section__successor", "category__section", "approved_by").filter(slug=slug).first()
+        visible.select_related("section__unit", "section__successor", "category__section", "approved_by")
+        .filter(slug=slug).first()
     )
     if article is None:
-        old = OldSlug.objects.filter(slug=slug).select_related("article").first()
-        if old is not None:
-            return None, redirect(route, old.article.slug, permanent=True)
+        moved_to = visible.filter(old_slugs__slug=slug).values_list("slug", flat=True).first()
+        if moved_to is not None:
+            return None, redirect(route, moved_to, permanent=True)
         raise Http404(_("Không tìm thấy bài viết."))
     return article, None
 
@@ -254,6 +259,8 @@ def _province(request, section):
 @secure
 @require_http_methods(["GET", "POST"])
 def tip(request):
+    """The public tip form. A post first takes a place under the sender's limits (throttle.py):
+    over them it is refused with 429 and the form as filled in, never dropped silently."""
     sections = _sections()
     section = next((s for s in sections if s.slug == request.GET.get("muc", request.POST.get("muc"))), None)
     section = section or _section()[0]
@@ -261,27 +268,44 @@ def tip(request):
     wards = list(services.wards_of_province(province).only("id", "name"))
     form = TipForm(request.POST or None, wards=wards)
     if request.method == "POST":
-        if not services.tip_allowed(counters.visitor_id(request)):
-            form.add_error(None, _("Bạn đã gửi quá nhiều tin báo trong một giờ; hãy thử lại sau."))
+        ticket = throttle.reserve(request)
+        if ticket.refused:
+            form.add_error(None, ngettext(
+                "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
+                "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
+                "cấp, hãy gọi ngay Công an 113.",
+                "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
+                "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
+                "cấp, hãy gọi ngay Công an 113.",
+                ticket.minutes,
+            ) % {"n": ticket.minutes})
             return _tip_page(request, form, section, sections, province, status=429)
-        if form.is_valid():
-            problem = captcha.check(form.cleaned_data["captcha_token"], form.cleaned_data["captcha"])
-            if problem:
-                form.add_error("captcha", problem)
-            else:
-                try:
-                    sent = services.submit_tip(section=section, **form.tip_fields())
-                except ValidationError as exc:
-                    for field, messages in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, messages)
-                else:
-                    return _page(request, "portal/tip_sent.html", {"tip": sent}, section, sections)
+        sent = _send_tip(form, section)
+        if sent is None:
+            ticket.release()
+        else:
+            return _page(request, "portal/tip_sent.html", {"tip": sent}, section, sections)
     return _tip_page(request, form, section, sections, province)
 
 
+def _send_tip(form, section):
+    """The saved tip, or None with the reasons on the form."""
+    if not form.is_valid():
+        return None
+    problem = captcha.check(form.cleaned_data["captcha_token"], form.cleaned_data["captcha"])
+    if problem:
+        form.add_error("captcha", problem)
+        return None
+    try:
+        return services.submit_tip(section=section, **form.tip_fields())
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    return None
+
+
 def _tip_page(request, form, section, sections, province, status=200):
-    question, token = captcha.new_challenge()
-    form.set_challenge(question, token)
+    form.set_challenge(captcha.new_challenge())
     return _page(request, "portal/tip.html", {
         "form": form, "province": province, "provinces": services.current_provinces(),
     }, section, sections, status=status)

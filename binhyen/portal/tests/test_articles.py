@@ -40,6 +40,32 @@ def test_title_change_moves_the_address_and_the_old_one_redirects(w, client):
     assert OldSlug.objects.filter(slug="tin-cu-ve-to-tu-quan", article=a).exists()
 
 
+def test_old_address_of_a_hidden_article_is_an_ordinary_404(w, client, client_as):
+    """A draft retitled and scheduled a year ahead: its old address must not answer with a
+    redirect to the new one (that would tell the public the new title before it is out)."""
+    editor, approver = w["users"]["editor"], w["users"]["approver"]
+    a = helpers.article(w["hcm"], "Tin cũ về tổ tự quản", published=False, actor=editor)
+    a = services.update_article(editor, a, title="Kế hoạch bí mật năm sau")
+    a = services.publish_article(approver, a, publish_at=timezone.now() + datetime.timedelta(days=400))
+    assert a.is_scheduled and a.slug == "ke-hoach-bi-mat-nam-sau"
+    unknown = client.get("/tin-tuc/khong-co-bai-nay")
+    for url in ("/tin-tuc/tin-cu-ve-to-tu-quan", "/tin-tuc/tin-cu-ve-to-tu-quan/ban-in"):
+        response = client.get(url)
+        assert response.status_code == 404 == unknown.status_code
+        assert "Location" not in response
+        page = response.content.decode()
+        assert "ke-hoach-bi-mat" not in page and "Kế hoạch bí mật" not in page
+        assert page.replace("tin-cu-ve-to-tu-quan", "khong-co-bai-nay") == unknown.content.decode()
+    # an editor who may see the scheduled article is still taken to it
+    moved = client_as(editor).get("/tin-tuc/tin-cu-ve-to-tu-quan")
+    assert (moved.status_code, moved["Location"]) == (301, "/tin-tuc/ke-hoach-bi-mat-nam-sau")
+    # once live, the old address redirects for everyone; withdrawn, it is a 404 again
+    a = services.publish_article(approver, a, publish_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert client.get("/tin-tuc/tin-cu-ve-to-tu-quan")["Location"] == "/tin-tuc/ke-hoach-bi-mat-nam-sau"
+    services.withdraw_article(editor, a)
+    assert client.get("/tin-tuc/tin-cu-ve-to-tu-quan").status_code == 404
+
+
 def test_draft_is_invisible_until_an_approver_publishes(w, client, client_as):
     editor, approver = w["users"]["editor"], w["users"]["approver"]
     a = services.create_article(

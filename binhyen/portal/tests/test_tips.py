@@ -1,5 +1,5 @@
 """Tips: the form with its offline captcha, routing to the ward's union, the receipt code,
-the rate limit, and who may read them (unit editors, the ward's police liaison)."""
+and who may read them (unit editors, the ward's police liaison). Flooding: test_tip_flood.py."""
 
 import datetime
 import re
@@ -35,8 +35,8 @@ def _post(client, token, answer=None, **fields):
 def test_form_offers_the_wards_of_the_province_and_a_question(w, client):
     page, token = _form(client, muc="ldld-tp-ho-chi-minh")
     assert "Phường Linh Xuân" in page
-    assert "cộng" in page and "bằng mấy?" in page
-    assert captcha.answer_of(token) in range(2, 19)
+    assert re.search(r'<label class="form-label required" for="id_captcha">[^<]+\?', page)
+    assert captcha.answer_of(token)
     options = client.get("/tin-bao/phuong-xa/", {"tinh": "82"}).content.decode()
     assert "Phường Mỹ Tho" in options and "Phường Linh Xuân" not in options
 
@@ -67,15 +67,17 @@ def test_named_tip_keeps_name_and_phone(w, client):
 
 def test_wrong_or_reused_captcha_is_refused(w, client):
     _page, token = _form(client)
-    page = _post(client, token, answer=99).content.decode()
+    page = _post(client, token, answer="1").content.decode()  # no question's answer is 1
     assert "Câu trả lời kiểm tra chưa đúng" in page
     assert not Tip.objects.exists()
+    # a wrong answer spent the token: the right one no longer helps, a new question does
+    assert "đã được dùng" in _post(client, token).content.decode()
+    _page, token = _form(client)
     _post(client, token)
     assert Tip.objects.count() == 1
-    page = _post(client, token).content.decode()
-    assert "đã được dùng" in page
-    assert Tip.objects.count() == 1
+    _page, token = _form(client)
     assert "không hợp lệ" in _post(client, token + "x", answer=captcha.answer_of(token)).content.decode()
+    assert Tip.objects.count() == 1
 
 
 def test_messages_name_the_fields(w, client):
@@ -91,17 +93,6 @@ def test_messages_name_the_fields(w, client):
 def test_ward_without_a_union_goes_to_the_province_federation(w):
     tip = services.submit_tip(ward=f.area("27478"), what="Cháy nhỏ ở khu trọ Tân Thuận.", happened_on=YESTERDAY)
     assert tip.unit == w["tree"]["hcm"]
-
-
-def test_rate_limit_answers_429(w, client, settings):
-    for _ in range(services.TIP_LIMIT):
-        _page, token = _form(client)
-        assert _post(client, token).status_code == 200
-    _page, token = _form(client)
-    response = _post(client, token)
-    assert response.status_code == 429
-    assert "quá nhiều tin báo" in response.content.decode()
-    assert Tip.objects.count() == services.TIP_LIMIT
 
 
 def test_scoping_editors_of_the_unit_and_police_of_the_ward(w, client_as):
