@@ -1036,6 +1036,14 @@ def put_text(cell, value):
     return cell
 
 
+def append_text_row(sheet, values):
+    """`sheet.append(values)` on an ordinary worksheet, strings written as text cells."""
+    sheet.append([excel_text(v) if isinstance(v, (str, Promise)) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def safe_row(sheet, values):
     """A row for `sheet.append` (write-only sheets): strings become text cells, the rest
     (numbers, dates, cells already built, None) passes as it is."""
@@ -1213,7 +1221,7 @@ def _write_help(wb, spec, lookups, example, bold, header_fill, required_fill, wr
                 cell.number_format = "DD/MM/YYYY"
                 value = cell
             line.append(value)
-        sheet.append(line)
+        sheet.append(safe_row(sheet, line))
 
 
 def _write_lists(wb, lookups, order, bold, header_fill):

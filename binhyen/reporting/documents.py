@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from binhyen.spreadsheets import append_text_row
 from binhyen.text import format_number
 
 from . import narrative as narrative_mod
@@ -577,12 +578,12 @@ def build_xlsx(unit, period, as_of=None):
     bold = Font(bold=True)
 
     def sheet(ws, head, rows, first_value_col, columns):
-        ws.append(head)
+        append_text_row(ws, head)
         for cell in ws[1]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         for row in rows:
-            ws.append(row)
+            append_text_row(ws, row)  # unit codes and names are typed by people: never formulas
         last = ws.max_row
         total = [""] * (first_value_col - 2) + ["Tổng cộng"]
         for i in range(len(columns)):
