@@ -1,10 +1,18 @@
 """The live movement figures a section's home page shows, read through the rollup engine
 (binhyen.reporting.rollup) and kept a few minutes in the cache so a busy home page costs no
-aggregate queries. Nothing is counted here: every number is an indicator of the registry."""
+aggregate queries. Nothing is counted here: every number is an indicator of the registry.
+
+A record saved, corrected or deleted shows at once all the same: the cache keys carry a
+generation number that every change of a record behind the figures moves on (receivers
+connected in apps.py: activities, their import batches, groups, members, boarding houses,
+cameras, units). The number moves when the change is made and again when its transaction
+commits, so a page that read the figures in between does not keep the old ones either."""
 
 import datetime
+import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +27,37 @@ INDICATORS = (
     ("activity.attendances", "attendances"),
 )
 CACHE_SECONDS = 300
+GENERATION = "portal:figures:generation"
+# the records the figures are computed from: a save or delete of any of them moves the generation
+SOURCES = (
+    "activities.Activity", "activities.ImportBatch", "groups.Group", "groups.GroupMember",
+    "groups.BoardingHouse", "groups.BoardingHouseCoverage", "groups.Camera", "groups.CameraState",
+    "org.Unit",
+)
+
+
+def generation():
+    """The figures' current generation (part of every cache key that holds figures)."""
+    value = cache.get(GENERATION)
+    if value is None:
+        # Lost (a restart, an eviction): start from the clock, above any number used before,
+        # so no figures cached under an earlier generation can come back.
+        cache.add(GENERATION, time.time_ns() // 1000, timeout=None)
+        value = cache.get(GENERATION)
+    return value
+
+
+def _move_on():
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not there yet (or lost): a fresh one is already newer
+        generation()
+
+
+def records_changed(sender=None, using=None, **kwargs):
+    """Receiver of post_save/post_delete on SOURCES: the cached figures are stale now."""
+    _move_on()
+    transaction.on_commit(_move_on, using=using)
 
 
 def period_for(unit, today=None):
@@ -54,9 +93,10 @@ def _compute(unit, today):
 
 def section_figures(section, today=None):
     """{groups, members, wards, sessions, attendances, start, end, label} for the section's
-    unit; cached per section and day for CACHE_SECONDS."""
+    unit; cached per section, day and generation for CACHE_SECONDS."""
     today = today or timezone.localdate()
-    key = f"portal:figures:{section.pk}:{today.isoformat()}:{get_language()}"  # the label is translated
+    # the label is translated: one copy per language
+    key = f"portal:figures:{generation()}:{section.pk}:{today.isoformat()}:{get_language()}"
     figures = cache.get(key)
     if figures is None:
         figures = _compute(section.unit, today)

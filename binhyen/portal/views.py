@@ -21,6 +21,7 @@ from binhyen.text import format_number
 from binhyen.views import paginate
 
 from . import captcha, counters, schedule, services, throttle
+from .figures import generation as figures_generation
 from .figures import section_figures
 from .forms import FollowForm, TipForm
 from .headers import secure
@@ -129,7 +130,8 @@ def _home(request, section, sections):
             "figures": section_figures(section, today),
         }
 
-    main = _fragment(request, f"home:{section.pk}:{today}", "portal/_home_main.html", build)
+    # the figures' generation in the key: a corrected record leaves the cached home at once
+    main = _fragment(request, f"home:{section.pk}:{today}:{figures_generation()}", "portal/_home_main.html", build)
     return _page(request, "portal/home.html", {"main": main}, section, sections)
 
 

@@ -2,6 +2,7 @@
 counting functions; a closed federation shows its figures up to its last day."""
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -41,3 +42,80 @@ def test_figures_are_cached(w, django_assert_num_queries):
     figures.section_figures(w["hcm"], today)
     with django_assert_num_queries(0):
         figures.section_figures(w["hcm"], today)
+
+
+# --- a record deleted or corrected leaves the cached public figures at once -----------------
+
+
+def _shown(client):
+    """(groups, attendances) as the public home page shows them."""
+    page = client.get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
+    found = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    return found["Tổ, mô hình tự quản"], found["Lượt người tham dự"]
+
+
+def _api(client):
+    data = client.get("/api/v1/portal/sections/ldld-tp-ho-chi-minh/figures").json()
+    return data["groups"], data["attendances"]
+
+
+def test_a_deleted_or_corrected_activity_leaves_the_cached_figures_at_once(w, client):
+    from binhyen.activities import services as activity_services
+
+    cs, editor = w["tree"]["cs"], f.superuser()
+    f.activity(cs, date=timezone.localdate(), attendances=40)
+    before = _shown(client), _api(client)
+    assert before == (("0", "40"), (0, 40))
+    absurd = f.activity(cs, date=timezone.localdate(), attendances=3_807_000)
+    assert _shown(client) == ("0", "3.807.040") and _api(client) == (0, 3_807_040)
+    activity_services.delete_activity(editor, absurd)  # the soft delete of the service
+    assert (_shown(client), _api(client)) == before
+    # a correction: the same record, its attendances edited
+    typo = f.activity(cs, date=timezone.localdate(), attendances=90_000)
+    assert _api(client) == (0, 90_040)
+    activity_services.update_activity(editor, typo, attendances=90)
+    assert _shown(client) == ("0", "130") and _api(client) == (0, 130)
+
+
+def test_groups_changes_leave_the_cached_figures_at_once(w, client):
+    from binhyen.groups import services as group_services
+
+    assert _shown(client)[0] == "0"
+    g = f.group(w["tree"]["cs"], ward=f.area("26794"), founded=D(2020, 1, 1))
+    assert _shown(client)[0] == "1"
+    group_services.delete_group(f.superuser(), g)
+    assert _shown(client)[0] == "0"
+
+
+def test_the_generation_moves_again_when_the_change_commits(w, django_capture_on_commit_callbacks):
+    start = figures.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        f.group(w["tree"]["cs"], ward=f.area("26794"))
+        moved = figures.generation()
+        assert moved > start
+    assert callbacks and figures.generation() > moved
+
+
+def test_an_activities_import_moves_the_generation_when_it_commits(w, django_capture_on_commit_callbacks):
+    """The import writes its rows without Django's signals; its batch row is saved through
+    the ORM, so the generation moves when the import's transaction commits."""
+    from binhyen.activities.services import import_activities
+    from binhyen.activities.tests.conftest import row, xlsx
+
+    start = figures.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_activities(f.superuser(), xlsx([row(**{
+            "Mã đơn vị": "G-HCM-LT-CS1", "Ngày": timezone.localdate(), "Đối tượng": "cnvcld",
+            "Số lượt người": 500,
+        })]), file_name="hoat-dong.xlsx")
+    assert result.ok, [str(e) for e in result.errors]
+    assert figures.generation() > start
+    assert figures.section_figures(w["hcm"])["attendances"] == 500
+
+
+def test_a_lost_generation_starts_above_the_old_ones(w):
+    from django.core.cache import cache
+
+    old = figures.generation()
+    cache.delete(figures.GENERATION)
+    assert figures.generation() > old
