@@ -3,6 +3,7 @@ assignment × every action, through the pages and through the API. A case "leaks
 sees or changes what their role does not give them, or when a refusal confirms existence (403
 instead of 404 outside the scope). The test prints how many cases it tried."""
 
+import datetime
 import itertools
 
 import pytest
@@ -126,3 +127,239 @@ def test_permission_matrix_has_no_leaks(world):
     print(f"\npermission matrix: {len(TRIED)} cases tried, {len(leaks)} leaks")
     assert leaks == [], "\n".join(leaks)
     assert len(TRIED) == len(ROLES) * len(POSITIONS) * len(ACTIONS) * len(CHANNELS)
+
+
+# --- figures --------------------------------------------------------------------------------
+#
+# Figures are objects of the matrix too: every figure endpoint and page, for each demo-like
+# role and each unit of the tree, answers exactly what the records that role can list
+# (`visible_to`) add up to — or 404 for a unit the role does not see, and nothing at all for an
+# indicator whose records the role cannot list (a police liaison and the activities).
+
+FIGURE_ROLES = ["police only", "grassroots editor", "provincial admin", "outsider"]
+FIGURE_UNITS = ["hcm", "q9", "cs1", "td", "cs2", "mt"]
+PERIOD = "2025"
+PERIOD_START, PERIOD_END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+GROUP_FIGURES = ["groups.active", "groups.members", "groups.wards", "groups.boarding_houses",
+                 "groups.resident_workers", "cameras.working", "units.count"]
+ACTIVITY_FIGURES = ["activity.count", "activity.sessions", "activity.attendances", "units.outreach_share"]
+DASHBOARD = ["activity.count", "activity.sessions", "activity.attendances", "groups.active", "groups.members",
+             "units.outreach_share"]
+FIGURE_OBJECTS = ["rollup api", "rollup api by child", "groups stats api", "dashboard page", "dashboard excel",
+                  "figure source page", "groups list panel"]
+FIGURES_TRIED = []
+
+
+@pytest.fixture
+def figure_world(tree):
+    """The small tree placed in Hồ Chí Minh City and Tiền Giang, with groups (and members,
+    boarding houses, cameras) in and out of the police liaison's two wards, and activities."""
+    from binhyen.groups import services as group_services
+    from binhyen.groups.models import FunderKind
+    from binhyen.reporting.tests.helpers import record
+
+    hcm_province = f.area("79", "province")
+    w, t = f.area("26794"), f.area("27478")  # the liaison's wards
+    x = Area.objects.filter(level=AreaLevel.WARD, province=hcm_province).exclude(pk__in=[w.pk, t.pk]).order_by("code")[0]
+    Unit.objects.filter(pk=tree["hcm"].pk).update(province=hcm_province)
+    Unit.objects.filter(pk=tree["tg"].pk).update(province=f.area("82", "legacy_province"))
+    Unit.objects.filter(pk__in=[tree["td"].pk, tree["cs2"].pk]).update(ward=w)  # the liaison sees td and cs2
+    units = {key: Unit.objects.get(pk=tree[key].pk) for key in tree}
+    root = f.superuser()
+    founded = datetime.date(2020, 1, 1)
+    made = {}
+    for key, unit_key, ward, kind, members in [
+        ("cs1 in w", "cs1", w, "nha_tro", 2), ("cs1 out", "cs1", x, "nha_tro", 3),
+        ("q9 in t", "q9", t, "xe_om", 1), ("td out", "td", x, "nha_tro", 4),
+        ("cs2 in w", "cs2", w, "nha_tro", 5), ("cs2 in t", "cs2", t, "du_luan_xa_hoi", 6),
+        ("cs2 out", "cs2", x, "nha_tro", 7), ("mt", "mt", f.area("28261", "legacy_ward"), "nha_tro", 8),
+    ]:
+        made[key] = f.group(units[unit_key], ward=ward, kind=kind, founded=founded)
+        for _n in range(members):
+            f.member(made[key])
+    group_services.create_boarding_house(root, unit=units["cs2"], address="1 Đường A", ward=w, resident_workers=11,
+                                         group=made["cs2 in w"], coverage_start=founded)
+    group_services.create_boarding_house(root, unit=units["td"], address="2 Đường B", ward=x, resident_workers=13,
+                                         group=made["td out"], coverage_start=founded)
+    for unit_key, ward in (("cs2", w), ("cs2", x), ("q9", t)):
+        group_services.create_camera(root, unit=units[unit_key], place=f"Camera {unit_key} {ward.code}", ward=ward,
+                                     funder_kind=FunderKind.UNION, installed=founded)
+    for unit_key, attendances in (("cs1", 101), ("q9", 203), ("td", 307), ("cs2", 401), ("mt", 509)):
+        record(units[unit_key], "2025-05-05", sessions=2, attendances=attendances)
+    record(units["cs2"], "2025-06-06", kind="hoi_nghi", sessions=1, attendances=17)
+    users = {
+        "police only": f.user(role=Role.POLICE, unit=units["hcm"], wards=[w, t]),
+        "grassroots editor": f.user(role=Role.EDITOR, unit=units["cs1"]),
+        "provincial admin": f.user(role=Role.ADMIN, unit=units["hcm"]),
+        "outsider": f.user(role=Role.VIEWER, unit=units["tg"]),
+    }
+    return units, users
+
+
+def recomputed(user, unit, day=PERIOD_END):
+    """The figures of `unit`'s subtree counted from the records `user` can list."""
+    from django.db.models import Q, Sum
+
+    from binhyen.activities.models import Activity
+    from binhyen.groups.models import BoardingHouseCoverage, Camera, Group, GroupMember
+
+    groups = Group.objects.visible_to(user).filter(unit__path__startswith=unit.path).active_on(day)
+    houses = (BoardingHouseCoverage.objects.visible_to(user).active_on(day)
+              .filter(group__in=groups, house__deleted_at__isnull=True))
+    acts = Activity.objects.visible_to(user).filter(unit__path__startswith=unit.path,
+                                                    date__gte=PERIOD_START, date__lte=PERIOD_END)
+    grassroots = (Unit.objects.visible_to(user).filter(path__startswith=unit.path, kind__is_grassroots=True)
+                  .exclude(pk=unit.pk).filter(valid_from__lte=PERIOD_END)
+                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=PERIOD_START)))
+    held = (acts.filter(kind__code="tuyen_truyen", unit__in=grassroots).values("unit").distinct().count())
+    return {
+        "groups.active": groups.count(),
+        "groups.members": GroupMember.objects.visible_to(user).active_on(day).filter(group__in=groups).count(),
+        "groups.wards": groups.values("ward").distinct().count(),
+        "groups.boarding_houses": houses.values("house").distinct().count(),
+        "groups.resident_workers": houses.aggregate(n=Sum("house__resident_workers"))["n"] or 0,
+        "cameras.working": Camera.objects.visible_to(user).filter(unit__path__startswith=unit.path).working_on(day).count(),
+        "units.count": Unit.objects.visible_to(user).filter(path__startswith=unit.path).exclude(pk=unit.pk).open_on(day).count(),
+        "activity.count": acts.count(),
+        "activity.sessions": acts.aggregate(n=Sum("sessions"))["n"] or 0,
+        "activity.attendances": acts.aggregate(n=Sum("attendances"))["n"] or 0,
+        "units.outreach_share": round(100.0 * held / grassroots.count(), 1) if grassroots.count() else None,
+    }
+
+
+def lists_activities(user):
+    """Whether the role can list activities at all (a police liaison cannot)."""
+    from binhyen.scoping import scope_of
+
+    return not scope_of(user, VIEW_ROLES).empty
+
+
+def _shown(value):
+    from binhyen.text import format_number
+
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+    return format_number(value)
+
+
+def check_figures(obj, user, unit, problems):
+    """Append to `problems` every way `obj` answers other than the records allow."""
+    import io
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    from binhyen.scoping import figure_scope
+
+    sees = Unit.objects.visible_to(user).filter(pk=unit.pk).exists()
+    activities = lists_activities(user)
+    want = recomputed(user, unit) if sees else None
+    allowed = [c for c in DASHBOARD if activities or c not in ACTIVITY_FIGURES]
+    query = {"unit": unit.code, "period": PERIOD}
+
+    def expect(condition, what):
+        if not condition:
+            problems.append(what)
+
+    if obj in ("rollup api", "rollup api by child"):
+        client = api_client(user)
+        by = "child" if obj.endswith("child") else "none"
+        asked = GROUP_FIGURES + ACTIVITY_FIGURES
+        answer = client.get("/api/v1/rollup", {**query, "indicators": ",".join(asked), "by": by})
+        if not sees:
+            return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
+        if not activities:
+            expect(answer.status_code == 403 and "không thuộc phạm vi xem" in answer.json()["detail"],
+                   f"activity indicators not refused: {answer.status_code}")
+            answer = client.get("/api/v1/rollup", {**query, "indicators": ",".join(GROUP_FIGURES), "by": by})
+            asked = GROUP_FIGURES
+        body = answer.json()
+        expect(body["total"] == {k: want[k] for k in asked}, f"total {body['total']} != {({k: want[k] for k in asked})}")
+        if by == "child":
+            for row in body["rows"]:
+                code = row["unit"]["code"]
+                part = Unit.objects.get(code=code)
+                if code == unit.code:  # the unit's own records: the subtree less its children
+                    continue
+                mine = recomputed(user, part)
+                expect(all(row["values"][k] == mine[k] for k in ("groups.active", "groups.members")),
+                       f"row {code} {row['values']} != {mine}")
+                expect(figure_scope(user, unit).full or any(row["values"].values()), f"row {code} listed without figures")
+    elif obj == "groups stats api":
+        answer = api_client(user).get("/api/v1/groups/stats", {"unit": unit.code})
+        if not sees:
+            return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
+        today = datetime.date.today()
+        now = recomputed(user, unit, today)
+        body = answer.json()
+        got = {k: body[k] for k in ("groups", "members", "wards", "boarding_houses", "resident_workers", "cameras_working")}
+        expect(got == {"groups": now["groups.active"], "members": now["groups.members"], "wards": now["groups.wards"],
+                       "boarding_houses": now["groups.boarding_houses"],
+                       "resident_workers": now["groups.resident_workers"], "cameras_working": now["cameras.working"]},
+               f"stats {got} != {now}")
+    elif obj == "dashboard page":
+        client = page_client(user)
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get("/tong-hop/", query)
+        if not sees:
+            return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
+        expect(len(queries) <= 15, f"{len(queries)} queries")
+        html = answer.content.decode()
+        table = html.split('id="table-title"', 1)[1]
+        columns = re.findall(r'<th scope="col" class="text-end">(.*?)</th>', table)
+        total = re.findall(r'<td class="text-end">(.*?)</td>', table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0])
+        from binhyen.reporting import indicators
+
+        labels = [str(indicators.get(c).label) for c in allowed]
+        expect(columns == labels, f"columns {columns} != {labels}")
+        expect(total == [_shown(want[c]) for c in allowed], f"total {total} != {[_shown(want[c]) for c in allowed]}")
+        expect(("<svg" in html) == activities, "the activity trend shown or hidden wrongly")
+        expect(("không thuộc phạm vi xem" in html.lower()) != activities, "the out-of-scope note")
+    elif obj == "dashboard excel":
+        answer = page_client(user).get("/tong-hop/xuat-excel/", query)
+        if not sees:
+            return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
+        rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+        header = next(r for r in rows if r[0] == "Mã đơn vị")
+        expect(len(header) == 2 + len(allowed), f"columns {header}")
+        got = list(rows[-1][2:])
+        expect(got == [want[c] for c in allowed], f"total {got} != {[want[c] for c in allowed]}")
+    elif obj == "figure source page":
+        client = page_client(user)
+        for code in ("groups.members", "activity.attendances"):
+            answer = client.get("/tong-hop/nguon-so-lieu/", {**query, "indicator": code})
+            if not sees:
+                expect(answer.status_code == 404, f"{code}: status {answer.status_code}, not 404")
+            elif code in ACTIVITY_FIGURES and not activities:
+                expect(answer.status_code == 403, f"{code}: status {answer.status_code}, not 403")
+            else:
+                shown = re.search(r'id="figure-total">(.*?)</div>', answer.content.decode())
+                expect(shown and shown.group(1) == _shown(want[code]), f"{code}: {shown and shown.group(1)} != {want[code]}")
+    elif obj == "groups list panel":
+        html = page_client(user).get("/mo-hinh/", {"unit": unit.code}).content.decode()
+        named = f"{unit.name} và các đơn vị trực thuộc" in html
+        if not sees:
+            return expect(not named, "a panel for an unseen unit")
+        now = recomputed(user, unit, datetime.date.today())
+        line = (f"<strong>{_shown(now['groups.active'])}</strong> tổ với <strong>{_shown(now['groups.members'])}</strong> "
+                f"thành viên, hoạt động tại <strong>{_shown(now['groups.wards'])}</strong> phường, xã")
+        expect(named and line in html, f"panel without {line}")
+    return None
+
+
+@pytest.mark.django_db
+def test_figures_answer_what_the_records_add_up_to(figure_world):
+    units, users = figure_world
+    leaks = []
+    for role, key, obj in itertools.product(FIGURE_ROLES, FIGURE_UNITS, FIGURE_OBJECTS):
+        problems = []
+        check_figures(obj, users[role], units[key], problems)
+        FIGURES_TRIED.append((role, key, obj))
+        leaks += [f"{role} · {obj} · {units[key].code}: {p}" for p in problems]
+    print(f"\nfigure matrix: {len(FIGURES_TRIED)} cases tried, {len(leaks)} leaks")
+    assert leaks == [], "\n".join(leaks)
+    assert len(FIGURES_TRIED) == len(FIGURE_ROLES) * len(FIGURE_UNITS) * len(FIGURE_OBJECTS)
