@@ -17,9 +17,24 @@ from binhyen.api.common import (
     paginate,
     require,
 )
+from binhyen.bounds import EARLIEST_DATE
+from binhyen.text import format_number
 
 from . import services
-from .models import REFORM_DATE, Area, AreaLevel, Assignment, Ownership, Unit, UnitKind
+from .models import (
+    GRASSROOTS_HEADCOUNT,
+    REFORM_DATE,
+    UNION_MEMBERS,
+    WORKFORCE,
+    Area,
+    AreaLevel,
+    Assignment,
+    Ownership,
+    Unit,
+    UnitEvent,
+    UnitKind,
+    code_validator,
+)
 
 router = Router(tags=["org"])
 
@@ -120,57 +135,76 @@ class AreaOut(Schema):
 OwnershipIn = Literal[("", *Ownership.values)]  # built from the model so they never drift
 
 
+def _max(model, name):
+    """The column's max_length: the schema states the limit the database has."""
+    return model._meta.get_field(name).max_length
+
+
+UNIT_CODE = Field(max_length=_max(Unit, "code"), pattern=code_validator.regex.pattern,
+                  description="Chữ in hoa không dấu, chữ số và . _ - (ví dụ HCM-Q9-CS1)")
+UNIT_REF = {"max_length": _max(Unit, "code")}
+AREA_REF = {"max_length": _max(Area, "code")}
+KIND_REF = {"max_length": _max(UnitKind, "code"), "pattern": r"^[-a-zA-Z0-9_]+$"}
+NOTE = {"max_length": _max(UnitEvent, "note")}
+FOUNDED = ("Ngày thành lập, YYYY-MM-DD: từ 28/07/1929, tối đa hai năm sau hôm nay "
+           "(đơn vị thành lập theo quyết định đã ban hành)")
+EVENT_DATE = "YYYY-MM-DD: từ 28/07/1929, tối đa hai năm sau hôm nay (thay đổi đã có quyết định)"
+WORKFORCE_NOTE = f" (công đoàn cơ sở: tối đa {format_number(GRASSROOTS_HEADCOUNT)})"
+
+
 class UnitFactsIn(In):
-    short_name: str = ""
-    province: str | None = Field(None, description="Mã tỉnh/thành phố")
-    ward: str | None = Field(None, description="Mã phường/xã")
-    enterprise_name: str = ""
+    short_name: str = Field("", max_length=_max(Unit, "short_name"))
+    province: str | None = Field(None, description="Mã tỉnh/thành phố", **AREA_REF)
+    ward: str | None = Field(None, description="Mã phường/xã", **AREA_REF)
+    enterprise_name: str = Field("", max_length=_max(Unit, "enterprise_name"))
     ownership: OwnershipIn = ""
-    workforce: int | None = Field(None, ge=0)
-    members: int | None = Field(None, ge=0)
+    workforce: int | None = Field(None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs())
+    members: int | None = Field(None, description="Số đoàn viên, không lớn hơn số lao động" + WORKFORCE_NOTE,
+                                **UNION_MEMBERS.schema_kwargs())
 
 
 class UnitCreateIn(UnitFactsIn):
-    code: str
-    name: str
-    kind: str = Field(description="Mã loại đơn vị, ví dụ cd_co_so")
-    parent: str = Field(description="Mã đơn vị cấp trên")
-    valid_from: datetime.date
-    valid_to: datetime.date | None = None
+    code: str = UNIT_CODE
+    name: str = Field(min_length=1, max_length=_max(Unit, "name"))
+    kind: str = Field(description="Mã loại đơn vị, ví dụ cd_co_so", **KIND_REF)
+    parent: str = Field(description="Mã đơn vị cấp trên", **UNIT_REF)
+    valid_from: datetime.date = Field(description=FOUNDED, ge=EARLIEST_DATE)
+    valid_to: datetime.date | None = Field(None, description="Ngày kết thúc (đơn vị đã kết thúc), " + EVENT_DATE,
+                                           ge=EARLIEST_DATE)
 
 
 class UnitPatchIn(In):
     """Only the fields sent change. Code, parent and closing date are not here: the code is
     stable, and parent/closing changes are dated events (move, merge, close)."""
 
-    name: str | None = None
-    short_name: str | None = None
-    kind: str | None = None
-    province: str | None = None
-    ward: str | None = None
-    valid_from: datetime.date | None = None
-    enterprise_name: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=_max(Unit, "name"))
+    short_name: str | None = Field(None, max_length=_max(Unit, "short_name"))
+    kind: str | None = Field(None, **KIND_REF)
+    province: str | None = Field(None, **AREA_REF)
+    ward: str | None = Field(None, **AREA_REF)
+    valid_from: datetime.date | None = Field(None, description=FOUNDED, ge=EARLIEST_DATE)
+    enterprise_name: str | None = Field(None, max_length=_max(Unit, "enterprise_name"))
     ownership: OwnershipIn | None = None
-    workforce: int | None = Field(None, ge=0)
-    members: int | None = Field(None, ge=0)
+    workforce: int | None = Field(None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs())
+    members: int | None = Field(None, description="Số đoàn viên" + WORKFORCE_NOTE, **UNION_MEMBERS.schema_kwargs())
 
 
 class MoveIn(In):
-    parent: str = Field(description="Mã đơn vị cấp trên mới")
-    date: datetime.date = Field(description="Ngày bắt đầu trực thuộc đơn vị mới")
-    note: str = ""
+    parent: str = Field(description="Mã đơn vị cấp trên mới", **UNIT_REF)
+    date: datetime.date = Field(description="Ngày bắt đầu trực thuộc đơn vị mới, " + EVENT_DATE, ge=EARLIEST_DATE)
+    note: str = Field("", **NOTE)
 
 
 class CloseIn(In):
-    date: datetime.date = Field(description="Ngày cuối cùng đơn vị hoạt động")
-    successor: str | None = Field(None, description="Mã đơn vị kế thừa")
-    note: str = ""
+    date: datetime.date = Field(description="Ngày cuối cùng đơn vị hoạt động, " + EVENT_DATE, ge=EARLIEST_DATE)
+    successor: str | None = Field(None, description="Mã đơn vị kế thừa", **UNIT_REF)
+    note: str = Field("", **NOTE)
 
 
 class MergeIn(In):
-    into: str = Field(description="Mã đơn vị nhận sáp nhập")
-    date: datetime.date = Field(description="Ngày đầu tiên của đơn vị sau sáp nhập")
-    note: str = ""
+    into: str = Field(description="Mã đơn vị nhận sáp nhập", **UNIT_REF)
+    date: datetime.date = Field(description="Ngày đầu tiên của đơn vị sau sáp nhập, " + EVENT_DATE, ge=EARLIEST_DATE)
+    note: str = Field("", **NOTE)
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.bounds import parse_id
 from binhyen.inputs import Form
 from binhyen.scoping import Role
 
-from .models import PATH_STEP, Area, AreaLevel, Unit, UnitKind
+from .models import PATH_STEP, UNION_MEMBERS, WORKFORCE, Area, AreaLevel, Unit, UnitKind
 from .services import wards_of_province
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -91,6 +92,23 @@ def _open_today():
     return Q(valid_to__isnull=True) | Q(valid_to__gte=today)
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice by id where a value no bigint can hold (or not a number at all) is an
+    unknown choice, not a query that overflows."""
+
+    def _check_values(self, value):
+        try:
+            values = list(value)
+        except TypeError:
+            values = ()
+        for item in values:
+            if parse_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item},
+                )
+        return super()._check_values(value)
+
+
 class ProvinceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.level == AreaLevel.LEGACY_PROVINCE:
@@ -139,8 +157,12 @@ class UnitForm(Form):
         self.fields["ward"].error_messages["invalid_choice"] = _(
             "Phường/xã này không thuộc tỉnh/thành phố đã chọn."
         )
-        for name in ("workforce", "members"):
-            self.fields[name].widget.attrs["min"] = 0
+        for name, bound in (("workforce", WORKFORCE), ("members", UNION_MEMBERS)):
+            label = self.fields[name].label
+            self.fields[name] = forms.IntegerField(
+                label=label, required=False, **bound.form_kwargs(),
+                error_messages={"min_value": bound.message(), "max_value": bound.message()},
+            )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -149,11 +171,9 @@ class UnitForm(Form):
         """Only the wards of the chosen province (the select reloads via htmx on change)."""
         key = self.add_prefix("province")
         raw = self.data.get(key) if self.is_bound else self.initial.get("province")
-        if raw in (None, ""):
-            return Area.objects.none()
-        try:
-            province = Area.objects.get(pk=int(getattr(raw, "pk", raw)))
-        except (Area.DoesNotExist, TypeError, ValueError):
+        pk = parse_id(getattr(raw, "pk", raw))
+        province = Area.objects.filter(pk=pk).first() if pk else None
+        if province is None:
             return Area.objects.none()
         return wards_of_province(province)
 
@@ -223,7 +243,7 @@ def _peers(editable, unit):
 
 class _RoleForm(Form):
     role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
-    wards = forms.ModelMultipleChoiceField(
+    wards = IdsChoiceField(
         Area.objects.none(), label=_("Phường/xã phụ trách"), required=False,
         help_text=_("Chỉ dùng cho vai trò công an phường."),
     )

@@ -11,12 +11,43 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from binhyen.bounds import Bound
 from binhyen.scoping import ADMIN_ROLES, Role, ScopedQuerySet
-from binhyen.text import fold
+from binhyen.text import fold, format_number
 
 # The day the 2025 local-government reform took effect: legacy areas end the day before.
 REFORM_DATE = datetime.date(2025, 7, 1)
 PATH_STEP = 9  # "%08d/" per level: ids up to 99,999,999
+
+# Where a point in Viet Nam can be: Lũng Cú (23,39° N) down to Cà Mau and Côn Đảo (8,4° N),
+# A Pa Chải (102,14° E) out to the Trường Sa islands (up to about 117° E); every centroid of
+# the geography packages lies inside (8,60–23,37° N, 102,22–114,45° E). Shared by the areas
+# and by every record placed on the map (cameras).
+LATITUDE = Bound(8.0, 23.5)
+LONGITUDE = Bound(102.0, 117.5)
+
+# A unit's figures: the same fields hold a grassroots union's (its enterprise's workforce,
+# its members) and, if someone records them, an upper-level union's totals; the whole
+# Vietnamese union, the root of the tree, counts about 11 million members in a workforce of
+# some 53 million. A grassroots union's own figures are held to GRASSROOTS_HEADCOUNT below.
+WORKFORCE = Bound(0, 60_000_000)
+UNION_MEMBERS = Bound(0, 60_000_000)
+# The largest employers (Samsung's plants in Bắc Ninh and Thái Nguyên, Pou Yuen) count up to
+# about 100.000 workers under one grassroots union: twice that is the ceiling of one.
+GRASSROOTS_HEADCOUNT = 200_000
+
+
+def bound_errors(obj, bounded):
+    """{field: Vietnamese message} for the fields of `obj` outside their bound; `bounded` maps a
+    field to (Bound, label). Services call it before saving, so a figure out of bounds is
+    refused with its name before the database's CheckConstraint would have to refuse it."""
+    errors = {}
+    for name, (bound, label) in bounded.items():
+        value = getattr(obj, name)
+        if value is not None and not bound.low <= value <= bound.high:
+            errors[name] = _("%(label)s phải từ %(low)s đến %(high)s.") % {
+                "label": label, "low": format_number(bound.low), "high": format_number(bound.high)}
+    return errors
 
 
 def path_segment(pk):
@@ -64,8 +95,8 @@ class Area(models.Model):
         "self", verbose_name=_("nay thuộc"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="predecessors",
     )
-    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
-    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True, validators=LATITUDE.validators)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators)
     search_text = models.CharField(max_length=300, editable=False, default="")
 
     objects = AreaQuerySet.as_manager()
@@ -76,6 +107,8 @@ class Area(models.Model):
         ordering = ["level", "code"]
         constraints = [
             models.UniqueConstraint(fields=["level", "code"], name="area_unique_code_per_level"),
+            LATITUDE.constraint("latitude", "area"),
+            LONGITUDE.constraint("longitude", "area"),
         ]
         indexes = [models.Index(fields=["level", "province"])]
 
@@ -177,8 +210,12 @@ class Unit(models.Model):
     ownership = models.CharField(
         _("loại hình sở hữu"), max_length=20, choices=Ownership.choices, blank=True
     )
-    workforce = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
-    members = models.PositiveIntegerField(_("số đoàn viên"), null=True, blank=True)
+    workforce = models.PositiveIntegerField(
+        _("số lao động"), null=True, blank=True, validators=WORKFORCE.validators
+    )
+    members = models.PositiveIntegerField(
+        _("số đoàn viên"), null=True, blank=True, validators=UNION_MEMBERS.validators
+    )
     search_text = models.CharField(max_length=600, editable=False, default="")
 
     objects = UnitQuerySet.as_manager()
@@ -199,6 +236,8 @@ class Unit(models.Model):
                 name="unit_members_within_workforce",
                 violation_error_message=_("Số đoàn viên không được lớn hơn số lao động."),
             ),
+            WORKFORCE.constraint("workforce", "unit"),
+            UNION_MEMBERS.constraint("members", "unit"),
         ]
 
     def __str__(self):
@@ -214,6 +253,12 @@ class Unit(models.Model):
             errors["valid_to"] = _("Ngày kết thúc không được trước ngày thành lập.")
         if self.members is not None and self.workforce is not None and self.members > self.workforce:
             errors["members"] = _("Số đoàn viên không được lớn hơn số lao động.")
+        if self.kind_id and self.kind.is_grassroots:
+            for name, label in (("workforce", _("Số lao động")), ("members", _("Số đoàn viên"))):
+                value = getattr(self, name)
+                if value is not None and value > GRASSROOTS_HEADCOUNT and name not in errors:
+                    errors[name] = _("%(label)s của một công đoàn cơ sở tối đa %(max)s.") % {
+                        "label": label, "max": format_number(GRASSROOTS_HEADCOUNT)}
         if self.parent_id and self.kind_id and self.parent.kind.rank >= self.kind.rank:
             errors["kind"] = _("Loại đơn vị phải ở cấp thấp hơn đơn vị cấp trên (%(parent)s).") % {
                 "parent": self.parent.kind.name

@@ -13,11 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhyen.bounds import check_past_date
 from binhyen.scoping import Role, forget_scope
+from binhyen.text import format_date
 
-from .models import Area, AreaLevel, Assignment, Unit, UnitEvent, UnitEventKind, path_segment
+from .models import (
+    UNION_MEMBERS,
+    WORKFORCE,
+    Area,
+    AreaLevel,
+    Assignment,
+    Unit,
+    UnitEvent,
+    UnitEventKind,
+    bound_errors,
+    path_segment,
+)
 
 UNIT_FIELDS = (
     "code", "name", "short_name", "kind", "province", "ward", "valid_from", "valid_to",
@@ -37,7 +51,47 @@ def _require_admin_over(actor, unit, field="parent"):
         )
 
 
+# Restructures are decided ahead (the 2025 reform was voted on 12/06 for 01/07): a unit may
+# be founded, moved, merged or closed on a date up to this far ahead, never in 2099.
+SCHEDULE_AHEAD = datetime.timedelta(days=731)
+
+
+def latest_scheduled_date():
+    return timezone.localdate() + SCHEDULE_AHEAD
+
+
+def check_event_date(value, label):
+    """A Vietnamese message if `value` cannot be the date of a tree change, else None: not
+    before 1929 (no union is older) and not beyond the planning horizon."""
+    message = check_past_date(value, label, allow_future=True)
+    if message is None and value is not None and value > latest_scheduled_date():
+        message = _("%(label)s không thể sau %(d)s: chỉ ghi trước các thay đổi đã có quyết định, "
+                    "tối đa hai năm.") % {"label": label, "d": format_date(latest_scheduled_date())}
+    return message
+
+
+def _require_event_date(value, field, label):
+    message = check_event_date(value, label)
+    if message:
+        raise ValidationError({field: message})
+
+
+def _check_unit_facts(unit):
+    """The unit's own figures and dates, refused by name before the database would."""
+    errors = bound_errors(unit, {
+        "workforce": (WORKFORCE, _("Số lao động")),
+        "members": (UNION_MEMBERS, _("Số đoàn viên")),
+    })
+    for field, label in (("valid_from", _("Ngày thành lập")), ("valid_to", _("Ngày kết thúc"))):
+        message = check_event_date(getattr(unit, field), label)
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
+
+
 def _full_clean(unit, exclude=()):
+    _check_unit_facts(unit)
     try:
         unit.full_clean(exclude=list(exclude) + ["path", "depth", "search_text"])
     except ValidationError as exc:
@@ -133,6 +187,7 @@ def move_unit(actor, unit, new_parent, date, note=""):
         )
     if date is None:
         raise ValidationError({"date": _("Hãy nhập ngày hiệu lực.")})
+    _require_event_date(date, "date", _("Ngày hiệu lực"))
     if date < unit.valid_from:
         raise ValidationError({"date": _("Ngày hiệu lực không được trước ngày thành lập đơn vị.")})
     if not new_parent.open_on(date):
@@ -170,6 +225,7 @@ def close_unit(actor, unit, date, successor=None, note="", kind=UnitEventKind.CL
     _require_admin_over(actor, unit.parent, field="unit")
     if date is None:
         raise ValidationError({"date": _("Hãy nhập ngày kết thúc.")})
+    _require_event_date(date, "date", _("Ngày kết thúc"))
     if date < unit.valid_from:
         raise ValidationError({"date": _("Ngày kết thúc không được trước ngày thành lập đơn vị.")})
     if unit.valid_to is not None:
@@ -205,6 +261,7 @@ def merge_units(actor, sources, target, date, note=""):
         raise ValidationError({"sources": _("Hãy chọn ít nhất một đơn vị được sáp nhập.")})
     if date is None:
         raise ValidationError({"date": _("Hãy nhập ngày sáp nhập.")})
+    _require_event_date(date, "date", _("Ngày sáp nhập"))
     for source in sources:
         if source.pk == target.pk:
             raise ValidationError({"sources": _("Không thể sáp nhập một đơn vị vào chính nó.")})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from binhyen.bounds import parse_id
 from binhyen.scoping import VIEW_ROLES, scope_of
 from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 
@@ -202,9 +203,9 @@ def unit_detail(request, code):
 def ward_options(request):
     """The <option>s of the ward select for the province just chosen (htmx)."""
     wards = Area.objects.none()
-    province_id = request.GET.get("province", "")
-    if province_id.isdigit():
-        province = Area.objects.filter(pk=int(province_id)).first()
+    province_id = parse_id(request.GET.get("province"))
+    if province_id is not None:
+        province = Area.objects.filter(pk=province_id).first()
         if province is not None:
             wards = services.wards_of_province(province)
     return render(request, "org/_ward_options.html", {"wards": wards})
