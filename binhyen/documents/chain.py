@@ -145,13 +145,14 @@ def plan_period(plan, period):
 
 
 def figures_unit(plan, user):
-    """The unit whose figures the reader gets for `plan`: the plan's unit when they see it,
-    else their highest unit inside it (a grassroots officer reached through a target), else
+    """The unit whose figures the reader gets for `plan`: the plan's unit when they hold a
+    role over it (a unit seen only through police wards gives no activity figures), else
+    their highest unit inside it (a grassroots officer reached through a target), else
     their highest unit (the plan's unions have since moved under it: Mỹ Tho's went to Đồng
     Tháp in 2025)."""
     if plan.shared:
         return None
-    visible = Unit.objects.visible_to(user).order_by("depth", "path")
+    visible = Unit.objects.held_by(user).order_by("depth", "path")
     return visible.filter(path__startswith=plan.unit.path).first() or visible.first()
 
 

@@ -185,8 +185,9 @@ def plan_flows(plan, level, period, attr):
 def target_progress(target, level=None, day=None, user=None):
     """The progress table of `target` at `level` (default: the plan's own unit) on `day`.
 
-    With `user`, only rows of units that person sees are kept, and the level's own row and
-    totals only when they see the level: a grassroots officer reading their superior's plan
+    With `user`, only rows of units that person holds a role over are kept (figures follow
+    the records' scope: not units seen only through police wards), and the level's own row and
+    totals only when they hold the level: a grassroots officer reading their superior's plan
     sees their own unit's line, not their neighbours'."""
     from binhyen.reporting.indicators import STOCK
     from binhyen.reporting.rollup import SELF, Engine, rollup
@@ -209,7 +210,7 @@ def target_progress(target, level=None, day=None, user=None):
     flows, progress.plan_period = plan_flows(target.plan, level, period, engine.attr)
     units = Unit.objects.filter(pk__in=[level.pk, *(k for k in copies if k != SELF)])
     if user is not None:
-        units = units.visible_to(user)  # one query names the rows and says which may be shown
+        units = units.held_by(user)  # one query names the rows and says which may be shown
     names = {pk: (code, short or name) for pk, code, name, short in units.values_list("pk", "code", "name", "short_name")}
     seen = set(names) if user is not None else None
     if seen is None or level.pk in seen:

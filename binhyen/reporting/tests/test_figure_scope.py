@@ -9,13 +9,14 @@ import datetime
 import io
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from binhyen import factories as f
 from binhyen.groups import services as group_services
 from binhyen.groups.models import FunderKind
 from binhyen.org import services as org_services
-from binhyen.org.models import Area, AreaLevel
+from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.reporting.tests.helpers import record
 from binhyen.scoping import Role, figure_scope
 
@@ -197,3 +198,30 @@ def test_the_demo_police_liaison_gets_only_their_wards(full_demo, api_as):
     assert body["groups"] < Group.objects.filter(unit__path__startswith=unit.path).active_on(today).count()
     refused = client.get("/api/v1/rollup", {"unit": unit.code, "period": "2025", "indicators": ACTIVITY_INDICATORS})
     assert refused.status_code == 403
+
+
+def test_a_plans_figures_give_a_unit_role_with_police_wards_only_the_units_held(tree, api_as):
+    """An editor of a district union who is also a ward's police liaison reads a plan of their
+    federation: its progress rows and its own figures cover the district they hold, not the
+    federation or the sibling district they see through their ward (whose activities they
+    cannot list)."""
+    from binhyen.documents import services as document_services
+
+    ward = f.area("26794")
+    Unit.objects.filter(pk__in=[tree["hcm"].pk, tree["td"].pk, tree["cs2"].pk]).update(ward=ward)
+    plan = f.document(tree["hcm"], number="63", issued_on=D(2025, 1, 2))
+    document_services.set_target(f.superuser(), plan, indicator="activity.sessions", period="2025", value=4,
+                                 applies_to="children")
+    record(tree["cs1"], "2025-03-03", sessions=2, attendances=20, documents=[plan])
+    record(tree["cs2"], "2025-03-03", sessions=5, attendances=777, documents=[plan])
+    both = f.user(role=Role.EDITOR, unit=tree["q9"])
+    org_services.assign_role(f.superuser(), both, tree["hcm"], Role.POLICE, wards=[ward])
+    assert Unit.objects.visible_to(both).filter(pk__in=[tree["hcm"].pk, tree["td"].pk]).count() == 2  # by the ward
+    body = api_as(both).get(f"/api/v1/plans/{plan.pk}/progress").json()
+    rows = body["targets"][0]["rows"]
+    assert [(r["unit"]["code"], r["actual"]) for r in rows] == [("HCM-Q9", 2)]
+    assert body["targets"][0]["total_actual"] != 7 and body["targets"][0]["plan"] is None
+    client = Client()
+    client.force_login(both)
+    html = client.get(f"/van-ban/{plan.pk}/so-lieu/", {"ky": "2025"}).content.decode()
+    assert "777" not in html and "797" not in html
