@@ -225,3 +225,20 @@ def test_a_plans_figures_give_a_unit_role_with_police_wards_only_the_units_held(
     client.force_login(both)
     html = client.get(f"/van-ban/{plan.pk}/so-lieu/", {"ky": "2025"}).content.decode()
     assert "777" not in html and "797" not in html
+
+
+def test_ward_figures_through_the_tree_as_it_stood(probe, api_as):
+    """CS-HCM-QTD-01 moved away from the ward union after 2025: read as of the end of 2025,
+    the union's figures still hold it (the engine's raw counting path), within the wards."""
+    org_services.move_unit(f.superuser(), probe["cs"], probe["hcm"], D(2026, 1, 1))
+    query = {"unit": "G-HCM-LT", "period": "2025", "as_of": "2025-12-31", "by": "child",
+             "indicators": "groups.active,groups.members,groups.wards,groups.resident_workers,units.count"}
+    police = api_as(probe["police"]).get("/api/v1/rollup", query).json()
+    assert police["total"] == {"groups.active": 2, "groups.members": 5, "groups.wards": 2,
+                               "groups.resident_workers": 7, "units.count": 1}
+    assert [r["unit"]["code"] for r in police["rows"]] == ["CS-HCM-QTD-01"]
+    admin = api_as(probe["admin"]).get("/api/v1/rollup", query).json()
+    assert admin["total"] == {"groups.active": 4, "groups.members": 15, "groups.wards": 4,
+                              "groups.resident_workers": 307, "units.count": 2}
+    now = api_as(probe["police"]).get("/api/v1/rollup", {**query, "as_of": "", "period": "2026"}).json()
+    assert now["total"]["groups.active"] == 0  # today the union no longer holds it
