@@ -290,6 +290,8 @@ def _pydantic_message(error):
         return _("Phải có ít nhất %(n)s ký tự.") % {"n": ctx.get("min_length")}
     if kind == "string_type":
         return _("Phải là chuỗi ký tự.")
+    if kind == "string_pattern_mismatch":
+        return _("Không đúng định dạng.")
     if kind == "greater_than_equal":
         return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": ctx.get("ge")}
     if kind == "greater_than":
