@@ -12,6 +12,7 @@ sees (/api/documents); the output also lists their symbols, for reading.
 """
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -20,9 +21,19 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from binhyen.api.common import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
+from binhyen.bounds import MAX_ID
 
 from . import excel, filters, services
-from .models import Activity, ActivityKind, Audience, Channel, Topic
+from .models import (
+    ATTENDANCES,
+    LEAFLETS,
+    SESSIONS,
+    Activity,
+    ActivityKind,
+    Audience,
+    Channel,
+    Topic,
+)
 
 router = Router(tags=["activities"])
 
@@ -114,49 +125,70 @@ class ListParams(Schema):
     sort: str = Field("", description="-date (mặc định), date, -attendances, -sessions, unit, title")
 
 
+# What the schemas state is what the services enforce: bounds from models.py, lengths from the
+# model's columns, codes shaped like the reference lists' slugs and the units' codes.
+UNIT_CODE = {"max_length": 40, "pattern": r"^[A-Z0-9][A-Z0-9._-]*$"}
+REF_CODE = {"max_length": 40, "pattern": r"^[-a-zA-Z0-9_]+$"}
+RefCode = Annotated[str, Field(**REF_CODE)]
+DocumentId = Annotated[int, Field(ge=1, le=MAX_ID)]
+DATE_RULE = "; không sau hôm nay, không trước 28/07/1929"
+# Stated in the schema, refused by the service with its own words ("Hãy chọn ít nhất một đối
+# tượng.") rather than by pydantic's generic ones.
+NOT_EMPTY = {"json_schema_extra": {"minLength": 1}}
+AT_LEAST_ONE = {"json_schema_extra": {"minItems": 1}}
+
+
 class ActivityIn(In):
-    unit: str = Field(description="Mã đơn vị tổ chức (đơn vị bạn được nhập liệu)")
-    date: datetime.date
-    end_date: datetime.date | None = None
-    kind: str = Field(description="Mã loại hoạt động")
-    title: str
-    topics: list[str] = Field(description="Mã chủ đề (ít nhất một)")
-    audiences: list[str] = Field(description="Mã đối tượng (ít nhất một)")
-    channels: list[str] = []
-    sessions: int = 1
-    attendances: int = 0
-    leaflets: int | None = None
-    place: str = ""
-    document_ref: str = ""
-    documents: list[int] = Field([], description="Mã số (id) văn bản thực hiện, trong các văn bản bạn xem được")
+    unit: str = Field(description="Mã đơn vị tổ chức (đơn vị bạn được nhập liệu)", **UNIT_CODE)
+    date: datetime.date = Field(description="Ngày tổ chức (YYYY-MM-DD)" + DATE_RULE)
+    end_date: datetime.date | None = Field(None, description="Đến ngày, không trước date" + DATE_RULE)
+    kind: str = Field(description="Mã loại hoạt động", **REF_CODE)
+    title: str = Field(max_length=255, **NOT_EMPTY)
+    topics: list[RefCode] = Field(max_length=50, description="Mã chủ đề (ít nhất một)", **AT_LEAST_ONE)
+    audiences: list[RefCode] = Field(max_length=50, description="Mã đối tượng (ít nhất một)", **AT_LEAST_ONE)
+    channels: list[RefCode] = Field([], max_length=50, description="Mã hình thức")
+    sessions: int = Field(1, description="Số cuộc/buổi (ít nhất 1, trừ loại phát tờ rơi)", **SESSIONS.schema_kwargs())
+    attendances: int = Field(0, description="Số lượt người tham dự", **ATTENDANCES.schema_kwargs())
+    leaflets: int | None = Field(None, description="Số tờ rơi (bắt buộc với loại phát tờ rơi)",
+                                 **LEAFLETS.schema_kwargs())
+    place: str = Field("", max_length=255)
+    document_ref: str = Field("", max_length=255)
+    documents: list[DocumentId] = Field(
+        [], max_length=100, description="Mã số (id) văn bản thực hiện, trong các văn bản bạn xem được"
+    )
     notes: str = ""
 
 
 class ActivityPatch(In):
-    unit: str | None = None
-    date: datetime.date | None = None
+    """Only the fields sent change; each follows the rule stated on ActivityIn."""
+
+    unit: str | None = Field(None, **UNIT_CODE)
+    date: datetime.date | None = Field(None, description="Ngày tổ chức" + DATE_RULE)
     end_date: datetime.date | None = None
-    kind: str | None = None
-    title: str | None = None
-    topics: list[str] | None = None
-    audiences: list[str] | None = None
-    channels: list[str] | None = None
-    sessions: int | None = None
-    attendances: int | None = None
-    leaflets: int | None = None
-    place: str | None = None
-    document_ref: str | None = None
-    documents: list[int] | None = None
+    kind: str | None = Field(None, **REF_CODE)
+    title: str | None = Field(None, max_length=255, **NOT_EMPTY)
+    topics: list[RefCode] | None = Field(None, max_length=50, **AT_LEAST_ONE)
+    audiences: list[RefCode] | None = Field(None, max_length=50, **AT_LEAST_ONE)
+    channels: list[RefCode] | None = Field(None, max_length=50)
+    sessions: int | None = Field(None, **SESSIONS.schema_kwargs())
+    attendances: int | None = Field(None, **ATTENDANCES.schema_kwargs())
+    leaflets: int | None = Field(None, **LEAFLETS.schema_kwargs())
+    place: str | None = Field(None, max_length=255)
+    document_ref: str | None = Field(None, max_length=255)
+    documents: list[DocumentId] | None = Field(None, max_length=100)
     notes: str | None = None
 
 
 class ImportError_(Schema):
-    row: int | None
-    column: str | None
+    row: int | None = Field(description="Dòng trong tệp (null: lỗi của cả tệp)")
+    column: str | None = Field(description="Tên cột, hoặc tham số (file, dry_run)")
     message: str
 
 
 class ImportOut(Schema):
+    """Every answer of the import with a body about the file: 200 when written (or, with
+    dry_run, when it would be), 422 when nothing was written, with the errors by row and column."""
+
     detail: str = ""
     rows: int
     created: int
@@ -260,10 +292,37 @@ def template(request):
     return response
 
 
-@router.post("/activities/import", response={200: ImportOut, 422: ImportOut, 400: ErrorOut, 401: ErrorOut},
-             summary="Nhập hoạt động từ tệp Excel (tất cả hoặc không dòng nào)")
-def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False):
-    result = services.import_activities(request.auth, file, file_name=file.name, dry_run=dry_run, source="api")
+DRY_RUN_VALUES = {"": False, "false": False, "0": False, "off": False, "true": True, "1": True, "on": True}
+
+
+def _import_refused(message, column, dry_run=False):
+    return 422, {
+        "detail": _("Không nhập dòng nào: %(m)s") % {"m": message}, "rows": 0, "created": 0, "skipped": 0,
+        "dry_run": dry_run, "errors": [{"row": None, "column": column, "message": message}],
+        "errors_total": 1, "notices": [],
+    }
+
+
+@router.post(
+    "/activities/import",
+    response={200: ImportOut, 422: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Nhập hoạt động từ tệp Excel (tất cả hoặc không dòng nào)",
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "Tệp .xlsx theo mẫu"},
+            "dry_run": {"type": "boolean", "default": False, "description": "Chỉ kiểm tra, không ghi"},
+        },
+    }}}}},
+)
+def import_file(request, file: File[UploadedFile] = None, dry_run: Form[str] = "false"):
+    """Every refusal, a missing file or a bad dry_run included, is a 422 in the same shape."""
+    dry = DRY_RUN_VALUES.get(str(dry_run).strip().lower())
+    if dry is None:
+        return _import_refused(_("dry_run phải là true hoặc false."), "dry_run")
+    if file is None:
+        return _import_refused(_("Hãy gửi tệp Excel (.xlsx) ở trường file."), "file", dry)
+    result = services.import_activities(request.auth, file, file_name=file.name, dry_run=dry, source="api")
     body = result.as_dict()
     if not result.ok:
         body["detail"] = _("Không nhập dòng nào: %(n)d lỗi trong tệp.") % {"n": result.errors.count}

@@ -23,6 +23,9 @@ from binhyen.text import format_date
 
 from . import rules
 from .models import (
+    ATTENDANCES,
+    LEAFLETS,
+    SESSIONS,
     Activity,
     ActivityKind,
     Audience,
@@ -133,11 +136,11 @@ def activity_spec():
                    help=_("Một hay nhiều mã đối tượng, cách nhau bằng dấu phẩy.")),
             Column("channels", gettext_lazy("Hình thức"), CODES, lookup="channels", width=20,
                    help=_("Một hay nhiều mã hình thức (trực tiếp, Zalo, loa…), cách nhau bằng dấu phẩy.")),
-            Column("sessions", gettext_lazy("Số cuộc/buổi"), INTEGER, required=True, min_value=0, width=10,
+            Column("sessions", gettext_lazy("Số cuộc/buổi"), INTEGER, required=True, **SESSIONS.column_kwargs(), width=10,
                    help=_("Số nguyên, ít nhất 1 (riêng phát tờ rơi có thể là 0).")),
-            Column("attendances", gettext_lazy("Số lượt người"), INTEGER, required=True, min_value=0, width=12,
+            Column("attendances", gettext_lazy("Số lượt người"), INTEGER, required=True, **ATTENDANCES.column_kwargs(), width=12,
                    help=_("Tổng số lượt người tham dự, số nguyên không âm.")),
-            Column("leaflets", gettext_lazy("Số tờ rơi"), INTEGER, min_value=0, width=10,
+            Column("leaflets", gettext_lazy("Số tờ rơi"), INTEGER, **LEAFLETS.column_kwargs(), width=10,
                    help=_("Số tờ rơi, tờ bướm đã phát (bắt buộc với loại phát tờ rơi).")),
             Column("place", gettext_lazy("Địa điểm"), TEXT, max_length=255, width=24),
             Column("document_ref", gettext_lazy("Văn bản thực hiện"), TEXT, max_length=255, width=18,

@@ -1,12 +1,16 @@
 """Forms of the activities pages: one activity (create/edit), the spreadsheet upload."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.bounds import parse_id
 from binhyen.inputs import Form
 from binhyen.org.models import Unit
+from binhyen.text import format_number
 
-from .models import ActivityKind, Audience, Channel, Topic
+from .models import ATTENDANCES, LEAFLETS, SESSIONS, ActivityKind, Audience, Channel, Topic
 
 DATE_INPUT = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
@@ -41,12 +45,32 @@ def _date_field(label, required_message="", required=True, help_text=""):
     )
 
 
-def _count_field(label, message, required_message="", required=True, help_text=""):
+def _count_field(label, message, bound, required_message="", required=True, help_text=""):
+    too_large = format_lazy(_("{label} tối đa {max}; nếu là tổng của nhiều hoạt động, hãy ghi thành nhiều hoạt động."),
+                            label=label, max=format_number(bound.high))
     return forms.IntegerField(
-        label=label, required=required, min_value=0, help_text=help_text,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
-        error_messages={"invalid": message, "min_value": message, "required": required_message},
+        label=label, required=required, help_text=help_text, **bound.form_kwargs(),
+        widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric"}),
+        error_messages={"invalid": message, "min_value": message, "max_value": too_large,
+                        "required": required_message},
     )
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records by id where a value no bigint can hold (or not a number at
+    all) is an unknown choice, not a query that overflows."""
+
+    def _check_values(self, value):
+        try:
+            values = list(value)
+        except TypeError:
+            values = None
+        for item in values or ():
+            if parse_id(item) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item},
+                )
+        return super()._check_values(value)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -56,7 +80,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit.name
 
 
-class DocumentChoiceField(forms.ModelMultipleChoiceField):
+class DocumentChoiceField(IdsChoiceField):
     def label_from_instance(self, document):
         label = document.label
         if document.issued_on:
@@ -86,31 +110,31 @@ class ActivityForm(Form):
         error_messages={"required": _("Hãy nhập tên hoạt động."),
                         "max_length": _("Tên hoạt động dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")},
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsChoiceField(
         label=_("Chủ đề"), queryset=Topic.objects.filter(active=True), widget=CHECKBOXES,
         error_messages={"required": _("Hãy chọn ít nhất một chủ đề."),
                         "invalid_choice": _("Chủ đề không có trong danh mục.")},
     )
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = IdsChoiceField(
         label=_("Đối tượng"), queryset=Audience.objects.filter(active=True), widget=CHECKBOXES,
         error_messages={"required": _("Hãy chọn ít nhất một đối tượng."),
                         "invalid_choice": _("Đối tượng không có trong danh mục.")},
     )
-    channels = forms.ModelMultipleChoiceField(
+    channels = IdsChoiceField(
         label=_("Hình thức"), queryset=Channel.objects.filter(active=True), required=False,
         widget=CHECKBOXES,
         error_messages={"invalid_choice": _("Hình thức không có trong danh mục.")},
     )
     sessions = _count_field(
-        _("Số cuộc/buổi"), _("Số cuộc/buổi phải là số nguyên không âm."), _("Hãy nhập số cuộc/buổi."),
+        _("Số cuộc/buổi"), _("Số cuộc/buổi phải là số nguyên không âm."), SESSIONS, _("Hãy nhập số cuộc/buổi."),
         help_text=_("Ít nhất 1; phát tờ rơi có thể là 0."),
     )
     attendances = _count_field(
-        _("Số lượt người tham dự"), _("Số lượt người phải là số nguyên không âm."),
+        _("Số lượt người tham dự"), _("Số lượt người phải là số nguyên không âm."), ATTENDANCES,
         _("Hãy nhập số lượt người tham dự."), help_text=_("Cộng dồn các buổi."),
     )
     leaflets = _count_field(
-        _("Số tờ rơi"), _("Số tờ rơi phải là số nguyên không âm."), required=False,
+        _("Số tờ rơi"), _("Số tờ rơi phải là số nguyên không âm."), LEAFLETS, required=False,
         help_text=_("Bắt buộc với “Phát tờ rơi”."),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
@@ -133,7 +157,7 @@ class ActivityForm(Form):
         label=_("Ảnh, tệp đính kèm"), required=False,
         help_text=_("Ảnh JPG, PNG, WEBP; PDF; Word (.docx); Excel (.xlsx); mỗi tệp tối đa 10 MB."),
     )
-    remove_attachments = forms.ModelMultipleChoiceField(
+    remove_attachments = IdsChoiceField(
         label=_("Gỡ tệp đính kèm"), required=False, queryset=None, widget=CHECKBOXES,
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen import locks
+from binhyen.bounds import parse_id
 from binhyen.db import pipelined
 from binhyen.org.models import Unit
 from binhyen.reporting import facts
@@ -46,7 +47,9 @@ def _document_errors(actor, documents, hidden=frozenset()):
     wanted -= hidden
     if not wanted:
         return {}
-    seen = set(Document.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    # an id no bigint can hold is "no such document" (a query with it would overflow)
+    ids = [i for i in wanted if parse_id(i) is not None]
+    seen = set(Document.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
     missing = [d for d in documents if getattr(d, "pk", d) not in seen | hidden]
     if missing:
         return {"documents": _("Văn bản thực hiện “%(d)s” không tồn tại hoặc nằm ngoài phạm vi bạn xem được.")
@@ -97,6 +100,8 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
     errors = {}
     if documents is not None:
         errors.update(_document_errors(actor, documents, hidden))
+    # full_clean turns True into 1 and 1.5 into 1 on the instance: the counts are judged as given.
+    counts = (activity.sessions, activity.attendances, activity.leaflets)
     # The foreign keys arrive as objects the caller already resolved within scope (forms,
     # API, import): full_clean would re-read each one from the database. Only "is it set" is
     # left to check, below.
@@ -134,9 +139,9 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
         if message:
             errors["date"] = message
     if activity.kind_id:
-        errors.update(rules.count_errors(
-            activity.kind.counts_sessions, activity.sessions, activity.attendances, activity.leaflets
-        ))
+        errors.update(rules.count_errors(activity.kind.counts_sessions, *counts))
+    else:
+        errors.update(rules.bound_errors(*counts))
     if activity.group_id is not None:
         from binhyen.groups.models import Group
 
