@@ -5,6 +5,7 @@ paginated shape; phones and ID numbers come masked unless the caller edits the m
 """
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
@@ -13,11 +14,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
-from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.bounds import EARLIEST_DATE, MAX_ID
+from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
 from binhyen.scoping import figure_scope
 
 from . import services, stats
 from .models import (
+    CAMERA_COST,
+    RESIDENT_WORKERS,
+    ROOMS,
     BoardingHouse,
     BoardingHouseCoverage,
     Camera,
@@ -104,30 +109,52 @@ class GroupOut(Schema):
         return getattr(obj, "members_on", 0) or 0
 
 
+# --- what the input schemas state: the limits of the columns and of the services ----------
+
+
+def _max(model, name):
+    return model._meta.get_field(name).max_length
+
+
+PAST = "YYYY-MM-DD; ngày đã diễn ra: từ 28/07/1929 đến hôm nay"
+KIND_CODE = {"max_length": _max(GroupKind, "code"), "pattern": r"^[-a-zA-Z0-9_]+$",
+             "description": "Mã loại mô hình: nha_tro, xe_om, du_luan_xa_hoi, nong_cot, khac"}
+UNIT_CODE = {"max_length": _max(Unit, "code"), "description": "Mã đơn vị quản lý"}
+WARD_CODE = {"max_length": _max(Area, "code"),
+             "description": "Mã phường, xã (mới hoặc cũ; mã cũ được quy về phường, xã mới)"}
+GROUP_CODE = {"max_length": _max(Group, "code"), "description": "Mã tổ, không trùng tổ khác (không bắt buộc)"}
+RECORD_ID = {"ge": 1, "le": MAX_ID}
+PHONE = {"max_length": 20, "pattern": r"^[0-9 .()+\-]*$",
+         "description": "Di động 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 (được viết kèm dấu cách, "
+                        "dấu chấm, +84); để trống nếu không có"}
+MemberRoleIn = Literal[tuple(MemberRole.values)]  # built from the model so they never drift
+FunderKindIn = Literal[tuple(FunderKind.values)]
+
+
 class GroupIn(In):
-    kind: str = Field(description="Mã loại mô hình")
-    name: str
-    unit: str = Field(description="Mã đơn vị quản lý")
-    ward: str = Field(description="Mã phường, xã (mới hoặc cũ; mã cũ được quy về phường, xã mới)")
-    code: str = ""
-    address: str = ""
-    founded: datetime.date
-    closed: datetime.date | None = None
-    leader_name: str = ""
-    police_contact: str = ""
+    kind: str = Field(**KIND_CODE)
+    name: str = Field(min_length=1, max_length=_max(Group, "name"))
+    unit: str = Field(**UNIT_CODE)
+    ward: str = Field(**WARD_CODE)
+    code: str = Field("", **GROUP_CODE)
+    address: str = Field("", max_length=_max(Group, "address"))
+    founded: datetime.date = Field(description=PAST, ge=EARLIEST_DATE)
+    closed: datetime.date | None = Field(None, description=PAST + "; không trước ngày thành lập", ge=EARLIEST_DATE)
+    leader_name: str = Field("", max_length=_max(Group, "leader_name"))
+    police_contact: str = Field("", max_length=_max(Group, "police_contact"))
     notes: str = ""
 
 
 class GroupPatchIn(In):
-    kind: str | None = None
-    name: str | None = None
-    ward: str | None = None
-    code: str | None = None
-    address: str | None = None
-    founded: datetime.date | None = None
-    closed: datetime.date | None = None
-    leader_name: str | None = None
-    police_contact: str | None = None
+    kind: str | None = Field(None, **KIND_CODE)
+    name: str | None = Field(None, min_length=1, max_length=_max(Group, "name"))
+    ward: str | None = Field(None, **WARD_CODE)
+    code: str | None = Field(None, **GROUP_CODE)
+    address: str | None = Field(None, max_length=_max(Group, "address"))
+    founded: datetime.date | None = Field(None, description=PAST, ge=EARLIEST_DATE)
+    closed: datetime.date | None = Field(None, description=PAST, ge=EARLIEST_DATE)
+    leader_name: str | None = Field(None, max_length=_max(Group, "leader_name"))
+    police_contact: str | None = Field(None, max_length=_max(Group, "police_contact"))
     notes: str | None = None
 
 
@@ -145,14 +172,17 @@ class MemberOut(Schema):
 
 
 class MemberIn(In):
-    full_name: str
-    role: str = MemberRole.MEMBER.value
-    phone: str = ""
-    id_number: str = ""
-    workplace: str = ""
-    workplace_unit: str | None = Field(None, description="Mã công đoàn cơ sở nơi làm việc")
-    joined: datetime.date
-    left: datetime.date | None = None
+    full_name: str = Field(min_length=1, max_length=_max(GroupMember, "full_name"))
+    role: MemberRoleIn = MemberRole.MEMBER.value
+    phone: str = Field("", **PHONE)
+    id_number: str = Field("", pattern=r"^(?:[0-9] ?){12}$|^$",
+                           description="Số CCCD, đúng 12 chữ số (có thể cách nhau bằng dấu cách); một "
+                                       "người chỉ có trong tổ một lần tại một thời điểm; để trống nếu không có")
+    workplace: str = Field("", max_length=_max(GroupMember, "workplace"))
+    workplace_unit: str | None = Field(None, description="Mã công đoàn cơ sở nơi làm việc",
+                                       max_length=_max(Unit, "code"))
+    joined: datetime.date = Field(description=PAST + "; không trước ngày thành lập tổ", ge=EARLIEST_DATE)
+    left: datetime.date | None = Field(None, description=PAST + "; không trước ngày vào tổ", ge=EARLIEST_DATE)
 
 
 class HouseOut(Schema):
@@ -171,18 +201,19 @@ class HouseOut(Schema):
 
 
 class HouseIn(In):
-    unit: str = Field(description="Mã đơn vị quản lý")
-    address: str
-    ward: str
-    name: str = ""
-    landlord_name: str = ""
-    landlord_phone: str = ""
-    rooms: int = Field(0, ge=0)
-    resident_workers: int = Field(0, ge=0)
+    unit: str = Field(**UNIT_CODE)
+    address: str = Field(min_length=1, max_length=_max(BoardingHouse, "address"))
+    ward: str = Field(**WARD_CODE)
+    name: str = Field("", max_length=_max(BoardingHouse, "name"))
+    landlord_name: str = Field("", max_length=_max(BoardingHouse, "landlord_name"))
+    landlord_phone: str = Field("", **PHONE)
+    rooms: int = Field(0, **ROOMS.schema_kwargs())
+    resident_workers: int = Field(0, **RESIDENT_WORKERS.schema_kwargs())
     cooperative: bool = False
     notes: str = ""
-    group: int | None = Field(None, description="Tổ phụ trách")
-    coverage_start: datetime.date | None = Field(None, description="Tổ phụ trách từ ngày")
+    group: int | None = Field(None, description="Tổ phụ trách", **RECORD_ID)
+    coverage_start: datetime.date | None = Field(
+        None, description="Tổ phụ trách từ ngày (mặc định: ngày thành lập tổ), " + PAST, ge=EARLIEST_DATE)
 
 
 class CameraOut(Schema):
@@ -224,17 +255,19 @@ class CameraOut(Schema):
 
 
 class CameraIn(In):
-    unit: str
-    place: str
-    ward: str
-    latitude: float | None = None
-    longitude: float | None = None
-    funder_kind: str = Field(description=", ".join(FunderKind.values))
-    funder_name: str = ""
-    cost: int | None = Field(None, ge=0)
-    installed: datetime.date
+    unit: str = Field(**UNIT_CODE)
+    place: str = Field(min_length=1, max_length=_max(Camera, "place"))
+    ward: str = Field(**WARD_CODE)
+    latitude: float | None = Field(None, description="Vĩ độ trong lãnh thổ Việt Nam; để trống: tâm phường, xã",
+                                   **LATITUDE.schema_kwargs())
+    longitude: float | None = Field(None, description="Kinh độ trong lãnh thổ Việt Nam", **LONGITUDE.schema_kwargs())
+    funder_kind: FunderKindIn = Field(description="Nguồn kinh phí: công đoàn, doanh nghiệp, người dân")
+    funder_name: str = Field("", max_length=_max(Camera, "funder_name"),
+                             description="Bắt buộc khi nguồn kinh phí là doanh nghiệp")
+    cost: int | None = Field(None, description="Kinh phí (đồng)", **CAMERA_COST.schema_kwargs())
+    installed: datetime.date = Field(description=PAST, ge=EARLIEST_DATE)
     police_can_view: bool = False
-    group: int | None = None
+    group: int | None = Field(None, description="Tổ/mô hình, cùng đơn vị quản lý", **RECORD_ID)
     notes: str = ""
 
 
@@ -438,13 +471,13 @@ def add_member(request, pk: int, payload: MemberIn):
     group = _editable_group(request, pk)
     fields = payload.dict()
     errors = {}
-    if fields["workplace_unit"]:
+    if not fields["workplace_unit"]:
+        fields["workplace_unit"] = None  # "" is no unit, not a value the model can hold
+    else:
         code = fields["workplace_unit"]
         fields["workplace_unit"] = Unit.objects.visible_to(request.auth).filter(code=code).first()
         if fields["workplace_unit"] is None:
             errors["workplace_unit"] = unit_not_found(code)
-    if fields["role"] not in MemberRole.values:
-        errors["role"] = _("Vai trò phải là một trong: %(v)s.") % {"v": ", ".join(MemberRole.values)}
     require(errors)
     member = services.add_member(request.auth, group, **fields)
     return 201, member_rows(request.auth, group, [member])[0]
@@ -475,7 +508,8 @@ def house_rows(user, houses, day):
 @router.get("/boarding-houses", response={200: Page[HouseOut], **ERRORS}, summary="Danh sách nhà trọ")
 def list_houses(
     request, paging: Query[PageParams], filters: Query[ListFilters],
-    group: int | None = Query(None, description="Chỉ nhà trọ do tổ này phụ trách (vào ngày active_on)"),
+    group: int | None = Query(None, description="Chỉ nhà trọ do tổ này phụ trách (vào ngày active_on)",
+                              **RECORD_ID),
 ):
     houses = _common_filters(request, BoardingHouse.objects.visible_to(request.auth), filters)
     day = filters.active_on or _today()
@@ -520,7 +554,8 @@ def create_house(request, payload: HouseIn):
 
 @router.get("/cameras", response={200: Page[CameraOut], **ERRORS}, summary="Danh sách camera an ninh")
 def list_cameras(request, paging: Query[PageParams], filters: Query[ListFilters],
-                 state: str | None = Query(None, description="hoat_dong, hong, thao_do (vào ngày active_on)")):
+                 state: Literal[tuple(CameraStateKind.values)] | None = Query(
+                     None, description="Tình trạng vào ngày active_on")):
     cameras = _common_filters(request, Camera.objects.visible_to(request.auth), filters)
     day = filters.active_on or _today()
     cameras = cameras.with_state_on(day)
@@ -530,8 +565,6 @@ def list_cameras(request, paging: Query[PageParams], filters: Query[ListFilters]
         # Installed by then and not taken down.
         cameras = cameras.filter(installed__lte=day).exclude(state_on=CameraStateKind.REMOVED)
     if state:
-        if state not in CameraStateKind.values:
-            require({"state": _("Tình trạng phải là một trong: %(v)s.") % {"v": ", ".join(CameraStateKind.values)}})
         cameras = cameras.filter(state_on=state)
     cameras = cameras.select_related("unit", "ward").order_by("ward__name", "place", "id")
     return paginate(cameras, paging)
@@ -549,8 +582,6 @@ def create_camera(request, payload: CameraIn):
         group = Group.objects.visible_to(request.auth).filter(pk=payload.group).first()
         if group is None:
             errors["group"] = group_not_found()
-    if payload.funder_kind not in FunderKind.values:
-        errors["funder_kind"] = _("Nguồn kinh phí phải là một trong: %(v)s.") % {"v": ", ".join(FunderKind.values)}
     require(errors)
     fields = payload.dict(exclude={"unit", "ward", "group"})
     camera = services.create_camera(request.auth, unit=unit, ward=ward, group=group, **fields)

@@ -86,6 +86,7 @@ class _People:
         self.surnames = [s for s, _w in SURNAMES]
         self.weights = [w for _s, w in SURNAMES]
         self.phones = set()
+        self.id_numbers = set()  # one person per number: a group never holds one twice at once
 
     def name(self):
         rng = self.rng
@@ -106,8 +107,12 @@ class _People:
 
     def id_number(self, female, born):
         century = 0 if born < 2000 else 2
-        return (f"{self.rng.choice(HOME_PROVINCES)}{century + int(female)}{born % 100:02d}"
-                f"{self.rng.randrange(10**6):06d}")
+        while True:
+            number = (f"{self.rng.choice(HOME_PROVINCES)}{century + int(female)}{born % 100:02d}"
+                      f"{self.rng.randrange(10**6):06d}")
+            if number not in self.id_numbers:
+                self.id_numbers.add(number)
+                return number
 
 
 def _date(rng, first, last):

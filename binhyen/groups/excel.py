@@ -22,7 +22,7 @@ from binhyen.spreadsheets import CODE, DATE, INTEGER, TEXT, Column, Lookup, Spec
 from binhyen.text import fold
 
 from . import services
-from .models import Group, GroupKind, MemberRole
+from .models import RESIDENT_WORKERS, ROOMS, Group, GroupKind, MemberRole
 
 GROUPS, MEMBERS, HOUSES = "to", "thanh-vien", "nha-tro"
 PERSONAL = ("phone", "id_number")
@@ -74,7 +74,8 @@ def member_spec(personal=True):
                       "để trống là thành viên. Mỗi tổ chỉ có một tổ trưởng tại một thời điểm.")),
         Column("phone", _("Số điện thoại"), TEXT, width=14,
                help=_("Di động 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.")),
-        Column("id_number", _("Số CCCD"), TEXT, width=16, help=_("12 chữ số; không bắt buộc.")),
+        Column("id_number", _("Số CCCD"), TEXT, width=16,
+               help=_("12 chữ số; không bắt buộc. Một người chỉ có trong tổ một lần tại một thời điểm.")),
         Column("workplace", _("Nơi làm việc"), TEXT, max_length=255, width=30),
         Column("workplace_unit", _("Mã công đoàn cơ sở nơi làm việc"), TEXT, max_length=40, width=16),
         Column("joined", _("Ngày vào tổ"), DATE, required=True, width=12),
@@ -96,8 +97,8 @@ def house_spec(personal=True):
         _ward_column(required=False, help_text=_("Mã hoặc tên phường, xã; để trống là phường, xã của tổ.")),
         Column("landlord_name", _("Chủ nhà trọ"), TEXT, max_length=150, width=22),
         Column("landlord_phone", _("Số điện thoại chủ nhà trọ"), TEXT, width=14),
-        Column("rooms", _("Số phòng"), INTEGER, min_value=0, width=10),
-        Column("resident_workers", _("Số công nhân lưu trú"), INTEGER, min_value=0, width=12),
+        Column("rooms", _("Số phòng"), INTEGER, **ROOMS.column_kwargs(), width=10),
+        Column("resident_workers", _("Số công nhân lưu trú"), INTEGER, **RESIDENT_WORKERS.column_kwargs(), width=12),
         Column("cooperative", _("Chủ nhà trọ hợp tác tốt"), CODE, lookup="yesno", width=12,
                help=_("co hoặc khong (có thể nhập Có, Không).")),
         Column("coverage_start", _("Tổ phụ trách từ ngày"), DATE, width=12,
@@ -225,6 +226,8 @@ class _Handler(spreadsheets.ImportHandler):
     turning its refusals into errors on the row and the column of the field it names."""
 
     batch_size = 200
+    # the service's name of a field where it differs from the sheet's column key
+    aliases = {}
 
     def __init__(self, actor, spec):
         self.actor = actor
@@ -232,7 +235,7 @@ class _Handler(spreadsheets.ImportHandler):
         self.headers = {c.key: c.header for c in spec.columns}
 
     def _header(self, field):
-        return self.headers.get(field, "")
+        return self.headers.get(self.aliases.get(field, field), "")
 
     def _service_errors(self, row, exc, errors):
         items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
@@ -315,10 +318,32 @@ class _GroupRowHandler(_Handler):
 
 
 class MemberImport(_GroupRowHandler):
+    def begin(self, result):
+        super().begin(result)
+        self.id_numbers = {}  # (group, ID number) → [(row, joined, left)] of the rows so far
+
+    def _twin_row(self, group, id_number, joined, left):
+        """The earlier row of this file with the same person in the same group at an
+        overlapping time (the service checks the database; this, the file itself)."""
+        for row, other_joined, other_left in self.id_numbers.get((group.pk, id_number), ()):
+            if (other_left is None or other_left > joined) and (left is None or other_joined < left):
+                return row
+        return None
+
     def validate(self, row, values, errors):
         group = self._group(values["group"])
         fields = {k: values.get(k) or "" for k in ("full_name", "phone", "id_number", "workplace")}
         fields.update(role=values["role"] or MemberRole.MEMBER, joined=values["joined"], left=values["left"])
+        id_number = services.normalize_id_number(fields["id_number"])
+        if id_number and fields["joined"]:
+            twin = self._twin_row(group, id_number, fields["joined"], fields["left"])
+            if twin is not None:
+                errors.add(row, self._header("id_number"),
+                           _("trùng số CCCD với dòng %(row)s của tệp (cùng tổ, thời gian trùng nhau); một "
+                             "người chỉ có trong tổ một lần tại một thời điểm.") % {"row": twin})
+                return None
+            self.id_numbers.setdefault((group.pk, id_number), []).append(
+                (row, fields["joined"], fields["left"]))
         code = (values.get("workplace_unit") or "").strip().upper()
         fields["workplace_unit"] = None
         if code:
@@ -331,6 +356,8 @@ class MemberImport(_GroupRowHandler):
 
 
 class HouseImport(_GroupRowHandler):
+    aliases = {"start": "coverage_start"}
+
     def validate(self, row, values, errors):
         group = self._group(values["group"])
         ward = group.legacy_ward or group.ward

@@ -7,13 +7,17 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.bounds import parse_id
 from binhyen.inputs import Form
 from binhyen.org.forms import ScopedUnitField, VNDateField
-from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
 from binhyen.scoping import EDIT_ROLES
 
 from . import services
 from .models import (
+    CAMERA_COST,
+    RESIDENT_WORKERS,
+    ROOMS,
     BoardingHouse,
     Camera,
     CameraStateKind,
@@ -27,6 +31,17 @@ from .models import (
 
 def _label(model, name):
     return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _bounded(field_class, bound, **kwargs):
+    """A number field holding `bound` (min/max on the widget too), saying it in its words."""
+    return field_class(**bound.form_kwargs(), **kwargs,
+                       error_messages={"min_value": bound.message(), "max_value": bound.message()})
+
+
+def _unit_among(queryset, raw):
+    pk = parse_id(getattr(raw, "pk", raw))
+    return queryset.filter(pk=pk).first() if pk else None
 
 
 def _style(form):
@@ -122,12 +137,7 @@ class GroupForm(Form):
         if self.instance is not None:
             return self.instance.unit
         raw = self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
-        if raw in (None, ""):
-            return None
-        try:
-            return self.fields["unit"].queryset.filter(pk=int(getattr(raw, "pk", raw))).first()
-        except (TypeError, ValueError):
-            return None
+        return _unit_among(self.fields["unit"].queryset, raw)
 
     def group_fields(self):
         data = dict(self.cleaned_data)
@@ -183,8 +193,9 @@ class HouseForm(Form):
     ward = WardField(label=_("Phường, xã"))
     landlord_name = forms.CharField(label=_label(BoardingHouse, "landlord_name"), max_length=150, required=False)
     landlord_phone = forms.CharField(label=_label(BoardingHouse, "landlord_phone"), max_length=20, required=False)
-    rooms = forms.IntegerField(label=_label(BoardingHouse, "rooms"), min_value=0, initial=0)
-    resident_workers = forms.IntegerField(label=_label(BoardingHouse, "resident_workers"), min_value=0, initial=0)
+    rooms = _bounded(forms.IntegerField, ROOMS, label=_label(BoardingHouse, "rooms"), initial=0)
+    resident_workers = _bounded(forms.IntegerField, RESIDENT_WORKERS,
+                                label=_label(BoardingHouse, "resident_workers"), initial=0)
     cooperative = forms.BooleanField(label=_label(BoardingHouse, "cooperative"), required=False)
     notes = forms.CharField(label=_label(BoardingHouse, "notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
@@ -226,12 +237,12 @@ class CameraForm(Form):
                                    empty_label=_("— không gắn với tổ —"))
     place = forms.CharField(label=_label(Camera, "place"), max_length=255)
     ward = WardField(label=_("Phường, xã"))
-    latitude = forms.FloatField(label=_label(Camera, "latitude"), required=False, min_value=-90, max_value=90,
-                                help_text=_("Để trống: lấy theo tâm phường, xã."))
-    longitude = forms.FloatField(label=_label(Camera, "longitude"), required=False, min_value=-180, max_value=180)
+    latitude = _bounded(forms.FloatField, LATITUDE, label=_label(Camera, "latitude"), required=False,
+                        help_text=_("Để trống: lấy theo tâm phường, xã."))
+    longitude = _bounded(forms.FloatField, LONGITUDE, label=_label(Camera, "longitude"), required=False)
     funder_kind = forms.ChoiceField(label=_label(Camera, "funder_kind"), choices=FunderKind.choices)
     funder_name = forms.CharField(label=_label(Camera, "funder_name"), max_length=255, required=False)
-    cost = forms.IntegerField(label=_label(Camera, "cost"), min_value=0, required=False)
+    cost = _bounded(forms.IntegerField, CAMERA_COST, label=_label(Camera, "cost"), required=False)
     installed = VNDateField(label=_label(Camera, "installed"))
     police_can_view = forms.BooleanField(label=_label(Camera, "police_can_view"), required=False)
     notes = forms.CharField(label=_label(Camera, "notes"), required=False,
@@ -275,10 +286,7 @@ class CameraForm(Form):
 
     def _unit(self):
         raw = self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
-        try:
-            return self.fields["unit"].queryset.filter(pk=int(getattr(raw, "pk", raw))).first()
-        except (TypeError, ValueError):
-            return None
+        return _unit_among(self.fields["unit"].queryset, raw)
 
 
 class CameraStateForm(Form):

@@ -17,11 +17,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from binhyen.bounds import Bound
+from binhyen.org.models import LATITUDE, LONGITUDE
 from binhyen.scoping import ScopedQuerySet
 from binhyen.text import fold, search_terms
 
 PHONE_RE = r"^0[35789][0-9]{8}$"
 ID_NUMBER_RE = r"^[0-9]{12}$"
+
+# A boarding house can be a worker-housing block of a few thousand people; the largest worker
+# housing estates by the industrial parks count rooms in the thousands and residents in the
+# tens of thousands. Beyond these a figure is a typing slip (or 10^12 from a probe).
+ROOMS = Bound(0, 10_000)
+RESIDENT_WORKERS = Bound(0, 100_000)
+# A camera point (cameras, recorder, pole, wiring) costs some millions to some tens of
+# millions of đồng; an enterprise-funded system some hundreds of millions: 1 tỷ is the ceiling.
+CAMERA_COST = Bound(0, 1_000_000_000)
 
 phone_validator = RegexValidator(
     PHONE_RE, _("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.")
@@ -236,6 +247,14 @@ class GroupMember(models.Model):
                 name="member_id_number_format",
                 violation_error_message=_("Số CCCD gồm đúng 12 chữ số."),
             ),
+            # One person is in a group once at a time. The database holds the part it can
+            # state (an ID number on two open memberships of one group); the services refuse
+            # any overlap of two periods with the same ID number, and so does the import.
+            models.UniqueConstraint(
+                fields=["group", "id_number"], condition=~Q(id_number="") & Q(left__isnull=True),
+                name="member_id_number_once_per_group",
+                violation_error_message=_("Số CCCD này đã có ở một thành viên khác của tổ."),
+            ),
         ]
         indexes = [models.Index(fields=["group", "joined", "left"])]
 
@@ -285,8 +304,10 @@ class BoardingHouse(models.Model):
     landlord_phone = models.CharField(
         _("số điện thoại chủ nhà trọ"), max_length=10, blank=True, validators=[phone_validator]
     )
-    rooms = models.PositiveIntegerField(_("số phòng"), default=0)
-    resident_workers = models.PositiveIntegerField(_("số công nhân lưu trú"), default=0)
+    rooms = models.PositiveIntegerField(_("số phòng"), default=0, validators=ROOMS.validators)
+    resident_workers = models.PositiveIntegerField(
+        _("số công nhân lưu trú"), default=0, validators=RESIDENT_WORKERS.validators
+    )
     cooperative = models.BooleanField(_("chủ nhà trọ hợp tác tốt"), default=False)
     notes = models.TextField(_("ghi chú"), blank=True)
     search_text = models.CharField(max_length=600, editable=False, default="")
@@ -308,6 +329,8 @@ class BoardingHouse(models.Model):
                 name="house_landlord_phone_format",
                 violation_error_message=_("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."),
             ),
+            ROOMS.constraint("rooms", "house"),
+            RESIDENT_WORKERS.constraint("resident_workers", "house"),
         ]
 
     def __str__(self):
@@ -416,8 +439,8 @@ class Camera(models.Model):
         "org.Area", verbose_name=_("phường, xã (trước 01/07/2025)"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
-    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True, validators=LATITUDE.validators)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators)
     location_from_ward = models.BooleanField(
         _("toạ độ lấy theo tâm phường, xã"), default=False, editable=False
     )
@@ -427,7 +450,9 @@ class Camera(models.Model):
         "org.Unit", verbose_name=_("công đoàn tài trợ"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    cost = models.PositiveBigIntegerField(_("kinh phí (đồng)"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(
+        _("kinh phí (đồng)"), null=True, blank=True, validators=CAMERA_COST.validators
+    )
     installed = models.DateField(_("ngày lắp đặt"))
     police_can_view = models.BooleanField(_("công an phường xem được"), default=False)
     state = models.CharField(
@@ -449,16 +474,9 @@ class Camera(models.Model):
         ordering = ["ward__name", "place", "id"]
         base_manager_name = "all_objects"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="camera_latitude_range",
-                violation_error_message=_("Vĩ độ phải nằm trong khoảng -90 đến 90."),
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="camera_longitude_range",
-                violation_error_message=_("Kinh độ phải nằm trong khoảng -180 đến 180."),
-            ),
+            LATITUDE.constraint("latitude", "camera"),
+            LONGITUDE.constraint("longitude", "camera"),
+            CAMERA_COST.constraint("cost", "camera"),
         ]
 
     def __str__(self):

@@ -15,11 +15,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.bounds import check_past_date
+from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit, bound_errors
 from binhyen.reporting import stock_facts
 from binhyen.scoping import EDIT_ROLES
 
 from .models import (
+    CAMERA_COST,
+    RESIDENT_WORKERS,
+    ROOMS,
     BoardingHouse,
     BoardingHouseCoverage,
     Camera,
@@ -184,6 +188,24 @@ def _check_fields(given, allowed):
         raise ValueError(f"unknown fields: {sorted(unknown)}")
 
 
+def _check_dates(obj, labels):
+    """Dates of facts that have happened (a founding, a joining, an installation) are neither
+    in the future nor before 1929: {field: label} → ValidationError naming each field."""
+    errors = {}
+    for field, label in labels.items():
+        message = check_past_date(getattr(obj, field), label)
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_bounds(obj, bounded):
+    errors = bound_errors(obj, bounded)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require(fields, names):
     errors = {}
     for name, label in names.items():
@@ -256,6 +278,7 @@ def update_group(actor, group, **changes):
 
 
 def _validate_group(group):
+    _check_dates(group, {"founded": _("Ngày thành lập"), "closed": _("Ngày ngừng hoạt động")})
     group.code = (group.code or "").strip().upper()
     if group.code and Group.all_objects.filter(code=group.code).exclude(pk=group.pk).exists():
         raise ValidationError({"code": _("Mã tổ này đã được dùng.")})
@@ -270,6 +293,9 @@ def close_group(actor, group, date):
     stock_facts.watch(groups=[group.pk])
     if date is None:
         raise ValidationError({"closed": _("Hãy nhập ngày ngừng hoạt động.")})
+    message = check_past_date(date, _("Ngày ngừng hoạt động"))
+    if message:
+        raise ValidationError({"closed": message})
     if date < group.founded:
         raise ValidationError({"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")})
     if group.members.filter(joined__gt=date).exists():
@@ -308,7 +334,23 @@ def _clean_member_fields(fields):
         fields["full_name"] = " ".join(str(fields["full_name"]).split())
 
 
+def _overlapping(member):
+    """The Q of the roster rows whose period overlaps `member`'s."""
+    overlap = Q(left__isnull=True) | Q(left__gt=member.joined)
+    if member.left is not None:
+        overlap &= Q(joined__lt=member.left)
+    return overlap
+
+
 def _validate_member(member):
+    _check_dates(member, {"joined": _("Ngày vào tổ"), "left": _("Ngày rời tổ")})
+    if member.id_number and member.joined is not None:
+        # before full_clean, whose UniqueConstraint check would say it without the field
+        twin = (GroupMember.objects.filter(_overlapping(member), group=member.group_id,
+                                           id_number=member.id_number)
+                .exclude(pk=member.pk).first())
+        if twin is not None:
+            raise ValidationError({"id_number": same_person_message(twin.full_name)})
     _full_clean(member)
     group = member.group
     errors = {}
@@ -323,15 +365,20 @@ def _validate_member(member):
     if errors:
         raise ValidationError(errors)
     if member.role == MemberRole.LEADER:
-        overlap = Q(role=MemberRole.LEADER) & (Q(left__isnull=True) | Q(left__gt=member.joined))
-        if member.left is not None:
-            overlap &= Q(joined__lt=member.left)
-        other = GroupMember.objects.filter(overlap, group=group).exclude(pk=member.pk).first()
+        other = (GroupMember.objects.filter(_overlapping(member), group=group, role=MemberRole.LEADER)
+                 .exclude(pk=member.pk).first())
         if other is not None:
             raise ValidationError(
                 {"role": _("Tổ đã có tổ trưởng %(name)s trong khoảng thời gian này; mỗi tổ chỉ có một tổ trưởng tại một thời điểm.")
                  % {"name": other.full_name}}
             )
+
+
+def same_person_message(name):
+    """Said when an ID number is already on the roster for an overlapping period (never
+    repeating the number itself: messages carry no personal data)."""
+    return _("Số CCCD trùng với thành viên %(name)s của tổ trong cùng khoảng thời gian; một người "
+             "chỉ có trong tổ một lần tại một thời điểm.") % {"name": name}
 
 
 @transaction.atomic
@@ -375,6 +422,13 @@ def member_leaves(actor, member, left):
 
 def _check_coverage(house, group, start, end, exclude_pk=None):
     errors = {}
+    for field, value, label in (("start", start, _("Ngày bắt đầu phụ trách")),
+                                ("end", end, _("Ngày kết thúc phụ trách"))):
+        message = check_past_date(value, label)
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
     if start is None:
         errors["start"] = _("Hãy nhập ngày bắt đầu phụ trách.")
     elif end is not None and end < start:
@@ -410,7 +464,7 @@ def create_boarding_house(actor, *, unit, group=None, coverage_start=None, **fie
     _require(fields, {"address": _("địa chỉ")})
     fields["ward"], legacy = _place_in_unit_province(unit, fields.get("ward"))
     house = BoardingHouse(unit=unit, legacy_ward=legacy, **fields)
-    _full_clean(house)
+    _validate_house(house)
     _save(house, actor)
     if group is not None:
         cover_house(actor, house, group, coverage_start or group.founded)
@@ -432,8 +486,14 @@ def update_boarding_house(actor, house, **changes):
             house.ward, house.legacy_ward = _place_in_unit_province(house.unit, ward)
     for name, value in changes.items():
         setattr(house, name, value)
-    _full_clean(house)
+    _validate_house(house)
     return _save(house, actor)
+
+
+def _validate_house(house):
+    _check_bounds(house, {"rooms": (ROOMS, _("Số phòng")),
+                          "resident_workers": (RESIDENT_WORKERS, _("Số công nhân lưu trú"))})
+    _full_clean(house)
 
 
 @transaction.atomic
@@ -475,6 +535,9 @@ def _camera_place(camera, ward_given):
 
 
 def _validate_camera(camera):
+    _check_dates(camera, {"installed": _("Ngày lắp đặt")})
+    _check_bounds(camera, {"latitude": (LATITUDE, _("Vĩ độ")), "longitude": (LONGITUDE, _("Kinh độ")),
+                           "cost": (CAMERA_COST, _("Kinh phí"))})
     errors = {}
     if camera.funder_kind == FunderKind.UNION and not (camera.funder_unit_id or camera.funder_name):
         camera.funder_unit = camera.unit
@@ -542,6 +605,8 @@ def set_camera_state(actor, camera, state, since, note=""):
         errors["state"] = _("Tình trạng không hợp lệ.")
     if since is None:
         errors["since"] = _("Hãy nhập ngày.")
+    elif check_past_date(since, _("Ngày ghi tình trạng")):
+        errors["since"] = check_past_date(since, _("Ngày ghi tình trạng"))
     elif since < camera.installed:
         errors["since"] = _("Ngày không được trước ngày lắp đặt (%(d)s).") % {
             "d": camera.installed.strftime("%d/%m/%Y")

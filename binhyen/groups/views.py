@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from binhyen.bounds import parse_id
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.scoping import VIEW_ROLES, figure_scope, scope_of
 from binhyen.text import format_number
@@ -144,8 +145,9 @@ class GroupListView(ScopedListView):
             queryset = queryset.filter(unit__path__startswith=self.unit.path)
         if self.kind:
             queryset = queryset.filter(kind__code=self.kind)
-        if self.ward.isdigit():
-            queryset = queryset.filter(ward_id=int(self.ward))
+        if self.ward:
+            # an id no bigint can hold (or not an id at all) is a ward with no groups
+            queryset = queryset.filter(ward_id=parse_id(self.ward) or 0)
         if self.day:
             queryset = queryset.active_on(self.day)
         if self.q:
@@ -422,6 +424,7 @@ class HouseCreateView(GroupContextMixin, GroupFormPage):
     form_class = HouseForm
     title = gettext_lazy("Thêm nhà trọ do tổ phụ trách")
     success_message = gettext_lazy("Đã thêm nhà trọ.")
+    error_fields = {"start": "coverage_start"}  # the coverage's start, as cover_house names it
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -523,8 +526,8 @@ class CameraCreateView(GroupFormPage):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         group = None
-        if self.request.GET.get("group", "").isdigit():
-            group = Group.objects.editable_by(self.request.user).filter(pk=int(self.request.GET["group"])).first()
+        if pk := parse_id(self.request.GET.get("group")):
+            group = Group.objects.editable_by(self.request.user).filter(pk=pk).first()
         kwargs.update(user=self.request.user, group=group, unit=group.unit if group else None)
         return kwargs
 
