@@ -28,6 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -62,8 +63,39 @@ class ValidationErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-# Add to a route's `response=` so the OpenAPI description shows the error shapes.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# The errors any operation can answer with, through the handlers below: 400 a body that is not
+# JSON or a bad page number, 401 no valid token or session, 403 out of the caller's rights (or a
+# session's unsafe request without its CSRF token), 404 an unknown or unseen object, 422 rejected
+# input, 500 a fault. A route may spread them in its `response=`; `describe_errors` adds to the
+# OpenAPI description whichever a route did not declare (401 and 403 only where a route asks who
+# is calling), so a client, or a fuzzer, reads every status it can get.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 500: ErrorOut}
+_CALLER_ERRORS = frozenset({401, 403})
+
+
+def describe_errors(schema, renderer_media_type="application/json"):
+    """Add to every operation of an OpenAPI description (as NinjaAPI.get_openapi_schema returns
+    it) the ERRORS it does not declare; a public operation (no `security`) gets no 401 or 403."""
+    from http import HTTPStatus
+
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, ValidationErrorOut):
+        described = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in described.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault(model.__name__, described)
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            declared = {int(status) for status in responses}
+            for status, model in ERRORS.items():
+                if status in declared or (status in _CALLER_ERRORS and not operation.get("security")):
+                    continue
+                responses[status] = {
+                    "description": HTTPStatus(status).phrase,
+                    "content": {renderer_media_type: {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+                }
+    return schema
 
 
 # --- input bodies ---------------------------------------------------------------------------
@@ -392,6 +424,30 @@ def install_error_handlers(api):
         return respond(request, {"detail": server_error_message()}, 500)
 
 
+def method_not_allowed(request, allowed):
+    """The JSON 405 for a method the address does not take; `allowed` for the Allow header."""
+    response = JsonResponse(
+        {"detail": method_not_allowed_message(request.method)}, status=405,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Allow"] = allowed if isinstance(allowed, str) else ", ".join(allowed)
+    return response
+
+
+def read_only(view):
+    """For the addresses that only show something (/api/v1/ itself, the description, the docs
+    and their files): GET and HEAD, any other method a JSON 405, never Django's HTML CSRF page."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return method_not_allowed(request, ["GET", "HEAD"])
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def json_method_errors(view):
     """ninja answers a wrong method with a plain-text 405 outside any exception handler;
     wrap its views so that one is JSON too."""
@@ -400,19 +456,17 @@ def json_method_errors(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
-            response = JsonResponse(
-                {"detail": method_not_allowed_message(request.method)}, status=405,
-                json_dumps_params={"ensure_ascii": False},
-            )
-            response["Allow"] = allowed
+            response = method_not_allowed(request, response["Allow"])
         return response
 
     return wrapper
 
 
+@csrf_exempt
 def unknown_path(request, *args, **kwargs):
-    """Any address under /api/v1/ that no route matches."""
+    """Any address under /api/v1/ that no route matches. Exempt from Django's CSRF check like
+    the routes are (they check it themselves, for a session only): otherwise a POST to an
+    unknown address would get Django's HTML 403 page instead of this JSON 404."""
     return JsonResponse(
         {"detail": _("Không có địa chỉ API này.")}, status=404,
         json_dumps_params={"ensure_ascii": False},

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from ninja.openapi.docs import DocsBase
 
-from .common import unknown_path
+from .common import read_only, unknown_path
 
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
 # template name → file in django-ninja's static/ninja/
@@ -46,6 +46,7 @@ class LocalSwagger(DocsBase):
         return render(request, "api/docs.html", context)
 
 
+@read_only
 @cache_control(public=True, max_age=86400)
 def asset(request, name):
     """One of Swagger UI's files from the installed django-ninja package."""

@@ -13,9 +13,23 @@ from binhyen.reporting.api import router as reporting_router
 
 from . import docs
 from .auth import API_AUTH
-from .common import Renderer, install_error_handlers, json_method_errors, unknown_path
+from .common import (
+    Renderer,
+    describe_errors,
+    install_error_handlers,
+    json_method_errors,
+    read_only,
+    unknown_path,
+)
 
-api = NinjaAPI(
+
+class BinhYenAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The description, with the errors every operation can answer (common.ERRORS)."""
+        return describe_errors(super().get_openapi_schema(*args, **kwargs), self.renderer.media_type)
+
+
+api = BinhYenAPI(
     title="Bình Yên API",
     version="1",
     description=(
@@ -26,6 +40,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=API_AUTH,
     docs=docs.LocalSwagger(),
+    docs_decorator=read_only,
     renderer=Renderer(),
 )
 install_error_handlers(api)
@@ -38,6 +53,7 @@ api.add_router("/", portal_router)
 api.add_router("/", "binhyen.reporting.report_api.router")
 
 
+@read_only
 def index(request, **kwargs):
     """What /api/v1/ itself answers: where the description and the docs are."""
     return JsonResponse(

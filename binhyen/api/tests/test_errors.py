@@ -81,3 +81,40 @@ def test_unknown_docs_asset_is_json_404(db, client):
     response = client.get("/api/v1/docs/assets/..%2Fsettings.py")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_every_operation_documents_the_errors_it_can_answer(db, client):
+    """400/404/422/500 everywhere, 401/403 wherever the caller is asked who they are, each with
+    the shape the handlers send: what a client (or schemathesis) checks answers against."""
+    schema = client.get("/api/v1/openapi.json").json()
+    refs = {"ErrorOut", "ValidationErrorOut"}
+    assert refs <= set(schema["components"]["schemas"])
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            expected = {"400", "404", "422", "500"} | ({"401", "403"} if operation.get("security") else set())
+            assert expected <= set(operation["responses"]), (method, path)
+            for status in expected - {"422"}:
+                content = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+    # declared by its route without ERRORS, its 422 its own: the rest is added, the 422 kept
+    upload = schema["paths"]["/api/v1/activities/import"]["post"]["responses"]
+    assert {"403", "404", "500"} <= set(upload)
+    assert upload["422"]["content"]["application/json"]["schema"]["$ref"] != "#/components/schemas/ValidationErrorOut"
+
+
+def test_unsafe_methods_get_json_where_no_route_takes_them(db):
+    """Routes check CSRF themselves (for a session only); the addresses around them must not fall
+    to Django's CSRF middleware, whose 403 is an English HTML page (a real client, unlike the
+    test client, gets that check)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    unknown = client.post("/api/v1/khong-co-dau", {"a": 1}, content_type="application/json")
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Không có địa chỉ API này."})
+    assert client.delete("/api/v1/activities/0.05").status_code == 404
+    for url in ("/api/v1/", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/assets/swagger-ui.css"):
+        response = client.post(url)
+        assert response.status_code == 405, url
+        assert response["Allow"] == "GET, HEAD"
+        assert response.json() == {"detail": "Phương thức POST không được hỗ trợ ở địa chỉ này."}
+        assert client.get(url).status_code == 200, url
