@@ -2,7 +2,7 @@
 plans carrying a document out, and plans' targets with their live progress."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef
@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
-from binhyen.org.models import Unit
+from binhyen.bounds import MAX_ID
+from binhyen.org.models import Unit, code_validator
 
 from . import chain, citations, progress, services
-from .models import AppliesTo, Document, DocumentType, Issuer
+from .citations import TYPE_NAMES
+from .models import TARGET_VALUE, AppliesTo, Document, DocumentType, Issuer, Target
 
 router = Router(tags=["documents"])
 
@@ -102,33 +104,51 @@ class DocumentDetailOut(DocumentOut):
         return obj.implemented_by_ids
 
 
+# What the schemas state is what the services enforce: lengths from the models' columns, the
+# shapes of codes, the fixed list of document types (citations.TYPES), the bounds of targets.
+UNIT_CODE = {"max_length": Unit._meta.get_field("code").max_length, "pattern": code_validator.regex.pattern}
+ISSUER_CODE = {"max_length": Issuer._meta.get_field("code").max_length, "pattern": r"^[-a-zA-Z0-9_]+$"}
+TypeCode = Literal[tuple(TYPE_NAMES)]
+DocumentId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The shapes of number and symbol are stated in the schema and refused by the service, whose
+# message says what a symbol looks like ("329/KH-LĐLĐ, 44-KL/TW…") rather than pydantic's bare
+# "does not match".
+NUMBER_RULE = {"max_length": Document._meta.get_field("number").max_length,
+               "json_schema_extra": {"pattern": services.NUMBER.pattern}}
+SYMBOL_RULE = {"max_length": Document._meta.get_field("symbol").max_length,
+               "json_schema_extra": {"pattern": citations.SYMBOL_PATTERN}}
+ISSUED_ON = "Ngày ban hành (YYYY-MM-DD), không sau hôm nay, không trước năm 1945"
+VALID_DAY = "Ngày (YYYY-MM-DD) trong các năm 1945–2100"
+
+
 class DocumentIn(In):
-    type: str = Field(description="Mã loại văn bản, ví dụ ke_hoach")
-    number: str
-    symbol: str = ""
-    issued_on: datetime.date | None = None
-    issuer_unit: str | None = Field(None, description="Mã đơn vị công đoàn ban hành")
-    issuer: str | None = Field(None, description="Mã cơ quan ngoài ban hành (xem /issuers)")
-    unit: str | None = Field(None, description="Mã đơn vị đăng ký (bắt buộc với văn bản của cơ quan ngoài)")
+    type: TypeCode = Field(description="Mã loại văn bản, ví dụ ke_hoach")
+    number: str = Field(description="Số văn bản: chữ số, có thể thêm một chữ cái (329, 12a)", **NUMBER_RULE)
+    symbol: str = Field("", description="Ký hiệu, ví dụ 329/KH-LĐLĐ", **SYMBOL_RULE)
+    issued_on: datetime.date | None = Field(None, description=ISSUED_ON)
+    issuer_unit: str | None = Field(None, description="Mã đơn vị công đoàn ban hành", **UNIT_CODE)
+    issuer: str | None = Field(None, description="Mã cơ quan ngoài ban hành (xem /issuers)", **ISSUER_CODE)
+    unit: str | None = Field(None, description="Mã đơn vị đăng ký (bắt buộc với văn bản của cơ quan ngoài)",
+                             **UNIT_CODE)
     summary: str = ""
-    valid_from: datetime.date | None = None
-    valid_to: datetime.date | None = None
-    implements: list[int] = Field([], description="Id các văn bản mà văn bản này thực hiện")
+    valid_from: datetime.date | None = Field(None, description=VALID_DAY)
+    valid_to: datetime.date | None = Field(None, description=VALID_DAY + ", không trước valid_from")
+    implements: list[DocumentId] = Field([], max_length=100, description="Id các văn bản mà văn bản này thực hiện")
 
 
 class DocumentPatchIn(In):
-    """Only the fields sent change."""
+    """Only the fields sent change; each follows the rule stated on DocumentIn."""
 
-    type: str | None = None
-    number: str | None = None
-    symbol: str | None = None
-    issued_on: datetime.date | None = None
-    issuer_unit: str | None = None
-    issuer: str | None = None
+    type: TypeCode | None = None
+    number: str | None = Field(None, **NUMBER_RULE)
+    symbol: str | None = Field(None, **SYMBOL_RULE)
+    issued_on: datetime.date | None = Field(None, description=ISSUED_ON)
+    issuer_unit: str | None = Field(None, **UNIT_CODE)
+    issuer: str | None = Field(None, **ISSUER_CODE)
     summary: str | None = None
-    valid_from: datetime.date | None = None
-    valid_to: datetime.date | None = None
-    implements: list[int] | None = None
+    valid_from: datetime.date | None = Field(None, description=VALID_DAY)
+    valid_to: datetime.date | None = Field(None, description=VALID_DAY)
+    implements: list[DocumentId] | None = Field(None, max_length=100)
 
 
 class ParseIn(In):
@@ -165,13 +185,20 @@ class ChainOut(Schema):
     nodes: list[ChainNodeOut]
 
 
+PERIOD_PATTERN = r"^(\d{4}([HhQq]\d|-\d{1,2})?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$"
+
+
 class TargetIn(In):
-    indicator: str = Field(description="Mã chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]")
-    period: str = Field(description="2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31")
-    value: int = Field(description="Mức chỉ tiêu cho mỗi đơn vị (chỉ tiêu tỷ lệ: %)")
+    indicator: str = Field(description="Mã chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]",
+                           min_length=1, max_length=Target._meta.get_field("indicator").max_length)
+    period: str = Field(description="2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31 (năm 1945–2100)",
+                        max_length=Target._meta.get_field("period").max_length, pattern=PERIOD_PATTERN)
+    value: int = Field(description="Mức chỉ tiêu cho mỗi đơn vị (chỉ tiêu tỷ lệ: %, tối đa 100)",
+                       **TARGET_VALUE.schema_kwargs())
     applies_to: Literal[tuple(AppliesTo.values)]
-    units: list[str] = Field([], description="Mã các đơn vị (khi applies_to = list)")
-    description: str = ""
+    units: list[Annotated[str, Field(**UNIT_CODE)]] = Field(
+        [], max_length=1000, description="Mã các đơn vị (khi applies_to = list)")
+    description: str = Field("", max_length=Target._meta.get_field("description").max_length)
 
 
 class TargetOut(Schema):
@@ -294,7 +321,7 @@ def list_documents(
     q: str | None = Query(None, description="Tìm theo số, ký hiệu, trích yếu; không cần gõ dấu"),
     type: str | None = Query(None, description="Mã loại văn bản"),
     issuer: str | None = Query(None, description="Mã cơ quan ngoài hoặc mã đơn vị ban hành"),
-    year: int | None = Query(None, description="Năm ban hành"),
+    year: int | None = Query(None, description="Năm ban hành", ge=1900, le=2100),
     implemented_by_my_unit: bool = Query(False, description="Chỉ văn bản được kế hoạch của đơn vị mình thực hiện"),
 ):
     documents = _visible(request)
@@ -431,7 +458,7 @@ def plan_progress(
     request,
     pk: int,
     unit: str | None = Query(None, description="Xem ở đơn vị này (mặc định: đơn vị ban hành kế hoạch; chỉ hiện các đơn vị trong phạm vi của bạn)"),
-    target: int | None = Query(None, description="Chỉ một chỉ tiêu (id)"),
+    target: int | None = Query(None, description="Chỉ một chỉ tiêu (id)", ge=1, le=MAX_ID),
 ):
     """Per unit: target vs actual (read live from the rollup), % reached, status, who is behind."""
     plan = _plan(request, pk)

@@ -192,8 +192,9 @@ def _date_of(match):
 
 
 def _year_in(codes):
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read (a 500 once)
     for code in codes:
-        if code.isdigit() and len(code) == 4 and 1945 <= int(code) <= 2100:
+        if code.isdecimal() and len(code) == 4 and 1945 <= int(code) <= 2100:
             return int(code)
     return None
 
@@ -279,7 +280,7 @@ def _number_alone_ok(doc, kind, citation, match):
     if citation.date is not None:
         return True  # "Chỉ thị 48 ngày 22/10/2010"
     number = citation.number
-    if not number.isdigit() or (len(number) == 4 and 1945 <= int(number) <= 2100):
+    if not number.isdecimal() or (len(number) == 4 and 1945 <= int(number) <= 2100):
         return False
     return _QUANTITY.match(doc.folded, match.end("symbol")) is None
 
@@ -446,6 +447,12 @@ def parse_reference(text):
 # --- checking what a clerk entered ----------------------------------------------------------
 
 _SYMBOL_SHAPE = re.compile(r"^(?P<number>\d{1,5}[^\W\d_]?)(?:[/-][^\W_]+(?:\.[^\W_]+)*){0,5}$")
+# The same shape as typed, before normalize_symbol() takes the spaces out ("329 / kh - lđlđ"),
+# for the API schema (a JSON Schema pattern: no named groups); tests/test_bounds.py checks that
+# it accepts exactly what _SYMBOL_SHAPE accepts after normalising. Empty: no symbol.
+_W = r"[^\W_]"
+_TYPED_SEGMENT = rf"{_W}(?: ?{_W})*(?: ?\. ?{_W}(?: ?{_W})*)*"
+SYMBOL_PATTERN = rf"^(?:\d(?: ?\d){{0,4}}(?: ?[^\W\d_])?(?: ?[/-] ?{_TYPED_SEGMENT}){{0,5}})?$"
 
 SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH, NO_ISSUER = "shape", "number", "date_like", "type_mismatch", "no_issuer"
 

@@ -2,14 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhyen.inputs import Form
 from binhyen.org.models import Unit
+from binhyen.text import format_number
 
 from . import citations, services
-from .models import AppliesTo, DocumentType, Issuer
+from .models import TARGET_VALUE, AppliesTo, DocumentType, Issuer
 
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 ISSUER_KINDS = [("unit", gettext_lazy("Đơn vị công đoàn")), ("outside", gettext_lazy("Cơ quan ngoài hệ thống công đoàn"))]
@@ -175,11 +177,13 @@ class TargetForm(Form):
         help_text=gettext_lazy("2022 (cả năm), 2022H1 (6 tháng đầu năm), 2022Q3 (quý III), 2022-03 (tháng) hoặc 2022-03-23..2022-12-31."),
     )
     value = forms.IntegerField(
-        label=gettext_lazy("Mức chỉ tiêu cho mỗi đơn vị"), min_value=1,
+        label=gettext_lazy("Mức chỉ tiêu cho mỗi đơn vị"), **TARGET_VALUE.form_kwargs(),
         help_text=gettext_lazy("Với chỉ tiêu tỷ lệ: số phần trăm (100 nghĩa là 100%)."),
         error_messages={"required": gettext_lazy("Hãy nhập mức chỉ tiêu."),
                         "invalid": gettext_lazy("Mức chỉ tiêu phải là số nguyên."),
-                        "min_value": gettext_lazy("Mức chỉ tiêu phải lớn hơn 0.")},
+                        "min_value": gettext_lazy("Mức chỉ tiêu phải lớn hơn 0."),
+                        "max_value": format_lazy(gettext_lazy("Mức chỉ tiêu tối đa {max} cho mỗi đơn vị."),
+                                                 max=format_number(TARGET_VALUE.high))},
     )
     applies_to = forms.ChoiceField(label=gettext_lazy("Giao cho"), choices=AppliesTo.choices, widget=forms.RadioSelect)
     units = forms.CharField(

@@ -20,10 +20,18 @@ from simple_history.utils import bulk_create_with_history
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
 from binhyen.scoping import EDIT_ROLES
-from binhyen.text import fold, format_date
+from binhyen.text import fold, format_date, format_number
 
 from . import citations
-from .models import AppliesTo, Document, DocumentType, Issuer, Target, TargetAssignment
+from .models import (
+    TARGET_VALUE,
+    AppliesTo,
+    Document,
+    DocumentType,
+    Issuer,
+    Target,
+    TargetAssignment,
+)
 
 DOCUMENT_FIELDS = (
     "doc_type", "number", "symbol", "issuer_unit", "issuer", "issued_on", "summary", "valid_from",
@@ -138,11 +146,16 @@ def symbol_message(symbol, number, doc_type):
         "s": shown, "w": citations.TYPE_NAMES[written].lower(), "t": doc_type.name.lower()}
 
 
+# The documents the movement carries out are no older than the Republic (1945); validity and
+# target periods may reach into the future, as far as the periods module reads (2100).
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+
+
 def issued_on_problem(day, today_=None):
     """Why `day` cannot be a document's date of issue (in Vietnamese), or ""."""
     if day > (today_ or today()):
         return _("Ngày ban hành %(d)s ở tương lai; hãy nhập một ngày không sau hôm nay.") % {"d": format_date(day)}
-    if day.year < 1945:
+    if day.year < FIRST_YEAR:
         return _("Ngày ban hành không hợp lệ (trước năm 1945).")
     return ""
 
@@ -193,7 +206,14 @@ def _check(document, today_=None):
         elif document.issuer_unit_id and not document.issuer_unit.open_on(document.issued_on):
             errors["issued_on"] = _("%(u)s không hoạt động vào ngày %(d)s.") % {
                 "u": document.issuer_unit.name, "d": format_date(document.issued_on)}
-    if document.valid_from and document.valid_to and document.valid_to < document.valid_from:
+    for name in ("valid_from", "valid_to"):
+        day = getattr(document, name)
+        if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = _("%(f)s %(d)s không hợp lý: hãy nhập một ngày từ năm %(a)d đến năm %(b)d.") % {
+                "f": Document._meta.get_field(name).verbose_name.capitalize(), "d": format_date(day),
+                "a": FIRST_YEAR, "b": LAST_YEAR}
+    if (document.valid_from and document.valid_to and document.valid_to < document.valid_from
+            and "valid_from" not in errors and "valid_to" not in errors):
         errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày có hiệu lực.")
     if not errors:
         document.refresh_derived()
@@ -642,8 +662,14 @@ def _target_errors(actor, plan, indicator, period, value, applies_to, units):
         the_period = parse_period(period)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if value is None or value <= 0:
+    if the_period is not None and not (FIRST_YEAR <= the_period.start.year and the_period.end.year <= LAST_YEAR):
+        errors["period"] = _("Kỳ %(p)s không hợp lý: chỉ tiêu đặt cho các kỳ từ năm %(a)d đến năm %(b)d.") % {
+            "p": the_period.code, "a": FIRST_YEAR, "b": LAST_YEAR}
+    if value is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         errors["value"] = _("Mức chỉ tiêu phải là số nguyên lớn hơn 0.")
+    elif value > TARGET_VALUE.high:
+        errors["value"] = _("Mức chỉ tiêu tối đa %(max)s cho mỗi đơn vị; %(v)s là quá lớn.") % {
+            "max": format_number(TARGET_VALUE.high), "v": format_number(value)}
     elif request is not None and is_ratio(request) and value > 100:
         errors["value"] = _("Chỉ tiêu tỷ lệ tính bằng %%; mức tối đa là 100.")
     if applies_to not in AppliesTo.values:

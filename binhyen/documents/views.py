@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from binhyen.bounds import parse_id
 from binhyen.org.models import Unit
 from binhyen.periods import parse_period
 from binhyen.scoping import EDIT_ROLES, scope_of
@@ -75,7 +76,7 @@ class DocumentListView(ScopedListView):
         elif self.issuer.startswith("cq:"):
             queryset = queryset.filter(issuer__code=self.issuer[3:])
         if self.year:
-            if self.year.isdigit() and 1900 <= int(self.year) <= 2100:
+            if self.year.isascii() and self.year.isdigit() and 1900 <= int(self.year) <= 2100:
                 queryset = queryset.filter(year=int(self.year))
             else:
                 self.errors.append(_("Năm “%(y)s” không hợp lệ; hãy nhập năm có 4 chữ số.") % {"y": self.year})
@@ -202,9 +203,10 @@ class DocumentCreateView(DocumentFormView):
         first = choices.filter(kind__is_grassroots=False).first() or choices.first()
         if first is not None:
             initial.update(issuer_unit=first.pk, unit=first.pk)
-        if self.request.GET.get("thuc_hien"):
+        implemented = parse_id(self.request.GET.get("thuc_hien"))
+        if implemented is not None:
             target = Document.objects.visible_to(self.request.user).select_related("doc_type").filter(
-                pk=self.request.GET["thuc_hien"]).first()
+                pk=implemented).first()
             if target is not None:
                 initial["implements_text"] = target.label
         return initial
@@ -442,7 +444,7 @@ def register_text(request):
 
 def _act_on_found(request, found, action):
     user = request.user
-    chosen = {int(i) for i in request.POST.getlist("chon") if i.isdigit()}
+    chosen = {int(i) for i in request.POST.getlist("chon") if i.isascii() and i.isdigit() and len(i) < 6}
     picked = [f for i, f in enumerate(found) if i in chosen]
     if not picked:
         messages.warning(request, _("Hãy đánh dấu ít nhất một văn bản."))
@@ -459,8 +461,8 @@ def _act_on_found(request, found, action):
                 ]
             messages.success(request, _("Đã đăng ký %(n)d văn bản mới.") % {"n": len(created)})
         else:
-            wanted = request.POST.get("ke_hoach", "")
-            plan = Document.objects.editable_by(user).filter(pk=int(wanted) if wanted.isdigit() else 0).first()
+            wanted = parse_id(request.POST.get("ke_hoach"))
+            plan = Document.objects.editable_by(user).filter(pk=wanted).first() if wanted else None
             if plan is None:
                 raise ValidationError({"plan": _("Hãy chọn văn bản của đơn vị mình để liên kết.")})
             targets = [f.document for f in picked if f.document is not None and f.document.pk != plan.pk]

@@ -68,7 +68,7 @@ def test_an_outside_document_through_the_api(api_as, people):
 @pytest.mark.parametrize("body,field,words", [
     ({"issued_on": "2099-01-01"}, "issued_on", "ở tương lai"),
     ({"symbol": "329//KH"}, "symbol", "không đúng dạng"),
-    ({"type": "thu_tin"}, "type", "Không có loại văn bản mã “thu_tin”"),
+    ({"type": "thu_tin"}, "type", "Phải là một trong các giá trị: 'chuong_trinh_phoi_hop',"),  # an enum
     ({"issuer_unit": "HCM"}, "issuer_unit", "Đơn vị “HCM” không tồn tại hoặc nằm ngoài phạm vi"),
     ({"issuer_unit": "KHONG-CO"}, "issuer_unit", "không tồn tại hoặc nằm ngoài phạm vi"),
     ({"implements": [999999]}, "implements", "Không tìm thấy văn bản id 999999"),
