@@ -96,8 +96,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the demo server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        # WAL lets readers go on while one connection writes; NORMAL is safe with WAL.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A write transaction takes the write lock at BEGIN: a deferred one that read first
+        # cannot be upgraded while another writes, and fails at once ("database is locked")
+        # instead of waiting. With IMMEDIATE every writer waits its turn, up to `timeout` s.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
