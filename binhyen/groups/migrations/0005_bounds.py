@@ -22,8 +22,8 @@ def fit_existing_rows(apps, schema_editor):
     GroupMember = apps.get_model("groups", "GroupMember")
     twins = list(
         GroupMember.objects.filter(left__isnull=True).exclude(id_number="")
-        .values("group_id", "id_number").annotate(n=Count("id")).filter(n__gt=1)
-        .values_list("group_id", flat=True).distinct()
+        .order_by().values("group_id", "id_number").annotate(n=Count("id")).filter(n__gt=1)
+        .values_list("group_id", flat=True)
     )
     if twins:
         raise RuntimeError(
@@ -31,9 +31,9 @@ def fit_existing_rows(apps, schema_editor):
             f"{', '.join(str(pk) for pk in sorted(set(twins)))}). Hãy ghi ngày rời tổ hoặc sửa số CCCD "
             "cho một trong hai thành viên rồi chạy lại migrate."
         )
-    changed = BoardingHouse.objects.filter(rooms__gt=ROOMS).update(rooms=ROOMS)
-    changed += BoardingHouse.objects.filter(resident_workers__gt=RESIDENT_WORKERS).update(
-        resident_workers=RESIDENT_WORKERS)
+    changed = BoardingHouse.objects.filter(Q(rooms__gt=ROOMS) | Q(resident_workers__gt=RESIDENT_WORKERS)).count()
+    BoardingHouse.objects.filter(rooms__gt=ROOMS).update(rooms=ROOMS)
+    BoardingHouse.objects.filter(resident_workers__gt=RESIDENT_WORKERS).update(resident_workers=RESIDENT_WORKERS)
     if changed:
         print(f"\n  {changed} nhà trọ có số liệu vượt giới hạn đã được đưa về giới hạn; "
               "hãy chạy `binhyen rebuild-facts`.")
@@ -48,6 +48,10 @@ def fit_existing_rows(apps, schema_editor):
         if not camera.location_from_ward:
             camera.latitude = camera.longitude = None
         camera.save(update_fields=["latitude", "longitude", "location_from_ward"])
+    if schema_editor.connection.vendor == "postgresql":
+        # the updates queued deferred foreign-key checks; PostgreSQL alters no table with
+        # pending trigger events, so run them now (the constraints below are added next)
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -19,8 +19,12 @@ def fit_existing_rows(apps, schema_editor):
         | models.Q(longitude__lt=LONGITUDE[0]) | models.Q(longitude__gt=LONGITUDE[1])
     )
     Area.objects.filter(outside).update(latitude=None, longitude=None)
-    for field in ("workforce", "members"):
+    for field in ("members", "workforce"):  # members first: members ≤ workforce holds throughout
         Unit.objects.filter(**{f"{field}__gt": HEADCOUNT}).update(**{field: HEADCOUNT})
+    if schema_editor.connection.vendor == "postgresql":
+        # the updates queued deferred foreign-key checks; PostgreSQL alters no table with
+        # pending trigger events, so run them now (the constraints below are added next)
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
