@@ -195,7 +195,7 @@ def new_challenge(kind=None):
     build, help_text = KINDS[kind]
     question, answer = build()
     question = question[:1].upper() + question[1:]
-    nonce = secrets.token_urlsafe(12)
+    nonce = secrets.token_hex(12)
     token = signing.dumps({"k": kind, "n": nonce, "a": _seal(nonce, answer)}, salt=SALT)
     return Challenge(question=question, help=_(help_text), token=token, numeric=kind == SUM)
 

@@ -5,6 +5,7 @@ honest visitor who still gets through."""
 
 import base64
 import datetime
+import json
 import re
 
 import pytest
@@ -161,10 +162,13 @@ def test_the_old_regex_solver_no_longer_answers(w):
         assert folded_old_solver(challenge.question) != answer
         assert not re.search(r"\d", challenge.question + challenge.help)  # no digit in the page to pick up
         # and the token gives nothing away: it is signed, the answer in it is encrypted
-        payload = base64.urlsafe_b64decode(challenge.token.split(":")[0] + "==").decode()
-        assert f'"{answer}"' not in payload and answer not in re.findall(r"\w+", payload)
-    sent = _send(_browser(), answer=lambda page: old_solver(_question(page)))
-    assert "Câu trả lời kiểm tra chưa đúng" in sent.content.decode()
+        payload = json.loads(base64.urlsafe_b64decode(challenge.token.split(":")[0] + "=="))
+        assert set(payload) == {"k", "n", "a"} and answer not in (payload["k"], payload["n"], payload["a"])
+        sealed = base64.urlsafe_b64decode(payload["a"])
+        assert len(sealed) == captcha.SEALED_BYTES and sealed != answer.encode().ljust(captcha.SEALED_BYTES, b"\0")
+    for _ in range(3):  # refused: a wrong answer, or (a "0" for a day) not an answer at all
+        sent = _send(_browser(), answer=lambda page: old_solver(_question(page))).content.decode()
+        assert 'id="id_captcha-error"' in sent and "Đã nhận tin báo" not in sent
     assert not Tip.objects.exists()
 
 
