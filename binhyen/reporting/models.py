@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from binhyen import locks
+from binhyen.bounds import Bound
 from binhyen.org.models import PATH_STEP
 from binhyen.scoping import ScopedQuerySet
 
@@ -199,6 +200,13 @@ class Submission(models.Model):
         return _("%(title)s của %(unit)s") % {"title": self.request.title, "unit": self.unit}
 
 
+# A kept figure is a count, a sum or a percentage of the nation's records at most: never
+# negative, and far below 10**12 (sixty million union members times every activity of a
+# decade). NaN and infinity are refused by the workflow before they reach the column; in
+# PostgreSQL the constraint refuses them too (NaN and Infinity compare above every number).
+FIGURE_VALUE = Bound(0, 10**12)
+
+
 class SubmissionFigure(models.Model):
     """A figure as it was sent, then as it was approved ("as reported"): one indicator for one
     row (a child unit, the unit's own records, or the total when `row_code` is empty)."""
@@ -208,7 +216,7 @@ class SubmissionFigure(models.Model):
     row_code = models.CharField(_("mã đơn vị của dòng"), max_length=40, blank=True)
     row_name = models.CharField(_("tên đơn vị của dòng"), max_length=255, blank=True)
     position = models.PositiveIntegerField(default=0)
-    value = models.FloatField(_("giá trị"), null=True)
+    value = models.FloatField(_("giá trị"), null=True, validators=FIGURE_VALUE.validators)
 
     class Meta:
         verbose_name = _("số liệu đã phê duyệt")
@@ -216,6 +224,7 @@ class SubmissionFigure(models.Model):
         ordering = ["submission", "position"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "indicator", "row_code"], name="figure_one_per_cell"),
+            FIGURE_VALUE.constraint("value", "submission_figure"),
         ]
 
     def __str__(self):

@@ -1,27 +1,37 @@
 """API routes of periodic reports: requests, submissions and their workflow actions."""
 
 import datetime
+from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
-from binhyen.org.models import Unit
+from binhyen.org.models import Unit, code_validator
 from binhyen.periods import parse_period
 
 from . import workflow
-from .models import ReportRequest, Status, Submission
+from .models import Audience, ReportRequest, Status, Submission
 
 router = Router(tags=["reports"])
 
 
+# The schema states what workflow.issue_request enforces: lengths from ReportRequest's columns,
+# the unit codes' shape, the period codes periods.parse_period reads, the fixed audiences.
+UNIT_CODE = {"max_length": Unit._meta.get_field("code").max_length, "pattern": code_validator.regex.pattern}
+PERIOD_PATTERN = r"^(\d{4}([HhQq]\d|-\d{1,2})?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$"
+
+
 class RequestIn(In):
-    unit: str
-    period: str
-    deadline: datetime.date
-    title: str = ""
+    unit: str = Field(description="Mã đơn vị yêu cầu (bạn là người phê duyệt của đơn vị này)", **UNIT_CODE)
+    period: str = Field(description="Kỳ báo cáo: 2024, 2024H1, 2024Q3, 2024-03 hoặc 2021-08-16..2022-08-15 "
+                                    "(từ 28/07/1929 đến năm 2100)",
+                        max_length=ReportRequest._meta.get_field("period_code").max_length, pattern=PERIOD_PATTERN)
+    deadline: datetime.date = Field(description="Hạn nộp (YYYY-MM-DD): không trước ngày đầu kỳ, không quá một "
+                                                "năm sau khi kỳ kết thúc (hoặc sau hôm nay)")
+    title: str = Field("", max_length=ReportRequest._meta.get_field("title").max_length)
     instructions: str = ""
-    audience: str = "children"
+    audience: Literal[tuple(Audience.values)] = Audience.CHILDREN.value
 
 
 class RequestOut(Schema):
@@ -69,7 +79,7 @@ class SubmissionOut(SubmissionBrief):
 
 
 class Version(In):
-    version: int
+    version: int = Field(ge=1, le=2_147_483_647, description="Phiên bản báo cáo bạn đã đọc (trường version)")
 
 
 class SubmitIn(Version):

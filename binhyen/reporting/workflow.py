@@ -7,6 +7,7 @@ other is told the report has changed, instead of silently overwriting it.
 """
 
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,12 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from binhyen.bounds import EARLIEST_DATE
 from binhyen.org.models import Assignment, Unit
 from binhyen.periods import parse_period
 from binhyen.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
-from binhyen.text import format_date
+from binhyen.text import format_date, format_number
 
 from .models import (
+    FIGURE_VALUE,
     Audience,
     Notification,
     ReportRequest,
@@ -46,6 +49,10 @@ STANDARD_INDICATORS = [
     "cameras.working",
 ]
 REMINDER_DAYS = 3
+# A deadline lies after the period (a report is written once it is over) and within a year of
+# its end, or of today for a period long past; periods run from the movement's first day.
+DEADLINE_REACH = 366
+LAST_YEAR = 2100
 
 
 def standard_template():
@@ -138,8 +145,15 @@ def issue_request(actor, *, unit, period, deadline, title="", template=None, ins
     period = parse_period(period) if isinstance(period, str) else period
     if deadline is None:
         _refuse("deadline", _("Hãy nhập hạn nộp báo cáo."))
+    if period.start < EARLIEST_DATE or period.end.year > LAST_YEAR:
+        _refuse("period", _("Kỳ báo cáo %(p)s không hợp lý: hãy chọn một kỳ từ ngày %(a)s đến hết năm %(b)d.") % {
+            "p": period.code, "a": format_date(EARLIEST_DATE), "b": LAST_YEAR})
     if deadline < period.start:
         _refuse("deadline", _("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo (%(d)s).") % {"d": format_date(period.start)})
+    latest = max(period.end, timezone.localdate()) + datetime.timedelta(days=DEADLINE_REACH)
+    if deadline > latest:
+        _refuse("deadline", _("Hạn nộp %(d)s quá xa: không được sau %(l)s (một năm sau khi kỳ báo cáo kết thúc "
+                              "hoặc sau hôm nay).") % {"d": format_date(deadline), "l": format_date(latest)})
     if audience not in Audience.values:
         _refuse("audience", _("Đối tượng được yêu cầu không hợp lệ."))
     template = template or standard_template()
@@ -277,17 +291,38 @@ def live_figures(submission):
     return rollup(unit, submission.request.period, submission.request.template.indicators, by="child", as_of=as_of)
 
 
+def figure_problem(value, indicator, row_name=""):
+    """Why `value` cannot be kept as a report figure (a Vietnamese message naming the indicator
+    and the row), or None: a number, finite, within FIGURE_VALUE; None means "no figure"."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        problem = _("không phải là một số hữu hạn")
+    elif not FIGURE_VALUE.low <= value <= FIGURE_VALUE.high:
+        problem = _("nằm ngoài khoảng %(low)s đến %(high)s") % {
+            "low": format_number(FIGURE_VALUE.low), "high": format_number(FIGURE_VALUE.high)}
+    else:
+        return None
+    where = f" ({row_name})" if row_name else ""
+    return _("Số liệu %(i)s%(w)s %(p)s; báo cáo không được gửi, hãy báo quản trị hệ thống.") % {
+        "i": indicator, "w": where, "p": problem}
+
+
 def _freeze(submission):
+    """Keep the figures as sent or approved. Each must be a plausible number (figure_problem):
+    a NaN or an overflow from a faulty indicator stops the step instead of being kept."""
     data = live_figures(submission)
     submission.figures.all().delete()
     rows, position = [], 0
-    for row in data["rows"]:
-        for key, value in row["values"].items():
-            rows.append(SubmissionFigure(submission=submission, indicator=key, row_code=row["unit"]["code"],
-                                         row_name=row["unit"]["name"], position=position, value=value))
-            position += 1
-    for key, value in data["total"].items():
-        rows.append(SubmissionFigure(submission=submission, indicator=key, position=position, value=value))
+    cells = [(key, value, row["unit"]["code"], row["unit"]["name"])
+             for row in data["rows"] for key, value in row["values"].items()]
+    cells += [(key, value, "", "") for key, value in data["total"].items()]
+    for key, value, code, name in cells:
+        problem = figure_problem(value, key, name)
+        if problem:
+            _refuse("figures", problem)
+        rows.append(SubmissionFigure(submission=submission, indicator=key, row_code=code, row_name=name,
+                                     position=position, value=value))
         position += 1
     SubmissionFigure.objects.bulk_create(rows)
     return data
