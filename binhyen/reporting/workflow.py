@@ -157,6 +157,13 @@ def issue_request(actor, *, unit, period, deadline, title="", template=None, ins
     if audience not in Audience.values:
         _refuse("audience", _("Đối tượng được yêu cầu không hợp lệ."))
     template = template or standard_template()
+    # the same request twice (a form sent twice, a script run again) would give every unit
+    # two drafts of one report
+    twin = ReportRequest.objects.filter(unit=unit, template=template, audience=audience,
+                                        period_start=period.start, period_end=period.end).first()
+    if twin is not None:
+        _refuse("period", _("%(unit)s đã yêu cầu báo cáo này cho kỳ %(p)s (“%(t)s”, hạn nộp %(d)s).") % {
+            "unit": unit, "p": period.code, "t": twin.title, "d": format_date(twin.deadline)})
     units = list(expected_units(unit, period, audience))
     if not units:
         _refuse("unit", _("%(unit)s không có đơn vị cấp dưới nào hoạt động trong kỳ %(p)s.") % {

@@ -96,6 +96,18 @@ def test_a_period_out_of_the_movements_time_is_refused(people, tree, period):
     assert ReportRequest.objects.count() == 0
 
 
+def test_the_same_request_twice_is_refused(people, tree):
+    workflow.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE)
+    with pytest.raises(ValidationError) as caught:
+        workflow.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE)
+    assert "đã yêu cầu báo cáo này cho kỳ 2022" in caught.value.message_dict["period"][0]
+    assert ReportRequest.objects.count() == 1 and Submission.objects.count() == 2
+    # another period, or the grassroots unions instead of the children, is another request
+    workflow.issue_request(people["hcm"], unit=tree["hcm"], period="2022H1", deadline=DEADLINE)
+    workflow.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE, audience="grassroots")
+    assert ReportRequest.objects.count() == 3
+
+
 @pytest.mark.parametrize("changes, field", [
     ({"deadline": "9999-12-31"}, "deadline"),
     ({"period": "0001-01-01..9999-12-31"}, "period"),
