@@ -12,6 +12,9 @@ HIGH = 10_000_000
 def clamp(apps, schema_editor):
     for name in ("Target", "TargetAssignment"):
         apps.get_model("documents", name)._base_manager.filter(value__gt=HIGH).update(value=HIGH)
+    if schema_editor.connection.vendor == "postgresql":
+        # the updates' deferred checks now, not at commit: ALTER TABLE refuses pending trigger events
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,9 @@ HIGH = 10**12
 def clear_implausible(apps, schema_editor):
     SubmissionFigure = apps.get_model("reporting", "SubmissionFigure")
     SubmissionFigure._base_manager.filter(Q(value__lt=0) | Q(value__gt=HIGH)).update(value=None)
+    if schema_editor.connection.vendor == "postgresql":
+        # the updates' deferred checks now, not at commit: ALTER TABLE refuses pending trigger events
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
