@@ -448,7 +448,7 @@ def parse_reference(text):
 
 _SYMBOL_SHAPE = re.compile(r"^(?P<number>\d{1,5}[^\W\d_]?)(?:[/-][^\W_]+(?:\.[^\W_]+)*){0,5}$")
 # The same shape as typed, before normalize_symbol() takes the spaces out ("329 / kh - lđlđ"),
-# for the API schema (a JSON Schema pattern: no named groups); tests/test_bounds.py checks that
+# for the API schema (a JSON Schema pattern: no named groups); documents/tests/test_bounds.py checks that
 # it accepts exactly what _SYMBOL_SHAPE accepts after normalising. Empty: no symbol.
 _W = r"[^\W_]"
 _TYPED_SEGMENT = rf"{_W}(?: ?{_W})*(?: ?\. ?{_W}(?: ?{_W})*)*"
