@@ -116,3 +116,13 @@ def test_htmx_search_works_without_eval_or_inline_style(site, signed_in):
     expect(results).to_contain_text("Tổ tự quản khu trọ Kiểm Thử")
     _no_violation(page)
     assert page.evaluate("document.querySelectorAll('head style').length") == 0  # htmx added none
+
+
+def test_error_page_leads_back(site, signed_in):
+    page = signed_in
+    page.goto(site["url"] + "/mo-hinh/")
+    page.goto(site["url"] + "/mo-hinh/999999/", referer=site["url"] + "/mo-hinh/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Không tìm thấy trang")
+    page.get_by_role("link", name="Quay lại trang trước").click()
+    page.wait_for_url(re.compile(r"/mo-hinh/$"))
+    _no_violation(page)

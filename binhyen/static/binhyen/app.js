@@ -2,7 +2,9 @@
    (binhyen/security.py) allows no inline script, handler or style attribute, so:
    - data-confirm on a form or a submit button asks before sending; "Cancel" sends nothing;
    - data-width="42" sets a bar's width in per cent (0 to 100);
-   - data-indent="1.5" sets a left margin in rem.
+   - data-indent="1.5" sets a left margin in rem;
+   - a link with data-history-back goes back a page when the previous page is ours (error pages),
+     and otherwise follows its href.
    Setting element.style from a script is not an inline style, so the policy allows it. */
 (function () {
   "use strict";
@@ -21,6 +23,14 @@
     var form = event.target;
     if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) refuse(event);
   }, true);
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-history-back]");
+    if (!link || window.history.length < 2 || !document.referrer) return;
+    if (new URL(document.referrer).origin !== window.location.origin) return;
+    event.preventDefault();
+    window.history.back();
+  });
 
   function each(root, selector, apply) {
     if (root.matches && root.matches(selector)) apply(root);
