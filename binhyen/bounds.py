@@ -48,7 +48,7 @@ class Bound:
 
     def message(self):
         return format_lazy(_("Phải là số từ {low} đến {high}."),
-                           low=format_number(self.low), high=format_number(self.high))
+                           low=format_number(self.low, trim=True), high=format_number(self.high, trim=True))
 
     def form_kwargs(self):
         """min_value/max_value for a forms.IntegerField (and the widget's min/max)."""

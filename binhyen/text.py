@@ -21,13 +21,15 @@ def search_terms(query):
     return [w for w in fold(query).split(" ") if w]
 
 
-def format_number(value):
-    """3807 → "3.807", 840528 → "840.528" (Vietnamese thousands separator)."""
+def format_number(value, trim=False):
+    """3807 → "3.807", 840528 → "840.528" (Vietnamese thousands separator); a fraction gets
+    two decimals ("97,30"), or only those it needs with `trim` ("23,5" for a bound)."""
     if value is None:
         return ""
     if isinstance(value, float) and not value.is_integer():
         whole, frac = f"{value:,.2f}".split(".")
-        return whole.replace(",", ".") + "," + frac
+        frac = frac.rstrip("0") if trim else frac
+        return whole.replace(",", ".") + ("," + frac if frac else "")
     return f"{int(value):,}".replace(",", ".")
 
 

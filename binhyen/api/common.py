@@ -36,7 +36,7 @@ from ninja.renderers import JSONRenderer
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from binhyen.text import clean_tree
+from binhyen.text import clean_tree, format_number
 
 logger = logging.getLogger("binhyen.api")
 
@@ -298,6 +298,10 @@ def _pydantic_field(loc):
     return ".".join(str(p) for p in loc) or None
 
 
+def _bound(value):
+    return format_number(value, trim=True) if isinstance(value, (int, float)) else value
+
+
 def _pydantic_message(error):
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -325,13 +329,13 @@ def _pydantic_message(error):
     if kind == "string_pattern_mismatch":
         return _("Không đúng định dạng.")
     if kind == "greater_than_equal":
-        return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": ctx.get("ge")}
+        return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": _bound(ctx.get("ge"))}
     if kind == "greater_than":
-        return _("Phải lớn hơn %(n)s.") % {"n": ctx.get("gt")}
+        return _("Phải lớn hơn %(n)s.") % {"n": _bound(ctx.get("gt"))}
     if kind == "less_than_equal":
-        return _("Phải nhỏ hơn hoặc bằng %(n)s.") % {"n": ctx.get("le")}
+        return _("Phải nhỏ hơn hoặc bằng %(n)s.") % {"n": _bound(ctx.get("le"))}
     if kind == "less_than":
-        return _("Phải nhỏ hơn %(n)s.") % {"n": ctx.get("lt")}
+        return _("Phải nhỏ hơn %(n)s.") % {"n": _bound(ctx.get("lt"))}
     if kind == "extra_forbidden":
         return _("Trường này không được chấp nhận.")
     if kind in {"model_attributes_type", "dict_type", "model_type"}:

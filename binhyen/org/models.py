@@ -46,7 +46,7 @@ def bound_errors(obj, bounded):
         value = getattr(obj, name)
         if value is not None and not bound.low <= value <= bound.high:
             errors[name] = _("%(label)s phải từ %(low)s đến %(high)s.") % {
-                "label": label, "low": format_number(bound.low), "high": format_number(bound.high)}
+                "label": label, "low": format_number(bound.low, trim=True), "high": format_number(bound.high, trim=True)}
     return errors
 
 

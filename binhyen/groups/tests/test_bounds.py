@@ -105,7 +105,7 @@ def test_a_boarding_house_of_a_trillion_residents_is_refused_at_every_door(world
     assert errors["resident_workers"] == ["Phải là số từ 0 đến 100.000."]
 
     errors = api_errors(post_json(api, "/api/v1/boarding-houses", house_body(resident_workers=10**12)))
-    assert errors == {"resident_workers": "Phải nhỏ hơn hoặc bằng 100000."}
+    assert errors == {"resident_workers": "Phải nhỏ hơn hoặc bằng 100.000."}
     errors = api_errors(post_json(api, "/api/v1/boarding-houses", house_body(rooms=2**63 - 1)))
     assert set(errors) == {"rooms"}
 
@@ -128,8 +128,8 @@ def test_a_camera_costing_a_trillion_or_placed_in_paris_is_refused(world, editor
     errors = form_errors(client.post("/mo-hinh/camera/them/", camera_form(
         world, cost=str(10**12), latitude="48.85", longitude="2.35")))
     assert errors["cost"] == ["Phải là số từ 0 đến 1.000.000.000."]
-    assert errors["latitude"] == ["Phải là số từ 8 đến 23,50."]
-    assert errors["longitude"] == ["Phải là số từ 102 đến 117,50."]
+    assert errors["latitude"] == ["Phải là số từ 8 đến 23,5."]
+    assert errors["longitude"] == ["Phải là số từ 102 đến 117,5."]
 
     errors = api_errors(post_json(api, "/api/v1/cameras", camera_body(cost=10**12, latitude=48.85, longitude=2.35)))
     assert set(errors) == {"cost", "latitude", "longitude"}
@@ -137,7 +137,7 @@ def test_a_camera_costing_a_trillion_or_placed_in_paris_is_refused(world, editor
 
     with pytest.raises(ValidationError) as exc:
         services.update_camera(editor, world["camera"], latitude=float("nan"), longitude=106.7)
-    assert exc.value.message_dict == {"latitude": ["Vĩ độ phải từ 8 đến 23,50."]}
+    assert exc.value.message_dict == {"latitude": ["Vĩ độ phải từ 8 đến 23,5."]}
     assert counts() == before
     # the islands are Viet Nam: a camera on Trường Sa is fine
     camera = services.create_camera(editor, unit=world["cs"], place="Cầu cảng", ward=f.area("26794"),

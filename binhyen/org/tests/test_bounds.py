@@ -94,7 +94,7 @@ def test_a_grassroots_union_of_a_million_workers_is_refused_by_name(client, admi
 def test_the_api_refuses_a_headcount_of_a_trillion_and_states_the_bound(api, tree):
     before = snapshot()
     errors = errors_of(post_json(api, "/api/v1/units", {**NEW_UNIT, "workforce": 10**12}))
-    assert errors["workforce"] == "Phải nhỏ hơn hoặc bằng 60000000."
+    assert errors["workforce"] == "Phải nhỏ hơn hoặc bằng 60.000.000."
     errors = errors_of(post_json(api, "/api/v1/units/HCM-Q9-CS1", {"members": 10**12}, "patch"))
     assert set(errors) == {"members"}
     errors = errors_of(post_json(api, "/api/v1/units", {**NEW_UNIT, "workforce": 300_000, "members": 10}))
