@@ -187,7 +187,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind the reverse proxy: trust its X-Forwarded-Proto, and read the client's address from
+# X-Forwarded-For (the right-most hop that is not one of TRUSTED_PROXIES or the proxy itself):
+# the tip form's limits and the visitor counts need the real sender.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+TRUSTED_PROXIES = [n.strip() for n in env("TRUSTED_PROXIES").split(",") if n.strip()]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 CSRF_FAILURE_VIEW = "binhyen.errors.csrf_failure"
 
 LOGGING = {

@@ -57,10 +57,7 @@ def now():
 
 
 def behind_proxy():
-    explicit = getattr(settings, "BEHIND_PROXY", None)
-    if explicit is not None:
-        return bool(explicit)
-    return getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+    return settings.BEHIND_PROXY
 
 
 def _address(text):
@@ -76,7 +73,7 @@ def _address(text):
 def _trusted(address, remote):
     if address == remote:
         return True
-    for network in getattr(settings, "TRUSTED_PROXIES", ()):
+    for network in settings.TRUSTED_PROXIES:
         try:
             if address in ipaddress.ip_network(network, strict=False):
                 return True
