@@ -8,7 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng thông tin"
 
     def ready(self):
+        from binhyen.reporting.signals import facts_rebuilt
+
         from . import figures
+
+        # the cubes were recomputed wholesale (rebuild-facts, after a restructure)
+        facts_rebuilt.connect(figures.records_changed, dispatch_uid="portal-figures-rebuilt")
 
         # a record behind the public figures changed: the cached figures go at once
         for label in figures.SOURCES:

@@ -36,6 +36,7 @@ from binhyen.db import copy_text, in_pipeline
 from binhyen.org.models import PATH_STEP, Unit
 
 from .models import ActivityFact, Dim
+from .signals import facts_rebuilt
 
 DIM_LEVELS = 2  # ancestors at depth 1..DIM_LEVELS keep the dimension slots
 UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters each)
@@ -463,6 +464,7 @@ def rebuild(unit=None):
             sql = cells_sql(dim, where, index_order=True, level_where=level_where)
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
             written += max(cursor.rowcount, 0)
+    facts_rebuilt.send(sender=rebuild, unit=unit)
     return written
 
 

@@ -55,6 +55,7 @@ from binhyen.groups.models import (
 from binhyen.org.models import Unit
 
 from .facts import carry_sql, moved_chains, path_ids
+from .signals import facts_rebuilt
 
 GROUPS, MEMBERS, WARDS, HOUSES, WORKERS, CAMERAS = 1, 2, 3, 4, 5, 6
 MEASURES = {"groups": GROUPS, "members": MEMBERS, "wards": WARDS, "boarding_houses": HOUSES,
@@ -322,7 +323,9 @@ def rebuild():
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {_table()} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {_table()}")
-    return upsert(cells_of(_all_events()))
+    written = upsert(cells_of(_all_events()))
+    facts_rebuilt.send(sender=rebuild, unit=None)
+    return written
 
 
 def verify(limit=None):

@@ -2,8 +2,10 @@
 counting functions; a closed federation shows its figures up to its last day."""
 
 import datetime
+import io
 import re
 
+import pytest
 from django.utils import timezone
 
 from binhyen import factories as f
@@ -119,3 +121,14 @@ def test_a_lost_generation_starts_above_the_old_ones(w):
     old = figures.generation()
     cache.delete(figures.GENERATION)
     assert figures.generation() > old
+
+
+@pytest.mark.parametrize("command_args", [[], ["--unit", "G-HCM-LT-CS1"]])
+def test_rebuild_facts_moves_the_generation(w, command_args):
+    """rebuild-facts rewrites the cubes in SQL (no model signal fires): the portal must not
+    serve the figures it cached before."""
+    from django.core.management import call_command
+
+    start = figures.generation()
+    call_command("rebuild-facts", *command_args, stdout=io.StringIO())
+    assert figures.generation() > start
