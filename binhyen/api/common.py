@@ -328,6 +328,10 @@ def _pydantic_message(error):
         return _("Phải là chuỗi ký tự.")
     if kind == "string_pattern_mismatch":
         return _("Không đúng định dạng.")
+    if kind == "too_short":
+        return _("Phải có ít nhất %(n)s phần tử.") % {"n": ctx.get("min_length")}
+    if kind == "too_long":
+        return _("Có tối đa %(n)s phần tử.") % {"n": ctx.get("max_length")}
     if kind == "greater_than_equal":
         return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": _bound(ctx.get("ge"))}
     if kind == "greater_than":

@@ -20,6 +20,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from binhyen.bounds import parse_id
+
 FLOW, STOCK, RATIO = "flow", "stock", "ratio"
 ACTIVITY_DIMS = ("kind", "topic", "audience", "channel", "document")
 
@@ -289,8 +291,10 @@ def _document_pk(code, indicator, user):
     from binhyen.documents.models import Document
 
     docs = Document.all_objects.all() if user is None else Document.objects.visible_to(user)
-    if code.isdigit():
-        found = list(docs.filter(pk=int(code)).values_list("pk", flat=True)[:1])
+    if code.isdecimal():
+        # an id (one a bigint cannot hold is no document)
+        pk = parse_id(code)
+        found = list(docs.filter(pk=pk).values_list("pk", flat=True)[:1]) if pk else []
     else:
         found = list(docs.filter(symbol_key=symbol_key(code)).values_list("pk", flat=True)[:2])
     if not found:
@@ -341,8 +345,8 @@ def parse(spec, resolve=True, user=None):
         if dim == "document":
             if resolve:
                 pk = _document_pk(code, indicator, user)
-            elif code.isdigit():
-                pk = int(code)
+            elif parse_id(code) is not None:
+                pk = parse_id(code)
             else:
                 raise ValidationError({"indicators": _(
                     "Văn bản trong bộ lọc phải ghi bằng mã số (ví dụ document=12), không phải “%(v)s”."

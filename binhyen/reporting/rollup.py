@@ -918,7 +918,7 @@ class _PathOnly:
 
 def _natural(name):
     """Sort key reading numbers as numbers: "Quận 2" before "Quận 10"."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(name))]
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", fold(name))]
 
 
 def _ratio(num, den):

@@ -73,6 +73,10 @@ def test_unit_outside_scope_is_404(data, api_as):
     ({"period": "2022", "indicators": "activity.sessions", "as_of": "31/12/2020"}, "Tham số “as_of”"),
     ({"indicators": "activity.sessions"}, "Thiếu tham số “period”"),
     ({"period": "2022"}, "Thiếu tham số “indicators”"),
+    # ids a bigint cannot hold, and digits int() cannot read, are no document (a 500 once)
+    ({"period": "2022", "indicators": "activity.sessions[document=²]"}, "Không có văn bản “²”"),
+    ({"period": "2022", "indicators": "activity.sessions[document=99999999999999999999999]"},
+     "Không có văn bản “99999999999999999999999”"),
 ])
 def test_bad_parameters_are_400_with_vietnamese_detail(data, api_as, query, words):
     viewer = f.user(role=Role.VIEWER, unit=data["hcm"])
