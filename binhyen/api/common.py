@@ -35,7 +35,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
+from binhyen.errors import new_reference
 from binhyen.text import clean_tree, format_number
 
 logger = logging.getLogger("binhyen.api")
@@ -134,6 +136,11 @@ class In(Schema):
     @classmethod
     def _clean_input(cls, data):
         # ninja's own wrap validator hands us its DjangoGetter around the parsed JSON
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        if isinstance(raw, _NOT_AN_OBJECT):
+            # ninja's schemas read attributes, so `[null, null]` or `5` read as {}: a PATCH
+            # took it for an empty change (schemathesis, #23)
+            raise PydanticCustomError(NOT_AN_OBJECT, "Input should be a JSON object")
         if isinstance(data, DjangoGetter):
             if isinstance(data._obj, dict):
                 return DjangoGetter(cls._clean_input(data._obj), cls, data._context)
@@ -156,6 +163,8 @@ class In(Schema):
 
 
 _REFUSED = object()
+NOT_AN_OBJECT = "not_an_object"
+_NOT_AN_OBJECT = (list, tuple, str, bytes, int, float, bool, type(None))
 
 
 # --- pagination ----------------------------------------------------------------------------
@@ -342,7 +351,7 @@ def _pydantic_message(error):
         return _("Phải nhỏ hơn %(n)s.") % {"n": _bound(ctx.get("lt"))}
     if kind == "extra_forbidden":
         return _("Trường này không được chấp nhận.")
-    if kind in {"model_attributes_type", "dict_type", "model_type"}:
+    if kind in {"model_attributes_type", "dict_type", "model_type", NOT_AN_OBJECT}:
         return _("Phải là một đối tượng JSON.")
     if kind in {"list_type", "tuple_type", "set_type"}:
         return _("Phải là một danh sách.")
@@ -351,12 +360,16 @@ def _pydantic_message(error):
     return _("Giá trị không hợp lệ.")
 
 
+def _error_field(error):
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == NOT_AN_OBJECT and len(loc) == 2 and loc[0] == "body":
+        return None  # the body itself, not a field of it
+    return _pydantic_field(loc)
+
+
 def schema_error_body(exc):
     """The 422 body for ninja's own validation of path, query and body."""
-    errors = [
-        {"field": _pydantic_field(e.get("loc", ())), "message": _pydantic_message(e)}
-        for e in exc.errors
-    ]
+    errors = [{"field": _error_field(e), "message": _pydantic_message(e)} for e in exc.errors]
     return {"detail": _detail(errors), "errors": errors}
 
 
@@ -428,8 +441,10 @@ def install_error_handlers(api):
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
-        logger.exception("API error on %s %s", request.method, request.path)
-        return respond(request, {"detail": server_error_message()}, 500)
+        # the same kind of reference as the site's 500 page: a caller quotes it, the log has it
+        reference = new_reference()
+        logger.exception("API error %s on %s %s", reference, request.method, request.path)
+        return respond(request, {"detail": server_error_message(), "reference": reference}, 500)
 
 
 def method_not_allowed(request, allowed):

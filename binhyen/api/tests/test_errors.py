@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from binhyen import factories as f
 from binhyen.scoping import Role
 
@@ -48,8 +50,11 @@ def test_server_fault_is_json_500(tree, api_as, monkeypatch, caplog):
     client = api_as(f.user(role=Role.ADMIN, unit=tree["hcm"]))
     response = client.patch("/api/v1/units/HCM-Q9", {"name": "X"}, content_type="application/json")
     assert response.status_code == 500
-    assert response.json() == {"detail": "Lỗi máy chủ. Sự cố đã được ghi lại; hãy thử lại sau."}
-    assert "RuntimeError" in caplog.text
+    body = response.json()
+    assert body["detail"] == "Lỗi máy chủ. Sự cố đã được ghi lại; hãy thử lại sau."
+    # the reference the caller can quote is the one the log holds beside the traceback
+    assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", body["reference"])
+    assert body["reference"] in caplog.text and "RuntimeError" in caplog.text
 
 
 def test_api_root_says_where_the_docs_are(db, client):
@@ -118,3 +123,18 @@ def test_unsafe_methods_get_json_where_no_route_takes_them(db):
         assert response["Allow"] == "GET, HEAD"
         assert response.json() == {"detail": "Phương thức POST không được hỗ trợ ở địa chỉ này."}
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "null", "5", '"Quận 9"', "true"])
+def test_a_body_that_is_not_a_json_object_is_refused(tree, api_as, body):
+    """A PATCH whose fields are all optional took `[null, null]` as an empty change and
+    answered 200 (schemathesis, #23); every other write said 'missing' for each field."""
+    from binhyen.org.models import Unit
+
+    client = api_as(f.user(role=Role.ADMIN, unit=tree["hcm"]))
+    before = Unit.objects.get(code="HCM-Q9").name
+    for method, url in (("patch", "/api/v1/units/HCM-Q9"), ("post", "/api/v1/units/HCM-Q9/close")):
+        response = getattr(client, method)(url, body, content_type="application/json")
+        assert response.status_code == 422, (method, body, response.content)
+        assert response.json()["errors"] == [{"field": None, "message": "Phải là một đối tượng JSON."}]
+    assert Unit.objects.get(code="HCM-Q9").name == before
