@@ -17,7 +17,6 @@ from binhyen.views import paginate, scoped_get
 
 from . import counters, schedule, services
 from .forms import ArticleForm, CategoryForm, ScheduleEntryForm, TipStatusForm
-from .headers import secure
 from .models import (
     Article,
     ArticleStatus,
@@ -41,7 +40,6 @@ def _section(user, slug):
     return scoped_get(user, PortalSection.objects.select_related("unit"), editable=True, slug=slug)
 
 
-@secure
 @login_required
 def dashboard(request):
     """Articles of the sections the user edits, newest first, with their views."""
@@ -70,7 +68,6 @@ def dashboard(request):
     })
 
 
-@secure
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request, section_slug):
@@ -90,7 +87,6 @@ def article_new(request, section_slug):
     return render(request, "portal/editor/article_form.html", {"form": form, "section": section})
 
 
-@secure
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request, pk):
@@ -123,7 +119,6 @@ ACTIONS = {
 }
 
 
-@secure
 @login_required
 @require_POST
 def article_action(request, pk, action):
@@ -144,7 +139,6 @@ def article_action(request, pk, action):
     return redirect("portal:editor_article", pk)
 
 
-@secure
 @login_required
 @require_POST
 def upload(request, section_slug):
@@ -160,7 +154,6 @@ def upload(request, section_slug):
     return JsonResponse({"url": up.image.url, "width": up.width, "height": up.height})
 
 
-@secure
 @login_required
 @require_http_methods(["GET", "POST"])
 def categories(request, section_slug, pk=None):
@@ -184,7 +177,6 @@ def categories(request, section_slug, pk=None):
     })
 
 
-@secure
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar(request, section_slug, pk=None):
@@ -216,7 +208,6 @@ def _url(name, *args):
     return reverse(name, args=args)
 
 
-@secure
 @login_required
 @require_POST
 def calendar_delete(request, pk):
@@ -226,7 +217,6 @@ def calendar_delete(request, pk):
     return redirect(f"{_url('portal:editor_calendar', entry.section.slug)}?tuan={schedule.week_code(week_start(entry.day))}")
 
 
-@secure
 @login_required
 def tips(request):
     """Tips received by the user's units, or about the police liaison's wards."""
@@ -240,7 +230,6 @@ def tips(request):
     })
 
 
-@secure
 @login_required
 @require_http_methods(["GET", "POST"])
 def tip_detail(request, pk):

@@ -6,7 +6,6 @@ from django.urls import path, re_path
 from . import editor_views as editor
 from . import views
 from .feeds import SectionAtomFeed, SectionFeed
-from .headers import secure
 
 app_name = "portal"
 
@@ -30,11 +29,11 @@ urlpatterns = [
     # a federation's public section
     path("cong-thong-tin/<slug:slug>/", views.section_home, name="section"),
     path("cong-thong-tin/<slug:section_slug>/chuyen-muc/<slug:slug>/", views.category, name="category"),
-    path("cong-thong-tin/<slug:section_slug>/rss/", secure(SectionFeed()), name="feed_rss"),
-    path("cong-thong-tin/<slug:section_slug>/atom/", secure(SectionAtomFeed()), name="feed_atom"),
-    path("cong-thong-tin/<slug:section_slug>/chuyen-muc/<slug:slug>/rss/", secure(SectionFeed()),
+    path("cong-thong-tin/<slug:section_slug>/rss/", SectionFeed(), name="feed_rss"),
+    path("cong-thong-tin/<slug:section_slug>/atom/", SectionAtomFeed(), name="feed_atom"),
+    path("cong-thong-tin/<slug:section_slug>/chuyen-muc/<slug:slug>/rss/", SectionFeed(),
          name="feed_rss"),
-    path("cong-thong-tin/<slug:section_slug>/chuyen-muc/<slug:slug>/atom/", secure(SectionAtomFeed()),
+    path("cong-thong-tin/<slug:section_slug>/chuyen-muc/<slug:slug>/atom/", SectionAtomFeed(),
          name="feed_atom"),
     # news
     path("tin-tuc/", views.news, name="news"),

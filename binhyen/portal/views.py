@@ -24,7 +24,6 @@ from . import captcha, counters, schedule, services, throttle
 from .figures import generation as figures_generation
 from .figures import section_figures
 from .forms import FollowForm, TipForm
-from .headers import secure
 from .models import Article, Category, PortalSection, week_start
 
 NEWS_PER_PAGE = 10
@@ -100,14 +99,12 @@ def _published(section=None):
     return qs.filter(section=section) if section is not None else qs
 
 
-@secure
 @require_GET
 def home(request):
     section, sections = _section()
     return _home(request, section, sections)
 
 
-@secure
 @require_GET
 def section_home(request, slug):
     section, sections = _section(slug)
@@ -135,7 +132,6 @@ def _home(request, section, sections):
     return _page(request, "portal/home.html", {"main": main}, section, sections)
 
 
-@secure
 @require_GET
 def news(request):
     """All published news, or a section's, with the accent-insensitive search box."""
@@ -154,7 +150,6 @@ def news(request):
                  section or _section()[0], sections)
 
 
-@secure
 @require_GET
 def category(request, section_slug, slug):
     section, sections = _section(section_slug)
@@ -182,7 +177,6 @@ def _article_or_redirect(request, slug, route):
     return article, None
 
 
-@secure
 @require_GET
 def article(request, slug):
     counters.maybe_flush()
@@ -212,7 +206,6 @@ def article(request, slug):
     return _page(request, "portal/article.html", {"article": article, "main": main}, article.section)
 
 
-@secure
 @require_GET
 def article_print(request, slug):
     article, moved = _article_or_redirect(request, slug, "portal:article_print")
@@ -229,7 +222,6 @@ def _week(request, section):
     return schedule.week_of(section, schedule.parse_week(request.GET.get("tuan"), today), today), today
 
 
-@secure
 @require_GET
 def calendar(request, slug=None):
     section, sections = _section(slug)
@@ -239,7 +231,6 @@ def calendar(request, slug=None):
     }, section, sections)
 
 
-@secure
 @require_GET
 def calendar_pdf(request, slug):
     section, _sections_ = _section(slug)
@@ -258,7 +249,6 @@ def _province(request, section):
     return services.default_province(section)
 
 
-@secure
 @require_http_methods(["GET", "POST"])
 def tip(request):
     """The public tip form. A post first takes a place under the sender's limits (throttle.py):
@@ -313,7 +303,6 @@ def _tip_page(request, form, section, sections, province, status=200):
     }, section, sections, status=status)
 
 
-@secure
 @require_GET
 def tip_wards(request):
     """<option>s of a province's wards, for the tip form's ward picker (fetched by portal.js)."""
@@ -322,7 +311,6 @@ def tip_wards(request):
     return render(request, "portal/_ward_options.html", {"wards": wards.only("id", "name")})
 
 
-@secure
 @require_http_methods(["GET", "POST"])
 def tip_follow(request):
     """Follow a tip by its receipt code (asked by POST, so codes stay out of addresses and logs)."""
