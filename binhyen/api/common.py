@@ -60,6 +60,10 @@ class ErrorOut(Schema):
     detail: str
 
 
+class ServerErrorOut(ErrorOut):
+    reference: str = Field(description="Mã sự cố, ghi trong nhật ký máy chủ cùng chi tiết lỗi")
+
+
 class ValidationErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
@@ -71,7 +75,7 @@ class ValidationErrorOut(Schema):
 # input, 500 a fault. A route may spread them in its `response=`; `describe_errors` adds to the
 # OpenAPI description whichever a route did not declare (401 and 403 only where a route asks who
 # is calling), so a client, or a fuzzer, reads every status it can get.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 500: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 500: ServerErrorOut}
 _CALLER_ERRORS = frozenset({401, 403})
 
 
@@ -81,7 +85,7 @@ def describe_errors(schema, renderer_media_type="application/json"):
     from http import HTTPStatus
 
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (ErrorOut, ValidationErrorOut):
+    for model in (ErrorOut, ValidationErrorOut, ServerErrorOut):
         described = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, definition in described.pop("$defs", {}).items():
             components.setdefault(name, definition)

@@ -92,15 +92,17 @@ def test_every_operation_documents_the_errors_it_can_answer(db, client):
     """400/404/422/500 everywhere, 401/403 wherever the caller is asked who they are, each with
     the shape the handlers send: what a client (or schemathesis) checks answers against."""
     schema = client.get("/api/v1/openapi.json").json()
-    refs = {"ErrorOut", "ValidationErrorOut"}
+    refs = {"ErrorOut", "ValidationErrorOut", "ServerErrorOut"}
     assert refs <= set(schema["components"]["schemas"])
+    assert schema["components"]["schemas"]["ServerErrorOut"]["required"] == ["detail", "reference"]
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             expected = {"400", "404", "422", "500"} | ({"401", "403"} if operation.get("security") else set())
             assert expected <= set(operation["responses"]), (method, path)
             for status in expected - {"422"}:
                 content = operation["responses"][status]["content"]["application/json"]["schema"]
-                assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+                model = "ServerErrorOut" if status == "500" else "ErrorOut"
+                assert content == {"$ref": f"#/components/schemas/{model}"}, (method, path, status)
     # declared by its route without ERRORS, its 422 its own: the rest is added, the 422 kept
     upload = schema["paths"]["/api/v1/activities/import"]["post"]["responses"]
     assert {"403", "404", "500"} <= set(upload)
