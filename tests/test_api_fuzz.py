@@ -1,6 +1,7 @@
 """The API under an outside fuzzer: schemathesis generates requests from our own OpenAPI
-description and checks that none of them gets a server error and that every answer is one the
-description states (status code documented, JSON where JSON is said, body matching its schema).
+description and checks that none of them gets a server error, that every answer is one the
+description states (status code documented, JSON where JSON is said, body matching its schema)
+and that data the description forbids is refused.
 
 Issue #23: run for two minutes against /api/v1/openapi.json, schemathesis found 500s (document ids
 beyond 64 bits, lone surrogates in text fields) and answers outside the documented responses. This
@@ -16,7 +17,9 @@ module runs the same fuzzer on every `make test`, bounded and deterministic:
 - each operation is one test, `test_operation[POST /api/v1/activities]`: schemathesis' positive
   and negative data in equal parts, as a grassroots editor or as a provincial admin, with the path
   id drawn from the world's objects half of the time (so detail and write operations get past
-  their 404);
+  their 404) and fields that name a unit, ward, date, period, topic, kind… drawn from the
+  world's values three times in four (so writes reach the services);
+- every JSON body is also sent as each JSON value that is not an object;
 - a fixed seed per operation, no example database, no shrinking: the same requests on every
   machine and every run. A failure names the operation, the failed check and a curl command that
   reproduces the request.
@@ -45,8 +48,10 @@ from django.test import override_settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -55,7 +60,7 @@ from binhyen.api.urls import api
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "16"))  # per operation
 SEED = 23  # issue #23
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance, negative_data_rejection]
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 USERS = ("editor", "admin")
 REPORT = bool(os.environ.get("FUZZ_REPORT"))  # print what each operation answered
@@ -232,6 +237,11 @@ def world(django_db_setup, django_db_blocker):
     print("\n" + "\n".join(lines))
 
 
+def _operation_document(label):
+    method, path = label.split(" ", 1)
+    return SCHEMA_DOCUMENT["paths"][path][method.lower()]
+
+
 def _resource(path):
     """/api/v1/groups/{pk}/members → "groups"; /api/v1/portal/sections/{slug}/… → "sections"."""
     parts = path.removeprefix("/api/v1/").split("/")
@@ -283,6 +293,7 @@ def _send(case, who, world):
             if REPORT and mode == "positive" and response.status_code in (400, 422):
                 _tally_reason(world["stats"]["reasons"].setdefault(case.operation.label, {}), response)
             case.validate_response(response, checks=CHECKS, headers=headers)
+            return response
         finally:
             transaction.set_rollback(True)
             cache.clear()
@@ -317,3 +328,51 @@ def test_operation(label, world):
         _send(case, who, world)
 
     fuzz()
+
+
+JSON_BODIES = [label for label in OPERATIONS
+               if "application/json" in _operation_document(label).get("requestBody", {}).get("content", {})]
+
+
+@pytest.mark.parametrize("label", JSON_BODIES)
+def test_a_body_that_is_not_an_object_is_refused(label, world):
+    """Schemathesis' CLI (its coverage phase) sent `[null, null]` to PATCH operations and got 200:
+    the body read as an empty change. Every JSON body, sent as each JSON value that is not an
+    object, as the admin to one of the world's objects: refused before the view runs."""
+    operation = world["schema"].find_operation_by_label(label)
+    names = re.findall(r"{(\w+)}", operation.path)
+    known = world["known"].get(_resource(operation.path), [])
+    path_parameters = {names[0]: known[0]} if names and known else None
+    for body in ([None, None], [], None, 5, "Quận 9", True):
+        case = operation.Case(path_parameters=path_parameters, body=body, media_type="application/json")
+        response = _send(case, "admin", world)
+        assert response.status_code == 422, (label, body, response.status_code)
+
+
+# --- the harness itself can fail ---------------------------------------------------------------
+
+
+def test_a_server_error_fails_with_a_request_that_reproduces_it(world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr("binhyen.org.api.paginate", broken)
+    case = world["schema"].find_operation_by_label("GET /api/v1/units").Case(query={"q": "Thủ Đức"})
+    with pytest.raises(FailureGroup) as caught:
+        _send(case, "admin", world)
+    report = str(caught.value)
+    assert "Server error" in report
+    assert "curl -X GET" in report and "/api/v1/units?q=Th%E1%BB%A7+%C4%90%E1%BB%A9c" in report
+    assert "Bearer" not in report  # the token is filtered out of the printed request
+
+
+def test_an_undocumented_answer_fails(world, monkeypatch):
+    from ninja.errors import HttpError
+
+    def teapot(*args, **kwargs):
+        raise HttpError(418, "Tôi là ấm trà.")
+
+    monkeypatch.setattr("binhyen.org.api.paginate", teapot)
+    case = world["schema"].find_operation_by_label("GET /api/v1/areas").Case()
+    with pytest.raises(FailureGroup, match="Undocumented status code"):
+        _send(case, "editor", world)
