@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("binhyen.errors")
 
@@ -32,6 +33,36 @@ FALLBACK_500 = """<!doctype html>
 <p>Đã xảy ra lỗi ngoài ý muốn. Sự cố đã được ghi lại; hãy thử lại sau ít phút.</p>
 <p>Mã tra cứu: <strong>{reference}</strong></p>
 <p><a href="/">Về trang chủ</a></p></main></body></html>"""
+
+
+# The words of the 400, 403, CSRF and 404 pages (one template, errors/page.html).
+PAGES = {
+    "400": (400, gettext_lazy("Yêu cầu không hợp lệ"), (
+        gettext_lazy("Máy chủ không xử lý được yêu cầu này vì nó không đúng dạng hoặc không được phép."),
+        gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc mở lại trang từ trình đơn rồi thử lại."),
+    )),
+    "403": (403, gettext_lazy("Không có quyền truy cập"), (
+        gettext_lazy("Bạn không có quyền xem trang này hoặc thực hiện thao tác này."),
+        gettext_lazy("Nếu công việc cần đến, hãy đề nghị quản trị viên của đơn vị phân công vai trò phù hợp."),
+    )),
+    "csrf": (403, gettext_lazy("Không gửi được biểu mẫu"), (
+        gettext_lazy("Mã bảo vệ (CSRF) của biểu mẫu đã hết hạn hoặc không khớp, nên dữ liệu chưa được lưu."),
+        gettext_lazy("Thường là do trang đã mở quá lâu, bạn vừa đăng nhập hoặc đăng xuất ở một thẻ khác, "
+                     "hoặc trình duyệt chặn cookie của trang này."),
+        gettext_lazy("Hãy tải lại trang có biểu mẫu rồi gửi lại. Nếu vẫn không được, hãy cho phép cookie "
+                     "đối với trang này."),
+    )),
+    "404": (404, gettext_lazy("Không tìm thấy trang"), (
+        gettext_lazy("Địa chỉ này không có trên Bình Yên, hoặc nội dung đã bị xoá hay nằm ngoài phạm vi "
+                     "bạn được xem."),
+        gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc tìm từ trình đơn phía trên."),
+    )),
+}
+
+
+def _page(request, name):
+    code, heading, lines = PAGES[name]
+    return render(request, "errors/page.html", {"code": code, "heading": heading, "lines": lines}, status=code)
 
 
 def _is_api(request):
@@ -51,13 +82,13 @@ def new_reference():
 def bad_request(request, exception=None):
     if _is_api(request):
         return _json(_("Yêu cầu không hợp lệ."), 400)
-    return render(request, "errors/400.html", status=400)
+    return _page(request, "400")
 
 
 def permission_denied(request, exception=None):
     if _is_api(request):
         return _json(_("Bạn không có quyền thực hiện thao tác này."), 403)
-    return render(request, "errors/403.html", status=403)
+    return _page(request, "403")
 
 
 def csrf_failure(request, reason=""):
@@ -65,14 +96,16 @@ def csrf_failure(request, reason=""):
     operator); the person reads what to do."""
     if _is_api(request):
         return _json(_("Thiếu hoặc sai mã CSRF. Hãy tải lại trang rồi thử lại."), 403)
-    return render(request, "errors/403_csrf.html", status=403)
+    return _page(request, "csrf")
 
 
 def page_not_found(request, exception=None):
     if _is_api(request):
         return _json(_("Không có địa chỉ API này."), 404)
     portal = request.path.startswith(PORTAL_PREFIXES) and not request.path.startswith(PORTAL_EDITOR_PREFIX)
-    return render(request, "errors/404_portal.html" if portal else "errors/404.html", status=404)
+    if portal:
+        return render(request, "errors/404_portal.html", status=404)
+    return _page(request, "404")
 
 
 def server_error(request):

@@ -14,6 +14,7 @@ from binhyen.scoping import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py",
+        "binhyen/errors.py",
         "binhyen/bounds.py")
 
 
