@@ -158,3 +158,30 @@ def test_export_cells_from_user_text_are_never_formulas():
     data = wb[spec.sheet_name]
     assert data["A2"].value == '=HYPERLINK("http://evil.example","click")'
     assert data["A3"].value == "Chuông báo"
+
+
+def test_api_dates_are_iso_days_only(db):
+    """pydantic would read 1700000000 or "3.6e-81" as seconds since 1970; a day is YYYY-MM-DD."""
+    import datetime as dt
+
+    from pydantic import ValidationError as PydanticError
+
+    from binhyen.api.common import In
+
+    class Body(In):
+        joined: dt.date
+        left: dt.date | None = None
+
+    for bad in (1700000000, "1700000000", "3.6584526859131816e-81", "2022-03-15T00:00:00", True):
+        with pytest.raises(PydanticError) as refused:
+            Body.model_validate({"joined": bad})
+        assert refused.value.errors()[0]["loc"] == ("joined",)
+    assert Body.model_validate({"joined": "2022-03-15", "left": None}).joined == dt.date(2022, 3, 15)
+
+
+@pytest.mark.django_db
+def test_a_query_date_that_is_a_number_is_a_422_naming_it(client):
+    client.force_login(factories.user(is_superuser=True))
+    response = client.get("/api/v1/groups", {"active_on": "3.6584526859131816e-81"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "active_on"

@@ -113,16 +113,19 @@ class ActivityPage(Schema):
     items: list[ActivityOut]
 
 
-class ListParams(Schema):
+class ListParams(In):
     unit: str = Field("", description="Mã đơn vị: đơn vị đó và mọi đơn vị cấp dưới")
-    start: str = Field("", description="Từ ngày (YYYY-MM-DD), tính cả ngày này")
-    end: str = Field("", description="Đến ngày (YYYY-MM-DD), tính cả ngày này")
+    start: str = Field("", description="Từ ngày (YYYY-MM-DD), tính cả ngày này",
+                       json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"})
+    end: str = Field("", description="Đến ngày (YYYY-MM-DD), tính cả ngày này",
+                     json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"})
     kind: str = Field("", description="Mã loại hoạt động")
     topic: str = Field("", description="Mã chủ đề")
     audience: str = Field("", description="Mã đối tượng")
     channel: str = Field("", description="Mã hình thức")
     q: str = Field("", description="Từ khóa trong tên, địa điểm, văn bản, ghi chú (không phân biệt dấu)")
-    sort: str = Field("", description="-date (mặc định), date, -attendances, -sessions, unit, title")
+    sort: str = Field("", description="-date (mặc định), date, -attendances, -sessions, unit, title",
+                      json_schema_extra={"enum": ["", *filters.SORTS]})
 
 
 # What the schemas state is what the services enforce: bounds from models.py, lengths from the

@@ -18,8 +18,10 @@ a ValidationError the service raises becomes the 422 by itself.
 """
 
 import contextlib
+import datetime
 import functools
 import logging
+import re
 import types
 import typing
 from typing import ClassVar, Generic, TypeVar
@@ -107,29 +109,41 @@ def describe_errors(schema, renderer_media_type="application/json"):
 # --- input bodies ---------------------------------------------------------------------------
 
 
-def _int_kind(annotation):
-    """"int" for an int field, "list" for a list of ints, None otherwise (Optional unwrapped)."""
+def _kind(annotation):
+    """"int", "date" or "list" (of ints) for a field's annotation, Optional unwrapped; else None."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        kinds = {_int_kind(a) for a in typing.get_args(annotation) if a is not type(None)}
+        kinds = {_kind(a) for a in typing.get_args(annotation) if a is not type(None)}
         return kinds.pop() if len(kinds) == 1 else None
     if origin in (typing.Annotated,):
-        return _int_kind(typing.get_args(annotation)[0])
+        return _kind(typing.get_args(annotation)[0])
     if origin in (list, tuple, set):
         args = typing.get_args(annotation)
-        return "list" if args and _int_kind(args[0]) == "int" else None
-    return "int" if annotation is int else None
+        return "list" if args and _kind(args[0]) == "int" else None
+    if annotation is int:
+        return "int"
+    if annotation is datetime.date:
+        return "date"
+    return None
 
 
 def _not_an_integer(value):
     return isinstance(value, bool) or not isinstance(value, (int, float))
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _not_a_day(value):
+    # pydantic would read 1700000000 (or "3.6e-81") as seconds since 1970
+    return not (isinstance(value, str) and _ISO_DAY.fullmatch(value))
+
+
 class In(Schema):
-    """The base of every JSON body the API accepts. Before pydantic reads it, every string
-    inside passes `text.clean_text` (single-line, except the fields named in `multiline`),
-    and a number field takes a JSON number only: `true` or "12" is refused rather than
-    stored as 1 or 12."""
+    """The base of every JSON body (and every query-parameter schema) the API accepts. Before
+    pydantic reads it, every string inside passes `text.clean_text` (single-line, except the
+    fields named in `multiline`); a number field takes a JSON number only (`true` or "12" is
+    refused rather than stored as 1 or 12), and a date field takes "YYYY-MM-DD" only."""
 
     multiline: ClassVar[frozenset] = frozenset({
         "notes", "note", "summary", "description", "body", "text", "instructions",
@@ -155,10 +169,12 @@ class In(Schema):
         for key, value in data.items():
             value = clean_tree(value, multiline=key in cls.multiline)
             field = cls.model_fields.get(key)
-            kind = _int_kind(field.annotation) if field is not None else None
-            # What is not a JSON number becomes a value pydantic's own int check refuses, so
-            # the error keeps its field name (and list index).
+            kind = _kind(field.annotation) if field is not None else None
+            # What is not a JSON number (a day) becomes a value pydantic's own check refuses,
+            # so the error keeps its field name (and list index).
             if kind == "int" and value is not None and _not_an_integer(value):
+                value = _REFUSED
+            elif kind == "date" and value is not None and _not_a_day(value):
                 value = _REFUSED
             elif kind == "list" and isinstance(value, list):
                 value = [_REFUSED if _not_an_integer(v) else v for v in value]

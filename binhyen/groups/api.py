@@ -287,7 +287,7 @@ class StatsOut(Schema):
     by_kind: dict[str, KindStats]
 
 
-class ListFilters(Schema):
+class ListFilters(In):
     unit: str | None = Field(None, description="Mã đơn vị: gồm cả các đơn vị trực thuộc")
     kind: str | None = Field(None, description="Mã loại mô hình")
     ward: str | None = Field(None, description="Mã phường, xã (mã cũ được quy về phường, xã mới)")
@@ -295,12 +295,12 @@ class ListFilters(Schema):
     q: str | None = Field(None, description="Tìm theo tên, không cần gõ dấu")
 
 
-class StatsParams(Schema):
+class StatsParams(In):
     unit: str = Field(description="Mã đơn vị (tính cả các đơn vị trực thuộc)")
     date: datetime.date | None = Field(None, description="Ngày tính số liệu (mặc định hôm nay)")
 
 
-class MemberFilters(Schema):
+class MemberFilters(In):
     active_on: datetime.date | None = Field(None, description="Chỉ thành viên trong tổ vào ngày này")
 
 
