@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from binhyen.api.common import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
 from binhyen.bounds import MAX_ID
@@ -278,7 +278,7 @@ def _resolve(request, changes):
 def list_activities(request, paging: Query[PageParams], params: Query[ListParams]):
     f = filters.parse(request.auth, params.dict())
     if f.unit_missing:
-        return 404, {"detail": f.errors["unit"]}
+        return Status(404, {"detail": f.errors["unit"]})
     require(f.errors)
     queryset = filters.apply(Activity.objects.visible_to(request.auth), f)
     totals = queryset.totals()
@@ -299,11 +299,11 @@ DRY_RUN_VALUES = {"": False, "false": False, "0": False, "off": False, "true": T
 
 
 def _import_refused(message, column, dry_run=False):
-    return 422, {
+    return Status(422, {
         "detail": _("Không nhập dòng nào: %(m)s") % {"m": message}, "rows": 0, "created": 0, "skipped": 0,
         "dry_run": dry_run, "errors": [{"row": None, "column": column, "message": message}],
         "errors_total": 1, "notices": [],
-    }
+    })
 
 
 @router.post(
@@ -329,8 +329,8 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[str] = "
     body = result.as_dict()
     if not result.ok:
         body["detail"] = _("Không nhập dòng nào: %(n)d lỗi trong tệp.") % {"n": result.errors.count}
-        return 422, body
-    return 200, body
+        return Status(422, body)
+    return Status(200, body)
 
 
 @router.get("/activities/{int:pk}", response={200: ActivityOut, **ERRORS}, summary="Một hoạt động")
@@ -342,7 +342,7 @@ def get_activity(request, pk: int):
 def create_activity(request, payload: ActivityIn):
     fields = _resolve(request, payload.dict())
     activity = services.record_activity(request.auth, **fields)
-    return 201, _one(request, activity.pk)
+    return Status(201, _one(request, activity.pk))
 
 
 @router.patch("/activities/{int:pk}", response={200: ActivityOut, 403: ErrorOut, **ERRORS}, summary="Sửa một hoạt động")
@@ -359,4 +359,4 @@ def update_activity(request, pk: int, payload: ActivityPatch):
 @router.delete("/activities/{int:pk}", response={204: None, 403: ErrorOut, **ERRORS}, summary="Xóa (mềm) một hoạt động")
 def delete_activity(request, pk: int):
     services.delete_activity(request.auth, _editable(request, pk))
-    return 204, None
+    return Status(204, None)

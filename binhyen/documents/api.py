@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.bounds import MAX_ID
@@ -362,7 +362,7 @@ def create_document(request, payload: DocumentIn):
         issuer_unit=issuer_unit, issuer=issuer, issued_on=payload.issued_on, summary=payload.summary,
         valid_from=payload.valid_from, valid_to=payload.valid_to, implements=implements,
     )
-    return 201, _detail(request, _reload(document))
+    return Status(201, _detail(request, _reload(document)))
 
 
 @router.get("/documents/{int:pk}", response={200: DocumentDetailOut, **ERRORS}, summary="Một văn bản")
@@ -395,7 +395,7 @@ def update_document(request, pk: int, payload: DocumentPatchIn):
 def delete_document(request, pk: int):
     document = _editable_document(request, pk)
     services.delete_document(request.auth, document)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/documents/{int:pk}/chain", response={200: ChainOut, **ERRORS}, summary="Chuỗi kế hoạch thực hiện văn bản")
@@ -446,7 +446,7 @@ def create_target(request, pk: int, payload: TargetIn):
         request.auth, plan, indicator=payload.indicator, period=payload.period, value=payload.value,
         applies_to=payload.applies_to, units=units, description=payload.description,
     )
-    return 201, _target_out(target)
+    return Status(201, _target_out(target))
 
 
 def _plan_counts(values):

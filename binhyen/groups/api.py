@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.bounds import EARLIEST_DATE, MAX_ID
@@ -419,7 +419,7 @@ def create_group(request, payload: GroupIn):
     require(errors)
     fields = payload.dict(exclude={"unit", "kind", "ward"})
     group = services.create_group(request.auth, unit=unit, kind=kind, ward=ward, **fields)
-    return 201, _group(request, group.pk)
+    return Status(201, _group(request, group.pk))
 
 
 @router.patch("/groups/{int:pk}", response={200: GroupOut, **ERRORS}, summary="Sửa tổ, mô hình")
@@ -480,7 +480,7 @@ def add_member(request, pk: int, payload: MemberIn):
             errors["workplace_unit"] = unit_not_found(code)
     require(errors)
     member = services.add_member(request.auth, group, **fields)
-    return 201, member_rows(request.auth, group, [member])[0]
+    return Status(201, member_rows(request.auth, group, [member])[0])
 
 
 # --- boarding houses -----------------------------------------------------------------------
@@ -546,7 +546,7 @@ def create_house(request, payload: HouseIn):
         **fields,
     )
     house = BoardingHouse.objects.select_related("unit", "ward").get(pk=house.pk)
-    return 201, house_rows(request.auth, [house], payload.coverage_start or _today())[0]
+    return Status(201, house_rows(request.auth, [house], payload.coverage_start or _today())[0])
 
 
 # --- cameras -------------------------------------------------------------------------------
@@ -586,5 +586,5 @@ def create_camera(request, payload: CameraIn):
     fields = payload.dict(exclude={"unit", "ward", "group"})
     camera = services.create_camera(request.auth, unit=unit, ward=ward, group=group, **fields)
     camera = (Camera.objects.with_state_on(_today()).select_related("unit", "ward").get(pk=camera.pk))
-    return 201, camera
+    return Status(201, camera)
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from binhyen.api.common import (
     ERRORS,
@@ -375,7 +375,7 @@ def create_unit(request, payload: UnitCreateIn):
     require(errors)
     fields = payload.dict(exclude={"parent", "kind", "province", "ward"})
     unit = services.create_unit(request.auth, parent=parent, kind=kind, **fields, **places)
-    return 201, _reload(unit)
+    return Status(201, _reload(unit))
 
 
 @router.patch("/units/{code}", response={200: UnitDetailOut, **ERRORS}, summary="Sửa thông tin đơn vị")

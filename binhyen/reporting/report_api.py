@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Respond
 
 from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
 from binhyen.org.models import Unit, code_validator
@@ -127,7 +128,7 @@ def create_request(request, payload: RequestIn):
         request.auth, unit=unit, period=parse_period(payload.period), deadline=payload.deadline,
         title=payload.title, instructions=payload.instructions, audience=payload.audience,
     )
-    return 201, _request_detail(request, created.pk)
+    return Respond(201, _request_detail(request, created.pk))
 
 
 def _request_detail(request, pk):
