@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.bounds import check_past_date
-from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit, bound_errors
+from binhyen.bounds import bound_errors, check_past_date
+from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
 from binhyen.reporting import stock_facts
 from binhyen.scoping import EDIT_ROLES
 

@@ -37,19 +37,6 @@ UNION_MEMBERS = Bound(0, 60_000_000)
 GRASSROOTS_HEADCOUNT = 200_000
 
 
-def bound_errors(obj, bounded):
-    """{field: Vietnamese message} for the fields of `obj` outside their bound; `bounded` maps a
-    field to (Bound, label). Services call it before saving, so a figure out of bounds is
-    refused with its name before the database's CheckConstraint would have to refuse it."""
-    errors = {}
-    for name, (bound, label) in bounded.items():
-        value = getattr(obj, name)
-        if value is not None and not bound.low <= value <= bound.high:
-            errors[name] = _("%(label)s phải từ %(low)s đến %(high)s.") % {
-                "label": label, "low": format_number(bound.low, trim=True), "high": format_number(bound.high, trim=True)}
-    return errors
-
-
 def path_segment(pk):
     return f"{pk:08d}/"
 

@@ -16,7 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.bounds import check_past_date
+from binhyen.bounds import bound_errors, check_past_date
 from binhyen.scoping import Role, forget_scope
 from binhyen.text import format_date
 
@@ -29,7 +29,6 @@ from .models import (
     Unit,
     UnitEvent,
     UnitEventKind,
-    bound_errors,
     path_segment,
 )
 
