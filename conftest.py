@@ -92,7 +92,7 @@ def _seeded_rows_after_flush(request):
 
 @pytest.fixture(scope="session")
 def _compiled_catalogs():
-    from binhyen import catalogs
+    from binhyen.core import catalogs
 
     catalogs.compile_and_load()
 

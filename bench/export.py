@@ -85,11 +85,11 @@ def main():
     from django.db.models import Count
 
     from binhyen.activities.models import Activity
+    from binhyen.core.periods import parse_period
     from binhyen.org.models import Unit
-    from binhyen.periods import parse_period
     from binhyen.reporting import documents, narrative, workflow
-    from binhyen.reporting.models import Submission
     from binhyen.reporting.rollup import rollup
+    from binhyen.reports.models import Submission
 
     root = Unit.objects.get(code=args.code)
     if args.province:
@@ -168,7 +168,7 @@ def _request(root, period, admin):
     import datetime
 
     from binhyen.reporting import workflow
-    from binhyen.reporting.models import ReportRequest
+    from binhyen.reports.models import ReportRequest
 
     found = ReportRequest.objects.filter(unit=root, period_code=period.code).first()
     return found or workflow.issue_request(admin, unit=root, period=period,

@@ -59,7 +59,7 @@ def build_tree():
     )
     from binhyen.org import services
     from binhyen.org.models import Unit, UnitKind
-    from binhyen.scoping import Role
+    from binhyen.org.scoping import Role
 
     # A previous run on the same database: start clean (raw deletes: the ORM's collector
     # would load 50,000 activities and their history first).
@@ -71,7 +71,7 @@ def build_tree():
     history = Activity.history.model.objects.filter(unit__code__startswith="BENCH")
     history._raw_delete(history.db)
     Activity.all_objects.filter(pk__in=list(old.values_list("id", flat=True)))._raw_delete(old.db)
-    from binhyen.reporting.models import ActivityFact
+    from binhyen.activities.models import ActivityFact
 
     cells = ActivityFact.objects.filter(ancestor_id__in=Unit.objects.filter(code__startswith="BENCH").values("id"))
     cells._raw_delete(cells.db)
@@ -115,9 +115,9 @@ def build_tree():
 
 
 def write_file(path, rows, codes, seed=2022, document_ref="329/KH-LĐLĐ"):
-    from binhyen import spreadsheets
     from binhyen.activities.excel import activity_lookups, activity_spec
     from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
+    from binhyen.core import spreadsheets
 
     rng = random.Random(seed)
     kinds = [k for k in ActivityKind.objects.values_list("code", flat=True) if k != "to_roi"]
@@ -203,7 +203,7 @@ def main():
         print(f"dry run, {label}: {result.rows:,} rows checked, peak traced memory {peak / 1048576:.1f} MB")
 
     from binhyen.activities import excel
-    from binhyen.reporting.models import ActivityFact
+    from binhyen.activities.models import ActivityFact
 
     cube = {"seconds": 0.0, "cpu": 0.0}
     add_to_cube = excel.add_import_to_cube

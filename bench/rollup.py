@@ -83,11 +83,10 @@ def main():
     from django.db.models.functions import Substr
 
     from binhyen.activities import services
-    from binhyen.activities.models import Activity, ActivityKind, Audience, Topic
+    from binhyen.activities.models import Activity, ActivityFact, ActivityKind, Audience, Topic
+    from binhyen.core.periods import parse_period
     from binhyen.org.models import PATH_STEP, Unit
-    from binhyen.periods import parse_period
     from binhyen.reporting import facts
-    from binhyen.reporting.models import ActivityFact
     from binhyen.reporting.rollup import rollup
 
     root = Unit.objects.get(code=args.code)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from binhyen.org import services
 from binhyen.org.models import Unit, UnitKind
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 _seq = itertools.count(1)
 

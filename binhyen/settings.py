@@ -41,24 +41,26 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "binhyen.core",
     "binhyen.org",
     "binhyen.documents",
     "binhyen.activities",
     "binhyen.groups",
     "binhyen.reporting",
+    "binhyen.reports",
     "binhyen.portal",
     "binhyen.api",
 ]
 
 MIDDLEWARE = [
     # Outermost: the CSP and no-store reach every response, static files and error pages too.
-    "binhyen.security.SecurityHeadersMiddleware",
+    "binhyen.core.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "binhyen.middleware.vietnamese_first",
+    "binhyen.core.middleware.vietnamese_first",
     # Every query string and form field passes text.clean_text once, before any view reads it.
-    "binhyen.inputs.clean_request_input",
+    "binhyen.core.inputs.clean_request_input",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,13 +195,13 @@ X_FRAME_OPTIONS = "DENY"
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 TRUSTED_PROXIES = [n.strip() for n in env("TRUSTED_PROXIES").split(",") if n.strip()]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-CSRF_FAILURE_VIEW = "binhyen.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "binhyen.core.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A server error is logged once, by binhyen.errors.server_error, with its reference.
-    "filters": {"reported_errors": {"()": "binhyen.errors.SkipReportedServerErrors"}},
+    # A server error is logged once, by binhyen.core.errors.server_error, with its reference.
+    "filters": {"reported_errors": {"()": "binhyen.core.errors.SkipReportedServerErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"filters": ["reported_errors"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 # Vietnamese error pages in the site's layout (JSON under /api/); CSRF_FAILURE_VIEW in settings.
-handler400 = "binhyen.errors.bad_request"
-handler403 = "binhyen.errors.permission_denied"
-handler404 = "binhyen.errors.page_not_found"
-handler500 = "binhyen.errors.server_error"
+handler400 = "binhyen.core.errors.bad_request"
+handler403 = "binhyen.core.errors.permission_denied"
+handler404 = "binhyen.core.errors.page_not_found"
+handler500 = "binhyen.core.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -58,7 +58,7 @@ from binhyen.api.urls import api
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "16"))  # per operation
 SEED = 23  # issue #23
-# Not negative_data_rejection: text is cleaned before its length is checked (binhyen.text), so a
+# Not negative_data_rejection: text is cleaned before its length is checked (binhyen.core.text), so a
 # body over maxLength made of control characters is accepted once they are dropped, by design.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -131,9 +131,9 @@ def _build_world():
     union; their activities, plans and reports, groups with members, a report request and its
     submissions, HCMC's portal section."""
     from binhyen import factories as f
+    from binhyen.org.scoping import Role
     from binhyen.portal import services as portal_services
     from binhyen.reporting import workflow
-    from binhyen.scoping import Role
 
     gt = f.group_tree()
     hcm, cs, ward_union = gt["hcm"], gt["cs"], gt["ward_union"]

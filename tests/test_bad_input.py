@@ -19,8 +19,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from binhyen import factories as f
-from binhyen.api.common import In
-from binhyen.text import clean_text
+from binhyen.core.api import In
+from binhyen.core.text import clean_text
 
 VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from binhyen import catalogs
+from binhyen.core import catalogs
 
 ROOT = Path(__file__).resolve().parents[1] / "binhyen"
 # app: fewer entries, {% translate %} tags or blocktranslate blocks than these means the

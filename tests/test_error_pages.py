@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 from django.urls import include, path
 
-from binhyen import errors
 from binhyen import factories as f
+from binhyen.core import errors
 from binhyen.urls import handler400, handler403, handler404, handler500  # noqa: F401  (this URLconf's)
 
 
@@ -103,7 +103,7 @@ def test_server_error_shows_a_reference_that_is_in_the_log(client, caplog):
     assert "Lỗi máy chủ" in html and "Server Error" not in html
     reference = REFERENCE.search(html).group(1)
     logged = [r for r in caplog.records if reference in r.getMessage()]
-    assert len(logged) == 1 and logged[0].name == "binhyen.errors"
+    assert len(logged) == 1 and logged[0].name == "binhyen.core.errors"
     assert logged[0].exc_info[0] is Broken  # the traceback is in the same record
     assert "GET /loi-thu/" in logged[0].getMessage()
     # Django's own "Internal Server Error" record of the same failure is not logged twice

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from binhyen import factories as f
+from binhyen.core.security import CONTENT_SECURITY_POLICY
 from binhyen.documents import services as documents
 from binhyen.portal.tests import helpers
-from binhyen.security import CONTENT_SECURITY_POLICY
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)

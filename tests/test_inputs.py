@@ -12,8 +12,8 @@ from django import forms
 
 import binhyen
 from binhyen import factories
-from binhyen.inputs import Form
-from binhyen.text import clean_text
+from binhyen.core.inputs import Form
+from binhyen.core.text import clean_text
 
 
 def test_the_stripped_ranges_are_exactly_the_invisible_categories():
@@ -75,8 +75,8 @@ def test_every_form_of_the_project_cleans_its_text(db):
 def test_every_api_body_is_cleaned_at_the_edge():
     from ninja.params.models import BodyModel
 
-    from binhyen.api.common import In
     from binhyen.api.urls import api
+    from binhyen.core.api import In
 
     bodies = []
     for _prefix, router in api._routers:
@@ -121,7 +121,7 @@ def test_query_strings_are_cleaned_before_views_read_them(client):
 
 @pytest.mark.django_db
 def test_api_bodies_refuse_booleans_and_strings_as_numbers(client):
-    from binhyen.api.common import In
+    from binhyen.core.api import In
 
     class Body(In):
         attendances: int
@@ -144,7 +144,7 @@ def test_api_bodies_refuse_booleans_and_strings_as_numbers(client):
 def test_export_cells_from_user_text_are_never_formulas():
     from openpyxl import load_workbook
 
-    from binhyen.spreadsheets import TEXT, Column, Spec, write_workbook
+    from binhyen.core.spreadsheets import TEXT, Column, Spec, write_workbook
 
     spec = Spec(title="Thử", columns=[Column("title", "Tên", TEXT), Column("place", "Địa điểm", TEXT)])
     rows = [{"title": '=HYPERLINK("http://evil.example","click")', "place": "=cmd|' /C calc'!A0"},
@@ -166,7 +166,7 @@ def test_api_dates_are_iso_days_only(db):
 
     from pydantic import ValidationError as PydanticError
 
-    from binhyen.api.common import In
+    from binhyen.core.api import In
 
     class Body(In):
         joined: dt.date

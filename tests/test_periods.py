@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from binhyen.periods import parse_period
+from binhyen.core.periods import parse_period
 
 D = datetime.date
 

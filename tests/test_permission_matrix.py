@@ -11,8 +11,9 @@ from django.test import Client
 
 from binhyen import factories as f
 from binhyen.api.services import issue_token
+from binhyen.core import periods
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.scoping import ADMIN_ROLES, VIEW_ROLES, Role
+from binhyen.org.scoping import ADMIN_ROLES, VIEW_ROLES, Role
 
 # Where the target unit stands relative to the unit the role is held on (HCM-Q9).
 POSITIONS = {
@@ -229,13 +230,13 @@ def recomputed(user, unit, day=PERIOD_END):
 
 def lists_activities(user):
     """Whether the role can list activities at all (a police liaison cannot)."""
-    from binhyen.scoping import scope_of
+    from binhyen.org.scoping import scope_of
 
     return not scope_of(user, VIEW_ROLES).empty
 
 
 def _shown(value):
-    from binhyen.text import format_number
+    from binhyen.core.text import format_number
 
     if value is None:
         return "—"
@@ -253,7 +254,7 @@ def check_figures(obj, user, unit, problems):
     from django.test.utils import CaptureQueriesContext
     from openpyxl import load_workbook
 
-    from binhyen.scoping import figure_scope
+    from binhyen.org.scoping import figure_scope
 
     sees = Unit.objects.visible_to(user).filter(pk=unit.pk).exists()
     activities = lists_activities(user)
@@ -293,7 +294,7 @@ def check_figures(obj, user, unit, problems):
         answer = api_client(user).get("/api/v1/groups/stats", {"unit": unit.code})
         if not sees:
             return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
-        today = datetime.date.today()
+        today = periods.today()
         now = recomputed(user, unit, today)
         body = answer.json()
         got = {k: body[k] for k in ("groups", "members", "wards", "boarding_houses", "resident_workers", "cameras_working")}
@@ -344,7 +345,7 @@ def check_figures(obj, user, unit, problems):
         named = f"{unit.name} và các đơn vị trực thuộc" in html
         if not sees:
             return expect(not named, "a panel for an unseen unit")
-        now = recomputed(user, unit, datetime.date.today())
+        now = recomputed(user, unit, periods.today())
         line = (f"<strong>{_shown(now['groups.active'])}</strong> tổ với <strong>{_shown(now['groups.members'])}</strong> "
                 f"thành viên, hoạt động tại <strong>{_shown(now['groups.wards'])}</strong> phường, xã")
         expect(named and line in html, f"panel without {line}")

@@ -71,7 +71,7 @@ def _child():
     from binhyen import factories as f
     from binhyen.activities.models import Activity, ActivityKind, Audience, Topic
     from binhyen.groups.models import GroupMember
-    from binhyen.scoping import Role
+    from binhyen.org.scoping import Role
 
     world = f.group_tree()
     group = f.group(world["cs"], name="Tổ tự quản thử ghi đồng thời")

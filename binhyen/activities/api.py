@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from binhyen.api.common import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
-from binhyen.bounds import MAX_ID
+from binhyen.core.api import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
+from binhyen.core.bounds import MAX_ID
 
 from . import excel, filters, services
 from .models import (

@@ -19,8 +19,8 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from binhyen.core import periods
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
 from binhyen.reporting import facts
@@ -251,7 +251,7 @@ def _weighted(units, grassroots=1, mid=3, top=2):
 
 def plan(today=None):
     """Every demo activity as Row objects (not written): the same list on every machine."""
-    today = today or timezone.localdate()
+    today = today or periods.today()
     b = _Builder(today)
     hcm = Unit.objects.get(code=org_demo.HCM)
     hcm_units = list(Unit.objects.filter(path__startswith=hcm.path).select_related("kind").order_by("path"))

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen import locks, spreadsheets
-from binhyen.db import copy_text, copy_value
+from binhyen.core import locks, periods, spreadsheets
+from binhyen.core.db import copy_text, copy_value
+from binhyen.core.spreadsheets import CODE, CODES, DATE, INTEGER, TEXT, Column, Lookup, Spec
+from binhyen.core.text import format_date
 from binhyen.reporting import facts
-from binhyen.spreadsheets import CODE, CODES, DATE, INTEGER, TEXT, Column, Lookup, Spec
-from binhyen.text import format_date
 
 from . import rules
 from .models import (
@@ -207,7 +207,7 @@ def example_row(lookups):
     units = lookups["units"].items
     return {
         "unit": units[0][0] if units else "",
-        "date": timezone.localdate().replace(day=1),
+        "date": periods.today().replace(day=1),
         "kind": "tuyen_truyen",
         "title": _("Tuyên truyền phòng, chống ma túy và tín dụng đen cho công nhân"),
         "topics": "ma_tuy, tin_dung_den",
@@ -490,7 +490,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         self.actor = actor
         self.file_name = file_name[:255]
         self.source = source
-        self.today = timezone.localdate()
+        self.today = periods.today()
         self.counts_sessions = dict(ActivityKind.objects.values_list("id", "counts_sessions"))
         self.spec = activity_spec()
         self.headers = {c.key: c.header for c in self.spec.columns}

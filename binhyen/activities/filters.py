@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from binhyen.core.text import format_date
 from binhyen.org.models import Unit
-from binhyen.text import format_date
 
 from .models import (
     ActivityAudience,

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.bounds import parse_id
-from binhyen.inputs import Form
+from binhyen.core.bounds import parse_id
+from binhyen.core.inputs import Form
+from binhyen.core.text import format_number
 from binhyen.org.models import Unit
-from binhyen.text import format_number
 
 from .models import ATTENDANCES, LEAFLETS, SESSIONS, ActivityKind, Audience, Channel, Topic
 

@@ -3,17 +3,17 @@
 Each returns {field: Vietnamese message}; the import maps fields to its column headers.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.bounds import EARLIEST_DATE
-from binhyen.text import format_date, format_number
+from binhyen.core import periods
+from binhyen.core.bounds import EARLIEST_DATE
+from binhyen.core.text import format_date, format_number
 
 from .models import ATTENDANCES, LEAFLETS, SESSIONS
 
 
 def date_errors(date, end_date, today=None):
-    today = today or timezone.localdate()
+    today = today or periods.today()
     errors = {}
     if date is not None and date > today:
         errors["date"] = _("Ngày %(d)s ở tương lai; chỉ ghi hoạt động đã tổ chức (đến hôm nay %(t)s).") % {

@@ -12,12 +12,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen import locks
-from binhyen.bounds import parse_id
-from binhyen.db import pipelined
+from binhyen.core import locks
+from binhyen.core.bounds import parse_id
+from binhyen.core.db import pipelined
 from binhyen.org.models import Unit
+from binhyen.org.scoping import EDIT_ROLES, holds_role_over
 from binhyen.reporting import facts
-from binhyen.scoping import EDIT_ROLES, holds_role_over
 
 from . import rules
 from .models import (
@@ -94,7 +94,7 @@ def _require_editable(actor, activity):
 def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks=False):
     """All field rules at once, so the form shows every problem in one go.
 
-    With `probe_locks`, the lock probes of the activity's days (binhyen.locks) are asked in
+    With `probe_locks`, the lock probes of the activity's days (binhyen.core.locks) are asked in
     the same query as the twin check; returns whether any answered (then _check_locks names
     the report)."""
     errors = {}
@@ -293,7 +293,7 @@ def _create_with_history(activity, actor, m2m):
     database from rows this transaction wrote: the link rows from their ids, the history row
     as a copy of the activity's row, the history's link rows as copies of the link rows. None
     of these statements needs another's answer, so on PostgreSQL they go in one round trip
-    (binhyen.db.pipelined, entered by the caller) — recording an activity is a handful of
+    (binhyen.core.db.pipelined, entered by the caller) — recording an activity is a handful of
     round trips, not a dozen (simple-history's generic path and `.set()` read back what was
     just written)."""
     activity.skip_history_when_saving = True
@@ -429,7 +429,7 @@ def import_activities(actor, upload, *, file_name=None, dry_run=False, source="w
 
     Returns a spreadsheets.ImportResult (created, skipped duplicates, row/column errors).
     """
-    from binhyen import spreadsheets
+    from binhyen.core import spreadsheets
 
     from .excel import ActivityImport, activity_lookups, activity_spec
 

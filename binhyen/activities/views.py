@@ -15,9 +15,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.scoping import EDIT_ROLES, VIEW_ROLES, scope_of
-from binhyen.text import format_number
-from binhyen.views import PAGE_SIZE, ScopedListView, ServiceFormView, history_page, scoped_get
+from binhyen.core import periods
+from binhyen.core.text import format_number
+from binhyen.core.views import PAGE_SIZE, ScopedListView, ServiceFormView, history_page, scoped_get
+from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, scope_of
 
 from . import excel, filters, services
 from .forms import ActivityForm, ImportForm
@@ -116,7 +117,7 @@ def export(request):
     out = tempfile.TemporaryFile()
     excel.export_workbook(request.user, queryset, out=out, summary=summary)
     out.seek(0)
-    name = f"hoat-dong-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"hoat-dong-{periods.today():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
@@ -202,7 +203,7 @@ class CreateView(ActivityFormPage):
     def get_initial(self):
         from .models import ActivityKind
 
-        initial = {"date": timezone.localdate(), "sessions": 1,
+        initial = {"date": periods.today(), "sessions": 1,
                    "kind": ActivityKind.objects.filter(code="tuyen_truyen", active=True).first()}
         code = self.request.GET.get("unit")
         unit = self.units.filter(code=code).first() if code else None

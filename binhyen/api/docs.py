@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from ninja.openapi.docs import DocsBase
 
-from .common import read_only, unknown_path
+from binhyen.core.api import read_only, unknown_path
 
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
 # template name → file in django-ninja's static/ninja/

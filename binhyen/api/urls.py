@@ -5,6 +5,14 @@ from django.urls import path, re_path, reverse
 from ninja import NinjaAPI
 
 from binhyen.activities.api import router as activities_router
+from binhyen.core.api import (
+    Renderer,
+    describe_errors,
+    install_error_handlers,
+    json_method_errors,
+    read_only,
+    unknown_path,
+)
 from binhyen.documents.api import router as documents_router
 from binhyen.groups.api import router as groups_router
 from binhyen.org.api import router as org_router
@@ -13,14 +21,6 @@ from binhyen.reporting.api import router as reporting_router
 
 from . import docs
 from .auth import API_AUTH
-from .common import (
-    Renderer,
-    describe_errors,
-    install_error_handlers,
-    json_method_errors,
-    read_only,
-    unknown_path,
-)
 
 
 class BinhYenAPI(NinjaAPI):

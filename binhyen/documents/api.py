@@ -9,8 +9,8 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
-from binhyen.bounds import MAX_ID
+from binhyen.core.api import ERRORS, In, Page, PageParams, get_or_404, paginate, require
+from binhyen.core.bounds import MAX_ID
 from binhyen.org.models import Unit, code_validator
 
 from . import chain, citations, progress, services

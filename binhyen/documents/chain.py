@@ -7,11 +7,11 @@ and by child unit of the plan's unit."""
 import datetime
 from dataclasses import dataclass, field
 
+from binhyen.core.periods import parse_period, today
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 
 from .models import Document
-from .services import MAX_CHAIN_DEPTH, as_of_for, today
+from .services import MAX_CHAIN_DEPTH, as_of_for
 
 FIGURES = ("activity.count", "activity.sessions", "activity.attendances")
 BREAKDOWN_OPEN = 8  # rows of the table by unit shown without a click

@@ -6,9 +6,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.inputs import Form
+from binhyen.core.inputs import Form
+from binhyen.core.text import format_number
 from binhyen.org.models import Unit
-from binhyen.text import format_number
 
 from . import citations, services
 from .models import TARGET_VALUE, AppliesTo, DocumentType, Issuer

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from binhyen.bounds import Bound
+from binhyen.core.bounds import Bound
+from binhyen.core.text import fold, search_terms
 from binhyen.org.models import Unit
-from binhyen.scoping import VIEW_ROLES, ScopedQuerySet, scope_of
-from binhyen.text import fold, search_terms
+from binhyen.org.scoping import VIEW_ROLES, ScopedQuerySet, scope_of
 
 from .citations import symbol_key
 

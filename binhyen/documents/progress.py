@@ -19,11 +19,11 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.periods import parse_period, today
 from binhyen.org.models import PATH_STEP, Unit
-from binhyen.periods import parse_period
 
 from .models import TargetAssignment
-from .services import as_of_for, is_ratio, parse_indicator, today
+from .services import as_of_for, is_ratio, parse_indicator
 
 REACHED, ON_TRACK, BEHIND, MISSED, NO_DATA = "reached", "on_track", "behind", "missed", "no_data"
 STATUS_LABELS = {

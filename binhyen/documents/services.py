@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from binhyen.core.periods import parse_period, today
+from binhyen.core.text import fold, format_date, format_number
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
-from binhyen.scoping import EDIT_ROLES
-from binhyen.text import fold, format_date, format_number
+from binhyen.org.scoping import EDIT_ROLES
 
 from . import citations
 from .models import (
@@ -39,10 +39,6 @@ DOCUMENT_FIELDS = (
 )
 NUMBER = re.compile(r"^\d{1,5}[^\W\d_]?$")
 MAX_CHAIN_DEPTH = 12  # deeper than any real directive → plan → plan chain; guards the walk
-
-
-def today():
-    return timezone.localdate()
 
 
 # --- scope ---------------------------------------------------------------------------------

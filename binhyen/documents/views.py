@@ -2,7 +2,6 @@
 plans that carry it out, the forms (with the one-box quick entry), targets and their progress,
 and the page that finds the documents a narrative cites."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binhyen.bounds import parse_id
+from binhyen.core import periods
+from binhyen.core.bounds import parse_id
+from binhyen.core.periods import parse_period
+from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
-from binhyen.scoping import EDIT_ROLES, scope_of
-from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.org.scoping import EDIT_ROLES, scope_of
 
 from . import chain, progress, services
 from .forms import DocumentForm, TargetForm, TextForm, filled_from_reference
@@ -334,7 +334,7 @@ class TargetFormView(ServiceFormView):
 
     def get_initial(self):
         if self.target is None:
-            year = self.plan.issued_on.year if self.plan.issued_on else datetime.date.today().year
+            year = self.plan.issued_on.year if self.plan.issued_on else periods.today().year
             return {"period": str(year), "applies_to": AppliesTo.GRASSROOTS}
         t = self.target
         indicator, only_plan = services.split_plan_only(t.indicator, self.plan)

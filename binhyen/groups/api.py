@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
-from binhyen.bounds import EARLIEST_DATE, MAX_ID
+from binhyen.core.api import ERRORS, In, Page, PageParams, get_or_404, paginate, require
+from binhyen.core.bounds import EARLIEST_DATE, MAX_ID
+from binhyen.core.periods import today
 from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
-from binhyen.scoping import figure_scope
+from binhyen.org.scoping import figure_scope
 
 from . import services, stats
 from .models import (
@@ -37,10 +38,6 @@ from .models import (
 from .privacy import revealed_groups, revealed_houses, shown
 
 router = Router(tags=["groups"])
-
-
-def _today():
-    return datetime.date.today()
 
 
 def unit_not_found(code):
@@ -377,7 +374,7 @@ def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters])
         groups = groups.filter(kind=kind)
     if filters.active_on:
         groups = groups.active_on(filters.active_on)
-    groups = groups_with_figures(groups, filters.active_on or _today())
+    groups = groups_with_figures(groups, filters.active_on or today())
     return paginate(groups.order_by("unit__path", "name", "id"), paging)
 
 
@@ -386,11 +383,11 @@ def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters])
 def group_stats(request, params: Query[StatsParams]):
     found = _unit(request, params.unit)
     # a police liaison (a unit seen through their wards): only the figures of those wards
-    return stats.group_stats(found, params.date or _today(), figure_scope(request.auth, found))
+    return stats.group_stats(found, params.date or today(), figure_scope(request.auth, found))
 
 
 def _group(request, pk):
-    groups = groups_with_figures(Group.objects.visible_to(request.auth), _today())
+    groups = groups_with_figures(Group.objects.visible_to(request.auth), today())
     return get_or_404(groups, group_not_found(), pk=pk)
 
 
@@ -512,7 +509,7 @@ def list_houses(
                               **RECORD_ID),
 ):
     houses = _common_filters(request, BoardingHouse.objects.visible_to(request.auth), filters)
-    day = filters.active_on or _today()
+    day = filters.active_on or today()
     if filters.kind or filters.active_on or group:
         covered = BoardingHouseCoverage.objects.active_on(day).filter(
             in_force_on(day, prefix="group__"))
@@ -546,7 +543,7 @@ def create_house(request, payload: HouseIn):
         **fields,
     )
     house = BoardingHouse.objects.select_related("unit", "ward").get(pk=house.pk)
-    return Status(201, house_rows(request.auth, [house], payload.coverage_start or _today())[0])
+    return Status(201, house_rows(request.auth, [house], payload.coverage_start or today())[0])
 
 
 # --- cameras -------------------------------------------------------------------------------
@@ -557,7 +554,7 @@ def list_cameras(request, paging: Query[PageParams], filters: Query[ListFilters]
                  state: Literal[tuple(CameraStateKind.values)] | None = Query(
                      None, description="Tình trạng vào ngày active_on")):
     cameras = _common_filters(request, Camera.objects.visible_to(request.auth), filters)
-    day = filters.active_on or _today()
+    day = filters.active_on or today()
     cameras = cameras.with_state_on(day)
     if filters.kind:
         cameras = cameras.filter(group__kind__code=filters.kind)
@@ -585,6 +582,6 @@ def create_camera(request, payload: CameraIn):
     require(errors)
     fields = payload.dict(exclude={"unit", "ward", "group"})
     camera = services.create_camera(request.auth, unit=unit, ward=ward, group=group, **fields)
-    camera = (Camera.objects.with_state_on(_today()).select_related("unit", "ward").get(pk=camera.pk))
+    camera = (Camera.objects.with_state_on(today()).select_related("unit", "ward").get(pk=camera.pk))
     return Status(201, camera)
 

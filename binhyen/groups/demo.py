@@ -18,10 +18,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from binhyen.core.text import fold
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.reporting import stock_facts
-from binhyen.text import fold
 
 from .models import (
     BoardingHouse,

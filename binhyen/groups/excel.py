@@ -1,5 +1,5 @@
 """The groups sheets: groups, members and boarding houses, as templates, exports and imports,
-all through the shared machinery of binhyen/spreadsheets.py.
+all through the shared machinery of binhyen/core/spreadsheets.py.
 
 Each import runs every row through the same service as the forms (create_group, add_member,
 create_boarding_house), inside the one transaction `run_import` rolls back when any row is
@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen import spreadsheets
+from binhyen.core import spreadsheets
+from binhyen.core.periods import today
+from binhyen.core.spreadsheets import CODE, DATE, INTEGER, TEXT, Column, Lookup, Spec
+from binhyen.core.text import fold
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.scoping import EDIT_ROLES
-from binhyen.spreadsheets import CODE, DATE, INTEGER, TEXT, Column, Lookup, Spec
-from binhyen.text import fold
+from binhyen.org.scoping import EDIT_ROLES
 
 from . import services
 from .models import RESIDENT_WORKERS, ROOMS, Group, GroupKind, MemberRole
@@ -183,7 +184,6 @@ def template_workbook(actor, sheet, out=None):
 def export_groups(actor, queryset, out=None):
     """The groups of `queryset` (already scoped and filtered by the caller)."""
     from .api import groups_with_figures
-    from .services import today
 
     rows = (
         {

@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.bounds import parse_id
-from binhyen.inputs import Form
+from binhyen.core.bounds import parse_id
+from binhyen.core.inputs import Form
 from binhyen.org.forms import ScopedUnitField, VNDateField
 from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
-from binhyen.scoping import EDIT_ROLES
+from binhyen.org.scoping import EDIT_ROLES
 
 from . import services
 from .models import (

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from binhyen.bounds import Bound
+from binhyen.core.bounds import Bound
+from binhyen.core.text import fold, search_terms
 from binhyen.org.models import LATITUDE, LONGITUDE
-from binhyen.scoping import ScopedQuerySet
-from binhyen.text import fold, search_terms
+from binhyen.org.scoping import ScopedQuerySet
 
 PHONE_RE = r"^0[35789][0-9]{8}$"
 ID_NUMBER_RE = r"^[0-9]{12}$"

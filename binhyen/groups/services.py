@@ -6,7 +6,6 @@ audit trail (django-simple-history, with the actor as history user). Personal da
 ID numbers) is never put into messages or logs.
 """
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -15,10 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.bounds import bound_errors, check_past_date
+from binhyen.core.bounds import bound_errors, check_past_date
 from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
+from binhyen.org.scoping import EDIT_ROLES
 from binhyen.reporting import stock_facts
-from binhyen.scoping import EDIT_ROLES
 
 from .models import (
     CAMERA_COST,
@@ -623,10 +622,6 @@ def set_camera_state(actor, camera, state, since, note=""):
         camera.state = latest
         _save(camera, actor)
     return row
-
-
-def today():
-    return datetime.date.today()
 
 
 def import_spreadsheet(actor, sheet, upload, dry_run=False):

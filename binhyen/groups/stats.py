@@ -8,7 +8,7 @@ start <= D and the end is empty or after D). The reporting app's indicator regis
 
 Who may ask is not decided here: callers pass a unit they already got through
 `Unit.objects.visible_to(user)` and, for a person, the figure scope
-`binhyen.scoping.figure_scope(user, unit)` as `scope`: a police liaison's figures then count
+`binhyen.org.scoping.figure_scope(user, unit)` as `scope`: a police liaison's figures then count
 only the records of their wards (groups, the members and houses of those groups, cameras), the
 same records they can list. Without `scope`, the whole subtree (the public portal).
 """

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binhyen.bounds import parse_id
+from binhyen.core import periods
+from binhyen.core.bounds import parse_id
+from binhyen.core.text import format_number
+from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.scoping import VIEW_ROLES, figure_scope, scope_of
-from binhyen.text import format_number
-from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.org.scoping import VIEW_ROLES, figure_scope, scope_of
 
 from . import excel, services, stats
 from .api import groups_with_figures
@@ -152,12 +153,12 @@ class GroupListView(ScopedListView):
             queryset = queryset.active_on(self.day)
         if self.q:
             queryset = queryset.search(self.q)
-        return groups_with_figures(queryset, self.day or datetime.date.today())
+        return groups_with_figures(queryset, self.day or periods.today())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        day = self.day or datetime.date.today()
+        day = self.day or periods.today()
         panel_unit = self.unit or default_unit(user)
         panel = None
         if panel_unit is not None:
@@ -165,7 +166,7 @@ class GroupListView(ScopedListView):
             panel.update(unit=panel_unit, day=day)
         context.update(
             errors=self.errors, unit=self.unit, day=self.day, kind=self.kind, ward=self.ward,
-            q=self.q, panel=panel, today=datetime.date.today(),
+            q=self.q, panel=panel, today=periods.today(),
             filtered=bool(self.unit or self.day or self.kind or self.ward or self.q),
             can_add=bool(scope_of(user, services.EDIT_ROLES).paths or user.is_superuser),
         )
@@ -188,7 +189,7 @@ def group_detail(request, pk):
     group = scoped_get(user, Group.objects.select_related("kind", "unit", "ward", "legacy_ward"), pk=pk)
     can_edit = bool(revealed_groups(user, [group]))
     errors = []
-    day = _day_param(request, errors) or datetime.date.today()
+    day = _day_param(request, errors) or periods.today()
     show_all = request.GET.get("tat_ca") == "1"
     members = group.members.select_related("workplace_unit").annotate(role_order=ROLE_ORDER)
     roster_qs = members if show_all else members.active_on(day)
@@ -202,14 +203,14 @@ def group_detail(request, pk):
     )
     for c in coverages:
         c.phone_shown = shown(c.house.landlord_phone, can_edit)
-        c.current = c.end is None or c.end > datetime.date.today()
-    cameras = list(group.cameras.with_state_on(datetime.date.today()).select_related("ward"))
+        c.current = c.end is None or c.end > periods.today()
+    cameras = list(group.cameras.with_state_on(periods.today()).select_related("ward"))
     return render(request, "groups/group_detail.html", {
         "group": group, "can_edit": can_edit, "errors": errors, "day": day, "show_all": show_all,
         "roster": roster, "ever": group.members.count(), "coverages": coverages,
         "cameras": cameras, "activities": _group_activities(user, group),
-        "active": group.is_active_on(datetime.date.today()),
-        "today": datetime.date.today(),
+        "active": group.is_active_on(periods.today()),
+        "today": periods.today(),
     })
 
 
@@ -404,7 +405,7 @@ class HouseListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         houses = context["object_list"]
         reveal = revealed_houses(self.request.user, houses)
-        today = datetime.date.today()
+        today = periods.today()
         covering = {
             c.house_id: c.group
             for c in BoardingHouseCoverage.objects.active_on(today).filter(house__in=houses)
@@ -503,7 +504,7 @@ class CameraListView(ScopedListView):
         self.q = self.request.GET.get("q", "").strip()
         if self.q:
             queryset = queryset.search(self.q)
-        return queryset.with_state_on(datetime.date.today()).select_related("ward", "unit", "group")
+        return queryset.with_state_on(periods.today()).select_related("ward", "unit", "group")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -619,7 +620,7 @@ def export_members(request, pk):
     the managing unit's editors; the file says whether they are in it."""
     group = scoped_get(request.user, Group, pk=pk)
     errors = []
-    day = _day_param(request, errors) or datetime.date.today()
+    day = _day_param(request, errors) or periods.today()
     members = group.members.order_by("joined", "full_name", "id")
     if request.GET.get("tat_ca") != "1":
         members = members.active_on(day)
@@ -717,14 +718,14 @@ def ward_map(request):
     user = request.user
     errors = []
     unit = _chosen_unit(request, errors) or default_unit(user)
-    day = _day_param(request, errors) or datetime.date.today()
+    day = _day_param(request, errors) or periods.today()
     province = services.unit_province(unit) if unit is not None else None
     if unit is not None and province is None:
         # The root has no province: show its first province-level unit instead.
         unit = Unit.objects.visible_to(user).filter(depth=2, province__isnull=False).order_by("path").first()
         province = services.unit_province(unit) if unit else None
     context = {"errors": errors, "unit": unit, "day": day, "province": province,
-               "units": _unit_options(user), "today": datetime.date.today()}
+               "units": _unit_options(user), "today": periods.today()}
     if province is None:
         return render(request, "groups/ward_map.html", context)
     wards = list(

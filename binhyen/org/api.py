@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from binhyen.api.common import (
+from binhyen.core.api import (
     ERRORS,
     In,
     Page,
@@ -17,8 +17,8 @@ from binhyen.api.common import (
     paginate,
     require,
 )
-from binhyen.bounds import EARLIEST_DATE
-from binhyen.text import format_number
+from binhyen.core.bounds import EARLIEST_DATE
+from binhyen.core.text import format_number
 
 from . import services
 from .models import (

@@ -21,7 +21,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 from . import services
 from .models import (

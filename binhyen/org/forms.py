@@ -1,7 +1,6 @@
 """Forms of the union-tree pages. They only collect and type the input; every rule is checked
 by the service the view calls (binhyen/org/services.py), whose errors land next to the fields."""
 
-import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -10,9 +9,10 @@ from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.bounds import parse_id
-from binhyen.inputs import Form
-from binhyen.scoping import Role
+from binhyen.core import periods
+from binhyen.core.bounds import parse_id
+from binhyen.core.inputs import Form
+from binhyen.org.scoping import Role
 
 from .models import PATH_STEP, UNION_MEMBERS, WORKFORCE, Area, AreaLevel, Unit, UnitKind
 from .services import wards_of_province
@@ -88,7 +88,7 @@ class ScopedUnitField(forms.ModelChoiceField):
 
 
 def _open_today():
-    today = datetime.date.today()
+    today = periods.today()
     return Q(valid_to__isnull=True) | Q(valid_to__gte=today)
 
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from binhyen.text import fold, format_number
+from binhyen.core.text import fold, format_number
 
 from .models import REFORM_DATE, Area, AreaLevel
 

@@ -11,9 +11,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from binhyen.bounds import Bound
-from binhyen.scoping import ADMIN_ROLES, Role, ScopedQuerySet
-from binhyen.text import fold, format_number
+from binhyen.core import periods
+from binhyen.core.bounds import Bound
+from binhyen.core.text import fold, format_number
+from binhyen.org.scoping import ADMIN_ROLES, Role, ScopedQuerySet
 
 # The day the 2025 local-government reform took effect: legacy areas end the day before.
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -54,7 +55,7 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.WARD])
 
     def search(self, query):
-        from binhyen.text import search_terms
+        from binhyen.core.text import search_terms
 
         qs = self
         for term in search_terms(query):
@@ -147,7 +148,7 @@ class UnitQuerySet(ScopedQuerySet):
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def search(self, query):
-        from binhyen.text import search_terms
+        from binhyen.core.text import search_terms
 
         qs = self
         for term in search_terms(query):
@@ -275,7 +276,7 @@ class Unit(models.Model):
 
     @property
     def is_open(self):
-        return self.valid_to is None or self.valid_to >= datetime.date.today()
+        return self.valid_to is None or self.valid_to >= periods.today()
 
     def open_on(self, day):
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhyen.bounds import bound_errors, check_past_date
-from binhyen.scoping import Role, forget_scope
-from binhyen.text import format_date
+from binhyen.core import periods
+from binhyen.core.bounds import bound_errors, check_past_date
+from binhyen.core.text import format_date
+from binhyen.org.scoping import Role, forget_scope
 
 from .models import (
     UNION_MEMBERS,
@@ -56,7 +56,7 @@ SCHEDULE_AHEAD = datetime.timedelta(days=731)
 
 
 def latest_scheduled_date():
-    return timezone.localdate() + SCHEDULE_AHEAD
+    return periods.today() + SCHEDULE_AHEAD
 
 
 def check_event_date(value, label):

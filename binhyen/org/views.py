@@ -1,6 +1,5 @@
 """Pages of the union tree: home, unit search, unit page, its admin actions and its history."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binhyen.bounds import parse_id
-from binhyen.scoping import VIEW_ROLES, scope_of
-from binhyen.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.core import periods
+from binhyen.core.bounds import parse_id
+from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.org.scoping import VIEW_ROLES, scope_of
 
 from . import services
 from .forms import (
@@ -49,7 +49,7 @@ def _count(queryset):
 def with_counts(queryset, user):
     """Annotate each unit with its open children and the open grassroots units below it,
     counting only what `user` may see, in the same query as the units themselves."""
-    visible_open = Unit.objects.visible_to(user).filter(_open_on(datetime.date.today()))
+    visible_open = Unit.objects.visible_to(user).filter(_open_on(periods.today()))
     return queryset.annotate(
         n_children=_count(visible_open.filter(parent=OuterRef("pk"))),
         n_grassroots=_count(
@@ -127,7 +127,7 @@ class UnitListView(ScopedListView):
             queryset = queryset.search(self.q)
         if self.kind:
             queryset = queryset.filter(kind__code=self.kind)
-        today = datetime.date.today()
+        today = periods.today()
         if self.status == "open":
             queryset = queryset.filter(_open_on(today))
         elif self.status == "closed":

@@ -3,10 +3,10 @@ pages), and the tips a signed-in officer or police liaison may see (scoped)."""
 
 import datetime
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from binhyen.api.common import ERRORS, Page, PageParams, get_or_404, paginate
+from binhyen.core import periods
+from binhyen.core.api import ERRORS, Page, PageParams, get_or_404, paginate
 
 from .figures import section_figures
 from .models import Article, PortalSection, Tip
@@ -57,7 +57,7 @@ class FiguresOut(Schema):
 def figures(request, slug: str):
     """The live movement figures a section's home page shows (through the rollup engine)."""
     section = get_or_404(PortalSection.objects.filter(is_active=True).select_related("unit"), slug=slug)
-    data = section_figures(section, timezone.localdate())
+    data = section_figures(section, periods.today())
     return {"section": section.slug, **{k: data[k] for k in FiguresOut.model_fields if k != "section"}}
 
 

@@ -26,7 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext, pgettext_lazy
 
-from binhyen.text import fold
+from binhyen.core.text import fold
 
 from .schedule import WEEKDAYS
 

@@ -12,10 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from binhyen.core import periods
+from binhyen.core.periods import Period
+from binhyen.core.text import format_number as n
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.periods import Period
-from binhyen.text import format_number as n
 
 from . import services
 from .images import draw_cover
@@ -382,7 +383,7 @@ def load(stdout=None):
         if stdout is not None:
             stdout.write("Bỏ qua cổng thông tin: chưa có cây tổ chức demo.")
         return stats
-    today = timezone.localdate()
+    today = periods.today()
     hcm, my_tho, dong_thap = units[org_demo.HCM], units[org_demo.MY_THO], units[org_demo.DONG_THAP]
     hcm_section, hcm_cats = _ensure_section(
         actor, hcm, HCM_SLUG, "Liên đoàn Lao động Thành phố Hồ Chí Minh",

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from binhyen.views import paginate, scoped_get
+from binhyen.core import periods
+from binhyen.core.views import paginate, scoped_get
 
 from . import counters, schedule, services
 from .forms import ArticleForm, CategoryForm, ScheduleEntryForm, TipStatusForm
@@ -181,7 +182,7 @@ def categories(request, section_slug, pk=None):
 @require_http_methods(["GET", "POST"])
 def calendar(request, section_slug, pk=None):
     section = _section(request.user, section_slug)
-    today = timezone.localdate()
+    today = periods.today()
     entry = None
     if pk is not None:
         entry = scoped_get(request.user, ScheduleEntry, editable=True, pk=pk, section=section)

@@ -13,11 +13,11 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from binhyen.periods import Period
+from binhyen.core import periods
+from binhyen.core.periods import Period
 
 INDICATORS = (
     ("groups.active", "groups"),
@@ -63,7 +63,7 @@ def records_changed(sender=None, using=None, **kwargs):
 def period_for(unit, today=None):
     """This year up to today; for a closed federation, its last year up to its last day
     (figures through the tree as it stood then)."""
-    today = today or timezone.localdate()
+    today = today or periods.today()
     end = unit.valid_to if unit.valid_to and unit.valid_to < today else today
     start = datetime.date(end.year, 1, 1)
     return Period(start, end, f"{start}..{end}", "range"), (end if end != today else None)
@@ -94,7 +94,7 @@ def _compute(unit, today):
 def section_figures(section, today=None):
     """{groups, members, wards, sessions, attendances, start, end, label} for the section's
     unit; cached per section, day and generation for CACHE_SECONDS."""
-    today = today or timezone.localdate()
+    today = today or periods.today()
     # the label is translated: one copy per language
     key = f"portal:figures:{generation()}:{section.pk}:{today.isoformat()}:{get_language()}"
     figures = cache.get(key)

@@ -3,10 +3,10 @@ collect input; services.py validates the rules and writes."""
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.inputs import Form
+from binhyen.core import periods
+from binhyen.core.inputs import Form
 
 from .models import Category, DayPart, TipStatus
 
@@ -70,7 +70,7 @@ class TipForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.wards = {w.pk: w for w in wards}
         self.fields["ward"].choices = [("", _("— Chọn phường/xã —"))] + [(w.pk, w.name) for w in wards]
-        self.fields["happened_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["happened_on"].widget.attrs["max"] = periods.today().isoformat()
 
     def set_challenge(self, challenge):
         """A fresh question on every render (a token is good for one attempt): the question is

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from binhyen.core import periods
+from binhyen.core.text import fold, search_terms
 from binhyen.org.models import Area, Unit
-from binhyen.scoping import EDIT_ROLES, VIEW_ROLES, ScopedQuerySet, scope_of
-from binhyen.text import fold, search_terms
+from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, ScopedQuerySet, scope_of
 
 
 class PortalSection(models.Model):
@@ -55,7 +56,7 @@ class PortalSection(models.Model):
     def closed_on(self):
         """The unit's last day when it has closed (the section is then an archive)."""
         end = self.unit.valid_to
-        return end if end is not None and end < timezone.localdate() else None
+        return end if end is not None and end < periods.today() else None
 
 
 class Category(models.Model):

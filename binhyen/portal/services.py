@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhyen.core import periods
+from binhyen.core.text import fold
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.text import fold
 
 from .images import resize_upload
 from .models import (
@@ -303,7 +304,7 @@ def delete_schedule_entry(actor, entry):
 def responsible_unit(ward, day=None):
     """The union unit that receives tips about `ward`: its ward union (công đoàn phường/xã),
     else another union located in the ward, else the province's federation. 1–3 queries."""
-    day = day or timezone.localdate()
+    day = day or periods.today()
     open_units = Unit.objects.open_on(day).filter(kind__is_grassroots=False)
     unit = open_units.filter(ward=ward, kind__code="cd_xa").order_by("path").first()
     if unit is None:
@@ -342,7 +343,7 @@ def submit_tip(*, ward, what, happened_on, happened_time=None, place="", anonymo
         errors["ward"] = _("Hãy chọn phường/xã nơi xảy ra sự việc.")
     if len(what) < 10:
         errors["what"] = _("Hãy mô tả sự việc (ít nhất 10 ký tự).")
-    today = timezone.localdate()
+    today = periods.today()
     if happened_on is None:
         errors["happened_on"] = _("Hãy nhập ngày xảy ra sự việc.")
     elif happened_on > today:

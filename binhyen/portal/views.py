@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -16,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
 
+from binhyen.core import periods
+from binhyen.core.text import format_number
+from binhyen.core.views import paginate
 from binhyen.org.models import Area, AreaLevel
-from binhyen.text import format_number
-from binhyen.views import paginate
 
 from . import captcha, counters, schedule, services, throttle
 from .figures import generation as figures_generation
@@ -90,7 +90,7 @@ def _page(request, template, context, section=None, sections=None, status=200):
         context.setdefault("nav_categories", _categories(section))
     context.setdefault("sections", sections if sections is not None else _sections())
     context["counter"] = _counter()
-    context["today_label"] = schedule.long_date(timezone.localdate())
+    context["today_label"] = schedule.long_date(periods.today())
     return render(request, template, context, status=status)
 
 
@@ -112,7 +112,7 @@ def section_home(request, slug):
 
 
 def _home(request, section, sections):
-    today = timezone.localdate()
+    today = periods.today()
 
     def build():
         featured = list(_published(section).filter(featured=True)[:3])
@@ -218,7 +218,7 @@ def article_print(request, slug):
 
 
 def _week(request, section):
-    today = timezone.localdate()
+    today = periods.today()
     return schedule.week_of(section, schedule.parse_week(request.GET.get("tuan"), today), today), today
 
 

@@ -1,6 +1,6 @@
 """API routes of the reporting app: rollups of any indicator for a unit's subtree.
 
-The figures follow the reader's scope (binhyen.scoping.figure_scope): a police liaison reading a
+The figures follow the reader's scope (binhyen.org.scoping.figure_scope): a police liaison reading a
 unit of their wards gets the figures of those wards only, and an indicator that counts records
 without a ward (the activities) is refused with 403 and a message naming it."""
 
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from binhyen.api.common import ERRORS, ErrorOut
-from binhyen.scoping import figure_scope
+from binhyen.core.api import ERRORS, ErrorOut
+from binhyen.org.scoping import figure_scope
 
 from . import indicators as registry
 from . import params

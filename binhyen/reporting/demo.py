@@ -18,12 +18,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
 
+from binhyen.core import periods
+from binhyen.core.periods import parse_period
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
+from binhyen.reports.models import ReportRequest, Submission
 
 from . import workflow
-from .models import ReportRequest, Submission
 
 REVIEW = "Báo cáo tổng kết công tác phòng, chống tội phạm giai đoạn 2018 - 2023"
 YEAR_2023 = "Báo cáo công tác phòng, chống tội phạm năm 2023"
@@ -56,7 +57,7 @@ def _request(actor, unit_code, period, title, days):
         return found, False
     unit = Unit.objects.get(code=unit_code)
     return workflow.issue_request(actor, unit=unit, period=parse_period(period), title=title,
-                                  deadline=datetime.date.today() + datetime.timedelta(days=days)), True
+                                  deadline=periods.today() + datetime.timedelta(days=days)), True
 
 
 def _submission(request, unit_code):

@@ -8,7 +8,6 @@ appendix on a page of its own, with bar charts of the main figures by child unit
 server (Pillow) and embedded as images in both the DOCX and the PDF.
 """
 
-import datetime
 import functools
 import io
 from dataclasses import dataclass
@@ -23,8 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from binhyen.spreadsheets import append_text_row
-from binhyen.text import format_number
+from binhyen.core import periods
+from binhyen.core.spreadsheets import append_text_row
+from binhyen.core.text import format_number
 
 from . import narrative as narrative_mod
 from .rollup import rollup
@@ -174,7 +174,7 @@ def content(unit, period, *, story=None, number="", day=None, intro="", assessme
     """What the document says. `story` is the results section (the officer's text once
     annotated, else a draft written now); `figures`, in rollup() shape, are the figures as
     sent or approved, printed in the appendix instead of live ones."""
-    day = day or datetime.date.today()
+    day = day or periods.today()
     as_of = as_of or _as_of(unit)
     story = story or narrative_mod.generate(unit, period, as_of=as_of)
     with translation.override(settings.LANGUAGE_CODE):  # a Vietnamese document whoever downloads it
@@ -370,7 +370,7 @@ def build(unit, period, **kwargs):
 
 
 def _as_of(unit):
-    return unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    return unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
 
 
 def _appendix(doc, c):

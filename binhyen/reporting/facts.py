@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from binhyen.db import copy_text, in_pipeline
+from binhyen.activities.models import ActivityFact, Dim
+from binhyen.core.db import copy_text, in_pipeline
 from binhyen.org.models import PATH_STEP, Unit
 
-from .models import ActivityFact, Dim
 from .signals import facts_rebuilt
 
 DIM_LEVELS = 2  # ancestors at depth 1..DIM_LEVELS keep the dimension slots

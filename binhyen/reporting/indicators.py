@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from binhyen.bounds import parse_id
+from binhyen.core.bounds import parse_id
 
 FLOW, STOCK, RATIO = "flow", "stock", "ratio"
 ACTIVITY_DIMS = ("kind", "topic", "audience", "channel", "document")

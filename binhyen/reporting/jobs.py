@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.org.models import Unit
-from binhyen.scoping import ADMIN_ROLES
+from binhyen.org.scoping import ADMIN_ROLES
 
 from . import facts, stock_facts
 from .models import FactRebuild, RebuildStatus

@@ -27,8 +27,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from binhyen.periods import parse_period
-from binhyen.text import fold, format_date, format_number
+from binhyen.core import periods
+from binhyen.core.periods import parse_period
+from binhyen.core.text import fold, format_date, format_number
 
 from . import indicators as registry
 from .rollup import Engine, rollup
@@ -732,7 +733,7 @@ def generate(unit, period, as_of=None):
     """The results section of `unit`'s report for `period`; a closed unit is written with the
     tree as it stood on its last day unless `as_of` says otherwise. Vietnamese whoever asks:
     the text goes into the report, and its figures' labels are kept with the submission."""
-    if as_of is None and unit.valid_to and unit.valid_to < datetime.date.today():
+    if as_of is None and unit.valid_to and unit.valid_to < periods.today():
         as_of = unit.valid_to
     with translation.override(settings.LANGUAGE_CODE):
         return _Writer(unit, period, as_of).write()

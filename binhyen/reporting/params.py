@@ -8,9 +8,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from binhyen.api.common import ScopedNotFound
+from binhyen.core.api import ScopedNotFound
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 
 from . import indicators as registry
 from .rollup import BY_CHOICES

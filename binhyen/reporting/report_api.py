@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
 
-from binhyen.api.common import ERRORS, In, Page, PageParams, get_or_404, paginate, require
+from binhyen.core.api import ERRORS, In, Page, PageParams, get_or_404, paginate, require
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit, code_validator
-from binhyen.periods import parse_period
+from binhyen.reports.models import Audience, ReportRequest, Status, Submission
 
 from . import workflow
-from .models import Audience, ReportRequest, Status, Submission
 
 router = Router(tags=["reports"])
 

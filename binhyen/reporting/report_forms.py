@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.inputs import Form
+from binhyen.core.inputs import Form
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Assignment, Unit
-from binhyen.periods import parse_period
-from binhyen.scoping import APPROVE_ROLES
-
-from .models import Audience, ReportTemplate
+from binhyen.org.scoping import APPROVE_ROLES
+from binhyen.reports.models import Audience, ReportTemplate
 
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binhyen.scoping import APPROVE_ROLES, figure_scope, scope_of
-from binhyen.text import format_date, format_number
-from binhyen.views import ServiceFormView, paginate
+from binhyen.core import periods
+from binhyen.core.text import format_date, format_number
+from binhyen.core.views import ServiceFormView, paginate
+from binhyen.org.scoping import APPROVE_ROLES, figure_scope, scope_of
+from binhyen.reports.models import Notification, ReportRequest, Status, Submission
 
 from . import documents, params, workflow
 from . import indicators as registry
-from .models import Notification, ReportRequest, Status, Submission
 from .report_forms import RequestForm
 from .rollup import Engine, in_scope, rollup
 from .views import scope_notes
@@ -71,7 +72,7 @@ class RequestCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        today = timezone.localdate()
+        today = periods.today()
         return {"period": str(today.year), "deadline": datetime.date(today.year, 12, 15)}
 
     def perform(self, form):
@@ -248,7 +249,7 @@ def figure_source(request):
     part = request.GET.get("phan", "")
     ratio = req.indicator.kind == registry.RATIO
     monthly = req.indicator.measure in CUBE_MEASURES
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
     engine = Engine(unit, period, as_of, detail=monthly, scope=scope)
     by_child = rollup(unit, period, [req], by="child", as_of=as_of, engine=engine)
     key = req.key

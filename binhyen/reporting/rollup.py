@@ -21,7 +21,7 @@ The cube is keyed by today's tree, so an as-of rollup reads each unit's own cube
 "self" cell, which does not depend on the tree) and sums them up the historical tree; when no
 unit has moved since that day, it is the as-now rollup.
 
-`scope` (binhyen.scoping.figure_scope) limits the figures to what the reader may see. A ward
+`scope` (binhyen.org.scoping.figure_scope) limits the figures to what the reader may see. A ward
 scope (a police liaison) is answered by the same engine: active groups and wards with groups
 from the stock cube's per-ward cells, every other groups or units figure from the groups
 app's counting querysets cut to the wards (`FigureScope.restrict`); an indicator counting
@@ -38,15 +38,15 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from binhyen.activities.models import ActivityFact, Dim
+from binhyen.core.periods import _add_months, _month_end
+from binhyen.core.text import fold
 from binhyen.org.models import PATH_STEP, Unit, UnitEvent, UnitEventKind
-from binhyen.periods import _add_months, _month_end
-from binhyen.scoping import FULL_SCOPE
-from binhyen.text import fold
+from binhyen.org.scoping import FULL_SCOPE
 
 from . import indicators as registry
 from . import stock_facts
 from .facts import DIM_LEVELS, grassroots_kinds, is_leaf, leaf_sql, month_sql
-from .models import ActivityFact, Dim
 
 BY_CHOICES = ("child", "month", "none")
 MEASURE_INDEX = {"activities": 0, "sessions": 1, "attendances": 2, "leaflets": 3}
@@ -932,7 +932,7 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
     subtree over `period`, broken down `by` "child", "month" or "none", through today's tree or
     the tree as it stood on `as_of`. Plain Python, in the API's shape.
 
-    `scope` is the reader's FigureScope over `unit` (binhyen.scoping.figure_scope; None: the
+    `scope` is the reader's FigureScope over `unit` (binhyen.org.scoping.figure_scope; None: the
     whole subtree, for the platform's own figures); OutOfScope names the indicators it does
     not give. Pass the same `engine` (an Engine for this unit, period, as_of and scope) to
     several calls to share their queries, e.g. a table by child and a trend by month."""

@@ -1,7 +1,7 @@
 """The dashboard: a unit's headline figures against the previous period, its children's table
 (drill down by clicking), a monthly trend chart drawn as SVG on the server, and the table as
 an Excel file with the same figures. Every figure comes from `rollup()`, within the reader's
-figure scope (binhyen.scoping.figure_scope): for a police liaison the groups' figures of their
+figure scope (binhyen.org.scoping.figure_scope): for a police liaison the groups' figures of their
 wards only, and the indicators without a ward (the activities, the outreach share) left out
 of the headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem"."""
 
@@ -10,12 +10,12 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhyen.core import periods
+from binhyen.core.text import format_number
 from binhyen.org.models import Area, Unit
-from binhyen.scoping import figure_scope
-from binhyen.text import format_number
+from binhyen.org.scoping import figure_scope
 
 from . import indicators as registry
 from . import params
@@ -31,11 +31,11 @@ CHART_W, CHART_H, CHART_PAD = 720, 220, 28
 def _question(request):
     """(unit, period, error message) from ?unit=CODE&period=…; 404 for an unseen unit."""
     unit = params.unit_for(request.user, request.GET.get("unit"))
-    text = request.GET.get("period") or str(timezone.localdate().year)
+    text = request.GET.get("period") or str(periods.today().year)
     try:
         return unit, params.period_for(text), None
     except params.BadParameter as exc:
-        return unit, params.period_for(str(timezone.localdate().year)), str(exc)
+        return unit, params.period_for(str(periods.today().year)), str(exc)
 
 
 def _fmt(value, ratio=False):
@@ -195,7 +195,7 @@ def rebuild(request):
     from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
 
-    from binhyen.views import paginate
+    from binhyen.core.views import paginate
 
     from . import jobs
     from .models import FactRebuild, RebuildStatus

@@ -18,13 +18,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from binhyen.bounds import EARLIEST_DATE
+from binhyen.core import periods
+from binhyen.core.bounds import EARLIEST_DATE
+from binhyen.core.periods import parse_period
+from binhyen.core.text import format_date, format_number
 from binhyen.org.models import Assignment, Unit
-from binhyen.periods import parse_period
-from binhyen.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
-from binhyen.text import format_date, format_number
-
-from .models import (
+from binhyen.org.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
+from binhyen.reports.models import (
     FIGURE_VALUE,
     Audience,
     Notification,
@@ -150,7 +150,7 @@ def issue_request(actor, *, unit, period, deadline, title="", template=None, ins
             "p": period.code, "a": format_date(EARLIEST_DATE), "b": LAST_YEAR})
     if deadline < period.start:
         _refuse("deadline", _("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo (%(d)s).") % {"d": format_date(period.start)})
-    latest = max(period.end, timezone.localdate()) + datetime.timedelta(days=DEADLINE_REACH)
+    latest = max(period.end, periods.today()) + datetime.timedelta(days=DEADLINE_REACH)
     if deadline > latest:
         _refuse("deadline", _("Hạn nộp %(d)s quá xa: không được sau %(l)s (một năm sau khi kỳ báo cáo kết thúc "
                               "hoặc sau hôm nay).") % {"d": format_date(deadline), "l": format_date(latest)})
@@ -260,7 +260,7 @@ def save_draft(actor, submission, *, version, narrative=None, assessment=None, s
         from .narrative import generate as write
 
         unit = s.unit
-        as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+        as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
         with translation.override(settings.LANGUAGE_CODE):  # the kept figure labels, as the text
             story = write(unit, s.request.period, as_of=as_of)
         narrative = story.text()
@@ -294,7 +294,7 @@ def live_figures(submission):
     from .rollup import rollup
 
     unit = submission.unit
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
     return rollup(unit, submission.request.period, submission.request.template.indicators, by="child", as_of=as_of)
 
 
@@ -344,7 +344,7 @@ def live_totals(submission):
     from .rollup import rollup
 
     unit = submission.unit
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
     return rollup(unit, submission.request.period, submission.request.template.indicators, by="none",
                   as_of=as_of)["total"]
 
@@ -397,7 +397,7 @@ def story(submission):
     unit, period = submission.unit, submission.request.period
     if submission.narrative.strip():
         return annotate(submission.narrative, submission.narrative_sources, unit, period)
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < datetime.date.today() else None
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
     return generate(unit, period, as_of=as_of), []
 
 
@@ -485,7 +485,7 @@ def completeness(request):
 def send_deadline_reminders(today=None):
     """Tell the people of every unit still missing that the deadline is within three days
     (once per person and report)."""
-    today = today or timezone.localdate()
+    today = today or periods.today()
     subs = list(
         Submission.objects.filter(first_submitted_at__isnull=True,
                                   request__deadline__gte=today,

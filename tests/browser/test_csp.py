@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from binhyen import factories as f
 from binhyen.documents import services as documents
 from binhyen.groups.models import Group
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

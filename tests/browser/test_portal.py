@@ -149,7 +149,7 @@ def test_send_a_tip_and_follow_it_by_code(site, page):
 
 def test_editor_publishes_an_article_that_appears_on_home(site, page):
     from binhyen import factories as f
-    from binhyen.scoping import Role
+    from binhyen.org.scoping import Role
 
     chief = f.user("chu-bien", Role.ADMIN, site["tree"]["hcm"], first_name="Hà", last_name="Trần Thị")
     page.goto(site["url"] + "/tai-khoan/login/?next=/cong-thong-tin/quan-tri/")

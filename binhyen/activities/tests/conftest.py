@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from binhyen import factories as f
 from binhyen.activities.excel import activity_spec
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 with translation.override("vi"):
     HEADERS = [str(c.header) for c in activity_spec().input_columns]

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from binhyen import factories as f
 from binhyen.activities.models import Activity, ImportBatch
+from binhyen.core import periods
 
 from .conftest import row, xlsx
 
@@ -122,7 +123,7 @@ def test_writes_outside_scope(api_as, people, data):
     ({"sessions": 0}, "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     ({"sessions": "hai"}, "sessions", "Phải là số nguyên."),
     ({"date": "15/03/2022"}, "date", "Phải là ngày dạng YYYY-MM-DD"),
-    ({"date": (datetime.date.today() + datetime.timedelta(days=1)).isoformat()}, "date", "ở tương lai"),
+    ({"date": (periods.today() + datetime.timedelta(days=1)).isoformat()}, "date", "ở tương lai"),
     ({"end_date": "2022-03-01"}, "end_date", "không được trước ngày bắt đầu"),
     ({"kind": "hoi_cho"}, "kind", "Mã loại hoạt động “hoi_cho” không có trong danh mục."),
     ({"topics": ["ma_tuy", "xyz"]}, "topics", "Mã chủ đề “xyz” không có trong danh mục."),

@@ -8,6 +8,7 @@ from django.test import Client
 
 from binhyen.activities import demo as activities_demo
 from binhyen.activities.models import Activity
+from binhyen.core import periods
 from binhyen.documents.models import Document
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
@@ -53,7 +54,7 @@ def test_my_tho_figures_2021_2022(demo):
 
 
 def test_the_reporting_cube_gives_the_same_figures(demo):
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     hcm = Unit.objects.get(code=org_demo.HCM)
@@ -64,7 +65,7 @@ def test_the_reporting_cube_gives_the_same_figures(demo):
 
 
 def test_every_activity_sits_on_a_unit_open_that_day(demo):
-    today = datetime.date.today()
+    today = periods.today()
     rows = Activity.objects.values_list("date", "unit__valid_from", "unit__valid_to")
     assert all(f <= d <= (t or today) and d <= today for d, f, t in rows)
     q9 = Unit.objects.get(code=org_demo.Q9)

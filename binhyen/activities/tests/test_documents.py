@@ -11,8 +11,8 @@ from binhyen import factories as f
 from binhyen.activities import services
 from binhyen.activities.models import Activity
 from binhyen.activities.services import import_activities
+from binhyen.core.periods import parse_period
 from binhyen.documents.chain import activities_under
-from binhyen.periods import parse_period
 
 from .conftest import row, xlsx
 from .test_pages import form_data

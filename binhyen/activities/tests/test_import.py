@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from binhyen import locks
 from binhyen.activities.models import Activity, ActivityTopic, ImportBatch
 from binhyen.activities.services import import_activities
+from binhyen.core import locks, periods
 
 from .conftest import HEADERS, row, upload, xlsx
 
@@ -24,7 +24,7 @@ def reader(request, monkeypatch):
     if request.param == "in a child process":
         if not hasattr(os, "fork"):
             pytest.skip("no os.fork on this platform: long sheets are read in-process here")
-        from binhyen import spreadsheets
+        from binhyen.core import spreadsheets
 
         monkeypatch.setattr(spreadsheets, "PARALLEL_MIN_BYTES", 0)
     return request.param
@@ -141,7 +141,7 @@ def test_data_under_no_header(people):
     ({"Số cuộc/buổi": 0}, "Dòng 2, cột 'Số cuộc/buổi': Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     ({"Số lượt người": 3_000_000_000}, "Dòng 2, cột 'Số lượt người': '3.000.000.000' quá lớn"),
     ({"Ngày": "31/02/2022"}, "Dòng 2, cột 'Ngày': '31/02/2022' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy"),
-    ({"Ngày": datetime.date.today() + datetime.timedelta(days=3)}, "Dòng 2, cột 'Ngày': Ngày"),
+    ({"Ngày": periods.today() + datetime.timedelta(days=3)}, "Dòng 2, cột 'Ngày': Ngày"),
     ({"Đến ngày": datetime.date(2020, 5, 1)}, "Dòng 2, cột 'Đến ngày': Ngày kết thúc (01/05/2020) không được trước ngày bắt đầu (12/05/2020)."),
     ({"Loại hoạt động": "hoi_cho"}, "Dòng 2, cột 'Loại hoạt động': 'hoi_cho' không có trong danh mục Loại hoạt động"),
     ({"Chủ đề": "ma_tuy, cuop_giat"}, "Dòng 2, cột 'Chủ đề': 'cuop_giat' không có trong danh mục Chủ đề"),
@@ -198,8 +198,8 @@ def test_too_many_rows(people, monkeypatch):
 
 
 def test_the_child_process_is_reaped_even_when_the_import_stops_early(people, monkeypatch, reader):
-    from binhyen import spreadsheets
     from binhyen.activities import excel
+    from binhyen.core import spreadsheets
 
     forked = []
     real_fork = os.fork
@@ -282,7 +282,7 @@ def test_clean_file_imports_every_row_in_one_batch(people):
 
 
 def test_import_counts_in_the_reporting_cube(people, tree):
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     run(people["cs1_editor"], xlsx([row(), row(**{"Tên hoạt động": "B", "Số lượt người": 30})]))

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from binhyen import factories as f
 from binhyen.activities.models import Activity, ActivityKind, Audience, Topic
+from binhyen.core import periods
 
 from .conftest import row, xlsx
 
@@ -155,7 +156,7 @@ FORM_CASES = [
     ({"sessions": "0"}, "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     ({"sessions": "1.5"}, "sessions", "Số cuộc/buổi phải là số nguyên không âm."),
     ({"date": "2022-13-45"}, "date", "Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/2022."),
-    ({"date": (datetime.date.today() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")}, "date", "ở tương lai"),
+    ({"date": (periods.today() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")}, "date", "ở tương lai"),
     ({"date": ""}, "date", "Hãy nhập ngày tổ chức."),
     ({"end_date": "01/03/2022"}, "end_date", "Ngày kết thúc (01/03/2022) không được trước ngày bắt đầu (15/03/2022)."),
     ({"title": ""}, "title", "Hãy nhập tên hoạt động."),

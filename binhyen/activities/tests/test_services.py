@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from binhyen import factories as f
-from binhyen import locks
 from binhyen.activities import services
 from binhyen.activities.models import (
     Activity,
@@ -17,7 +16,8 @@ from binhyen.activities.models import (
     Topic,
     quick_fold,
 )
-from binhyen.text import fold
+from binhyen.core import locks, periods
+from binhyen.core.text import fold
 
 
 def kind(code):
@@ -41,7 +41,7 @@ def errors_of(call):
 
 
 def test_record_writes_activity_history_and_cube(people, tree):
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     user = people["cs1_editor"]
@@ -72,7 +72,7 @@ def test_recording_is_a_short_fixed_series_of_statements(people, tree, django_as
     (dict(attendances=-1), "attendances", "Số lượt người phải là số nguyên không âm."),
     (dict(sessions=0), "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     (dict(leaflets=-2), "leaflets", "Số tờ rơi phải là số nguyên không âm."),
-    (dict(date=datetime.date.today() + datetime.timedelta(days=1)), "date", "ở tương lai"),
+    (dict(date=periods.today() + datetime.timedelta(days=1)), "date", "ở tương lai"),
     (dict(end_date=datetime.date(2022, 3, 1)), "end_date", "không được trước ngày bắt đầu (15/03/2022)"),
     (dict(title="  "), "title", "Hãy nhập tên hoạt động."),
     (dict(topics=[]), "topics", "Hãy chọn ít nhất một chủ đề."),
@@ -118,7 +118,7 @@ def test_same_key_twice_is_refused(people, tree):
 
 
 def test_update_keeps_history_and_moves_the_cube(people, tree):
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     user = people["hcm_editor"]

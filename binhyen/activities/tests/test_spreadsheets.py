@@ -1,4 +1,4 @@
-"""The shared Excel machinery on its own (binhyen/spreadsheets.py), with a tiny spec that is not
+"""The shared Excel machinery on its own (binhyen/core/spreadsheets.py), with a tiny spec that is not
 the activities one: any app's import gets these behaviours."""
 
 import datetime
@@ -7,7 +7,7 @@ import io
 from django.db import connection
 from openpyxl import Workbook, load_workbook
 
-from binhyen import spreadsheets as S
+from binhyen.core import spreadsheets as S
 
 SPEC = S.Spec(
     title="Mẫu thử",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from binhyen import factories as f
 from binhyen.api.models import ApiToken
 from binhyen.api.services import issue_token, revoke_token
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 def bearer(key):

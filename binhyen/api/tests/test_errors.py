@@ -5,7 +5,7 @@ import re
 import pytest
 
 from binhyen import factories as f
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 def test_unknown_address_is_json_404(db, client):

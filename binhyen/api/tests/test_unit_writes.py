@@ -7,7 +7,7 @@ import pytest
 
 from binhyen import factories as f
 from binhyen.org.models import AreaLevel, Unit, UnitEvent, UnitEventKind
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 OUT_OF_SCOPE = "Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được quản trị."

@@ -3,7 +3,7 @@
 from binhyen import factories as f
 from binhyen.org import services
 from binhyen.org.models import Unit
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 def codes(response):

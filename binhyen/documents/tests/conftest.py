@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from binhyen import factories as f
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 def record(unit, date, kind="tuyen_truyen", sessions=1, attendances=10, document_ref="", title=None,

@@ -6,10 +6,10 @@ import datetime
 import pytest
 
 from binhyen import factories as f
+from binhyen.core.periods import parse_period
 from binhyen.documents import chain
 from binhyen.documents.tests.conftest import record
 from binhyen.org import services as org_services
-from binhyen.periods import parse_period
 from binhyen.reporting.rollup import rollup
 
 D = datetime.date

@@ -16,7 +16,7 @@ from binhyen.documents import services
 from binhyen.documents.models import Document, TargetAssignment
 from binhyen.documents.tests.conftest import login
 from binhyen.org.models import Area, AreaLevel
-from binhyen.scoping import EDIT_ROLES, VIEW_ROLES, Role
+from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, Role
 
 ROLES = [Role.VIEWER, Role.EDITOR, Role.APPROVER, Role.ADMIN, Role.POLICE]
 # position → (unit key, how the document is made)

@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from binhyen import factories as f
+from binhyen.core.periods import parse_period
 from binhyen.documents import progress, services
 from binhyen.documents.models import Target, TargetAssignment
 from binhyen.documents.tests.conftest import record
 from binhyen.org import services as org_services
-from binhyen.periods import parse_period
 from binhyen.reporting.rollup import rollup
 
 D = datetime.date

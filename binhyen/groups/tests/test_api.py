@@ -1,10 +1,10 @@
 """/api/v1/groups, members, boarding houses, cameras and stats: scope, filters, masks, errors."""
 
-import datetime
 
 from binhyen import factories as f
+from binhyen.core import periods
 from binhyen.groups.models import Group, GroupMember
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 def names(body):
@@ -170,4 +170,4 @@ def test_group_list_queries_are_bounded(world, api_as, django_assert_max_num_que
 def test_dates_in_the_stats_default_to_today(world, api_as):
     body = api_as(f.superuser()).get("/api/v1/groups/stats", {"unit": "G-HCM"}).json()
     assert body["groups"] == 2  # the Linh Trung group closed in 2022
-    assert datetime.date.today().year >= 2025
+    assert periods.today().year >= 2025

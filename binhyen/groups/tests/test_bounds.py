@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from binhyen import factories as f
+from binhyen.core import periods
 from binhyen.groups import excel, services
 from binhyen.groups.models import (
     BoardingHouse,
@@ -20,13 +21,13 @@ from binhyen.groups.models import (
     Group,
     GroupMember,
 )
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 from .test_excel import messages, xlsx
 
 D = datetime.date
 HUGE = "99999999999999999999999"
-TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
+TOMORROW = periods.today() + datetime.timedelta(days=1)
 LAN_ID = "079201012345"  # Trần Thị Lan, leader of world["a"] since 01/01/2020 (conftest)
 
 

@@ -106,7 +106,7 @@ def test_list_page_shows_the_seeds_headline(hcm, client):
 
 
 def test_the_rollup_gives_the_seeds_figures_from_the_stock_cube(hcm):
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting import stock_facts
     from binhyen.reporting.rollup import rollup
 

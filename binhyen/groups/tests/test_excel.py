@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from binhyen import factories as f
 from binhyen.groups import excel, services
 from binhyen.groups.models import BoardingHouse, Group, GroupMember
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 

@@ -4,7 +4,7 @@ import datetime
 
 from binhyen import factories as f
 from binhyen.groups.models import Group, GroupMember
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 

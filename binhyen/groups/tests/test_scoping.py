@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from binhyen import factories as f
 from binhyen.groups import services
 from binhyen.groups.models import Group, GroupMember
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime
 from binhyen import factories as f
 from binhyen.groups import stats
 from binhyen.groups.models import BoardingHouseCoverage, Camera, Group, GroupMember
-from binhyen.scoping import FULL_SCOPE, NO_FIGURES, Role, figure_scope
+from binhyen.org.scoping import FULL_SCOPE, NO_FIGURES, Role, figure_scope
 
 D = datetime.date
 DAY = D(2021, 6, 30)

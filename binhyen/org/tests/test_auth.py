@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from binhyen import factories as f
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-Thu-9"

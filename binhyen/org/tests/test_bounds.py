@@ -10,13 +10,14 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from binhyen import factories as f
+from binhyen.core import periods
 from binhyen.org import services
 from binhyen.org.models import Area, AreaLevel, Assignment, Unit, UnitEvent
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 HUGE = "99999999999999999999999"
-TODAY = datetime.date.today()
+TODAY = periods.today()
 pytestmark = pytest.mark.django_db
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from binhyen import factories as f
 from binhyen.org import services
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,12 @@ from django.template import Context, Template
 from django.utils.translation import override
 
 from binhyen import factories as f
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/views.py", "binhyen/scoping.py", "binhyen/periods.py",
-        "binhyen/errors.py",
-        "binhyen/bounds.py")
+OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/core/views.py", "binhyen/org/scoping.py", "binhyen/core/periods.py",
+        "binhyen/core/errors.py",
+        "binhyen/core/bounds.py")
 
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -54,10 +54,10 @@ def test_every_period_label_and_message_is_in_the_catalog():
     # the labels are looked up from constants (gettext_noop) as well as _(): both must be there
     import re
 
-    source = (Path(settings.BASE_DIR) / "periods.py").read_text()
+    source = (Path(settings.BASE_DIR) / "core" / "periods.py").read_text()
     marked = set(re.findall(r"""(?:\b_|gettext_noop)\(\s*"((?:[^"\\]|\\.)+)"\s*\)""", source))
     assert len(marked) >= 24
-    periods = {e.msgid for e in polib.pofile(str(PO)) if ("binhyen/periods.py", "") in e.occurrences}
+    periods = {e.msgid for e in polib.pofile(str(PO)) if ("binhyen/core/periods.py", "") in e.occurrences}
     assert sorted(marked - periods) == []
 
 

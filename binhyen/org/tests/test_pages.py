@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from binhyen import factories as f
 from binhyen.org.models import Assignment, Unit, UnitEvent
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from binhyen import factories as f
 from binhyen.org import services
 from binhyen.org.models import Unit, UnitEvent, UnitEventKind
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
 
 D = datetime.date
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from PIL import Image
 
 from binhyen import factories as f
+from binhyen.org.scoping import Role
 from binhyen.portal import services
 from binhyen.portal.models import Category
-from binhyen.scoping import Role
 
 
 def world():

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from binhyen.core.text import format_number
 from binhyen.org import demo as org_demo
 from binhyen.portal import demo
 from binhyen.portal.models import Article, PortalSection, ScheduleEntry, Tip, week_start
-from binhyen.text import format_number
 
 
 @pytest.fixture

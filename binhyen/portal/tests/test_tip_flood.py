@@ -145,7 +145,7 @@ def old_solver(question):
 
 
 def folded_old_solver(question):
-    from binhyen.text import fold
+    from binhyen.core.text import fold
 
     folded = {fold(k): v for k, v in OLD_WORDS.items()}
     return str(sum(folded.get(w, 0) for w in fold(question).split()))

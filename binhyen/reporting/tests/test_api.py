@@ -3,8 +3,8 @@
 import pytest
 
 from binhyen import factories as f
+from binhyen.org.scoping import Role
 from binhyen.reporting.tests.helpers import record
-from binhyen.scoping import Role
 
 URL = "/api/v1/rollup"
 

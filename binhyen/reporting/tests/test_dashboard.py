@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from binhyen import factories as f
+from binhyen.org.scoping import Role
 from binhyen.reporting.tests.helpers import record
-from binhyen.scoping import Role
 
 
 @pytest.fixture

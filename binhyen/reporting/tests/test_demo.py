@@ -5,7 +5,7 @@ import pytest
 
 from binhyen.org import demo as org_demo
 from binhyen.reporting import demo, workflow
-from binhyen.reporting.models import Notification, ReportRequest, Status, Submission
+from binhyen.reports.models import Notification, ReportRequest, Status, Submission
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from docx import Document
 
 from binhyen import factories
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Area
-from binhyen.periods import parse_period
 from binhyen.reporting import documents
 
 D = datetime.date

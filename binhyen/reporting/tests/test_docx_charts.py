@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from binhyen import factories
-from binhyen.periods import parse_period
+from binhyen.core.periods import parse_period
 from binhyen.reporting import documents
 
 D = datetime.date

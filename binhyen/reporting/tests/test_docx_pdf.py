@@ -7,7 +7,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from binhyen import factories
-from binhyen.periods import parse_period
+from binhyen.core.periods import parse_period
 from binhyen.reporting import documents
 
 

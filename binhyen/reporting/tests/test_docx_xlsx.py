@@ -8,7 +8,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from binhyen import factories
-from binhyen.periods import parse_period
+from binhyen.core.periods import parse_period
 from binhyen.reporting import documents
 from binhyen.reporting.rollup import rollup
 

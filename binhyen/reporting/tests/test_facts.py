@@ -7,10 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from binhyen import factories as f
-from binhyen.activities.models import Activity
+from binhyen.activities.models import Activity, ActivityFact, Dim
 from binhyen.org import services as org_services
 from binhyen.reporting import facts
-from binhyen.reporting.models import ActivityFact, Dim
 from binhyen.reporting.tests.helpers import delete, edit, record
 
 pytestmark = pytest.mark.django_db
@@ -273,7 +272,7 @@ def test_an_imported_document_column_fills_the_document_cells(tree):
     batch, and a rollup by plan equals the raw activities of the plan."""
     from binhyen.activities.services import import_activities
     from binhyen.activities.tests.conftest import row, xlsx
-    from binhyen.periods import parse_period
+    from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
     plan = f.document(tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1))

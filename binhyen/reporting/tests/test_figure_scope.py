@@ -13,12 +13,13 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from binhyen import factories as f
+from binhyen.core import periods
 from binhyen.groups import services as group_services
 from binhyen.groups.models import FunderKind
 from binhyen.org import services as org_services
 from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.org.scoping import Role, figure_scope
 from binhyen.reporting.tests.helpers import record
-from binhyen.scoping import Role, figure_scope
 
 D = datetime.date
 ACTIVITY_INDICATORS = "groups.active,groups.members,activity.count,activity.attendances"
@@ -189,7 +190,7 @@ def test_the_demo_police_liaison_gets_only_their_wards(full_demo, api_as):
 
     congan = User.objects.get(username="demo-congan")
     unit = Unit.objects.get(code="CS-HCM-QTD-01")
-    today = datetime.date.today()
+    today = periods.today()
     groups = Group.objects.visible_to(congan).filter(unit__path__startswith=unit.path).active_on(today)
     members = (GroupMember.objects.visible_to(congan).filter(group__in=groups).active_on(today))
     client = api_as(congan)

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from binhyen.activities.models import Activity
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 from binhyen.reporting import facts
 from binhyen.reporting.rollup import rollup
 

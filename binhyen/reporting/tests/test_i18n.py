@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import translation
 
 from binhyen import factories
+from binhyen.org.scoping import Role
 from binhyen.reporting import indicators, workflow
-from binhyen.reporting.models import Notification, Submission
-from binhyen.scoping import Role
+from binhyen.reports.models import Notification, Submission
 
 from .helpers import record
 

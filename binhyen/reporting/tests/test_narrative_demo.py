@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from binhyen.core.periods import parse_period
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 from binhyen.reporting import narrative
 
 

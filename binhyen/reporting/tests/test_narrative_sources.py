@@ -6,7 +6,7 @@ import datetime
 import re
 
 from binhyen import factories
-from binhyen.periods import parse_period
+from binhyen.core.periods import parse_period
 from binhyen.reporting import narrative
 from binhyen.reporting.rollup import rollup
 

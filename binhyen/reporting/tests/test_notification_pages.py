@@ -6,10 +6,10 @@ import datetime
 from django.test import Client
 
 from binhyen import factories
+from binhyen.core.views import PAGE_SIZE
+from binhyen.org.scoping import Role
 from binhyen.reporting import workflow
-from binhyen.reporting.models import Notification, Submission
-from binhyen.scoping import Role
-from binhyen.views import PAGE_SIZE
+from binhyen.reports.models import Notification, Submission
 
 D = datetime.date
 

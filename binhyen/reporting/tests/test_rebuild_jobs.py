@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from binhyen import factories as f
+from binhyen.activities.models import ActivityFact
+from binhyen.org.scoping import Role
 from binhyen.reporting import facts
-from binhyen.reporting.models import ActivityFact, FactRebuild, RebuildStatus
+from binhyen.reporting.models import FactRebuild, RebuildStatus
 from binhyen.reporting.tests.helpers import record
-from binhyen.scoping import Role
 
 URL = reverse("reporting:rebuild")
 
@@ -86,7 +87,7 @@ def test_a_failed_run_says_why(tree, inline, monkeypatch, django_capture_on_comm
 
 def test_the_runs_page_keeps_to_a_few_queries(client, tree, django_assert_max_num_queries):
     admin = f.user(role=Role.ADMIN, unit=tree["root"])
-    from binhyen.views import PAGE_SIZE
+    from binhyen.core.views import PAGE_SIZE
 
     for unit in (tree["hcm"], tree["q9"], tree["tg"]) * PAGE_SIZE:
         FactRebuild.objects.create(unit=unit, requested_by=admin, status=RebuildStatus.DONE)

@@ -9,9 +9,9 @@ from django.test import Client
 
 from binhyen import factories
 from binhyen.activities.models import Activity
+from binhyen.org.scoping import Role
 from binhyen.reporting import facts, workflow
-from binhyen.reporting.models import Submission
-from binhyen.scoping import Role
+from binhyen.reports.models import Submission
 
 D = datetime.date
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from binhyen import factories as f
+from binhyen.core.periods import parse_period
 from binhyen.org import services as org_services
-from binhyen.periods import parse_period
 from binhyen.reporting.rollup import rollup
 from binhyen.reporting.tests.helpers import by_code, naive, record
 

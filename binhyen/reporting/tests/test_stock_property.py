@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binhyen import factories as f
+from binhyen.core.periods import parse_period
 from binhyen.groups import services, stats
 from binhyen.groups.models import (
     BoardingHouseCoverage,
@@ -24,7 +25,6 @@ from binhyen.groups.models import (
 )
 from binhyen.org import services as org_services
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 from binhyen.reporting import stock_facts
 from binhyen.reporting.rollup import Engine
 

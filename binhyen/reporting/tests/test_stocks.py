@@ -6,9 +6,9 @@ import datetime
 import pytest
 
 from binhyen import factories as f
+from binhyen.core.periods import parse_period
 from binhyen.groups import services, stats
 from binhyen.groups.models import CameraStateKind, FunderKind
-from binhyen.periods import parse_period
 from binhyen.reporting.rollup import rollup
 
 D = datetime.date

@@ -12,15 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from binhyen import factories
+from binhyen.org.scoping import Role
 from binhyen.reporting import workflow
-from binhyen.reporting.models import (
-    FIGURE_VALUE,
-    ReportRequest,
-    Status,
-    Submission,
-    SubmissionFigure,
-)
-from binhyen.scoping import Role
+from binhyen.reports.models import FIGURE_VALUE, ReportRequest, Status, Submission, SubmissionFigure
 
 DEADLINE = datetime.date(2023, 1, 15)
 SESSIONS = "activity.sessions[kind=tuyen_truyen]"

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 
 from binhyen import factories
 from binhyen.activities import services as activity_services
+from binhyen.core import periods
+from binhyen.org.scoping import Role
 from binhyen.reporting import workflow
-from binhyen.reporting.models import Notification, Status, Submission
 from binhyen.reporting.rollup import rollup
-from binhyen.scoping import Role
+from binhyen.reports.models import Notification, Status, Submission
 
 DEADLINE = datetime.date(2023, 1, 15)
 
@@ -134,13 +135,13 @@ def test_completeness_counts_units_open_during_the_period(people, tree):
     factories.unit(hcm, "ldld_huyen", code="HCM-SHUT", valid_to=datetime.date(2022, 3, 31))
     factories.unit(hcm, "ldld_huyen", code="HCM-GONE", valid_to=datetime.date(2021, 12, 31))
     factories.unit(hcm, "ldld_huyen", code="HCM-LATER", valid_from=datetime.date(2023, 2, 1))
-    request = issue(people, tree, deadline=datetime.date.today())
+    request = issue(people, tree, deadline=periods.today())
     assert sorted(request.submissions.values_list("unit__code", flat=True)) == [
         "HCM-NEW", "HCM-Q9", "HCM-SHUT", "HCM-TD"]
     q9, td = submission(request, tree["q9"]), submission(request, tree["td"])
     workflow.submit(people["q9_editor"], q9, version=q9.version)
     workflow.submit(people["td_editor"], td, version=td.version)
-    request.deadline = datetime.date.today() - datetime.timedelta(days=1)  # Thủ Đức sent late
+    request.deadline = periods.today() - datetime.timedelta(days=1)  # Thủ Đức sent late
     Submission.objects.filter(pk=q9.pk).update(first_submitted_at=datetime.datetime(2022, 12, 20, tzinfo=datetime.UTC))
 
     c = workflow.completeness(request)
@@ -151,7 +152,7 @@ def test_completeness_counts_units_open_during_the_period(people, tree):
 
 
 def test_deadline_reminder_once_per_person(people, tree):
-    request = issue(people, tree, deadline=datetime.date.today() + datetime.timedelta(days=2))
+    request = issue(people, tree, deadline=periods.today() + datetime.timedelta(days=2))
     q9 = submission(request, tree["q9"])
     workflow.submit(people["q9_editor"], q9, version=q9.version)
     assert workflow.send_deadline_reminders() == 1  # Thủ Đức's editor; Quận 9 has sent
@@ -161,7 +162,7 @@ def test_deadline_reminder_once_per_person(people, tree):
 
 
 def test_lock_checker_answers_a_bulk_import_in_one_go(people, tree):
-    from binhyen import locks
+    from binhyen.core import locks
 
     s = submission(issue(people, tree), tree["q9"])
     s = workflow.submit(people["q9_editor"], s, version=s.version)

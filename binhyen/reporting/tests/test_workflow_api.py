@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from binhyen import factories
-from binhyen.reporting.models import Submission
-from binhyen.scoping import Role
+from binhyen.org.scoping import Role
+from binhyen.reports.models import Submission
 
 
 @pytest.fixture

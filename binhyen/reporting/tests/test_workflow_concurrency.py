@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from binhyen import factories
+from binhyen.org.scoping import Role
 from binhyen.reporting import workflow
-from binhyen.reporting.models import Status, Submission
-from binhyen.scoping import Role
+from binhyen.reports.models import Status, Submission
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 

@@ -6,15 +6,16 @@ import pytest
 from django.test import Client
 
 from binhyen import factories
+from binhyen.core import periods
+from binhyen.org.scoping import Role
 from binhyen.reporting import workflow
-from binhyen.reporting.models import Submission
-from binhyen.scoping import Role
+from binhyen.reports.models import Submission
 
 
 @pytest.fixture
 def issued(tree):
     approver = factories.user("page-hcm", Role.APPROVER, tree["hcm"])
-    report = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=datetime.date.today())
+    report = workflow.issue_request(approver, unit=tree["hcm"], period="2022", deadline=periods.today())
     editor = factories.user("page-q9", Role.EDITOR, tree["q9"])
     s = Submission.objects.get(request=report, unit=tree["q9"])
     workflow.submit(editor, s, version=s.version)

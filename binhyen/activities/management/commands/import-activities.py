@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from binhyen.activities.services import import_activities
-from binhyen.text import format_number
+from binhyen.core.text import format_number
 
 
 class Command(BaseCommand):

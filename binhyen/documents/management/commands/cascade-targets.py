@@ -4,9 +4,9 @@ with the tree (after units were founded, moved, merged or closed)."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from binhyen.core.text import format_number
 from binhyen.documents import services
 from binhyen.documents.models import Document, Target
-from binhyen.text import format_number
 
 
 class Command(BaseCommand):

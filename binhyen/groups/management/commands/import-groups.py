@@ -5,9 +5,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from binhyen.core.text import format_number
 from binhyen.groups import excel
 from binhyen.groups.services import import_spreadsheet
-from binhyen.text import format_number
 
 
 class Command(BaseCommand):

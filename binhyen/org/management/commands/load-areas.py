@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from binhyen.core.text import format_number
 from binhyen.org.geography import load_areas
-from binhyen.text import format_number
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
+from binhyen.core.text import format_number
 from binhyen.org import demo
 from binhyen.org.models import Unit
-from binhyen.text import format_number
 
 
 class Command(BaseCommand):

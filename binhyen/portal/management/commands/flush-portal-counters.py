@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from binhyen.core.text import format_number
 from binhyen.portal import counters
-from binhyen.text import format_number
 
 
 class Command(BaseCommand):

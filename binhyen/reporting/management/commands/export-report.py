@@ -5,8 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit
-from binhyen.periods import parse_period
 from binhyen.reporting import documents
 
 FORMATS = ("docx", "xlsx", "pdf")

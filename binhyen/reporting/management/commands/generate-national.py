@@ -17,9 +17,9 @@ from binhyen.activities.models import (
     Topic,
     natural_key_for,
 )
+from binhyen.core.text import format_number
 from binhyen.org.models import Area, AreaLevel, Unit, UnitKind, path_segment
 from binhyen.reporting import facts
-from binhyen.text import format_number
 
 PROVINCES = 34
 CHILDREN_PER_MID = 190  # grassroots unions under one mid-level union, as in a large district

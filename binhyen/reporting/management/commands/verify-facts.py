@@ -5,10 +5,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from binhyen.activities.models import Dim
+from binhyen.core import periods
+from binhyen.core.periods import Period
 from binhyen.org.models import Unit
-from binhyen.periods import Period
 from binhyen.reporting import facts, stock_facts
-from binhyen.reporting.models import Dim
 from binhyen.reporting.rollup import Engine
 
 MEASURES = ("hoạt động", "cuộc", "lượt người", "tờ rơi")
@@ -37,7 +38,7 @@ class _Request:
 def stock_days(today=None):
     """The days the stock figures are compared on: the last day of each of the three past
     years, and today."""
-    today = today or datetime.date.today()
+    today = today or periods.today()
     return [datetime.date(today.year - k, 12, 31) for k in (3, 2, 1)] + [today]
 
 

@@ -39,8 +39,8 @@ from ninja.schema import DjangoGetter
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
-from binhyen.errors import new_reference
-from binhyen.text import clean_tree, format_number
+from binhyen.core.errors import new_reference
+from binhyen.core.text import clean_tree, format_number
 
 logger = logging.getLogger("binhyen.api")
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
-from binhyen.text import format_date, format_number
+from binhyen.core.text import format_date, format_number
 
 PAGE_SIZE = 50
 

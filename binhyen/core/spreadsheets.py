@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.text import clean_text, fold, format_number
+from binhyen.core.text import clean_text, fold, format_number
 
 TEXT, INTEGER, DATE, CODE, CODES = "text", "integer", "date", "code", "codes"
 TYPE_LABELS = {

@@ -1,6 +1,6 @@
 """The error pages a person sees when DEBUG is off (400, 403, CSRF failure, 404, 500): in
 Vietnamese, in the site's layout, with a way back. Addresses under /api/ answer the API's JSON
-instead, as the API's own handlers do (binhyen/api/common.py).
+instead, as the API's own handlers do (binhyen/core/api.py).
 
 400, 403 and 404 render with the request, so a signed-in person keeps the menu. The 500 page
 renders with nothing but its reference: no request context, so neither request.user nor the
@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-logger = logging.getLogger("binhyen.errors")
+logger = logging.getLogger("binhyen.core.errors")
 
 API_PREFIX = "/api/"
 # The public portal's own addresses; a 404 there keeps the portal's layout (its editors'

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CheckConstraint, Q
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.text import format_date, format_number
+from binhyen.core.periods import today
+from binhyen.core.text import format_date, format_number
 
 MAX_ID = 2**63 - 1
 
@@ -97,7 +97,7 @@ def check_past_date(value, label, *, allow_future=False, earliest=EARLIEST_DATE)
         return None
     if value < earliest:
         return _("%(label)s không thể trước %(d)s.") % {"label": label, "d": format_date(earliest)}
-    if not allow_future and value > timezone.localdate():
+    if not allow_future and value > today():
         return _("%(label)s không thể sau hôm nay (%(d)s).") % {
-            "label": label, "d": format_date(timezone.localdate())}
+            "label": label, "d": format_date(today())}
     return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -86,6 +86,12 @@ class Period:
             out.append(d)
             d = _add_months(d, 1)
         return out
+
+
+def today():
+    """Today in Viet Nam (settings.TIME_ZONE), whatever the server's clock zone: the one
+    "today" of every default date, period and validity check."""
+    return timezone.localdate()
 
 
 def _add_months(d, n):

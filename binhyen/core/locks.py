@@ -19,7 +19,7 @@ its own for locks on the days nearly all of which are open.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from binhyen.text import format_date
+from binhyen.core.text import format_date
 
 _checkers = []
 

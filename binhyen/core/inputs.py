@@ -14,7 +14,7 @@ Passwords are never touched: a password is compared byte for byte.
 from django import forms
 from django.http import QueryDict
 
-from binhyen.text import clean_text
+from binhyen.core.text import clean_text
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from binhyen.text import format_date, format_number
+from binhyen.core.text import format_date, format_number
 
 register = template.Library()
 
