@@ -24,9 +24,9 @@ def reader(request, monkeypatch):
     if request.param == "in a child process":
         if not hasattr(os, "fork"):
             pytest.skip("no os.fork on this platform: long sheets are read in-process here")
-        from binhyen.core import spreadsheets
+        from binhyen.core.spreadsheets import run as runner
 
-        monkeypatch.setattr(spreadsheets, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
     return request.param
 
 
@@ -199,7 +199,7 @@ def test_too_many_rows(people, monkeypatch):
 
 def test_the_child_process_is_reaped_even_when_the_import_stops_early(people, monkeypatch, reader):
     from binhyen.activities import excel
-    from binhyen.core import spreadsheets
+    from binhyen.core.spreadsheets import run as runner
 
     forked = []
     real_fork = os.fork
@@ -214,7 +214,7 @@ def test_the_child_process_is_reaped_even_when_the_import_stops_early(people, mo
     spec = excel.activity_spec()
     spec.max_rows = 2
     monkeypatch.setattr(excel, "activity_spec", lambda: spec)
-    monkeypatch.setattr(spreadsheets, "PARALLEL_BATCH", 1)  # the child is still sending rows
+    monkeypatch.setattr(runner, "PARALLEL_BATCH", 1)  # the child is still sending rows
     rows = [row(**{"Tên hoạt động": f"Buổi {i}"}) for i in range(40)]
     assert_rejected(run(people["cs1_editor"], xlsx(rows)), "Tệp có hơn 2 dòng dữ liệu")
     assert len(forked) == (1 if reader == "in a child process" else 0)

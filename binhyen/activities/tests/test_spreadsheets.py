@@ -1,4 +1,4 @@
-"""The shared Excel machinery on its own (binhyen/core/spreadsheets.py), with a tiny spec that is not
+"""The shared Excel machinery on its own (binhyen/core/spreadsheets/), with a tiny spec that is not
 the activities one: any app's import gets these behaviours."""
 
 import datetime
@@ -73,7 +73,7 @@ def test_cells_are_converted(db):
 
 
 def test_errors_are_collected_capped_and_rolled_back(db, monkeypatch):
-    monkeypatch.setattr(S, "MAX_ERRORS", 3)
+    monkeypatch.setattr(S.errors, "MAX_ERRORS", 3)
     rows = [["tim", None, -1, "hôm nay", "quá dài"]] * 2
     result = S.run_import(book(rows), SPEC, LOOKUPS, Collect())
     assert not result.ok and result.created == 0
@@ -138,7 +138,7 @@ def test_export_writes_rows_dates_and_summary():
 def test_zip_bomb_is_refused(db, monkeypatch):
     import zipfile
 
-    monkeypatch.setattr(S, "UNPACK_FLOOR", 1024 * 1024)  # the real floor is 400 MB
+    monkeypatch.setattr(S.read, "UNPACK_FLOOR", 1024 * 1024)  # the real floor is 400 MB
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
