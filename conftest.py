@@ -17,6 +17,21 @@ def tree(db):
     return small_tree()
 
 
+@pytest.fixture
+def api_as(db):
+    """A test client calling the API as `user`, with a fresh Bearer token (the reporting and
+    reports tests share it)."""
+    from django.test import Client
+
+    from binhyen.api.services import issue_token
+
+    def make(user):
+        _token, key = issue_token(user, name="test")
+        return Client(headers={"Authorization": f"Bearer {key}"})
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds Vietnam's geography (org.Area) once per session, as a real
@@ -141,6 +156,7 @@ class _SharedDemo:
         from django.db import connection, transaction
         from django.test import override_settings
 
+        from binhyen.demo import loader
         from binhyen.org import demo as org_demo
 
         with blocker.unblock(), override_settings(PASSWORD_HASHERS=MD5, MEDIA_ROOT=media_root):
@@ -151,7 +167,7 @@ class _SharedDemo:
                 started = time.perf_counter()
                 stats["org"] = org_demo.load()
                 seconds["org"] = time.perf_counter() - started
-                for label, module in org_demo.app_loaders():  # as load-demo does, in its order
+                for label, module in loader.app_loaders():  # as load-demo does, in its order
                     started = time.perf_counter()
                     stats[label] = module.load()
                     seconds[label] = time.perf_counter() - started

@@ -19,7 +19,6 @@ Prints p50/p95 (ms) of, for one year:
 
 import argparse
 import datetime
-import inspect
 import os
 import statistics
 import sys
@@ -82,11 +81,11 @@ def main():
     from django.db.models import Count, Sum
     from django.db.models.functions import Substr
 
+    from binhyen.activities import cube as facts
     from binhyen.activities import services
     from binhyen.activities.models import Activity, ActivityFact, ActivityKind, Audience, Topic
     from binhyen.core.periods import parse_period
     from binhyen.org.models import PATH_STEP, Unit
-    from binhyen.reporting import facts
     from binhyen.reporting.rollup import rollup
 
     root = Unit.objects.get(code=args.code)
@@ -131,23 +130,21 @@ def main():
 
     stocks = ["groups.active", "groups.members", "groups.wards", "groups.boarding_houses",
               "groups.resident_workers", "cameras.working"]
-    from types import SimpleNamespace
-
+    from binhyen.figures import registry
     from binhyen.reporting.rollup import Engine
 
-    def raw(unit, measures=("groups", "members")):
+    def raw(unit, codes=tuple(stocks[:2])):
         engine_ = Engine(unit, period)
-        requests = [SimpleNamespace(indicator=SimpleNamespace(measure=m), filter_codes=dict) for m in measures]
+        requests = [registry.parse(code, resolve=False) for code in codes]
         return lambda: [engine_.stock_raw(r, True, period.end) for r in requests]
 
-    measures = ["groups", "members", "wards", "boarding_houses", "resident_workers", "cameras"]
     for unit in (root, mid):  # the cube's figures must equal the raw counts first
         result = rollup(unit, period, stocks, by="child")
         cube = {r["unit"]["code"]: [r["values"][k] for k in stocks] for r in result["rows"]}
-        counted = raw(unit, measures)()
+        counted = raw(unit, stocks)()
         codes = dict(Unit.objects.filter(parent=unit).values_list("pk", "code"))
         codes["self"] = unit.code
-        expected = {code: [counted[i].get(pk, 0) for i in range(len(measures))] for pk, code in codes.items()}
+        expected = {code: [counted[i].get(pk, 0) for i in range(len(stocks))] for pk, code in codes.items()}
         assert {k: v for k, v in cube.items() if any(v)} == {k: v for k, v in expected.items() if any(v)}, (
             f"stock cube and raw counts differ for {unit.code}")
     print(f"Stock figures on {period.end:%d/%m/%Y}, by child — the stock cube equals the raw counts:")
@@ -165,8 +162,6 @@ def main():
     kind = ActivityKind.objects.get(code="tuyen_truyen")
     topic, audience = Topic.objects.first(), Audience.objects.first()
     day = datetime.date(year, 6, 15)
-    # once activities.services keeps the cube itself, calling the hook here would count twice
-    wired = "facts.activity_changed" in inspect.getsource(services)
     made, record_times, hook_times = [], [], []
     for i in range(args.records):
         t = time.perf_counter()
@@ -177,8 +172,6 @@ def main():
             title=f"Đo tốc độ ghi {time.time_ns()}", topics=[topic], audiences=[audience],
             sessions=1, attendances=50,
         )
-        if not wired:
-            facts.activity_changed(None, facts.state_of(activity, [topic], [audience], []))
         record_times.append((time.perf_counter() - t) * 1000)
         state = facts.state_of(activity, [topic], [audience], [])
         with transaction.atomic():  # the upsert alone: add the activity once more, then take it back
@@ -187,16 +180,12 @@ def main():
             hook_times.append((time.perf_counter() - h) * 1000)
             facts.activity_changed(state, None)
         made.append(activity)
-    print(f"Recording one activity (own committed transaction each; cube hook "
-          f"{'inside activities.services' if wired else 'called by this script'}):")
+    print("Recording one activity (own committed transaction each; cube hook inside activities.services):")
     line("record_activity + cube upsert", record_times)
     line("cube upsert alone (one statement)", hook_times)
     for activity in made:  # leave the data as it was: soft delete (with its cube update)
         with transaction.atomic():
-            before = facts.state_of(activity, [topic], [audience], [])
             services.delete_activity(actor, activity)
-            if not wired:
-                facts.activity_changed(before, None)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "binhyen.reports",
     "binhyen.portal",
     "binhyen.api",
+    "binhyen.demo",
 ]
 
 MIDDLEWARE = [

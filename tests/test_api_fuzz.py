@@ -133,7 +133,7 @@ def _build_world():
     from binhyen import factories as f
     from binhyen.org.scoping import Role
     from binhyen.portal import services as portal_services
-    from binhyen.reporting import workflow
+    from binhyen.reports import services
 
     gt = f.group_tree()
     hcm, cs, ward_union = gt["hcm"], gt["cs"], gt["ward_union"]
@@ -148,7 +148,7 @@ def _build_world():
     for g in groups:
         f.member(g)
         f.member(g)
-    request = workflow.issue_request(f.superuser(), unit=hcm, period="2024", deadline=datetime.date(2025, 1, 15))
+    request = services.issue_request(f.superuser(), unit=hcm, period="2024", deadline=datetime.date(2025, 1, 15))
     section = portal_services.create_section(f.superuser(), unit=hcm, slug="ldld-tp-ho-chi-minh",
                                              title="Liên đoàn Lao động Thành phố Hồ Chí Minh")
     values = _dictionaries(gt, documents, groups)
@@ -169,10 +169,10 @@ def _dictionaries(gt, documents, groups):
     """The values NAMED fields draw from: the world's own objects and the reference lists."""
     from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
     from binhyen.documents.models import Issuer
+    from binhyen.figures import registry
     from binhyen.groups import services as group_services
     from binhyen.groups.models import GroupKind
     from binhyen.org.models import UnitKind
-    from binhyen.reporting import indicators as registry
 
     def codes(model):
         return list(model.objects.order_by("code").values_list("code", flat=True)[:12])

@@ -313,7 +313,7 @@ def check_figures(obj, user, unit, problems):
         table = html.split('id="table-title"', 1)[1]
         columns = re.findall(r'<th scope="col" class="text-end">(.*?)</th>', table)
         total = re.findall(r'<td class="text-end">(.*?)</td>', table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0])
-        from binhyen.reporting import indicators
+        from binhyen.figures import registry as indicators
 
         labels = [str(indicators.get(c).label) for c in allowed]
         expect(columns == labels, f"columns {columns} != {labels}")

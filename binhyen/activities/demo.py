@@ -23,8 +23,8 @@ from django.db import transaction
 from binhyen.core import periods
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Unit
-from binhyen.reporting import facts
 
+from . import cube
 from .excel import Row, add_import_to_cube, sum_rows, write_rows
 from .models import (
     ActivityKind,
@@ -170,7 +170,7 @@ class _Builder:
             tuple(self.topics[c] for c in topics), tuple(self.audiences[c] for c in audiences),
             tuple(self.channels[c] for c in channels), sessions, attendances, leaflets,
             place, "", document_ref, natural_key_for(unit.pk, day, kind_id, title, folded),
-            search_text_for(title, place, "", document_ref), dim_unit=facts.dim_anchor(unit.path),
+            search_text_for(title, place, "", document_ref), dim_unit=cube.dim_anchor(unit.path),
         ))
 
     def topics_for(self, pool=None, most=2):
@@ -353,7 +353,7 @@ def load(stdout=None):
     ids = []
     for start in range(0, len(rows), 5000):
         ids += write_rows(rows[start:start + 5000], actor.pk if actor else None, batch.pk)
-    sums = facts.Sums()  # the cube, as an import adds it (rows summed per unit, month, kind, slot)
+    sums = cube.Sums()  # the cube, as an import adds it (rows summed per unit, month, kind, slot)
     sum_rows(sums, rows)
     add_import_to_cube(sums)
     if stdout is not None:

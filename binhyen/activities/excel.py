@@ -19,9 +19,9 @@ from binhyen.core import locks, periods, spreadsheets
 from binhyen.core.db import copy_text, copy_value
 from binhyen.core.spreadsheets import CODE, CODES, DATE, INTEGER, TEXT, Column, Lookup, Spec
 from binhyen.core.text import format_date
-from binhyen.reporting import facts
+from binhyen.org.models import Unit
 
-from . import rules
+from . import cube, rules
 from .models import (
     ATTENDANCES,
     LEAFLETS,
@@ -180,10 +180,8 @@ def _reference_lookup(model, name, title):
 
 
 def activity_lookups(actor):
-    from .services import editable_units
-
     units = list(
-        editable_units(actor).order_by("path").values_list("code", "name", "id", "valid_from", "valid_to", "path")
+        Unit.objects.recordable_by(actor).order_by("path").values_list("code", "name", "id", "valid_from", "valid_to", "path")
     )
     unit_lookup = Lookup(
         name="units", title=_("Đơn vị"), sheet=UNIT_SHEET, match_labels=False,
@@ -442,13 +440,13 @@ SUMS_FLUSH = 100_000  # sums held before they go to the cube (about 25 MB at mos
 
 def add_import_to_cube(sums):
     """Add a whole import to the reporting cube: the rows written, summed per unit, month,
-    kind and dimension slot as they were written (facts.Sums), spread over the units'
+    kind and dimension slot as they were written (cube.Sums), spread over the units'
     ancestors and upserted once per cube cell."""
     return sums.write()
 
 
 def sum_rows(sums, rows):
-    """Add written rows (Row objects) to `sums` (a facts.Sums)."""
+    """Add written rows (Row objects) to `sums` (a cube.Sums)."""
     add = sums.add
     for i in rows:
         add(i.unit_id, i.date, i.kind_id, i.sessions, i.attendances, i.leaflets,
@@ -476,7 +474,7 @@ class Row:
     key: str
     search: str
     documents: tuple = ()
-    dim_unit: object = None  # facts.dim_anchor() of the unit: where its slot sums are kept
+    dim_unit: object = None  # cube.dim_anchor() of the unit: where its slot sums are kept
 
 
 class ActivityImport(spreadsheets.ImportHandler):
@@ -506,7 +504,7 @@ class ActivityImport(spreadsheets.ImportHandler):
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.documents.load()
-        self.sums = facts.Sums()
+        self.sums = cube.Sums()
         self.batch = ImportBatch.objects.create(
             created_by=self.actor, file_name=self.file_name, source=self.source
         )
@@ -543,12 +541,10 @@ class ActivityImport(spreadsheets.ImportHandler):
     def _dim_unit(self, unit_id, path):
         found = self.dim_units.get(unit_id)
         if found is None:
-            found = self.dim_units[unit_id] = facts.dim_anchor(path)
+            found = self.dim_units[unit_id] = cube.dim_anchor(path)
         return found
 
     def _locked(self, items, errors):
-        from binhyen.org.models import Unit
-
         pairs = {(i.unit_id, i.date) for i in items} | {(i.unit_id, i.end_date) for i in items if i.end_date}
         units = Unit.objects.in_bulk({u for u, _d in pairs})
         locked = locks.locked_pairs(units, pairs)
@@ -608,7 +604,7 @@ class ActivityImport(spreadsheets.ImportHandler):
         sum_rows(self.sums, fresh)
         if len(self.sums.base) > SUMS_FLUSH:  # memory stays flat whatever the file's size
             add_import_to_cube(self.sums)
-            self.sums = facts.Sums()
+            self.sums = cube.Sums()
 
     def finish(self, result):
         self.copier.wait()

@@ -2,7 +2,7 @@
 
 Each function checks the actor's scope through the scoping methods, validates with Vietnamese
 messages naming the field, asks the period-lock registry, writes in one transaction, keeps
-the reporting cube (binhyen.reporting.facts) in step in that same transaction, and leaves the
+the reporting cube (binhyen.activities.cube) in step in that same transaction, and leaves the
 audit trail (django-simple-history for single records, an ImportBatch row for a bulk import).
 """
 
@@ -11,15 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from binhyen.core import locks
+from binhyen.core import locks, spreadsheets
 from binhyen.core.bounds import parse_id
 from binhyen.core.db import pipelined
-from binhyen.org.models import Unit
-from binhyen.org.scoping import EDIT_ROLES, holds_role_over
-from binhyen.reporting import facts
+from binhyen.org.scoping import EDIT_ROLES, require_role_over
 
-from . import rules
+from . import cube, excel, rules
 from .models import (
     ACTIVITY_HISTORY,
     Activity,
@@ -70,18 +69,9 @@ def _with_hidden_links(actor, activity, documents):
     return documents + sorted(hidden), hidden
 
 
-def editable_units(actor):
-    """Units the actor may record activities for (editor or admin over their subtree)."""
-    return Unit.objects.editable_by(actor, roles=EDIT_ROLES)
-
-
-def _require_editable_unit(actor, unit, field="unit"):
-    if unit is None:
-        raise ValidationError({field: _("Hãy chọn đơn vị tổ chức.")})
-    if unit.pk is None or not holds_role_over(actor, EDIT_ROLES, unit):
-        raise ValidationError(
-            {field: _("Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.")}
-        )
+# How the scope's refusal reads for an activity's unit (scoping.require_role_over)
+NO_UNIT = gettext_lazy("Hãy chọn đơn vị tổ chức.")
+UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.")
 
 
 def _require_editable(actor, activity):
@@ -344,7 +334,7 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
                     sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
                     document_ref="", group=None, documents=(), files=()):
     """A unit's officer records one activity (with photos or files)."""
-    _require_editable_unit(actor, unit)
+    require_role_over(actor, unit, EDIT_ROLES, missing=NO_UNIT, message=UNIT_REFUSED)
     activity = Activity(
         unit=unit, date=date, end_date=end_date, kind=kind, title=(title or "").strip(),
         sessions=sessions, attendances=attendances, leaflets=leaflets, place=(place or "").strip(),
@@ -358,7 +348,7 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
     _check_locks(activity, probed=not maybe_locked)
     with pipelined():  # the writes after the activity's own INSERT: one round trip
         _create_with_history(activity, actor, {**m2m, "documents": documents})
-        facts.activity_changed(None, facts.state_of(activity, **m2m, documents=documents),
+        cube.activity_changed(None, cube.state_of(activity, **m2m, documents=documents),
                               units={unit.pk: (unit.path, unit.kind_id)})
     _attach(actor, activity, files)
     return activity
@@ -374,9 +364,9 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_locks(activity)  # the day it leaves must be open too
     if "unit" in changes and changes["unit"] != activity.unit:
-        _require_editable_unit(actor, changes["unit"])
+        require_role_over(actor, changes["unit"], EDIT_ROLES, missing=NO_UNIT, message=UNIT_REFUSED)
     m2m = {name: list(getattr(activity, name).all()) for name in M2M}
-    before = facts.state_of(activity, **m2m)
+    before = cube.state_of(activity, **m2m)
     documents = None
     for name, value in changes.items():
         if name in M2M:
@@ -398,7 +388,7 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
         links["documents"] = documents
     _save_with_history(activity, actor, links, "~")
     kept = before.documents if documents is None and before is not None else documents
-    facts.activity_changed(before, facts.state_of(activity, **m2m, documents=kept))
+    cube.activity_changed(before, cube.state_of(activity, **m2m, documents=kept))
     if remove_attachments:
         for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):
             attachment.removed_at = timezone.now()
@@ -414,13 +404,13 @@ def delete_activity(actor, activity):
     _require_editable(actor, activity)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_locks(activity)
-    before = facts.state_of(activity)
+    before = cube.state_of(activity)
     activity.deleted_at = timezone.now()
     activity.deleted_by = actor
     activity._history_user = actor
     activity._change_reason = "Xóa"
     activity.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    facts.activity_changed(before, None)
+    cube.activity_changed(before, None)
     return activity
 
 
@@ -429,14 +419,10 @@ def import_activities(actor, upload, *, file_name=None, dry_run=False, source="w
 
     Returns a spreadsheets.ImportResult (created, skipped duplicates, row/column errors).
     """
-    from binhyen.core import spreadsheets
-
-    from .excel import ActivityImport, activity_lookups, activity_spec
-
     name = file_name or getattr(upload, "name", "") or "tệp tải lên"
-    handler = ActivityImport(actor, file_name=name, source=source)
+    handler = excel.ActivityImport(actor, file_name=name, source=source)
     return spreadsheets.run_import(
-        upload, activity_spec(), activity_lookups(actor), handler, dry_run=dry_run
+        upload, excel.activity_spec(), excel.activity_lookups(actor), handler, dry_run=dry_run
     )
 
 

@@ -21,8 +21,8 @@ from simple_history.utils import bulk_create_with_history
 from binhyen.core.text import fold
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.reporting import stock_facts
 
+from . import cube
 from .models import (
     BoardingHouse,
     BoardingHouseCoverage,
@@ -288,7 +288,7 @@ class _Builder:
                 house=self.houses[house_index], group=group, start=group.founded, end=group.closed,
             ))
         bulk_create_with_history(coverages, BoardingHouseCoverage, batch_size=2000, default_user=actor)
-        stock_facts.records_created(groups=[g.pk for g in self.groups])
+        cube.records_created(groups=[g.pk for g in self.groups])
 
 
 def _insert(table, columns, rows, batch=5000):
@@ -341,7 +341,7 @@ def _cameras(builder, wards_with_groups):
     rows = [CameraState(camera=camera, state=state, since=since)
             for camera, history in zip(cameras, states, strict=True) for state, since in history]
     bulk_create_with_history(rows, CameraState, batch_size=1000, default_user=builder.actor)
-    stock_facts.records_created(cameras=[c.pk for c in cameras])
+    cube.records_created(cameras=[c.pk for c in cameras])
     return len(cameras)
 
 

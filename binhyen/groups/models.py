@@ -522,7 +522,7 @@ class CameraState(models.Model):
 
 
 class StockFact(models.Model):
-    """One cell of the stock cube (binhyen.reporting.stock_facts): the change, on one day
+    """One cell of the stock cube (binhyen.groups.cube): the change, on one day
     (grain DAY), over one month (grain MONTH, `day` = the 1st) or over one year (grain YEAR,
     `day` = 1 January), of one stock figure of `child`'s subtree (of `ancestor` itself when
     child = ancestor). A figure on day D is the sum of the YEAR cells before D's year, the

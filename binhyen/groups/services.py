@@ -7,6 +7,7 @@ ID numbers) is never put into messages or logs.
 """
 
 import re
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from binhyen.core.bounds import bound_errors, check_past_date
 from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
-from binhyen.org.scoping import EDIT_ROLES
-from binhyen.reporting import stock_facts
+from binhyen.org.scoping import EDIT_ROLES, require_role_over
 
+from . import cube
 from .models import (
     CAMERA_COST,
     RESIDENT_WORKERS,
@@ -55,14 +56,6 @@ _PHONE_JUNK = re.compile(r"[\s.\-()]")
 
 
 # ---------------------------------------------------------------- helpers shared by the app
-
-
-def mask(value):
-    """`0912345612` → `09******12`: enough to recognise a number, not enough to use it."""
-    value = value or ""
-    if len(value) <= 4:
-        return "*" * len(value)
-    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def normalize_phone(value):
@@ -139,13 +132,6 @@ def _place_in_unit_province(unit, area, field="ward"):
              % {"ward": ward.name, "province": province.name}}
         )
     return ward, legacy
-
-
-def _require_unit_editor(actor, unit, field="unit"):
-    if unit is None or not Unit.objects.editable_by(actor, roles=EDIT_ROLES).filter(pk=unit.pk).exists():
-        raise ValidationError(
-            {field: _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu.")}
-        )
 
 
 def _editable(model, actor, obj, field):
@@ -228,28 +214,28 @@ def _kind(kind):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def create_group(actor, *, unit, **fields):
     """Register a group managed by `unit` (which the actor may edit)."""
     _check_fields(fields, GROUP_FIELDS)
-    _require_unit_editor(actor, unit)
+    require_role_over(actor, unit, EDIT_ROLES)
     _require(fields, {"kind": _("loại mô hình"), "name": _("tên tổ"), "founded": _("ngày thành lập")})
     fields["kind"] = _kind(fields["kind"])
     fields["ward"], legacy = _place_in_unit_province(unit, fields.get("ward"))
     group = Group(unit=unit, legacy_ward=legacy, **fields)
     _validate_group(group)
     _save(group, actor)
-    stock_facts.created(groups=[group.pk])
+    cube.created(groups=[group.pk])
     return group
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def update_group(actor, group, **changes):
     """Edit a group's facts; closing goes through close_group so members and coverage follow."""
     _check_fields(changes, GROUP_FIELDS)
     group = _editable(Group, actor, group, "group")
-    stock_facts.watch(groups=[group.pk])
+    cube.watch(groups=[group.pk])
     if "kind" in changes:
         changes["kind"] = _kind(changes["kind"])
     if "ward" in changes:
@@ -285,11 +271,11 @@ def _validate_group(group):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def close_group(actor, group, date):
     """The group stops on `date`: members still in it leave and its coverage ends that day."""
     group = _editable(Group, actor, group, "group")
-    stock_facts.watch(groups=[group.pk])
+    cube.watch(groups=[group.pk])
     if date is None:
         raise ValidationError({"closed": _("Hãy nhập ngày ngừng hoạt động.")})
     message = check_past_date(date, _("Ngày ngừng hoạt động"))
@@ -311,11 +297,11 @@ def close_group(actor, group, date):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def delete_group(actor, group):
     """Soft delete: the row stays for history and past reports but leaves every listing."""
     group = _editable(Group, actor, group, "group")
-    stock_facts.watch(groups=[group.pk])
+    cube.watch(groups=[group.pk])
     group.deleted_at = timezone.now()
     group.deleted_by = actor
     return _save(group, actor)
@@ -381,12 +367,12 @@ def same_person_message(name):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def add_member(actor, group, **fields):
     """A person joins `group`."""
     _check_fields(fields, MEMBER_FIELDS)
     group = _editable(Group, actor, group, "group")
-    stock_facts.watch(groups=[group.pk])
+    cube.watch(groups=[group.pk])
     _clean_member_fields(fields)
     _require(fields, {"full_name": _("họ và tên"), "joined": _("ngày vào tổ")})
     member = GroupMember(group=group, **fields)
@@ -395,13 +381,13 @@ def add_member(actor, group, **fields):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def update_member(actor, member, **changes):
     """Correct a member's facts (including a leaving date)."""
     _check_fields(changes, MEMBER_FIELDS)
     member = _editable(GroupMember, actor, member, "member")
     Group.objects.select_for_update().filter(pk=member.group_id).first()  # serialise the roster
-    stock_facts.watch(groups=[member.group_id])
+    cube.watch(groups=[member.group_id])
     _clean_member_fields(changes)
     for name, value in changes.items():
         setattr(member, name, value)
@@ -453,11 +439,11 @@ def _check_coverage(house, group, start, end, exclude_pk=None):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def create_boarding_house(actor, *, unit, group=None, coverage_start=None, **fields):
     """Register a boarding house; with `group`, the group covers it from `coverage_start`."""
     _check_fields(fields, HOUSE_FIELDS)
-    _require_unit_editor(actor, unit)
+    require_role_over(actor, unit, EDIT_ROLES)
     if "landlord_phone" in fields:
         fields["landlord_phone"] = normalize_phone(fields["landlord_phone"])
     _require(fields, {"address": _("địa chỉ")})
@@ -471,12 +457,12 @@ def create_boarding_house(actor, *, unit, group=None, coverage_start=None, **fie
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def update_boarding_house(actor, house, **changes):
     _check_fields(changes, HOUSE_FIELDS)
     house = _editable(BoardingHouse, actor, house, "house")
     # the house's workers count in the figures of every group that ever covered it
-    stock_facts.watch(groups=house.coverages.values_list("group_id", flat=True))
+    cube.watch(groups=house.coverages.values_list("group_id", flat=True))
     if "landlord_phone" in changes:
         changes["landlord_phone"] = normalize_phone(changes["landlord_phone"])
     if "ward" in changes:
@@ -496,12 +482,12 @@ def _validate_house(house):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def cover_house(actor, house, group, start, end=None):
     """`group` looks after `house` from `start` (to `end`); never two groups at once."""
     house = _editable(BoardingHouse, actor, house, "house")
     group = _editable(Group, actor, group, "group")
-    stock_facts.watch(groups=[group.pk])
+    cube.watch(groups=[group.pk])
     _check_coverage(house, group, start, end)
     coverage = BoardingHouseCoverage(house=house, group=group, start=start, end=end)
     _full_clean(coverage)
@@ -509,10 +495,10 @@ def cover_house(actor, house, group, start, end=None):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def end_coverage(actor, coverage, end):
     coverage = _editable(BoardingHouseCoverage, actor, coverage, "coverage")
-    stock_facts.watch(groups=[coverage.group_id])
+    cube.watch(groups=[coverage.group_id])
     BoardingHouse.all_objects.select_for_update().filter(pk=coverage.house_id).first()
     _check_coverage(coverage.house, coverage.group, coverage.start, end, exclude_pk=coverage.pk)
     coverage.end = end
@@ -550,11 +536,11 @@ def _validate_camera(camera):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def create_camera(actor, *, unit, **fields):
     """Register a camera point; it is working from its installation date."""
     _check_fields(fields, CAMERA_FIELDS)
-    _require_unit_editor(actor, unit)
+    require_role_over(actor, unit, EDIT_ROLES)
     _require(fields, {"place": _("vị trí lắp đặt"), "installed": _("ngày lắp đặt"), "funder_kind": _("nguồn kinh phí")})
     ward = fields.pop("ward", None)
     camera = Camera(unit=unit, **fields)
@@ -563,16 +549,16 @@ def create_camera(actor, *, unit, **fields):
     _save(camera, actor)
     state = CameraState(camera=camera, state=CameraStateKind.WORKING, since=camera.installed)
     _save(state, actor)
-    stock_facts.created(cameras=[camera.pk])
+    cube.created(cameras=[camera.pk])
     return camera
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def update_camera(actor, camera, **changes):
     _check_fields(changes, CAMERA_FIELDS)
     camera = _editable(Camera, actor, camera, "camera")
-    stock_facts.watch(cameras=[camera.pk])
+    cube.watch(cameras=[camera.pk])
     ward = changes.pop("ward", camera.legacy_ward or camera.ward)
     for name, value in changes.items():
         setattr(camera, name, value)
@@ -594,11 +580,11 @@ def update_camera(actor, camera, **changes):
 
 
 @transaction.atomic
-@stock_facts.tracked
+@cube.tracked
 def set_camera_state(actor, camera, state, since, note=""):
     """Record that `camera` is working, broken or removed from `since` on."""
     camera = _editable(Camera, actor, camera, "camera")
-    stock_facts.watch(cameras=[camera.pk])
+    cube.watch(cameras=[camera.pk])
     errors = {}
     if state not in CameraStateKind.values:
         errors["state"] = _("Tình trạng không hợp lệ.")
@@ -624,11 +610,9 @@ def set_camera_state(actor, camera, state, since, note=""):
     return row
 
 
-def import_spreadsheet(actor, sheet, upload, dry_run=False):
-    """Import a filled template of groups, members or boarding houses (excel.GROUPS, MEMBERS,
-    HOUSES): every row through the services above, all in one transaction, all or nothing."""
-    from .excel import import_file
-
-    # one batch for the whole file: each stock cube cell is upserted once
-    with transaction.atomic(), stock_facts.batch():
-        return import_file(actor, sheet, upload, dry_run=dry_run)
+@contextmanager
+def batch():
+    """Many writes as one (a spreadsheet import, excel.import_spreadsheet): one transaction,
+    all or nothing, and each stock cube cell upserted once for the whole batch."""
+    with transaction.atomic(), cube.batch():
+        yield

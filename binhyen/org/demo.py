@@ -7,14 +7,11 @@ their data to the constants below.
 """
 
 import datetime
-import importlib
-import importlib.util
 import math
 import random
 from collections import Counter
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
@@ -809,14 +806,3 @@ def account_rows():
         visible = Unit.objects.visible_to(user).count()
         rows.append((user.username, roles, f"{scope} — thấy {visible} đơn vị"))
     return rows
-
-
-def app_loaders():
-    """The `demo` modules of the other installed project apps, in INSTALLED_APPS order: each
-    has a `load(stdout)` that attaches its demo data to the tree."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("binhyen.") or config.name == __package__:
-            continue
-        name = f"{config.name}.demo"
-        if importlib.util.find_spec(name) is not None:
-            yield config.label, importlib.import_module(name)

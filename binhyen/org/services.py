@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from binhyen.core import periods
 from binhyen.core.bounds import bound_errors, check_past_date
 from binhyen.core.text import format_date
-from binhyen.org.scoping import Role, forget_scope
+from binhyen.org.scoping import ADMIN_ROLES, Role, forget_scope, require_role_over
 
+from . import signals
 from .models import (
     UNION_MEMBERS,
     WORKFORCE,
@@ -36,18 +37,6 @@ UNIT_FIELDS = (
     "code", "name", "short_name", "kind", "province", "ward", "valid_from", "valid_to",
     "enterprise_name", "ownership", "workforce", "members",
 )
-
-
-def _admin_units(actor):
-    return Unit.objects.editable_by(actor)
-
-
-def _require_admin_over(actor, unit, field="parent"):
-    """The actor must administer `unit`; the message never confirms that an unseen unit exists."""
-    if unit is None or not _admin_units(actor).filter(pk=unit.pk).exists():
-        raise ValidationError(
-            {field: _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được quản trị.")}
-        )
 
 
 # Restructures are decided ahead (the 2025 reform was voted on 12/06 for 01/07): a unit may
@@ -104,7 +93,7 @@ def _set_history_user(obj, actor):
 @transaction.atomic
 def create_unit(actor, *, parent, **fields):
     """Open a new unit under `parent` (which the actor administers)."""
-    _require_admin_over(actor, parent)
+    require_role_over(actor, parent, ADMIN_ROLES, field="parent")
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ValueError(f"unknown unit fields: {sorted(unknown)}")
@@ -145,8 +134,7 @@ def create_root_unit(*, actor=None, **fields):
 def update_unit(actor, unit, **changes):
     """Edit a unit's own facts. Structure (parent, dates of closing) changes go through
     move/merge/close so they are dated events."""
-    if not _admin_units(actor).filter(pk=unit.pk).exists():
-        raise ValidationError({"code": _("Bạn không có quyền quản trị đơn vị này.")})
+    require_role_over(actor, unit, ADMIN_ROLES, field="code", message=_("Bạn không có quyền quản trị đơn vị này."))
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
         raise ValueError(f"unknown unit fields: {sorted(unknown)}")
@@ -158,11 +146,9 @@ def update_unit(actor, unit, **changes):
     _set_history_user(unit, actor)
     unit.save()
     if unit.kind.is_grassroots != was_grassroots:
-        # a grassroots union has no row of its own in the activity cube (its parent's row
-        # holds it): becoming one, or ceasing to be, changes which rows it has
-        from binhyen.reporting import facts
-
-        facts.rebuild(unit)
+        # a grassroots union has no row of its own in the cubes (its parent's row holds it):
+        # becoming one, or ceasing to be, changes which rows it has
+        signals.unit_kind_changed.send(sender=Unit, unit=unit, was_grassroots=was_grassroots)
     return unit
 
 
@@ -172,8 +158,8 @@ def move_unit(actor, unit, new_parent, date, note=""):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.parent is None:
         raise ValidationError({"parent": _("Không thể chuyển đơn vị gốc.")})
-    _require_admin_over(actor, unit.parent, field="unit")
-    _require_admin_over(actor, new_parent)
+    require_role_over(actor, unit.parent, ADMIN_ROLES, field="unit")
+    require_role_over(actor, new_parent, ADMIN_ROLES, field="parent")
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
             {"parent": _("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")}
@@ -207,11 +193,8 @@ def move_unit(actor, unit, new_parent, date, note=""):
         new_parent=new_parent, note=note, created_by=actor,
     )
     unit.refresh_from_db()
-    # Rollups stay fresh in the same transaction: the subtree's cube rows follow it.
-    from binhyen.reporting import facts, stock_facts
-
-    facts.unit_moved(unit, old_parent)
-    stock_facts.unit_moved(unit, old_parent)
+    # Rollups stay fresh in the same transaction: each app's cube rows follow the subtree.
+    signals.unit_moved.send(sender=Unit, unit=unit, old_parent=old_parent)
     return unit
 
 
@@ -221,7 +204,7 @@ def close_unit(actor, unit, date, successor=None, note="", kind=UnitEventKind.CL
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.parent is None:
         raise ValidationError({"unit": _("Không thể kết thúc đơn vị gốc.")})
-    _require_admin_over(actor, unit.parent, field="unit")
+    require_role_over(actor, unit.parent, ADMIN_ROLES, field="unit")
     if date is None:
         raise ValidationError({"date": _("Hãy nhập ngày kết thúc.")})
     _require_event_date(date, "date", _("Ngày kết thúc"))
@@ -235,7 +218,7 @@ def close_unit(actor, unit, date, successor=None, note="", kind=UnitEventKind.CL
             {"unit": _("Còn %(n)d đơn vị trực thuộc đang hoạt động sau ngày này; hãy chuyển hoặc kết thúc các đơn vị đó trước.") % {"n": open_children}}
         )
     if successor is not None:
-        _require_admin_over(actor, successor, field="successor")
+        require_role_over(actor, successor, ADMIN_ROLES, field="successor")
         if successor.pk == unit.pk:
             raise ValidationError({"successor": _("Đơn vị kế thừa phải là một đơn vị khác.")})
         if not successor.open_on(date + datetime.timedelta(days=1)):
@@ -292,7 +275,7 @@ def assign_role(actor, user, unit, role, wards=(), note=""):
     """Give `user` a role over `unit`'s subtree (police liaison: over `wards`, under `unit`)."""
     _validate_role(role, unit, wards)
     if unit is not None:
-        _require_admin_over(actor, unit, field="unit")
+        require_role_over(actor, unit, ADMIN_ROLES, field="unit")
     elif not actor.is_superuser:
         raise ValidationError({"unit": _("Hãy chọn đơn vị quản lý phân công này.")})
     assignment = Assignment(user=user, unit=unit, role=role, note=note)
@@ -333,7 +316,7 @@ def create_user(actor, *, username, full_name="", email="", password=None, unit=
         raise ValidationError({"role": _("Hãy chọn vai trò cho người dùng mới.")})
     _validate_role(role, unit, wards)
     if unit is not None:
-        _require_admin_over(actor, unit, field="unit")
+        require_role_over(actor, unit, ADMIN_ROLES, field="unit")
     first, _sep, last = full_name.strip().rpartition(" ")
     user = User(username=username, email=email, last_name=first, first_name=last)
     user._history_user = actor

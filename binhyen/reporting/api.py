@@ -13,11 +13,14 @@ from ninja.errors import HttpError
 from binhyen.core.api import ERRORS, ErrorOut
 from binhyen.org.scoping import figure_scope
 
-from . import indicators as registry
+from binhyen.figures import registry
 from . import params
+from .plan_api import router as plans_router
 from .rollup import OutOfScope, rollup
 
 router = Router(tags=["reporting"])
+# a plan's targets and their progress (under the documents tag, at /plans/{id}/…)
+router.add_router("", plans_router)
 
 DESCRIPTION = """
 Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dưới) trong một kỳ.

@@ -1,107 +1,76 @@
-"""Demo data of periodic reports (run by `binhyen load-demo` after the other apps' data): the
-requests federations send at the end of a period, and reports at every step short of approval,
-so each page of the workflow has something to show.
+"""Demo targets: the targets of the demo plans (binhyen.documents.demo registers the plans).
 
-- Tổng Liên đoàn asks the provinces for the 2018 – 2023 review: Hồ Chí Minh City's report is
-  written from the data and sent (demo-admin can return or approve it); Tiền Giang's is missing.
-- LĐLĐ Hồ Chí Minh asks its units for 2023: the export-processing zones' union (demo-huyen) has
-  a draft written from the data; Quận 7 sent its report and had it returned with a comment.
-- LĐLĐ Tiền Giang asks for the year from 16/08/2021: Mỹ Tho's report is written and sent.
-
-Nothing is approved: approval locks every record of the period, and the demo stays editable.
-Mail goes to a local outbox while loading, so the notices do not flood the console.
+Targets read their progress live from the rollup engine, so they need nothing from the
+activities demo — the activities recorded against these plans show up on the pages as soon as
+they exist. Mỹ Tho's drug and trafficking targets count only the activities recorded as
+carrying out 330/KH-LĐLĐ and 311/KH-LĐLĐ (the plan's document filter), so a few unions fall
+short, while its 329/KH-LĐLĐ outreach target counts every outreach session of the year.
+Everything goes through targets.py; a second run changes nothing.
 """
-
-import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test import override_settings
 
-from binhyen.core import periods
-from binhyen.core.periods import parse_period
+from binhyen.documents import demo as documents_demo
+from binhyen.documents.models import AppliesTo
 from binhyen.org import demo as org_demo
-from binhyen.org.models import Unit
-from binhyen.reports.models import ReportRequest, Submission
 
-from . import workflow
+from . import targets
 
-REVIEW = "Báo cáo tổng kết công tác phòng, chống tội phạm giai đoạn 2018 - 2023"
-YEAR_2023 = "Báo cáo công tác phòng, chống tội phạm năm 2023"
-MY_THO_YEAR = "Báo cáo kết quả một năm thực hiện Kết luận số 13-KL/TW (16/8/2021 - 15/8/2022)"
-
-ASSESSMENT = {
-    org_demo.HCM: "Công tác phòng, chống tội phạm được các cấp công đoàn triển khai đồng bộ, gắn với "
-                  "chăm lo đời sống công nhân ở khu nhà trọ; mô hình tổ tự quản phát triển cả về số "
-                  "tổ và số thành viên.",
-    org_demo.MY_THO: "Các công đoàn cơ sở chủ động phối hợp với công an phường, xã trong tuyên truyền "
-                     "pháp luật; cán bộ công đoàn cơ sở được tập huấn đầy đủ.",
-    org_demo.Q7: "Đơn vị duy trì sinh hoạt định kỳ của các tổ tự quản khu nhà trọ.",
+# plan key (binhyen.documents.demo.UNION) → [(description, indicator, period, value per unit,
+# applies to)]; an indicator ending in PLAN_ONLY counts only the activities recorded as carrying
+# out that plan (document filter)
+PLAN_ONLY = "+kế hoạch"
+TARGETS = {
+    "HCM2022": [
+        ("Mỗi công đoàn cấp trên trực tiếp cơ sở tổ chức ít nhất 40 cuộc tuyên truyền phòng, chống tội phạm",
+         "activity.sessions[kind=tuyen_truyen]", "2022", 40, AppliesTo.CHILDREN),
+        ("100% công đoàn cơ sở của mỗi đơn vị trực thuộc tổ chức tuyên truyền",
+         "units.outreach_share", "2022", 100, AppliesTo.CHILDREN),
+    ],
+    "KCN2022": [
+        ("Mỗi công đoàn cơ sở tổ chức ít nhất 4 cuộc tuyên truyền",
+         "activity.sessions[kind=tuyen_truyen]", "2022", 4, AppliesTo.GRASSROOTS),
+    ],
+    "KH329": [
+        ("Mỗi công đoàn cơ sở, nghiệp đoàn tổ chức ít nhất 2 cuộc tuyên truyền phòng, chống tội phạm",
+         "activity.sessions[kind=tuyen_truyen]", "2022", 2, AppliesTo.GRASSROOTS),
+        ("100% đơn vị trực thuộc tổ chức tuyên truyền", "units.outreach_share", "2022", 100, AppliesTo.UNIT),
+    ],
+    "KH330": [
+        ("Mỗi công đoàn cơ sở tổ chức ít nhất 1 cuộc tuyên truyền phòng, chống ma túy",
+         "activity.sessions[topic=ma_tuy]" + PLAN_ONLY, "2022", 1, AppliesTo.GRASSROOTS),
+    ],
+    "KH311": [
+        ("Mỗi công đoàn cơ sở có ít nhất 30 lượt người dự tuyên truyền phòng, chống mua bán người",
+         "activity.attendances[topic=mua_ban_nguoi]" + PLAN_ONLY, "2022", 30, AppliesTo.GRASSROOTS),
+    ],
 }
-SHORTCOMINGS = {
-    org_demo.HCM: "Một số công đoàn cơ sở khu vực ngoài nhà nước chưa tổ chức tuyên truyền thường xuyên.",
-}
-PROPOSALS = {
-    org_demo.HCM: "Đề nghị Tổng Liên đoàn hỗ trợ tài liệu tuyên truyền về phòng, chống ma túy và "
-                  "lừa đảo qua mạng cho công nhân.",
-}
 
 
-def _user(username):
-    return get_user_model().objects.filter(username=username).first()
-
-
-def _request(actor, unit_code, period, title, days):
-    found = ReportRequest.objects.filter(unit__code=unit_code, title=title).first()
-    if found is not None:
-        return found, False
-    unit = Unit.objects.get(code=unit_code)
-    return workflow.issue_request(actor, unit=unit, period=parse_period(period), title=title,
-                                  deadline=periods.today() + datetime.timedelta(days=days)), True
-
-
-def _submission(request, unit_code):
-    return (Submission.objects.select_related("request__unit", "request__template", "unit")
-            .get(request=request, unit__code=unit_code))
-
-
-def _write(actor, request, unit_code, send=False):
-    s = _submission(request, unit_code)
-    s = workflow.save_draft(actor, s, version=s.version, generate=True, assessment=ASSESSMENT.get(unit_code, ""),
-                            shortcomings=SHORTCOMINGS.get(unit_code, ""), proposals=PROPOSALS.get(unit_code, ""))
-    if send:
-        s = workflow.submit(actor, s, version=s.version, accept_missing=True)
-    return s
-
-
+@transaction.atomic
 def load(stdout=None):
-    if Unit.objects.filter(code=org_demo.HCM).first() is None:
-        raise RuntimeError("load the demo tree first (binhyen load-demo)")
-    admin = _user("demo-admin")
-    writers = {code: _user(name) or admin for code, name in (
-        (org_demo.HCM, "demo-tinh"), (org_demo.KCN, "demo-huyen"))}
-    created = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-        review, new = _request(admin, org_demo.ROOT, "2018-01-01..2023-12-31", REVIEW, 20)
-        if new:
-            created += 1
-            _write(writers[org_demo.HCM], review, org_demo.HCM, send=True)
-        year, new = _request(admin, org_demo.HCM, "2023", YEAR_2023, 30)
-        if new:
-            created += 1
-            _write(writers[org_demo.KCN], year, org_demo.KCN)
-            q7 = _write(admin, year, org_demo.Q7, send=True)
-            workflow.return_submission(admin, q7, version=q7.version,
-                                       comment="Đề nghị bổ sung số liệu hội nghị của quý IV và ý kiến đề xuất.")
-        my_tho, new = _request(admin, org_demo.TIEN_GIANG, "2021-08-16..2022-08-15", MY_THO_YEAR, 25)
-        if new:
-            created += 1
-            _write(admin, my_tho, org_demo.MY_THO, send=True)
+    """Give the demo plans their targets; a second run changes nothing. Returns {"targets"}:
+    how many this run created."""
+    actor = get_user_model().objects.filter(username=org_demo.ACCOUNTS[0].username).first()
+    plans = {key: documents_demo.registered(key) for key in TARGETS}
+    if actor is None or None in plans.values():
+        raise RuntimeError("load the demo tree and documents first (binhyen load-demo)")
+    created = {"targets": 0}
+    for key, wanted in TARGETS.items():
+        plan = plans[key]
+        have = set(plan.targets.values_list("indicator", "period"))
+        for description, indicator, period, value, applies_to in wanted:
+            if indicator.endswith(PLAN_ONLY):
+                indicator = targets.plan_only(indicator.removesuffix(PLAN_ONLY), plan)
+            if (indicator, period) in have:
+                continue
+            targets.set_target(actor, plan, indicator=indicator, period=period, value=value,
+                                applies_to=applies_to, description=description)
+            created["targets"] += 1
     if stdout is not None:
-        if created:
-            stdout.write(f"Báo cáo định kỳ: {created} yêu cầu báo cáo, "
-                         f"{Submission.objects.filter(request__title__in=[REVIEW, YEAR_2023, MY_THO_YEAR]).count()} "
-                         "báo cáo của đơn vị (đang soạn, đã gửi, bị trả lại).")
+        if created["targets"]:
+            stdout.write(f"Chỉ tiêu: {created['targets']} chỉ tiêu mới của các kế hoạch.")
         else:
-            stdout.write("Báo cáo định kỳ: dữ liệu mẫu đã có, không thay đổi.")
-    return {"created": created}
+            stdout.write("Chỉ tiêu: dữ liệu mẫu đã có, không thay đổi.")
+    return created

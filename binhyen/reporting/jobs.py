@@ -2,7 +2,7 @@
 
 An administrator asks (`request_rebuild`); the request is a FactRebuild row, and once the
 asking transaction commits a worker thread of the web process runs it (`run`): the activity
-cube and the stock cube of the unit's subtree and of its row in each ancestor are recomputed
+cube and the stock cube (every cube the apps registered) of the unit's subtree and of its row in each ancestor are recomputed
 from the raw records in one transaction (the same work as `binhyen rebuild-facts --unit`),
 and the row records when it ran, how many cells it wrote or what went wrong. The page reads
 the row to show progress. A rebuild replaces the cells it covers, so running one twice, or
@@ -20,10 +20,9 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhyen.figures import registry
 from binhyen.org.models import Unit
-from binhyen.org.scoping import ADMIN_ROLES
 
-from . import facts, stock_facts
 from .models import FactRebuild, RebuildStatus
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def units_to_rebuild(actor):
     """The units whose figures `actor` may have recomputed: those they administer."""
-    return Unit.objects.editable_by(actor, roles=ADMIN_ROLES)
+    return Unit.objects.administered_by(actor)
 
 
 @transaction.atomic
@@ -75,8 +74,8 @@ def run(job_id):
     job = FactRebuild.objects.select_related("unit").get(pk=job_id)
     try:
         with transaction.atomic():
-            written = sum(facts.rebuild(anchor) for anchor in facts.anchors_for(job.unit))
-            written += stock_facts.rebuild()  # small: always rebuilt whole
+            # every registered cube: the activity cube around the unit, the stock cube whole
+            written = sum(cube.rebuild(job.unit) for cube in registry.cubes())
     except Exception as exc:  # noqa: BLE001 — the page must learn of any failure
         log.exception("rebuild of %s failed", job.unit.code)
         FactRebuild.objects.filter(pk=job_id).update(

@@ -12,7 +12,7 @@ from binhyen.core.api import ScopedNotFound
 from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit
 
-from . import indicators as registry
+from binhyen.figures import registry
 from .rollup import BY_CHOICES
 
 

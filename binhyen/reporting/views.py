@@ -1,23 +1,26 @@
 """The dashboard: a unit's headline figures against the previous period, its children's table
 (drill down by clicking), a monthly trend chart drawn as SVG on the server, and the table as
-an Excel file with the same figures. Every figure comes from `rollup()`, within the reader's
-figure scope (binhyen.org.scoping.figure_scope): for a police liaison the groups' figures of their
-wards only, and the indicators without a ward (the activities, the outreach share) left out
-of the headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem"."""
+an Excel file with the same figures; and the source page of one figure, which a report's
+figures link to. Every figure comes from `rollup()`, within the reader's figure scope
+(binhyen.org.scoping.figure_scope): for a police liaison the groups' figures of their wards
+only, and the indicators without a ward (the activities, the outreach share) left out of the
+headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem"."""
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from binhyen.core import periods
-from binhyen.core.text import format_number
+from binhyen.core.text import format_date, format_number
+from binhyen.figures import registry
 from binhyen.org.models import Area, Unit
 from binhyen.org.scoping import figure_scope
 
-from . import indicators as registry
 from . import params
 from .rollup import Engine, in_scope, rollup, split_by_scope
 
@@ -26,6 +29,7 @@ HEADLINE = ["activity.count", "activity.sessions", "activity.attendances", "grou
 TABLE = HEADLINE[:4] + ["groups.members"] + HEADLINE[4:]
 TREND = "activity.sessions"
 CHART_W, CHART_H, CHART_PAD = 720, 220, 28
+CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
 
 
 def _question(request):
@@ -216,4 +220,112 @@ def rebuild(request):
     pending = runs.filter(status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]).exists()
     return render(request, "reporting/rebuild.html", {
         "unit": unit, "may_run": may_run, "page": page, "pending": pending,
+    })
+
+
+def source_url(unit_code, period_code, indicator, part="", base=""):
+    """The figure source page of one indicator for a unit and period (a report's figures link
+    to it)."""
+    query = {"unit": unit_code, "period": period_code, "indicator": indicator}
+    if part:
+        query["phan"] = part
+    if base:
+        query["so_voi"] = base
+    return f"{reverse('reporting:figure')}?{urlencode(query)}"
+
+
+def _activities_url(unit, period, req):
+    """The activity list with the same unit, dates and filters: the records behind a flow."""
+    codes = req.filter_codes()
+    if req.indicator.measure not in CUBE_MEASURES or "document" in codes:
+        return None
+    query = {"unit": unit.code, "start": format_date(period.start), "end": format_date(period.end), **codes}
+    return f"/hoat-dong/?{urlencode(query)}"
+
+
+def _value(v, ratio):
+    if v is None:
+        return "—"
+    return (f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%") if ratio else format_number(v)
+
+
+@login_required
+def figure_source(request):
+    """Where a figure of a report comes from: one indicator with its filters, for one unit and
+    period, by child unit (each opens the same figure one level down) and, for an activity
+    figure, by month; the part a sentence named (the unit's own records, the units below, the
+    change since an earlier period) is shown with the sum that gives it."""
+    unit = params.unit_for(request.user, request.GET.get("unit"))
+    error = None
+    try:
+        period = params.period_for(request.GET.get("period", ""))
+        req = params.requests_for(request.GET.get("indicator", ""), user=request.user)[0]
+        base = params.period_for(request.GET["so_voi"]) if request.GET.get("so_voi") else None
+    except params.BadParameter as exc:
+        error = str(exc)
+    if error:
+        return render(request, "reporting/figure_source.html", {"unit": unit, "error": error}, status=400)
+    scope = figure_scope(request.user, unit)  # a police liaison: their wards, no activities
+    if not in_scope(req, scope):
+        return render(request, "reporting/figure_source.html", {
+            "unit": unit, "error": _("“%(l)s” của %(u)s không thuộc phạm vi xem của bạn: bạn chỉ được xem số liệu "
+                                     "của các phường, xã được phân công.") % {"l": req.label, "u": unit.name},
+        }, status=403)
+    part = request.GET.get("phan", "")
+    ratio = req.indicator.kind == registry.RATIO
+    monthly = req.indicator.measure in CUBE_MEASURES
+    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
+    engine = Engine(unit, period, as_of, detail=monthly, scope=scope)
+    by_child = rollup(unit, period, [req], by="child", as_of=as_of, engine=engine)
+    key = req.key
+    total = by_child["total"][key]
+    children, own = [], None
+    for row in by_child["rows"]:
+        value = row["values"][key]
+        if row["unit"]["code"] == unit.code:
+            own = value
+            continue
+        children.append({"name": row["unit"]["name"], "value": _value(value, ratio),
+                         "url": source_url(row["unit"]["code"], period.code, key), "zero": not value})
+    years = {}  # year → [12 cells], a month outside the period left empty
+    if monthly:
+        for row in rollup(unit, period, [req], by="month", as_of=as_of, engine=engine)["rows"]:
+            year, month = (int(x) for x in row["month"].split("-"))
+            cells = years.setdefault(year, {"year": year, "cells": [""] * 12, "total": 0})
+            cells["cells"][month - 1] = _value(row["values"][key], ratio)
+            cells["total"] += row["values"][key] or 0
+        for cells in years.values():
+            cells["total"] = _value(cells["total"], ratio)
+    before = None
+    if base is not None:
+        before = rollup(unit, base, [req], by="none", as_of=as_of, scope=scope)["total"][key]
+    summary = []
+    if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
+        summary = [(_("Toàn bộ %(u)s và các đơn vị trực thuộc") % {"u": unit.name}, _value(total, ratio)),
+                   (_("Riêng %(u)s") % {"u": unit.name}, _value(own, ratio)),
+                   (_("Các đơn vị trực thuộc (tổng trừ phần riêng)"), _value(total - own, ratio))]
+    if base is not None and before is not None and total is not None:
+        stock = req.indicator.kind == registry.STOCK
+        now_label = _("Ngày %(d)s") % {"d": format_date(period.end)} if stock else str(period.label)
+        then_label = _("Ngày %(d)s") % {"d": format_date(base.end)} if stock else str(base.label)
+        summary = [(now_label, _value(total, ratio)), (then_label, _value(before, ratio)),
+                   (_("Chênh lệch"), ("+" if total - before > 0 else "") + _value(total - before, ratio))]
+        if before and part == "percent":
+            summary.append((_("Tỷ lệ thay đổi"), _value(round(100.0 * (total - before) / before, 1), True)))
+        if before and part == "times":
+            summary.append((_("Gấp"), _value(round(total / before, 1), True).rstrip("%") + " " + _("lần")))
+    filters = [(registry.DIMENSION_LABELS.get(dim, dim), name) for dim, name in req.filter_names()]
+    return render(request, "reporting/figure_source.html", {
+        "unit": unit, "period": period, "ask": req, "label": req.label, "total": _value(total, ratio),
+        "measure": req.indicator.unit, "kind": req.indicator.kind, "filters": filters,
+        "description": req.indicator.description, "children": children, "own": None if own is None else _value(own, ratio),
+        "years": list(years.values()), "month_heads": [_("T%(m)d") % {"m": m} for m in range(1, 13)], "summary": summary, "part": part, "as_of": as_of,
+        "additive": req.indicator.additive and not ratio,
+        "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
+        "api_url": "/api/v1/rollup?" + urlencode({"unit": unit.code, "period": period.code, "indicators": key,
+                                                   "by": "child"}),
+        "activities_url": _activities_url(unit, period, req),
+        "map_url": (f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
+                    if req.indicator.code == "groups.wards" else None),
+        **scope_notes(scope),
     })

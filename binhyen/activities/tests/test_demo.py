@@ -137,6 +137,6 @@ def test_demo_activities_carry_out_the_demo_plans(demo):
 
 
 def test_demo_leaves_the_reporting_cube_equal_to_the_raw_activities(demo):
-    from binhyen.reporting import facts
+    from binhyen.activities import cube as facts
 
     assert facts.verify(limit=5) == []

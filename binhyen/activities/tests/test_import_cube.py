@@ -2,9 +2,9 @@
 
 import datetime
 
+from binhyen.activities import cube as facts
 from binhyen.activities.models import ActivityFact
 from binhyen.activities.services import import_activities
-from binhyen.reporting import facts
 
 from .conftest import row, xlsx
 

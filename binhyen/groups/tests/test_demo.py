@@ -107,7 +107,7 @@ def test_list_page_shows_the_seeds_headline(hcm, client):
 
 def test_the_rollup_gives_the_seeds_figures_from_the_stock_cube(hcm):
     from binhyen.core.periods import parse_period
-    from binhyen.reporting import stock_facts
+    from binhyen.groups import cube as stock_facts
     from binhyen.reporting.rollup import rollup
 
     keys = ["groups.active[kind=nha_tro]", "groups.members[kind=nha_tro]", "groups.wards[kind=nha_tro]"]

@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from binhyen import factories as f
-from binhyen.groups import excel, services
+from binhyen.groups import excel
 from binhyen.groups.models import BoardingHouse, Group, GroupMember
 from binhyen.org.scoping import Role
 
@@ -52,7 +52,7 @@ def test_import_groups_maps_wards_given_by_name_or_old_code(world):
         {"unit": "G-HCM-LT", "kind": "Tổ dư luận xã hội", "name": "Tổ dư luận Linh Trung",
          "ward": "26800", "founded": D(2021, 1, 15)},
     ])
-    result = services.import_spreadsheet(editor, excel.GROUPS, upload)
+    result = excel.import_spreadsheet(editor, excel.GROUPS, upload)
     assert result.ok, messages(result)
     assert result.created == 2
     assert Group.objects.get(code="NT-B").ward.name == "Phường Linh Xuân"
@@ -70,7 +70,7 @@ def test_one_bad_row_and_nothing_is_imported(world):
         {"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "name": "Tổ ngày sai", "ward": "26794",
          "founded": D(2022, 3, 1), "closed": D(2021, 1, 1)},
     ])
-    result = services.import_spreadsheet(editor, excel.GROUPS, upload)
+    result = excel.import_spreadsheet(editor, excel.GROUPS, upload)
     assert not result.ok
     found = messages(result)
     assert any(m.startswith("Dòng 3, cột 'Phường, xã'") and "không thuộc Thành phố Hồ Chí Minh" in m for m in found)
@@ -88,7 +88,7 @@ def test_import_members_checks_leaders_and_dates_across_rows(world):
         {"group": "NT-A", "full_name": "Ngô Văn Tài", "phone": "123", "joined": D(2023, 5, 1)},
     ])
     before = GroupMember.objects.count()
-    result = services.import_spreadsheet(editor, excel.MEMBERS, upload)
+    result = excel.import_spreadsheet(editor, excel.MEMBERS, upload)
     found = messages(result)
     assert any(m.startswith("Dòng 3, cột 'Vai trò'") and "Trần Thị Lan" in m for m in found)
     assert "Dòng 4, cột 'Ngày rời tổ': Ngày rời tổ không được trước ngày vào tổ." in found
@@ -104,7 +104,7 @@ def test_import_members_and_houses(world):
          "id_number": "079301000111", "workplace": "Công ty Giày Linh Xuân",
          "workplace_unit": "G-HCM-LT-CS1", "joined": D(2023, 1, 1)},
     ])
-    result = services.import_spreadsheet(editor, excel.MEMBERS, members)
+    result = excel.import_spreadsheet(editor, excel.MEMBERS, members)
     assert result.ok, messages(result)
     hang = GroupMember.objects.get(full_name="Võ Thị Hằng")
     assert (hang.phone, hang.workplace_unit.code) == ("0909123456", "G-HCM-LT-CS1")
@@ -112,7 +112,7 @@ def test_import_members_and_houses(world):
         {"group": "NT-A", "name": "Nhà trọ Bảy Hiền", "address": "45 Đường số 9", "rooms": 12,
          "resident_workers": 30, "cooperative": "Có", "coverage_start": D(2023, 6, 1)},
     ])
-    result = services.import_spreadsheet(editor, excel.HOUSES, houses)
+    result = excel.import_spreadsheet(editor, excel.HOUSES, houses)
     assert result.ok, messages(result)
     house = BoardingHouse.objects.get(name="Nhà trọ Bảy Hiền")
     assert house.cooperative and house.ward.name == "Phường Linh Xuân"
@@ -176,14 +176,14 @@ def test_import_command_reports_errors_and_imports(world, tmp_path):
 
 
 def test_an_import_keeps_the_stock_cube_equal_to_the_records(world):
+    from binhyen.groups import cube as stock_facts
     from binhyen.groups.models import StockFact
-    from binhyen.reporting import stock_facts
 
     editor = f.user(role=Role.EDITOR, unit=world["cs"])
     rows = [{"group": "NT-A", "full_name": f"Lê Văn Số {i}", "role": "thanh_vien", "joined": D(2023, 1, 1 + i)}
             for i in range(5)]
     before = StockFact.objects.count()
-    result = services.import_spreadsheet(editor, excel.MEMBERS, xlsx(excel.member_spec(), rows))
+    result = excel.import_spreadsheet(editor, excel.MEMBERS, xlsx(excel.member_spec(), rows))
     assert result.ok, messages(result)
     assert StockFact.objects.count() > before
     assert stock_facts.verify() == []

@@ -1,25 +1,16 @@
-"""Activities written through the activities services. The services keep the cube themselves
-(facts.activity_changed in their transaction); should a checkout lack that wiring, these
-helpers call the hooks the same way, so the reporting tests test the engine either way."""
+"""Activities written through the activities services, which keep the cube themselves
+(cube.activity_changed in their transaction), and the naive rollup the engine must equal."""
 
 import datetime
 
 from binhyen.activities import services
 from binhyen.activities.models import Activity, ActivityKind, Audience, Channel, Topic
 from binhyen.factories import superuser
-from binhyen.reporting import facts
+from binhyen.figures.cube import path_ids
 
 
 def _refs(model, codes):
     return list(model.objects.filter(code__in=codes))
-
-
-def wired():
-    """True once activities.services maintains the cube itself (then the hooks here would
-    count twice)."""
-    import inspect
-
-    return "facts." in inspect.getsource(services)
 
 
 def record(unit, date, kind="tuyen_truyen", topics=("ma_tuy",), audiences=("cnvcld",), channels=(),
@@ -36,13 +27,10 @@ def record(unit, date, kind="tuyen_truyen", topics=("ma_tuy",), audiences=("cnvc
         channels=_refs(Channel, channels), sessions=sessions, attendances=attendances,
         leaflets=leaflets, documents=list(documents),
     )
-    if not wired():
-        facts.activity_changed(None, facts.state_of(activity))
     return activity
 
 
 def edit(activity, **changes):
-    before = facts.state_of(Activity.all_objects.get(pk=activity.pk))
     for name, model in (("topics", Topic), ("audiences", Audience), ("channels", Channel)):
         if name in changes:
             changes[name] = _refs(model, changes[name])
@@ -50,18 +38,11 @@ def edit(activity, **changes):
         changes["kind"] = ActivityKind.objects.get(code=changes["kind"])
     if isinstance(changes.get("date"), str):
         changes["date"] = datetime.date.fromisoformat(changes["date"])
-    activity = services.update_activity(superuser(), activity, **changes)
-    if not wired():
-        facts.activity_changed(before, facts.state_of(Activity.all_objects.get(pk=activity.pk)))
-    return activity
+    return services.update_activity(superuser(), activity, **changes)
 
 
 def delete(activity):
-    before = facts.state_of(Activity.all_objects.get(pk=activity.pk))
-    activity = services.delete_activity(superuser(), activity)
-    if not wired():
-        facts.activity_changed(before, None)
-    return activity
+    return services.delete_activity(superuser(), activity)
 
 
 def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=None, channel=None,
@@ -83,7 +64,7 @@ def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=
     out = {}
     depth = unit.depth
     for a in qs.select_related("unit"):
-        ids = facts.path_ids(a.unit.path)
+        ids = path_ids(a.unit.path)
         key_id = ids[depth] if len(ids) > depth else unit.pk
         code = Unit.objects.get(pk=key_id).code
         value = {"sessions": a.sessions, "attendances": a.attendances, "activities": 1,

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from binhyen import factories as f
+from binhyen.activities import cube as facts
 from binhyen.activities.models import Activity, ActivityFact, Dim
 from binhyen.org import services as org_services
-from binhyen.reporting import facts
 from binhyen.reporting.tests.helpers import delete, edit, record
 
 pytestmark = pytest.mark.django_db
@@ -191,17 +191,25 @@ def test_a_unit_move_carries_its_document_cells(tree):
     assert facts.verify() == []
 
 
+def _apps_at(node):
+    """The models as the migration at `node` saw them (ActivityFact was then reporting's)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state(node).apps
+
+
 def test_the_migrations_fill_the_document_cells_of_an_upgraded_database(tree):
     """Activities linked to plans before the cube had a document slot: migration 0005 writes
     their cells (at every level, as the cube then was) and 0007 prunes the cube to its lean
     form, so the cube is exact right after `migrate`."""
     import importlib
 
-    from django.apps import apps
     from django.db import connection
 
     migration = importlib.import_module("binhyen.reporting.migrations.0005_document_dimension")
     lean = importlib.import_module("binhyen.reporting.migrations.0007_lean_activity_cube")
+    apps = _apps_at(("reporting", "0007_lean_activity_cube"))
     plan, other = _plans(tree)
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, documents=[plan, other])
     record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80, documents=[plan])
@@ -228,18 +236,20 @@ def test_the_lean_cube_migration_prunes_an_old_cube_exactly(tree):
     0007 deletes the rows the cube no longer keeps and leaves it exact."""
     import importlib
 
-    from django.apps import apps
     from django.db import connection
 
     lean = importlib.import_module("binhyen.reporting.migrations.0007_lean_activity_cube")
+    apps = _apps_at(("reporting", "0007_lean_activity_cube"))
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50, topics=("ma_tuy",))
     record(tree["q9"], "2022-04-05", kind="hoi_nghi", sessions=1, attendances=80, topics=("pccc",))
-    old = facts.DIM_LEVELS, facts.grassroots_kinds
-    facts.DIM_LEVELS, facts.grassroots_kinds = 99, lambda: frozenset()
+    from binhyen.figures import cube as cube_library
+
+    old = facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds
+    facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds = 99, frozenset, frozenset
     try:
         facts.rebuild()  # the old cube
     finally:
-        facts.DIM_LEVELS, facts.grassroots_kinds = old
+        facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds = old
     assert cell(tree["cs1"], tree["cs1"]) == (1, 2, 50, 0)
     assert facts.verify() != []
 

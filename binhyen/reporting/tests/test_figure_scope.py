@@ -206,13 +206,13 @@ def test_a_plans_figures_give_a_unit_role_with_police_wards_only_the_units_held(
     federation: its progress rows and its own figures cover the district they hold, not the
     federation or the sibling district they see through their ward (whose activities they
     cannot list)."""
-    from binhyen.documents import services as document_services
+    from binhyen.reporting import targets
 
     ward = f.area("26794")
     Unit.objects.filter(pk__in=[tree["hcm"].pk, tree["td"].pk, tree["cs2"].pk]).update(ward=ward)
     plan = f.document(tree["hcm"], number="63", issued_on=D(2025, 1, 2))
-    document_services.set_target(f.superuser(), plan, indicator="activity.sessions", period="2025", value=4,
-                                 applies_to="children")
+    targets.set_target(f.superuser(), plan, indicator="activity.sessions", period="2025", value=4,
+                       applies_to="children")
     record(tree["cs1"], "2025-03-03", sessions=2, attendances=20, documents=[plan])
     record(tree["cs2"], "2025-03-03", sessions=5, attendances=777, documents=[plan])
     both = f.user(role=Role.EDITOR, unit=tree["q9"])

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binhyen import factories as f
+from binhyen.activities import cube as facts
 from binhyen.activities.models import Activity
 from binhyen.core.periods import Period
 from binhyen.org import services as org_services
 from binhyen.org.models import Unit
-from binhyen.reporting import facts
 from binhyen.reporting.rollup import rollup
 from binhyen.reporting.tests.helpers import by_code, delete, edit, naive, record
 

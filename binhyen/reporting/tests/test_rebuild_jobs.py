@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from binhyen import factories as f
+from binhyen.activities import cube as facts
 from binhyen.activities.models import ActivityFact
 from binhyen.org.scoping import Role
-from binhyen.reporting import facts
 from binhyen.reporting.models import FactRebuild, RebuildStatus
 from binhyen.reporting.tests.helpers import record
 

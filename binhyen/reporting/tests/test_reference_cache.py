@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from binhyen.activities.models import ActivityKind, Topic
-from binhyen.reporting import indicators as registry
+from binhyen.figures import registry
 
 
 @pytest.fixture(autouse=True)

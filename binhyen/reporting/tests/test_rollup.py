@@ -92,7 +92,7 @@ def test_merge_of_two_mid_level_units_as_now_and_as_of(tree):
     record(tree["cs2"], "2020-07-01", sessions=3, attendances=30)
     record(tree["q9"], "2020-08-01", kind="hoi_nghi", sessions=1, attendances=100)
     org_services.merge_units(f.superuser(), [tree["q9"]], tree["td"], datetime.date(2021, 1, 1))
-    from binhyen.reporting import facts
+    from binhyen.activities import cube as facts
 
     facts.rebuild()
     period = parse_period("2020")
@@ -121,7 +121,7 @@ def test_merge_of_two_mid_level_units_as_now_and_as_of(tree):
 def test_as_of_move_across_provinces(tree):
     record(tree["cs3"], "2022-05-01", sessions=4, attendances=40)
     org_services.move_unit(f.superuser(), tree["cs3"], tree["q9"], datetime.date(2023, 1, 1))
-    from binhyen.reporting import facts
+    from binhyen.activities import cube as facts
 
     facts.rebuild()
     now = rollup(tree["root"], parse_period("2022"), ["activity.sessions"])
@@ -184,7 +184,7 @@ def test_document_filter_by_month_and_reporting_units(plans):
 def test_a_document_is_named_by_id_or_unique_symbol_and_keyed_by_id(plans):
     from django.core.exceptions import ValidationError
 
-    from binhyen.reporting import indicators
+    from binhyen.figures import registry as indicators
 
     year, plan, _other = plans
     by_symbol = indicators.parse(f"activity.sessions[document={plan.symbol}]")

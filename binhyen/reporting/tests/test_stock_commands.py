@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from binhyen import factories as f
+from binhyen.groups import cube as stock_facts
 from binhyen.groups.models import StockFact
-from binhyen.reporting import stock_facts
 
 D = datetime.date
 

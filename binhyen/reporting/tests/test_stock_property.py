@@ -4,7 +4,6 @@ total, equals the raw count of binhyen.groups.stats at many dates."""
 
 import datetime
 import itertools
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +13,8 @@ from hypothesis import strategies as st
 
 from binhyen import factories as f
 from binhyen.core.periods import parse_period
+from binhyen.figures import registry
+from binhyen.groups import cube as stock_facts
 from binhyen.groups import services, stats
 from binhyen.groups.models import (
     BoardingHouseCoverage,
@@ -25,7 +26,6 @@ from binhyen.groups.models import (
 )
 from binhyen.org import services as org_services
 from binhyen.org.models import Unit
-from binhyen.reporting import stock_facts
 from binhyen.reporting.rollup import Engine
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +94,14 @@ def _apply(op, wards, actor, n):
             org_services.move_unit(actor, unit, parent, datetime.date(2025, 8, 1) + days_later(days=n))
 
 
+CODES = {"groups": "groups.active", "members": "groups.members", "wards": "groups.wards",
+         "boarding_houses": "groups.boarding_houses", "resident_workers": "groups.resident_workers",
+         "cameras": "cameras.working"}
+
+
 def _request(measure, kind=None):
-    return SimpleNamespace(indicator=SimpleNamespace(measure=measure),
-                           filter_codes=lambda: {"kind": kind} if kind else {})
+    """The registry's request for the stock figure `measure` (of one group kind)."""
+    return registry.parse(CODES[measure] + (f"[kind={kind}]" if kind else ""), resolve=False)
 
 
 @pytest.fixture

@@ -92,8 +92,8 @@ def test_stocks_as_of_an_earlier_tree_read_the_cube_and_equal_the_raw_counts(cit
     """A grassroots union moves to a new ward union: as of a day before the move, every unit's
     groups figures (by child and in total) come from the stock cube — X's cells for unchanged
     children, the units' own cells for the changed ones — and equal the raw counting."""
+    from binhyen.figures import registry
     from binhyen.org import services as org_services
-    from binhyen.reporting import indicators as registry
     from binhyen.reporting.rollup import Engine
 
     admin = f.superuser()

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from binhyen.figures import registry
 from binhyen.org.models import Unit
-from binhyen.reporting import facts, stock_facts
 
 
 class Command(BaseCommand):
@@ -23,21 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, unit=None, **options):
         started = time.monotonic()
+        target = None
         if unit:
             target = Unit.objects.filter(code=unit).first()
             if target is None:
                 raise CommandError(f"Không có đơn vị mã “{unit}”.")
-            written = 0
-            for anchor in facts.anchors_for(target):
-                self.stdout.write(f"Tính lại quanh {anchor.code} — {anchor.name}…")
-                written += facts.rebuild(anchor)
-        else:
-            self.stdout.write("Tính lại toàn bộ số liệu tổng hợp…")
-            written = facts.rebuild()
-            facts.tidy()
-        # The stock cube is small (a few cells per group and member event): always rebuilt whole.
-        self.stdout.write("Tính lại số liệu tổng hợp mô hình, thành viên, nhà trọ, camera…")
-        written += stock_facts.rebuild()
+        written = 0
+        for cube in registry.cubes():  # each app's cube (activities; groups, members, cameras…)
+            written += cube.rebuild(target, say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(
             f"Đã ghi {written} ô số liệu trong {time.monotonic() - started:.1f} giây."
         ))

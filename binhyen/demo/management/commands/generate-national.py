@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from binhyen.activities import cube as facts
 from binhyen.activities.models import (
     Activity,
     ActivityKind,
@@ -19,7 +20,6 @@ from binhyen.activities.models import (
 )
 from binhyen.core.text import format_number
 from binhyen.org.models import Area, AreaLevel, Unit, UnitKind, path_segment
-from binhyen.reporting import facts
 
 PROVINCES = 34
 CHILDREN_PER_MID = 190  # grassroots unions under one mid-level union, as in a large district
@@ -221,7 +221,7 @@ class Command(BaseCommand):
         _reset_sequence(Group)
         _reset_sequence(GroupMember)
         # the stock cube, in the same transaction: each cell once for the whole batch
-        from binhyen.reporting import stock_facts
+        from binhyen.groups import cube as stock_facts
 
         cells = stock_facts.records_created(groups=[g[0] for g in groups])
         self.say(f"  {format_number(cells)} ô số liệu mô hình ({self.elapsed()}).")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from binhyen.core.text import format_number
+from binhyen.demo import loader
 from binhyen.org import demo
 from binhyen.org.models import Unit
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         tree_seconds = time.perf_counter() - started
         if out is not None:
             self._tree_summary(out, stats, tree_seconds)
-        for label, module in demo.app_loaders():
+        for label, module in loader.app_loaders():
             if out is not None:
                 out.write(f"Dữ liệu mẫu của ứng dụng {label}…")
             module.load(out)

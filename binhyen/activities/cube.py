@@ -32,11 +32,13 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from binhyen.activities.models import ActivityFact, Dim
 from binhyen.core.db import copy_text, in_pipeline
-from binhyen.org.models import PATH_STEP, Unit
+from binhyen.figures.cube import leaf_sql, month_sql, moved_chains, path_ids
+from binhyen.figures.signals import facts_rebuilt
+from binhyen.org.history import grassroots_kinds
+from binhyen.org.models import PATH_STEP, Unit, UnitEvent, UnitEventKind
 
-from .signals import facts_rebuilt
+from .models import Activity, ActivityFact, Dim
 
 DIM_LEVELS = 2  # ancestors at depth 1..DIM_LEVELS keep the dimension slots
 UPSERT_CHUNK = 500  # cube rows per statement in a bulk upsert (10 parameters each)
@@ -86,34 +88,6 @@ def state_of(activity, topics=None, audiences=None, channels=None, documents=Non
         audiences=_ids(m2m["audiences"]), channels=_ids(m2m["channels"]),
         documents=_ids(m2m["documents"]),
     )
-
-
-_GRASSROOTS_KINDS = None
-
-
-def grassroots_kinds():
-    """Ids of the unit kinds that are grassroots (leaves of the tree), read once per process
-    and forgotten when a kind is saved or deleted (see forget_kinds)."""
-    global _GRASSROOTS_KINDS
-    if _GRASSROOTS_KINDS is None:
-        from binhyen.org.models import UnitKind
-
-        _GRASSROOTS_KINDS = frozenset(UnitKind.objects.filter(is_grassroots=True).values_list("pk", flat=True))
-    return _GRASSROOTS_KINDS
-
-
-def forget_kinds(**_kwargs):
-    global _GRASSROOTS_KINDS
-    _GRASSROOTS_KINDS = None
-
-
-def is_leaf(unit):
-    """A grassroots union below the root: its figures are its parent's row for it."""
-    return unit.depth > 1 and unit.kind_id in grassroots_kinds()
-
-
-def path_ids(path):
-    return [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
 
 
 def add_cells(cells, state, path, sign=1, leaf=False):
@@ -307,8 +281,6 @@ class Sums:
 def activities_created(ids):
     """Add the activities `ids`, just bulk-inserted, to the cube: the batch is summed in memory
     first (Sums) and each cell is upserted once (a few statements per batch, not per row)."""
-    from binhyen.activities.models import Activity
-
     ids = list(ids)
     if not ids:
         return 0
@@ -331,23 +303,8 @@ def activities_created(ids):
 # Cells generated in SQL from the raw activities (rebuild and verify)
 
 
-def month_sql(column):
-    """SQL for the first day of `column`'s month (a date), on SQLite and PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
-
-
 def _levels_sql(max_depth):
     return "(VALUES " + ", ".join(f"({k})" for k in range(1, max_depth + 1)) + ") AS lv"
-
-
-def leaf_sql(column="u"):
-    """SQL true for a unit (alias `column`) that is a grassroots union below the root."""
-    kinds = sorted(grassroots_kinds())
-    if not kinds:
-        return "1 = 0"
-    return f"({column}.depth > 1 AND {column}.kind_id IN ({', '.join(str(int(k)) for k in kinds)}))"
 
 
 def levels_on(dim, level="lv.column1"):
@@ -371,8 +328,6 @@ def cells_sql(dim, where="", order=False, index_order=False, level_where=""):
     The activities are first summed per (unit, month, kind, slot value), then each sum is
     spread over the unit's ancestors: a unit's month of twenty activities is one row to spread,
     and a link table is read once per activity, not once per level."""
-    from binhyen.activities.models import Activity
-
     q = connection.ops.quote_name
     activity = q(Activity._meta.db_table)
     unit = q(Unit._meta.db_table)
@@ -471,8 +426,6 @@ def rebuild(unit=None):
 def anchors_for(unit):
     """The unit itself and every former parent of a unit moved out of or into it: the cube rows
     of both the old and the new place of a move are recomputed."""
-    from binhyen.org.models import UnitEvent, UnitEventKind
-
     anchors = {unit.pk: unit}
     events = UnitEvent.objects.filter(kind=UnitEventKind.MOVED).filter(unit=unit) | UnitEvent.objects.filter(
         kind=UnitEventKind.MOVED, new_parent=unit
@@ -483,41 +436,6 @@ def anchors_for(unit):
     return list(anchors.values())
 
 
-def moved_chains(unit, old_parent, paths=None):
-    """{(level, ancestor, child): +1 or −1}: the cells of `unit`'s subtree totals that a move
-    from `old_parent` to its current parent removes (old chain of ancestors) and adds (new
-    chain), netted where the two chains share a row. One query (both paths) unless given."""
-    if paths is None:
-        paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
-    new = path_ids(paths[unit.pk])
-    if len(new) > 1 and new[-2] == old_parent.pk:
-        return {}
-    net = defaultdict(int)
-    for chain, sign in ((path_ids(paths[old_parent.pk]) + [unit.pk], -1), (new, 1)):
-        for level in range(len(chain) - 1):
-            net[(level, chain[level], chain[level + 1])] += sign
-    return {k: v for k, v in net.items() if v}
-
-
-def carry_sql(table, unit_id, chains, group_columns, sums, conflict):
-    """One INSERT … SELECT … ON CONFLICT that adds, for every (level, ancestor, child, sign) of
-    `chains`, sign × the unit's own row of the cube (summed over its children) to the cell
-    (ancestor, child, …): a unit move carried by the database in one statement, root first."""
-    q = connection.ops.quote_name
-    values = ", ".join(f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})" for (lv, a, c), sign in sorted(chains.items()))
-    groups = ", ".join(f"s.{q(g)}" for g in group_columns)
-    columns = ", ".join(q(c) for c in ("ancestor_id", "child_id", *group_columns, *sums))
-    totals = ", ".join(f"c.column4 * SUM(s.{q(m)})" for m in sums)
-    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in sums)
-    return (
-        f"INSERT INTO {table} ({columns}) SELECT c.column2, c.column3, {groups}, {totals} "
-        f"FROM {table} s CROSS JOIN (VALUES {values}) AS c WHERE s.ancestor_id = {int(unit_id)} "
-        f"GROUP BY c.column1, c.column2, c.column3, c.column4, {groups} "
-        f"ORDER BY c.column1, c.column2, c.column3, {groups} "
-        f"ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO UPDATE SET {updates}"
-    )
-
-
 def unit_moved(unit, old_parent):
     """Carry `unit`'s subtree from its old place to its new one in the cube, right after
     org.services.move_unit (inside its transaction): the subtree's sums leave every row of the
@@ -526,8 +444,6 @@ def unit_moved(unit, old_parent):
     a district's topic slots, see the module's docstring): one INSERT … SELECT per dimension
     slot, root first. A move that changes the unit's depth changes which of its own rows keep
     slots: then the cells around both places are rebuilt. Two statements (paths, one INSERT)."""
-    from binhyen.activities.models import Activity
-
     paths = dict(Unit.objects.filter(pk__in=[unit.pk, old_parent.pk]).values_list("pk", "path"))
     chains = moved_chains(unit, old_parent, paths)
     if not chains:
@@ -649,3 +565,55 @@ def _merged_expected():
 
     streams = [_stream(cells_sql(dim, order=True)) for dim in Dim]
     yield from heapq.merge(*streams, key=lambda r: r[:6])
+
+
+# --------------------------------------------------------------------------------------------
+# The tree's announcements and the registry's Cube (binhyen.figures.registry.Cube)
+
+
+def on_unit_moved(sender, unit, old_parent, **_kwargs):
+    """Receiver of org.signals.unit_moved (connected in ActivitiesConfig.ready())."""
+    unit_moved(unit, old_parent)
+
+
+def on_unit_kind_changed(sender, unit, **_kwargs):
+    """Receiver of org.signals.unit_kind_changed: a grassroots union has no row of its own (its
+    parent's row holds it), so becoming one, or ceasing to be, changes which rows it has."""
+    rebuild(unit)
+
+
+MEASURE_WORDS = ("hoạt động", "cuộc", "lượt người", "tờ rơi")
+
+
+def rebuild_for(unit=None, say=None):
+    """Cube.rebuild: the cells around `unit` and every former parent of a unit moved out of or
+    into it (anchors_for), or the whole cube (then tidied)."""
+    if unit is None:
+        if say:
+            say("Tính lại toàn bộ số liệu tổng hợp…")
+        written = rebuild()
+        tidy()
+        return written
+    written = 0
+    for anchor in anchors_for(unit):
+        if say:
+            say(f"Tính lại quanh {anchor.code} — {anchor.name}…")
+        written += rebuild(anchor)
+    return written
+
+
+def _describe(values):
+    if values is None:
+        return "(không có)"
+    return ", ".join(f"{v} {m}" for v, m in zip(values, MEASURE_WORDS, strict=True))
+
+
+def verify_lines(limit=None):
+    """Cube.verify: a line per stored cell that differs from its recomputation."""
+    lines = []
+    for (ancestor, month, child, kind, dim, dim_id), stored, expected in verify(limit=limit):
+        lines.append(
+            f"đơn vị {ancestor} / nhánh {child}, tháng {month:%m/%Y}, loại {kind}, "
+            f"{Dim(dim).label} {dim_id}: đang lưu {_describe(stored)}; tính lại {_describe(expected)}"
+        )
+    return lines

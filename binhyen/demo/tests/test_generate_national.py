@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from binhyen.activities import cube as facts
 from binhyen.activities.models import Activity
 from binhyen.core.periods import parse_period
 from binhyen.org.models import Unit
-from binhyen.reporting import facts
 from binhyen.reporting.rollup import rollup
 
 pytestmark = pytest.mark.django_db

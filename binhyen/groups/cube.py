@@ -43,7 +43,11 @@ from functools import wraps
 
 from django.db import connection, transaction
 
-from binhyen.groups.models import (
+from binhyen.figures.cube import carry_sql, moved_chains, path_ids
+from binhyen.figures.signals import facts_rebuilt
+from binhyen.org.models import Unit
+
+from .models import (
     BoardingHouseCoverage,
     Camera,
     CameraState,
@@ -52,10 +56,6 @@ from binhyen.groups.models import (
     GroupMember,
     StockFact,
 )
-from binhyen.org.models import Unit
-
-from .facts import carry_sql, moved_chains, path_ids
-from .signals import facts_rebuilt
 
 GROUPS, MEMBERS, WARDS, HOUSES, WORKERS, CAMERAS = 1, 2, 3, 4, 5, 6
 MEASURES = {"groups": GROUPS, "members": MEMBERS, "wards": WARDS, "boarding_houses": HOUSES,
@@ -287,6 +287,11 @@ def unit_moved(unit, old_parent):
         return max(cursor.rowcount, 0)
 
 
+def on_unit_moved(sender, unit, old_parent, **_kwargs):
+    """Receiver of org.signals.unit_moved (connected in GroupsConfig.ready())."""
+    unit_moved(unit, old_parent)
+
+
 def _date(value):
     if isinstance(value, str):
         return datetime.date.fromisoformat(value[:10])
@@ -340,6 +345,34 @@ def verify(limit=None):
             if limit and len(out) >= limit:
                 break
     return out
+
+
+LABELS = {
+    "groups": "tổ, mô hình", "members": "thành viên", "wards": "phường, xã",
+    "boarding_houses": "nhà trọ", "resident_workers": "công nhân lưu trú", "cameras": "camera",
+}
+
+
+def rebuild_for(unit=None, say=None):
+    """The registry's Cube.rebuild: the stock cube is small (a few cells per group and member
+    event), so it is always rebuilt whole, whatever `unit` was restructured."""
+    if say:
+        say("Tính lại số liệu tổng hợp mô hình, thành viên, nhà trọ, camera…")
+    return rebuild()
+
+
+def verify_lines(limit=None):
+    """The registry's Cube.verify: a line per stored cell that differs from its recomputation."""
+    names = {v: k for k, v in MEASURES.items()}
+    lines = []
+    for (ancestor, measure, grain, day, child, kind, ward), stored, expected in verify(limit=limit):
+        when = f"ngày {day:%d/%m/%Y}" if grain else f"tháng {day:%m/%Y}"
+        lines.append(
+            f"đơn vị {ancestor} / nhánh {child}, {LABELS[names[measure]]}, {when}, loại {kind}, "
+            f"phường {ward}: đang lưu {stored if stored is not None else '(không có)'}; "
+            f"tính lại {expected if expected is not None else '(không có)'}"
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
