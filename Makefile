@@ -26,8 +26,12 @@ $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(BIN)/binhyen compile-translations
 	touch $(STAMP)
 
+# The code's own rules: ruff's checks and formatting, and the layers (import-linter, the
+# [tool.importlinter] contract in pyproject.toml): nothing imports upwards.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -10,7 +10,16 @@ from binhyen.core.inputs import Form
 from binhyen.core.text import format_number
 from binhyen.org.models import Unit
 
-from .models import ATTENDANCES, LEAFLETS, SESSIONS, ActivityKind, Audience, Channel, Topic
+from .models import (
+    ATTENDANCES,
+    LEAFLETS,
+    SESSIONS,
+    Activity,
+    ActivityKind,
+    Audience,
+    Channel,
+    Topic,
+)
 
 DATE_INPUT = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
@@ -164,8 +173,8 @@ class ActivityForm(Form):
     def __init__(self, *args, user, units, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        from binhyen.groups.models import Group
-
+        # the groups app sits above this one: its model is reached through the foreign key
+        Group = Activity._meta.get_field("group").related_model
         groups = Group.objects.visible_to(user).filter(unit__in=units).select_related("unit").order_by("name")
         self.fields["group"].queryset = groups
         from binhyen.documents.models import Document

@@ -133,8 +133,9 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
     else:
         errors.update(rules.bound_errors(*counts))
     if activity.group_id is not None:
-        from binhyen.groups.models import Group
-
+        # the groups app sits above this one (a group shows its activities): its model is
+        # reached through the foreign key, not imported
+        Group = Activity._meta.get_field("group").related_model
         if not Group.objects.visible_to(actor).filter(pk=activity.group_id).exists():
             errors["group"] = _("Mô hình không tồn tại hoặc nằm ngoài phạm vi của bạn.")
     maybe_locked = True  # unless the probes are asked below and none answers

@@ -13,11 +13,14 @@ import random
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from binhyen.activities import services as activity_services
+from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
 from binhyen.core.text import fold
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Area, AreaLevel, Unit
@@ -362,13 +365,6 @@ GROUP_ACTIVITIES = [
 def _activities(builder, groups):
     """A few patrols, meetings and trainings organised by some groups, through the activities
     service (so they count in its figures and show on the group's page)."""
-    try:
-        from binhyen.activities import services as activity_services
-        from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
-    except ImportError:
-        return 0
-    from django.core.exceptions import ValidationError
-
     rng = builder.rng
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     topics = {t.code: t for t in Topic.objects.all()}
