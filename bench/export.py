@@ -87,8 +87,8 @@ def main():
     from binhyen.activities.models import Activity
     from binhyen.core.periods import parse_period
     from binhyen.org.models import Unit
-    from binhyen.reporting import documents, narrative, workflow
     from binhyen.reporting.rollup import rollup
+    from binhyen.reports import narrative, render, services
     from binhyen.reports.models import Submission
 
     root = Unit.objects.get(code=args.code)
@@ -123,25 +123,25 @@ def main():
     request = _request(root, period, admin)
     s = Submission.objects.select_related("request__unit", "request__template", "unit").get(request=request, unit=province)
     if s.status == "draft":
-        s = workflow.save_draft(admin, s, version=s.version, generate=True)
-        s = workflow.submit(admin, s, version=s.version, accept_missing=True)
+        s = services.save_draft(admin, s, version=s.version, generate=True)
+        s = services.submit(admin, s, version=s.version, accept_missing=True)
     s = Submission.objects.select_related("request__unit", "request__template", "unit").get(pk=s.pk)
 
     def submission_docx():
-        kept, _missing = workflow.story(s)
-        return documents.build(s.unit, period, story=kept, figures=workflow.frozen_rollup(s))
+        kept, _missing = services.story(s)
+        return render.build(s.unit, period, story=kept, figures=services.frozen_rollup(s))
 
     def submission_pdf():
-        kept, _missing = workflow.story(s)
-        return documents.build_pdf(s.unit, period, story=kept, figures=workflow.frozen_rollup(s))
+        kept, _missing = services.story(s)
+        return render.build_pdf(s.unit, period, story=kept, figures=services.frozen_rollup(s))
 
     print("Time per document:")
     line("draft narrative (rollup + sentences)", timed(lambda: narrative.generate(province, period), args.repeat))
-    docx = line("DOCX, end to end", timed(lambda: documents.build(province, period), args.repeat))
-    pdf = line("PDF, end to end", timed(lambda: documents.build_pdf(province, period), args.repeat))
+    docx = line("DOCX, end to end", timed(lambda: render.build(province, period), args.repeat))
+    pdf = line("PDF, end to end", timed(lambda: render.build_pdf(province, period), args.repeat))
     line("DOCX of the sent submission (page download)", timed(submission_docx, args.repeat))
     line("PDF of the sent submission (page download)", timed(submission_pdf, args.repeat))
-    data_docx, data_pdf = documents.build(province, period), documents.build_pdf(province, period)
+    data_docx, data_pdf = render.build(province, period), render.build_pdf(province, period)
     print(f"  sizes: DOCX {len(data_docx):,} bytes, PDF {len(data_pdf):,} bytes")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -167,11 +167,11 @@ def _request(root, period, admin):
     """The root's request of the year to its provinces (made once, kept for later runs)."""
     import datetime
 
-    from binhyen.reporting import workflow
+    from binhyen.reports import services
     from binhyen.reports.models import ReportRequest
 
     found = ReportRequest.objects.filter(unit=root, period_code=period.code).first()
-    return found or workflow.issue_request(admin, unit=root, period=period,
+    return found or services.issue_request(admin, unit=root, period=period,
                                            deadline=period.end + datetime.timedelta(days=15))
 
 

@@ -17,7 +17,8 @@ APPS = {
     "documents": (320, 130, 20),
     "groups": (300, 110, 10),
     "portal": (300, 130, 15),
-    "reporting": (320, 110, 10),
+    "reporting": (140, 40, 5),
+    "reports": (190, 70, 5),
 }
 
 

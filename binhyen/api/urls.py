@@ -18,6 +18,7 @@ from binhyen.groups.api import router as groups_router
 from binhyen.org.api import router as org_router
 from binhyen.portal.api import router as portal_router
 from binhyen.reporting.api import router as reporting_router
+from binhyen.reports.api import router as reports_router
 
 from . import docs
 from .auth import API_AUTH
@@ -50,7 +51,7 @@ api.add_router("/", groups_router)
 api.add_router("/", reporting_router)
 api.add_router("/", documents_router)
 api.add_router("/", portal_router)
-api.add_router("/", "binhyen.reporting.report_api.router")
+api.add_router("/", reports_router)
 
 
 @read_only

@@ -7,14 +7,15 @@ The tables keep the names they had when these models lived in the reporting app
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from binhyen.core import locks
 from binhyen.core.bounds import Bound
-from binhyen.org.models import PATH_STEP
+from binhyen.core.periods import parse_period
+from binhyen.org.models import PATH_STEP, Unit
 from binhyen.org.scoping import ScopedQuerySet
 
 
@@ -88,8 +89,6 @@ class ReportRequest(models.Model):
 
     @property
     def period(self):
-        from binhyen.core.periods import parse_period
-
         return parse_period(self.period_code)
 
 
@@ -231,10 +230,6 @@ def _lock_probe(unit, day):
     """(sql, params): a row when an approved, locked report covers `unit`'s record on `day`.
     Nearly every day is open: this bare probe answers that (recording an activity asks it in
     the same query as its own checks); the named report is built only for a locked day."""
-    from django.db import connection
-
-    from binhyen.org.models import Unit
-
     paths = _ancestor_paths(unit.path)
     q = connection.ops.quote_name
     sql = (
@@ -250,8 +245,6 @@ def _lock_probe(unit, day):
 
 def approved_report_lock(unit, day):
     """Lock checker (binhyen.core.locks): the approved report covering `unit`'s record on `day`."""
-    from django.db import connection
-
     sql, params = _lock_probe(unit, day)
     with connection.cursor() as cursor:
         cursor.execute(sql + " LIMIT 1", params)
@@ -264,8 +257,6 @@ approved_report_lock.probe = _lock_probe
 
 
 def _many(pairs):
-    from binhyen.org.models import Unit
-
     pairs = list(pairs)
     if not pairs:
         return {}
