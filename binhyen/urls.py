@@ -16,6 +16,8 @@ urlpatterns = [
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("api/v1/", include("binhyen.api.urls")),
     path("van-ban/", include("binhyen.documents.urls")),
+    # a plan's figures, target progress and target forms read the engine: reporting serves them
+    path("van-ban/", include("binhyen.reporting.plan_urls")),
     path("hoat-dong/", include("binhyen.activities.urls")),
     path("mo-hinh/", include("binhyen.groups.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),

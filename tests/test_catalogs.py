@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[1] / "binhyen"
 # catalog or the template scan lost something
 APPS = {
     "activities": (280, 60, 5),
-    "documents": (320, 130, 20),
+    "documents": (220, 90, 8),
     "groups": (300, 110, 10),
     "portal": (300, 130, 15),
-    "reporting": (140, 40, 5),
+    "reporting": (230, 80, 20),
     "reports": (190, 70, 5),
 }
 

@@ -10,8 +10,8 @@ import pytest
 
 from binhyen import factories as f
 from binhyen.core.security import CONTENT_SECURITY_POLICY
-from binhyen.documents import services as documents
 from binhyen.portal.tests import helpers
+from binhyen.reporting import targets
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
@@ -27,8 +27,8 @@ def site(db):
     directive = f.document(gt["hcm"], type_code="chi_thi", issued_on=datetime.date(2022, 1, 10))
     plan = f.document(gt["hcm"], implements=[directive], issued_on=datetime.date(2022, 2, 1))
     f.document(gt["ward_union"], implements=[plan], issued_on=datetime.date(2022, 3, 1))  # second level
-    documents.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
-                         value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
+    targets.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
+                       value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
     f.activity(gt["cs"], date=datetime.date(2022, 4, 2), sessions=1)
     return dict(w, group=group, directive=directive, plan=plan)
 

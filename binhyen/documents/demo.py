@@ -1,15 +1,11 @@
-"""Demo documents: the directives the seeds cite, the plans of LĐLĐ TP Hồ Chí Minh and LĐLĐ TP
-Mỹ Tho that carry them out, and the plans' targets.
+"""Demo documents: the directives the seeds cite, and the plans of LĐLĐ TP Hồ Chí Minh and LĐLĐ
+TP Mỹ Tho that carry them out (the plans' targets are the reporting app's demo).
 
 Numbers, symbols, dates and issuers of the seeds' documents are theirs (Kết luận 13-KL/TW of
 16/8/2021, Kế hoạch 329/KH-LĐLĐ of 23/3/2022, …); the HCMC federation's yearly plans and its
-district plans are demo documents with made-up numbers. Targets read their progress live from
-the rollup engine, so they need nothing from the activities demo, which loads after this one
-(INSTALLED_APPS order) — the activities recorded against these plans show up on the pages as
-soon as they exist. Mỹ Tho's drug and trafficking targets count only the activities recorded
-as carrying out 330/KH-LĐLĐ and 311/KH-LĐLĐ (the plan's document filter), so a few unions fall
-short, while its 329/KH-LĐLĐ outreach target counts every outreach session of the year.
-Everything goes through services.py; a second run changes nothing.
+district plans are demo documents with made-up numbers. The activities demo, which loads after
+this one (INSTALLED_APPS order), records activities carrying out these plans. Everything goes
+through services.py; a second run changes nothing.
 """
 
 import datetime
@@ -22,7 +18,7 @@ from binhyen.org.models import Unit
 
 from . import services
 from .citations import symbol_key
-from .models import AppliesTo, Document, DocumentType, Issuer
+from .models import Document, DocumentType, Issuer
 
 D = datetime.date
 
@@ -91,36 +87,6 @@ UNION = [
      None, ["KH329"]),
 ]
 
-# plan key → [(description, indicator, period, value per unit, applies to)]; an indicator ending
-# in PLAN_ONLY counts only the activities recorded as carrying out that plan (document filter)
-PLAN_ONLY = "+kế hoạch"
-TARGETS = {
-    "HCM2022": [
-        ("Mỗi công đoàn cấp trên trực tiếp cơ sở tổ chức ít nhất 40 cuộc tuyên truyền phòng, chống tội phạm",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 40, AppliesTo.CHILDREN),
-        ("100% công đoàn cơ sở của mỗi đơn vị trực thuộc tổ chức tuyên truyền",
-         "units.outreach_share", "2022", 100, AppliesTo.CHILDREN),
-    ],
-    "KCN2022": [
-        ("Mỗi công đoàn cơ sở tổ chức ít nhất 4 cuộc tuyên truyền",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 4, AppliesTo.GRASSROOTS),
-    ],
-    "KH329": [
-        ("Mỗi công đoàn cơ sở, nghiệp đoàn tổ chức ít nhất 2 cuộc tuyên truyền phòng, chống tội phạm",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 2, AppliesTo.GRASSROOTS),
-        ("100% đơn vị trực thuộc tổ chức tuyên truyền", "units.outreach_share", "2022", 100, AppliesTo.UNIT),
-    ],
-    "KH330": [
-        ("Mỗi công đoàn cơ sở tổ chức ít nhất 1 cuộc tuyên truyền phòng, chống ma túy",
-         "activity.sessions[topic=ma_tuy]" + PLAN_ONLY, "2022", 1, AppliesTo.GRASSROOTS),
-    ],
-    "KH311": [
-        ("Mỗi công đoàn cơ sở có ít nhất 30 lượt người dự tuyên truyền phòng, chống mua bán người",
-         "activity.attendances[topic=mua_ban_nguoi]" + PLAN_ONLY, "2022", 30, AppliesTo.GRASSROOTS),
-    ],
-}
-
-
 def _actor():
     return get_user_model().objects.filter(username=org_demo.ACCOUNTS[0].username).first()
 
@@ -130,10 +96,19 @@ def _existing(doc_type, number, symbol, issuer=None, issuer_unit=None):
     return same.filter(issuer=issuer).first() if issuer else same.filter(issuer_unit=issuer_unit).first()
 
 
+def registered(key):
+    """The demo document `key` (of OUTSIDE or UNION) as load() registered it, or None."""
+    _key, type_code, number, symbol, issued_by, *_rest = next(e for e in OUTSIDE + UNION if e[0] == key)
+    doc_type = DocumentType.objects.get(code=type_code)
+    if issued_by.startswith("@"):
+        return _existing(doc_type, number, symbol, issuer_unit=Unit.objects.filter(code=issued_by[1:]).first())
+    return _existing(doc_type, number, symbol, issuer=Issuer.objects.filter(code=issued_by).first())
+
+
 @transaction.atomic
 def load(stdout=None):
-    """Register the demo documents, their links and targets; a second run changes nothing.
-    Returns {"documents", "links", "targets"}: what this run created."""
+    """Register the demo documents and their links; a second run changes nothing.
+    Returns {"documents", "links"}: what this run created."""
     actor = _actor()
     units = Unit.objects.in_bulk(
         [org_demo.HCM, org_demo.MY_THO, org_demo.THU_DUC, org_demo.KCN], field_name="code"
@@ -142,7 +117,7 @@ def load(stdout=None):
         raise RuntimeError("load the demo tree first (binhyen load-demo)")
     types = {t.code: t for t in DocumentType.objects.all()}
     issuers = {i.code: i for i in Issuer.objects.all()}
-    created = {"documents": 0, "links": 0, "targets": 0}
+    created = {"documents": 0, "links": 0}
     docs = {}
     links = []
     for key, type_code, number, symbol, issued_by, day, summary, registrar, implements in OUTSIDE + UNION:
@@ -166,22 +141,10 @@ def load(stdout=None):
         if missing:
             services.link_implements(actor, doc, missing)
             created["links"] += len(missing)
-    for key, targets in TARGETS.items():
-        plan = docs[key]
-        have = set(plan.targets.values_list("indicator", "period"))
-        for description, indicator, period, value, applies_to in targets:
-            if indicator.endswith(PLAN_ONLY):
-                indicator = services.plan_only(indicator.removesuffix(PLAN_ONLY), plan)
-            if (indicator, period) in have:
-                continue
-            services.set_target(actor, plan, indicator=indicator, period=period, value=value,
-                                applies_to=applies_to, description=description)
-            created["targets"] += 1
     if stdout is not None:
         if any(created.values()):
             stdout.write(
-                f"Văn bản: {created['documents']} văn bản, {created['links']} liên kết thực hiện, "
-                f"{created['targets']} chỉ tiêu mới."
+                f"Văn bản: {created['documents']} văn bản, {created['links']} liên kết thực hiện mới."
             )
         else:
             stdout.write("Văn bản: dữ liệu mẫu đã có, không thay đổi.")

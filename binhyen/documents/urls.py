@@ -1,4 +1,5 @@
-"""Pages of the documents app under /van-ban/."""
+"""Pages of the documents app under /van-ban/ (a plan's figures, target progress and target
+forms, at /van-ban/<id>/so-lieu/, tien-do/, chi-tieu/…, are reporting's: plan_urls.py)."""
 
 from django.urls import path
 
@@ -16,9 +17,4 @@ urlpatterns = [
     path("<int:pk>/tep/", views.document_file, name="file"),
     path("<int:pk>/lich-su/", views.document_history, name="history"),
     path("<int:pk>/chuoi-thuc-hien/", views.document_chain, name="chain"),
-    path("<int:pk>/so-lieu/", views.plan_figures, name="plan_figures"),
-    path("<int:pk>/tien-do/", views.plan_progress, name="progress"),
-    path("<int:pk>/chi-tieu/them/", views.TargetFormView.as_view(), name="target_create"),
-    path("<int:pk>/chi-tieu/<int:target_pk>/sua/", views.TargetFormView.as_view(), name="target_edit"),
-    path("<int:pk>/chi-tieu/<int:target_pk>/xoa/", views.target_delete, name="target_delete"),
 ]

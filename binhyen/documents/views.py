@@ -1,6 +1,7 @@
 """Pages of the documents app: the register of documents, a document's page with the chain of
-plans that carry it out, the forms (with the one-box quick entry), targets and their progress,
-and the page that finds the documents a narrative cites."""
+plans that carry it out, the forms (with the one-box quick entry), the targets each unit was
+given, and the page that finds the documents a narrative cites. A plan's figures, the progress
+of its targets and the target forms read the rollup engine: the reporting app's plan_views.py."""
 
 
 from django.contrib import messages
@@ -9,21 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from binhyen.core import periods
 from binhyen.core.bounds import parse_id
-from binhyen.core.periods import parse_period
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.figures import registry
 from binhyen.org.models import Unit
 from binhyen.org.scoping import EDIT_ROLES, scope_of
 
-from . import chain, progress, services
-from .forms import DocumentForm, TargetForm, TextForm, filled_from_reference
-from .models import AppliesTo, Document, DocumentType, Issuer, TargetAssignment
+from . import chain, services
+from .forms import DocumentForm, TextForm, filled_from_reference
+from .models import Document, DocumentType, Issuer, TargetAssignment
 
 RELATED = ("doc_type", "issuer", "issuer_unit", "unit")
 
@@ -118,9 +116,10 @@ def document_detail(request, pk):
     targets = []
     if document.doc_type.is_plan:
         targets = list(document.targets.annotate(copies=Count("assignments")).order_by("id"))
-        for target in targets:
-            target.is_ratio = services.spec_is_ratio(target.indicator)
-            target.indicator_label = services.spec_label(target.indicator)
+        for target in targets:  # the indicator's name, without reading its filters' lists
+            indicator = registry.indicator_of(target.indicator)
+            target.is_ratio = indicator is not None and indicator.kind == registry.RATIO
+            target.indicator_label = str(indicator.label) if indicator is not None else target.indicator
     return render(request, "documents/document_detail.html", {
         "document": document,
         "implements": list(implements),
@@ -262,21 +261,11 @@ def document_delete(request, pk):
 # --- the chain: directive → plans → activities ---------------------------------------------
 
 
-def _period_param(request, default):
-    text = request.GET.get("ky", "").strip()
-    if not text:
-        return default, ""
-    try:
-        return parse_period(text), ""
-    except ValidationError as exc:
-        return default, exc.message_dict["period"][0]
-
-
 @login_required
 def document_chain(request, pk):
     user = request.user
     document = scoped_get(user, _documents(), pk=pk)
-    period, error = _period_param(request, chain.default_period(document))
+    period, error = chain.period_from(request.GET.get("ky", ""), chain.default_period(document))
     root = chain.implementation_tree(document, user)
     nodes = chain.flatten(root)
     return render(request, "documents/chain.html", {
@@ -285,124 +274,7 @@ def document_chain(request, pk):
     })
 
 
-@login_required
-def plan_figures(request, pk):
-    """htmx partial of the chain page: one plan's own figures (the activities linked to it,
-    from the registry, by child unit) and its latest activities, loaded plan by plan so the
-    chain page stays a fixed number of queries however long the chain."""
-    user = request.user
-    plan = scoped_get(user, _documents(), pk=pk)
-    period, _error = _period_param(request, chain.default_period(plan))
-    figures = chain.plan_figures(plan, period, user)
-    activities = chain.activities_under(plan, period, user)
-    listed = count = None
-    if activities is not None:
-        listed = list(activities.select_related("unit", "kind").order_by("-date", "-id")[:5])
-        if figures is not None:
-            count = figures.activities
-        else:  # the reader sees activities of the plan but no unit of its: count those
-            count = len(listed) if len(listed) < 5 else activities.count()
-    return render(request, "documents/_plan_figures.html", {
-        "plan": plan, "period": period, "figures": figures, "activities": listed, "activity_count": count,
-    })
-
-
-# --- targets and progress ------------------------------------------------------------------
-
-
-def _plan_for_edit(request, pk):
-    return scoped_get(request.user, _documents(), editable=True, pk=pk)
-
-
-class TargetFormView(ServiceFormView):
-    template_name = "documents/target_form.html"
-    form_class = TargetForm
-    error_fields = {"plan": None}
-    target = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.plan = _plan_for_edit(request, kwargs["pk"])
-            if "target_pk" in kwargs:
-                self.target = get_object_or_404(self.plan.targets, pk=kwargs["target_pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
-    def get_initial(self):
-        if self.target is None:
-            year = self.plan.issued_on.year if self.plan.issued_on else periods.today().year
-            return {"period": str(year), "applies_to": AppliesTo.GRASSROOTS}
-        t = self.target
-        indicator, only_plan = services.split_plan_only(t.indicator, self.plan)
-        return {"description": t.description, "indicator": indicator, "only_plan": only_plan, "period": t.period,
-                "value": t.value, "applies_to": t.applies_to, "units": ", ".join(u.code for u in t.units.all())}
-
-    def get_context_data(self, **kwargs):
-        from binhyen.reporting.indicators import all_indicators
-
-        context = super().get_context_data(**kwargs)
-        context.update(plan=self.plan, target=self.target, indicators=all_indicators())
-        return context
-
-    def perform(self, form):
-        data = form.cleaned_data
-        indicator = services.plan_only(data["indicator"], self.plan) if data["only_plan"] else data["indicator"]
-        fields = dict(indicator=indicator, period=data["period"], value=data["value"],
-                      applies_to=data["applies_to"], units=data["units"], description=data["description"])
-        if self.target is None:
-            target = services.set_target(self.request.user, self.plan, **fields)
-            messages.success(self.request, _("Đã giao chỉ tiêu cho %(n)d đơn vị.") % {"n": target.assignments.count()})
-        else:
-            target = services.update_target(self.request.user, self.target, **fields)
-            messages.success(self.request, _("Đã lưu chỉ tiêu; %(n)d đơn vị đang giữ chỉ tiêu này.") % {"n": target.assignments.count()})
-        return reverse("documents:progress", args=[self.plan.pk]) + f"?chi_tieu={target.pk}"
-
-
-@login_required
-@require_POST
-def target_delete(request, pk, target_pk):
-    plan = _plan_for_edit(request, pk)
-    target = get_object_or_404(plan.targets, pk=target_pk)
-    services.delete_target(request.user, target)
-    messages.success(request, _("Đã xóa chỉ tiêu và các bản giao cho đơn vị."))
-    return redirect(plan.get_absolute_url())
-
-
-@login_required
-def plan_progress(request, pk):
-    """Per unit: target against the actual figure from the rollup, % reached, who is behind.
-    One target at a time (tabs), read at one level of the tree (drill down by unit)."""
-    user = request.user
-    plan = scoped_get(user, _documents(), pk=pk)
-    targets = list(plan.targets.order_by("id"))
-    chosen = None
-    wanted = request.GET.get("chi_tieu", "")
-    for t in targets:
-        if str(t.pk) == wanted:
-            chosen = t
-    chosen = chosen or (targets[0] if targets else None)
-    table = None
-    error = ""
-    if chosen is not None:
-        chosen.plan = plan
-        level = None
-        code = request.GET.get("don_vi", "").strip()
-        if code:
-            level = Unit.objects.visible_to(user).filter(code=code).first()
-            if level is None:
-                error = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
-        table = progress.target_progress(chosen, level or plan.unit, user=user)
-    # a plan without targets still shows what was recorded as carrying it out (its first year);
-    # with a target, the table carries the plan's figures row by row
-    figures = chain.plan_figures(plan, chain.default_period(plan), user) if chosen is None else None
-    return render(request, "documents/progress.html", {
-        "plan": plan, "targets": targets, "chosen": chosen, "table": table, "error": error,
-        "can_edit": _can_edit(user, plan), "figures": figures,
-    })
+# --- the targets given to one's units ------------------------------------------------------
 
 
 @login_required

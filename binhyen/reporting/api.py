@@ -19,8 +19,8 @@ from .plan_api import router as plans_router
 from .rollup import OutOfScope, rollup
 
 router = Router(tags=["reporting"])
-# a plan's targets and their progress (under the documents tag, at /plans/{id}/…)
-router.add_router("", plans_router)
+# a plan's targets and their progress, at /plans/{id}/… under the documents tag as before
+router.add_router("", plans_router, tags=["documents"])
 
 DESCRIPTION = """
 Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dưới) trong một kỳ.

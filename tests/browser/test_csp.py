@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from binhyen import factories as f
-from binhyen.documents import services as documents
 from binhyen.groups.models import Group
 from binhyen.org.scoping import Role
+from binhyen.reporting import targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,8 @@ def site(live_server, settings, tmp_path):
     directive = f.document(gt["hcm"], type_code="chi_thi", issued_on=datetime.date(2022, 1, 10))
     plan = f.document(gt["hcm"], implements=[directive], issued_on=datetime.date(2022, 2, 1))
     f.document(gt["ward_union"], implements=[plan], issued_on=datetime.date(2022, 3, 1))
-    documents.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
-                         value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
+    targets.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
+                       value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
     f.activity(gt["cs"], date=datetime.date(2022, 4, 2), sessions=1)
     f.user("quan-tri-tinh", Role.ADMIN, gt["hcm"])
     return dict(gt, group=group, directive=directive, plan=plan, url=live_server.url)

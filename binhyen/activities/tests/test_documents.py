@@ -11,8 +11,6 @@ from binhyen import factories as f
 from binhyen.activities import services
 from binhyen.activities.models import Activity
 from binhyen.activities.services import import_activities
-from binhyen.core.periods import parse_period
-from binhyen.documents.chain import activities_under
 
 from .conftest import row, xlsx
 from .test_pages import form_data
@@ -101,10 +99,3 @@ def test_form_offers_visible_documents_and_links_them(people, tree, plans, djang
     assert "330/KH-LĐLĐ" in detail
     refused = client.post(reverse("activities:create"), form_data(tree["q9"], title="Y", documents=[plans["tg"].pk]))
     assert "nằm ngoài phạm vi bạn xem được" in refused.content.decode()
-
-
-def test_documents_chain_counts_linked_activities(people, tree, plans):
-    linked = f.activity(tree["q9"], date=datetime.date(2021, 5, 2), documents=[plans["hcm"]])
-    f.activity(tree["q9"], date=datetime.date(2021, 5, 3), document_ref="329/KH-LĐLĐ")  # text only
-    found = activities_under(plans["hcm"], parse_period("2021"), people["hcm_viewer"])
-    assert list(found) == [linked]

@@ -47,6 +47,25 @@ def people(tree):
     }
 
 
+def give_target(plan, units, indicator="activity.sessions", period="2022", value=2, description="",
+                applies_to="grassroots"):
+    """A target of `plan` and a copy of it for each of `units`, written straight to the tables:
+    setting a target through its service (which reads the indicator registry and the tree) is
+    the reporting app's, and tested there."""
+    from binhyen.core.periods import parse_period
+    from binhyen.documents.models import Target, TargetAssignment
+
+    span = parse_period(period)
+    target = Target.objects.create(plan=plan, indicator=indicator, description=description, period=span.code,
+                                   period_start=span.start, period_end=span.end, value=value,
+                                   applies_to=applies_to)
+    TargetAssignment.objects.bulk_create(
+        TargetAssignment(target=target, unit=unit, indicator=indicator, period=span.code, value=value)
+        for unit in units
+    )
+    return target
+
+
 def login(user):
     client = Client()
     client.force_login(user)

@@ -1,14 +1,12 @@
-"""The documents API: scoped CRUD, the parser endpoint, the chain, targets and live progress,
-with Vietnamese JSON errors naming the field."""
+"""The documents API: scoped CRUD, the parser endpoint and the chain, with Vietnamese JSON errors
+naming the field (targets and their progress: reporting's test_targets_api.py)."""
 
 import datetime
 
 import pytest
 
 from binhyen import factories as f
-from binhyen.documents import services
 from binhyen.documents.models import Document
-from binhyen.documents.tests.conftest import record
 
 D = datetime.date
 
@@ -117,36 +115,9 @@ def test_the_chain_endpoint(api_as, tree, people, kl):
     assert [(n["id"], n["depth"], n["parent"]) for n in nodes] == [(kh.pk, 1, kl.pk), (cv.pk, 2, kh.pk)]
 
 
-def test_targets_and_progress(api_as, tree, people):
-    plan = f.document(tree["mt"], number="329")
-    client = api_as(people["mt_editor"])
-    created = client.post(f"/api/v1/plans/{plan.pk}/targets", {
-        "indicator": "activity.sessions[kind=tuyen_truyen]", "period": "2022", "value": 2,
-        "applies_to": "grassroots", "description": "Ít nhất 2 cuộc"}, content_type="application/json")
-    assert created.status_code == 201 and created.json()["assignments"] == 1
-    bad = client.post(f"/api/v1/plans/{plan.pk}/targets", {
-        "indicator": "activity.buoi", "period": "2022", "value": 2, "applies_to": "grassroots"},
-        content_type="application/json")
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "indicator"
-    record(tree["cs3"], "2022-04-02", sessions=1)
-    record(tree["cs3"], "2022-04-03", sessions=3, attendances=45, documents=[plan], kind="hoi_nghi")
-    body = client.get(f"/api/v1/plans/{plan.pk}/progress").json()
-    (target,) = body["targets"]
-    assert target["level"]["code"] == "TG-MT" and target["total_target"] == 2 and target["total_actual"] == 1
-    # the conference carried out the plan but is no outreach session: in the plan's figures only
-    assert target["plan"] == {"activities": 1, "sessions": 3, "attendances": 45, "period": "2022-03-23..2022-12-31"}
-    assert target["rows"] == [{"unit": {"code": "TG-MT-CS1", "name": "Công đoàn cơ sở Trường Tiểu học Mỹ Tho"},
-                               "target": 2, "actual": 1, "percent": 50.0, "status": target["rows"][0]["status"],
-                               "assigned": 1, "drill_down": False,
-                               "plan": {"activities": 1, "sessions": 3, "attendances": 45}}]
-    assert target["rows"][0]["status"] in ("missed", "behind", "on_track")
-    assert client.get(f"/api/v1/plans/{plan.pk}/progress", {"unit": "HCM"}).status_code == 404
-
-
 def test_scope_of_the_api(api_as, tree, people):
     plan = f.document(tree["mt"], number="329")
     assert api_as(people["q9_editor"]).get(f"/api/v1/documents/{plan.pk}").status_code == 404
-    assert api_as(people["q9_editor"]).get(f"/api/v1/plans/{plan.pk}/progress").status_code == 404
     viewer = f.user(role="viewer", unit=tree["mt"])
     patched = api_as(viewer).patch(f"/api/v1/documents/{plan.pk}", {"summary": "x"}, content_type="application/json")
     assert patched.status_code == 403 and patched.json()["detail"] == "Bạn không có quyền thực hiện thao tác này."
@@ -154,11 +125,6 @@ def test_scope_of_the_api(api_as, tree, people):
                                   content_type="application/json")
     assert created.status_code == 422
     assert "không được nhập văn bản cho đơn vị này" in created.json()["errors"][0]["message"]
-    services.set_target(f.superuser(), plan, indicator="activity.sessions", period="2022", value=1, applies_to="grassroots")
-    officer = f.user(role="editor", unit=tree["cs3"])
-    body = api_as(officer).get(f"/api/v1/plans/{plan.pk}/progress").json()
-    assert [r["unit"]["code"] for r in body["targets"][0]["rows"]] == ["TG-MT-CS1"]
-    assert body["targets"][0]["total_actual"] == 0
 
 
 def test_reference_lists(api_as, people):

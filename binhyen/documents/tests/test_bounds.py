@@ -1,20 +1,17 @@
-"""Bounds on documents and targets at every door: a target's value has one bound
-(models.TARGET_VALUE) that the API schema, the form, the service and the database share; dates
-of issue and validity are plausible; ids no bigint holds, in bodies, query strings and form
-values, are unknown records rather than 500s; and the OpenAPI description states what the
-service enforces (lengths, shapes, the fixed document types)."""
+"""Bounds on documents at every door: dates of issue and validity are plausible; ids no bigint
+holds, in bodies, query strings and form values, are unknown records rather than 500s; and the
+OpenAPI description states what the service enforces (lengths, shapes, the fixed document
+types). A target's value and period: reporting's test_targets.py and test_targets_api.py."""
 
 import random
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from binhyen import factories as f
 from binhyen.documents import citations, services
-from binhyen.documents.models import Document, Target, TargetAssignment
+from binhyen.documents.models import Document
 
 from .conftest import login
 
@@ -28,73 +25,8 @@ def plan(tree):
     return f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ")
 
 
-def _target(client, plan, **changes):
-    payload = {"indicator": SESSIONS, "period": "2022", "value": 2, "applies_to": "grassroots"}
-    payload.update(changes)
-    return client.post(f"/api/v1/plans/{plan.pk}/targets", payload, content_type="application/json")
-
-
 def _fields(response):
     return {e["field"].split(".")[0]: e["message"] for e in response.json()["errors"]}
-
-
-# --- the target's value ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", [10_000_001, 2147483648, HUGE, BEYOND_BIGINT, 0, True, "5"])
-def test_api_refuses_an_implausible_target_value(api_as, people, plan, value):
-    response = _target(api_as(people["mt_editor"]), plan, value=value)
-    assert response.status_code == 422 and "value" in _fields(response)
-    assert Target.objects.count() == 0 and TargetAssignment.objects.count() == 0
-
-
-def test_api_accepts_the_bound(api_as, people, plan):
-    response = _target(api_as(people["mt_editor"]), plan, value=10_000_000)
-    assert response.status_code == 201 and response.json()["value"] == 10_000_000
-
-
-@pytest.mark.parametrize("value, message", [
-    (10_000_001, "Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị; 10.000.001 là quá lớn."),
-    (True, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
-    (2.5, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
-])
-def test_the_service_refuses_it_too(plan, value, message):
-    with pytest.raises(ValidationError) as caught:
-        services.set_target(f.superuser(), plan, indicator=SESSIONS, period="2022", value=value,
-                            applies_to="grassroots")
-    assert caught.value.message_dict["value"] == [message]
-
-
-def test_the_form_refuses_it_next_to_the_field(people, plan):
-    client = login(people["mt_editor"])
-    response = client.post(f"/van-ban/{plan.pk}/chi-tieu/them/", {
-        "indicator": SESSIONS, "period": "2022", "value": str(HUGE), "applies_to": "grassroots", "units": ""})
-    assert response.status_code == 200
-    assert response.context["form"].errors["value"] == ["Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị."]
-    assert Target.objects.count() == 0
-
-
-def test_the_database_refuses_a_value_written_around_the_service(plan):
-    target = services.set_target(f.superuser(), plan, indicator=SESSIONS, period="2022", value=2,
-                                 applies_to="grassroots")
-    for queryset in (Target.objects.filter(pk=target.pk), TargetAssignment.objects.filter(target=target)):
-        for value in (10_000_001, 0):
-            with pytest.raises(IntegrityError), transaction.atomic():
-                queryset.update(value=value)
-
-
-@pytest.mark.parametrize("period", ["0001-01-01..9999-12-31", "1900", "2101"])
-def test_a_target_period_out_of_the_movements_time_is_refused(api_as, people, plan, period):
-    response = _target(api_as(people["mt_editor"]), plan, period=period)
-    assert response.status_code == 422 and "period" in _fields(response)
-
-
-def test_the_target_schema_states_its_rules(api_as, people):
-    schema = api_as(people["mt_editor"]).get("/api/v1/openapi.json").json()["components"]["schemas"]["TargetIn"]
-    value = schema["properties"]["value"]
-    assert (value["minimum"], value["maximum"]) == (1, 10_000_000)
-    assert schema["properties"]["period"]["maxLength"] == 30 and "pattern" in schema["properties"]["period"]
-    assert schema["properties"]["indicator"]["maxLength"] == 200
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -174,20 +106,11 @@ def test_list_filters_never_500(api_as, people, params):
     assert api_as(people["mt_editor"]).get("/api/v1/documents", params).status_code in (200, 400, 422)
 
 
-def test_progress_with_an_impossible_target_id(api_as, people, plan):
-    client = api_as(people["mt_editor"])
-    response = client.get(f"/api/v1/plans/{plan.pk}/progress", {"target": str(BEYOND_BIGINT)})
-    assert response.status_code == 422
-    assert client.get(f"/api/v1/plans/{plan.pk}/progress", {"target": str(HUGE)}).json()["targets"] == []
-    assert client.get(f"/api/v1/plans/{BEYOND_BIGINT}/progress").status_code == 404
-
-
 def test_pages_with_impossible_ids_in_the_query_or_the_form(people, plan):
     client = login(people["mt_editor"])
     for value in (str(BEYOND_BIGINT), "abc", "²", "0"):
         assert client.get("/van-ban/them/", {"thuc_hien": value}).status_code == 200, value
         assert client.get("/van-ban/", {"nam": value}).status_code == 200, value
-        assert client.get(f"/van-ban/{plan.pk}/tien-do/", {"chi_tieu": value, "don_vi": value}).status_code == 200
     text = "Theo Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022 của đơn vị."
     response = client.post("/van-ban/nhan-dien/", {"text": text, "action": "link", "chon": ["²", "0"],
                                                    "ke_hoach": str(BEYOND_BIGINT)})

@@ -1,12 +1,12 @@
-"""The demo registers the seeds' documents for HCMC and Mỹ Tho, links them, and gives the plans
-targets whose progress is read live (the activities demo loads after this one)."""
+"""The demo registers the seeds' documents for HCMC and Mỹ Tho and links them (the plans'
+targets are reporting's demo: test_targets_demo.py)."""
 
 import datetime
 
 import pytest
 
-from binhyen.documents import chain, demo, progress
-from binhyen.documents.models import Document, Target
+from binhyen.documents import chain, demo
+from binhyen.documents.models import Document
 from binhyen.org import demo as org_demo
 
 D = datetime.date
@@ -24,7 +24,7 @@ def doc(symbol):
 
 
 def test_the_seeds_documents_are_registered_and_linked(demo_data):
-    assert demo_data == {"documents": 22, "links": 48, "targets": 7}
+    assert demo_data == {"documents": 22, "links": 48}
     kl13 = doc("13-KL/TW")
     assert (kl13.issuer.name, kl13.issued_on, kl13.shared) == ("Bộ Chính trị", D(2021, 8, 16), True)
     mt_plans = set(kl13.implemented_by.filter(unit__code=org_demo.MY_THO).values_list("symbol", flat=True))
@@ -36,7 +36,7 @@ def test_the_seeds_documents_are_registered_and_linked(demo_data):
 
 
 def test_a_second_run_changes_nothing(demo_data):
-    assert demo.load() == {"documents": 0, "links": 0, "targets": 0}
+    assert demo.load() == {"documents": 0, "links": 0}
 
 
 def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data):
@@ -46,13 +46,3 @@ def test_the_chain_of_kl13_goes_to_the_mytho_letters(demo_data):
     assert {(n.document.symbol, n.depth) for n in nodes} >= {("329/KH-LĐLĐ", 1), ("2016/LĐLĐ", 2), ("118/KH-LĐLĐ", 1),
                                                                ("07/KH-LĐLĐ", 2), ("21/KH-CĐKCXKCN", 2)}
     assert chain.default_period(doc("13-KL/TW")).code == "2021-08-16..2022-08-15"
-
-
-def test_targets_reach_the_units_of_2022(demo_data):
-    grassroots = Target.objects.get(plan__symbol="329/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
-    assert grassroots.assignments.count() == 23  # Mỹ Tho's unions and guild open in 2022
-    table = progress.target_progress(grassroots)
-    assert len(table.rows) == 23 and table.total_target == 46
-    children = Target.objects.get(plan__symbol="118/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
-    assert sorted(children.assignments.values_list("unit__code", flat=True)) == sorted([
-        org_demo.THU_DUC, org_demo.Q7, org_demo.BINH_TAN, org_demo.CU_CHI, org_demo.Q12, org_demo.KCN, org_demo.GTVT])

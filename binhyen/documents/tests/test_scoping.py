@@ -12,10 +12,9 @@ from django.test import Client
 
 from binhyen import factories as f
 from binhyen.api.services import issue_token
-from binhyen.documents import services
 from binhyen.documents.models import Document, TargetAssignment
-from binhyen.documents.tests.conftest import login
-from binhyen.org.models import Area, AreaLevel
+from binhyen.documents.tests.conftest import give_target, login
+from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, Role
 
 ROLES = [Role.VIEWER, Role.EDITOR, Role.APPROVER, Role.ADMIN, Role.POLICE]
@@ -55,8 +54,7 @@ def world(tree):
         else:
             docs[position] = f.document(tree[key], number=str(n))
         if how == "addressed":
-            services.set_target(f.superuser(), docs[position], indicator="activity.sessions", period="2022",
-                                value=10, applies_to="children")
+            give_target(docs[position], Unit.objects.filter(parent=tree[key]), value=10, applies_to="children")
     return tree, users, docs
 
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from binhyen.core.text import format_number
-from binhyen.documents import services
 from binhyen.documents.models import Document, Target
+from binhyen.reporting import targets
 
 
 class Command(BaseCommand):
@@ -29,16 +29,16 @@ class Command(BaseCommand):
                  else User.objects.filter(is_superuser=True, is_active=True).order_by("id").first())
         if actor is None or not actor.is_superuser:
             raise CommandError("Cần một tài khoản quản trị hệ thống (--as-user) để ghi lịch sử thay đổi.")
-        targets = Target.objects.select_related("plan__unit").filter(plan__in=Document.objects.all())
+        chosen = Target.objects.select_related("plan__unit").filter(plan__in=Document.objects.all())
         if plan is not None:
-            targets = targets.filter(plan_id=plan)
-            if not targets.exists():
+            chosen = chosen.filter(plan_id=plan)
+            if not chosen.exists():
                 raise CommandError(f"Kế hoạch id {plan} không có chỉ tiêu nào (hoặc không tồn tại).")
         added = removed = 0
-        for target in targets.order_by("id"):
-            a, r = services.cascade_target(actor, target)
+        for target in chosen.order_by("id"):
+            a, r = targets.cascade_target(actor, target)
             added, removed = added + a, removed + r
         self.stdout.write(self.style.SUCCESS(
-            f"Đã rà soát {format_number(targets.count())} chỉ tiêu: thêm {format_number(added)} bản giao cho "
+            f"Đã rà soát {format_number(chosen.count())} chỉ tiêu: thêm {format_number(added)} bản giao cho "
             f"đơn vị, bỏ {format_number(removed)} bản."
         ))

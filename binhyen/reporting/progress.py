@@ -20,10 +20,14 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.core.periods import parse_period, today
+from binhyen.documents.chain import plan_period
+from binhyen.documents.models import TargetAssignment
+from binhyen.figures import registry
+from binhyen.org.history import SELF
 from binhyen.org.models import PATH_STEP, Unit
 
-from .models import TargetAssignment
-from .services import as_of_for, is_ratio, parse_indicator
+from .rollup import Engine, rollup
+from .targets import as_of_for, is_ratio, parse_indicator
 
 REACHED, ON_TRACK, BEHIND, MISSED, NO_DATA = "reached", "on_track", "behind", "missed", "no_data"
 STATUS_LABELS = {
@@ -170,15 +174,10 @@ def plan_flows(plan, level, period, attr):
     """{child id or SELF: [activities, sessions, attendances, leaflets]} of the activities
     linked to `plan` in `period` (from the plan's date on) under `level`, read through the
     tree `attr` that the target's own rollup used (no second read of it)."""
-    from binhyen.reporting import indicators
-    from binhyen.reporting.rollup import Engine
-
-    from .chain import plan_period
-
     span = plan_period(plan, period)
     if span is None or plan.shared:
         return {}, span or period
-    request = indicators.parse(f"activity.count[document={plan.pk}]", resolve=False)
+    request = registry.parse(registry.with_filter("activity.count", document=plan.pk), resolve=False)
     return Engine(level, span, attribution=attr).flow(request, "child"), span
 
 
@@ -189,9 +188,6 @@ def target_progress(target, level=None, day=None, user=None):
     the records' scope: not units seen only through police wards), and the level's own row and
     totals only when they hold the level: a grassroots officer reading their superior's plan
     sees their own unit's line, not their neighbours'."""
-    from binhyen.reporting.indicators import STOCK
-    from binhyen.reporting.rollup import SELF, Engine, rollup
-
     day = day or today()
     level = level or target.plan.unit
     period = parse_period(target.period)
@@ -202,7 +198,7 @@ def target_progress(target, level=None, day=None, user=None):
     data = rollup(level, period, [request], by="child", as_of=as_of, engine=engine)
     key = request.key
     actual_by_code = {row["unit"]["code"]: row["values"][key] for row in data["rows"]}
-    share = elapsed_share(period, day, flow=request.indicator.kind != STOCK)
+    share = elapsed_share(period, day, flow=request.indicator.kind != registry.STOCK)
     progress = Progress(target, request, period, level, day, share, ratio, level_actual=data["total"][key],
                         indicator_label=request.label)
 

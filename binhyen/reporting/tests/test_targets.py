@@ -1,21 +1,31 @@
 """Targets: validated against the indicator registry, cascaded as a copy per unit (as the tree
-stood for the period), and their progress read from the rollup engine."""
+stood for the period), and their progress read from the rollup engine. A target's value has one
+bound (documents.models.TARGET_VALUE) that the API schema, the form, the service and the
+database share (the API's side: test_targets_api.py)."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from binhyen import factories as f
 from binhyen.core.periods import parse_period
-from binhyen.documents import progress, services
 from binhyen.documents.models import Target, TargetAssignment
-from binhyen.documents.tests.conftest import record
+from binhyen.documents.tests import conftest as documents_tests
+from binhyen.documents.tests.conftest import login, record
 from binhyen.org import services as org_services
+from binhyen.reporting import progress
+from binhyen.reporting import targets as services
 from binhyen.reporting.rollup import rollup
 
 D = datetime.date
 SESSIONS = "activity.sessions[kind=tuyen_truyen]"
+HUGE = 2**63 - 1
+
+# the documents tests' people: a viewer and an editor at HCMC, editors at Quận 9, at its
+# grassroots union and at Mỹ Tho
+people = documents_tests.people
 
 
 @pytest.fixture
@@ -212,3 +222,36 @@ def test_a_target_may_name_only_a_document_its_author_sees(tree, people):
     target = services.set_target(people["mt_editor"], plan, indicator=f"activity.sessions[document={plan.symbol}]",
                                  period="2022", value=1, applies_to="grassroots")
     assert target.indicator == f"activity.sessions[document={plan.pk}]"  # stored by id
+
+
+# --- the target's value: the service, the form, the database -------------------------------
+
+
+@pytest.mark.parametrize("value, message", [
+    (10_000_001, "Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị; 10.000.001 là quá lớn."),
+    (True, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
+    (2.5, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
+])
+def test_the_service_refuses_it_too(mt_world, value, message):
+    with pytest.raises(ValidationError) as caught:
+        services.set_target(f.superuser(), mt_world["plan"], indicator=SESSIONS, period="2022", value=value,
+                            applies_to="grassroots")
+    assert caught.value.message_dict["value"] == [message]
+
+
+def test_the_form_refuses_it_next_to_the_field(people, mt_world):
+    client = login(people["mt_editor"])
+    response = client.post(f"/van-ban/{mt_world['plan'].pk}/chi-tieu/them/", {
+        "indicator": SESSIONS, "period": "2022", "value": str(HUGE), "applies_to": "grassroots", "units": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["value"] == ["Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị."]
+    assert Target.objects.count() == 0
+
+
+def test_the_database_refuses_a_value_written_around_the_service(mt_world):
+    target = services.set_target(f.superuser(), mt_world["plan"], indicator=SESSIONS, period="2022", value=2,
+                                 applies_to="grassroots")
+    for queryset in (Target.objects.filter(pk=target.pk), TargetAssignment.objects.filter(target=target)):
+        for value in (10_000_001, 0):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                queryset.update(value=value)
