@@ -22,6 +22,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from binhyen.core.api import ERRORS, ErrorOut, In, PageParams, get_or_404, paginate, require
 from binhyen.core.bounds import MAX_ID
+from binhyen.org.models import Unit
 
 from . import excel, filters, services
 from .models import (
@@ -241,7 +242,7 @@ def _resolve(request, changes):
     errors = {}
     if changes.get("unit") is not None:
         code = changes["unit"]
-        changes["unit"] = services.editable_units(request.auth).filter(code=code).first()
+        changes["unit"] = Unit.objects.recordable_by(request.auth).filter(code=code).first()
         if changes["unit"] is None:
             errors["unit"] = _("Đơn vị “%(code)s” không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.") % {
                 "code": code}

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import PAGE_SIZE, ScopedListView, ServiceFormView, history_page, scoped_get
-from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, scope_of
+from binhyen.org.models import Unit
+from binhyen.org.scoping import VIEW_ROLES, may_record, scope_of
 
 from . import excel, filters, services
 from .forms import ActivityForm, ImportForm
@@ -27,15 +28,9 @@ from .models import Activity, Attachment
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def can_record(user):
-    return user.is_superuser or bool(scope_of(user, EDIT_ROLES).paths)
-
-
 def filter_units(user):
     """Units offered by the list's unit filter: the non-grassroots units the reader sees (a
     grassroots code still works through the URL), plus the tops of their own scope."""
-    from binhyen.org.models import Unit
-
     scope = scope_of(user, VIEW_ROLES)
     queryset = Unit.objects.visible_to(user).filter(kind__is_grassroots=False)
     if scope.paths:
@@ -76,7 +71,7 @@ class ActivityListView(ScopedListView):
         _attach_codes(rows)
         context.update(
             object_list=rows, f=self.filters, totals=self.totals, sorts=filters.SORTS,
-            lists=self.lists, can_record=can_record(user),
+            lists=self.lists, can_record=may_record(user),
             query=self.request.GET.urlencode(),
         )
         if not getattr(self.request, "htmx", None):
@@ -179,7 +174,7 @@ class ActivityFormPage(ServiceFormView):
 
     @cached_property
     def units(self):
-        return services.editable_units(self.request.user).select_related("kind").order_by("path")
+        return Unit.objects.recordable_by(self.request.user).select_related("kind").order_by("path")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -295,5 +290,5 @@ def import_page(request):
     else:
         form = ImportForm()
     return render(request, "activities/import.html", {
-        "form": form, "result": result, "can_record": can_record(request.user), "page_size": PAGE_SIZE,
+        "form": form, "result": result, "can_record": may_record(request.user), "page_size": PAGE_SIZE,
     })

@@ -27,7 +27,7 @@ def _date_field(label, help_text=""):
 def unit_choices(user):
     """Units a person may register documents for: those they edit, without the long tail of
     grassroots unions below them (their own grassroots union stays in the list)."""
-    editable = services.editable_units(user).select_related("kind")
+    editable = Unit.objects.recordable_by(user).select_related("kind")
     return (editable.filter(kind__is_grassroots=False) | editable.filter(assignments__user=user)).distinct().order_by("path")
 
 

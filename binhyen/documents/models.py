@@ -93,11 +93,8 @@ class DocumentQuerySet(ScopedQuerySet):
             return self
         q = Q(shared=True)
         if scope.paths:
-            owned = Q()
-            for path in scope.paths:
-                owned |= Q(unit__path__startswith=path)
             addressed = TargetAssignment.objects.visible_to(user).values("target__plan_id")
-            q |= owned | Q(pk__in=addressed)
+            q |= scope.q("unit__path") | Q(pk__in=addressed)
         return self.filter(q)
 
     def owned_in_scope(self, user):

@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binhyen.core.periods import today
 from binhyen.core.text import fold, format_date
-from binhyen.org.models import Unit
-from binhyen.org.scoping import EDIT_ROLES
+from binhyen.org.scoping import EDIT_ROLES, require_role_over
 
 from . import citations
 from .models import (
@@ -40,18 +40,10 @@ MAX_CHAIN_DEPTH = 12  # deeper than any real directive → plan → plan chain; 
 # --- scope ---------------------------------------------------------------------------------
 
 
-def editable_units(actor):
-    """Units whose documents the actor may register and change (editors and admins)."""
-    return Unit.objects.editable_by(actor, roles=EDIT_ROLES)
-
-
-def _require_editable_unit(actor, unit, field="unit"):
-    if unit is None:
-        raise ValidationError({field: _("Hãy chọn đơn vị.")})
-    if not editable_units(actor).filter(pk=unit.pk).exists():
-        raise ValidationError(
-            {field: _("Đơn vị không tồn tại hoặc bạn không được nhập văn bản cho đơn vị này.")}
-        )
+# How the scope's refusal reads for a document's unit (scoping.require_role_over): a
+# document's unit is one the actor records for (Unit.objects.recordable_by).
+NO_UNIT = gettext_lazy("Hãy chọn đơn vị.")
+UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập văn bản cho đơn vị này.")
 
 
 def _require_editable(actor, document):
@@ -277,7 +269,8 @@ def register_document(actor, *, doc_type, number, symbol="", unit=None, issuer_u
     owner = issuer_unit if issuer_unit is not None else unit
     if issuer is None and issuer_unit is None:
         raise ValidationError({"issuer": _("Hãy chọn cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài.")})
-    _require_editable_unit(actor, owner, field="issuer_unit" if issuer_unit is not None else "unit")
+    require_role_over(actor, owner, EDIT_ROLES, field="issuer_unit" if issuer_unit is not None else "unit",
+                      message=UNIT_REFUSED, missing=NO_UNIT)
     document = Document(
         unit=owner, doc_type=doc_type, number=(number or "").strip(),
         symbol=citations.normalize_symbol(symbol) if symbol else "", issuer_unit=issuer_unit,
@@ -338,7 +331,8 @@ def update_document(actor, document, *, implements=None, file=None, remove_file=
     if changes.get("issuer_unit") is not None:
         if "issuer" not in changes:
             document.issuer = None
-        _require_editable_unit(actor, document.issuer_unit, field="issuer_unit")
+        require_role_over(actor, document.issuer_unit, EDIT_ROLES, field="issuer_unit", message=UNIT_REFUSED,
+                          missing=NO_UNIT)
         document.unit = document.issuer_unit
     errors = _check(document)
     if implements is not None:

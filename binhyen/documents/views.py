@@ -17,7 +17,7 @@ from binhyen.core.bounds import parse_id
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.figures import registry
 from binhyen.org.models import Unit
-from binhyen.org.scoping import EDIT_ROLES, scope_of
+from binhyen.org.scoping import EDIT_ROLES, holds_role_over, may_record
 
 from . import chain, services
 from .forms import DocumentForm, TextForm, filled_from_reference
@@ -28,15 +28,6 @@ RELATED = ("doc_type", "issuer", "issuer_unit", "unit")
 
 def _documents():
     return Document.objects.select_related(*RELATED)
-
-
-def _can_edit(user, document):
-    """Document.objects.editable_by's rule, read off the document's unit (loaded with it)."""
-    return scope_of(user, EDIT_ROLES).covers_path(document.unit.path)
-
-
-def _can_register(user):
-    return services.editable_units(user).exists()
 
 
 # --- the register --------------------------------------------------------------------------
@@ -98,7 +89,7 @@ class DocumentListView(ScopedListView):
                 issuers=Issuer.objects.filter(pk__in=visible.values("issuer")),
                 issuer_units=Unit.objects.filter(pk__in=visible.values("issuer_unit")).order_by("path")[:300],
                 years=visible.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct(),
-                can_add=_can_register(user),
+                can_add=may_record(user),
             )
         return context
 
@@ -125,7 +116,7 @@ def document_detail(request, pk):
         "implements": list(implements),
         "implemented_by": list(implemented_by),
         "targets": targets,
-        "can_edit": _can_edit(user, document),
+        "can_edit": holds_role_over(user, EDIT_ROLES, document.unit),
     })
 
 
@@ -198,7 +189,7 @@ class DocumentCreateView(DocumentFormView):
 
     def get_initial(self):
         initial = {"issuer_kind": "unit"}
-        choices = services.editable_units(self.request.user).order_by("depth", "path")
+        choices = Unit.objects.recordable_by(self.request.user).order_by("depth", "path")
         first = choices.filter(kind__is_grassroots=False).first() or choices.first()
         if first is not None:
             initial.update(issuer_unit=first.pk, unit=first.pk)
@@ -298,7 +289,7 @@ def register_text(request):
     user = request.user
     form = TextForm(request.POST or None)
     found = None
-    units = services.editable_units(user).filter(kind__is_grassroots=False).order_by("path")[:300]
+    units = Unit.objects.recordable_by(user).filter(kind__is_grassroots=False).order_by("path")[:300]
     plans = Document.objects.editable_by(user).select_related("doc_type").order_by("-issued_on", "-id")[:200]
     if request.method == "POST" and form.is_valid():
         found = services.register_text(user, form.cleaned_data["text"])
@@ -310,7 +301,7 @@ def register_text(request):
             found = services.register_text(user, form.cleaned_data["text"])  # the new ones are found now
     return render(request, "documents/register_text.html", {
         "form": form, "found": found, "units": units, "plans": plans,
-        "can_register": _can_register(user),
+        "can_register": may_record(user),
     })
 
 
@@ -323,7 +314,7 @@ def _act_on_found(request, found, action):
         return None
     try:
         if action == "create":
-            unit = services.editable_units(user).filter(code=request.POST.get("don_vi", "")).first()
+            unit = Unit.objects.recordable_by(user).filter(code=request.POST.get("don_vi", "")).first()
             if unit is None:
                 raise ValidationError({"unit": _("Hãy chọn đơn vị đăng ký các văn bản mới.")})
             with transaction.atomic():  # all the chosen documents, or none

@@ -20,7 +20,6 @@ from binhyen.core.periods import today
 from binhyen.core.spreadsheets import CODE, DATE, INTEGER, TEXT, Column, Lookup, Spec
 from binhyen.core.text import fold
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.org.scoping import EDIT_ROLES
 
 from . import services
 from .models import RESIDENT_WORKERS, ROOMS, Group, GroupKind, MemberRole
@@ -134,14 +133,10 @@ TITLES = {
 # --- reference lists -----------------------------------------------------------------------
 
 
-def editable_units(actor):
-    return Unit.objects.editable_by(actor, roles=EDIT_ROLES)
-
-
 def lookups(actor, sheet):
     found = {}
     if sheet == GROUPS:
-        units = list(editable_units(actor).filter(valid_to__isnull=True).order_by("path")
+        units = list(Unit.objects.recordable_by(actor).filter(valid_to__isnull=True).order_by("path")
                      .values_list("code", "name", "id"))
         found["units"] = Lookup(
             name="units", title=_("Đơn vị"), sheet=_("Đơn vị"), match_labels=False,

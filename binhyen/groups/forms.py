@@ -11,7 +11,6 @@ from binhyen.core.bounds import parse_id
 from binhyen.core.inputs import Form
 from binhyen.org.forms import ScopedUnitField, VNDateField
 from binhyen.org.models import LATITUDE, LONGITUDE, Area, AreaLevel, Unit
-from binhyen.org.scoping import EDIT_ROLES
 
 from . import services
 from .models import (
@@ -84,11 +83,6 @@ class WardField(forms.ModelChoiceField):
         ]
 
 
-def editable_units(user):
-    """Units the user may register records for (editors and admins of their subtree)."""
-    return Unit.objects.editable_by(user, roles=EDIT_ROLES)
-
-
 class GroupForm(Form):
     unit = ScopedUnitField(
         Unit.objects.none(), label=_("Đơn vị quản lý"),
@@ -122,7 +116,7 @@ class GroupForm(Form):
         elif unit is not None:
             kwargs["initial"] = {"unit": unit.pk, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        units = editable_units(user)
+        units = Unit.objects.recordable_by(user)
         self.fields["unit"].queryset = units
         self.fields["unit"]._option_queryset = units.filter(
             Q(valid_to__isnull=True) | Q(pk=getattr(instance, "unit_id", None))
@@ -269,7 +263,7 @@ class CameraForm(Form):
                 initial.setdefault("ward", group.ward_id)
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        units = editable_units(user)
+        units = Unit.objects.recordable_by(user)
         self.fields["unit"].queryset = units
         self.fields["unit"]._option_queryset = units.filter(
             Q(valid_to__isnull=True) | Q(pk=getattr(instance, "unit_id", None))

@@ -21,7 +21,7 @@ from binhyen.core.bounds import parse_id
 from binhyen.core.text import format_number
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.org.scoping import VIEW_ROLES, figure_scope, scope_of
+from binhyen.org.scoping import VIEW_ROLES, figure_scope, may_record, scope_of
 
 from . import excel, services, stats
 from .api import groups_with_figures
@@ -168,7 +168,7 @@ class GroupListView(ScopedListView):
             errors=self.errors, unit=self.unit, day=self.day, kind=self.kind, ward=self.ward,
             q=self.q, panel=panel, today=periods.today(),
             filtered=bool(self.unit or self.day or self.kind or self.ward or self.q),
-            can_add=bool(scope_of(user, services.EDIT_ROLES).paths or user.is_superuser),
+            can_add=may_record(user),
         )
         if not self.request.htmx:
             visible = Group.objects.visible_to(user)
@@ -282,7 +282,7 @@ class GroupCreateView(GroupFormPage):
         unit = None
         code = self.request.GET.get("unit")
         if code:
-            unit = Unit.objects.editable_by(self.request.user, roles=services.EDIT_ROLES).filter(code=code).first()
+            unit = Unit.objects.recordable_by(self.request.user).filter(code=code).first()
         kwargs.update(user=self.request.user, unit=unit)
         return kwargs
 
@@ -630,13 +630,9 @@ def export_members(request, pk):
     return _xlsx(data, f"thanh-vien-{group.code or group.pk}.xlsx")
 
 
-def _can_import(user):
-    return user.is_superuser or bool(scope_of(user, services.EDIT_ROLES).paths)
-
-
 @login_required
 def import_template(request, sheet):
-    if sheet not in excel.SPECS or not _can_import(request.user):
+    if sheet not in excel.SPECS or not may_record(request.user):
         raise Http404
     return _xlsx(excel.template_workbook(request.user, sheet), f"mau-nhap-{sheet}.xlsx")
 
@@ -644,7 +640,7 @@ def import_template(request, sheet):
 @login_required
 def import_page(request):
     """Upload a filled template: checked whole, imported whole or not at all."""
-    if not _can_import(request.user):
+    if not may_record(request.user):
         raise Http404
     result = None
     sheet = request.POST.get("sheet") or request.GET.get("sheet") or excel.GROUPS

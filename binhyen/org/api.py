@@ -19,6 +19,7 @@ from binhyen.core.api import (
 )
 from binhyen.core.bounds import EARLIEST_DATE
 from binhyen.core.text import format_number
+from binhyen.org.scoping import ADMIN_ROLES, holds_role_over
 
 from . import services
 from .models import (
@@ -47,7 +48,7 @@ def unit_not_found(code):
 
 
 def out_of_admin_scope():
-    # The wording of services._require_admin_over, so unknown and unseen units read alike.
+    # The wording of scoping.require_role_over for admins, so unknown and unseen units read alike.
     return _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được quản trị.")
 
 
@@ -304,7 +305,7 @@ def _administered_unit(request, code):
     """A unit the caller may change: unknown or unseen → 404; seen but not administered → 403
     (the caller already knows it exists, so the refusal confirms nothing new)."""
     unit = _visible_unit(request, code)
-    if not Unit.objects.editable_by(request.auth).filter(pk=unit.pk).exists():
+    if not holds_role_over(request.auth, ADMIN_ROLES, unit):
         raise PermissionDenied
     return unit
 

@@ -192,7 +192,7 @@ class MoveForm(Form):
 
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        editable = Unit.objects.editable_by(user)
+        editable = Unit.objects.administered_by(user)
         field = self.fields["parent"]
         field.queryset = editable
         field._option_queryset = (
@@ -211,7 +211,7 @@ class CloseForm(Form):
 
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        editable = Unit.objects.editable_by(user)
+        editable = Unit.objects.administered_by(user)
         self.fields["successor"].queryset = editable
         self.fields["successor"]._option_queryset = _peers(editable, unit)
         _style(self)
@@ -227,7 +227,7 @@ class MergeForm(Form):
 
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        editable = Unit.objects.editable_by(user)
+        editable = Unit.objects.administered_by(user)
         self.fields["target"].queryset = editable
         self.fields["target"]._option_queryset = _peers(editable, unit)
         _style(self)

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from binhyen.core import periods
 from binhyen.core.bounds import Bound
 from binhyen.core.text import fold, format_number
-from binhyen.org.scoping import ADMIN_ROLES, Role, ScopedQuerySet
+from binhyen.org.scoping import ADMIN_ROLES, Role, ScopedQuerySet, UnitScopedQuerySet
 
 # The day the 2025 local-government reform took effect: legacy areas end the day before.
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -139,7 +139,7 @@ class Ownership(models.TextChoices):
     FDI = "fdi", _("Có vốn đầu tư nước ngoài (FDI)")
 
 
-class UnitQuerySet(ScopedQuerySet):
+class UnitQuerySet(UnitScopedQuerySet):
     def open_on(self, day):
         return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
 
@@ -168,7 +168,7 @@ class Unit(models.Model):
 
     scope_unit = ""  # the unit is its own owner
     scope_ward = "ward"  # a police liaison sees the units located in their wards
-    scope_edit_roles = ADMIN_ROLES
+    scope_edit_roles = ADMIN_ROLES  # changing a unit is administering it (Unit.objects.administered_by)
 
     code = models.CharField(_("mã đơn vị"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("tên đơn vị"), max_length=255)

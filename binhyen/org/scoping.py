@@ -22,10 +22,17 @@ and ward map) — no view builds its own filter.
   pages leave it out and say "không thuộc phạm vi xem", and a breakdown by child unit lists only
   the children with a figure in those wards.
 - **nothing**: neither (the callers have already answered 404 for a unit the person cannot see).
+
+Writes ask here too, by what the person does over a unit: `Unit.objects.administered_by(user)`
+(admins: the units themselves, roles, restructures) and `Unit.objects.recordable_by(user)`
+(editors and admins: activities, documents, groups) are the named unit sets; a service refuses
+with `require_role_over(actor, unit, roles)`, a page asks `holds_role_over` or `may_record`.
+A record's own `Model.objects.editable_by(user)` means "may change this record".
 """
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +64,19 @@ class Scope:
 
     def covers_path(self, path):
         return self.everything or any(path.startswith(p) for p in self.paths)
+
+    def q(self, prefix_field="path"):
+        """The Q for "inside one of the scope's subtrees" on `prefix_field` (a materialized
+        path, e.g. "unit__path"): Q() when the scope is everything, a Q matching nothing when
+        it holds no subtree. Wards are not in it: a model's `scope_ward` adds them."""
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        q = Q()
+        for p in self.paths:
+            q |= Q(**{f"{prefix_field}__startswith": p})
+        return q
 
 
 def _outermost(paths):
@@ -101,10 +121,36 @@ def scope_of(user, roles, include_police=False):
 
 
 def holds_role_over(user, roles, unit):
-    """Whether `user` holds one of `roles` over `unit` (a Unit read from the database): the
-    same rule as `Unit.objects.editable_by(user, roles)`, answered from the user's scope
-    without a query for the unit."""
+    """Whether `user` holds one of `roles` over `unit` (a Unit read from the database; None or
+    an unsaved one: no): the same rule as the named unit sets (`administered_by`,
+    `recordable_by`), answered from the user's scope without a query for the unit."""
+    if unit is None or unit.pk is None:
+        return False
     return scope_of(user, roles).covers_path(unit.path or "")
+
+
+def may_record(user):
+    """Whether `user` may record for any unit (`recordable_by(user)` is not empty): the pages'
+    "add" and "import" buttons and the import pages. No query beyond the cached scope."""
+    return not scope_of(user, EDIT_ROLES).empty
+
+
+# What a refusal says when the caller gives no words of its own. Unknown and unseen units get
+# the same words: a refusal never confirms that a unit outside the scope exists.
+REFUSALS = {
+    ADMIN_ROLES: _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được quản trị."),
+    EDIT_ROLES: _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi bạn được nhập liệu."),
+}
+
+
+def require_role_over(actor, unit, roles, field="unit", message=None, missing=None):
+    """The one write-side check: raise ValidationError({field: message}) unless `actor` holds
+    one of `roles` over `unit`. A None unit gets `missing` when given ("Hãy chọn đơn vị…"),
+    else the same refusal; `message` defaults to REFUSALS[roles]."""
+    if unit is None and missing is not None:
+        raise ValidationError({field: missing})
+    if not holds_role_over(actor, roles, unit):
+        raise ValidationError({field: message or REFUSALS[frozenset(roles)]})
 
 
 FULL, WARDS, NOTHING = "full", "wards", "nothing"
@@ -181,10 +227,7 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if scope.empty:
             return self.none()
-        prefix = self._unit_prefix()
-        q = Q()
-        for p in scope.paths:
-            q |= Q(**{f"{prefix}path__startswith": p})
+        q = scope.q(f"{self._unit_prefix()}path") if scope.paths else Q()
         ward_field = getattr(self.model, "scope_ward", None)
         if scope.ward_ids and ward_field:
             q |= Q(**{f"{ward_field}__in": scope.ward_ids})
@@ -196,9 +239,10 @@ class ScopedQuerySet(models.QuerySet):
         police = getattr(self.model, "scope_ward", None) is not None
         return self._filter_scope(scope_of(user, VIEW_ROLES, include_police=police))
 
-    def editable_by(self, user, roles=None):
-        roles = roles or getattr(self.model, "scope_edit_roles", EDIT_ROLES)
-        return self._filter_scope(scope_of(user, roles))
+    def editable_by(self, user):
+        """Records `user` may change: the model's `scope_edit_roles` (editors and admins unless
+        it says otherwise) over the record's unit."""
+        return self._filter_scope(scope_of(user, getattr(self.model, "scope_edit_roles", EDIT_ROLES)))
 
     def approvable_by(self, user):
         return self._filter_scope(scope_of(user, APPROVE_ROLES))
@@ -207,3 +251,18 @@ class ScopedQuerySet(models.QuerySet):
         """Records under the units over which `user` holds a unit role: those whose whole
         figures they read (`figure_scope` is full), without what police wards add."""
         return self._filter_scope(scope_of(user, VIEW_ROLES))
+
+
+class UnitScopedQuerySet(ScopedQuerySet):
+    """The union tree's queryset: besides the scoping of any record, the named unit sets a
+    person acts for, by what they do there."""
+
+    def administered_by(self, user):
+        """Units in whose subtree `user` holds an admin role: they change the units themselves,
+        assign roles and restructure (a restructure also needs the parent)."""
+        return self._filter_scope(scope_of(user, ADMIN_ROLES))
+
+    def recordable_by(self, user):
+        """Units `user` may record for (editor or admin over the subtree): activities,
+        documents, groups and what hangs on them."""
+        return self._filter_scope(scope_of(user, EDIT_ROLES))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
-from binhyen.org.scoping import VIEW_ROLES, scope_of
+from binhyen.org.scoping import ADMIN_ROLES, VIEW_ROLES, holds_role_over, scope_of
 
 from . import services
 from .forms import (
@@ -58,14 +58,6 @@ def with_counts(queryset, user):
             )
         ),
     )
-
-
-def administers(user, unit):
-    """Whether `user` holds an admin role over `unit` (no query: the scope is cached per request).
-    Mirrors Unit.objects.editable_by(user), which the actions themselves go through."""
-    if unit is None:
-        return False
-    return scope_of(user, Unit.scope_edit_roles).covers_path(unit.path)
 
 
 def visible_units(user, ids, extra=None):
@@ -166,9 +158,9 @@ def unit_detail(request, code):
     predecessors = sorted(
         (u for u in known.values() if u.successor_id == unit.pk), key=lambda u: u.path
     )
-    can_admin = administers(user, unit)
+    can_admin = holds_role_over(user, ADMIN_ROLES, unit)
     # the parent's path is the unit's own path without its last segment
-    can_restructure = unit.parent_id is not None and scope_of(user, Unit.scope_edit_roles).covers_path(
+    can_restructure = unit.parent_id is not None and scope_of(user, ADMIN_ROLES).covers_path(
         unit.path[:-PATH_STEP]
     )
     children = paginate(
@@ -235,7 +227,7 @@ class UnitActionView(ServiceFormView):
             code=self.kwargs["code"],
         )
         if self.restructure and not (
-            unit.parent_id and Unit.objects.editable_by(user).filter(pk=unit.parent_id).exists()
+            unit.parent_id and holds_role_over(user, ADMIN_ROLES, unit.parent)
         ):
             raise Http404
         return unit
@@ -406,7 +398,7 @@ def unit_history(request, code):
     unit = scoped_get(user, Unit.objects.select_related("kind"), code=code)
     known = visible_units(user, unit.ancestor_ids[:-1])
     sources = [(Unit.history.filter(id=unit.pk), _describe_unit)]
-    can_admin = administers(user, unit)
+    can_admin = holds_role_over(user, ADMIN_ROLES, unit)
     if can_admin:
         sources.append((Assignment.history.filter(unit_id=unit.pk), _describe_assignment))
     page = history_page(request, sources)
@@ -427,7 +419,7 @@ def user_history(request, username):
     sources = [
         (get_user_model().history.filter(id=person.pk), _describe_user),
         (
-            Assignment.history.filter(user_id=person.pk, unit_id__in=Unit.objects.editable_by(user).values("pk")),
+            Assignment.history.filter(user_id=person.pk, unit_id__in=Unit.objects.administered_by(user).values("pk")),
             _describe_assignment,
         ),
     ]

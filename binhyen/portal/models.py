@@ -117,10 +117,9 @@ class ArticleQuerySet(ScopedQuerySet):
         scope = scope_of(user, VIEW_ROLES)
         if scope.everything:
             return self
-        q = published
-        for path in scope.paths:
-            q |= Q(section__unit__path__startswith=path)
-        return self.filter(q)
+        if not scope.paths:
+            return self.filter(published)
+        return self.filter(published | scope.q("section__unit__path"))
 
     def search(self, query):
         qs = self

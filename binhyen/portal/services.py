@@ -88,7 +88,7 @@ def unique_slug(title, article=None):
 @transaction.atomic
 def create_section(actor, *, unit, slug, title, tagline="", order=0):
     """A portal section for a federation the actor administers (closed ones too: archives)."""
-    if not Unit.objects.editable_by(actor).filter(pk=unit.pk).exists():
+    if not Unit.objects.administered_by(actor).filter(pk=unit.pk).exists():
         raise _out_of_scope("unit")
     section = PortalSection(unit=unit, slug=slug, title=title, tagline=tagline, order=order)
     _full_clean(section)
