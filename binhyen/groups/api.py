@@ -8,8 +8,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -345,22 +343,6 @@ def _common_filters(request, qs, filters, unit_path="unit__path", ward_field="wa
     return qs
 
 
-def groups_with_figures(qs, day):
-    """Each group with its members on `day` and its leader: subqueries on the page's rows."""
-    members = (
-        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"))
-        .order_by().values("group").annotate(n=Count("id")).values("n")
-    )
-    leader = (
-        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"),
-                                   role=MemberRole.LEADER)
-        .order_by("-joined").values("full_name")[:1]
-    )
-    return qs.select_related("kind", "unit", "ward", "legacy_ward").annotate(
-        members_on=Coalesce(Subquery(members), 0), current_leader=Subquery(leader)
-    )
-
-
 # --- groups --------------------------------------------------------------------------------
 
 
@@ -374,7 +356,7 @@ def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters])
         groups = groups.filter(kind=kind)
     if filters.active_on:
         groups = groups.active_on(filters.active_on)
-    groups = groups_with_figures(groups, filters.active_on or today())
+    groups = stats.groups_with_figures(groups, filters.active_on or today())
     return paginate(groups.order_by("unit__path", "name", "id"), paging)
 
 
@@ -387,7 +369,7 @@ def group_stats(request, params: Query[StatsParams]):
 
 
 def _group(request, pk):
-    groups = groups_with_figures(Group.objects.visible_to(request.auth), today())
+    groups = stats.groups_with_figures(Group.objects.visible_to(request.auth), today())
     return get_or_404(groups, group_not_found(), pk=pk)
 
 

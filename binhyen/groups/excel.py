@@ -23,6 +23,8 @@ from binhyen.org.models import Area, AreaLevel, Unit
 
 from . import services
 from .models import RESIDENT_WORKERS, ROOMS, Group, GroupKind, MemberRole
+from .privacy import revealed_groups
+from .stats import groups_with_figures
 
 GROUPS, MEMBERS, HOUSES = "to", "thanh-vien", "nha-tro"
 PERSONAL = ("phone", "id_number")
@@ -178,8 +180,6 @@ def template_workbook(actor, sheet, out=None):
 
 def export_groups(actor, queryset, out=None):
     """The groups of `queryset` (already scoped and filtered by the caller)."""
-    from .api import groups_with_figures
-
     rows = (
         {
             "unit": g.unit.code, "kind": g.kind.code, "code": g.code, "name": g.name,
@@ -195,8 +195,6 @@ def export_groups(actor, queryset, out=None):
 def export_members(actor, group, members, personal=False, out=None):
     """A group's roster. Phones and ID numbers only when asked for and the exporter edits the
     managing unit; otherwise the columns are not in the file at all."""
-    from .privacy import revealed_groups
-
     personal = personal and bool(revealed_groups(actor, [group]))
     rows = (
         {
@@ -373,9 +371,12 @@ class HouseImport(_GroupRowHandler):
 HANDLERS = {GROUPS: GroupImport, MEMBERS: MemberImport, HOUSES: HouseImport}
 
 
-def import_file(actor, sheet, upload, dry_run=False):
-    """Import one sheet kind from `upload`, all or nothing; returns the ImportResult."""
+def import_spreadsheet(actor, sheet, upload, dry_run=False):
+    """Import a filled template of groups, members or boarding houses (GROUPS, MEMBERS,
+    HOUSES): every row through the services, as one batch (services.batch: one transaction,
+    all or nothing); returns the ImportResult."""
     spec = SPECS[sheet]()
-    return spreadsheets.run_import(upload, spec, lookups(actor, sheet), HANDLERS[sheet](actor, spec),
-                                   dry_run=dry_run)
+    with services.batch():
+        return spreadsheets.run_import(upload, spec, lookups(actor, sheet), HANDLERS[sheet](actor, spec),
+                                       dry_run=dry_run)
 

@@ -13,7 +13,8 @@ only the records of their wards (groups, the members and houses of those groups,
 same records they can list. Without `scope`, the whole subtree (the public portal).
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from .models import (
     BoardingHouseCoverage,
@@ -21,6 +22,7 @@ from .models import (
     Group,
     GroupKind,
     GroupMember,
+    MemberRole,
     in_force_on,
 )
 
@@ -146,4 +148,21 @@ def member_counts(groups, day):
         .values("group").annotate(n=Count("id")).order_by()
     )
     return {row["group"]: row["n"] for row in rows}
+
+
+def groups_with_figures(qs, day):
+    """Each group of `qs` with its members on `day` and its leader: subqueries on the rows of
+    a list page, an API page or an export (no query of its own)."""
+    members = (
+        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"))
+        .order_by().values("group").annotate(n=Count("id")).values("n")
+    )
+    leader = (
+        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"),
+                                   role=MemberRole.LEADER)
+        .order_by("-joined").values("full_name")[:1]
+    )
+    return qs.select_related("kind", "unit", "ward", "legacy_ward").annotate(
+        members_on=Coalesce(Subquery(members), 0), current_leader=Subquery(leader)
+    )
 

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from binhyen.activities.models import Activity
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
 from binhyen.core.text import format_number
@@ -24,7 +24,6 @@ from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import VIEW_ROLES, figure_scope, may_record, scope_of
 
 from . import excel, services, stats
-from .api import groups_with_figures
 from .forms import (
     CameraForm,
     CameraStateForm,
@@ -107,13 +106,7 @@ def _unit_options(user):
 
 
 def _group_activities(user, group):
-    """The group's activities when the activities app records an organising group."""
-    try:
-        from binhyen.activities.models import Activity
-
-        Activity._meta.get_field("group")
-    except (ImportError, FieldDoesNotExist):
-        return None
+    """The latest activities the group organised (an activity names its organising group)."""
     return list(
         Activity.objects.visible_to(user).filter(group=group).select_related("kind").order_by("-date", "-id")[:20]
     )
@@ -153,7 +146,7 @@ class GroupListView(ScopedListView):
             queryset = queryset.active_on(self.day)
         if self.q:
             queryset = queryset.search(self.q)
-        return groups_with_figures(queryset, self.day or periods.today())
+        return stats.groups_with_figures(queryset, self.day or periods.today())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -652,7 +645,7 @@ def import_page(request):
         if upload is None:
             messages.error(request, _("Hãy chọn tệp Excel (.xlsx) để nhập."))
         else:
-            result = services.import_spreadsheet(request.user, sheet, upload, dry_run=dry_run)
+            result = excel.import_spreadsheet(request.user, sheet, upload, dry_run=dry_run)
             if result.ok and not dry_run:
                 messages.success(request, _("Đã nhập %(n)s dòng %(what)s.") % {
                     "n": format_number(result.created), "what": str(excel.TITLES[sheet]).lower()})

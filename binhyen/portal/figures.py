@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from binhyen.core import periods
 from binhyen.core.periods import Period
+from binhyen.reporting.rollup import rollup
 
 INDICATORS = (
     ("groups.active", "groups"),
@@ -71,17 +72,8 @@ def period_for(unit, today=None):
 
 def _compute(unit, today):
     period, as_of = period_for(unit, today)
-    try:
-        from binhyen.reporting.rollup import rollup
-    except ImportError:  # the reporting app not installed: the groups app's own counts
-        from binhyen.groups import stats
-
-        head = stats.headline(unit, period.end)
-        totals = {"groups": head["groups"], "members": head["members"], "wards": head["wards"],
-                  "sessions": None, "attendances": None}
-    else:
-        result = rollup(unit, period, [code for code, _k in INDICATORS], by="none", as_of=as_of)
-        totals = {key: result["total"].get(code) for code, key in INDICATORS}
+    result = rollup(unit, period, [code for code, _k in INDICATORS], by="none", as_of=as_of)
+    totals = {key: result["total"].get(code) for code, key in INDICATORS}
     return {
         **totals,
         "start": period.start,

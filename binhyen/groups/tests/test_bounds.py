@@ -112,7 +112,7 @@ def test_a_boarding_house_of_a_trillion_residents_is_refused_at_every_door(world
 
     upload = xlsx(excel.house_spec(), [{"group": "NT-A", "address": "45 Đường số 9", "rooms": 12,
                                         "resident_workers": 10**12}])
-    result = services.import_spreadsheet(editor, excel.HOUSES, upload)
+    result = excel.import_spreadsheet(editor, excel.HOUSES, upload)
     assert messages(result) == ["Dòng 2, cột 'Số công nhân lưu trú': '1.000.000.000.000' quá lớn (tối đa 100.000)."]
 
     with pytest.raises(ValidationError) as exc:
@@ -186,7 +186,7 @@ def test_a_group_founded_in_2099_or_1800_is_refused_at_every_door(world, editor,
 
     upload = xlsx(excel.group_spec(), [{"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "name": "Tổ tương lai",
                                         "ward": "26794", "founded": D(2099, 1, 1)}])
-    found = messages(services.import_spreadsheet(editor, excel.GROUPS, upload))
+    found = messages(excel.import_spreadsheet(editor, excel.GROUPS, upload))
     assert len(found) == 1 and found[0].startswith("Dòng 2, cột 'Ngày thành lập': Ngày thành lập không thể sau")
     assert counts() == before
     assert Group.objects.get(pk=world["a"].pk).closed is None
@@ -211,7 +211,7 @@ def test_a_member_joining_in_2099_is_refused_at_every_door(world, editor, api, c
     assert set(errors) == {"left"}
 
     upload = xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Võ Văn Kiệt", "joined": D(2099, 1, 1)}])
-    found = messages(services.import_spreadsheet(editor, excel.MEMBERS, upload))
+    found = messages(excel.import_spreadsheet(editor, excel.MEMBERS, upload))
     assert len(found) == 1 and found[0].startswith("Dòng 2, cột 'Ngày vào tổ': Ngày vào tổ không thể sau")
     with pytest.raises(ValidationError) as exc:
         services.member_leaves(editor, world["lan"], D(2099, 1, 1))
@@ -232,7 +232,7 @@ def test_houses_and_cameras_cannot_be_covered_or_installed_in_the_future(world, 
     assert errors["end"][0].startswith("Ngày kết thúc phụ trách không thể sau hôm nay")
     upload = xlsx(excel.house_spec(), [{"group": "NT-A", "address": "45 Đường số 9",
                                         "coverage_start": D(2099, 1, 1)}])
-    found = messages(services.import_spreadsheet(editor, excel.HOUSES, upload))
+    found = messages(excel.import_spreadsheet(editor, excel.HOUSES, upload))
     assert len(found) == 1 and found[0].startswith("Dòng 2, cột 'Tổ phụ trách từ ngày': Ngày bắt đầu phụ trách")
 
     errors = form_errors(client.post("/mo-hinh/camera/them/", camera_form(world, installed="01/01/2099")))
@@ -270,7 +270,7 @@ def test_an_id_number_already_in_the_group_is_refused_at_every_door(world, edito
 
     upload = xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Trần Lan", "id_number": LAN_ID,
                                          "joined": D(2024, 5, 1)}])
-    found = messages(services.import_spreadsheet(editor, excel.MEMBERS, upload))
+    found = messages(excel.import_spreadsheet(editor, excel.MEMBERS, upload))
     assert found == [f"Dòng 2, cột 'Số CCCD': {errors['id_number'][0]}"]
     assert counts() == before
     everything_still_answers(client, api, world)
@@ -283,7 +283,7 @@ def test_an_id_number_twice_in_one_file_is_refused_naming_both_rows(world, edito
         {"group": "NT-A", "full_name": "Nguyễn Văn Tư", "id_number": "079301000222", "joined": D(2023, 1, 1)},
         {"group": "NT-A", "full_name": "Võ T. Hằng", "id_number": "079 301 000 111", "joined": D(2023, 6, 1)},
     ])
-    result = services.import_spreadsheet(editor, excel.MEMBERS, upload)
+    result = excel.import_spreadsheet(editor, excel.MEMBERS, upload)
     assert messages(result) == [
         "Dòng 4, cột 'Số CCCD': trùng số CCCD với dòng 2 của tệp (cùng tổ, thời gian trùng nhau); một người "
         "chỉ có trong tổ một lần tại một thời điểm."]
@@ -302,7 +302,7 @@ def test_the_same_person_may_leave_and_rejoin_or_be_in_another_group(world, edit
          "left": D(2022, 1, 1)},
         {"group": "NT-A", "full_name": "Võ Thị Hằng", "id_number": "079301000111", "joined": D(2022, 1, 1)},
     ])
-    result = services.import_spreadsheet(editor, excel.MEMBERS, upload)
+    result = excel.import_spreadsheet(editor, excel.MEMBERS, upload)
     assert result.ok, messages(result)
     with pytest.raises(ValidationError) as exc:
         services.add_member(editor, world["a"], full_name="Trần Lan", id_number=LAN_ID, joined=D(2022, 6, 1),

@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from binhyen.core.text import format_number
 from binhyen.groups import excel
-from binhyen.groups.services import import_spreadsheet
 
 
 class Command(BaseCommand):
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"Không có người dùng '{user}' (hoặc tài khoản đã bị khóa).")
         with path.open("rb") as upload:
-            result = import_spreadsheet(actor, sheet, upload, dry_run=dry_run)
+            result = excel.import_spreadsheet(actor, sheet, upload, dry_run=dry_run)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
