@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from binhyen.core import locks, spreadsheets
 from binhyen.core.bounds import parse_id
 from binhyen.core.db import pipelined
-from binhyen.org.scoping import EDIT_ROLES, require_role_over
+from binhyen.org.scoping import EDIT_ROLES, require_editable, require_role_over
 
 from . import cube, excel, rules
 from .models import (
@@ -69,16 +69,10 @@ def _with_hidden_links(actor, activity, documents):
     return documents + sorted(hidden), hidden
 
 
-# How the scope's refusal reads for an activity's unit (scoping.require_role_over)
+# How the scope's refusals read for activities (scoping.require_role_over, require_editable)
 NO_UNIT = gettext_lazy("Hãy chọn đơn vị tổ chức.")
 UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.")
-
-
-def _require_editable(actor, activity):
-    if not Activity.objects.editable_by(actor).filter(pk=activity.pk).exists():
-        raise ValidationError(
-            {"unit": _("Hoạt động không tồn tại hoặc bạn không được sửa hoạt động của đơn vị này.")}
-        )
+ACTIVITY_REFUSED = gettext_lazy("Hoạt động không tồn tại hoặc bạn không được sửa hoạt động của đơn vị này.")
 
 
 def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks=False):
@@ -358,7 +352,7 @@ def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), 
 @transaction.atomic
 def update_activity(actor, activity, *, files=(), remove_attachments=(), **changes):
     """Edit an activity; the previous version stays in its history."""
-    _require_editable(actor, activity)
+    require_editable(actor, activity, ACTIVITY_REFUSED)
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown activity fields: {sorted(unknown)}")
@@ -402,7 +396,7 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
 @transaction.atomic
 def delete_activity(actor, activity):
     """Soft delete: the row stays (reports and history depend on it) but leaves every list."""
-    _require_editable(actor, activity)
+    require_editable(actor, activity, ACTIVITY_REFUSED)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_locks(activity)
     before = cube.state_of(activity)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from binhyen.core.periods import today
 from binhyen.core.text import fold, format_date
-from binhyen.org.scoping import EDIT_ROLES, require_role_over
+from binhyen.org.scoping import EDIT_ROLES, require_editable, require_role_over
 
 from . import citations
 from .models import (
@@ -40,17 +40,11 @@ MAX_CHAIN_DEPTH = 12  # deeper than any real directive → plan → plan chain; 
 # --- scope ---------------------------------------------------------------------------------
 
 
-# How the scope's refusal reads for a document's unit (scoping.require_role_over): a
-# document's unit is one the actor records for (Unit.objects.recordable_by).
+# How the scope's refusals read for documents (scoping.require_role_over, require_editable):
+# a document's unit is one the actor records for (Unit.objects.recordable_by).
 NO_UNIT = gettext_lazy("Hãy chọn đơn vị.")
 UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập văn bản cho đơn vị này.")
-
-
-def _require_editable(actor, document):
-    if not Document.objects.editable_by(actor).filter(pk=document.pk).exists():
-        raise ValidationError(
-            {"unit": _("Văn bản không tồn tại hoặc bạn không được sửa văn bản của đơn vị này.")}
-        )
+DOCUMENT_REFUSED = gettext_lazy("Văn bản không tồn tại hoặc bạn không được sửa văn bản của đơn vị này.")
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -315,7 +309,7 @@ def _save(document):
 @transaction.atomic
 def update_document(actor, document, *, implements=None, file=None, remove_file=False, **changes):
     """Change a document's facts, its file or what it carries out."""
-    _require_editable(actor, document)
+    require_editable(actor, document, DOCUMENT_REFUSED)
     unknown = set(changes) - set(DOCUMENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown document fields: {sorted(unknown)}")
@@ -359,7 +353,7 @@ def update_document(actor, document, *, implements=None, file=None, remove_file=
 @transaction.atomic
 def link_implements(actor, document, targets):
     """Record that `document` carries out `targets` (kept with the links it already has)."""
-    _require_editable(actor, document)
+    require_editable(actor, document, DOCUMENT_REFUSED)
     targets = [t for t in targets if t.pk not in set(document.implements.values_list("pk", flat=True))]
     _raise(_implements_errors(actor, document, targets))
     if targets:
@@ -370,7 +364,7 @@ def link_implements(actor, document, targets):
 
 @transaction.atomic
 def unlink_implements(actor, document, target):
-    _require_editable(actor, document)
+    require_editable(actor, document, DOCUMENT_REFUSED)
     document._history_user = actor
     document.implements.remove(target)
     return document
@@ -380,7 +374,7 @@ def unlink_implements(actor, document, target):
 def delete_document(actor, document):
     """Soft delete: the document leaves every list but stays in the table and its history, so
     links and reports that named it can still be explained."""
-    _require_editable(actor, document)
+    require_editable(actor, document, DOCUMENT_REFUSED)
     document = Document.objects.select_for_update().get(pk=document.pk)
     document.deleted_at = timezone.now()
     document.deleted_by = actor

@@ -27,7 +27,8 @@ Writes ask here too, by what the person does over a unit: `Unit.objects.administ
 (admins: the units themselves, roles, restructures) and `Unit.objects.recordable_by(user)`
 (editors and admins: activities, documents, groups) are the named unit sets; a service refuses
 with `require_role_over(actor, unit, roles)`, a page asks `holds_role_over` or `may_record`.
-A record's own `Model.objects.editable_by(user)` means "may change this record".
+A record's own `Model.objects.editable_by(user)` means "may change this record", and a service
+refuses a change with `require_editable(actor, record, message)`.
 """
 
 from dataclasses import dataclass, field
@@ -151,6 +152,13 @@ def require_role_over(actor, unit, roles, field="unit", message=None, missing=No
         raise ValidationError({field: missing})
     if not holds_role_over(actor, roles, unit):
         raise ValidationError({field: message or REFUSALS[frozenset(roles)]})
+
+
+def require_editable(actor, record, message, field="unit"):
+    """require_role_over's twin for a record: raise ValidationError({field: message}) unless
+    `actor` may change `record` (its model's `editable_by`; an unsaved one: no). 1 query."""
+    if record.pk is None or not type(record).objects.editable_by(actor).filter(pk=record.pk).exists():
+        raise ValidationError({field: message})
 
 
 FULL, WARDS, NOTHING = "full", "wards", "nothing"

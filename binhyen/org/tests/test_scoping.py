@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from binhyen import factories as f
-from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.org.models import Area, AreaLevel, Assignment, Unit
 from binhyen.org.scoping import (
     ADMIN_ROLES,
     EDIT_ROLES,
@@ -16,6 +16,7 @@ from binhyen.org.scoping import (
     Scope,
     holds_role_over,
     may_record,
+    require_editable,
     require_role_over,
     scope_of,
 )
@@ -112,6 +113,19 @@ def test_no_unit_is_refused_or_asked_for(tree):
     # `missing` is for no unit only: a unit beside the scope still gets the refusal
     assert refusal(editor, tree["td"], EDIT_ROLES, missing="Hãy chọn đơn vị.") == {"unit": [RECORD_REFUSAL]}
     assert not holds_role_over(f.superuser(), ADMIN_ROLES, None)
+
+
+def test_require_editable_is_the_records_own_rule(tree):
+    # an assignment is changed by the admins of its unit (Assignment.scope_edit_roles)
+    held = Assignment.objects.get(user=f.user(role=Role.VIEWER, unit=tree["cs1"]))
+    admin, editor = f.user(role=Role.ADMIN, unit=tree["q9"]), f.user(role=Role.EDITOR, unit=tree["q9"])
+    require_editable(admin, held, "Không sửa được.")
+    for refused in (editor, f.user(role=Role.ADMIN, unit=tree["td"])):
+        with pytest.raises(ValidationError) as exc:
+            require_editable(refused, held, "Không sửa được.", field="assignment")
+        assert exc.value.message_dict == {"assignment": ["Không sửa được."]}
+    with pytest.raises(ValidationError):
+        require_editable(f.superuser(), Assignment(unit=tree["cs1"], role=Role.VIEWER), "Không sửa được.")
 
 
 def test_the_scope_q_is_the_subtrees_of_the_scope(tree):
