@@ -18,11 +18,12 @@ from simple_history.utils import bulk_create_with_history
 
 from binhyen.core.periods import parse_period, today
 from binhyen.core.text import format_number
-from binhyen.documents.models import TARGET_VALUE, AppliesTo, Document, Target, TargetAssignment
-from binhyen.documents.services import FIRST_YEAR, LAST_YEAR
+from binhyen.documents.models import TARGET_VALUE, AppliesTo, Target, TargetAssignment
+from binhyen.documents.services import DOCUMENT_REFUSED, FIRST_YEAR, LAST_YEAR
 from binhyen.figures import registry
 from binhyen.org.history import Attribution
 from binhyen.org.models import Unit
+from binhyen.org.scoping import require_editable
 
 # --- indicator specs -------------------------------------------------------------------------
 
@@ -124,13 +125,6 @@ def target_unit_ids(target, period=None):
 # --- checks ----------------------------------------------------------------------------------
 
 
-def _require_editable(actor, plan):
-    if not Document.objects.editable_by(actor).filter(pk=plan.pk).exists():
-        raise ValidationError(
-            {"unit": _("Văn bản không tồn tại hoặc bạn không được sửa văn bản của đơn vị này.")}
-        )
-
-
 def _ratio_on_grassroots():
     return _("Chỉ tiêu tỷ lệ tính trên các công đoàn cơ sở trực thuộc, nên không giao cho từng công đoàn cơ sở.")
 
@@ -199,7 +193,7 @@ def _raise(errors):
 @transaction.atomic
 def set_target(actor, plan, *, indicator, period, value, applies_to, units=(), description=""):
     """Give a plan a target and cascade it: each unit it applies to gets its own copy."""
-    _require_editable(actor, plan)
+    require_editable(actor, plan, DOCUMENT_REFUSED)
     units = list(units or ())
     errors, request, the_period = _target_errors(actor, plan, indicator, period, value, applies_to, units)
     _raise(errors)
@@ -219,7 +213,7 @@ def set_target(actor, plan, *, indicator, period, value, applies_to, units=(), d
 @transaction.atomic
 def update_target(actor, target, **changes):
     """Change a target; the copies held by the units follow."""
-    _require_editable(actor, target.plan)
+    require_editable(actor, target.plan, DOCUMENT_REFUSED)
     fields = dict(indicator=target.indicator, period=target.period, value=target.value,
                   applies_to=target.applies_to, description=target.description,
                   units=list(target.units.all()))
@@ -244,7 +238,7 @@ def update_target(actor, target, **changes):
 
 @transaction.atomic
 def delete_target(actor, target):
-    _require_editable(actor, target.plan)
+    require_editable(actor, target.plan, DOCUMENT_REFUSED)
     for assignment in target.assignments.all():
         assignment._history_user = actor
         assignment.delete()
