@@ -236,7 +236,7 @@ def main():
     print(f"  CPU: this process {cpu:.2f} s, the sheet reader's child process {child_cpu:.2f} s"
           + (f", the PostgreSQL backend {server:.2f} s" if server is not None else ""))
 
-    from binhyen.reporting import facts
+    from binhyen.activities import cube as facts
 
     t = time.perf_counter()
     differences = facts.verify(limit=10)

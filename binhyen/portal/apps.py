@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng thông tin"
 
     def ready(self):
-        from binhyen.reporting.signals import facts_rebuilt
+        from binhyen.figures.signals import facts_rebuilt
 
         from . import figures
 

@@ -11,9 +11,9 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from binhyen.core.api import ERRORS, ErrorOut
+from binhyen.figures import registry
 from binhyen.org.scoping import figure_scope
 
-from binhyen.figures import registry
 from . import params
 from .plan_api import router as plans_router
 from .rollup import OutOfScope, rollup

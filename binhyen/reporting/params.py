@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from binhyen.core.api import ScopedNotFound
 from binhyen.core.periods import parse_period
+from binhyen.figures import registry
 from binhyen.org.models import Unit
 
-from binhyen.figures import registry
 from .rollup import BY_CHOICES
 
 
