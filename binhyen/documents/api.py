@@ -189,13 +189,14 @@ class ChainOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _visible(request):
+def visible_documents(request):
+    """The documents the caller sees, with what their API shape reads (the plans API too)."""
     return Document.objects.visible_to(request.auth).select_related(*RELATED)
 
 
-def _editable_document(request, pk):
+def editable_document(request, pk):
     """Unknown or unseen → 404; seen but not editable → 403 (nothing new is confirmed)."""
-    document = get_or_404(_visible(request), document_not_found(), pk=pk)
+    document = get_or_404(visible_documents(request), document_not_found(), pk=pk)
     if not Document.objects.editable_by(request.auth).filter(pk=document.pk).exists():
         raise PermissionDenied
     return document
@@ -215,7 +216,8 @@ def _issuer(code, errors):
     return issuer
 
 
-def _unit(request, field, code, errors):
+def visible_unit(request, field, code, errors):
+    """The unit `code` names among those the caller sees, or None with errors[field] said."""
     unit = Unit.objects.visible_to(request.auth).filter(code=code).first()
     if unit is None:
         errors[field] = _("Đơn vị “%(c)s” không tồn tại hoặc nằm ngoài phạm vi của bạn.") % {"c": code}
@@ -268,7 +270,7 @@ def list_documents(
     year: int | None = Query(None, description="Năm ban hành", ge=1900, le=2100),
     implemented_by_my_unit: bool = Query(False, description="Chỉ văn bản được kế hoạch của đơn vị mình thực hiện"),
 ):
-    documents = _visible(request)
+    documents = visible_documents(request)
     if q:
         documents = documents.search(q)
     if type:
@@ -295,8 +297,8 @@ def create_document(request, payload: DocumentIn):
     errors = {}
     doc_type = _type(payload.type, errors)
     issuer = _issuer(payload.issuer, errors) if payload.issuer else None
-    issuer_unit = _unit(request, "issuer_unit", payload.issuer_unit, errors) if payload.issuer_unit else None
-    unit = _unit(request, "unit", payload.unit, errors) if payload.unit else None
+    issuer_unit = visible_unit(request, "issuer_unit", payload.issuer_unit, errors) if payload.issuer_unit else None
+    unit = visible_unit(request, "unit", payload.unit, errors) if payload.unit else None
     implements = _documents(request, payload.implements, errors)
     if not payload.issuer and not payload.issuer_unit:
         errors["issuer"] = _("Hãy ghi issuer_unit (đơn vị công đoàn) hoặc issuer (cơ quan ngoài).")
@@ -311,12 +313,12 @@ def create_document(request, payload: DocumentIn):
 
 @router.get("/documents/{int:pk}", response={200: DocumentDetailOut, **ERRORS}, summary="Một văn bản")
 def get_document(request, pk: int):
-    return _detail(request, get_or_404(_visible(request), document_not_found(), pk=pk))
+    return _detail(request, get_or_404(visible_documents(request), document_not_found(), pk=pk))
 
 
 @router.patch("/documents/{int:pk}", response={200: DocumentDetailOut, **ERRORS}, summary="Sửa văn bản")
 def update_document(request, pk: int, payload: DocumentPatchIn):
-    document = _editable_document(request, pk)
+    document = editable_document(request, pk)
     sent = payload.dict(exclude_unset=True)
     errors = {}
     changes = {}
@@ -328,7 +330,7 @@ def update_document(request, pk: int, payload: DocumentPatchIn):
     if sent.get("issuer"):
         changes["issuer"] = _issuer(sent["issuer"], errors)
     if sent.get("issuer_unit"):
-        changes["issuer_unit"] = _unit(request, "issuer_unit", sent["issuer_unit"], errors)
+        changes["issuer_unit"] = visible_unit(request, "issuer_unit", sent["issuer_unit"], errors)
     implements = _documents(request, sent["implements"], errors) if sent.get("implements") is not None else None
     require(errors)
     document = services.update_document(request.auth, document, implements=implements, **changes)
@@ -337,14 +339,14 @@ def update_document(request, pk: int, payload: DocumentPatchIn):
 
 @router.delete("/documents/{int:pk}", response={204: None, **ERRORS}, summary="Xóa văn bản (xóa mềm)")
 def delete_document(request, pk: int):
-    document = _editable_document(request, pk)
+    document = editable_document(request, pk)
     services.delete_document(request.auth, document)
     return Status(204, None)
 
 
 @router.get("/documents/{int:pk}/chain", response={200: ChainOut, **ERRORS}, summary="Chuỗi kế hoạch thực hiện văn bản")
 def document_chain(request, pk: int):
-    document = get_or_404(_visible(request), document_not_found(), pk=pk)
+    document = get_or_404(visible_documents(request), document_not_found(), pk=pk)
     nodes = []
 
     def walk(node):

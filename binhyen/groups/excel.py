@@ -1,5 +1,5 @@
 """The groups sheets: groups, members and boarding houses, as templates, exports and imports,
-all through the shared machinery of binhyen/core/spreadsheets.py.
+all through the shared machinery of binhyen/core/spreadsheets/.
 
 Each import runs every row through the same service as the forms (create_group, add_member,
 create_boarding_house), inside the one transaction `run_import` rolls back when any row is

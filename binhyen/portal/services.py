@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binhyen.core import periods
 from binhyen.core.text import fold
 from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.org.scoping import ADMIN_ROLES, require_editable, require_role_over
 
 from .images import resize_upload
 from .models import (
@@ -41,8 +43,11 @@ ARTICLE_FIELDS = (
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
+OUT_OF_SCOPE = gettext_lazy("Không tồn tại hoặc nằm ngoài phạm vi bạn được giao.")
+
+
 def _out_of_scope(field):
-    return ValidationError({field: _("Không tồn tại hoặc nằm ngoài phạm vi bạn được giao.")})
+    return ValidationError({field: OUT_OF_SCOPE})
 
 
 def _audit(obj, actor):
@@ -88,8 +93,7 @@ def unique_slug(title, article=None):
 @transaction.atomic
 def create_section(actor, *, unit, slug, title, tagline="", order=0):
     """A portal section for a federation the actor administers (closed ones too: archives)."""
-    if not Unit.objects.administered_by(actor).filter(pk=unit.pk).exists():
-        raise _out_of_scope("unit")
+    require_role_over(actor, unit, ADMIN_ROLES, field="unit", message=OUT_OF_SCOPE)
     section = PortalSection(unit=unit, slug=slug, title=title, tagline=tagline, order=order)
     _full_clean(section)
     _audit(section, actor)
@@ -101,15 +105,12 @@ def sections_for_editor(actor):
     return PortalSection.objects.editable_by(actor).select_related("unit")
 
 
-def _require_section(actor, section, field="section"):
-    if section is None or not PortalSection.objects.editable_by(actor).filter(pk=section.pk).exists():
-        raise _out_of_scope(field)
-
-
 @transaction.atomic
 def save_category(actor, section, category=None, **fields):
     """Create (category None) or edit a category of a section the actor edits."""
-    _require_section(actor, section)
+    if section is None:
+        raise _out_of_scope("section")
+    require_editable(actor, section, OUT_OF_SCOPE, field="section")
     if category is not None and category.section_id != section.pk:
         raise _out_of_scope("category")
     category = category or Category(section=section)
@@ -149,7 +150,9 @@ def _apply_cover(article, cover):
 @transaction.atomic
 def create_article(actor, *, section, cover=None, **fields):
     """A new draft in a section the actor edits; the body is sanitized before it is stored."""
-    _require_section(actor, section)
+    if section is None:
+        raise _out_of_scope("section")
+    require_editable(actor, section, OUT_OF_SCOPE, field="section")
     unknown = set(fields) - set(ARTICLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown article fields: {sorted(unknown)}")
@@ -257,7 +260,9 @@ def withdraw_article(actor, article):
 @transaction.atomic
 def upload_image(actor, section, image):
     """An image for an article body, resized; returns the Upload (its url goes in the body)."""
-    _require_section(actor, section)
+    if section is None:
+        raise _out_of_scope("section")
+    require_editable(actor, section, OUT_OF_SCOPE, field="section")
     content, width, height = resize_upload(image)
     upload = Upload(section=section, uploaded_by=actor, width=width, height=height)
     upload.image.save(content.name, content, save=False)
@@ -271,7 +276,9 @@ def upload_image(actor, section, image):
 @transaction.atomic
 def save_schedule_entry(actor, section, entry=None, **fields):
     """Create (entry None) or edit a line of the section's work calendar."""
-    _require_section(actor, section)
+    if section is None:
+        raise _out_of_scope("section")
+    require_editable(actor, section, OUT_OF_SCOPE, field="section")
     if entry is not None:
         entry = ScheduleEntry.objects.editable_by(actor).select_for_update().filter(pk=entry.pk, section=section).first()
         if entry is None:

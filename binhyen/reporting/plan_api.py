@@ -5,15 +5,21 @@ per unit read live from the rollup. Same paths and tag as the rest of the docume
 
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from binhyen.core.api import ERRORS, In, get_or_404, require
 from binhyen.core.bounds import MAX_ID
-from binhyen.documents.api import RELATED, UNIT_CODE, DocumentOut, document_not_found
-from binhyen.documents.models import TARGET_VALUE, AppliesTo, Document, Target
+from binhyen.documents.api import (
+    UNIT_CODE,
+    DocumentOut,
+    document_not_found,
+    editable_document,
+    visible_documents,
+    visible_unit,
+)
+from binhyen.documents.models import TARGET_VALUE, AppliesTo, Target
 from binhyen.org.models import Unit
 
 from . import progress, targets
@@ -86,30 +92,11 @@ class ProgressOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _visible(request):
-    return Document.objects.visible_to(request.auth).select_related(*RELATED)
-
-
-def _editable_plan(request, pk):
-    """Unknown or unseen → 404; seen but not editable → 403 (nothing new is confirmed)."""
-    plan = get_or_404(_visible(request), document_not_found(), pk=pk)
-    if not Document.objects.editable_by(request.auth).filter(pk=plan.pk).exists():
-        raise PermissionDenied
-    return plan
-
-
-def _unit(request, field, code, errors):
-    unit = Unit.objects.visible_to(request.auth).filter(code=code).first()
-    if unit is None:
-        errors[field] = _("Đơn vị “%(c)s” không tồn tại hoặc nằm ngoài phạm vi của bạn.") % {"c": code}
-    return unit
-
-
 # --- targets and progress ------------------------------------------------------------------
 
 
 def _plan(request, pk):
-    return get_or_404(_visible(request), document_not_found(), pk=pk)
+    return get_or_404(visible_documents(request), document_not_found(), pk=pk)
 
 
 def _target_out(target, copies=None):
@@ -128,9 +115,9 @@ def plan_targets(request, pk: int):
 @router.post("/plans/{int:pk}/targets", response={201: TargetOut, **ERRORS}, summary="Đặt chỉ tiêu và giao cho các đơn vị",
              operation_id=OPERATION_IDS["create_target"])
 def create_target(request, pk: int, payload: TargetIn):
-    plan = _editable_plan(request, pk)
+    plan = editable_document(request, pk)
     errors = {}
-    units = [u for u in (_unit(request, "units", c, errors) for c in payload.units) if u is not None]
+    units = [u for u in (visible_unit(request, "units", c, errors) for c in payload.units) if u is not None]
     require(errors)
     target = targets.set_target(
         request.auth, plan, indicator=payload.indicator, period=payload.period, value=payload.value,
