@@ -45,8 +45,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _is_transactional(request):
     marker = request.node.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
-                   or (marker.args and marker.args[0])):
+    if marker and (
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    ):
         return True
     return bool(
         {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
@@ -64,8 +67,14 @@ def _remember_seeded():
 
     rebuilt_elsewhere = {"contenttypes.contenttype", "auth.permission", "org.area"}
     _seeded.clear()
-    for model in serializers.sort_dependencies([(c, None) for c in apps.get_app_configs()], allow_cycles=True):
-        if model._meta.label_lower in rebuilt_elsewhere or model._meta.proxy or not model._meta.managed:
+    for model in serializers.sort_dependencies(
+        [(c, None) for c in apps.get_app_configs()], allow_cycles=True
+    ):
+        if (
+            model._meta.label_lower in rebuilt_elsewhere
+            or model._meta.proxy
+            or not model._meta.managed
+        ):
             continue
         rows = list(model._base_manager.order_by("pk").values())
         if rows:
@@ -205,7 +214,9 @@ def full_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import connection
 
     if _is_transactional(request):
-        pytest.fail("full_demo shares one transaction: its tests cannot ask for a transactional database")
+        pytest.fail(
+            "full_demo shares one transaction: its tests cannot ask for a transactional database"
+        )
     if _demo.error:
         pytest.fail(f"the shared demo did not load: {_demo.error}")
     if _demo.atomic is None:
@@ -269,8 +280,12 @@ def _tell_the_controller_the_groups(config, items):
         return
     lines = []
     for item in items:
-        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-                        for m in item.iter_markers("xdist_group")})
+        names = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
         if names:
             lines.append(f"{item.nodeid}\t{'_'.join(names)}\n")
     partial = f"{path}.{config.workerinput['workerid']}"
@@ -309,7 +324,9 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             if self.groups is None:
                 with open(path, encoding="utf-8") as lines:
-                    self.groups = dict(line.rstrip("\n").split("\t") for line in lines if line.strip())
+                    self.groups = dict(
+                        line.rstrip("\n").split("\t") for line in lines if line.strip()
+                    )
             return self.groups.get(nodeid, nodeid)
 
     return GroupScheduling(config, log)
@@ -328,5 +345,7 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if _demo.atomic is not None and (nextitem is None or DEMO not in getattr(nextitem, "fixturenames", ())):
+        if _demo.atomic is not None and (
+            nextitem is None or DEMO not in getattr(nextitem, "fixturenames", ())
+        ):
             _demo.unload()

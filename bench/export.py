@@ -43,7 +43,13 @@ def setup_django(args):
     if generate:
         call_command("migrate", verbosity=0)
         call_command("load-areas", verbosity=0)
-        call_command("generate-national", units=args.units, activities=args.activities, seed=1, code=args.code)
+        call_command(
+            "generate-national",
+            units=args.units,
+            activities=args.activities,
+            seed=1,
+            code=args.code,
+        )
 
 
 def timed(fn, repeat):
@@ -60,12 +66,18 @@ def timed(fn, repeat):
 
 
 def p(times, q):
-    return statistics.quantiles(times, n=100, method="inclusive")[q - 1] if len(times) > 1 else times[0]
+    return (
+        statistics.quantiles(times, n=100, method="inclusive")[q - 1]
+        if len(times) > 1
+        else times[0]
+    )
 
 
 def line(name, result):
     first, times = result
-    print(f"  {name:<46} first {first:8.0f} ms   p50 {p(times, 50):8.0f} ms   p95 {p(times, 95):8.0f} ms")
+    print(
+        f"  {name:<46} first {first:8.0f} ms   p50 {p(times, 50):8.0f} ms   p95 {p(times, 95):8.0f} ms"
+    )
     return p(times, 50), p(times, 95)
 
 
@@ -74,7 +86,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--code", default="QG")
-    parser.add_argument("--province", default=None, help="code of the province (default: the largest)")
+    parser.add_argument(
+        "--province", default=None, help="code of the province (default: the largest)"
+    )
     parser.add_argument("--units", type=int, default=3000)
     parser.add_argument("--activities", type=int, default=150_000)
     parser.add_argument("--out", default=None, help="folder to keep the last DOCX and PDF in")
@@ -95,16 +109,30 @@ def main():
     if args.province:
         province = Unit.objects.get(code=args.province)
     else:
-        province = (Unit.objects.filter(parent=root).annotate(n=Count("children")).order_by("-n", "path").first())
-    year = args.year or Activity.objects.filter(unit__path__startswith=province.path).latest("date").date.year
+        province = (
+            Unit.objects.filter(parent=root)
+            .annotate(n=Count("children"))
+            .order_by("-n", "path")
+            .first()
+        )
+    year = (
+        args.year
+        or Activity.objects.filter(unit__path__startswith=province.path).latest("date").date.year
+    )
     period = parse_period(str(year))
     below = Unit.objects.filter(path__startswith=province.path).exclude(pk=province.pk).count()
-    activities = Activity.objects.filter(unit__path__startswith=province.path, date__year=year).count()
-    print(f"Database: {connection.vendor}; units {Unit.objects.filter(path__startswith=root.path).count():,}, "
-          f"activities {Activity.all_objects.count():,}")
-    print(f"Report: {province.code} ({province.name}), {period.label}: {below:,} units below, "
-          f"{province.children.count()} child units, {activities:,} activities in the year; "
-          f"{args.repeat} runs each after the first\n")
+    activities = Activity.objects.filter(
+        unit__path__startswith=province.path, date__year=year
+    ).count()
+    print(
+        f"Database: {connection.vendor}; units {Unit.objects.filter(path__startswith=root.path).count():,}, "
+        f"activities {Activity.all_objects.count():,}"
+    )
+    print(
+        f"Report: {province.code} ({province.name}), {period.label}: {below:,} units below, "
+        f"{province.children.count()} child units, {activities:,} activities in the year; "
+        f"{args.repeat} runs each after the first\n"
+    )
 
     story = narrative.generate(province, period)
     figures = story.figures()
@@ -112,16 +140,24 @@ def main():
     for f in figures:
         if f.part or f.period != period.code:
             continue
-        totals.setdefault(f.indicator, rollup(province, period, [f.indicator], by="none")["total"][f.indicator])
-        assert f.value == totals[f.indicator], f"{f.indicator}: text {f.value}, rollup {totals[f.indicator]}"
+        totals.setdefault(
+            f.indicator, rollup(province, period, [f.indicator], by="none")["total"][f.indicator]
+        )
+        assert f.value == totals[f.indicator], (
+            f"{f.indicator}: text {f.value}, rollup {totals[f.indicator]}"
+        )
     sentences = sum(len(sec.paragraphs) for sec in story.sections)
-    print(f"Draft: {len(story.sections)} sections, {sentences} paragraphs, {len(figures)} figures "
-          f"(each equal to the rollup), {len(story.refs())} documents named.\n")
+    print(
+        f"Draft: {len(story.sections)} sections, {sentences} paragraphs, {len(figures)} figures "
+        f"(each equal to the rollup), {len(story.refs())} documents named.\n"
+    )
 
     # a submission of the province to the root, sent: its kept text and frozen figures
     admin = _superuser()
     request = _request(root, period, admin)
-    s = Submission.objects.select_related("request__unit", "request__template", "unit").get(request=request, unit=province)
+    s = Submission.objects.select_related("request__unit", "request__template", "unit").get(
+        request=request, unit=province
+    )
     if s.status == "draft":
         s = services.save_draft(admin, s, version=s.version, generate=True)
         s = services.submit(admin, s, version=s.version, accept_missing=True)
@@ -136,7 +172,10 @@ def main():
         return render.build_pdf(s.unit, period, story=kept, figures=services.frozen_rollup(s))
 
     print("Time per document:")
-    line("draft narrative (rollup + sentences)", timed(lambda: narrative.generate(province, period), args.repeat))
+    line(
+        "draft narrative (rollup + sentences)",
+        timed(lambda: narrative.generate(province, period), args.repeat),
+    )
     docx = line("DOCX, end to end", timed(lambda: render.build(province, period), args.repeat))
     pdf = line("PDF, end to end", timed(lambda: render.build_pdf(province, period), args.repeat))
     line("DOCX of the sent submission (page download)", timed(submission_docx, args.repeat))
@@ -148,9 +187,11 @@ def main():
         (Path(args.out) / f"{province.code}-{year}.docx").write_bytes(data_docx)
         (Path(args.out) / f"{province.code}-{year}.pdf").write_bytes(data_pdf)
         print(f"  written to {args.out}")
-    print(f"\nTarget ≤ {TARGET_S:.0f} s each (p95): DOCX {docx[1] / 1000:.2f} s "
-          f"{'✓' if docx[1] <= TARGET_S * 1000 else '✗'}, PDF {pdf[1] / 1000:.2f} s "
-          f"{'✓' if pdf[1] <= TARGET_S * 1000 else '✗'}")
+    print(
+        f"\nTarget ≤ {TARGET_S:.0f} s each (p95): DOCX {docx[1] / 1000:.2f} s "
+        f"{'✓' if docx[1] <= TARGET_S * 1000 else '✗'}, PDF {pdf[1] / 1000:.2f} s "
+        f"{'✓' if pdf[1] <= TARGET_S * 1000 else '✗'}"
+    )
 
 
 def _superuser():
@@ -171,8 +212,9 @@ def _request(root, period, admin):
     from binhyen.reports.models import ReportRequest
 
     found = ReportRequest.objects.filter(unit=root, period_code=period.code).first()
-    return found or services.issue_request(admin, unit=root, period=period,
-                                           deadline=period.end + datetime.timedelta(days=15))
+    return found or services.issue_request(
+        admin, unit=root, period=period, deadline=period.end + datetime.timedelta(days=15)
+    )
 
 
 if __name__ == "__main__":

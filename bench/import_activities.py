@@ -73,11 +73,15 @@ def build_tree():
     Activity.all_objects.filter(pk__in=list(old.values_list("id", flat=True)))._raw_delete(old.db)
     from binhyen.activities.models import ActivityFact
 
-    cells = ActivityFact.objects.filter(ancestor_id__in=Unit.objects.filter(code__startswith="BENCH").values("id"))
+    cells = ActivityFact.objects.filter(
+        ancestor_id__in=Unit.objects.filter(code__startswith="BENCH").values("id")
+    )
     cells._raw_delete(cells.db)
     ImportBatch.objects.filter(pk__in=[b for b in batches if b])._raw_delete(old.db)
 
-    root_user, _ = User.objects.get_or_create(username="bench-root", defaults={"is_superuser": True})
+    root_user, _ = User.objects.get_or_create(
+        username="bench-root", defaults={"is_superuser": True}
+    )
     kinds = {k.code: k for k in UnitKind.objects.all()}
     start = datetime.date(2015, 1, 1)
 
@@ -86,8 +90,12 @@ def build_tree():
         if found:
             return found
         if parent is None:
-            return services.create_root_unit(code=code, name=name, kind=kinds[kind], valid_from=start)
-        return services.create_unit(root_user, parent=parent, code=code, name=name, kind=kinds[kind], valid_from=start)
+            return services.create_root_unit(
+                code=code, name=name, kind=kinds[kind], valid_from=start
+            )
+        return services.create_unit(
+            root_user, parent=parent, code=code, name=name, kind=kinds[kind], valid_from=start
+        )
 
     root = unit("BENCH", "Tổng Liên đoàn (bench)", "tong_lien_doan")
     province = unit("BENCH-P", "LĐLĐ tỉnh (bench)", "ldld_tinh", root)
@@ -103,8 +111,12 @@ def build_tree():
 
     if not Document.objects.filter(issuer_unit=province, symbol="329/KH-LĐLĐ").exists():
         register_document(
-            root_user, doc_type=DocumentType.objects.get(code="ke_hoach"), number="329",
-            symbol="329/KH-LĐLĐ", issuer_unit=province, summary="Kế hoạch tuyên truyền (bench)",
+            root_user,
+            doc_type=DocumentType.objects.get(code="ke_hoach"),
+            number="329",
+            symbol="329/KH-LĐLĐ",
+            issuer_unit=province,
+            summary="Kế hoạch tuyên truyền (bench)",
             issued_on=datetime.date.today() - datetime.timedelta(days=400),
         )
     editor = User.objects.filter(username="bench-editor").first()
@@ -145,7 +157,9 @@ def write_file(path, rows, codes, seed=2022, document_ref="329/KH-LĐLĐ"):
     from django.contrib.auth.models import User
 
     editor = User.objects.get(username="bench-editor")
-    spreadsheets.write_workbook(activity_spec(), activity_lookups(editor), rows=generate(), out=str(path))
+    spreadsheets.write_workbook(
+        activity_spec(), activity_lookups(editor), rows=generate(), out=str(path)
+    )
 
 
 def server_cpu():
@@ -169,15 +183,20 @@ def run(editor, path, dry_run=False):
     from binhyen.activities.services import import_activities
 
     with open(path, "rb") as upload:
-        return import_activities(editor, upload, file_name=path.name, dry_run=dry_run, source="bench")
+        return import_activities(
+            editor, upload, file_name=path.name, dry_run=dry_run, source="bench"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--no-documents", action="store_true",
-                        help="leave 'Văn bản thực hiện' empty (no document links to resolve and write)")
+    parser.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="leave 'Văn bản thực hiện' empty (no document links to resolve and write)",
+    )
     args = parser.parse_args()
 
     sqlite_file = setup_django()
@@ -191,8 +210,10 @@ def main():
     ref = "" if args.no_documents else "329/KH-LĐLĐ"
     write_file(full, args.rows, codes, document_ref=ref)
     write_file(small, max(args.rows // 5, 1), codes, document_ref=ref)
-    print(f"generated {args.rows:,} rows ({full.stat().st_size / 1048576:.1f} MB) "
-          f"in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated {args.rows:,} rows ({full.stat().st_size / 1048576:.1f} MB) "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
 
     for label, path in (("1/5 of the file", small), ("whole file", full)):
         tracemalloc.start()
@@ -200,7 +221,9 @@ def main():
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert result.ok, [str(e) for e in result.errors][:5]
-        print(f"dry run, {label}: {result.rows:,} rows checked, peak traced memory {peak / 1048576:.1f} MB")
+        print(
+            f"dry run, {label}: {result.rows:,} rows checked, peak traced memory {peak / 1048576:.1f} MB"
+        )
 
     from binhyen.activities import excel
     from binhyen.activities.models import ActivityFact
@@ -228,29 +251,41 @@ def main():
     assert result.ok and result.created == args.rows, [str(e) for e in result.errors][:5]
     cells = ActivityFact.objects.count() - cells_before
     rest = elapsed - cube["seconds"]
-    print(f"import: {result.created:,} rows in {elapsed:.2f} s = {result.created / elapsed:,.0f} rows/s "
-          f"(this process's CPU: {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    print(f"  of which reporting cube update: {cube['seconds']:.2f} s, this process's CPU {cube['cpu']:.2f} s "
-          f"({cells:,} new cube cells); "
-          f"read, check and write of the activities: {rest:.2f} s = {result.created / rest:,.0f} rows/s")
-    print(f"  CPU: this process {cpu:.2f} s, the sheet reader's child process {child_cpu:.2f} s"
-          + (f", the PostgreSQL backend {server:.2f} s" if server is not None else ""))
+    print(
+        f"import: {result.created:,} rows in {elapsed:.2f} s = {result.created / elapsed:,.0f} rows/s "
+        f"(this process's CPU: {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"  of which reporting cube update: {cube['seconds']:.2f} s, this process's CPU {cube['cpu']:.2f} s "
+        f"({cells:,} new cube cells); "
+        f"read, check and write of the activities: {rest:.2f} s = {result.created / rest:,.0f} rows/s"
+    )
+    print(
+        f"  CPU: this process {cpu:.2f} s, the sheet reader's child process {child_cpu:.2f} s"
+        + (f", the PostgreSQL backend {server:.2f} s" if server is not None else "")
+    )
 
     from binhyen.activities import cube as facts
 
     t = time.perf_counter()
     differences = facts.verify(limit=10)
     assert not differences, differences
-    print(f"cube checked against the raw activities: no difference ({time.perf_counter() - t:.1f} s)")
+    print(
+        f"cube checked against the raw activities: no difference ({time.perf_counter() - t:.1f} s)"
+    )
 
     t = time.perf_counter()
     again = run(editor, full)
     elapsed = time.perf_counter() - t
     assert again.ok and again.created == 0 and again.skipped == args.rows
-    print(f"re-import of the same file: 0 created, {again.skipped:,} duplicates skipped in {elapsed:.2f} s")
+    print(
+        f"re-import of the same file: 0 created, {again.skipped:,} duplicates skipped in {elapsed:.2f} s"
+    )
 
-    print(f"peak RSS of the largest child process (the sheet reader): "
-          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"peak RSS of the largest child process (the sheet reader): "
+        f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB"
+    )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if not args.keep:
         for p in (small, full):

@@ -90,7 +90,11 @@ class Visitor(threading.Thread):
         headers = {"User-Agent": f"{BROWSER} visitor/{self.n}", "Accept-Language": "vi"}
         i = 0
         while time.time() < self.until:
-            page, path = ("home", "/cong-thong-tin/") if i % 2 == 0 else ("article", self.rng.choice(self.articles))
+            page, path = (
+                ("home", "/cong-thong-tin/")
+                if i % 2 == 0
+                else ("article", self.rng.choice(self.articles))
+            )
             i += 1
             started = time.perf_counter()
             ok = False
@@ -119,10 +123,16 @@ def percentile(values, p):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--visitors", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=30, help=f"load duration (at most {MAX_SECONDS})")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a visitor's pages, s (0: none)")
+    parser.add_argument(
+        "--seconds", type=int, default=30, help=f"load duration (at most {MAX_SECONDS})"
+    )
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a visitor's pages, s (0: none)"
+    )
     parser.add_argument("--database-url", help="an existing demo database (skips preparing one)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of traffic not measured")
     args = parser.parse_args()
@@ -130,16 +140,26 @@ def main():
 
     tmp = tempfile.TemporaryDirectory(prefix="binhyen-load-")
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": args.database_url or f"sqlite:///{tmp.name}/demo.sqlite3",
-        "MEDIA_ROOT": env.get("MEDIA_ROOT", f"{tmp.name}/media" if not args.database_url else str(ROOT / "media")),
-        "DEBUG": "0", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": HOST, "LOG_LEVEL": "ERROR",
-    })
+    env.update(
+        {
+            "DATABASE_URL": args.database_url or f"sqlite:///{tmp.name}/demo.sqlite3",
+            "MEDIA_ROOT": env.get(
+                "MEDIA_ROOT", f"{tmp.name}/media" if not args.database_url else str(ROOT / "media")
+            ),
+            "DEBUG": "0",
+            "SECURE_COOKIES": "0",
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     prepare(env, fresh=not args.database_url)
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN), "runserver", f"{HOST}:{port}", "--noreload"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [str(BIN), "runserver", f"{HOST}:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         wait_up(port, server)
@@ -148,7 +168,10 @@ def main():
         lock = threading.Lock()
         start = time.time()
         until = start + args.warmup + seconds
-        visitors = [Visitor(n, port, articles, until, args.think, results, lock) for n in range(args.visitors)]
+        visitors = [
+            Visitor(n, port, articles, until, args.think, results, lock)
+            for n in range(args.visitors)
+        ]
         for v in visitors:
             v.start()
         time.sleep(args.warmup)
@@ -158,13 +181,19 @@ def main():
                 r["errors"].clear()
         for v in visitors:
             v.join(timeout=MAX_SECONDS + 30)
-        print(f"{args.visitors} visitors, {seconds} s measured (+{args.warmup:.0f} s warm-up), think time "
-              f"{args.think:.1f} s, server: binhyen runserver (threaded), {env['DATABASE_URL'].split(':')[0]}")
-        print(f"{'page':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>7}")
+        print(
+            f"{args.visitors} visitors, {seconds} s measured (+{args.warmup:.0f} s warm-up), think time "
+            f"{args.think:.1f} s, server: binhyen runserver (threaded), {env['DATABASE_URL'].split(':')[0]}"
+        )
+        print(
+            f"{'page':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>7}"
+        )
         for page, r in results.items():
             ms = r["ms"]
-            print(f"{page:<8} {len(ms):>8} {len(ms) / seconds:>7.1f} {percentile(ms, 50):>8.1f} "
-                  f"{percentile(ms, 95):>8.1f} {max(ms) if ms else float('nan'):>8.1f} {len(r['errors']):>7}")
+            print(
+                f"{page:<8} {len(ms):>8} {len(ms) / seconds:>7.1f} {percentile(ms, 50):>8.1f} "
+                f"{percentile(ms, 95):>8.1f} {max(ms) if ms else float('nan'):>8.1f} {len(r['errors']):>7}"
+            )
         if any(r["errors"] for r in results.values()):
             return 1
         return 0

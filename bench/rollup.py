@@ -44,7 +44,13 @@ def setup_django(args):
 
     if generate:
         call_command("migrate", verbosity=0)
-        call_command("generate-national", units=args.units, activities=args.activities, seed=1, code=args.code)
+        call_command(
+            "generate-national",
+            units=args.units,
+            activities=args.activities,
+            seed=1,
+            code=args.code,
+        )
 
 
 def timed(fn, repeat):
@@ -58,7 +64,11 @@ def timed(fn, repeat):
 
 
 def p(times, q):
-    return statistics.quantiles(times, n=100, method="inclusive")[q - 1] if len(times) > 1 else times[0]
+    return (
+        statistics.quantiles(times, n=100, method="inclusive")[q - 1]
+        if len(times) > 1
+        else times[0]
+    )
 
 
 def line(name, times):
@@ -73,7 +83,9 @@ def main():
     parser.add_argument("--code", default="QG")
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--records", type=int, default=100, help="activities recorded for the write timing")
+    parser.add_argument(
+        "--records", type=int, default=100, help="activities recorded for the write timing"
+    )
     args = parser.parse_args()
     setup_django(args)
 
@@ -89,13 +101,25 @@ def main():
     from binhyen.reporting.rollup import rollup
 
     root = Unit.objects.get(code=args.code)
-    year = args.year or Activity.objects.filter(unit__path__startswith=root.path).latest("date").date.year
+    year = (
+        args.year
+        or Activity.objects.filter(unit__path__startswith=root.path).latest("date").date.year
+    )
     period = parse_period(str(year))
-    mid = (Unit.objects.filter(parent__parent=root).annotate(n=Count("children")).order_by("-n", "path").first())
-    print(f"Database: {connection.vendor}; units {Unit.objects.filter(path__startswith=root.path).count():,}, "
-          f"activities {Activity.all_objects.count():,}, cube rows {ActivityFact.objects.count():,}")
-    print(f"Year {year}; national = {root.code} by {root.children.count()} provinces; mid-level = "
-          f"{mid.code} by {mid.children.count()} grassroots unions; {args.repeat} runs each\n")
+    mid = (
+        Unit.objects.filter(parent__parent=root)
+        .annotate(n=Count("children"))
+        .order_by("-n", "path")
+        .first()
+    )
+    print(
+        f"Database: {connection.vendor}; units {Unit.objects.filter(path__startswith=root.path).count():,}, "
+        f"activities {Activity.all_objects.count():,}, cube rows {ActivityFact.objects.count():,}"
+    )
+    print(
+        f"Year {year}; national = {root.code} by {root.children.count()} provinces; mid-level = "
+        f"{mid.code} by {mid.children.count()} grassroots unions; {args.repeat} runs each\n"
+    )
 
     indicators = ["activity.sessions", "activity.attendances"]
 
@@ -105,18 +129,29 @@ def main():
     def naive(unit):
         def run():
             return list(
-                Activity.objects.filter(unit__path__startswith=unit.path, date__gte=period.start, date__lte=period.end)
+                Activity.objects.filter(
+                    unit__path__startswith=unit.path, date__gte=period.start, date__lte=period.end
+                )
                 .annotate(child=Substr("unit__path", 1, len(unit.path) + PATH_STEP))
-                .values("child").annotate(s=Sum("sessions"), a=Sum("attendances")).order_by()
+                .values("child")
+                .annotate(s=Sum("sessions"), a=Sum("attendances"))
+                .order_by()
             )
+
         return run
 
     for unit in (root, mid):  # both answers must agree before their speed means anything
         result = engine(unit)()
         codes = dict(Unit.objects.filter(parent=unit).values_list("path", "code"))
         codes[unit.path] = unit.code
-        by_engine = {r["unit"]["code"]: (r["values"]["activity.sessions"], r["values"]["activity.attendances"])
-                     for r in result["rows"] if any(r["values"].values())}
+        by_engine = {
+            r["unit"]["code"]: (
+                r["values"]["activity.sessions"],
+                r["values"]["activity.attendances"],
+            )
+            for r in result["rows"]
+            if any(r["values"].values())
+        }
         by_naive = {codes[r["child"]]: (r["s"], r["a"]) for r in naive(unit)()}
         assert by_engine == by_naive, f"engine and naive rollups differ for {unit.code}"
     print("Engine and naive rollups give the same figures.\n")
@@ -128,8 +163,14 @@ def main():
     n_mid = line("naive ORM: mid-level by grassroots", timed(naive(mid), args.repeat))
     print(f"  ratio naive/engine: national {n_nat / e_nat:.0f}×, mid-level {n_mid / e_mid:.0f}×\n")
 
-    stocks = ["groups.active", "groups.members", "groups.wards", "groups.boarding_houses",
-              "groups.resident_workers", "cameras.working"]
+    stocks = [
+        "groups.active",
+        "groups.members",
+        "groups.wards",
+        "groups.boarding_houses",
+        "groups.resident_workers",
+        "cameras.working",
+    ]
     from binhyen.figures import registry
     from binhyen.reporting.rollup import Engine
 
@@ -144,20 +185,36 @@ def main():
         counted = raw(unit, stocks)()
         codes = dict(Unit.objects.filter(parent=unit).values_list("pk", "code"))
         codes["self"] = unit.code
-        expected = {code: [counted[i].get(pk, 0) for i in range(len(stocks))] for pk, code in codes.items()}
-        assert {k: v for k, v in cube.items() if any(v)} == {k: v for k, v in expected.items() if any(v)}, (
-            f"stock cube and raw counts differ for {unit.code}")
-    print(f"Stock figures on {period.end:%d/%m/%Y}, by child — the stock cube equals the raw counts:")
-    line("cube: national, 6 stock indicators", timed(lambda: rollup(root, period, stocks, by="child"), args.repeat))
-    line("cube: national, groups + members", timed(lambda: rollup(root, period, stocks[:2], by="child"), args.repeat))
-    line("cube: mid-level, 6 stock indicators", timed(lambda: rollup(mid, period, stocks, by="child"), args.repeat))
+        expected = {
+            code: [counted[i].get(pk, 0) for i in range(len(stocks))] for pk, code in codes.items()
+        }
+        assert {k: v for k, v in cube.items() if any(v)} == {
+            k: v for k, v in expected.items() if any(v)
+        }, f"stock cube and raw counts differ for {unit.code}"
+    print(
+        f"Stock figures on {period.end:%d/%m/%Y}, by child — the stock cube equals the raw counts:"
+    )
+    line(
+        "cube: national, 6 stock indicators",
+        timed(lambda: rollup(root, period, stocks, by="child"), args.repeat),
+    )
+    line(
+        "cube: national, groups + members",
+        timed(lambda: rollup(root, period, stocks[:2], by="child"), args.repeat),
+    )
+    line(
+        "cube: mid-level, 6 stock indicators",
+        timed(lambda: rollup(mid, period, stocks, by="child"), args.repeat),
+    )
     line("raw counting: national, groups + members", timed(raw(root), max(3, args.repeat // 5)))
     line("raw counting: mid-level, groups + members", timed(raw(mid), args.repeat))
     print()
 
     from django.contrib.auth.models import User
 
-    actor, _ = User.objects.get_or_create(username="bench-root", defaults={"is_superuser": True, "is_staff": True})
+    actor, _ = User.objects.get_or_create(
+        username="bench-root", defaults={"is_superuser": True, "is_staff": True}
+    )
     grassroots = list(Unit.objects.filter(parent=mid).order_by("path")[:50])
     kind = ActivityKind.objects.get(code="tuyen_truyen")
     topic, audience = Topic.objects.first(), Audience.objects.first()
@@ -168,19 +225,29 @@ def main():
         # record_activity is one committed transaction of its own, as when a page or the API
         # calls it (no request-wide transaction: ATOMIC_REQUESTS is off)
         activity = services.record_activity(
-            actor, unit=grassroots[i % len(grassroots)], date=day, kind=kind,
-            title=f"Đo tốc độ ghi {time.time_ns()}", topics=[topic], audiences=[audience],
-            sessions=1, attendances=50,
+            actor,
+            unit=grassroots[i % len(grassroots)],
+            date=day,
+            kind=kind,
+            title=f"Đo tốc độ ghi {time.time_ns()}",
+            topics=[topic],
+            audiences=[audience],
+            sessions=1,
+            attendances=50,
         )
         record_times.append((time.perf_counter() - t) * 1000)
         state = facts.state_of(activity, [topic], [audience], [])
-        with transaction.atomic():  # the upsert alone: add the activity once more, then take it back
+        with (
+            transaction.atomic()
+        ):  # the upsert alone: add the activity once more, then take it back
             h = time.perf_counter()
             facts.activity_changed(None, state)
             hook_times.append((time.perf_counter() - h) * 1000)
             facts.activity_changed(state, None)
         made.append(activity)
-    print("Recording one activity (own committed transaction each; cube hook inside activities.services):")
+    print(
+        "Recording one activity (own committed transaction each; cube hook inside activities.services):"
+    )
     line("record_activity + cube upsert", record_times)
     line("cube upsert alone (one statement)", hook_times)
     for activity in made:  # leave the data as it was: soft delete (with its cube update)

@@ -24,7 +24,9 @@ def root_unit(code="TLD", name="Tổng Liên đoàn Lao động Việt Nam"):
 
 
 def superuser():
-    user, _ = User.objects.get_or_create(username="factory-root", defaults={"is_superuser": True, "is_staff": True})
+    user, _ = User.objects.get_or_create(
+        username="factory-root", defaults={"is_superuser": True, "is_staff": True}
+    )
     return user
 
 
@@ -32,17 +34,25 @@ def unit(parent=None, kind_code=None, code=None, name=None, **fields):
     """A unit under `parent` (default: a new province under the root), one rank below it."""
     parent = parent or root_unit()
     if kind_code is None:
-        kind_code = {0: "ldld_tinh", 1: "ldld_huyen", 2: "cd_co_so"}.get(parent.kind.rank, "cd_co_so")
+        kind_code = {0: "ldld_tinh", 1: "ldld_huyen", 2: "cd_co_so"}.get(
+            parent.kind.rank, "cd_co_so"
+        )
     n = next(_seq)
     fields.setdefault("valid_from", datetime.date(2015, 1, 1))
     return services.create_unit(
-        superuser(), parent=parent, kind=kind(kind_code), code=code or f"U{n:05d}",
-        name=name or f"Đơn vị thử {n}", **fields,
+        superuser(),
+        parent=parent,
+        kind=kind(kind_code),
+        code=code or f"U{n:05d}",
+        name=name or f"Đơn vị thử {n}",
+        **fields,
     )
 
 
 def user(username=None, role=None, unit=None, password="mat-khau-Thu-9", wards=(), **fields):
-    user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password, **fields)
+    user = User.objects.create_user(
+        username=username or f"user{next(_seq)}", password=password, **fields
+    )
     if role is not None:
         services.assign_role(superuser(), user, unit, role, wards=wards)
     return user
@@ -80,15 +90,39 @@ def group_tree():
     a grassroots union, and the pre-2025 Tiền Giang federation (legacy province 82, now in
     Đồng Tháp) with LĐLĐ Mỹ Tho."""
     root = root_unit()
-    hcm = unit(root, "ldld_tinh", code="G-HCM", name="Liên đoàn Lao động Thành phố Hồ Chí Minh",
-               province=area("79", "province"))
-    ward_union = unit(hcm, "cd_xa", code="G-HCM-LT", name="Công đoàn phường Linh Xuân",
-                      ward=area("26794"), province=area("79", "province"))
-    cs = unit(ward_union, "cd_co_so", code="G-HCM-LT-CS1", name="Công đoàn cơ sở Công ty Giày Linh Xuân")
-    tg = unit(root, "ldld_tinh", code="G-TG", name="Liên đoàn Lao động tỉnh Tiền Giang",
-              province=area("82", "legacy_province"), valid_to=datetime.date(2025, 6, 30))
-    mt = unit(tg, "ldld_huyen", code="G-TG-MT", name="Liên đoàn Lao động thành phố Mỹ Tho",
-              valid_to=datetime.date(2025, 6, 30))
+    hcm = unit(
+        root,
+        "ldld_tinh",
+        code="G-HCM",
+        name="Liên đoàn Lao động Thành phố Hồ Chí Minh",
+        province=area("79", "province"),
+    )
+    ward_union = unit(
+        hcm,
+        "cd_xa",
+        code="G-HCM-LT",
+        name="Công đoàn phường Linh Xuân",
+        ward=area("26794"),
+        province=area("79", "province"),
+    )
+    cs = unit(
+        ward_union, "cd_co_so", code="G-HCM-LT-CS1", name="Công đoàn cơ sở Công ty Giày Linh Xuân"
+    )
+    tg = unit(
+        root,
+        "ldld_tinh",
+        code="G-TG",
+        name="Liên đoàn Lao động tỉnh Tiền Giang",
+        province=area("82", "legacy_province"),
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    mt = unit(
+        tg,
+        "ldld_huyen",
+        code="G-TG-MT",
+        name="Liên đoàn Lao động thành phố Mỹ Tho",
+        valid_to=datetime.date(2025, 6, 30),
+    )
     return dict(root=root, hcm=hcm, ward_union=ward_union, cs=cs, tg=tg, mt=mt)
 
 
@@ -98,8 +132,13 @@ def group(unit, ward=None, kind="nha_tro", name=None, founded=datetime.date(2020
 
     ward = ward or group_services.wards_for_unit(unit).first()
     return group_services.create_group(
-        superuser(), unit=unit, kind=kind, name=name or f"Tổ tự quản thử {next(_seq)}",
-        ward=ward, founded=founded, **fields,
+        superuser(),
+        unit=unit,
+        kind=kind,
+        name=name or f"Tổ tự quản thử {next(_seq)}",
+        ward=ward,
+        founded=founded,
+        **fields,
     )
 
 
@@ -107,8 +146,11 @@ def member(group, full_name=None, joined=None, **fields):
     from binhyen.groups import services as group_services
 
     return group_services.add_member(
-        superuser(), group, full_name=full_name or f"Nguyễn Văn Thử {next(_seq)}",
-        joined=joined or group.founded, **fields,
+        superuser(),
+        group,
+        full_name=full_name or f"Nguyễn Văn Thử {next(_seq)}",
+        joined=joined or group.founded,
+        **fields,
     )
 
 
@@ -127,8 +169,17 @@ def issuer(code="bo-chinh-tri"):
     return Issuer.objects.get(code=code)
 
 
-def document(unit, type_code="ke_hoach", number=None, symbol=None, issued_on=datetime.date(2022, 3, 23),
-             outside=None, implements=(), actor=None, **fields):
+def document(
+    unit,
+    type_code="ke_hoach",
+    number=None,
+    symbol=None,
+    issued_on=datetime.date(2022, 3, 23),
+    outside=None,
+    implements=(),
+    actor=None,
+    **fields,
+):
     """A document registered through the service: issued by `unit` itself, or, with
     `outside="bo-chinh-tri"`, an outside body's document that `unit` registers."""
     from binhyen.documents import services as document_services
@@ -139,26 +190,47 @@ def document(unit, type_code="ke_hoach", number=None, symbol=None, issued_on=dat
         symbol = f"{n}/{dt.abbreviation}-LĐLĐ" if dt.abbreviation else f"{n}/LĐLĐ"
     owner = dict(issuer=issuer(outside), unit=unit) if outside else dict(issuer_unit=unit)
     return document_services.register_document(
-        actor or superuser(), doc_type=dt, number=n, symbol=symbol, issued_on=issued_on,
-        implements=list(implements), **owner, **fields,
+        actor or superuser(),
+        doc_type=dt,
+        number=n,
+        symbol=symbol,
+        issued_on=issued_on,
+        implements=list(implements),
+        **owner,
+        **fields,
     )
 
 
 # ---------------------------------------------------------------- activities app
 
 
-def activity(unit, date=datetime.date(2022, 3, 15), kind="tuyen_truyen", title=None, topics=("ma_tuy",),
-             audiences=("cnvcld",), channels=("truc_tiep",), sessions=1, attendances=10, actor=None,
-             **fields):
+def activity(
+    unit,
+    date=datetime.date(2022, 3, 15),
+    kind="tuyen_truyen",
+    title=None,
+    topics=("ma_tuy",),
+    audiences=("cnvcld",),
+    channels=("truc_tiep",),
+    sessions=1,
+    attendances=10,
+    actor=None,
+    **fields,
+):
     """An activity recorded through the service (by a superuser unless `actor` is given)."""
     from binhyen.activities import services as activity_services
     from binhyen.activities.models import ActivityKind, Audience, Channel, Topic
 
     return activity_services.record_activity(
-        actor or superuser(), unit=unit, date=date, kind=ActivityKind.objects.get(code=kind),
+        actor or superuser(),
+        unit=unit,
+        date=date,
+        kind=ActivityKind.objects.get(code=kind),
         title=title or f"Hoạt động thử {next(_seq)}",
         topics=list(Topic.objects.filter(code__in=topics)),
         audiences=list(Audience.objects.filter(code__in=audiences)),
         channels=list(Channel.objects.filter(code__in=channels)),
-        sessions=sessions, attendances=attendances, **fields,
+        sessions=sessions,
+        attendances=attendances,
+        **fields,
     )

@@ -26,7 +26,9 @@ DEBUG = env_bool("DEBUG", False)
 # Without SECRET_KEY the app still starts (demo, tests) with a key `check --deploy` flags
 # (security.W009, via the django-insecure- prefix); production must set its own.
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-binhyen-set-SECRET_KEY-in-production-0123456789"
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -101,15 +103,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        # WAL lets readers go on while one connection writes; NORMAL is safe with WAL.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        # A write transaction takes the write lock at BEGIN: a deferred one that read first
-        # cannot be upgraded while another writes, and fails at once ("database is locked")
-        # instead of waiting. With IMMEDIATE every writer waits its turn, up to `timeout` s.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets readers go on while one connection writes; NORMAL is safe with WAL.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A write transaction takes the write lock at BEGIN: a deferred one that read first
+            # cannot be upgraded while another writes, and fails at once ("database is locked")
+            # instead of waiting. With IMMEDIATE every writer waits its turn, up to `timeout` s.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

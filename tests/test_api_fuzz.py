@@ -60,14 +60,23 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "16"))  # per operation
 SEED = 23  # issue #23
 # Not negative_data_rejection: text is cleaned before its length is checked (binhyen.core.text), so a
 # body over maxLength made of control characters is accepted once they are dropped, by design.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 USERS = ("editor", "admin")
 REPORT = bool(os.environ.get("FUZZ_REPORT"))  # print what each operation answered
 
 # As served (through JSON: status codes become strings).
 SCHEMA_DOCUMENT = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/")))
-OPERATIONS = [f"{method.upper()} {path}" for path, methods in SCHEMA_DOCUMENT["paths"].items() for method in methods]
+OPERATIONS = [
+    f"{method.upper()} {path}"
+    for path, methods in SCHEMA_DOCUMENT["paths"].items()
+    for method in methods
+]
 
 # Operations whose failures are known and routed to the app that owns them (issue #23): each
 # fails its test until fixed, and then the test fails as XPASS so the entry is removed.
@@ -80,11 +89,35 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("api_fuzz")]
 # in four (schemathesis' fuzz dictionaries), so writes get past "unknown unit" to the services; the
 # rest of the time they get whatever the schema allows.
 NAMED = {
-    "units": ["unit", "parent", "into", "successor", "issuer_unit", "workplace_unit", "body.units[*]"],
+    "units": [
+        "unit",
+        "parent",
+        "into",
+        "successor",
+        "issuer_unit",
+        "workplace_unit",
+        "body.units[*]",
+    ],
     "wards": ["ward"],
     "provinces": ["province"],
-    "dates": ["date", "end_date", "founded", "closed", "joined", "left", "installed", "issued_on",
-              "valid_from", "valid_to", "deadline", "coverage_start", "active_on", "as_of", "start", "end"],
+    "dates": [
+        "date",
+        "end_date",
+        "founded",
+        "closed",
+        "joined",
+        "left",
+        "installed",
+        "issued_on",
+        "valid_from",
+        "valid_to",
+        "deadline",
+        "coverage_start",
+        "active_on",
+        "as_of",
+        "start",
+        "end",
+    ],
     "periods": ["period"],
     "topics": ["topic", "body.topics[*]"],
     "audiences": ["audience", "body.audiences[*]"],
@@ -95,8 +128,11 @@ NAMED = {
     "indicators": ["indicator", "indicators"],
 }
 # "kind" means another list in each app.
-KINDS = {"^/api/v1/activities": "activity_kinds", "^/api/v1/(groups|boarding-houses|cameras)": "group_kinds",
-         "^/api/v1/units": "unit_kinds"}
+KINDS = {
+    "^/api/v1/activities": "activity_kinds",
+    "^/api/v1/(groups|boarding-houses|cameras)": "group_kinds",
+    "^/api/v1/units": "unit_kinds",
+}
 
 
 def _schema(values):
@@ -105,16 +141,28 @@ def _schema(values):
     def bind(name):
         return {"dictionary": name, "probability": 0.75}
 
-    config = schemathesis.Config.from_dict({
-        "generation": {"allow-x00": True},
-        "analysis": {"constants": {"enabled": False}},
-        "dictionaries": {name: {"values": entries} for name, entries in values.items()},
-        # a bare name binds a query (or path) parameter, "body.name" a field of the JSON body
-        "parameters": {f"{where}{key}": bind(name) for name, keys in NAMED.items() for key in keys
-                       for where in ("", "body.") if not key.startswith("body.") or not where},
-        "operations": [{"include-path-regex": regex, "parameters": {"kind": bind(name), "body.kind": bind(name)}}
-                       for regex, name in KINDS.items()],
-    })
+    config = schemathesis.Config.from_dict(
+        {
+            "generation": {"allow-x00": True},
+            "analysis": {"constants": {"enabled": False}},
+            "dictionaries": {name: {"values": entries} for name, entries in values.items()},
+            # a bare name binds a query (or path) parameter, "body.name" a field of the JSON body
+            "parameters": {
+                f"{where}{key}": bind(name)
+                for name, keys in NAMED.items()
+                for key in keys
+                for where in ("", "body.")
+                if not key.startswith("body.") or not where
+            },
+            "operations": [
+                {
+                    "include-path-regex": regex,
+                    "parameters": {"kind": bind(name), "body.kind": bind(name)},
+                }
+                for regex, name in KINDS.items()
+            ],
+        }
+    )
     loaded = schemathesis.openapi.from_dict(SCHEMA_DOCUMENT, config=config)
     loaded.app = get_wsgi_application()
     loaded.location = "/api/v1/openapi.json"
@@ -137,20 +185,35 @@ def _build_world():
 
     gt = f.group_tree()
     hcm, cs, ward_union = gt["hcm"], gt["cs"], gt["ward_union"]
-    users = {"admin": f.user("fuzz-tinh", Role.ADMIN, hcm), "editor": f.user("fuzz-coso", Role.EDITOR, cs)}
+    users = {
+        "admin": f.user("fuzz-tinh", Role.ADMIN, hcm),
+        "editor": f.user("fuzz-coso", Role.EDITOR, cs),
+    }
 
-    activities = [f.activity(cs, date=datetime.date(2024, 3, 1 + i), attendances=10 * (i + 1)) for i in range(3)]
+    activities = [
+        f.activity(cs, date=datetime.date(2024, 3, 1 + i), attendances=10 * (i + 1))
+        for i in range(3)
+    ]
     activities.append(f.activity(hcm, date=datetime.date(2024, 5, 2)))
     plan = f.document(hcm, "ke_hoach", issued_on=datetime.date(2024, 1, 10))
-    documents = [plan, f.document(cs, "ke_hoach", issued_on=datetime.date(2024, 2, 1), implements=[plan]),
-                 f.document(ward_union, "bao_cao", issued_on=datetime.date(2024, 6, 30))]
+    documents = [
+        plan,
+        f.document(cs, "ke_hoach", issued_on=datetime.date(2024, 2, 1), implements=[plan]),
+        f.document(ward_union, "bao_cao", issued_on=datetime.date(2024, 6, 30)),
+    ]
     groups = [f.group(cs, founded=datetime.date(2021, 5, 1)), f.group(ward_union)]
     for g in groups:
         f.member(g)
         f.member(g)
-    request = services.issue_request(f.superuser(), unit=hcm, period="2024", deadline=datetime.date(2025, 1, 15))
-    section = portal_services.create_section(f.superuser(), unit=hcm, slug="ldld-tp-ho-chi-minh",
-                                             title="Liên đoàn Lao động Thành phố Hồ Chí Minh")
+    request = services.issue_request(
+        f.superuser(), unit=hcm, period="2024", deadline=datetime.date(2025, 1, 15)
+    )
+    section = portal_services.create_section(
+        f.superuser(),
+        unit=hcm,
+        slug="ldld-tp-ho-chi-minh",
+        title="Liên đoàn Lao động Thành phố Hồ Chí Minh",
+    )
     values = _dictionaries(gt, documents, groups)
     known = {
         "units": [u.code for u in gt.values()],
@@ -180,16 +243,24 @@ def _dictionaries(gt, documents, groups):
     return {
         # the grassroots union both users may write for, weighted; then the rest of the tree
         "units": [gt["cs"].code] * 3 + [u.code for u in gt.values() if u != gt["cs"]],
-        "wards": list(group_services.wards_for_unit(gt["hcm"]).order_by("code").values_list("code", flat=True)[:5]),
+        "wards": list(
+            group_services.wards_for_unit(gt["hcm"])
+            .order_by("code")
+            .values_list("code", flat=True)[:5]
+        ),
         "provinces": ["79", "82"],
         "dates": ["2024-03-15", "2023-12-31", "2025-01-10", "2021-07-01"],
         "periods": ["2024", "2024Q1", "2024H1", "2024-03", "2023-01-01..2024-12-31"],
-        "topics": codes(Topic), "audiences": codes(Audience), "channels": codes(Channel),
+        "topics": codes(Topic),
+        "audiences": codes(Audience),
+        "channels": codes(Channel),
         "documents": [d.pk for d in documents],
         "groups": [g.pk for g in groups],
         "issuers": codes(Issuer),
         "indicators": [i.code for i in registry.all_indicators()][:12],
-        "activity_kinds": codes(ActivityKind), "group_kinds": codes(GroupKind), "unit_kinds": codes(UnitKind),
+        "activity_kinds": codes(ActivityKind),
+        "group_kinds": codes(GroupKind),
+        "unit_kinds": codes(UnitKind),
     }
 
 
@@ -216,7 +287,13 @@ def world(django_db_setup, django_db_blocker):
     # transaction (on PostgreSQL); Django's test client unhooks that too.
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
-    stats = {"requests": 0, "operations": 0, "built": time.perf_counter() - started, "statuses": {}, "reasons": {}}
+    stats = {
+        "requests": 0,
+        "operations": 0,
+        "built": time.perf_counter() - started,
+        "statuses": {},
+        "reasons": {},
+    }
     yield {"schema": _schema(values), "tokens": tokens, "known": known, "stats": stats}
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
@@ -224,9 +301,11 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
     cache.clear()
-    lines = [f"api fuzz: {stats['requests']} requests to {stats['operations']} operations "
-             f"({EXAMPLES} examples each) in {time.perf_counter() - started:.1f} s, "
-             f"of which {stats['built']:.1f} s building the world"]
+    lines = [
+        f"api fuzz: {stats['requests']} requests to {stats['operations']} operations "
+        f"({EXAMPLES} examples each) in {time.perf_counter() - started:.1f} s, "
+        f"of which {stats['built']:.1f} s building the world"
+    ]
     if REPORT:  # the answers by operation and kind of data, and why valid data was refused
         for (label, mode), tally in sorted(stats["statuses"].items()):
             counts = ", ".join(f"{status}: {n}" for status, n in sorted(tally.items()))
@@ -257,8 +336,12 @@ def _cases(operation, known):
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         free = operation.as_strategy(generation_mode=mode)
         if len(names) == 1 and values:
-            named = st.one_of(*[operation.as_strategy(generation_mode=mode, path_parameters={names[0]: v})
-                                for v in values])
+            named = st.one_of(
+                *[
+                    operation.as_strategy(generation_mode=mode, path_parameters={names[0]: v})
+                    for v in values
+                ]
+            )
             by_mode.append(st.one_of(free, named))
         else:
             by_mode.append(free)
@@ -291,7 +374,9 @@ def _send(case, who, world):
             tally = world["stats"]["statuses"].setdefault((case.operation.label, mode), {})
             tally[response.status_code] = tally.get(response.status_code, 0) + 1
             if REPORT and mode == "positive" and response.status_code in (400, 422):
-                _tally_reason(world["stats"]["reasons"].setdefault(case.operation.label, {}), response)
+                _tally_reason(
+                    world["stats"]["reasons"].setdefault(case.operation.label, {}), response
+                )
             case.validate_response(response, checks=CHECKS, headers=headers)
             return response
         finally:
@@ -319,9 +404,13 @@ def test_operation(label, world):
 
     @hypothesis.seed(zlib.crc32(f"{SEED} {label}".encode()))
     @hypothesis.settings(
-        max_examples=EXAMPLES, database=None, deadline=None, derandomize=False,
+        max_examples=EXAMPLES,
+        database=None,
+        deadline=None,
+        derandomize=False,
         phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        suppress_health_check=list(hypothesis.HealthCheck), print_blob=False,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        print_blob=False,
     )
     @hypothesis.given(case=_cases(operation, world["known"]), who=st.sampled_from(USERS))
     def fuzz(case, who):
@@ -330,8 +419,11 @@ def test_operation(label, world):
     fuzz()
 
 
-JSON_BODIES = [label for label in OPERATIONS
-               if "application/json" in _operation_document(label).get("requestBody", {}).get("content", {})]
+JSON_BODIES = [
+    label
+    for label in OPERATIONS
+    if "application/json" in _operation_document(label).get("requestBody", {}).get("content", {})
+]
 
 
 @pytest.mark.parametrize("label", JSON_BODIES)
@@ -344,7 +436,9 @@ def test_a_body_that_is_not_an_object_is_refused(label, world):
     known = world["known"].get(_resource(operation.path), [])
     path_parameters = {names[0]: known[0]} if names and known else None
     for body in ([None, None], [], None, 5, "Quận 9", True):
-        case = operation.Case(path_parameters=path_parameters, body=body, media_type="application/json")
+        case = operation.Case(
+            path_parameters=path_parameters, body=body, media_type="application/json"
+        )
         response = _send(case, "admin", world)
         assert response.status_code == 422, (label, body, response.status_code)
 

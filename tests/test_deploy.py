@@ -18,7 +18,10 @@ def run_check(**extra_env):
     env.update({"DJANGO_SETTINGS_MODULE": "binhyen.settings", **extra_env})
     return subprocess.run(
         [sys.executable, "-m", "binhyen.cli", "check", "--deploy"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -36,8 +39,14 @@ def test_deploy_check_flags_a_missing_secret_key():
 
 def test_debug_is_off_unless_asked():
     result = subprocess.run(
-        [sys.executable, "-c", "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','binhyen.settings');"
-         "from django.conf import settings;print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"],
-        capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES"}},
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','binhyen.settings');"
+            "from django.conf import settings;print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        ],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES"}},
     )
     assert result.stdout.split() == ["False", "True"]

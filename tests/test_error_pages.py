@@ -34,8 +34,15 @@ urlpatterns = [
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
-LAYOUT = ('<nav class="navbar', 'href="#main"', "Bình Yên — phong trào phòng, chống tội phạm", "<footer")
-REFERENCE = re.compile(r'<code class="error-reference">([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})</code>')
+LAYOUT = (
+    '<nav class="navbar',
+    'href="#main"',
+    "Bình Yên — phong trào phòng, chống tội phạm",
+    "<footer",
+)
+REFERENCE = re.compile(
+    r'<code class="error-reference">([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})</code>'
+)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +80,10 @@ def test_not_found_on_the_portal_keeps_the_portal_layout(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert '<body class="portal">' in html and "Gửi tin báo" in html
-    assert "Không tìm thấy trang" in html and 'href="/cong-thong-tin/">Về trang chủ cổng thông tin</a>' in html
+    assert (
+        "Không tìm thấy trang" in html
+        and 'href="/cong-thong-tin/">Về trang chủ cổng thông tin</a>' in html
+    )
 
 
 def test_bad_request(client):
@@ -82,7 +92,9 @@ def test_bad_request(client):
 
 
 def test_forbidden(client):
-    staff = User.objects.create_user("nhan-vien", is_staff=True)  # may open the admin, no model rights
+    staff = User.objects.create_user(
+        "nhan-vien", is_staff=True
+    )  # may open the admin, no model rights
     client.force_login(staff)
     html = _page(client.get("/admin/auth/user/"), 403)
     assert "Không có quyền truy cập" in html and "403 Forbidden" not in html
@@ -107,7 +119,9 @@ def test_server_error_shows_a_reference_that_is_in_the_log(client, caplog):
     assert logged[0].exc_info[0] is Broken  # the traceback is in the same record
     assert "GET /loi-thu/" in logged[0].getMessage()
     # Django's own "Internal Server Error" record of the same failure is not logged twice
-    assert not [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
+    assert not [
+        r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR
+    ]
     again = REFERENCE.search(client.get("/loi-thu/").content.decode()).group(1)
     assert again != reference
 
@@ -143,7 +157,9 @@ def test_under_api_errors_stay_json(client, caplog):
     response = client.get("/api/loi-thu/")
     assert response.status_code == 500
     body = response.json()
-    assert body["detail"].startswith("Lỗi máy chủ") and re.fullmatch(r"[0-9A-F-]{14}", body["reference"])
+    assert body["detail"].startswith("Lỗi máy chủ") and re.fullmatch(
+        r"[0-9A-F-]{14}", body["reference"]
+    )
     assert any(body["reference"] in r.getMessage() for r in caplog.records)
     assert client.get("/api/khong-co/").json() == {"detail": "Không có địa chỉ API này."}
     assert client.get("/api/v1/khong-co/").json() == {"detail": "Không có địa chỉ API này."}

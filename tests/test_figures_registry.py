@@ -19,7 +19,9 @@ def test_the_apps_register_their_indicators_and_cubes():
     assert [c.name for c in registry.cubes()] == ["activities", "groups"]
     for ind in registry.all_indicators():
         if ind.kind == registry.RATIO:
-            assert ind.source is None and registry.get(registry.parse(ind.numerator, resolve=False).indicator.code)
+            assert ind.source is None and registry.get(
+                registry.parse(ind.numerator, resolve=False).indicator.code
+            )
         else:
             assert ind.source is not None, ind.code
             assert ind.records.count(".") == 1, ind.code  # a model label, for the figure scope
@@ -40,11 +42,20 @@ def test_labels_and_units_are_in_the_readers_language():
 
 
 def test_with_filter_adds_replaces_and_removes_filters():
-    assert registry.with_filter("activity.sessions", document=12) == "activity.sessions[document=12]"
-    assert (registry.with_filter("activity.sessions[kind=tuyen_truyen]", document=12)
-            == "activity.sessions[kind=tuyen_truyen;document=12]")
-    assert registry.with_filter("activity.sessions[document=3]", document=12) == "activity.sessions[document=12]"
-    assert registry.with_filter("activity.sessions[document=3]", document=None) == "activity.sessions"
+    assert (
+        registry.with_filter("activity.sessions", document=12) == "activity.sessions[document=12]"
+    )
+    assert (
+        registry.with_filter("activity.sessions[kind=tuyen_truyen]", document=12)
+        == "activity.sessions[kind=tuyen_truyen;document=12]"
+    )
+    assert (
+        registry.with_filter("activity.sessions[document=3]", document=12)
+        == "activity.sessions[document=12]"
+    )
+    assert (
+        registry.with_filter("activity.sessions[document=3]", document=None) == "activity.sessions"
+    )
     with pytest.raises(ValidationError):
         registry.with_filter("activity.sessions[kind]", document=1)
 
@@ -58,7 +69,9 @@ def test_indicator_of_finds_the_indicator_of_a_spec():
 @pytest.mark.django_db
 def test_label_names_the_filters_and_keeps_an_unknown_spec():
     with translation.override("vi"):
-        assert registry.label("activity.sessions[kind=tuyen_truyen]") == "Số cuộc, buổi (Tuyên truyền)"
+        assert (
+            registry.label("activity.sessions[kind=tuyen_truyen]") == "Số cuộc, buổi (Tuyên truyền)"
+        )
         assert registry.label("old.indicator[kind=x]") == "old.indicator[kind=x]"
 
 

@@ -26,9 +26,18 @@ def site(db):
     f.member(group, full_name="Trần Thị Riêng Tư", phone="0912345678")
     directive = f.document(gt["hcm"], type_code="chi_thi", issued_on=datetime.date(2022, 1, 10))
     plan = f.document(gt["hcm"], implements=[directive], issued_on=datetime.date(2022, 2, 1))
-    f.document(gt["ward_union"], implements=[plan], issued_on=datetime.date(2022, 3, 1))  # second level
-    targets.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
-                       value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
+    f.document(
+        gt["ward_union"], implements=[plan], issued_on=datetime.date(2022, 3, 1)
+    )  # second level
+    targets.set_target(
+        f.superuser(),
+        plan,
+        indicator="activity.sessions[kind=tuyen_truyen]",
+        period="2022",
+        value=4,
+        applies_to="grassroots",
+        description="Ít nhất 4 cuộc",
+    )
     f.activity(gt["cs"], date=datetime.date(2022, 4, 2), sessions=1)
     return dict(w, group=group, directive=directive, plan=plan)
 
@@ -72,9 +81,14 @@ def test_every_response_carries_the_policy_and_every_page_obeys_it(site, client)
         assert response.status_code == status, url
         csp = response["Content-Security-Policy"]
         assert csp == CONTENT_SECURITY_POLICY, url
-        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "object-src 'none'" in csp
+        assert (
+            "script-src 'self'" in csp and "style-src 'self'" in csp and "object-src 'none'" in csp
+        )
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
+        assert (
+            response["X-Content-Type-Options"] == "nosniff"
+            and response["X-Frame-Options"] == "DENY"
+        )
         assert "camera=()" in response["Permissions-Policy"]
         if _html(response) and not url.startswith("/admin/"):
             html = response.content.decode()
@@ -95,8 +109,14 @@ def test_what_the_templates_wrote_inline_now_travels_as_data(site, client):
 
 
 def test_anonymous_pages_too(site, client):
-    for url, status in {"/tai-khoan/login/": 200, "/cong-thong-tin/": 200, "/tin-tuc/": 200,
-                        "/khong-co-trang-nay/": 404, "/api/v1/docs": 200, "/static/binhyen/app.css": 200}.items():
+    for url, status in {
+        "/tai-khoan/login/": 200,
+        "/cong-thong-tin/": 200,
+        "/tin-tuc/": 200,
+        "/khong-co-trang-nay/": 404,
+        "/api/v1/docs": 200,
+        "/static/binhyen/app.css": 200,
+    }.items():
         response = client.get(url)
         assert response.status_code == status, url
         assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
@@ -105,8 +125,15 @@ def test_anonymous_pages_too(site, client):
 def test_personal_data_is_never_stored(site, client):
     client.force_login(f.superuser())
     g = site["group"]
-    for url in (f"/mo-hinh/{g.pk}/", f"/mo-hinh/{g.pk}/xuat-thanh-vien/", f"/api/v1/groups/{g.pk}/members",
-                "/hoat-dong/xuat-excel/", "/", "/cong-thong-tin/", "/khong-co-trang-nay/"):
+    for url in (
+        f"/mo-hinh/{g.pk}/",
+        f"/mo-hinh/{g.pk}/xuat-thanh-vien/",
+        f"/api/v1/groups/{g.pk}/members",
+        "/hoat-dong/xuat-excel/",
+        "/",
+        "/cong-thong-tin/",
+        "/khong-co-trang-nay/",
+    ):
         response = client.get(url)
         assert response["Cache-Control"] == "no-store", url
         assert response["Pragma"] == "no-cache", url
@@ -118,7 +145,9 @@ def test_the_api_is_never_stored_even_with_a_token(site, client):
     from binhyen.api.services import issue_token
 
     _token, key = issue_token(f.superuser(), name="thử")
-    response = client.get(f"/api/v1/groups/{site['group'].pk}/members", HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = client.get(
+        f"/api/v1/groups/{site['group'].pk}/members", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
     assert response.status_code == 200 and response.json()["items"]
     assert response["Cache-Control"] == "no-store"
 

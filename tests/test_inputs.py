@@ -42,7 +42,7 @@ def test_the_stripped_ranges_are_exactly_the_invisible_categories():
         ("Tổ\u00a0\u00a0tự\u2003quản", "Tổ tự quản", "Tổ  tự quản"),
         ("tr\u200bộm cắp", "trộm cắp", "trộm cắp"),
         ("\x00", "", ""),
-        ("=HYPERLINK(\"http://x\")", "=HYPERLINK(\"http://x\")", "=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
     ],
 )
 def test_clean_text(raw, single, multi):
@@ -87,7 +87,9 @@ def test_every_api_body_is_cleaned_at_the_edge():
                         for field in model.model_fields.values():
                             bodies.append((operation.view_func.__name__, field.annotation))
     assert len(bodies) >= 15
-    wrong = [name for name, schema in bodies if isinstance(schema, type) and not issubclass(schema, In)]
+    wrong = [
+        name for name, schema in bodies if isinstance(schema, type) and not issubclass(schema, In)
+    ]
     assert wrong == []
 
 
@@ -114,8 +116,12 @@ def test_only_invisible_characters_is_an_empty_required_field():
 def test_query_strings_are_cleaned_before_views_read_them(client):
     user = factories.user(is_superuser=True)
     client.force_login(user)
-    for url in ("/hoat-dong/?q=%00", "/hoat-dong/xuat-excel/?q=%00", "/mo-hinh/?q=%00%07",
-                "/api/v1/activities?q=%00"):
+    for url in (
+        "/hoat-dong/?q=%00",
+        "/hoat-dong/xuat-excel/?q=%00",
+        "/mo-hinh/?q=%00%07",
+        "/api/v1/activities?q=%00",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -146,9 +152,13 @@ def test_export_cells_from_user_text_are_never_formulas():
 
     from binhyen.core.spreadsheets import TEXT, Column, Spec, write_workbook
 
-    spec = Spec(title="Thử", columns=[Column("title", "Tên", TEXT), Column("place", "Địa điểm", TEXT)])
-    rows = [{"title": '=HYPERLINK("http://evil.example","click")', "place": "=cmd|' /C calc'!A0"},
-            {"title": "Chuông\x07 báo", "place": "@SUM(1)"}]
+    spec = Spec(
+        title="Thử", columns=[Column("title", "Tên", TEXT), Column("place", "Địa điểm", TEXT)]
+    )
+    rows = [
+        {"title": '=HYPERLINK("http://evil.example","click")', "place": "=cmd|' /C calc'!A0"},
+        {"title": "Chuông\x07 báo", "place": "@SUM(1)"},
+    ]
     out = write_workbook(spec, {}, rows, summary=[("Tổng", "=1+1")])
     wb = load_workbook(io.BytesIO(out.getvalue()))
     for sheet in wb.worksheets:
@@ -176,7 +186,9 @@ def test_api_dates_are_iso_days_only(db):
         with pytest.raises(PydanticError) as refused:
             Body.model_validate({"joined": bad})
         assert refused.value.errors()[0]["loc"] == ("joined",)
-    assert Body.model_validate({"joined": "2022-03-15", "left": None}).joined == dt.date(2022, 3, 15)
+    assert Body.model_validate({"joined": "2022-03-15", "left": None}).joined == dt.date(
+        2022, 3, 15
+    )
 
 
 @pytest.mark.django_db

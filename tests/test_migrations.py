@@ -24,7 +24,13 @@ def test_moved_models_keep_their_tables():
 
     tables = {m._meta.label: m._meta.db_table for m in apps.get_models()}
     assert tables["activities.ActivityFact"] == "reporting_activityfact"
-    for name in ("ReportTemplate", "ReportRequest", "Submission", "SubmissionFigure", "Notification"):
+    for name in (
+        "ReportTemplate",
+        "ReportRequest",
+        "Submission",
+        "SubmissionFigure",
+        "Notification",
+    ):
         assert tables[f"reports.{name}"] == f"reporting_{name.lower()}"
     for name in ("ReportTemplate", "ReportRequest", "Submission"):
         assert tables[f"reports.Historical{name}"] == f"reporting_historical{name.lower()}"

@@ -93,7 +93,9 @@ def check_edit(channel, user, unit, allowed, may_view):
         codes = {form.status_code, posted.status_code}
     else:
         client = api_client(user)
-        patched = client.patch(f"/api/v1/units/{unit.code}", {"name": new_name}, content_type="application/json")
+        patched = client.patch(
+            f"/api/v1/units/{unit.code}", {"name": new_name}, content_type="application/json"
+        )
         if allowed:
             return patched.status_code == 200 and Unit.objects.get(pk=unit.pk).name == new_name
         codes = {patched.status_code}
@@ -118,13 +120,18 @@ def test_permission_matrix_has_no_leaks(world):
             check_view(channel, user, unit, allowed)
             if action == "view"
             else check_edit(
-                channel, user, unit, allowed,
+                channel,
+                user,
+                unit,
+                allowed,
                 may_view=expected(role, position, "view", police_sees=(key == "cs2")),
             )
         )
         TRIED.append((role, position, action, channel))
         if not ok:
-            leaks.append(f"{role} {action} {position} via {channel}: expected {'allowed' if allowed else 'refused'}")
+            leaks.append(
+                f"{role} {action} {position} via {channel}: expected {'allowed' if allowed else 'refused'}"
+            )
     print(f"\npermission matrix: {len(TRIED)} cases tried, {len(leaks)} leaks")
     assert leaks == [], "\n".join(leaks)
     assert len(TRIED) == len(ROLES) * len(POSITIONS) * len(ACTIONS) * len(CHANNELS)
@@ -141,13 +148,38 @@ FIGURE_ROLES = ["police only", "grassroots editor", "provincial admin", "outside
 FIGURE_UNITS = ["hcm", "q9", "cs1", "td", "cs2", "mt"]
 PERIOD = "2025"
 PERIOD_START, PERIOD_END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
-GROUP_FIGURES = ["groups.active", "groups.members", "groups.wards", "groups.boarding_houses",
-                 "groups.resident_workers", "cameras.working", "units.count"]
-ACTIVITY_FIGURES = ["activity.count", "activity.sessions", "activity.attendances", "units.outreach_share"]
-DASHBOARD = ["activity.count", "activity.sessions", "activity.attendances", "groups.active", "groups.members",
-             "units.outreach_share"]
-FIGURE_OBJECTS = ["rollup api", "rollup api by child", "groups stats api", "dashboard page", "dashboard excel",
-                  "figure source page", "groups list panel"]
+GROUP_FIGURES = [
+    "groups.active",
+    "groups.members",
+    "groups.wards",
+    "groups.boarding_houses",
+    "groups.resident_workers",
+    "cameras.working",
+    "units.count",
+]
+ACTIVITY_FIGURES = [
+    "activity.count",
+    "activity.sessions",
+    "activity.attendances",
+    "units.outreach_share",
+]
+DASHBOARD = [
+    "activity.count",
+    "activity.sessions",
+    "activity.attendances",
+    "groups.active",
+    "groups.members",
+    "units.outreach_share",
+]
+FIGURE_OBJECTS = [
+    "rollup api",
+    "rollup api by child",
+    "groups stats api",
+    "dashboard page",
+    "dashboard excel",
+    "figure source page",
+    "groups list panel",
+]
 FIGURES_TRIED = []
 
 
@@ -161,31 +193,67 @@ def figure_world(tree):
 
     hcm_province = f.area("79", "province")
     w, t = f.area("26794"), f.area("27478")  # the liaison's wards
-    x = Area.objects.filter(level=AreaLevel.WARD, province=hcm_province).exclude(pk__in=[w.pk, t.pk]).order_by("code")[0]
+    x = (
+        Area.objects.filter(level=AreaLevel.WARD, province=hcm_province)
+        .exclude(pk__in=[w.pk, t.pk])
+        .order_by("code")[0]
+    )
     Unit.objects.filter(pk=tree["hcm"].pk).update(province=hcm_province)
     Unit.objects.filter(pk=tree["tg"].pk).update(province=f.area("82", "legacy_province"))
-    Unit.objects.filter(pk__in=[tree["td"].pk, tree["cs2"].pk]).update(ward=w)  # the liaison sees td and cs2
+    Unit.objects.filter(pk__in=[tree["td"].pk, tree["cs2"].pk]).update(
+        ward=w
+    )  # the liaison sees td and cs2
     units = {key: Unit.objects.get(pk=tree[key].pk) for key in tree}
     root = f.superuser()
     founded = datetime.date(2020, 1, 1)
     made = {}
     for key, unit_key, ward, kind, members in [
-        ("cs1 in w", "cs1", w, "nha_tro", 2), ("cs1 out", "cs1", x, "nha_tro", 3),
-        ("q9 in t", "q9", t, "xe_om", 1), ("td out", "td", x, "nha_tro", 4),
-        ("cs2 in w", "cs2", w, "nha_tro", 5), ("cs2 in t", "cs2", t, "du_luan_xa_hoi", 6),
-        ("cs2 out", "cs2", x, "nha_tro", 7), ("mt", "mt", f.area("28261", "legacy_ward"), "nha_tro", 8),
+        ("cs1 in w", "cs1", w, "nha_tro", 2),
+        ("cs1 out", "cs1", x, "nha_tro", 3),
+        ("q9 in t", "q9", t, "xe_om", 1),
+        ("td out", "td", x, "nha_tro", 4),
+        ("cs2 in w", "cs2", w, "nha_tro", 5),
+        ("cs2 in t", "cs2", t, "du_luan_xa_hoi", 6),
+        ("cs2 out", "cs2", x, "nha_tro", 7),
+        ("mt", "mt", f.area("28261", "legacy_ward"), "nha_tro", 8),
     ]:
         made[key] = f.group(units[unit_key], ward=ward, kind=kind, founded=founded)
         for _n in range(members):
             f.member(made[key])
-    group_services.create_boarding_house(root, unit=units["cs2"], address="1 Đường A", ward=w, resident_workers=11,
-                                         group=made["cs2 in w"], coverage_start=founded)
-    group_services.create_boarding_house(root, unit=units["td"], address="2 Đường B", ward=x, resident_workers=13,
-                                         group=made["td out"], coverage_start=founded)
+    group_services.create_boarding_house(
+        root,
+        unit=units["cs2"],
+        address="1 Đường A",
+        ward=w,
+        resident_workers=11,
+        group=made["cs2 in w"],
+        coverage_start=founded,
+    )
+    group_services.create_boarding_house(
+        root,
+        unit=units["td"],
+        address="2 Đường B",
+        ward=x,
+        resident_workers=13,
+        group=made["td out"],
+        coverage_start=founded,
+    )
     for unit_key, ward in (("cs2", w), ("cs2", x), ("q9", t)):
-        group_services.create_camera(root, unit=units[unit_key], place=f"Camera {unit_key} {ward.code}", ward=ward,
-                                     funder_kind=FunderKind.UNION, installed=founded)
-    for unit_key, attendances in (("cs1", 101), ("q9", 203), ("td", 307), ("cs2", 401), ("mt", 509)):
+        group_services.create_camera(
+            root,
+            unit=units[unit_key],
+            place=f"Camera {unit_key} {ward.code}",
+            ward=ward,
+            funder_kind=FunderKind.UNION,
+            installed=founded,
+        )
+    for unit_key, attendances in (
+        ("cs1", 101),
+        ("q9", 203),
+        ("td", 307),
+        ("cs2", 401),
+        ("mt", 509),
+    ):
         record(units[unit_key], "2025-05-05", sessions=2, attendances=attendances)
     record(units["cs2"], "2025-06-06", kind="hoi_nghi", sessions=1, attendances=17)
     users = {
@@ -205,26 +273,51 @@ def recomputed(user, unit, day=PERIOD_END):
     from binhyen.groups.models import BoardingHouseCoverage, Camera, Group, GroupMember
 
     groups = Group.objects.visible_to(user).filter(unit__path__startswith=unit.path).active_on(day)
-    houses = (BoardingHouseCoverage.objects.visible_to(user).active_on(day)
-              .filter(group__in=groups, house__deleted_at__isnull=True))
-    acts = Activity.objects.visible_to(user).filter(unit__path__startswith=unit.path,
-                                                    date__gte=PERIOD_START, date__lte=PERIOD_END)
-    grassroots = (Unit.objects.visible_to(user).filter(path__startswith=unit.path, kind__is_grassroots=True)
-                  .exclude(pk=unit.pk).filter(valid_from__lte=PERIOD_END)
-                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=PERIOD_START)))
-    held = (acts.filter(kind__code="tuyen_truyen", unit__in=grassroots).values("unit").distinct().count())
+    houses = (
+        BoardingHouseCoverage.objects.visible_to(user)
+        .active_on(day)
+        .filter(group__in=groups, house__deleted_at__isnull=True)
+    )
+    acts = Activity.objects.visible_to(user).filter(
+        unit__path__startswith=unit.path, date__gte=PERIOD_START, date__lte=PERIOD_END
+    )
+    grassroots = (
+        Unit.objects.visible_to(user)
+        .filter(path__startswith=unit.path, kind__is_grassroots=True)
+        .exclude(pk=unit.pk)
+        .filter(valid_from__lte=PERIOD_END)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=PERIOD_START))
+    )
+    held = (
+        acts.filter(kind__code="tuyen_truyen", unit__in=grassroots)
+        .values("unit")
+        .distinct()
+        .count()
+    )
     return {
         "groups.active": groups.count(),
-        "groups.members": GroupMember.objects.visible_to(user).active_on(day).filter(group__in=groups).count(),
+        "groups.members": GroupMember.objects.visible_to(user)
+        .active_on(day)
+        .filter(group__in=groups)
+        .count(),
         "groups.wards": groups.values("ward").distinct().count(),
         "groups.boarding_houses": houses.values("house").distinct().count(),
         "groups.resident_workers": houses.aggregate(n=Sum("house__resident_workers"))["n"] or 0,
-        "cameras.working": Camera.objects.visible_to(user).filter(unit__path__startswith=unit.path).working_on(day).count(),
-        "units.count": Unit.objects.visible_to(user).filter(path__startswith=unit.path).exclude(pk=unit.pk).open_on(day).count(),
+        "cameras.working": Camera.objects.visible_to(user)
+        .filter(unit__path__startswith=unit.path)
+        .working_on(day)
+        .count(),
+        "units.count": Unit.objects.visible_to(user)
+        .filter(path__startswith=unit.path)
+        .exclude(pk=unit.pk)
+        .open_on(day)
+        .count(),
         "activity.count": acts.count(),
         "activity.sessions": acts.aggregate(n=Sum("sessions"))["n"] or 0,
         "activity.attendances": acts.aggregate(n=Sum("attendances"))["n"] or 0,
-        "units.outreach_share": round(100.0 * held / grassroots.count(), 1) if grassroots.count() else None,
+        "units.outreach_share": round(100.0 * held / grassroots.count(), 1)
+        if grassroots.count()
+        else None,
     }
 
 
@@ -274,12 +367,19 @@ def check_figures(obj, user, unit, problems):
         if not sees:
             return expect(answer.status_code == 404, f"status {answer.status_code}, not 404")
         if not activities:
-            expect(answer.status_code == 403 and "không thuộc phạm vi xem" in answer.json()["detail"],
-                   f"activity indicators not refused: {answer.status_code}")
-            answer = client.get("/api/v1/rollup", {**query, "indicators": ",".join(GROUP_FIGURES), "by": by})
+            expect(
+                answer.status_code == 403 and "không thuộc phạm vi xem" in answer.json()["detail"],
+                f"activity indicators not refused: {answer.status_code}",
+            )
+            answer = client.get(
+                "/api/v1/rollup", {**query, "indicators": ",".join(GROUP_FIGURES), "by": by}
+            )
             asked = GROUP_FIGURES
         body = answer.json()
-        expect(body["total"] == {k: want[k] for k in asked}, f"total {body['total']} != {({k: want[k] for k in asked})}")
+        expect(
+            body["total"] == {k: want[k] for k in asked},
+            f"total {body['total']} != { ({k: want[k] for k in asked}) }",
+        )
         if by == "child":
             for row in body["rows"]:
                 code = row["unit"]["code"]
@@ -287,9 +387,14 @@ def check_figures(obj, user, unit, problems):
                 if code == unit.code:  # the unit's own records: the subtree less its children
                     continue
                 mine = recomputed(user, part)
-                expect(all(row["values"][k] == mine[k] for k in ("groups.active", "groups.members")),
-                       f"row {code} {row['values']} != {mine}")
-                expect(figure_scope(user, unit).full or any(row["values"].values()), f"row {code} listed without figures")
+                expect(
+                    all(row["values"][k] == mine[k] for k in ("groups.active", "groups.members")),
+                    f"row {code} {row['values']} != {mine}",
+                )
+                expect(
+                    figure_scope(user, unit).full or any(row["values"].values()),
+                    f"row {code} listed without figures",
+                )
     elif obj == "groups stats api":
         answer = api_client(user).get("/api/v1/groups/stats", {"unit": unit.code})
         if not sees:
@@ -297,11 +402,29 @@ def check_figures(obj, user, unit, problems):
         today = periods.today()
         now = recomputed(user, unit, today)
         body = answer.json()
-        got = {k: body[k] for k in ("groups", "members", "wards", "boarding_houses", "resident_workers", "cameras_working")}
-        expect(got == {"groups": now["groups.active"], "members": now["groups.members"], "wards": now["groups.wards"],
-                       "boarding_houses": now["groups.boarding_houses"],
-                       "resident_workers": now["groups.resident_workers"], "cameras_working": now["cameras.working"]},
-               f"stats {got} != {now}")
+        got = {
+            k: body[k]
+            for k in (
+                "groups",
+                "members",
+                "wards",
+                "boarding_houses",
+                "resident_workers",
+                "cameras_working",
+            )
+        }
+        expect(
+            got
+            == {
+                "groups": now["groups.active"],
+                "members": now["groups.members"],
+                "wards": now["groups.wards"],
+                "boarding_houses": now["groups.boarding_houses"],
+                "resident_workers": now["groups.resident_workers"],
+                "cameras_working": now["cameras.working"],
+            },
+            f"stats {got} != {now}",
+        )
     elif obj == "dashboard page":
         client = page_client(user)
         with CaptureQueriesContext(connection) as queries:
@@ -312,12 +435,17 @@ def check_figures(obj, user, unit, problems):
         html = answer.content.decode()
         table = html.split('id="table-title"', 1)[1]
         columns = re.findall(r'<th scope="col" class="text-end">(.*?)</th>', table)
-        total = re.findall(r'<td class="text-end">(.*?)</td>', table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0])
+        total = re.findall(
+            r'<td class="text-end">(.*?)</td>', table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+        )
         from binhyen.figures import registry as indicators
 
         labels = [str(indicators.get(c).label) for c in allowed]
         expect(columns == labels, f"columns {columns} != {labels}")
-        expect(total == [_shown(want[c]) for c in allowed], f"total {total} != {[_shown(want[c]) for c in allowed]}")
+        expect(
+            total == [_shown(want[c]) for c in allowed],
+            f"total {total} != {[_shown(want[c]) for c in allowed]}",
+        )
         expect(("<svg" in html) == activities, "the activity trend shown or hidden wrongly")
         expect(("không thuộc phạm vi xem" in html.lower()) != activities, "the out-of-scope note")
     elif obj == "dashboard excel":
@@ -339,15 +467,20 @@ def check_figures(obj, user, unit, problems):
                 expect(answer.status_code == 403, f"{code}: status {answer.status_code}, not 403")
             else:
                 shown = re.search(r'id="figure-total">(.*?)</div>', answer.content.decode())
-                expect(shown and shown.group(1) == _shown(want[code]), f"{code}: {shown and shown.group(1)} != {want[code]}")
+                expect(
+                    shown and shown.group(1) == _shown(want[code]),
+                    f"{code}: {shown and shown.group(1)} != {want[code]}",
+                )
     elif obj == "groups list panel":
         html = page_client(user).get("/mo-hinh/", {"unit": unit.code}).content.decode()
         named = f"{unit.name} và các đơn vị trực thuộc" in html
         if not sees:
             return expect(not named, "a panel for an unseen unit")
         now = recomputed(user, unit, periods.today())
-        line = (f"<strong>{_shown(now['groups.active'])}</strong> tổ với <strong>{_shown(now['groups.members'])}</strong> "
-                f"thành viên, hoạt động tại <strong>{_shown(now['groups.wards'])}</strong> phường, xã")
+        line = (
+            f"<strong>{_shown(now['groups.active'])}</strong> tổ với <strong>{_shown(now['groups.members'])}</strong> "
+            f"thành viên, hoạt động tại <strong>{_shown(now['groups.wards'])}</strong> phường, xã"
+        )
         expect(named and line in html, f"panel without {line}")
     return None
 

@@ -20,8 +20,10 @@ from django.conf import settings
 WRITERS = 6  # of each kind
 
 pytestmark = [
-    pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-                       reason="about the embedded SQLite default; PostgreSQL has row locks"),
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+        reason="about the embedded SQLite default; PostgreSQL has row locks",
+    ),
     pytest.mark.django_db,  # so the test database is set up; the copy is it as migrated and seeded
 ]
 
@@ -43,10 +45,22 @@ def database_file(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def test_concurrent_writers_all_succeed(database_file):
     path = database_file
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{path}", ALLOWED_HOSTS="testserver",
-               DJANGO_SETTINGS_MODULE="binhyen.settings", MEDIA_ROOT=str(path.parent / "media"), DEBUG="0")
-    child = subprocess.run([sys.executable, __file__], env=env, capture_output=True, text=True, timeout=120,
-                           cwd=Path(__file__).resolve().parents[1])
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{path}",
+        ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="binhyen.settings",
+        MEDIA_ROOT=str(path.parent / "media"),
+        DEBUG="0",
+    )
+    child = subprocess.run(
+        [sys.executable, __file__],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert child.returncode == 0, child.stderr[-3000:]
     result = json.loads(child.stdout.strip().splitlines()[-1])
     assert result["options"]["transaction_mode"] == "IMMEDIATE"
@@ -77,14 +91,34 @@ def _child():
     group = f.group(world["cs"], name="Tổ tự quản thử ghi đồng thời")
     editor = f.user(role=Role.EDITOR, unit=world["cs"])
     activity = {
-        "unit": world["cs"].pk, "date": "15/03/2024", "end_date": "", "kind": ActivityKind.objects.get(code="tuyen_truyen").pk,
-        "topics": [Topic.objects.get(code="ma_tuy").pk], "audiences": [Audience.objects.get(code="cnvcld").pk],
-        "sessions": "1", "attendances": "40", "leaflets": "", "place": "", "document_ref": "", "notes": "",
+        "unit": world["cs"].pk,
+        "date": "15/03/2024",
+        "end_date": "",
+        "kind": ActivityKind.objects.get(code="tuyen_truyen").pk,
+        "topics": [Topic.objects.get(code="ma_tuy").pk],
+        "audiences": [Audience.objects.get(code="cnvcld").pk],
+        "sessions": "1",
+        "attendances": "40",
+        "leaflets": "",
+        "place": "",
+        "document_ref": "",
+        "notes": "",
     }
-    posts = [("/hoat-dong/moi/", {**activity, "title": f"Tuyên truyền đồng thời {i}"}) for i in range(WRITERS)]
-    posts += [(f"/mo-hinh/{group.pk}/them-thanh-vien/",
-               {"full_name": f"Nguyễn Văn Đồng Thời {i}", "role": "thanh_vien", "joined": "01/05/2024"})
-              for i in range(WRITERS)]
+    posts = [
+        ("/hoat-dong/moi/", {**activity, "title": f"Tuyên truyền đồng thời {i}"})
+        for i in range(WRITERS)
+    ]
+    posts += [
+        (
+            f"/mo-hinh/{group.pk}/them-thanh-vien/",
+            {
+                "full_name": f"Nguyễn Văn Đồng Thời {i}",
+                "role": "thanh_vien",
+                "joined": "01/05/2024",
+            },
+        )
+        for i in range(WRITERS)
+    ]
     clients = []
     for _ in posts:  # signing in writes too (session, axes): done one by one, before the race
         client = Client(raise_request_exception=False)
@@ -108,12 +142,24 @@ def _child():
         t.start()
     for t in threads:
         t.join()
-    print(json.dumps({
-        "options": {k: v for k, v in connection.settings_dict["OPTIONS"].items() if k == "transaction_mode"},
-        "statuses": statuses,
-        "activities": Activity.objects.filter(title__startswith="Tuyên truyền đồng thời").count(),
-        "members": GroupMember.objects.filter(group=group, full_name__startswith="Nguyễn Văn Đồng Thời").count(),
-    }))
+    print(
+        json.dumps(
+            {
+                "options": {
+                    k: v
+                    for k, v in connection.settings_dict["OPTIONS"].items()
+                    if k == "transaction_mode"
+                },
+                "statuses": statuses,
+                "activities": Activity.objects.filter(
+                    title__startswith="Tuyên truyền đồng thời"
+                ).count(),
+                "members": GroupMember.objects.filter(
+                    group=group, full_name__startswith="Nguyễn Văn Đồng Thời"
+                ).count(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ["title", "date", "unit", "kind", "sessions", "attendances", "deleted_at", "page"]
+    list_display = [
+        "title",
+        "date",
+        "unit",
+        "kind",
+        "sessions",
+        "attendances",
+        "deleted_at",
+        "page",
+    ]
     list_filter = ["kind", "deleted_at"]
     search_fields = ["title", "unit__code", "search_text"]
     list_select_related = ["unit", "kind"]
@@ -64,7 +73,14 @@ class ActivityAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "created_at", "created_by", "source", "rows_created", "rows_skipped"]
+    list_display = [
+        "file_name",
+        "created_at",
+        "created_by",
+        "source",
+        "rows_created",
+        "rows_skipped",
+    ]
     list_filter = ["source"]
     list_select_related = ["created_by"]
 

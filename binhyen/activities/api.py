@@ -116,17 +116,28 @@ class ActivityPage(Schema):
 
 class ListParams(In):
     unit: str = Field("", description="Mã đơn vị: đơn vị đó và mọi đơn vị cấp dưới")
-    start: str = Field("", description="Từ ngày (YYYY-MM-DD), tính cả ngày này",
-                       json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"})
-    end: str = Field("", description="Đến ngày (YYYY-MM-DD), tính cả ngày này",
-                     json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"})
+    start: str = Field(
+        "",
+        description="Từ ngày (YYYY-MM-DD), tính cả ngày này",
+        json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"},
+    )
+    end: str = Field(
+        "",
+        description="Đến ngày (YYYY-MM-DD), tính cả ngày này",
+        json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"},
+    )
     kind: str = Field("", description="Mã loại hoạt động")
     topic: str = Field("", description="Mã chủ đề")
     audience: str = Field("", description="Mã đối tượng")
     channel: str = Field("", description="Mã hình thức")
-    q: str = Field("", description="Từ khóa trong tên, địa điểm, văn bản, ghi chú (không phân biệt dấu)")
-    sort: str = Field("", description="-date (mặc định), date, -attendances, -sessions, unit, title",
-                      json_schema_extra={"enum": ["", *filters.SORTS]})
+    q: str = Field(
+        "", description="Từ khóa trong tên, địa điểm, văn bản, ghi chú (không phân biệt dấu)"
+    )
+    sort: str = Field(
+        "",
+        description="-date (mặc định), date, -attendances, -sessions, unit, title",
+        json_schema_extra={"enum": ["", *filters.SORTS]},
+    )
 
 
 # What the schemas state is what the services enforce: bounds from models.py, lengths from the
@@ -145,20 +156,31 @@ AT_LEAST_ONE = {"json_schema_extra": {"minItems": 1}}
 class ActivityIn(In):
     unit: str = Field(description="Mã đơn vị tổ chức (đơn vị bạn được nhập liệu)", **UNIT_CODE)
     date: datetime.date = Field(description="Ngày tổ chức (YYYY-MM-DD)" + DATE_RULE)
-    end_date: datetime.date | None = Field(None, description="Đến ngày, không trước date" + DATE_RULE)
+    end_date: datetime.date | None = Field(
+        None, description="Đến ngày, không trước date" + DATE_RULE
+    )
     kind: str = Field(description="Mã loại hoạt động", **REF_CODE)
     title: str = Field(max_length=255, **NOT_EMPTY)
-    topics: list[RefCode] = Field(max_length=50, description="Mã chủ đề (ít nhất một)", **AT_LEAST_ONE)
-    audiences: list[RefCode] = Field(max_length=50, description="Mã đối tượng (ít nhất một)", **AT_LEAST_ONE)
+    topics: list[RefCode] = Field(
+        max_length=50, description="Mã chủ đề (ít nhất một)", **AT_LEAST_ONE
+    )
+    audiences: list[RefCode] = Field(
+        max_length=50, description="Mã đối tượng (ít nhất một)", **AT_LEAST_ONE
+    )
     channels: list[RefCode] = Field([], max_length=50, description="Mã hình thức")
-    sessions: int = Field(1, description="Số cuộc/buổi (ít nhất 1, trừ loại phát tờ rơi)", **SESSIONS.schema_kwargs())
+    sessions: int = Field(
+        1, description="Số cuộc/buổi (ít nhất 1, trừ loại phát tờ rơi)", **SESSIONS.schema_kwargs()
+    )
     attendances: int = Field(0, description="Số lượt người tham dự", **ATTENDANCES.schema_kwargs())
-    leaflets: int | None = Field(None, description="Số tờ rơi (bắt buộc với loại phát tờ rơi)",
-                                 **LEAFLETS.schema_kwargs())
+    leaflets: int | None = Field(
+        None, description="Số tờ rơi (bắt buộc với loại phát tờ rơi)", **LEAFLETS.schema_kwargs()
+    )
     place: str = Field("", max_length=255)
     document_ref: str = Field("", max_length=255)
     documents: list[DocumentId] = Field(
-        [], max_length=100, description="Mã số (id) văn bản thực hiện, trong các văn bản bạn xem được"
+        [],
+        max_length=100,
+        description="Mã số (id) văn bản thực hiện, trong các văn bản bạn xem được",
     )
     notes: str = ""
 
@@ -217,7 +239,11 @@ def _prefetch(user):
 
 
 def _one(request, pk):
-    queryset = Activity.objects.visible_to(request.auth).select_related(*RELATED).prefetch_related(*_prefetch(request.auth))
+    queryset = (
+        Activity.objects.visible_to(request.auth)
+        .select_related(*RELATED)
+        .prefetch_related(*_prefetch(request.auth))
+    )
     return get_or_404(queryset, not_found(), pk=pk)
 
 
@@ -244,8 +270,9 @@ def _resolve(request, changes):
         code = changes["unit"]
         changes["unit"] = Unit.objects.recordable_by(request.auth).filter(code=code).first()
         if changes["unit"] is None:
-            errors["unit"] = _("Đơn vị “%(code)s” không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.") % {
-                "code": code}
+            errors["unit"] = _(
+                "Đơn vị “%(code)s” không tồn tại hoặc bạn không được nhập liệu cho đơn vị này."
+            ) % {"code": code}
     for name, (model, message) in REFERENCE_INPUTS.items():
         if changes.get(name) is None:
             continue
@@ -262,11 +289,16 @@ def _resolve(request, changes):
         from binhyen.documents.models import Document
 
         ids = list(dict.fromkeys(changes["documents"]))
-        found = set(Document.objects.visible_to(request.auth).filter(pk__in=ids).values_list("pk", flat=True))
+        found = set(
+            Document.objects.visible_to(request.auth)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
         unknown = [i for i in ids if i not in found]
         if unknown:
-            errors["documents"] = _("Văn bản mã số %(id)s không tồn tại hoặc nằm ngoài phạm vi bạn xem được.") % {
-                "id": unknown[0]}
+            errors["documents"] = _(
+                "Văn bản mã số %(id)s không tồn tại hoặc nằm ngoài phạm vi bạn xem được."
+            ) % {"id": unknown[0]}
         changes["documents"] = ids
     require(errors)
     return changes
@@ -275,7 +307,9 @@ def _resolve(request, changes):
 # --- list and one activity -----------------------------------------------------------------
 
 
-@router.get("/activities", response={200: ActivityPage, **ERRORS}, summary="Danh sách hoạt động và tổng số")
+@router.get(
+    "/activities", response={200: ActivityPage, **ERRORS}, summary="Danh sách hoạt động và tổng số"
+)
 def list_activities(request, paging: Query[PageParams], params: Query[ListParams]):
     f = filters.parse(request.auth, params.dict())
     if f.unit_missing:
@@ -283,12 +317,21 @@ def list_activities(request, paging: Query[PageParams], params: Query[ListParams
     require(f.errors)
     queryset = filters.apply(Activity.objects.visible_to(request.auth), f)
     totals = queryset.totals()
-    page = paginate(queryset.select_related(*RELATED).prefetch_related(*_prefetch(request.auth)), paging)
-    return {"count": page["count"], "totals": {"sessions": totals["sessions"], "attendances": totals["attendances"]},
-            "items": page["items"]}
+    page = paginate(
+        queryset.select_related(*RELATED).prefetch_related(*_prefetch(request.auth)), paging
+    )
+    return {
+        "count": page["count"],
+        "totals": {"sessions": totals["sessions"], "attendances": totals["attendances"]},
+        "items": page["items"],
+    }
 
 
-@router.get("/activities/template.xlsx", response={200: None, **ERRORS}, summary="Tệp Excel mẫu để nhập hoạt động")
+@router.get(
+    "/activities/template.xlsx",
+    response={200: None, **ERRORS},
+    summary="Tệp Excel mẫu để nhập hoạt động",
+)
 def template(request):
     out = excel.template_workbook(request.auth)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
@@ -296,28 +339,61 @@ def template(request):
     return response
 
 
-DRY_RUN_VALUES = {"": False, "false": False, "0": False, "off": False, "true": True, "1": True, "on": True}
+DRY_RUN_VALUES = {
+    "": False,
+    "false": False,
+    "0": False,
+    "off": False,
+    "true": True,
+    "1": True,
+    "on": True,
+}
 
 
 def _import_refused(message, column, dry_run=False):
-    return Status(422, {
-        "detail": _("Không nhập dòng nào: %(m)s") % {"m": message}, "rows": 0, "created": 0, "skipped": 0,
-        "dry_run": dry_run, "errors": [{"row": None, "column": column, "message": message}],
-        "errors_total": 1, "notices": [],
-    })
+    return Status(
+        422,
+        {
+            "detail": _("Không nhập dòng nào: %(m)s") % {"m": message},
+            "rows": 0,
+            "created": 0,
+            "skipped": 0,
+            "dry_run": dry_run,
+            "errors": [{"row": None, "column": column, "message": message}],
+            "errors_total": 1,
+            "notices": [],
+        },
+    )
 
 
 @router.post(
     "/activities/import",
     response={200: ImportOut, 422: ImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="Nhập hoạt động từ tệp Excel (tất cả hoặc không dòng nào)",
-    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"],
-        "properties": {
-            "file": {"type": "string", "format": "binary", "description": "Tệp .xlsx theo mẫu"},
-            "dry_run": {"type": "boolean", "default": False, "description": "Chỉ kiểm tra, không ghi"},
-        },
-    }}}}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "Tệp .xlsx theo mẫu",
+                            },
+                            "dry_run": {
+                                "type": "boolean",
+                                "default": False,
+                                "description": "Chỉ kiểm tra, không ghi",
+                            },
+                        },
+                    }
+                }
+            }
+        }
+    },
 )
 def import_file(request, file: File[UploadedFile] = None, dry_run: Form[str] = "false"):
     """Every refusal, a missing file or a bad dry_run included, is a 422 in the same shape."""
@@ -326,7 +402,9 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[str] = "
         return _import_refused(_("dry_run phải là true hoặc false."), "dry_run")
     if file is None:
         return _import_refused(_("Hãy gửi tệp Excel (.xlsx) ở trường file."), "file", dry)
-    result = services.import_activities(request.auth, file, file_name=file.name, dry_run=dry, source="api")
+    result = services.import_activities(
+        request.auth, file, file_name=file.name, dry_run=dry, source="api"
+    )
     body = result.as_dict()
     if not result.ok:
         body["detail"] = _("Không nhập dòng nào: %(n)d lỗi trong tệp.") % {"n": result.errors.count}
@@ -346,7 +424,11 @@ def create_activity(request, payload: ActivityIn):
     return Status(201, _one(request, activity.pk))
 
 
-@router.patch("/activities/{int:pk}", response={200: ActivityOut, 403: ErrorOut, **ERRORS}, summary="Sửa một hoạt động")
+@router.patch(
+    "/activities/{int:pk}",
+    response={200: ActivityOut, 403: ErrorOut, **ERRORS},
+    summary="Sửa một hoạt động",
+)
 def update_activity(request, pk: int, payload: ActivityPatch):
     activity = _editable(request, pk)
     changes = payload.dict(exclude_unset=True)
@@ -357,7 +439,11 @@ def update_activity(request, pk: int, payload: ActivityPatch):
     return _one(request, pk)
 
 
-@router.delete("/activities/{int:pk}", response={204: None, 403: ErrorOut, **ERRORS}, summary="Xóa (mềm) một hoạt động")
+@router.delete(
+    "/activities/{int:pk}",
+    response={204: None, 403: ErrorOut, **ERRORS},
+    summary="Xóa (mềm) một hoạt động",
+)
 def delete_activity(request, pk: int):
     services.delete_activity(request.auth, _editable(request, pk))
     return Status(204, None)

@@ -13,5 +13,7 @@ class ActivitiesConfig(AppConfig):
 
         # the activity cube follows the tree in the restructure's own transaction
         unit_moved.connect(cube.on_unit_moved, dispatch_uid="activities-cube-unit-moved")
-        unit_kind_changed.connect(cube.on_unit_kind_changed, dispatch_uid="activities-cube-kind-changed")
+        unit_kind_changed.connect(
+            cube.on_unit_kind_changed, dispatch_uid="activities-cube-kind-changed"
+        )
         figures.register()

@@ -46,8 +46,12 @@ MEASURES = ("activities", "sessions", "attendances", "leaflets")
 KEY = ("ancestor_id", "month", "child_id", "kind_id", "dim", "dim_id")
 CONFLICT = ("ancestor_id", "dim", "dim_id", "month", "child_id", "kind_id")  # the unique index
 # (Activity's many-to-many field, dimension slot, column of its link table)
-M2M_DIMS = (("topics", Dim.TOPIC, "topic_id"), ("audiences", Dim.AUDIENCE, "audience_id"),
-            ("channels", Dim.CHANNEL, "channel_id"), ("documents", Dim.DOCUMENT, "document_id"))
+M2M_DIMS = (
+    ("topics", Dim.TOPIC, "topic_id"),
+    ("audiences", Dim.AUDIENCE, "audience_id"),
+    ("channels", Dim.CHANNEL, "channel_id"),
+    ("documents", Dim.DOCUMENT, "document_id"),
+)
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,15 @@ def state_of(activity, topics=None, audiences=None, channels=None, documents=Non
         if items is None:
             m2m[name] = getattr(activity, name).values_list("pk", flat=True)
     return ActivityState(
-        unit_id=activity.unit_id, date=activity.date, kind_id=activity.kind_id,
-        sessions=activity.sessions or 0, attendances=activity.attendances or 0,
-        leaflets=activity.leaflets or 0, topics=_ids(m2m["topics"]),
-        audiences=_ids(m2m["audiences"]), channels=_ids(m2m["channels"]),
+        unit_id=activity.unit_id,
+        date=activity.date,
+        kind_id=activity.kind_id,
+        sessions=activity.sessions or 0,
+        attendances=activity.attendances or 0,
+        leaflets=activity.leaflets or 0,
+        topics=_ids(m2m["topics"]),
+        audiences=_ids(m2m["audiences"]),
+        channels=_ids(m2m["channels"]),
         documents=_ids(m2m["documents"]),
     )
 
@@ -106,7 +115,7 @@ def add_cells(cells, state, path, sign=1, leaf=False):
         if level == last and leaf and level > 0:
             break
         child = ids[level + 1] if level < last else ancestor
-        for dim, dim_id in (slots if level < DIM_LEVELS else slots[:1]):
+        for dim, dim_id in slots if level < DIM_LEVELS else slots[:1]:
             cell = cells[(level, ancestor, month, child, state.kind_id, int(dim), dim_id)]
             for i in range(4):
                 cell[i] += values[i]
@@ -136,11 +145,21 @@ def _upsert_by_copy(rows):
             "month date, child_id integer, kind_id integer, dim smallint, dim_id integer, activities bigint, "
             "sessions bigint, attendances bigint, leaflets bigint) ON COMMIT DELETE ROWS"
         )
-        copy_text(cursor.cursor, "binhyen_cube_delta", ["level", *KEY, *MEASURES], (
-            f"{level}\t{ancestor}\t{month.isoformat()}\t{child}\t{kind}\t{dim}\t{dim_id}\t"
-            f"{n}\t{sessions}\t{attendances}\t{leaflets}\n"
-            for (level, ancestor, month, child, kind, dim, dim_id), (n, sessions, attendances, leaflets) in rows
-        ))
+        copy_text(
+            cursor.cursor,
+            "binhyen_cube_delta",
+            ["level", *KEY, *MEASURES],
+            (
+                f"{level}\t{ancestor}\t{month.isoformat()}\t{child}\t{kind}\t{dim}\t{dim_id}\t"
+                f"{n}\t{sessions}\t{attendances}\t{leaflets}\n"
+                for (level, ancestor, month, child, kind, dim, dim_id), (
+                    n,
+                    sessions,
+                    attendances,
+                    leaflets,
+                ) in rows
+            ),
+        )
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM binhyen_cube_delta "
             f"ORDER BY level, ancestor_id, month, child_id, kind_id, dim, dim_id "
@@ -189,8 +208,12 @@ def activity_changed(before, after, units=None):
         return 0
     unit_ids = {s.unit_id for s in (before, after) if s is not None}
     if units is None or not unit_ids <= units.keys():  # the caller may hand over what it holds
-        units = {pk: (path, kind) for pk, path, kind in
-                 Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "kind_id")}
+        units = {
+            pk: (path, kind)
+            for pk, path, kind in Unit.objects.filter(pk__in=unit_ids).values_list(
+                "pk", "path", "kind_id"
+            )
+        }
     leaves = grassroots_kinds()
     cells = _new_cells()
     for state, sign in ((before, -1), (after, 1)):
@@ -273,8 +296,12 @@ class Sums:
         """Add the sums to the cube (inside the caller's transaction); returns the rows written."""
         if not self.base:
             return 0
-        units = {pk: (path, kind) for pk, path, kind in Unit.objects.filter(
-            pk__in={key[0] for key in self.base}).values_list("pk", "path", "kind_id")}
+        units = {
+            pk: (path, kind)
+            for pk, path, kind in Unit.objects.filter(
+                pk__in={key[0] for key in self.base}
+            ).values_list("pk", "path", "kind_id")
+        }
         return upsert(self.cells(units))
 
 
@@ -287,15 +314,24 @@ def activities_created(ids):
     links = {name: defaultdict(list) for name, _dim, _col in M2M_DIMS}
     for name, _dim, column in M2M_DIMS:
         through = getattr(Activity, name).through
-        for activity_id, ref in through.objects.filter(activity_id__in=ids).values_list("activity_id", column):
+        for activity_id, ref in through.objects.filter(activity_id__in=ids).values_list(
+            "activity_id", column
+        ):
             links[name][activity_id].append(ref)
     sums = Sums()
     rows = Activity.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list(
         "pk", "unit_id", "date", "kind_id", "sessions", "attendances", "leaflets"
     )
     for pk, unit_id, date, kind_id, sessions, attendances, leaflets in rows:
-        sums.add(unit_id, date, kind_id, sessions, attendances, leaflets,
-                 {name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS})
+        sums.add(
+            unit_id,
+            date,
+            kind_id,
+            sessions,
+            attendances,
+            leaflets,
+            {name: _ids(links[name][pk]) for name, _dim, _col in M2M_DIMS},
+        )
     return sums.write()
 
 
@@ -399,7 +435,9 @@ def rebuild(unit=None):
         _lock_cube(cursor)
         if unit is None:
             # TRUNCATE on PostgreSQL gives a fresh heap that the ordered insert fills in index order
-            cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+            cursor.execute(
+                f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}"
+            )
             where, level_where, params = "", "", []
         else:
             unit = Unit.objects.get(pk=unit.pk)
@@ -410,7 +448,8 @@ def rebuild(unit=None):
             ids = path_ids(unit.path)
             for k in range(len(ids) - 1):
                 cursor.execute(
-                    f"DELETE FROM {table} WHERE ancestor_id = %s AND child_id = %s", [ids[k], ids[k + 1]]
+                    f"DELETE FROM {table} WHERE ancestor_id = %s AND child_id = %s",
+                    [ids[k], ids[k + 1]],
                 )
             level_where, params = _anchor_where(unit)
             # every activity the anchored cells sum lies under the anchor's top ancestor below the root
@@ -427,9 +466,9 @@ def anchors_for(unit):
     """The unit itself and every former parent of a unit moved out of or into it: the cube rows
     of both the old and the new place of a move are recomputed."""
     anchors = {unit.pk: unit}
-    events = UnitEvent.objects.filter(kind=UnitEventKind.MOVED).filter(unit=unit) | UnitEvent.objects.filter(
-        kind=UnitEventKind.MOVED, new_parent=unit
-    )
+    events = UnitEvent.objects.filter(kind=UnitEventKind.MOVED).filter(
+        unit=unit
+    ) | UnitEvent.objects.filter(kind=UnitEventKind.MOVED, new_parent=unit)
     for event in events.select_related("old_parent"):
         if event.old_parent is not None:
             anchors.setdefault(event.old_parent_id, event.old_parent)
@@ -452,7 +491,9 @@ def unit_moved(unit, old_parent):
         return rebuild_after_move(unit, old_parent)
     q = connection.ops.quote_name
     table = _table()
-    columns = ", ".join(q(c) for c in ("ancestor_id", "child_id", "month", "kind_id", "dim", "dim_id", *MEASURES))
+    columns = ", ".join(
+        q(c) for c in ("ancestor_id", "child_id", "month", "kind_id", "dim", "dim_id", *MEASURES)
+    )
     updates = ", ".join(f"{q(m)} = {table}.{q(m)} + EXCLUDED.{q(m)}" for m in MEASURES)
     conflict = ", ".join(q(c) for c in CONFLICT)
     selects = []
@@ -460,7 +501,10 @@ def unit_moved(unit, old_parent):
         rows = {k: v for k, v in chains.items() if dim == Dim.NONE or k[0] < DIM_LEVELS}
         if not rows:
             continue
-        values = ", ".join(f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})" for (lv, a, c), sign in sorted(rows.items()))
+        values = ", ".join(
+            f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})"
+            for (lv, a, c), sign in sorted(rows.items())
+        )
         join, dim_value = "", "0"
         for name, slot, column in M2M_DIMS:
             if slot == dim:

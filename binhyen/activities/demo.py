@@ -69,27 +69,80 @@ AUDIENCE_PHRASES = {
 WORKERS = ["doan_vien", "cnvcld"]
 # (kind, sessions per activity, attendances per session, audiences, channels, title patterns)
 OTHER_KINDS = {
-    "hoi_thi": ((1, 1), (60, 300), WORKERS, ["truc_tiep", "truc_tuyen"],
-                ["Hội thi tìm hiểu pháp luật về {topic}", "Hội thi “Công nhân với {topic}”"]),
-    "hoi_thao": ((1, 2), (80, 400), WORKERS, ["truc_tiep"],
-                 ["Hội thao công nhân hưởng ứng phong trào Toàn dân bảo vệ ANTQ",
-                  "Hội thao nghiệp vụ phòng cháy, chữa cháy cơ sở"]),
-    "giao_luu": ((1, 1), (50, 250), WORKERS + ["thanh_vien_to_tu_quan"], ["truc_tiep"],
-                 ["Giao lưu “Công nhân với {topic}”", "Giao lưu tổ tự quản khu nhà trọ với công an phường"]),
-    "tuyen_duong": ((1, 1), (40, 200), WORKERS, ["truc_tiep"],
-                    ["Tuyên dương tập thể, cá nhân tiêu biểu trong phong trào bảo vệ an ninh Tổ quốc năm {year}"]),
-    "tap_huan": ((1, 3), (25, 90), ["thanh_vien_to_tu_quan", "can_bo_cong_doan"], ["truc_tiep", "truc_tuyen"],
-                 ["Tập huấn nghiệp vụ cho lực lượng nòng cốt khu nhà trọ", "Bồi dưỡng kiến thức {topic} cho tổ tự quản"]),
-    "to_roi": ((0, 0), (0, 0), WORKERS + ["chu_nha_tro"], ["to_roi", "xe_dua_ruoc"],
-               ["Phát tờ rơi {topic} trên xe đưa rước công nhân", "Phát tờ rơi {topic} tại khu nhà trọ"]),
-    "long_ghep": ((1, 4), (15, 60), WORKERS, ["giua_ca", "truc_tiep"],
-                  ["Sinh hoạt lồng ghép {topic} trong giờ nghỉ giữa ca", "Lồng ghép phổ biến {topic} trong sinh hoạt tổ công đoàn"]),
-    "khac": ((1, 1), (20, 120), WORKERS + ["nguoi_dan"], ["truc_tiep", "loa"],
-             ["Ra quân giữ gìn an ninh trật tự khu lưu trú công nhân"]),
+    "hoi_thi": (
+        (1, 1),
+        (60, 300),
+        WORKERS,
+        ["truc_tiep", "truc_tuyen"],
+        ["Hội thi tìm hiểu pháp luật về {topic}", "Hội thi “Công nhân với {topic}”"],
+    ),
+    "hoi_thao": (
+        (1, 2),
+        (80, 400),
+        WORKERS,
+        ["truc_tiep"],
+        [
+            "Hội thao công nhân hưởng ứng phong trào Toàn dân bảo vệ ANTQ",
+            "Hội thao nghiệp vụ phòng cháy, chữa cháy cơ sở",
+        ],
+    ),
+    "giao_luu": (
+        (1, 1),
+        (50, 250),
+        WORKERS + ["thanh_vien_to_tu_quan"],
+        ["truc_tiep"],
+        ["Giao lưu “Công nhân với {topic}”", "Giao lưu tổ tự quản khu nhà trọ với công an phường"],
+    ),
+    "tuyen_duong": (
+        (1, 1),
+        (40, 200),
+        WORKERS,
+        ["truc_tiep"],
+        [
+            "Tuyên dương tập thể, cá nhân tiêu biểu trong phong trào bảo vệ an ninh Tổ quốc năm {year}"
+        ],
+    ),
+    "tap_huan": (
+        (1, 3),
+        (25, 90),
+        ["thanh_vien_to_tu_quan", "can_bo_cong_doan"],
+        ["truc_tiep", "truc_tuyen"],
+        [
+            "Tập huấn nghiệp vụ cho lực lượng nòng cốt khu nhà trọ",
+            "Bồi dưỡng kiến thức {topic} cho tổ tự quản",
+        ],
+    ),
+    "to_roi": (
+        (0, 0),
+        (0, 0),
+        WORKERS + ["chu_nha_tro"],
+        ["to_roi", "xe_dua_ruoc"],
+        ["Phát tờ rơi {topic} trên xe đưa rước công nhân", "Phát tờ rơi {topic} tại khu nhà trọ"],
+    ),
+    "long_ghep": (
+        (1, 4),
+        (15, 60),
+        WORKERS,
+        ["giua_ca", "truc_tiep"],
+        [
+            "Sinh hoạt lồng ghép {topic} trong giờ nghỉ giữa ca",
+            "Lồng ghép phổ biến {topic} trong sinh hoạt tổ công đoàn",
+        ],
+    ),
+    "khac": (
+        (1, 1),
+        (20, 120),
+        WORKERS + ["nguoi_dan"],
+        ["truc_tiep", "loa"],
+        ["Ra quân giữ gìn an ninh trật tự khu lưu trú công nhân"],
+    ),
 }
 HCM_PLANS = [  # HCMC's yearly plans (documents demo): an activity cites the one in force
-    (D(2019, 2, 26), "96/KH-LĐLĐ"), (D(2020, 2, 20), "112/KH-LĐLĐ"), (D(2021, 3, 2), "105/KH-LĐLĐ"),
-    (D(2022, 2, 24), "118/KH-LĐLĐ"), (D(2023, 2, 22), "127/KH-LĐLĐ"),
+    (D(2019, 2, 26), "96/KH-LĐLĐ"),
+    (D(2020, 2, 20), "112/KH-LĐLĐ"),
+    (D(2021, 3, 2), "105/KH-LĐLĐ"),
+    (D(2022, 2, 24), "118/KH-LĐLĐ"),
+    (D(2023, 2, 22), "127/KH-LĐLĐ"),
 ]
 MY_THO_PLANS = {
     "phong_chong_toi_pham": (D(2022, 3, 23), "329/KH-LĐLĐ"),
@@ -153,8 +206,21 @@ class _Builder:
         unit, first, last, _w = self.rng.choices(spans, weights=[s[3] for s in spans])[0]
         return unit, first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
 
-    def add(self, unit, day, kind, title, topics, audiences, channels, sessions, attendances,
-            leaflets=None, document_ref="", place=""):
+    def add(
+        self,
+        unit,
+        day,
+        kind,
+        title,
+        topics,
+        audiences,
+        channels,
+        sessions,
+        attendances,
+        leaflets=None,
+        document_ref="",
+        place="",
+    ):
         kind_id = self.kinds[kind]
         folded = quick_fold(title)
         n = 1
@@ -165,20 +231,48 @@ class _Builder:
             folded = quick_fold(title)
         self.keys.add((unit.pk, day, kind_id, folded))
         place = place or _place(unit)
-        self.rows.append(Row(
-            len(self.rows) + 1, unit.pk, day, None, kind_id, title,
-            tuple(self.topics[c] for c in topics), tuple(self.audiences[c] for c in audiences),
-            tuple(self.channels[c] for c in channels), sessions, attendances, leaflets,
-            place, "", document_ref, natural_key_for(unit.pk, day, kind_id, title, folded),
-            search_text_for(title, place, "", document_ref), dim_unit=cube.dim_anchor(unit.path),
-        ))
+        self.rows.append(
+            Row(
+                len(self.rows) + 1,
+                unit.pk,
+                day,
+                None,
+                kind_id,
+                title,
+                tuple(self.topics[c] for c in topics),
+                tuple(self.audiences[c] for c in audiences),
+                tuple(self.channels[c] for c in channels),
+                sessions,
+                attendances,
+                leaflets,
+                place,
+                "",
+                document_ref,
+                natural_key_for(unit.pk, day, kind_id, title, folded),
+                search_text_for(title, place, "", document_ref),
+                dim_unit=cube.dim_anchor(unit.path),
+            )
+        )
 
     def topics_for(self, pool=None, most=2):
         pool = pool or list(TOPIC_PHRASES)
         return self.rng.sample(pool, self.rng.randint(1, most))
 
-    def block(self, units, period, kind, sessions_total, attendances_total, count, audiences, channels,
-              titles, spread, doc_ref=None, topic_pool=None):
+    def block(
+        self,
+        units,
+        period,
+        kind,
+        sessions_total,
+        attendances_total,
+        count,
+        audiences,
+        channels,
+        titles,
+        spread,
+        doc_ref=None,
+        topic_pool=None,
+    ):
         """`count` activities of `kind` summing exactly to the given sessions and attendances."""
         sessions = split(sessions_total, count, self.rng, spread=spread)
         weights = [s * self.rng.uniform(0.6, 1.4) for s in sessions]
@@ -189,7 +283,9 @@ class _Builder:
             who = self.rng.sample(audiences, min(len(audiences), self.rng.randint(1, 2)))
             how = self.rng.sample(channels, min(len(channels), self.rng.randint(1, 2)))
             title = self.rng.choice(titles).format(
-                topic=TOPIC_PHRASES[topics[0]], audience=AUDIENCE_PHRASES[who[0]], year=day.year,
+                topic=TOPIC_PHRASES[topics[0]],
+                audience=AUDIENCE_PHRASES[who[0]],
+                year=day.year,
             )
             ref = doc_ref(day, topics) if doc_ref else ""
             self.add(unit, day, kind, title, topics, who, how, s, a, document_ref=ref)
@@ -213,7 +309,9 @@ class _Builder:
             title = self.rng.choice(titles).format(topic=TOPIC_PHRASES[topics[0]], year=day.year)
             who = self.rng.sample(audiences, 1)
             how = self.rng.sample(channels, 1)
-            self.add(unit, day, kind, title, topics, who, how, sessions, attendances, leaflets=leaflets)
+            self.add(
+                unit, day, kind, title, topics, who, how, sessions, attendances, leaflets=leaflets
+            )
 
 
 def _place(unit):
@@ -254,20 +352,48 @@ def plan(today=None):
     today = today or periods.today()
     b = _Builder(today)
     hcm = Unit.objects.get(code=org_demo.HCM)
-    hcm_units = list(Unit.objects.filter(path__startswith=hcm.path).select_related("kind").order_by("path"))
+    hcm_units = list(
+        Unit.objects.filter(path__startswith=hcm.path).select_related("kind").order_by("path")
+    )
     everyone = _weighted(hcm_units)
 
     # HCMC 2018–2023: the seeds' two figures, then the other kinds around them.
     sessions, attendances = HCM_FIGURES["tuyen_truyen"]
-    b.block(everyone, HCM_PERIOD, "tuyen_truyen", sessions, attendances, 1650, WORKERS + ["chu_nha_tro"],
-            ["truc_tiep", "giua_ca", "xe_dua_ruoc", "loa", "zalo", "mang_xa_hoi"],
-            ["Tuyên truyền {topic} cho {audience}", "Tuyên truyền {topic} tại khu nhà trọ công nhân",
-             "Buổi tuyên truyền {topic} năm {year}"], (1, 4), doc_ref=_hcm_plan)
+    b.block(
+        everyone,
+        HCM_PERIOD,
+        "tuyen_truyen",
+        sessions,
+        attendances,
+        1650,
+        WORKERS + ["chu_nha_tro"],
+        ["truc_tiep", "giua_ca", "xe_dua_ruoc", "loa", "zalo", "mang_xa_hoi"],
+        [
+            "Tuyên truyền {topic} cho {audience}",
+            "Tuyên truyền {topic} tại khu nhà trọ công nhân",
+            "Buổi tuyên truyền {topic} năm {year}",
+        ],
+        (1, 4),
+        doc_ref=_hcm_plan,
+    )
     sessions, attendances = HCM_FIGURES["hoi_nghi"]
-    b.block(everyone, HCM_PERIOD, "hoi_nghi", sessions, attendances, 11200,
-            WORKERS + ["can_bo_cong_doan"], ["truc_tiep", "truc_tuyen"],
-            ["Hội nghị tuyên truyền {topic} năm {year}", "Hội nghị quán triệt công tác {topic}",
-             "Hội nghị chuyên đề {topic} cho {audience}"], (1, 7), doc_ref=_hcm_plan)
+    b.block(
+        everyone,
+        HCM_PERIOD,
+        "hoi_nghi",
+        sessions,
+        attendances,
+        11200,
+        WORKERS + ["can_bo_cong_doan"],
+        ["truc_tiep", "truc_tuyen"],
+        [
+            "Hội nghị tuyên truyền {topic} năm {year}",
+            "Hội nghị quán triệt công tác {topic}",
+            "Hội nghị chuyên đề {topic} cho {audience}",
+        ],
+        (1, 7),
+        doc_ref=_hcm_plan,
+    )
     b.others(everyone, HCM_PERIOD, 2400)
     # HCMC after 2023, in the tree of each day (ward unions from 01/07/2025).
     later = (D(2024, 1, 1), today)
@@ -277,36 +403,83 @@ def plan(today=None):
             topics = b.topics_for()
             s = b.rng.randint(1, 4)
             who = b.rng.sample(WORKERS, 1)
-            b.add(unit, day, kind, f"{'Tuyên truyền' if kind == 'tuyen_truyen' else 'Hội nghị tuyên truyền'} "
-                  f"{TOPIC_PHRASES[topics[0]]} năm {day.year}", topics, who, ["truc_tiep"], s,
-                  s * b.rng.randint(*per))
+            b.add(
+                unit,
+                day,
+                kind,
+                f"{'Tuyên truyền' if kind == 'tuyen_truyen' else 'Hội nghị tuyên truyền'} "
+                f"{TOPIC_PHRASES[topics[0]]} năm {day.year}",
+                topics,
+                who,
+                ["truc_tiep"],
+                s,
+                s * b.rng.randint(*per),
+            )
     b.others(everyone, later, 500)
 
     # Mỹ Tho, 16/08/2021 – 15/08/2022: the seeds' figures, and no other officers' audience.
     my_tho = Unit.objects.select_related("kind").get(code=org_demo.MY_THO)
-    grassroots = list(org_demo.grassroots(org_demo.MY_THO, on=MY_THO_PERIOD[1]).select_related("kind"))
-    b.block([(my_tho, 1)], MY_THO_PERIOD, "tuyen_truyen", *MY_THO_OWN, 12, ["can_bo_cong_doan"],
-            ["truc_tiep", "email", "zalo", "truc_tuyen"],
-            ["Tuyên truyền {topic} cho cán bộ công đoàn", "Quán triệt Kết luận 13-KL/TW cho cán bộ công đoàn"],
-            (1, 2), doc_ref=_my_tho_plan, topic_pool=list(MY_THO_PLANS))
-    b.block([(u, 1) for u in grassroots], MY_THO_PERIOD, "tuyen_truyen", *MY_THO_GRASSROOTS, 430, WORKERS,
-            ["truc_tiep", "giua_ca", "xe_dua_ruoc", "email", "zalo"],
-            ["Tuyên truyền {topic} cho {audience}", "Triển khai văn bản về {topic} đến đoàn viên",
-             "Tuyên truyền {topic} trong giờ nghỉ giữa ca"], (1, 2), doc_ref=_my_tho_plan,
-            topic_pool=list(MY_THO_PLANS))
+    grassroots = list(
+        org_demo.grassroots(org_demo.MY_THO, on=MY_THO_PERIOD[1]).select_related("kind")
+    )
+    b.block(
+        [(my_tho, 1)],
+        MY_THO_PERIOD,
+        "tuyen_truyen",
+        *MY_THO_OWN,
+        12,
+        ["can_bo_cong_doan"],
+        ["truc_tiep", "email", "zalo", "truc_tuyen"],
+        [
+            "Tuyên truyền {topic} cho cán bộ công đoàn",
+            "Quán triệt Kết luận 13-KL/TW cho cán bộ công đoàn",
+        ],
+        (1, 2),
+        doc_ref=_my_tho_plan,
+        topic_pool=list(MY_THO_PLANS),
+    )
+    b.block(
+        [(u, 1) for u in grassroots],
+        MY_THO_PERIOD,
+        "tuyen_truyen",
+        *MY_THO_GRASSROOTS,
+        430,
+        WORKERS,
+        ["truc_tiep", "giua_ca", "xe_dua_ruoc", "email", "zalo"],
+        [
+            "Tuyên truyền {topic} cho {audience}",
+            "Triển khai văn bản về {topic} đến đoàn viên",
+            "Tuyên truyền {topic} trong giờ nghỉ giữa ca",
+        ],
+        (1, 2),
+        doc_ref=_my_tho_plan,
+        topic_pool=list(MY_THO_PLANS),
+    )
     mt_units = [(my_tho, 1)] + [(u, 2) for u in grassroots]
     b.others(mt_units, MY_THO_PERIOD, 160, audiences_filter=lambda a: a != "can_bo_cong_doan")
     # Mỹ Tho before and after that year (the federation ends 30/06/2025, its unions go on).
-    for period, count in (((D(2018, 1, 1), MY_THO_PERIOD[0] - datetime.timedelta(days=1)), 500),
-                          ((MY_THO_PERIOD[1] + datetime.timedelta(days=1), today), 450)):
+    for period, count in (
+        ((D(2018, 1, 1), MY_THO_PERIOD[0] - datetime.timedelta(days=1)), 500),
+        ((MY_THO_PERIOD[1] + datetime.timedelta(days=1), today), 450),
+    ):
         for _ in range(count):
             unit, day = b.pick_unit(mt_units, *period)
             kind = b.rng.choice(["tuyen_truyen", "tuyen_truyen", "hoi_nghi", "long_ghep"])
             topics = b.topics_for(list(MY_THO_PLANS))
             who = ["can_bo_cong_doan"] if unit.pk == my_tho.pk else b.rng.sample(WORKERS, 1)
             s = b.rng.randint(1, 2)
-            b.add(unit, day, kind, f"Tuyên truyền {TOPIC_PHRASES[topics[0]]} năm {day.year}", topics, who,
-                  ["truc_tiep"], s, s * b.rng.randint(15, 70), document_ref=_my_tho_plan(day, topics))
+            b.add(
+                unit,
+                day,
+                kind,
+                f"Tuyên truyền {TOPIC_PHRASES[topics[0]]} năm {day.year}",
+                topics,
+                who,
+                ["truc_tiep"],
+                s,
+                s * b.rng.randint(15, 70),
+                document_ref=_my_tho_plan(day, topics),
+            )
     return b.rows
 
 
@@ -321,7 +494,11 @@ def link_documents(rows):
 
     found = {}
     for code in (org_demo.HCM, org_demo.MY_THO):
-        docs = Document.objects.filter(issuer_unit__code=code).exclude(symbol="").values_list("symbol", "pk")
+        docs = (
+            Document.objects.filter(issuer_unit__code=code)
+            .exclude(symbol="")
+            .values_list("symbol", "pk")
+        )
         for symbol, pk in docs:
             found.setdefault(symbol, []).append(pk)
     linked = 0
@@ -349,10 +526,12 @@ def load(stdout=None):
     rows = plan()
     link_documents(rows)
     actor = _actor()
-    batch = ImportBatch.objects.create(created_by=actor, file_name=MARK, source="demo", rows_created=len(rows))
+    batch = ImportBatch.objects.create(
+        created_by=actor, file_name=MARK, source="demo", rows_created=len(rows)
+    )
     ids = []
     for start in range(0, len(rows), 5000):
-        ids += write_rows(rows[start:start + 5000], actor.pk if actor else None, batch.pk)
+        ids += write_rows(rows[start : start + 5000], actor.pk if actor else None, batch.pk)
     sums = cube.Sums()  # the cube, as an import adds it (rows summed per unit, month, kind, slot)
     sum_rows(sums, rows)
     add_import_to_cube(sums)

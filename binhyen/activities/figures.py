@@ -25,9 +25,12 @@ from .cube import DIM_LEVELS
 from .models import ActivityFact, ActivityKind, Audience, Channel, Dim, Topic
 
 MEASURE_INDEX = {"activities": 0, "sessions": 1, "attendances": 2, "leaflets": 3}
-M2M_FILTERS = {"topic": ("topics", "topic_id", Dim.TOPIC), "audience": ("audiences", "audience_id", Dim.AUDIENCE),
-               "channel": ("channels", "channel_id", Dim.CHANNEL),
-               "document": ("documents", "document_id", Dim.DOCUMENT)}
+M2M_FILTERS = {
+    "topic": ("topics", "topic_id", Dim.TOPIC),
+    "audience": ("audiences", "audience_id", Dim.AUDIENCE),
+    "channel": ("channels", "channel_id", Dim.CHANNEL),
+    "document": ("documents", "document_id", Dim.DOCUMENT),
+}
 CODE_TABLES = {"kind": ActivityKind, "topic": Topic, "audience": Audience, "channel": Channel}
 
 
@@ -41,7 +44,9 @@ def _ref(dim, f):
     if dim == "document":  # a document has no code but its id
         return "%s", [int(code)]
     model = CODE_TABLES[dim]
-    return f"(SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} WHERE code = %s)", [code]
+    return f"(SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} WHERE code = %s)", [
+        code
+    ]
 
 
 class ActivitySource(registry.Source):
@@ -86,7 +91,9 @@ class ActivitySource(registry.Source):
             return engine.flows[memo]
         detail = engine.flows.get((request.filters, "detail"))
         if detail is None:
-            detail = engine.flows[(request.filters, "detail")] = self._flow(engine, request, "detail")
+            detail = engine.flows[(request.filters, "detail")] = self._flow(
+                engine, request, "detail"
+            )
         out = defaultdict(lambda: [0, 0, 0, 0])
         pick = {"child": 0, "month": 1}.get(by)
         for key, values in detail.items():
@@ -128,7 +135,9 @@ class ActivitySource(registry.Source):
 
     def _cube(self, engine, f, m2m, by, first, last, out):
         table = engine.q(ActivityFact._meta.db_table)
-        dim, (dim_sql, dim_params) = (M2M_FILTERS[m2m[0]][2], _ref(m2m[0], f)) if m2m else (Dim.NONE, ("%s", [0]))
+        dim, (dim_sql, dim_params) = (
+            (M2M_FILTERS[m2m[0]][2], _ref(m2m[0], f)) if m2m else (Dim.NONE, ("%s", [0]))
+        )
         sums = "SUM(f.activities), SUM(f.sessions), SUM(f.attendances), SUM(f.leaflets)"
         cond = f"f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = {dim_sql}"
         params = [engine.day(first), engine.day(last), int(dim), *dim_params]
@@ -140,11 +149,17 @@ class ActivitySource(registry.Source):
             self._cube_as_of(engine, table, sums, cond, params, by, out)
             return
         else:
-            cols = {"child": ["f.child_id"], "month": ["f.month"], "none": [],
-                    "detail": ["f.child_id", "f.month"]}[by]
+            cols = {
+                "child": ["f.child_id"],
+                "month": ["f.month"],
+                "none": [],
+                "detail": ["f.child_id", "f.month"],
+            }[by]
             if is_leaf(engine.unit):  # a grassroots union's figures: its parent's row for it
-                sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
-                       f"WHERE f.ancestor_id = %s AND f.child_id = %s AND {cond}")
+                sql = (
+                    f"SELECT {', '.join(cols + [sums])} FROM {table} f "
+                    f"WHERE f.ancestor_id = %s AND f.child_id = %s AND {cond}"
+                )
                 params = [engine.unit.parent_id, engine.unit.pk] + params
             else:
                 sql = f"SELECT {', '.join(cols + [sums])} FROM {table} f WHERE f.ancestor_id = %s AND {cond}"
@@ -176,8 +191,10 @@ class ActivitySource(registry.Source):
         """Untouched children from today's cube row of X; the touched ones (see Attribution)
         summed from their units' own cells through the tree as it stood."""
         month = ["f.month"] if by in ("month", "detail") else []
-        sql = (f"SELECT f.child_id, {', '.join(month + [sums])} FROM {table} f "
-               f"WHERE f.ancestor_id = %s AND {cond} GROUP BY f.child_id{', f.month' if month else ''}")
+        sql = (
+            f"SELECT f.child_id, {', '.join(month + [sums])} FROM {table} f "
+            f"WHERE f.ancestor_id = %s AND {cond} GROUP BY f.child_id{', f.month' if month else ''}"
+        )
         touched, me = engine.attr.touched, engine.unit.pk
 
         def consume(rows):
@@ -185,7 +202,7 @@ class ActivitySource(registry.Source):
                 child = SELF if row[0] == me else row[0]
                 if child in touched:
                     continue
-                values = row[1 + len(month):]
+                values = row[1 + len(month) :]
                 if by == "child":
                     key = child
                 elif by == "month":
@@ -208,10 +225,12 @@ class ActivitySource(registry.Source):
         paths, path_params = engine.attr.paths_sql(prefixes=prefixes)
         cols = engine.group_sql(by, month_col="f.month", unit_col="f.child_id")
         units = engine.q(Unit._meta.db_table)
-        sql = (f"SELECT {', '.join(cols + [sums])} FROM {table} f "
-               f"JOIN {units} u ON u.id = f.ancestor_id JOIN {units} c ON c.id = f.child_id "
-               f"WHERE (f.child_id = f.ancestor_id OR {leaf_sql('c')}) AND {paths} AND {cond} "
-               f"GROUP BY {', '.join(cols)}")
+        sql = (
+            f"SELECT {', '.join(cols + [sums])} FROM {table} f "
+            f"JOIN {units} u ON u.id = f.ancestor_id JOIN {units} c ON c.id = f.child_id "
+            f"WHERE (f.child_id = f.ancestor_id OR {leaf_sql('c')}) AND {paths} AND {cond} "
+            f"GROUP BY {', '.join(cols)}"
+        )
         engine.run(sql, path_params + params, by, len(cols), out)
         pairs = engine.attr.leaf_pairs()
         if pairs:
@@ -230,7 +249,9 @@ class ActivitySource(registry.Source):
             if dim in f:
                 through = q(getattr(Activity, name).through._meta.db_table)
                 ref_sql, ref_params = _ref(dim, f)
-                joins.append(f"JOIN {through} t{n} ON t{n}.activity_id = a.id AND t{n}.{column} = {ref_sql}")
+                joins.append(
+                    f"JOIN {through} t{n} ON t{n}.activity_id = a.id AND t{n}.{column} = {ref_sql}"
+                )
                 params += ref_params
         paths, path_params = engine.attr.paths_sql()
         days = " OR ".join("(a.date >= %s AND a.date <= %s)" for _r in ranges)
@@ -270,12 +291,14 @@ class ActivitySource(registry.Source):
             first, last, edges = split_period(engine.period.start, engine.period.end)
         if first is not None:
             paths, path_params = engine.attr.paths_sql(column="p.path")
-            sql = (f"SELECT u.id AS uid, u.path AS upath{', f.month AS umonth' if month_on else ''} "
-                   f"FROM {engine.q(ActivityFact._meta.db_table)} f "
-                   f"JOIN {engine.q(Unit._meta.db_table)} p ON p.id = f.ancestor_id "
-                   f"JOIN {engine.q(Unit._meta.db_table)} u ON u.id = f.child_id {grassroots} "
-                   f"WHERE f.child_id <> f.ancestor_id AND f.activities > 0 AND {paths} "
-                   f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s")
+            sql = (
+                f"SELECT u.id AS uid, u.path AS upath{', f.month AS umonth' if month_on else ''} "
+                f"FROM {engine.q(ActivityFact._meta.db_table)} f "
+                f"JOIN {engine.q(Unit._meta.db_table)} p ON p.id = f.ancestor_id "
+                f"JOIN {engine.q(Unit._meta.db_table)} u ON u.id = f.child_id {grassroots} "
+                f"WHERE f.child_id <> f.ancestor_id AND f.activities > 0 AND {paths} "
+                f"AND f.month >= %s AND f.month <= %s AND f.dim = %s AND f.dim_id = %s"
+            )
             p = path_params + [engine.day(first), engine.day(last), int(Dim.NONE), 0]
             if "kind" in f:
                 kind_sql, kind_params = _ref("kind", f)
@@ -287,7 +310,9 @@ class ActivitySource(registry.Source):
             source, p = self._raw_from(engine, f, edges)
             source = source.replace(" WHERE ", f" {grassroots} WHERE ", 1)
             month = f", {month_sql('a.date')} AS umonth" if month_on else ""
-            parts.append(f"SELECT u.id AS uid, u.path AS upath{month} {source} AND u.id <> %s AND k.is_grassroots")
+            parts.append(
+                f"SELECT u.id AS uid, u.path AS upath{month} {source} AND u.id <> %s AND k.is_grassroots"
+            )
             params += p + [engine.unit.pk]
         union = " UNION ".join(parts)
         found = engine.memos[memo] = {}
@@ -302,7 +327,11 @@ class ActivitySource(registry.Source):
 
             engine.query(("run", by, True, len(cols), 1, "distinct"), sql, params, distinct)
             return found
-        cols = {"child": [f"substr(s.upath, 1, {engine.attr.length + PATH_STEP})"], "month": ["s.umonth"], "none": []}[by]
+        cols = {
+            "child": [f"substr(s.upath, 1, {engine.attr.length + PATH_STEP})"],
+            "month": ["s.umonth"],
+            "none": [],
+        }[by]
         sql = f"SELECT {', '.join(cols + ['COUNT(DISTINCT s.uid)'])} FROM ({union}) s"
         if cols:
             sql += " GROUP BY " + ", ".join(cols)
@@ -312,8 +341,14 @@ class ActivitySource(registry.Source):
             engine.consume(rows, by, len(cols), counts, "sum")
             found.update({k: v[0] for k, v in counts.items()})
 
-        engine.query(("total",) if by == "none" else ("run", by, False, len(cols), 1, "sum"), sql, params, count)
+        engine.query(
+            ("total",) if by == "none" else ("run", by, False, len(cols), 1, "sum"),
+            sql,
+            params,
+            count,
+        )
         return found
+
 
 SOURCE = ActivitySource()
 
@@ -333,16 +368,26 @@ def _document(code, indicator, user):
     else:
         found = list(docs.filter(symbol_key=symbol_key(code)).values_list("pk", flat=True)[:2])
     if not found:
-        raise ValidationError({"indicators": _(
-            "Không có văn bản “%(v)s” trong phạm vi bạn xem được (chỉ tiêu %(c)s). Ghi văn bản bằng "
-            "mã số của nó (số cuối địa chỉ trang văn bản, ví dụ document=12) hoặc bằng ký hiệu "
-            "(ví dụ document=329/KH-LĐLĐ)."
-        ) % {"v": code, "c": indicator.code}})
+        raise ValidationError(
+            {
+                "indicators": _(
+                    "Không có văn bản “%(v)s” trong phạm vi bạn xem được (chỉ tiêu %(c)s). Ghi văn bản bằng "
+                    "mã số của nó (số cuối địa chỉ trang văn bản, ví dụ document=12) hoặc bằng ký hiệu "
+                    "(ví dụ document=329/KH-LĐLĐ)."
+                )
+                % {"v": code, "c": indicator.code}
+            }
+        )
     if len(found) > 1:
-        raise ValidationError({"indicators": _(
-            "Có nhiều văn bản cùng ký hiệu “%(v)s” (chỉ tiêu %(c)s); hãy ghi văn bản bằng mã số của nó "
-            "(số cuối địa chỉ trang văn bản, ví dụ document=%(id)d)."
-        ) % {"v": code, "c": indicator.code, "id": found[0]}})
+        raise ValidationError(
+            {
+                "indicators": _(
+                    "Có nhiều văn bản cùng ký hiệu “%(v)s” (chỉ tiêu %(c)s); hãy ghi văn bản bằng mã số của nó "
+                    "(số cuối địa chỉ trang văn bản, ví dụ document=%(id)d)."
+                )
+                % {"v": code, "c": indicator.code, "id": found[0]}
+            }
+        )
     return found[0]
 
 
@@ -356,30 +401,73 @@ DIMENSIONS = (
     Reference("topic", gettext_lazy("chủ đề"), "activities.Topic"),
     Reference("audience", gettext_lazy("đối tượng"), "activities.Audience"),
     Reference("channel", gettext_lazy("hình thức"), "activities.Channel"),
-    Reference("document", gettext_lazy("văn bản thực hiện"), "documents.Document", by_id=True,
-              resolve=_document, describe=_document_name),
+    Reference(
+        "document",
+        gettext_lazy("văn bản thực hiện"),
+        "documents.Document",
+        by_id=True,
+        resolve=_document,
+        describe=_document_name,
+    ),
 )
 
 
 def _flow(code, label, label_en, unit, measure, **kw):
-    return indicator(code, label, label_en, unit, FLOW, references=DIMENSIONS, measure=measure,
-                     source=SOURCE, records="activities.Activity", **kw)
+    return indicator(
+        code,
+        label,
+        label_en,
+        unit,
+        FLOW,
+        references=DIMENSIONS,
+        measure=measure,
+        source=SOURCE,
+        records="activities.Activity",
+        **kw,
+    )
 
 
 # gettext_noop lists the labels and units in the app's catalog (makemessages reads only
 # literals); indicator() translates them lazily, in each reader's language.
 INDICATORS = (
-    _flow("activity.count", gettext_noop("Số hoạt động"), "Activities", gettext_noop("hoạt động"), "activities"),
-    _flow("activity.sessions", gettext_noop("Số cuộc, buổi"), "Sessions", gettext_noop("cuộc"), "sessions"),
-    _flow("activity.attendances", gettext_noop("Số lượt người tham dự"), "Attendances",
-          gettext_noop("lượt người"), "attendances"),
-    _flow("activity.leaflets", gettext_noop("Số tờ rơi phát hành"), "Leaflets handed out",
-          gettext_noop("tờ"), "leaflets"),
+    _flow(
+        "activity.count",
+        gettext_noop("Số hoạt động"),
+        "Activities",
+        gettext_noop("hoạt động"),
+        "activities",
+    ),
+    _flow(
+        "activity.sessions",
+        gettext_noop("Số cuộc, buổi"),
+        "Sessions",
+        gettext_noop("cuộc"),
+        "sessions",
+    ),
+    _flow(
+        "activity.attendances",
+        gettext_noop("Số lượt người tham dự"),
+        "Attendances",
+        gettext_noop("lượt người"),
+        "attendances",
+    ),
+    _flow(
+        "activity.leaflets",
+        gettext_noop("Số tờ rơi phát hành"),
+        "Leaflets handed out",
+        gettext_noop("tờ"),
+        "leaflets",
+    ),
     # units with activities are counted from the activities, so a figure scope gives them
     # exactly when it gives the activities
-    _flow("units.reporting", gettext_noop("Số công đoàn cơ sở có hoạt động trong kỳ"),
-          "Grassroots unions with at least one activity", gettext_noop("đơn vị"), "reporting_units",
-          additive=False),
+    _flow(
+        "units.reporting",
+        gettext_noop("Số công đoàn cơ sở có hoạt động trong kỳ"),
+        "Grassroots unions with at least one activity",
+        gettext_noop("đơn vị"),
+        "reporting_units",
+        additive=False,
+    ),
 )
 
 
@@ -387,7 +475,12 @@ def register():
     from . import cube
 
     registry.register(*INDICATORS)
-    registry.register_cube(registry.Cube(
-        name="activities", label=gettext_noop("hoạt động"), order=10,
-        rebuild=cube.rebuild_for, verify=cube.verify_lines,
-    ))
+    registry.register_cube(
+        registry.Cube(
+            name="activities",
+            label=gettext_noop("hoạt động"),
+            order=10,
+            rebuild=cube.rebuild_for,
+            verify=cube.verify_lines,
+        )
+    )

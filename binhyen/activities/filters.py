@@ -60,7 +60,12 @@ class Filters:
         if self.unit:
             rows.append((_("Đơn vị (gồm cấp dưới)"), f"{self.unit.name} ({self.unit.code})"))
         if self.start or self.end:
-            rows.append((_("Thời gian"), f"{format_date(self.start) or '…'} – {format_date(self.end) or '…'}"))
+            rows.append(
+                (
+                    _("Thời gian"),
+                    f"{format_date(self.start) or '…'} – {format_date(self.end) or '…'}",
+                )
+            )
         for name, _model, _link, label in REFERENCES:
             if name in self.codes:
                 rows.append((str(label), self.codes[name].name))
@@ -96,16 +101,21 @@ def parse(user, params, lists=None):
         f.unit = Unit.objects.visible_to(user).filter(code=code).first()
         if f.unit is None:
             f.unit_missing = True
-            f.errors["unit"] = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
+            f.errors["unit"] = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {
+                "code": code
+            }
     for name in ("start", "end"):
         try:
             setattr(f, name, parse_date(params.get(name)))
         except ValueError:
-            f.errors[name] = _("Ngày “%(v)s” không hợp lệ; hãy nhập dạng dd/mm/yyyy (hoặc YYYY-MM-DD).") % {
-                "v": params.get(name)}
+            f.errors[name] = _(
+                "Ngày “%(v)s” không hợp lệ; hãy nhập dạng dd/mm/yyyy (hoặc YYYY-MM-DD)."
+            ) % {"v": params.get(name)}
     if f.start and f.end and f.end < f.start:
         f.errors["end"] = _("Ngày cuối kỳ (%(e)s) không được trước ngày đầu kỳ (%(s)s).") % {
-            "e": format_date(f.end), "s": format_date(f.start)}
+            "e": format_date(f.end),
+            "s": format_date(f.start),
+        }
     wanted = {name: (params.get(name) or "").strip() for name, *_rest in REFERENCES}
     for name, model, _link, label in REFERENCES:
         if wanted[name]:
@@ -115,14 +125,18 @@ def parse(user, params, lists=None):
                 item = model.objects.filter(code=wanted[name]).first()
             if item is None:
                 f.errors[name] = _("Mã “%(code)s” không có trong danh mục %(list)s.") % {
-                    "code": wanted[name], "list": str(label).lower()}
+                    "code": wanted[name],
+                    "list": str(label).lower(),
+                }
             else:
                 f.codes[name] = item
     f.q = (params.get("q") or "").strip()[:200]
     sort = (params.get("sort") or "").strip()
     if sort and sort not in SORTS:
         f.errors["sort"] = _("Cách sắp xếp “%(v)s” không có; dùng một trong: %(all)s.") % {
-            "v": sort, "all": ", ".join(SORTS)}
+            "v": sort,
+            "all": ", ".join(SORTS),
+        }
     else:
         f.sort = sort or DEFAULT_SORT
     return f
@@ -144,7 +158,9 @@ def apply(queryset, f):
             queryset = queryset.filter(kind=item)
         else:
             column = f"{name}_id"
-            queryset = queryset.filter(Exists(link.objects.filter(activity=OuterRef("pk"), **{column: item.pk})))
+            queryset = queryset.filter(
+                Exists(link.objects.filter(activity=OuterRef("pk"), **{column: item.pk}))
+            )
     if f.q:
         queryset = queryset.search(f.q)
     return queryset.order_by(*SORTS[f.sort][1])

@@ -46,9 +46,12 @@ class ReferenceItem(models.Model):
 
 class ActivityKind(ReferenceItem):
     counts_sessions = models.BooleanField(
-        _("tính theo số cuộc"), default=True,
-        help_text=_("Bỏ chọn cho hoạt động không tổ chức thành cuộc (như phát tờ rơi): khi đó "
-                    "số cuộc có thể bằng 0 nhưng phải nhập số tờ rơi."),
+        _("tính theo số cuộc"),
+        default=True,
+        help_text=_(
+            "Bỏ chọn cho hoạt động không tổ chức thành cuộc (như phát tờ rơi): khi đó "
+            "số cuộc có thể bằng 0 nhưng phải nhập số tờ rơi."
+        ),
     )
     history = HistoricalRecords()
 
@@ -86,8 +89,11 @@ class ImportBatch(models.Model):
     activity; each imported activity points back here with its row number."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
@@ -192,33 +198,45 @@ class _Link(models.Model):
 
 
 class ActivityTopic(_Link):
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("chủ đề của hoạt động")
-        constraints = [models.UniqueConstraint(fields=["activity", "topic"], name="activity_topic_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "topic"], name="activity_topic_once")
+        ]
 
     def __str__(self):
         return f"{self.activity_id} → {self.topic_id}"
 
 
 class ActivityAudience(_Link):
-    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
+    audience = models.ForeignKey(
+        Audience, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("đối tượng của hoạt động")
-        constraints = [models.UniqueConstraint(fields=["activity", "audience"], name="activity_audience_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "audience"], name="activity_audience_once")
+        ]
 
     def __str__(self):
         return f"{self.activity_id} → {self.audience_id}"
 
 
 class ActivityChannel(_Link):
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("hình thức của hoạt động")
-        constraints = [models.UniqueConstraint(fields=["activity", "channel"], name="activity_channel_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "channel"], name="activity_channel_once")
+        ]
 
     def __str__(self):
         return f"{self.activity_id} → {self.channel_id}"
@@ -226,7 +244,8 @@ class ActivityChannel(_Link):
 
 # Kept by name so services can write one record per user action (row and links together).
 ACTIVITY_HISTORY = HistoricalRecords(
-    m2m_fields=["topics", "audiences", "channels", "documents"], excluded_fields=["search_text", "natural_key"],
+    m2m_fields=["topics", "audiences", "channels", "documents"],
+    excluded_fields=["search_text", "natural_key"],
 )
 
 
@@ -239,14 +258,20 @@ class Activity(models.Model):
     # FK indexes that no query needs are left out: each costs every insert of a bulk import.
     # unit is served by the (unit, date) index.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT, related_name="activities",
+        Unit,
+        verbose_name=_("đơn vị tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="activities",
         db_index=False,
     )
     date = models.DateField(_("ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
     kind = models.ForeignKey(
-        ActivityKind, verbose_name=_("loại hoạt động"), on_delete=models.PROTECT,
-        related_name="activities", db_index=False,
+        ActivityKind,
+        verbose_name=_("loại hoạt động"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        db_index=False,
     )
     title = models.CharField(_("tên hoạt động"), max_length=255)
     topics = models.ManyToManyField(
@@ -256,18 +281,27 @@ class Activity(models.Model):
         Audience, verbose_name=_("đối tượng"), related_name="activities", through=ActivityAudience
     )
     channels = models.ManyToManyField(
-        Channel, verbose_name=_("hình thức"), blank=True, related_name="activities",
+        Channel,
+        verbose_name=_("hình thức"),
+        blank=True,
+        related_name="activities",
         through=ActivityChannel,
     )
-    sessions = models.PositiveIntegerField(_("số cuộc/buổi"), default=1, validators=SESSIONS.validators)
+    sessions = models.PositiveIntegerField(
+        _("số cuộc/buổi"), default=1, validators=SESSIONS.validators
+    )
     attendances = models.PositiveIntegerField(
         _("số lượt người tham dự"), default=0, validators=ATTENDANCES.validators
     )
-    leaflets = models.PositiveIntegerField(_("số tờ rơi"), null=True, blank=True, validators=LEAFLETS.validators)
+    leaflets = models.PositiveIntegerField(
+        _("số tờ rơi"), null=True, blank=True, validators=LEAFLETS.validators
+    )
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     document_ref = models.CharField(
-        _("văn bản thực hiện"), max_length=255, blank=True,
+        _("văn bản thực hiện"),
+        max_length=255,
+        blank=True,
         help_text=_("Số, ký hiệu văn bản mà hoạt động này thực hiện, ví dụ 329/KH-LĐLĐ."),
     )
     # No database foreign keys on the link rows, for the reason given on _Link (they were a
@@ -275,14 +309,24 @@ class Activity(models.Model):
     # and the import with ids they have checked, and documents, like activities, are deleted
     # softly (the ORM would still cascade a hard delete to the links).
     documents = models.ManyToManyField(
-        "documents.Document", blank=True, related_name="activities", verbose_name=_("văn bản thực hiện"),
+        "documents.Document",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("văn bản thực hiện"),
         db_constraint=False,
-        help_text=_("Kế hoạch, văn bản mà hoạt động này thực hiện (trong số văn bản bạn xem được)."),
+        help_text=_(
+            "Kế hoạch, văn bản mà hoạt động này thực hiện (trong số văn bản bạn xem được)."
+        ),
     )
     # Indexed only where set (a partial index, see Meta): most activities have no group.
     group = models.ForeignKey(
-        "groups.Group", verbose_name=_("mô hình"), null=True, blank=True, db_index=False,
-        on_delete=models.PROTECT, related_name="activities",
+        "groups.Group",
+        verbose_name=_("mô hình"),
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="activities",
         help_text=_("Mô hình (tổ tự quản, tổ dư luận xã hội…) tổ chức hoặc tham gia hoạt động."),
     )
     # 128 bits of natural_key_for() as hex. A UUID column: 16 bytes compared byte by byte on
@@ -295,20 +339,41 @@ class Activity(models.Model):
     # at commit, a tenth of a 50,000-row import. Import batches are never deleted (PROTECT in
     # the ORM) and users are deactivated, not deleted (SET_NULL in the ORM).
     import_batch = models.ForeignKey(
-        ImportBatch, verbose_name=_("lần nhập"), null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="activities", db_index=False, db_constraint=False,
+        ImportBatch,
+        verbose_name=_("lần nhập"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        db_index=False,
+        db_constraint=False,
     )
-    import_row = models.PositiveIntegerField(_("dòng trong tệp"), null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField(
+        _("dòng trong tệp"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("ngày nhập"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
     deleted_at = models.DateTimeField(_("ngày xóa"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người xóa"), null=True, blank=True,
-        editable=False, on_delete=models.SET_NULL, related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xóa"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     objects = AliveManager()
@@ -335,7 +400,8 @@ class Activity(models.Model):
                 violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
             ),
             models.UniqueConstraint(
-                fields=["natural_key"], condition=Q(deleted_at__isnull=True),
+                fields=["natural_key"],
+                condition=Q(deleted_at__isnull=True),
                 name="activity_natural_key_unique",
                 violation_error_message=_(
                     "Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên)."

@@ -16,21 +16,27 @@ def date_errors(date, end_date, today=None):
     today = today or periods.today()
     errors = {}
     if date is not None and date > today:
-        errors["date"] = _("Ngày %(d)s ở tương lai; chỉ ghi hoạt động đã tổ chức (đến hôm nay %(t)s).") % {
-            "d": format_date(date), "t": format_date(today)}
+        errors["date"] = _(
+            "Ngày %(d)s ở tương lai; chỉ ghi hoạt động đã tổ chức (đến hôm nay %(t)s)."
+        ) % {"d": format_date(date), "t": format_date(today)}
     elif date is not None and date < EARLIEST_DATE:
-        errors["date"] = _("Ngày %(d)s quá xa: hoạt động của phong trào không thể trước ngày %(e)s.") % {
-            "d": format_date(date), "e": format_date(EARLIEST_DATE)}
+        errors["date"] = _(
+            "Ngày %(d)s quá xa: hoạt động của phong trào không thể trước ngày %(e)s."
+        ) % {"d": format_date(date), "e": format_date(EARLIEST_DATE)}
     if end_date is not None:
         if date is not None and end_date < date:
-            errors["end_date"] = _("Ngày kết thúc (%(e)s) không được trước ngày bắt đầu (%(d)s).") % {
-                "e": format_date(end_date), "d": format_date(date)}
+            errors["end_date"] = _(
+                "Ngày kết thúc (%(e)s) không được trước ngày bắt đầu (%(d)s)."
+            ) % {"e": format_date(end_date), "d": format_date(date)}
         elif end_date > today:
-            errors["end_date"] = _("Ngày kết thúc %(d)s ở tương lai; hãy ghi khi hoạt động đã xong.") % {
-                "d": format_date(end_date)}
+            errors["end_date"] = _(
+                "Ngày kết thúc %(d)s ở tương lai; hãy ghi khi hoạt động đã xong."
+            ) % {"d": format_date(end_date)}
         elif end_date < EARLIEST_DATE:
             errors["end_date"] = _("Ngày kết thúc %(d)s quá xa: không thể trước ngày %(e)s.") % {
-                "d": format_date(end_date), "e": format_date(EARLIEST_DATE)}
+                "d": format_date(end_date),
+                "e": format_date(EARLIEST_DATE),
+            }
     return errors
 
 
@@ -40,10 +46,15 @@ def unit_open_error(name, valid_from, valid_to, day):
         return None
     if day < valid_from:
         return _("%(u)s chỉ được thành lập từ ngày %(f)s, sau ngày hoạt động %(d)s.") % {
-            "u": name, "f": format_date(valid_from), "d": format_date(day)}
+            "u": name,
+            "f": format_date(valid_from),
+            "d": format_date(day),
+        }
     if valid_to is not None and day > valid_to:
-        return _("%(u)s đã kết thúc hoạt động ngày %(t)s, trước ngày hoạt động %(d)s; hãy ghi cho "
-                 "đơn vị kế thừa.") % {"u": name, "t": format_date(valid_to), "d": format_date(day)}
+        return _(
+            "%(u)s đã kết thúc hoạt động ngày %(t)s, trước ngày hoạt động %(d)s; hãy ghi cho "
+            "đơn vị kế thừa."
+        ) % {"u": name, "t": format_date(valid_to), "d": format_date(day)}
     return None
 
 
@@ -65,9 +76,10 @@ def bound_errors(sessions, attendances, leaflets):
         if _not_a_count(value) or value < bound.low:
             errors[field] = _negative_message(field)
         else:
-            errors[field] = _("%(f)s tối đa %(max)s; %(v)s là quá lớn (nếu là tổng của nhiều hoạt động, "
-                              "hãy ghi thành nhiều hoạt động).") % {
-                "f": _label(field), "max": format_number(bound.high), "v": format_number(value)}
+            errors[field] = _(
+                "%(f)s tối đa %(max)s; %(v)s là quá lớn (nếu là tổng của nhiều hoạt động, "
+                "hãy ghi thành nhiều hoạt động)."
+            ) % {"f": _label(field), "max": format_number(bound.high), "v": format_number(value)}
     return errors
 
 

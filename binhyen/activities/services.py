@@ -31,8 +31,22 @@ from .models import (
 )
 
 FIELDS = (
-    "unit", "date", "end_date", "kind", "title", "topics", "audiences", "channels", "sessions",
-    "attendances", "leaflets", "place", "notes", "document_ref", "group", "documents",
+    "unit",
+    "date",
+    "end_date",
+    "kind",
+    "title",
+    "topics",
+    "audiences",
+    "channels",
+    "sessions",
+    "attendances",
+    "leaflets",
+    "place",
+    "notes",
+    "document_ref",
+    "group",
+    "documents",
 )
 M2M = {"topics": Topic, "audiences": Audience, "channels": Channel}
 FK_FIELDS = ("unit", "kind", "created_by", "deleted_by", "import_batch")
@@ -51,8 +65,12 @@ def _document_errors(actor, documents, hidden=frozenset()):
     seen = set(Document.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
     missing = [d for d in documents if getattr(d, "pk", d) not in seen | hidden]
     if missing:
-        return {"documents": _("Văn bản thực hiện “%(d)s” không tồn tại hoặc nằm ngoài phạm vi bạn xem được.")
-                % {"d": str(missing[0]) if hasattr(missing[0], "pk") else missing[0]}}
+        return {
+            "documents": _(
+                "Văn bản thực hiện “%(d)s” không tồn tại hoặc nằm ngoài phạm vi bạn xem được."
+            )
+            % {"d": str(missing[0]) if hasattr(missing[0], "pk") else missing[0]}
+        }
     return {}
 
 
@@ -64,7 +82,9 @@ def _with_hidden_links(actor, activity, documents):
     linked = set(activity.documents.values_list("pk", flat=True))
     if not linked:
         return documents, frozenset()
-    seen = set(Document.objects.visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True))
+    seen = set(
+        Document.objects.visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True)
+    )
     hidden = frozenset(linked - seen)
     return documents + sorted(hidden), hidden
 
@@ -72,7 +92,9 @@ def _with_hidden_links(actor, activity, documents):
 # How the scope's refusals read for activities (scoping.require_role_over, require_editable)
 NO_UNIT = gettext_lazy("Hãy chọn đơn vị tổ chức.")
 UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này.")
-ACTIVITY_REFUSED = gettext_lazy("Hoạt động không tồn tại hoặc bạn không được sửa hoạt động của đơn vị này.")
+ACTIVITY_REFUSED = gettext_lazy(
+    "Hoạt động không tồn tại hoặc bạn không được sửa hoạt động của đơn vị này."
+)
 
 
 def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks=False):
@@ -90,7 +112,9 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
     # API, import): full_clean would re-read each one from the database. Only "is it set" is
     # left to check, below.
     try:
-        activity.full_clean(exclude=["natural_key", "search_text", "group", *FK_FIELDS], validate_constraints=False)
+        activity.full_clean(
+            exclude=["natural_key", "search_text", "group", *FK_FIELDS], validate_constraints=False
+        )
     except ValidationError as exc:
         for name, problems in exc.error_dict.items():
             problem = problems[0]
@@ -111,7 +135,8 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
     for name, items in m2m.items():
         if name in ("topics", "audiences") and not items:
             errors[name] = _("Hãy chọn ít nhất một %(f)s.") % {
-                "f": Activity._meta.get_field(name).verbose_name}
+                "f": Activity._meta.get_field(name).verbose_name
+            }
         inactive = [str(i) for i in items if not i.active]
         if inactive:
             errors[name] = _("'%(i)s' đã ngừng sử dụng.") % {"i": inactive[0]}
@@ -136,10 +161,15 @@ def _check(activity, m2m, actor, documents=None, hidden=frozenset(), probe_locks
     if not errors and activity.unit_id and activity.date and activity.kind_id:
         key = natural_key_for(activity.unit_id, activity.date, activity.kind_id, activity.title)
         q = connection.ops.quote_name
-        parts = [f"(SELECT id FROM {q(Activity._meta.db_table)} WHERE natural_key = %s AND deleted_at IS NULL "
-                 f"AND (%s IS NULL OR id <> %s) LIMIT 1)"]
-        params = [Activity._meta.get_field("natural_key").get_db_prep_value(key, connection),
-                  activity.pk, activity.pk]
+        parts = [
+            f"(SELECT id FROM {q(Activity._meta.db_table)} WHERE natural_key = %s AND deleted_at IS NULL "
+            f"AND (%s IS NULL OR id <> %s) LIMIT 1)"
+        ]
+        params = [
+            Activity._meta.get_field("natural_key").get_db_prep_value(key, connection),
+            activity.pk,
+            activity.pk,
+        ]
         if probe_locks:
             for day in _lock_days(activity):
                 for sql, probe_params in locks.probes(activity.unit, day):
@@ -182,10 +212,16 @@ ALLOWED_TYPES = {
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",), _("ảnh PNG")),
     "webp": ("image/webp", (b"RIFF",), _("ảnh WEBP")),
     "pdf": ("application/pdf", (b"%PDF-",), _("tệp PDF")),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             (b"PK\x03\x04",), _("tệp Word (.docx)")),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             (b"PK\x03\x04",), _("tệp Excel (.xlsx)")),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+        _("tệp Word (.docx)"),
+    ),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+        _("tệp Excel (.xlsx)"),
+    ),
 }
 MAX_ATTACHMENTS = 20
 
@@ -199,16 +235,25 @@ def check_file(upload):
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED_TYPES:
-        raise ValidationError({"files": _(
-            "Tệp '%(n)s' không được nhận; chỉ nhận ảnh (JPG, PNG, WEBP), PDF, Word (.docx) và Excel (.xlsx)."
-        ) % {"n": name}})
+        raise ValidationError(
+            {
+                "files": _(
+                    "Tệp '%(n)s' không được nhận; chỉ nhận ảnh (JPG, PNG, WEBP), PDF, Word (.docx) và Excel (.xlsx)."
+                )
+                % {"n": name}
+            }
+        )
     size = upload.size or 0
     if size == 0:
         raise ValidationError({"files": _("Tệp '%(n)s' rỗng.") % {"n": name}})
     limit = attachment_max_bytes()
     if size > limit:
-        raise ValidationError({"files": _("Tệp '%(n)s' quá lớn (%(s).1f MB); tối đa %(m)d MB mỗi tệp.") % {
-            "n": name, "s": size / 1048576, "m": limit // 1048576}})
+        raise ValidationError(
+            {
+                "files": _("Tệp '%(n)s' quá lớn (%(s).1f MB); tối đa %(m)d MB mỗi tệp.")
+                % {"n": name, "s": size / 1048576, "m": limit // 1048576}
+            }
+        )
     content_type, magics, label = ALLOWED_TYPES[ext]
     upload.seek(0)
     head = upload.read(16)
@@ -217,9 +262,14 @@ def check_file(upload):
     if ext == "webp":
         good = good and head[8:12] == b"WEBP"
     if not good:
-        raise ValidationError({"files": _(
-            "Tệp '%(n)s' không phải là %(kind)s thật: nội dung không khớp phần mở rộng."
-        ) % {"n": name, "kind": label}})
+        raise ValidationError(
+            {
+                "files": _(
+                    "Tệp '%(n)s' không phải là %(kind)s thật: nội dung không khớp phần mở rộng."
+                )
+                % {"n": name, "kind": label}
+            }
+        )
     return content_type
 
 
@@ -229,12 +279,17 @@ def _attach(actor, activity, files):
         return []
     current = activity.attachments.filter(removed_at__isnull=True).count() if activity.pk else 0
     if current + len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}})
+        raise ValidationError(
+            {"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}}
+        )
     types = [check_file(f) for f in files]
     saved = []
     for upload, content_type in zip(files, types, strict=True):
         attachment = Attachment(
-            activity=activity, name=upload.name[:255], size=upload.size, content_type=content_type,
+            activity=activity,
+            name=upload.name[:255],
+            size=upload.size,
+            content_type=content_type,
             uploaded_by=actor,
         )
         attachment.file.save(upload.name, upload, save=False)
@@ -248,7 +303,9 @@ def check_files(files):
     """Validate uploads before anything is written (used by record/update)."""
     files = list(files or ())
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}})
+        raise ValidationError(
+            {"files": _("Mỗi hoạt động có tối đa %(n)d tệp đính kèm.") % {"n": MAX_ATTACHMENTS}}
+        )
     for f in files:
         check_file(f)
 
@@ -311,8 +368,12 @@ def _create_with_history(activity, actor, m2m):
             f"INSERT INTO {history_table} ({columns}, history_date, history_type, history_user_id, "
             f"history_change_reason) SELECT {columns}, %s, %s, %s, NULL "
             f"FROM {q(Activity._meta.db_table)} WHERE id = %s",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), "+", actor.pk if actor else None,
-             activity.pk],
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                "+",
+                actor.pk if actor else None,
+                activity.pk,
+            ],
         )
         history_id = f"(SELECT MAX(history_id) FROM {history_table} WHERE id = %s)"
         for field, table, source, target in linked:
@@ -325,26 +386,60 @@ def _create_with_history(activity, actor, m2m):
 
 
 @transaction.atomic
-def record_activity(actor, *, unit, date, kind, title, topics=(), audiences=(), channels=(),
-                    sessions=1, attendances=0, leaflets=None, end_date=None, place="", notes="",
-                    document_ref="", group=None, documents=(), files=()):
+def record_activity(
+    actor,
+    *,
+    unit,
+    date,
+    kind,
+    title,
+    topics=(),
+    audiences=(),
+    channels=(),
+    sessions=1,
+    attendances=0,
+    leaflets=None,
+    end_date=None,
+    place="",
+    notes="",
+    document_ref="",
+    group=None,
+    documents=(),
+    files=(),
+):
     """A unit's officer records one activity (with photos or files)."""
     require_role_over(actor, unit, EDIT_ROLES, missing=NO_UNIT, message=UNIT_REFUSED)
     activity = Activity(
-        unit=unit, date=date, end_date=end_date, kind=kind, title=(title or "").strip(),
-        sessions=sessions, attendances=attendances, leaflets=leaflets, place=(place or "").strip(),
-        notes=(notes or "").strip(), document_ref=(document_ref or "").strip(), group=group,
+        unit=unit,
+        date=date,
+        end_date=end_date,
+        kind=kind,
+        title=(title or "").strip(),
+        sessions=sessions,
+        attendances=attendances,
+        leaflets=leaflets,
+        place=(place or "").strip(),
+        notes=(notes or "").strip(),
+        document_ref=(document_ref or "").strip(),
+        group=group,
         created_by=actor,
     )
-    m2m = {"topics": list(topics or ()), "audiences": list(audiences or ()), "channels": list(channels or ())}
+    m2m = {
+        "topics": list(topics or ()),
+        "audiences": list(audiences or ()),
+        "channels": list(channels or ()),
+    }
     documents = list(documents or ())
     maybe_locked = _check(activity, m2m, actor, documents, probe_locks=True)
     check_files(files)
     _check_locks(activity, probed=not maybe_locked)
     with pipelined():  # the writes after the activity's own INSERT: one round trip
         _create_with_history(activity, actor, {**m2m, "documents": documents})
-        cube.activity_changed(None, cube.state_of(activity, **m2m, documents=documents),
-                              units={unit.pk: (unit.path, unit.kind_id)})
+        cube.activity_changed(
+            None,
+            cube.state_of(activity, **m2m, documents=documents),
+            units={unit.pk: (unit.path, unit.kind_id)},
+        )
     _attach(actor, activity, files)
     return activity
 
@@ -385,7 +480,9 @@ def update_activity(actor, activity, *, files=(), remove_attachments=(), **chang
     kept = before.documents if documents is None and before is not None else documents
     cube.activity_changed(before, cube.state_of(activity, **m2m, documents=kept))
     if remove_attachments:
-        for attachment in activity.attachments.filter(pk__in=list(remove_attachments), removed_at__isnull=True):
+        for attachment in activity.attachments.filter(
+            pk__in=list(remove_attachments), removed_at__isnull=True
+        ):
             attachment.removed_at = timezone.now()
             attachment._history_user = actor
             attachment.save(update_fields=["removed_at"])

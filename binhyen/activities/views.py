@@ -34,9 +34,9 @@ def filter_units(user):
     scope = scope_of(user, VIEW_ROLES)
     queryset = Unit.objects.visible_to(user).filter(kind__is_grassroots=False)
     if scope.paths:
-        queryset = Unit.objects.visible_to(user).filter(kind__is_grassroots=False) | Unit.objects.filter(
-            path__in=scope.paths
-        )
+        queryset = Unit.objects.visible_to(user).filter(
+            kind__is_grassroots=False
+        ) | Unit.objects.filter(path__in=scope.paths)
     return queryset.only("pk", "code", "name", "valid_to", "path").order_by("path")
 
 
@@ -70,8 +70,12 @@ class ActivityListView(ScopedListView):
         rows = list(context["object_list"])
         _attach_codes(rows)
         context.update(
-            object_list=rows, f=self.filters, totals=self.totals, sorts=filters.SORTS,
-            lists=self.lists, can_record=may_record(user),
+            object_list=rows,
+            f=self.filters,
+            totals=self.totals,
+            sorts=filters.SORTS,
+            lists=self.lists,
+            can_record=may_record(user),
             query=self.request.GET.urlencode(),
         )
         if not getattr(self.request, "htmx", None):
@@ -123,16 +127,28 @@ def detail(request, pk):
 
     from binhyen.documents.models import Document
 
-    documents = Document.objects.visible_to(user).select_related("doc_type").order_by("issued_on", "id")
+    documents = (
+        Document.objects.visible_to(user).select_related("doc_type").order_by("issued_on", "id")
+    )
     activity = scoped_get(
-        user, Activity.objects.select_related("unit", "kind", "created_by", "import_batch", "group")
-        .prefetch_related("topics", "audiences", "channels", Prefetch("documents", queryset=documents)), pk=pk,
+        user,
+        Activity.objects.select_related(
+            "unit", "kind", "created_by", "import_batch", "group"
+        ).prefetch_related(
+            "topics", "audiences", "channels", Prefetch("documents", queryset=documents)
+        ),
+        pk=pk,
     )
     attachments = list(activity.attachments.filter(removed_at__isnull=True))
-    return render(request, "activities/activity_detail.html", {
-        "activity": activity, "attachments": attachments,
-        "can_edit": Activity.objects.editable_by(user).filter(pk=pk).exists(),
-    })
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "attachments": attachments,
+            "can_edit": Activity.objects.editable_by(user).filter(pk=pk).exists(),
+        },
+    )
 
 
 def _describe(record, name_of):
@@ -148,21 +164,30 @@ def _describe_attachment(record, name_of):
 @login_required
 def history(request, pk):
     activity = scoped_get(request.user, Activity.all_objects.select_related("unit"), pk=pk)
-    page = history_page(request, [
-        (Activity.history.filter(id=activity.pk), _describe),
-        (Attachment.history.filter(activity_id=activity.pk), _describe_attachment),
-    ])
+    page = history_page(
+        request,
+        [
+            (Activity.history.filter(id=activity.pk), _describe),
+            (Attachment.history.filter(activity_id=activity.pk), _describe_attachment),
+        ],
+    )
     return render(request, "activities/history.html", {"activity": activity, "page_obj": page})
 
 
 @login_required
 def attachment(request, pk):
     """A photo or file, only for those who may see its activity (never a public media URL)."""
-    item = scoped_get(request.user, Attachment.objects.select_related("activity"), pk=pk, removed_at__isnull=True)
+    item = scoped_get(
+        request.user, Attachment.objects.select_related("activity"), pk=pk, removed_at__isnull=True
+    )
     if item.activity.deleted_at is not None:
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=not item.is_image, filename=item.name,
-                        content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=not item.is_image,
+        filename=item.name,
+        content_type=item.content_type,
+    )
 
 
 class ActivityFormPage(ServiceFormView):
@@ -186,8 +211,12 @@ class ActivityFormPage(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=self.title, submit_label=self.submit_label, activity=self.activity(),
-                       cancel_url=self.cancel_url())
+        context.update(
+            title=self.title,
+            submit_label=self.submit_label,
+            activity=self.activity(),
+            cancel_url=self.cancel_url(),
+        )
         return context
 
 
@@ -198,8 +227,11 @@ class CreateView(ActivityFormPage):
     def get_initial(self):
         from .models import ActivityKind
 
-        initial = {"date": periods.today(), "sessions": 1,
-                   "kind": ActivityKind.objects.filter(code="tuyen_truyen", active=True).first()}
+        initial = {
+            "date": periods.today(),
+            "sessions": 1,
+            "kind": ActivityKind.objects.filter(code="tuyen_truyen", active=True).first(),
+        }
         code = self.request.GET.get("unit")
         unit = self.units.filter(code=code).first() if code else None
         if unit is None and self.units[:2].count() == 1:
@@ -223,7 +255,9 @@ class EditView(ActivityFormPage):
     def activity(self):
         if not hasattr(self, "_activity"):
             self._activity = scoped_get(
-                self.request.user, Activity.objects.select_related("unit", "kind"), editable=True,
+                self.request.user,
+                Activity.objects.select_related("unit", "kind"),
+                editable=True,
                 pk=self.kwargs["pk"],
             )
         return self._activity
@@ -231,11 +265,22 @@ class EditView(ActivityFormPage):
     def get_initial(self):
         a = self.activity()
         return {
-            "unit": a.unit, "date": a.date, "end_date": a.end_date, "kind": a.kind, "title": a.title,
-            "topics": list(a.topics.all()), "audiences": list(a.audiences.all()),
-            "channels": list(a.channels.all()), "sessions": a.sessions, "attendances": a.attendances,
-            "leaflets": a.leaflets, "place": a.place, "document_ref": a.document_ref, "notes": a.notes,
-            "group": a.group, "documents": list(a.documents.all()),
+            "unit": a.unit,
+            "date": a.date,
+            "end_date": a.end_date,
+            "kind": a.kind,
+            "title": a.title,
+            "topics": list(a.topics.all()),
+            "audiences": list(a.audiences.all()),
+            "channels": list(a.channels.all()),
+            "sessions": a.sessions,
+            "attendances": a.attendances,
+            "leaflets": a.leaflets,
+            "place": a.place,
+            "document_ref": a.document_ref,
+            "notes": a.notes,
+            "group": a.group,
+            "documents": list(a.documents.all()),
         }
 
     def cancel_url(self):
@@ -245,13 +290,19 @@ class EditView(ActivityFormPage):
         data, files = form.service_fields()
         removed = form.cleaned_data.get("remove_attachments") or []
         return services.update_activity(
-            self.request.user, self.activity(), files=files, remove_attachments=[a.pk for a in removed], **data
+            self.request.user,
+            self.activity(),
+            files=files,
+            remove_attachments=[a.pk for a in removed],
+            **data,
         )
 
 
 @login_required
 def delete(request, pk):
-    activity = scoped_get(request.user, Activity.objects.select_related("unit", "kind"), editable=True, pk=pk)
+    activity = scoped_get(
+        request.user, Activity.objects.select_related("unit", "kind"), editable=True, pk=pk
+    )
     error = None
     if request.method == "POST":
         try:
@@ -259,10 +310,15 @@ def delete(request, pk):
         except ValidationError as exc:
             error = " ".join(m for ms in exc.message_dict.values() for m in ms)
         else:
-            messages.success(request, _("Đã xóa hoạt động “%(t)s”. Bản ghi vẫn được giữ trong lịch sử.") % {
-                "t": activity.title})
+            messages.success(
+                request,
+                _("Đã xóa hoạt động “%(t)s”. Bản ghi vẫn được giữ trong lịch sử.")
+                % {"t": activity.title},
+            )
             return redirect("activities:list")
-    return render(request, "activities/activity_delete.html", {"activity": activity, "error": error})
+    return render(
+        request, "activities/activity_delete.html", {"activity": activity, "error": error}
+    )
 
 
 # --- spreadsheets ------------------------------------------------------------------------------
@@ -274,7 +330,9 @@ def template(request):
     out = tempfile.TemporaryFile()
     excel.template_workbook(request.user, out=out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename="mau-nhap-hoat-dong.xlsx", content_type=XLSX)
+    return FileResponse(
+        out, as_attachment=True, filename="mau-nhap-hoat-dong.xlsx", content_type=XLSX
+    )
 
 
 @login_required
@@ -289,6 +347,13 @@ def import_page(request):
             )
     else:
         form = ImportForm()
-    return render(request, "activities/import.html", {
-        "form": form, "result": result, "can_record": may_record(request.user), "page_size": PAGE_SIZE,
-    })
+    return render(
+        request,
+        "activities/import.html",
+        {
+            "form": form,
+            "result": result,
+            "can_record": may_record(request.user),
+            "page_size": PAGE_SIZE,
+        },
+    )

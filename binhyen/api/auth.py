@@ -66,7 +66,8 @@ class SessionAuth(APIKeyCookie):
         exempt = getattr(request, "_ninja_csrf_exempt", False)
         if request.method not in SAFE_METHODS and not exempt and check_csrf(request):
             raise HttpError(
-                403, _("Thiếu hoặc sai mã CSRF. Hãy tải lại trang rồi thử lại, hoặc dùng token API.")
+                403,
+                _("Thiếu hoặc sai mã CSRF. Hãy tải lại trang rồi thử lại, hoặc dùng token API."),
             )
         return user
 

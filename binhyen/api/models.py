@@ -25,7 +25,9 @@ class ApiToken(models.Model):
     not leak working tokens; `prefix` lets a person recognise a token they were shown."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     name = models.CharField(_("tên gợi nhớ"), max_length=100, blank=True)

@@ -15,7 +15,9 @@ def issue_token(user, name="", actor=None):
             {"user": _("Tài khoản “%(u)s” đã bị khóa; không thể cấp token.") % {"u": user.username}}
         )
     key = new_key()
-    token = ApiToken(user=user, name=name.strip(), key_hash=hash_key(key), prefix=key[:VISIBLE_CHARS])
+    token = ApiToken(
+        user=user, name=name.strip(), key_hash=hash_key(key), prefix=key[:VISIBLE_CHARS]
+    )
     token._history_user = actor
     token.full_clean()
     token.save()

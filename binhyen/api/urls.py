@@ -27,7 +27,9 @@ from .auth import API_AUTH
 class BinhYenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """The description, with the errors every operation can answer (common.ERRORS)."""
-        return describe_errors(super().get_openapi_schema(*args, **kwargs), self.renderer.media_type)
+        return describe_errors(
+            super().get_openapi_schema(*args, **kwargs), self.renderer.media_type
+        )
 
 
 api = BinhYenAPI(

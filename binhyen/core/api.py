@@ -77,7 +77,14 @@ class ValidationErrorOut(Schema):
 # input, 500 a fault. A route may spread them in its `response=`; `describe_errors` adds to the
 # OpenAPI description whichever a route did not declare (401 and 403 only where a route asks who
 # is calling), so a client, or a fuzzer, reads every status it can get.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 500: ServerErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+    500: ServerErrorOut,
+}
 _CALLER_ERRORS = frozenset({401, 403})
 
 
@@ -97,11 +104,17 @@ def describe_errors(schema, renderer_media_type="application/json"):
             responses = operation.setdefault("responses", {})
             declared = {int(status) for status in responses}
             for status, model in ERRORS.items():
-                if status in declared or (status in _CALLER_ERRORS and not operation.get("security")):
+                if status in declared or (
+                    status in _CALLER_ERRORS and not operation.get("security")
+                ):
                     continue
                 responses[status] = {
                     "description": HTTPStatus(status).phrase,
-                    "content": {renderer_media_type: {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+                    "content": {
+                        renderer_media_type: {
+                            "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                        }
+                    },
                 }
     return schema
 
@@ -110,7 +123,7 @@ def describe_errors(schema, renderer_media_type="application/json"):
 
 
 def _kind(annotation):
-    """"int", "date" or "list" (of ints) for a field's annotation, Optional unwrapped; else None."""
+    """ "int", "date" or "list" (of ints) for a field's annotation, Optional unwrapped; else None."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         kinds = {_kind(a) for a in typing.get_args(annotation) if a is not type(None)}
@@ -145,10 +158,23 @@ class In(Schema):
     fields named in `multiline`); a number field takes a JSON number only (`true` or "12" is
     refused rather than stored as 1 or 12), and a date field takes "YYYY-MM-DD" only."""
 
-    multiline: ClassVar[frozenset] = frozenset({
-        "notes", "note", "summary", "description", "body", "text", "instructions",
-        "narrative", "assessment", "shortcomings", "proposals", "comment", "reason",
-    })
+    multiline: ClassVar[frozenset] = frozenset(
+        {
+            "notes",
+            "note",
+            "summary",
+            "description",
+            "body",
+            "text",
+            "instructions",
+            "narrative",
+            "assessment",
+            "shortcomings",
+            "proposals",
+            "comment",
+            "reason",
+        }
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -195,13 +221,18 @@ class PageParams(Schema):
     rather than by pydantic, so a bad value is a 400 with a Vietnamese message."""
 
     page: str = Field(
-        "1", description="Trang, đánh số từ 1",
+        "1",
+        description="Trang, đánh số từ 1",
         json_schema_extra={"type": "integer", "minimum": 1, "default": 1},
     )
     page_size: str = Field(
-        str(DEFAULT_PAGE_SIZE), description=f"Số bản ghi mỗi trang (tối đa {MAX_PAGE_SIZE})",
+        str(DEFAULT_PAGE_SIZE),
+        description=f"Số bản ghi mỗi trang (tối đa {MAX_PAGE_SIZE})",
         json_schema_extra={
-            "type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_PAGE_SIZE,
+            "default": DEFAULT_PAGE_SIZE,
         },
     )
 
@@ -220,7 +251,10 @@ def _positive_int(value, name, upper=None):
         if upper is None:
             message = _("Tham số “%(p)s” phải là số nguyên từ 1 trở lên.") % {"p": name}
         else:
-            message = _("Tham số “%(p)s” phải là số nguyên từ 1 đến %(max)d.") % {"p": name, "max": upper}
+            message = _("Tham số “%(p)s” phải là số nguyên từ 1 đến %(max)d.") % {
+                "p": name,
+                "max": upper,
+            }
         raise HttpError(400, message)
     return number
 
@@ -433,7 +467,9 @@ def install_error_handlers(api):
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return respond(request, {"detail": unauthenticated_message()}, 401, WWW_Authenticate="Bearer")
+        return respond(
+            request, {"detail": unauthenticated_message()}, 401, WWW_Authenticate="Bearer"
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
@@ -470,7 +506,8 @@ def install_error_handlers(api):
 def method_not_allowed(request, allowed):
     """The JSON 405 for a method the address does not take; `allowed` for the Allow header."""
     response = JsonResponse(
-        {"detail": method_not_allowed_message(request.method)}, status=405,
+        {"detail": method_not_allowed_message(request.method)},
+        status=405,
         json_dumps_params={"ensure_ascii": False},
     )
     response["Allow"] = allowed if isinstance(allowed, str) else ", ".join(allowed)
@@ -511,6 +548,7 @@ def unknown_path(request, *args, **kwargs):
     the routes are (they check it themselves, for a session only): otherwise a POST to an
     unknown address would get Django's HTML 403 page instead of this JSON 404."""
     return JsonResponse(
-        {"detail": _("Không có địa chỉ API này.")}, status=404,
+        {"detail": _("Không có địa chỉ API này.")},
+        status=404,
         json_dumps_params={"ensure_ascii": False},
     )

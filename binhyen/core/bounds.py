@@ -47,8 +47,11 @@ class Bound:
         )
 
     def message(self):
-        return format_lazy(_("Phải là số từ {low} đến {high}."),
-                           low=format_number(self.low, trim=True), high=format_number(self.high, trim=True))
+        return format_lazy(
+            _("Phải là số từ {low} đến {high}."),
+            low=format_number(self.low, trim=True),
+            high=format_number(self.high, trim=True),
+        )
 
     def form_kwargs(self):
         """min_value/max_value for a forms.IntegerField (and the widget's min/max)."""
@@ -72,8 +75,10 @@ def bound_errors(obj, bounded):
         value = getattr(obj, name)
         if value is not None and not bound.low <= value <= bound.high:
             errors[name] = _("%(label)s phải từ %(low)s đến %(high)s.") % {
-                "label": label, "low": format_number(bound.low, trim=True),
-                "high": format_number(bound.high, trim=True)}
+                "label": label,
+                "low": format_number(bound.low, trim=True),
+                "high": format_number(bound.high, trim=True),
+            }
     return errors
 
 
@@ -99,5 +104,7 @@ def check_past_date(value, label, *, allow_future=False, earliest=EARLIEST_DATE)
         return _("%(label)s không thể trước %(d)s.") % {"label": label, "d": format_date(earliest)}
     if not allow_future and value > today():
         return _("%(label)s không thể sau hôm nay (%(d)s).") % {
-            "label": label, "d": format_date(today())}
+            "label": label,
+            "d": format_date(today()),
+        }
     return None

@@ -19,7 +19,9 @@ def compile_and_load():
     from django.utils.translation.reloader import translation_file_changed
 
     call_command("compile-translations", verbosity=0)
-    translation_file_changed(None, Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.mo")
+    translation_file_changed(
+        None, Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.mo"
+    )
 
 
 def _names(text):
@@ -33,17 +35,29 @@ def untranslated(catalog):
 
 def broken_placeholders(catalog):
     """msgids whose translation (each plural form) names other %(…)s placeholders."""
-    return [e.msgid for e in catalog if "python-format" in e.flags and any(
-        _names(t) != _names(e.msgid) for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values()))]
+    return [
+        e.msgid
+        for e in catalog
+        if "python-format" in e.flags
+        and any(
+            _names(t) != _names(e.msgid)
+            for t in ([e.msgstr] if not e.msgid_plural else e.msgstr_plural.values())
+        )
+    ]
 
 
 def template_strings(template_dir):
     """({(context, msgid)} of {% translate %} tags, {(None, msgid)} of blocktranslate blocks)
     in the templates under `template_dir`, with % doubled as makemessages writes them."""
     texts = [path.read_text() for path in template_dir.rglob("*.html")]
-    tags = {(m.group(4), m.group(2).replace("%", "%%")) for text in texts for m in TAG.finditer(text)}
-    blocks = {(None, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%")))
-              for text in texts for m in BLOCK.finditer(text)}
+    tags = {
+        (m.group(4), m.group(2).replace("%", "%%")) for text in texts for m in TAG.finditer(text)
+    }
+    blocks = {
+        (None, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", m.group(1).replace("%", "%%")))
+        for text in texts
+        for m in BLOCK.finditer(text)
+    }
     return tags, blocks
 
 

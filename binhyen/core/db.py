@@ -46,5 +46,10 @@ def copy_text(cursor, table, columns, lines, chunk=4000):
 def copy_value(value):
     """A text value for COPY's text format: backslash, tab, newline and return escaped."""
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
     return value

@@ -37,32 +37,62 @@ FALLBACK_500 = """<!doctype html>
 
 # The words of the 400, 403, CSRF and 404 pages (one template, errors/page.html).
 PAGES = {
-    "400": (400, gettext_lazy("Yêu cầu không hợp lệ"), (
-        gettext_lazy("Máy chủ không xử lý được yêu cầu này vì nó không đúng dạng hoặc không được phép."),
-        gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc mở lại trang từ trình đơn rồi thử lại."),
-    )),
-    "403": (403, gettext_lazy("Không có quyền truy cập"), (
-        gettext_lazy("Bạn không có quyền xem trang này hoặc thực hiện thao tác này."),
-        gettext_lazy("Nếu công việc cần đến, hãy đề nghị quản trị viên của đơn vị phân công vai trò phù hợp."),
-    )),
-    "csrf": (403, gettext_lazy("Không gửi được biểu mẫu"), (
-        gettext_lazy("Mã bảo vệ (CSRF) của biểu mẫu đã hết hạn hoặc không khớp, nên dữ liệu chưa được lưu."),
-        gettext_lazy("Thường là do trang đã mở quá lâu, bạn vừa đăng nhập hoặc đăng xuất ở một thẻ khác, "
-                     "hoặc trình duyệt chặn cookie của trang này."),
-        gettext_lazy("Hãy tải lại trang có biểu mẫu rồi gửi lại. Nếu vẫn không được, hãy cho phép cookie "
-                     "đối với trang này."),
-    )),
-    "404": (404, gettext_lazy("Không tìm thấy trang"), (
-        gettext_lazy("Địa chỉ này không có trên Bình Yên, hoặc nội dung đã bị xoá hay nằm ngoài phạm vi "
-                     "bạn được xem."),
-        gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc tìm từ trình đơn phía trên."),
-    )),
+    "400": (
+        400,
+        gettext_lazy("Yêu cầu không hợp lệ"),
+        (
+            gettext_lazy(
+                "Máy chủ không xử lý được yêu cầu này vì nó không đúng dạng hoặc không được phép."
+            ),
+            gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc mở lại trang từ trình đơn rồi thử lại."),
+        ),
+    ),
+    "403": (
+        403,
+        gettext_lazy("Không có quyền truy cập"),
+        (
+            gettext_lazy("Bạn không có quyền xem trang này hoặc thực hiện thao tác này."),
+            gettext_lazy(
+                "Nếu công việc cần đến, hãy đề nghị quản trị viên của đơn vị phân công vai trò phù hợp."
+            ),
+        ),
+    ),
+    "csrf": (
+        403,
+        gettext_lazy("Không gửi được biểu mẫu"),
+        (
+            gettext_lazy(
+                "Mã bảo vệ (CSRF) của biểu mẫu đã hết hạn hoặc không khớp, nên dữ liệu chưa được lưu."
+            ),
+            gettext_lazy(
+                "Thường là do trang đã mở quá lâu, bạn vừa đăng nhập hoặc đăng xuất ở một thẻ khác, "
+                "hoặc trình duyệt chặn cookie của trang này."
+            ),
+            gettext_lazy(
+                "Hãy tải lại trang có biểu mẫu rồi gửi lại. Nếu vẫn không được, hãy cho phép cookie "
+                "đối với trang này."
+            ),
+        ),
+    ),
+    "404": (
+        404,
+        gettext_lazy("Không tìm thấy trang"),
+        (
+            gettext_lazy(
+                "Địa chỉ này không có trên Bình Yên, hoặc nội dung đã bị xoá hay nằm ngoài phạm vi "
+                "bạn được xem."
+            ),
+            gettext_lazy("Hãy kiểm tra lại địa chỉ, hoặc tìm từ trình đơn phía trên."),
+        ),
+    ),
 }
 
 
 def _page(request, name):
     code, heading, lines = PAGES[name]
-    return render(request, "errors/page.html", {"code": code, "heading": heading, "lines": lines}, status=code)
+    return render(
+        request, "errors/page.html", {"code": code, "heading": heading, "lines": lines}, status=code
+    )
 
 
 def _is_api(request):
@@ -70,13 +100,15 @@ def _is_api(request):
 
 
 def _json(detail, status, **extra):
-    return JsonResponse({"detail": detail, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"detail": detail, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def new_reference():
     """12 hex digits in three groups, easy to read out over the phone: 3FA9-C21B-77D0."""
     raw = secrets.token_hex(6).upper()
-    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
 def bad_request(request, exception=None):
@@ -102,7 +134,9 @@ def csrf_failure(request, reason=""):
 def page_not_found(request, exception=None):
     if _is_api(request):
         return _json(_("Không có địa chỉ API này."), 404)
-    portal = request.path.startswith(PORTAL_PREFIXES) and not request.path.startswith(PORTAL_EDITOR_PREFIX)
+    portal = request.path.startswith(PORTAL_PREFIXES) and not request.path.startswith(
+        PORTAL_EDITOR_PREFIX
+    )
     if portal:
         return render(request, "errors/404_portal.html", status=404)
     return _page(request, "404")
@@ -115,7 +149,9 @@ def server_error(request):
     request.error_reference = reference
     logger.error("Server error %s on %s %s", reference, request.method, request.path, exc_info=True)
     if _is_api(request):
-        return _json(_("Lỗi máy chủ. Sự cố đã được ghi lại; hãy thử lại sau."), 500, reference=reference)
+        return _json(
+            _("Lỗi máy chủ. Sự cố đã được ghi lại; hãy thử lại sau."), 500, reference=reference
+        )
     try:
         html = render_to_string("errors/500.html", {"reference": reference})
     except Exception:
@@ -130,4 +166,6 @@ class SkipReportedServerErrors(logging.Filter):
 
     def filter(self, record):
         request = getattr(record, "request", None)
-        return not (getattr(record, "status_code", None) == 500 and hasattr(request, "error_reference"))
+        return not (
+            getattr(record, "status_code", None) == 500 and hasattr(request, "error_reference")
+        )

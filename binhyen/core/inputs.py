@@ -59,7 +59,8 @@ class Form(forms.Form):
         text_fields = {
             self.add_prefix(name): isinstance(field.widget, forms.Textarea)
             for name, field in self.fields.items()
-            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+            if isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.PasswordInput)
         }
         present = [key for key in text_fields if key in data]
         if not present:

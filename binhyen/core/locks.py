@@ -51,7 +51,9 @@ def locked_by(unit, day):
 
 def message(unit, day, report):
     return _("Số liệu của %(unit)s ngày %(day)s đã bị khóa vì %(report)s đã được phê duyệt.") % {
-        "unit": unit, "day": format_date(day), "report": report,
+        "unit": unit,
+        "day": format_date(day),
+        "report": report,
     }
 
 

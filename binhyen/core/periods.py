@@ -18,14 +18,24 @@ from django.utils.translation import gettext_noop
 # one msgid per quarter and per month: English writes "Q1" and "January", not the roman
 # numeral or the month's number that the Vietnamese label carries
 QUARTERS = {
-    1: gettext_noop("Quý I/%(y)d"), 2: gettext_noop("Quý II/%(y)d"),
-    3: gettext_noop("Quý III/%(y)d"), 4: gettext_noop("Quý IV/%(y)d"),
+    1: gettext_noop("Quý I/%(y)d"),
+    2: gettext_noop("Quý II/%(y)d"),
+    3: gettext_noop("Quý III/%(y)d"),
+    4: gettext_noop("Quý IV/%(y)d"),
 }
 MONTHS = {
-    1: gettext_noop("Tháng 1/%(y)d"), 2: gettext_noop("Tháng 2/%(y)d"), 3: gettext_noop("Tháng 3/%(y)d"),
-    4: gettext_noop("Tháng 4/%(y)d"), 5: gettext_noop("Tháng 5/%(y)d"), 6: gettext_noop("Tháng 6/%(y)d"),
-    7: gettext_noop("Tháng 7/%(y)d"), 8: gettext_noop("Tháng 8/%(y)d"), 9: gettext_noop("Tháng 9/%(y)d"),
-    10: gettext_noop("Tháng 10/%(y)d"), 11: gettext_noop("Tháng 11/%(y)d"), 12: gettext_noop("Tháng 12/%(y)d"),
+    1: gettext_noop("Tháng 1/%(y)d"),
+    2: gettext_noop("Tháng 2/%(y)d"),
+    3: gettext_noop("Tháng 3/%(y)d"),
+    4: gettext_noop("Tháng 4/%(y)d"),
+    5: gettext_noop("Tháng 5/%(y)d"),
+    6: gettext_noop("Tháng 6/%(y)d"),
+    7: gettext_noop("Tháng 7/%(y)d"),
+    8: gettext_noop("Tháng 8/%(y)d"),
+    9: gettext_noop("Tháng 9/%(y)d"),
+    10: gettext_noop("Tháng 10/%(y)d"),
+    11: gettext_noop("Tháng 11/%(y)d"),
+    12: gettext_noop("Tháng 12/%(y)d"),
 }
 
 
@@ -42,14 +52,19 @@ class Period:
         if self.kind == "year":
             return _("Năm %(y)d") % {"y": s.year}
         if self.kind == "half":
-            return (_("6 tháng đầu năm %(y)d") if s.month == 1 else _("6 tháng cuối năm %(y)d")) % {"y": s.year}
+            return (_("6 tháng đầu năm %(y)d") if s.month == 1 else _("6 tháng cuối năm %(y)d")) % {
+                "y": s.year
+            }
         if self.kind == "quarter":
             return _(QUARTERS[(s.month - 1) // 3 + 1]) % {"y": s.year}
         if self.kind == "month":
             return _(MONTHS[s.month]) % {"y": s.year}
         if s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31:
             return _("Giai đoạn %(a)d - %(b)d") % {"a": s.year, "b": e.year}
-        return _("Từ ngày %(a)s đến ngày %(b)s") % {"a": s.strftime("%d/%m/%Y"), "b": e.strftime("%d/%m/%Y")}
+        return _("Từ ngày %(a)s đến ngày %(b)s") % {
+            "a": s.strftime("%d/%m/%Y"),
+            "b": e.strftime("%d/%m/%Y"),
+        }
 
     @property
     def in_sentence(self):
@@ -152,10 +167,17 @@ def parse_period(text):
         try:
             start, end = (datetime.date.fromisoformat(g) for g in m.groups())
         except ValueError:
-            raise ValidationError({"period": _("Ngày trong khoảng thời gian không hợp lệ.")}) from None
+            raise ValidationError(
+                {"period": _("Ngày trong khoảng thời gian không hợp lệ.")}
+            ) from None
         if end < start:
             raise ValidationError({"period": _("Ngày kết thúc không được trước ngày bắt đầu.")})
         return Period(start, end, text, "range")
     raise ValidationError(
-        {"period": _("Kỳ báo cáo “%(p)s” không hợp lệ; dùng dạng 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31.") % {"p": text}}
+        {
+            "period": _(
+                "Kỳ báo cáo “%(p)s” không hợp lệ; dùng dạng 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31."
+            )
+            % {"p": text}
+        }
     )

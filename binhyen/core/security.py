@@ -20,20 +20,22 @@ policy so a developer can read them.
 
 from django.conf import settings
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",  # data: only for Bootstrap's and Swagger UI's SVG icons in their CSS
-    "font-src 'self'",
-    "connect-src 'self'",
-    "media-src 'self'",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # data: only for Bootstrap's and Swagger UI's SVG icons in their CSS
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 
 # X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy and X-Frame-Options come
 # from Django's SecurityMiddleware and XFrameOptionsMiddleware (settings.py).
@@ -78,7 +80,9 @@ class SecurityHeadersMiddleware:
                 response.headers.setdefault(name, value)
         static = _is_static(request)
         if not static:
-            response.headers.setdefault("Cross-Origin-Resource-Policy", CROSS_ORIGIN_RESOURCE_POLICY)
+            response.headers.setdefault(
+                "Cross-Origin-Resource-Policy", CROSS_ORIGIN_RESOURCE_POLICY
+            )
         if not static and carries_personal_data(request, response):
             if "public" not in response.get("Cache-Control", ""):
                 response["Cache-Control"] = NO_STORE

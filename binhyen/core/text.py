@@ -67,6 +67,8 @@ _UNICODE_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _LINE_SPACES = re.compile(r"[ \t\n]+")
 _TRAILING = re.compile(r"[ \t]+(?=\n|$)")
+
+
 def clean_text(value, multiline=False):
     """`value` as it may be stored: see the block comment above. None stays None; anything
     else becomes a string. An empty result means the field was empty (callers that require a
@@ -76,7 +78,11 @@ def clean_text(value, multiline=False):
     text = value if isinstance(value, str) else str(value)
     # str.isprintable() is False for every Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs but the space:
     # ordinary text costs one pass in C.
-    if text.isprintable() and "  " not in text and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+    if (
+        text.isprintable()
+        and "  " not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    ):
         return text.strip()
     # Lone surrogates cannot be normalised: drop them (and the rest) first.
     text = _STRIP.sub("", _LINE_BREAKS.sub("\n", text))

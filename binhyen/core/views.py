@@ -262,7 +262,11 @@ def _display(field, value, name_of):
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d/%m/%Y %H:%M")
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d/%m/%Y %H:%M")
+        )
     if isinstance(value, datetime.date):
         return format_date(value)
     if isinstance(value, int):

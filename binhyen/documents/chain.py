@@ -82,7 +82,7 @@ def period_from(text, default):
 
 
 def default_period(document, day=None):
-    """"1 năm thực hiện": a year from the directive's date (up to today); the current year
+    """ "1 năm thực hiện": a year from the directive's date (up to today); the current year
     for a document without a date."""
     day = day or today()
     if document.issued_on is None or document.issued_on > day:
@@ -100,7 +100,9 @@ def period_choices(document, day=None):
     out = []
     for years in range(1, 11):
         end = _years_after(document.issued_on, years) - datetime.timedelta(days=1)
-        out.append((years, parse_period(f"{document.issued_on.isoformat()}..{min(end, day).isoformat()}")))
+        out.append(
+            (years, parse_period(f"{document.issued_on.isoformat()}..{min(end, day).isoformat()}"))
+        )
         if end >= day:
             break
     return out

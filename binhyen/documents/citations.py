@@ -26,7 +26,12 @@ from dataclasses import asdict, dataclass
 # code, Vietnamese name, symbol abbreviation (None: the type puts none in its symbol),
 # accent-free pattern of the name. Codes are those of the DocumentType table.
 TYPES = (
-    ("chuong_trinh_phoi_hop", "Chương trình phối hợp", "CTrPH", r"chuong\s+trinh\s+phoi\s+hop(?:\s+lien\s+tich)?"),
+    (
+        "chuong_trinh_phoi_hop",
+        "Chương trình phối hợp",
+        "CTrPH",
+        r"chuong\s+trinh\s+phoi\s+hop(?:\s+lien\s+tich)?",
+    ),
     ("chuong_trinh", "Chương trình", "CTr", r"chuong\s+trinh(?:\s+lien\s+tich|\s+hanh\s+dong)?"),
     ("nghi_quyet", "Nghị quyết", "NQ", r"nghi\s+quyet(?:\s+lien\s+tich)?"),
     ("ket_luan", "Kết luận", "KL", r"ket\s+luan"),
@@ -47,8 +52,15 @@ TYPE_NAMES = {code: name for code, name, _abbr, _pattern in TYPES}
 TYPE_ABBREVIATIONS = {code: abbr for code, _name, abbr, _pattern in TYPES if abbr}
 # A symbol's first code → type ("329/KH-LĐLĐ" is a plan). Compared on the upper-cased code.
 ABBREVIATION_TYPES = {abbr.upper(): code for code, abbr in TYPE_ABBREVIATIONS.items()}
-ABBREVIATION_TYPES.update({"QCPH": "quy_che", "NQLT": "nghi_quyet", "TTLT": "thong_tu",
-                           "CTPH": "chuong_trinh_phoi_hop", "KHPH": "ke_hoach"})
+ABBREVIATION_TYPES.update(
+    {
+        "QCPH": "quy_che",
+        "NQLT": "nghi_quyet",
+        "TTLT": "thong_tu",
+        "CTPH": "chuong_trinh_phoi_hop",
+        "KHPH": "ke_hoach",
+    }
+)
 
 # --- the grammar, over the folded text ------------------------------------------------------
 
@@ -64,7 +76,9 @@ _DATE = (
     r"(?:\s*(?P<dsep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=dsep)\s*(?P<y>\d{4})"
     r"|\s+thang\s+(?P<m2>\d{1,2})\s*,?\s+nam\s+(?P<y2>\d{4}))(?!\d))"
 )
-_TYPE_WORDS = "|".join(f"(?P<t_{code}>{pattern})" for code, _n, _a, pattern in TYPES if code != "luat")
+_TYPE_WORDS = "|".join(
+    f"(?P<t_{code}>{pattern})" for code, _n, _a, pattern in TYPES if code != "luat"
+)
 
 _TYPED = re.compile(
     rf"(?<![a-z0-9])(?:{_TYPE_WORDS})(?P<so>\s+so(?:\s+hieu)?(?:\s*:)?)?\s*(?P<symbol>{_SYMBOL}){_DATE}?"
@@ -100,7 +114,7 @@ class Citation:
 
     @property
     def label(self):
-        """"Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022" as a register writes it."""
+        """ "Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022" as a register writes it."""
         parts = [self.type_name or "Văn bản", "số", self.symbol or self.number]
         if self.date:
             parts.append(f"ngày {self.date:%d/%m/%Y}")
@@ -150,7 +164,7 @@ class _Text:
 
 
 def normalize_symbol(raw):
-    """"329 / kh-lđlđ" → "329/KH-LĐLĐ": no spaces, codes in capitals (a written "CTr" and
+    """ "329 / kh-lđlđ" → "329/KH-LĐLĐ": no spaces, codes in capitals (a written "CTr" and
     "CTrPH" keep their small r, as the format rules spell them)."""
     compact = _SEPARATORS.sub(r"\1", _WHITESPACE.sub(" ", raw.strip()))
     compact = _WHITESPACE.sub("", compact)
@@ -454,7 +468,13 @@ _W = r"[^\W_]"
 _TYPED_SEGMENT = rf"{_W}(?: ?{_W})*(?: ?\. ?{_W}(?: ?{_W})*)*"
 SYMBOL_PATTERN = rf"^(?:\d(?: ?\d){{0,4}}(?: ?[^\W\d_])?(?: ?[/-] ?{_TYPED_SEGMENT}){{0,5}})?$"
 
-SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH, NO_ISSUER = "shape", "number", "date_like", "type_mismatch", "no_issuer"
+SHAPE, NUMBER, DATE_LIKE, TYPE_MISMATCH, NO_ISSUER = (
+    "shape",
+    "number",
+    "date_like",
+    "type_mismatch",
+    "no_issuer",
+)
 
 
 def symbol_issue(symbol, number=None, type_code=None):
@@ -467,7 +487,10 @@ def symbol_issue(symbol, number=None, type_code=None):
     m = _SYMBOL_SHAPE.match(symbol)
     if m is None:
         return SHAPE, None
-    if number not in (None, "") and m.group("number").lstrip("0").upper() != str(number).strip().lstrip("0").upper():
+    if (
+        number not in (None, "")
+        and m.group("number").lstrip("0").upper() != str(number).strip().lstrip("0").upper()
+    ):
         return NUMBER, None
     codes = split_symbol(symbol)[1]
     if codes and all(c.isdigit() for c in codes) and not (len(codes) == 1 and _year_in(codes)):

@@ -13,14 +13,24 @@ from . import citations, services
 from .models import DocumentType, Issuer
 
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-ISSUER_KINDS = [("unit", gettext_lazy("Đơn vị công đoàn")), ("outside", gettext_lazy("Cơ quan ngoài hệ thống công đoàn"))]
+ISSUER_KINDS = [
+    ("unit", gettext_lazy("Đơn vị công đoàn")),
+    ("outside", gettext_lazy("Cơ quan ngoài hệ thống công đoàn")),
+]
 
 
 def _date_field(label, help_text=""):
     return forms.DateField(
-        label=label, required=False, input_formats=DATE_INPUTS, help_text=help_text,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-        error_messages={"invalid": gettext_lazy("Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 23/03/2022.")},
+        label=label,
+        required=False,
+        input_formats=DATE_INPUTS,
+        help_text=help_text,
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        ),
+        error_messages={
+            "invalid": gettext_lazy("Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 23/03/2022.")
+        },
     )
 
 
@@ -28,7 +38,11 @@ def unit_choices(user):
     """Units a person may register documents for: those they edit, without the long tail of
     grassroots unions below them (their own grassroots union stays in the list)."""
     editable = Unit.objects.recordable_by(user).select_related("kind")
-    return (editable.filter(kind__is_grassroots=False) | editable.filter(assignments__user=user)).distinct().order_by("path")
+    return (
+        (editable.filter(kind__is_grassroots=False) | editable.filter(assignments__user=user))
+        .distinct()
+        .order_by("path")
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -38,42 +52,79 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class DocumentForm(Form):
     reference = forms.CharField(
-        label=gettext_lazy("Nhập nhanh"), required=False, max_length=1000,
-        help_text=gettext_lazy("Gõ hoặc dán dòng số, ký hiệu, ngày như trên văn bản, ví dụ: Kế hoạch số "
-                               "329/KH-LĐLĐ ngày 23/03/2022 triển khai phòng, chống tội phạm năm 2022 — rồi bấm “Điền tự động”."),
+        label=gettext_lazy("Nhập nhanh"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy(
+            "Gõ hoặc dán dòng số, ký hiệu, ngày như trên văn bản, ví dụ: Kế hoạch số "
+            "329/KH-LĐLĐ ngày 23/03/2022 triển khai phòng, chống tội phạm năm 2022 — rồi bấm “Điền tự động”."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     doc_type = forms.ModelChoiceField(
-        label=gettext_lazy("Loại văn bản"), queryset=DocumentType.objects.all(),
+        label=gettext_lazy("Loại văn bản"),
+        queryset=DocumentType.objects.all(),
         empty_label=gettext_lazy("— Chọn loại —"),
         error_messages={"required": gettext_lazy("Hãy chọn loại văn bản.")},
     )
-    number = forms.CharField(label=gettext_lazy("Số"), max_length=10,
-                             error_messages={"required": gettext_lazy("Hãy nhập số văn bản.")})
-    symbol = forms.CharField(label=gettext_lazy("Ký hiệu"), max_length=60, required=False,
-                             help_text=gettext_lazy("Ví dụ 329/KH-LĐLĐ, 44-KL/TW, 2016/LĐLĐ; để trống nếu văn bản chỉ có số."))
-    issued_on = _date_field(gettext_lazy("Ngày ban hành"))
-    issuer_kind = forms.ChoiceField(label=gettext_lazy("Cơ quan ban hành là"), choices=ISSUER_KINDS,
-                                    widget=forms.RadioSelect, initial="unit")
-    issuer_unit = UnitChoiceField(label=gettext_lazy("Đơn vị ban hành"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=gettext_lazy("— Chọn đơn vị —"))
-    issuer = forms.ModelChoiceField(label=gettext_lazy("Cơ quan ban hành (ngoài công đoàn)"), queryset=Issuer.objects.all(),
-                                    required=False, empty_label=gettext_lazy("— Chọn cơ quan —"))
-    unit = UnitChoiceField(
-        label=gettext_lazy("Đơn vị đăng ký, quản lý văn bản này"), queryset=Unit.objects.none(), required=False,
-        empty_label=gettext_lazy("— Chọn đơn vị —"),
-        help_text=gettext_lazy("Văn bản của cơ quan ngoài là dữ liệu dùng chung: mọi người dùng đều xem được; đơn vị đăng ký giữ quyền sửa."),
+    number = forms.CharField(
+        label=gettext_lazy("Số"),
+        max_length=10,
+        error_messages={"required": gettext_lazy("Hãy nhập số văn bản.")},
     )
-    summary = forms.CharField(label=gettext_lazy("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    symbol = forms.CharField(
+        label=gettext_lazy("Ký hiệu"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy(
+            "Ví dụ 329/KH-LĐLĐ, 44-KL/TW, 2016/LĐLĐ; để trống nếu văn bản chỉ có số."
+        ),
+    )
+    issued_on = _date_field(gettext_lazy("Ngày ban hành"))
+    issuer_kind = forms.ChoiceField(
+        label=gettext_lazy("Cơ quan ban hành là"),
+        choices=ISSUER_KINDS,
+        widget=forms.RadioSelect,
+        initial="unit",
+    )
+    issuer_unit = UnitChoiceField(
+        label=gettext_lazy("Đơn vị ban hành"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— Chọn đơn vị —"),
+    )
+    issuer = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan ban hành (ngoài công đoàn)"),
+        queryset=Issuer.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("— Chọn cơ quan —"),
+    )
+    unit = UnitChoiceField(
+        label=gettext_lazy("Đơn vị đăng ký, quản lý văn bản này"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— Chọn đơn vị —"),
+        help_text=gettext_lazy(
+            "Văn bản của cơ quan ngoài là dữ liệu dùng chung: mọi người dùng đều xem được; đơn vị đăng ký giữ quyền sửa."
+        ),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     valid_from = _date_field(gettext_lazy("Hiệu lực từ ngày"))
     valid_to = _date_field(gettext_lazy("Hiệu lực đến ngày"))
     implements_text = forms.CharField(
-        label=gettext_lazy("Thực hiện văn bản"), required=False, max_length=2000,
-        help_text=gettext_lazy("Số, ký hiệu các văn bản mà văn bản này triển khai thực hiện, cách nhau bởi dấu chấm phẩy: "
-                               "Kết luận 13-KL/TW; Chỉ thị 48-CT/TW."),
+        label=gettext_lazy("Thực hiện văn bản"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Số, ký hiệu các văn bản mà văn bản này triển khai thực hiện, cách nhau bởi dấu chấm phẩy: "
+            "Kết luận 13-KL/TW; Chỉ thị 48-CT/TW."
+        ),
     )
     file = forms.FileField(
-        label=gettext_lazy("Tệp văn bản (PDF hoặc Word .docx)"), required=False,
+        label=gettext_lazy("Tệp văn bản (PDF hoặc Word .docx)"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
     remove_file = forms.BooleanField(label=gettext_lazy("Bỏ tệp hiện có"), required=False)
@@ -88,8 +139,11 @@ class DocumentForm(Form):
         if document is None or not document.file:
             del self.fields["remove_file"]
         for name, field in self.fields.items():
-            css = "form-check-input" if isinstance(field.widget, (forms.CheckboxInput, forms.RadioSelect)) else (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            css = (
+                "form-check-input"
+                if isinstance(field.widget, (forms.CheckboxInput, forms.RadioSelect))
+                else ("form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            )
             field.widget.attrs.setdefault("class", css)
             if name in ("number",):
                 field.widget.attrs.setdefault("inputmode", "numeric")
@@ -115,7 +169,9 @@ class DocumentForm(Form):
         data["implements"] = []
         if text.strip():
             try:
-                data["implements"] = services.documents_for_references(self.user, text, field="implements_text")
+                data["implements"] = services.documents_for_references(
+                    self.user, text, field="implements_text"
+                )
             except ValidationError as exc:
                 self.add_error("implements_text", exc.message_dict["implements_text"][0])
         return data
@@ -124,9 +180,14 @@ class DocumentForm(Form):
         data = self.cleaned_data
         outside = data["issuer_kind"] == "outside"
         return dict(
-            doc_type=data["doc_type"], number=data["number"], symbol=data["symbol"],
-            issued_on=data["issued_on"], summary=data["summary"], valid_from=data["valid_from"],
-            valid_to=data["valid_to"], issuer=data["issuer"] if outside else None,
+            doc_type=data["doc_type"],
+            number=data["number"],
+            symbol=data["symbol"],
+            issued_on=data["issued_on"],
+            summary=data["summary"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            issuer=data["issuer"] if outside else None,
             issuer_unit=None if outside else data["issuer_unit"],
         )
 
@@ -137,7 +198,9 @@ def filled_from_reference(data, user):
     data = data.copy()
     ref = citations.parse_reference(data.get("reference", ""))
     if ref is None:
-        return data, _("Không nhận ra số, ký hiệu văn bản trong ô nhập nhanh; ví dụ: Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022.")
+        return data, _(
+            "Không nhận ra số, ký hiệu văn bản trong ô nhập nhanh; ví dụ: Kế hoạch số 329/KH-LĐLĐ ngày 23/03/2022."
+        )
     c = ref.citation
     if c.type:
         doc_type = DocumentType.objects.filter(code=c.type).first()
@@ -158,8 +221,11 @@ def filled_from_reference(data, user):
 
 class TextForm(Form):
     text = forms.CharField(
-        label=gettext_lazy("Văn bản, bài viết, báo cáo"), max_length=100_000,
+        label=gettext_lazy("Văn bản, bài viết, báo cáo"),
+        max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}),
         error_messages={"required": gettext_lazy("Hãy dán nội dung cần nhận diện.")},
-        help_text=gettext_lazy("Dán nội dung báo cáo hoặc bài viết; hệ thống tìm mọi số, ký hiệu văn bản được nhắc tới."),
+        help_text=gettext_lazy(
+            "Dán nội dung báo cáo hoặc bài viết; hệ thống tìm mọi số, ký hiệu văn bản được nhắc tới."
+        ),
     )

@@ -24,7 +24,8 @@ class DocumentType(models.Model):
     name = models.CharField(_("tên loại văn bản"), max_length=100)
     abbreviation = models.CharField(_("chữ viết tắt trong ký hiệu"), max_length=20, blank=True)
     is_plan = models.BooleanField(
-        _("có thể đặt chỉ tiêu"), default=False,
+        _("có thể đặt chỉ tiêu"),
+        default=False,
         help_text=_("Kế hoạch, chương trình: văn bản giao chỉ tiêu cho các đơn vị."),
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -46,8 +47,12 @@ class Issuer(models.Model):
     name = models.CharField(_("tên cơ quan"), max_length=200)
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     aliases = models.CharField(
-        _("cách gọi khác"), max_length=300, blank=True,
-        help_text=_("Các cách viết khác trong văn bản, cách nhau bởi dấu chấm phẩy (BCĐ 138; Ban Chỉ đạo 138)."),
+        _("cách gọi khác"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Các cách viết khác trong văn bản, cách nhau bởi dấu chấm phẩy (BCĐ 138; Ban Chỉ đạo 138)."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     search_text = models.CharField(max_length=600, editable=False, default="")
@@ -132,53 +137,87 @@ class Document(models.Model):
     scope_unit = "unit"
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="documents",
-        help_text=_("Đơn vị có văn bản này: đơn vị ban hành, hoặc đơn vị đã đăng ký văn bản của cơ quan ngoài."),
+        Unit,
+        verbose_name=_("đơn vị quản lý"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text=_(
+            "Đơn vị có văn bản này: đơn vị ban hành, hoặc đơn vị đã đăng ký văn bản của cơ quan ngoài."
+        ),
     )
     doc_type = models.ForeignKey(
-        DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT, related_name="documents"
+        DocumentType,
+        verbose_name=_("loại văn bản"),
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     number = models.CharField(_("số"), max_length=10)
-    symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ 329/KH-LĐLĐ, 44-KL/TW."))
+    symbol = models.CharField(
+        _("ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ 329/KH-LĐLĐ, 44-KL/TW.")
+    )
     symbol_key = models.CharField(max_length=80, editable=False, db_index=True)
     issuer_unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị ban hành"), null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("đơn vị ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="issued_documents",
     )
     issuer = models.ForeignKey(
-        Issuer, verbose_name=_("cơ quan ban hành"), null=True, blank=True, on_delete=models.PROTECT,
+        Issuer,
+        verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="documents",
     )
     shared = models.BooleanField(_("văn bản của cơ quan ngoài"), default=False, editable=False)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, editable=False)
     summary = models.TextField(_("trích yếu"), blank=True)
-    file = models.FileField(_("tệp văn bản"), upload_to=document_file_path, max_length=255, blank=True)
+    file = models.FileField(
+        _("tệp văn bản"), upload_to=document_file_path, max_length=255, blank=True
+    )
     file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
     file_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
     valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
     implements = models.ManyToManyField(
-        "self", verbose_name=_("thực hiện văn bản"), symmetrical=False, blank=True,
+        "self",
+        verbose_name=_("thực hiện văn bản"),
+        symmetrical=False,
+        blank=True,
         related_name="implemented_by",
     )
     search_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("ngày nhập"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
     deleted_at = models.DateTimeField(_("ngày xóa"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người xóa"), null=True, blank=True,
-        editable=False, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xóa"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = AliveDocuments()
     all_objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[implements], excluded_fields=["search_text", "symbol_key"])
+    history = HistoricalRecords(
+        m2m_fields=[implements], excluded_fields=["search_text", "symbol_key"]
+    )
 
     class Meta:
         verbose_name = _("văn bản")
@@ -194,14 +233,19 @@ class Document(models.Model):
                 condition=(Q(issuer__isnull=False) & Q(issuer_unit__isnull=True))
                 | (Q(issuer__isnull=True) & Q(issuer_unit__isnull=False)),
                 name="document_one_issuer",
-                violation_error_message=_("Hãy chọn một cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài."),
+                violation_error_message=_(
+                    "Hãy chọn một cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(shared=True, issuer__isnull=False) | Q(shared=False, issuer__isnull=True),
+                condition=Q(shared=True, issuer__isnull=False)
+                | Q(shared=False, issuer__isnull=True),
                 name="document_shared_iff_outside_issuer",
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
                 name="document_valid_to_after_from",
                 violation_error_message=_("Ngày hết hiệu lực không được trước ngày có hiệu lực."),
             ),
@@ -209,13 +253,17 @@ class Document(models.Model):
                 fields=["issuer_unit", "doc_type", "symbol_key", "year"],
                 condition=Q(deleted_at__isnull=True, issuer_unit__isnull=False),
                 name="document_unique_per_unit_issuer",
-                violation_error_message=_("Đã có văn bản cùng số, ký hiệu, năm của đơn vị ban hành này."),
+                violation_error_message=_(
+                    "Đã có văn bản cùng số, ký hiệu, năm của đơn vị ban hành này."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["issuer", "doc_type", "symbol_key", "year"],
                 condition=Q(deleted_at__isnull=True, issuer__isnull=False),
                 name="document_unique_per_outside_issuer",
-                violation_error_message=_("Đã có văn bản cùng số, ký hiệu, năm của cơ quan ban hành này."),
+                violation_error_message=_(
+                    "Đã có văn bản cùng số, ký hiệu, năm của cơ quan ban hành này."
+                ),
             ),
         ]
 
@@ -231,12 +279,12 @@ class Document(models.Model):
 
     @property
     def reference(self):
-        """"329/KH-LĐLĐ", or "số 478" for a document without a symbol."""
+        """ "329/KH-LĐLĐ", or "số 478" for a document without a symbol."""
         return self.symbol or f"{_('số')} {self.number}"
 
     @property
     def label(self):
-        """"Kế hoạch số 329/KH-LĐLĐ" (type name from the related row when it is loaded)."""
+        """ "Kế hoạch số 329/KH-LĐLĐ" (type name from the related row when it is loaded)."""
         name = self.doc_type.name if self.doc_type_id else ""
         return f"{name} {_('số')} {self.symbol or self.number}".strip()
 
@@ -296,20 +344,35 @@ class Target(models.Model):
 
     scope_unit = "plan__unit"
 
-    plan = models.ForeignKey(Document, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="targets")
+    plan = models.ForeignKey(
+        Document, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="targets"
+    )
     indicator = models.CharField(
-        _("chỉ tiêu"), max_length=200,
-        help_text=_("Mã trong danh mục chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]."),
+        _("chỉ tiêu"),
+        max_length=200,
+        help_text=_(
+            "Mã trong danh mục chỉ tiêu, có thể kèm bộ lọc: activity.sessions[kind=tuyen_truyen]."
+        ),
     )
     description = models.CharField(_("nội dung chỉ tiêu"), max_length=300, blank=True)
-    period = models.CharField(_("kỳ"), max_length=30, help_text=_("2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31."))
+    period = models.CharField(
+        _("kỳ"),
+        max_length=30,
+        help_text=_("2022, 2022H1, 2022Q1, 2022-03 hoặc 2022-03-23..2022-12-31."),
+    )
     period_start = models.DateField(_("từ ngày"), editable=False)
     period_end = models.DateField(_("đến ngày"), editable=False)
-    value = models.PositiveIntegerField(_("mức chỉ tiêu mỗi đơn vị"), validators=TARGET_VALUE.validators)
+    value = models.PositiveIntegerField(
+        _("mức chỉ tiêu mỗi đơn vị"), validators=TARGET_VALUE.validators
+    )
     applies_to = models.CharField(_("áp dụng cho"), max_length=20, choices=AppliesTo.choices)
     units = models.ManyToManyField(Unit, verbose_name=_("các đơn vị"), blank=True, related_name="+")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -323,7 +386,8 @@ class Target(models.Model):
         constraints = [
             TARGET_VALUE.constraint("value", "target"),
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="target_period_ordered",
+                condition=Q(period_end__gte=F("period_start")),
+                name="target_period_ordered",
             ),
         ]
 
@@ -337,8 +401,12 @@ class TargetAssignment(models.Model):
 
     scope_unit = "unit"
 
-    target = models.ForeignKey(Target, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="target_assignments")
+    target = models.ForeignKey(
+        Target, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="target_assignments"
+    )
     indicator = models.CharField(_("chỉ tiêu"), max_length=200)
     period = models.CharField(_("kỳ"), max_length=30)
     value = models.PositiveIntegerField(_("mức chỉ tiêu"), validators=TARGET_VALUE.validators)
@@ -352,7 +420,9 @@ class TargetAssignment(models.Model):
         verbose_name_plural = _("chỉ tiêu được giao")
         ordering = ["target", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["target", "unit"], name="target_assignment_once_per_unit"),
+            models.UniqueConstraint(
+                fields=["target", "unit"], name="target_assignment_once_per_unit"
+            ),
             TARGET_VALUE.constraint("value", "target_assignment"),
         ]
 

@@ -30,7 +30,14 @@ from .models import (
 )
 
 DOCUMENT_FIELDS = (
-    "doc_type", "number", "symbol", "issuer_unit", "issuer", "issued_on", "summary", "valid_from",
+    "doc_type",
+    "number",
+    "symbol",
+    "issuer_unit",
+    "issuer",
+    "issued_on",
+    "summary",
+    "valid_from",
     "valid_to",
 )
 NUMBER = re.compile(r"^\d{1,5}[^\W\d_]?$")
@@ -44,7 +51,9 @@ MAX_CHAIN_DEPTH = 12  # deeper than any real directive → plan → plan chain; 
 # a document's unit is one the actor records for (Unit.objects.recordable_by).
 NO_UNIT = gettext_lazy("Hãy chọn đơn vị.")
 UNIT_REFUSED = gettext_lazy("Đơn vị không tồn tại hoặc bạn không được nhập văn bản cho đơn vị này.")
-DOCUMENT_REFUSED = gettext_lazy("Văn bản không tồn tại hoặc bạn không được sửa văn bản của đơn vị này.")
+DOCUMENT_REFUSED = gettext_lazy(
+    "Văn bản không tồn tại hoặc bạn không được sửa văn bản của đơn vị này."
+)
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -72,17 +81,23 @@ def check_file(upload):
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ("pdf", "docx"):
-        raise ValidationError({"file": _(
-            "Tệp “%(n)s” không được nhận: chỉ nhận văn bản PDF hoặc Word (.docx)."
-        ) % {"n": name}})
+        raise ValidationError(
+            {
+                "file": _("Tệp “%(n)s” không được nhận: chỉ nhận văn bản PDF hoặc Word (.docx).")
+                % {"n": name}
+            }
+        )
     size = upload.size or 0
     if size == 0:
         raise ValidationError({"file": _("Tệp “%(n)s” rỗng.") % {"n": name}})
     limit = file_max_bytes()
     if size > limit:
-        raise ValidationError({"file": _(
-            "Tệp “%(n)s” quá lớn (%(s)s MB); tối đa %(m)d MB."
-        ) % {"n": name, "s": f"{size / 1048576:.1f}".replace(".", ","), "m": limit // 1048576}})
+        raise ValidationError(
+            {
+                "file": _("Tệp “%(n)s” quá lớn (%(s)s MB); tối đa %(m)d MB.")
+                % {"n": name, "s": f"{size / 1048576:.1f}".replace(".", ","), "m": limit // 1048576}
+            }
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -93,9 +108,14 @@ def check_file(upload):
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         label = _("tệp Word (.docx)")
     if not good:
-        raise ValidationError({"file": _(
-            "Tệp “%(n)s” không phải là %(kind)s thật: nội dung không khớp phần mở rộng."
-        ) % {"n": name, "kind": label}})
+        raise ValidationError(
+            {
+                "file": _(
+                    "Tệp “%(n)s” không phải là %(kind)s thật: nội dung không khớp phần mở rộng."
+                )
+                % {"n": name, "kind": label}
+            }
+        )
     return content_type
 
 
@@ -117,11 +137,18 @@ def symbol_message(symbol, number, doc_type):
     if problem == citations.NUMBER:
         return _("Ký hiệu “%(s)s” không bắt đầu bằng số văn bản %(n)s.") % {"s": shown, "n": number}
     if problem == citations.NO_ISSUER:
-        return _("Ký hiệu “%(s)s” thiếu chữ viết tắt tên cơ quan ban hành, ví dụ %(s)s-LĐLĐ.") % {"s": shown}
+        return _("Ký hiệu “%(s)s” thiếu chữ viết tắt tên cơ quan ban hành, ví dụ %(s)s-LĐLĐ.") % {
+            "s": shown
+        }
     if problem == citations.DATE_LIKE:
-        return _("Ký hiệu “%(s)s” giống một ngày hoặc một con số, không phải ký hiệu văn bản.") % {"s": shown}
+        return _("Ký hiệu “%(s)s” giống một ngày hoặc một con số, không phải ký hiệu văn bản.") % {
+            "s": shown
+        }
     return _("Ký hiệu “%(s)s” là ký hiệu của %(w)s, không khớp loại văn bản %(t)s.") % {
-        "s": shown, "w": citations.TYPE_NAMES[written].lower(), "t": doc_type.name.lower()}
+        "s": shown,
+        "w": citations.TYPE_NAMES[written].lower(),
+        "t": doc_type.name.lower(),
+    }
 
 
 # The documents the movement carries out are no older than the Republic (1945); validity and
@@ -132,7 +159,9 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 def issued_on_problem(day, today_=None):
     """Why `day` cannot be a document's date of issue (in Vietnamese), or ""."""
     if day > (today_ or today()):
-        return _("Ngày ban hành %(d)s ở tương lai; hãy nhập một ngày không sau hôm nay.") % {"d": format_date(day)}
+        return _("Ngày ban hành %(d)s ở tương lai; hãy nhập một ngày không sau hôm nay.") % {
+            "d": format_date(day)
+        }
     if day.year < FIRST_YEAR:
         return _("Ngày ban hành không hợp lệ (trước năm 1945).")
     return ""
@@ -156,8 +185,18 @@ def _check(document, today_=None):
     errors = {}
     try:
         document.full_clean(
-            exclude=["symbol_key", "search_text", "file", "implements", "year", "shared", "unit",
-                     "issuer", "issuer_unit", "doc_type"],
+            exclude=[
+                "symbol_key",
+                "search_text",
+                "file",
+                "implements",
+                "year",
+                "shared",
+                "unit",
+                "issuer",
+                "issuer_unit",
+                "doc_type",
+            ],
             validate_constraints=False,
         )
     except ValidationError as exc:
@@ -169,37 +208,58 @@ def _check(document, today_=None):
     if not number:
         errors["number"] = _("Hãy nhập số văn bản.")
     elif not NUMBER.match(number):
-        errors["number"] = _("Số văn bản “%(n)s” không hợp lệ: chỉ gồm chữ số (có thể thêm một chữ cái), ví dụ 329.") % {"n": number}
+        errors["number"] = _(
+            "Số văn bản “%(n)s” không hợp lệ: chỉ gồm chữ số (có thể thêm một chữ cái), ví dụ 329."
+        ) % {"n": number}
     if document.symbol and "symbol" not in errors:
-        message = symbol_message(document.symbol, number if "number" not in errors else None,
-                                 document.doc_type if document.doc_type_id else None)
+        message = symbol_message(
+            document.symbol,
+            number if "number" not in errors else None,
+            document.doc_type if document.doc_type_id else None,
+        )
         if message:
             errors["symbol"] = message
     if bool(document.issuer_id) == bool(document.issuer_unit_id):
-        errors["issuer"] = _("Hãy chọn một cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài.")
+        errors["issuer"] = _(
+            "Hãy chọn một cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài."
+        )
     if document.issued_on:
         problem = issued_on_problem(document.issued_on, today_)
         if problem:
             errors["issued_on"] = problem
         elif document.issuer_unit_id and not document.issuer_unit.open_on(document.issued_on):
             errors["issued_on"] = _("%(u)s không hoạt động vào ngày %(d)s.") % {
-                "u": document.issuer_unit.name, "d": format_date(document.issued_on)}
+                "u": document.issuer_unit.name,
+                "d": format_date(document.issued_on),
+            }
     for name in ("valid_from", "valid_to"):
         day = getattr(document, name)
         if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
-            errors[name] = _("%(f)s %(d)s không hợp lý: hãy nhập một ngày từ năm %(a)d đến năm %(b)d.") % {
-                "f": Document._meta.get_field(name).verbose_name.capitalize(), "d": format_date(day),
-                "a": FIRST_YEAR, "b": LAST_YEAR}
-    if (document.valid_from and document.valid_to and document.valid_to < document.valid_from
-            and "valid_from" not in errors and "valid_to" not in errors):
+            errors[name] = _(
+                "%(f)s %(d)s không hợp lý: hãy nhập một ngày từ năm %(a)d đến năm %(b)d."
+            ) % {
+                "f": Document._meta.get_field(name).verbose_name.capitalize(),
+                "d": format_date(day),
+                "a": FIRST_YEAR,
+                "b": LAST_YEAR,
+            }
+    if (
+        document.valid_from
+        and document.valid_to
+        and document.valid_to < document.valid_from
+        and "valid_from" not in errors
+        and "valid_to" not in errors
+    ):
         errors["valid_to"] = _("Ngày hết hiệu lực không được trước ngày có hiệu lực.")
     if not errors:
         document.refresh_derived()
         twin = _duplicate(document)
         if twin is not None:
             errors["symbol"] = _("Đã có %(d)s%(y)s của %(i)s.") % {
-                "d": twin.label, "y": (_(" năm %(y)d") % {"y": twin.year}) if twin.year else "",
-                "i": document.issuer_name}
+                "d": twin.label,
+                "y": (_(" năm %(y)d") % {"y": twin.year}) if twin.year else "",
+                "i": document.issuer_name,
+            }
     return errors
 
 
@@ -208,18 +268,29 @@ def _implements_errors(actor, document, targets):
     targets = list(targets)
     if not targets:
         return {}
-    visible = set(Document.objects.visible_to(actor).filter(pk__in=[t.pk for t in targets]).values_list("pk", flat=True))
+    visible = set(
+        Document.objects.visible_to(actor)
+        .filter(pk__in=[t.pk for t in targets])
+        .values_list("pk", flat=True)
+    )
     for target in targets:
         if target.pk not in visible:
-            return {"implements": _("Không tìm thấy văn bản được thực hiện, hoặc bạn không có quyền xem.")}
+            return {
+                "implements": _(
+                    "Không tìm thấy văn bản được thực hiện, hoặc bạn không có quyền xem."
+                )
+            }
         if document.pk and target.pk == document.pk:
             return {"implements": _("Một văn bản không thể tự thực hiện chính nó.")}
     if document.pk:
         loop = _path_back(document.pk, [t.pk for t in targets])
         if loop:
-            return {"implements": _(
-                "Không thể liên kết: %(t)s đã (trực tiếp hoặc gián tiếp) thực hiện văn bản này, sẽ tạo thành vòng lặp."
-            ) % {"t": loop.label}}
+            return {
+                "implements": _(
+                    "Không thể liên kết: %(t)s đã (trực tiếp hoặc gián tiếp) thực hiện văn bản này, sẽ tạo thành vòng lặp."
+                )
+                % {"t": loop.label}
+            }
     return {}
 
 
@@ -235,7 +306,9 @@ def _path_back(document_id, start_ids):
             return Document.all_objects.select_related("doc_type").get(pk=origin[document_id])
         if not frontier:
             return None
-        edges = through.objects.filter(from_document_id__in=frontier).values_list("from_document_id", "to_document_id")
+        edges = through.objects.filter(from_document_id__in=frontier).values_list(
+            "from_document_id", "to_document_id"
+        )
         nxt = set()
         for src, dst in edges:
             if dst not in seen:
@@ -255,21 +328,49 @@ def _raise(errors):
 
 
 @transaction.atomic
-def register_document(actor, *, doc_type, number, symbol="", unit=None, issuer_unit=None, issuer=None,
-                      issued_on=None, summary="", valid_from=None, valid_to=None, implements=(),
-                      file=None):
+def register_document(
+    actor,
+    *,
+    doc_type,
+    number,
+    symbol="",
+    unit=None,
+    issuer_unit=None,
+    issuer=None,
+    issued_on=None,
+    summary="",
+    valid_from=None,
+    valid_to=None,
+    implements=(),
+    file=None,
+):
     """Register a document. A union unit's own document belongs to its issuing unit; an
     outside body's document (shared reference data) belongs to the unit that registers it."""
     owner = issuer_unit if issuer_unit is not None else unit
     if issuer is None and issuer_unit is None:
-        raise ValidationError({"issuer": _("Hãy chọn cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài.")})
-    require_role_over(actor, owner, EDIT_ROLES, field="issuer_unit" if issuer_unit is not None else "unit",
-                      message=UNIT_REFUSED, missing=NO_UNIT)
+        raise ValidationError(
+            {"issuer": _("Hãy chọn cơ quan ban hành: một đơn vị công đoàn hoặc một cơ quan ngoài.")}
+        )
+    require_role_over(
+        actor,
+        owner,
+        EDIT_ROLES,
+        field="issuer_unit" if issuer_unit is not None else "unit",
+        message=UNIT_REFUSED,
+        missing=NO_UNIT,
+    )
     document = Document(
-        unit=owner, doc_type=doc_type, number=(number or "").strip(),
-        symbol=citations.normalize_symbol(symbol) if symbol else "", issuer_unit=issuer_unit,
-        issuer=issuer, issued_on=issued_on, summary=(summary or "").strip(), valid_from=valid_from,
-        valid_to=valid_to, created_by=actor,
+        unit=owner,
+        doc_type=doc_type,
+        number=(number or "").strip(),
+        symbol=citations.normalize_symbol(symbol) if symbol else "",
+        issuer_unit=issuer_unit,
+        issuer=issuer,
+        issued_on=issued_on,
+        summary=(summary or "").strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_by=actor,
     )
     errors = _check(document)
     errors.update(_implements_errors(actor, document, implements))
@@ -303,7 +404,9 @@ def _save(document):
         with transaction.atomic():
             document.save()
     except IntegrityError:
-        raise ValidationError({"symbol": _("Đã có văn bản cùng số, ký hiệu, năm của cơ quan ban hành này.")}) from None
+        raise ValidationError(
+            {"symbol": _("Đã có văn bản cùng số, ký hiệu, năm của cơ quan ban hành này.")}
+        ) from None
 
 
 @transaction.atomic
@@ -325,8 +428,14 @@ def update_document(actor, document, *, implements=None, file=None, remove_file=
     if changes.get("issuer_unit") is not None:
         if "issuer" not in changes:
             document.issuer = None
-        require_role_over(actor, document.issuer_unit, EDIT_ROLES, field="issuer_unit", message=UNIT_REFUSED,
-                          missing=NO_UNIT)
+        require_role_over(
+            actor,
+            document.issuer_unit,
+            EDIT_ROLES,
+            field="issuer_unit",
+            message=UNIT_REFUSED,
+            missing=NO_UNIT,
+        )
         document.unit = document.issuer_unit
     errors = _check(document)
     if implements is not None:
@@ -354,7 +463,9 @@ def update_document(actor, document, *, implements=None, file=None, remove_file=
 def link_implements(actor, document, targets):
     """Record that `document` carries out `targets` (kept with the links it already has)."""
     require_editable(actor, document, DOCUMENT_REFUSED)
-    targets = [t for t in targets if t.pk not in set(document.implements.values_list("pk", flat=True))]
+    targets = [
+        t for t in targets if t.pk not in set(document.implements.values_list("pk", flat=True))
+    ]
     _raise(_implements_errors(actor, document, targets))
     if targets:
         document._history_user = actor
@@ -432,8 +543,12 @@ def _lookup(actor, cited):
     if not q:
         return {}
     found = {}
-    docs = (Document.objects.visible_to(actor).filter(q)
-            .select_related("doc_type", "issuer", "issuer_unit").order_by("-issued_on", "-id"))
+    docs = (
+        Document.objects.visible_to(actor)
+        .filter(q)
+        .select_related("doc_type", "issuer", "issuer_unit")
+        .order_by("-issued_on", "-id")
+    )
     for doc in docs:
         key = doc.symbol_key if doc.symbol else (doc.doc_type.code, doc.number)
         found.setdefault(key, []).append(doc)
@@ -451,13 +566,19 @@ def register_text(actor, text):
     issuers = list(Issuer.objects.all())
     out = []
     for citation, issuer_words, summary in items:
-        key = citations.symbol_key(citation.symbol) if citation.symbol else (citation.type, citation.number)
+        key = (
+            citations.symbol_key(citation.symbol)
+            if citation.symbol
+            else (citation.type, citation.number)
+        )
         matches = list(found_docs.get(key, []))
         if citation.type and len(matches) > 1:
             matches = [d for d in matches if d.doc_type.code == citation.type] or matches
         if citation.year and len(matches) > 1:
             matches = [d for d in matches if d.year in (citation.year, None)] or matches
-        out.append(Found(citation, issuer_words, summary, matches, match_issuer(issuer_words, issuers)))
+        out.append(
+            Found(citation, issuer_words, summary, matches, match_issuer(issuer_words, issuers))
+        )
     return out
 
 
@@ -466,15 +587,26 @@ def register_cited(actor, found, *, unit, issuer=None, issuer_unit=None, summary
     """Create the document a narrative cites but nobody registered yet."""
     citation = found.citation
     if not citation.type:
-        raise ValidationError({"doc_type": _("Không rõ loại của văn bản “%(t)s”; hãy đăng ký bằng biểu mẫu.") % {"t": citation.text}})
+        raise ValidationError(
+            {
+                "doc_type": _("Không rõ loại của văn bản “%(t)s”; hãy đăng ký bằng biểu mẫu.")
+                % {"t": citation.text}
+            }
+        )
     doc_type = DocumentType.objects.get(code=citation.type)
     issuer = issuer if issuer is not None or issuer_unit is not None else found.issuer
     if issuer is None and issuer_unit is None:
         issuer_unit = unit
     return register_document(
-        actor, doc_type=doc_type, number=citation.number, symbol=citation.symbol or "",
-        unit=unit, issuer=issuer, issuer_unit=issuer_unit if issuer is None else None,
-        issued_on=citation.date, summary=found.summary if summary is None else summary,
+        actor,
+        doc_type=doc_type,
+        number=citation.number,
+        symbol=citation.symbol or "",
+        unit=unit,
+        issuer=issuer,
+        issuer_unit=issuer_unit if issuer is None else None,
+        issued_on=citation.date,
+        summary=found.summary if summary is None else summary,
     )
 
 
@@ -484,26 +616,43 @@ def documents_for_references(actor, text, field="implements"):
     cited = citations.find_citations(text or "")
     leftover = re.sub(r"[\s,;.]+", "", _strip_spans(text or "", cited))
     if leftover:
-        raise ValidationError({field: _(
-            "Không đọc được “%(t)s”: hãy ghi số, ký hiệu văn bản (ví dụ Kết luận 13-KL/TW; 48-CT/TW), cách nhau bởi dấu chấm phẩy."
-        ) % {"t": (text or "").strip()[:80]}})
+        raise ValidationError(
+            {
+                field: _(
+                    "Không đọc được “%(t)s”: hãy ghi số, ký hiệu văn bản (ví dụ Kết luận 13-KL/TW; 48-CT/TW), cách nhau bởi dấu chấm phẩy."
+                )
+                % {"t": (text or "").strip()[:80]}
+            }
+        )
     found = _lookup(actor, cited)
     docs = []
     for citation in cited:
-        key = citations.symbol_key(citation.symbol) if citation.symbol else (citation.type, citation.number)
+        key = (
+            citations.symbol_key(citation.symbol)
+            if citation.symbol
+            else (citation.type, citation.number)
+        )
         matches = found.get(key, [])
         if citation.type and len(matches) > 1:
             matches = [d for d in matches if d.doc_type.code == citation.type] or matches
         if citation.year and len(matches) > 1:
             matches = [d for d in matches if d.year == citation.year] or matches
         if not matches:
-            raise ValidationError({field: _(
-                "Chưa có văn bản “%(t)s” trong hệ thống (hoặc bạn không có quyền xem); hãy đăng ký văn bản đó trước."
-            ) % {"t": citation.text}})
+            raise ValidationError(
+                {
+                    field: _(
+                        "Chưa có văn bản “%(t)s” trong hệ thống (hoặc bạn không có quyền xem); hãy đăng ký văn bản đó trước."
+                    )
+                    % {"t": citation.text}
+                }
+            )
         if len(matches) > 1:
-            raise ValidationError({field: _(
-                "Có %(n)d văn bản “%(t)s”; hãy ghi thêm ngày ban hành để phân biệt."
-            ) % {"n": len(matches), "t": citation.text}})
+            raise ValidationError(
+                {
+                    field: _("Có %(n)d văn bản “%(t)s”; hãy ghi thêm ngày ban hành để phân biệt.")
+                    % {"n": len(matches), "t": citation.text}
+                }
+            )
         if matches[0] not in docs:
             docs.append(matches[0])
     return docs

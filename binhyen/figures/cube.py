@@ -24,8 +24,10 @@ def is_leaf(unit):
     """A grassroots union below the root: its figures are its parent's row for it."""
     return unit.depth > 1 and unit.kind_id in grassroots_kinds()
 
+
 def path_ids(path):
     return [int(path[i : i + PATH_STEP - 1]) for i in range(0, len(path), PATH_STEP)]
+
 
 def month_sql(column):
     """SQL for the first day of `column`'s month (a date), on SQLite and PostgreSQL."""
@@ -33,12 +35,14 @@ def month_sql(column):
         return f"CAST(date_trunc('month', {column}) AS date)"
     return f"date({column}, 'start of month')"
 
+
 def leaf_sql(column="u"):
     """SQL true for a unit (alias `column`) that is a grassroots union below the root."""
     kinds = sorted(grassroots_kinds())
     if not kinds:
         return "1 = 0"
     return f"({column}.depth > 1 AND {column}.kind_id IN ({', '.join(str(int(k)) for k in kinds)}))"
+
 
 def moved_chains(unit, old_parent, paths=None):
     """{(level, ancestor, child): +1 or −1}: the cells of `unit`'s subtree totals that a move
@@ -55,12 +59,16 @@ def moved_chains(unit, old_parent, paths=None):
             net[(level, chain[level], chain[level + 1])] += sign
     return {k: v for k, v in net.items() if v}
 
+
 def carry_sql(table, unit_id, chains, group_columns, sums, conflict):
     """One INSERT … SELECT … ON CONFLICT that adds, for every (level, ancestor, child, sign) of
     `chains`, sign × the unit's own row of the cube (summed over its children) to the cell
     (ancestor, child, …): a unit move carried by the database in one statement, root first."""
     q = connection.ops.quote_name
-    values = ", ".join(f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})" for (lv, a, c), sign in sorted(chains.items()))
+    values = ", ".join(
+        f"({int(lv)}, {int(a)}, {int(c)}, {int(sign)})"
+        for (lv, a, c), sign in sorted(chains.items())
+    )
     groups = ", ".join(f"s.{q(g)}" for g in group_columns)
     columns = ", ".join(q(c) for c in ("ancestor_id", "child_id", *group_columns, *sums))
     totals = ", ".join(f"c.column4 * SUM(s.{q(m)})" for m in sums)
@@ -87,8 +95,6 @@ def as_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     return value
-
-
 
 
 def split_period(start, end):

@@ -147,8 +147,10 @@ class StockSource(Source):
             return values, self.stock(engine, request, False, end).get((), 0)
         total = self.stock(engine, request, False, end).get((), 0)
         if by == "month":
-            return {m: self.stock(engine, request, False, min(_month_end(m), end)).get((), 0)
-                    for m in engine.period.months()}, total
+            return {
+                m: self.stock(engine, request, False, min(_month_end(m), end)).get((), 0)
+                for m in engine.period.months()
+            }, total
         return {}, total
 
 
@@ -204,8 +206,12 @@ def get(code):
     try:
         return REGISTRY[code]
     except KeyError:
-        raise ValidationError({"indicators": _("Không có chỉ tiêu “%(c)s”. Các chỉ tiêu hiện có: %(all)s.") % {
-            "c": code, "all": ", ".join(REGISTRY)}}) from None
+        raise ValidationError(
+            {
+                "indicators": _("Không có chỉ tiêu “%(c)s”. Các chỉ tiêu hiện có: %(all)s.")
+                % {"c": code, "all": ", ".join(REGISTRY)}
+            }
+        ) from None
 
 
 def all_indicators():
@@ -241,7 +247,10 @@ class Request:
         return f"{self.indicator.label} ({names})"
 
     def filter_names(self):
-        return [(dim, _reference_name(self.indicator.reference(dim), pk)) for dim, _code, pk in self.filters]
+        return [
+            (dim, _reference_name(self.indicator.reference(dim), pk))
+            for dim, _code, pk in self.filters
+        ]
 
 
 # ---------------------------------------------------------------- reference codes, cached
@@ -322,8 +331,12 @@ def _reference_changed(sender, **_kwargs):
 
 
 def _watch(label):
-    post_save.connect(_reference_changed, sender=label, dispatch_uid=f"reference-cache-save-{label}")
-    post_delete.connect(_reference_changed, sender=label, dispatch_uid=f"reference-cache-delete-{label}")
+    post_save.connect(
+        _reference_changed, sender=label, dispatch_uid=f"reference-cache-save-{label}"
+    )
+    post_delete.connect(
+        _reference_changed, sender=label, dispatch_uid=f"reference-cache-delete-{label}"
+    )
 
 
 def _reference_pk(ref, code):
@@ -363,19 +376,29 @@ def _split(spec):
     """(code, [(dimension, value) …]) of a spec, or a ValidationError naming its form."""
     m = _SPEC.match(spec or "")
     if not m:
-        raise ValidationError({"indicators": _(
-            "Chỉ tiêu “%(s)s” không đúng dạng; dùng dạng activity.sessions hoặc "
-            "activity.sessions[kind=tuyen_truyen;audience=can_bo_cong_doan]."
-        ) % {"s": spec}})
+        raise ValidationError(
+            {
+                "indicators": _(
+                    "Chỉ tiêu “%(s)s” không đúng dạng; dùng dạng activity.sessions hoặc "
+                    "activity.sessions[kind=tuyen_truyen;audience=can_bo_cong_doan]."
+                )
+                % {"s": spec}
+            }
+        )
     pairs = []
     for part in (m.group(2) or "").split(";"):
         if not part.strip():
             continue
         dim, sep, code = (s.strip() for s in part.partition("="))
         if not sep or not dim or not code:
-            raise ValidationError({"indicators": _(
-                "Bộ lọc “%(p)s” của chỉ tiêu %(c)s không đúng dạng chiều=mã (ví dụ kind=tuyen_truyen)."
-            ) % {"p": part.strip(), "c": m.group(1)}})
+            raise ValidationError(
+                {
+                    "indicators": _(
+                        "Bộ lọc “%(p)s” của chỉ tiêu %(c)s không đúng dạng chiều=mã (ví dụ kind=tuyen_truyen)."
+                    )
+                    % {"p": part.strip(), "c": m.group(1)}
+                }
+            )
         pairs.append((dim, code))
     return m.group(1), pairs
 
@@ -424,13 +447,21 @@ def parse(spec, resolve=True, user=None):
     for dim, value in pairs:
         if dim not in indicator.dimensions:
             allowed = ", ".join(indicator.dimensions) or _("(không có)")
-            raise ValidationError({"indicators": _(
-                "Chỉ tiêu %(c)s không lọc được theo “%(d)s”; các chiều lọc được: %(a)s."
-            ) % {"c": indicator.code, "d": dim, "a": allowed}})
+            raise ValidationError(
+                {
+                    "indicators": _(
+                        "Chỉ tiêu %(c)s không lọc được theo “%(d)s”; các chiều lọc được: %(a)s."
+                    )
+                    % {"c": indicator.code, "d": dim, "a": allowed}
+                }
+            )
         if dim in filters:
-            raise ValidationError({"indicators": _(
-                "Chiều “%(d)s” được lọc hai lần trong chỉ tiêu %(c)s."
-            ) % {"d": dim, "c": indicator.code}})
+            raise ValidationError(
+                {
+                    "indicators": _("Chiều “%(d)s” được lọc hai lần trong chỉ tiêu %(c)s.")
+                    % {"d": dim, "c": indicator.code}
+                }
+            )
         ref = indicator.reference(dim)
         if ref.by_id:
             if resolve:
@@ -438,9 +469,14 @@ def parse(spec, resolve=True, user=None):
             elif parse_id(value) is not None:
                 pk = parse_id(value)
             else:
-                raise ValidationError({"indicators": _(
-                    "Văn bản trong bộ lọc phải ghi bằng mã số (ví dụ document=12), không phải “%(v)s”."
-                ) % {"v": value}})
+                raise ValidationError(
+                    {
+                        "indicators": _(
+                            "Văn bản trong bộ lọc phải ghi bằng mã số (ví dụ document=12), không phải “%(v)s”."
+                        )
+                        % {"v": value}
+                    }
+                )
             filters[dim] = (dim, str(pk), pk)
             continue
         if not resolve:
@@ -448,9 +484,12 @@ def parse(spec, resolve=True, user=None):
             continue
         pk = _reference_pk(ref, value)
         if pk is None:
-            raise ValidationError({"indicators": _(
-                "Không có mã “%(v)s” trong danh mục %(d)s (chỉ tiêu %(c)s)."
-            ) % {"v": value, "d": ref.label, "c": indicator.code}})
+            raise ValidationError(
+                {
+                    "indicators": _("Không có mã “%(v)s” trong danh mục %(d)s (chỉ tiêu %(c)s).")
+                    % {"v": value, "d": ref.label, "c": indicator.code}
+                }
+            )
         filters[dim] = (dim, value, pk)
     order = {d: i for i, d in enumerate(indicator.dimensions)}
     return Request(indicator, tuple(sorted(filters.values(), key=lambda f: order.get(f[0], 99))))

@@ -112,16 +112,27 @@ def _max(model, name):
 
 
 PAST = "YYYY-MM-DD; ngày đã diễn ra: từ 28/07/1929 đến hôm nay"
-KIND_CODE = {"max_length": _max(GroupKind, "code"), "pattern": r"^[-a-zA-Z0-9_]+$",
-             "description": "Mã loại mô hình: nha_tro, xe_om, du_luan_xa_hoi, nong_cot, khac"}
+KIND_CODE = {
+    "max_length": _max(GroupKind, "code"),
+    "pattern": r"^[-a-zA-Z0-9_]+$",
+    "description": "Mã loại mô hình: nha_tro, xe_om, du_luan_xa_hoi, nong_cot, khac",
+}
 UNIT_CODE = {"max_length": _max(Unit, "code"), "description": "Mã đơn vị quản lý"}
-WARD_CODE = {"max_length": _max(Area, "code"),
-             "description": "Mã phường, xã (mới hoặc cũ; mã cũ được quy về phường, xã mới)"}
-GROUP_CODE = {"max_length": _max(Group, "code"), "description": "Mã tổ, không trùng tổ khác (không bắt buộc)"}
+WARD_CODE = {
+    "max_length": _max(Area, "code"),
+    "description": "Mã phường, xã (mới hoặc cũ; mã cũ được quy về phường, xã mới)",
+}
+GROUP_CODE = {
+    "max_length": _max(Group, "code"),
+    "description": "Mã tổ, không trùng tổ khác (không bắt buộc)",
+}
 RECORD_ID = {"ge": 1, "le": MAX_ID}
-PHONE = {"max_length": 20, "pattern": r"^[0-9 .()+\-]*$",
-         "description": "Di động 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 (được viết kèm dấu cách, "
-                        "dấu chấm, +84); để trống nếu không có"}
+PHONE = {
+    "max_length": 20,
+    "pattern": r"^[0-9 .()+\-]*$",
+    "description": "Di động 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 (được viết kèm dấu cách, "
+    "dấu chấm, +84); để trống nếu không có",
+}
 MemberRoleIn = Literal[tuple(MemberRole.values)]  # built from the model so they never drift
 FunderKindIn = Literal[tuple(FunderKind.values)]
 
@@ -134,7 +145,9 @@ class GroupIn(In):
     code: str = Field("", **GROUP_CODE)
     address: str = Field("", max_length=_max(Group, "address"))
     founded: datetime.date = Field(description=PAST, ge=EARLIEST_DATE)
-    closed: datetime.date | None = Field(None, description=PAST + "; không trước ngày thành lập", ge=EARLIEST_DATE)
+    closed: datetime.date | None = Field(
+        None, description=PAST + "; không trước ngày thành lập", ge=EARLIEST_DATE
+    )
     leader_name: str = Field("", max_length=_max(Group, "leader_name"))
     police_contact: str = Field("", max_length=_max(Group, "police_contact"))
     notes: str = ""
@@ -158,7 +171,9 @@ class MemberOut(Schema):
     full_name: str
     role: str = Field(description="to_truong, to_pho, thanh_vien")
     role_name: str
-    phone: str = Field(description="Che (09******12) trừ khi người gọi được nhập liệu cho đơn vị quản lý")
+    phone: str = Field(
+        description="Che (09******12) trừ khi người gọi được nhập liệu cho đơn vị quản lý"
+    )
     id_number: str = Field(description="Số CCCD, che như số điện thoại")
     workplace: str
     workplace_unit: str | None = Field(description="Mã công đoàn cơ sở nơi làm việc")
@@ -170,14 +185,22 @@ class MemberIn(In):
     full_name: str = Field(min_length=1, max_length=_max(GroupMember, "full_name"))
     role: MemberRoleIn = MemberRole.MEMBER.value
     phone: str = Field("", **PHONE)
-    id_number: str = Field("", pattern=r"^(?:[0-9] ?){12}$|^$",
-                           description="Số CCCD, đúng 12 chữ số (có thể cách nhau bằng dấu cách); một "
-                                       "người chỉ có trong tổ một lần tại một thời điểm; để trống nếu không có")
+    id_number: str = Field(
+        "",
+        pattern=r"^(?:[0-9] ?){12}$|^$",
+        description="Số CCCD, đúng 12 chữ số (có thể cách nhau bằng dấu cách); một "
+        "người chỉ có trong tổ một lần tại một thời điểm; để trống nếu không có",
+    )
     workplace: str = Field("", max_length=_max(GroupMember, "workplace"))
-    workplace_unit: str | None = Field(None, description="Mã công đoàn cơ sở nơi làm việc",
-                                       max_length=_max(Unit, "code"))
-    joined: datetime.date = Field(description=PAST + "; không trước ngày thành lập tổ", ge=EARLIEST_DATE)
-    left: datetime.date | None = Field(None, description=PAST + "; không trước ngày vào tổ", ge=EARLIEST_DATE)
+    workplace_unit: str | None = Field(
+        None, description="Mã công đoàn cơ sở nơi làm việc", max_length=_max(Unit, "code")
+    )
+    joined: datetime.date = Field(
+        description=PAST + "; không trước ngày thành lập tổ", ge=EARLIEST_DATE
+    )
+    left: datetime.date | None = Field(
+        None, description=PAST + "; không trước ngày vào tổ", ge=EARLIEST_DATE
+    )
 
 
 class HouseOut(Schema):
@@ -188,7 +211,9 @@ class HouseOut(Schema):
     ward: str
     ward_name: str
     landlord_name: str
-    landlord_phone: str = Field(description="Che trừ khi người gọi được nhập liệu cho đơn vị quản lý")
+    landlord_phone: str = Field(
+        description="Che trừ khi người gọi được nhập liệu cho đơn vị quản lý"
+    )
     rooms: int
     resident_workers: int
     cooperative: bool
@@ -208,7 +233,10 @@ class HouseIn(In):
     notes: str = ""
     group: int | None = Field(None, description="Tổ phụ trách", **RECORD_ID)
     coverage_start: datetime.date | None = Field(
-        None, description="Tổ phụ trách từ ngày (mặc định: ngày thành lập tổ), " + PAST, ge=EARLIEST_DATE)
+        None,
+        description="Tổ phụ trách từ ngày (mặc định: ngày thành lập tổ), " + PAST,
+        ge=EARLIEST_DATE,
+    )
 
 
 class CameraOut(Schema):
@@ -253,12 +281,22 @@ class CameraIn(In):
     unit: str = Field(**UNIT_CODE)
     place: str = Field(min_length=1, max_length=_max(Camera, "place"))
     ward: str = Field(**WARD_CODE)
-    latitude: float | None = Field(None, description="Vĩ độ trong lãnh thổ Việt Nam; để trống: tâm phường, xã",
-                                   **LATITUDE.schema_kwargs())
-    longitude: float | None = Field(None, description="Kinh độ trong lãnh thổ Việt Nam", **LONGITUDE.schema_kwargs())
-    funder_kind: FunderKindIn = Field(description="Nguồn kinh phí: công đoàn, doanh nghiệp, người dân")
-    funder_name: str = Field("", max_length=_max(Camera, "funder_name"),
-                             description="Bắt buộc khi nguồn kinh phí là doanh nghiệp")
+    latitude: float | None = Field(
+        None,
+        description="Vĩ độ trong lãnh thổ Việt Nam; để trống: tâm phường, xã",
+        **LATITUDE.schema_kwargs(),
+    )
+    longitude: float | None = Field(
+        None, description="Kinh độ trong lãnh thổ Việt Nam", **LONGITUDE.schema_kwargs()
+    )
+    funder_kind: FunderKindIn = Field(
+        description="Nguồn kinh phí: công đoàn, doanh nghiệp, người dân"
+    )
+    funder_name: str = Field(
+        "",
+        max_length=_max(Camera, "funder_name"),
+        description="Bắt buộc khi nguồn kinh phí là doanh nghiệp",
+    )
     cost: int | None = Field(None, description="Kinh phí (đồng)", **CAMERA_COST.schema_kwargs())
     installed: datetime.date = Field(description=PAST, ge=EARLIEST_DATE)
     police_can_view: bool = False
@@ -286,7 +324,9 @@ class ListFilters(In):
     unit: str | None = Field(None, description="Mã đơn vị: gồm cả các đơn vị trực thuộc")
     kind: str | None = Field(None, description="Mã loại mô hình")
     ward: str | None = Field(None, description="Mã phường, xã (mã cũ được quy về phường, xã mới)")
-    active_on: datetime.date | None = Field(None, description="Chỉ những bản ghi còn hoạt động vào ngày này")
+    active_on: datetime.date | None = Field(
+        None, description="Chỉ những bản ghi còn hoạt động vào ngày này"
+    )
     q: str | None = Field(None, description="Tìm theo tên, không cần gõ dấu")
 
 
@@ -296,7 +336,9 @@ class StatsParams(In):
 
 
 class MemberFilters(In):
-    active_on: datetime.date | None = Field(None, description="Chỉ thành viên trong tổ vào ngày này")
+    active_on: datetime.date | None = Field(
+        None, description="Chỉ thành viên trong tổ vào ngày này"
+    )
 
 
 # --- shared lookups ------------------------------------------------------------------------
@@ -360,8 +402,12 @@ def list_groups(request, paging: Query[PageParams], filters: Query[ListFilters])
     return paginate(groups.order_by("unit__path", "name", "id"), paging)
 
 
-@router.get("/groups/stats", response={200: StatsOut, **ERRORS}, summary="Số liệu tổ, mô hình tại một ngày",
-            description="Công an phường chỉ nhận số liệu của các phường, xã được phân công.")
+@router.get(
+    "/groups/stats",
+    response={200: StatsOut, **ERRORS},
+    summary="Số liệu tổ, mô hình tại một ngày",
+    description="Công an phường chỉ nhận số liệu của các phường, xã được phân công.",
+)
 def group_stats(request, params: Query[StatsParams]):
     found = _unit(request, params.unit)
     # a police liaison (a unit seen through their wards): only the figures of those wards
@@ -422,18 +468,26 @@ def member_rows(user, group, members):
     reveal = bool(revealed_groups(user, [group]))
     return [
         {
-            "id": m.pk, "full_name": m.full_name, "role": m.role, "role_name": m.get_role_display(),
-            "phone": shown(m.phone, reveal), "id_number": shown(m.id_number, reveal),
+            "id": m.pk,
+            "full_name": m.full_name,
+            "role": m.role,
+            "role_name": m.get_role_display(),
+            "phone": shown(m.phone, reveal),
+            "id_number": shown(m.id_number, reveal),
             "workplace": m.workplace,
             "workplace_unit": m.workplace_unit.code if m.workplace_unit_id else None,
-            "joined": m.joined, "left": m.left,
+            "joined": m.joined,
+            "left": m.left,
         }
         for m in members
     ]
 
 
-@router.get("/groups/{int:pk}/members", response={200: Page[MemberOut], **ERRORS},
-            summary="Thành viên của một tổ")
+@router.get(
+    "/groups/{int:pk}/members",
+    response={200: Page[MemberOut], **ERRORS},
+    summary="Thành viên của một tổ",
+)
 def list_members(request, pk: int, paging: Query[PageParams], params: Query[MemberFilters]):
     active_on = params.active_on
     group = get_or_404(Group.objects.visible_to(request.auth), group_not_found(), pk=pk)
@@ -445,7 +499,9 @@ def list_members(request, pk: int, paging: Query[PageParams], params: Query[Memb
     return page
 
 
-@router.post("/groups/{int:pk}/members", response={201: MemberOut, **ERRORS}, summary="Thêm thành viên")
+@router.post(
+    "/groups/{int:pk}/members", response={201: MemberOut, **ERRORS}, summary="Thêm thành viên"
+)
 def add_member(request, pk: int, payload: MemberIn):
     group = _editable_group(request, pk)
     fields = payload.dict()
@@ -470,31 +526,45 @@ def house_rows(user, houses, day):
     reveal = revealed_houses(user, houses)
     covering = dict(
         BoardingHouseCoverage.objects.active_on(day)
-        .filter(house__in=houses).values_list("house_id", "group_id")
+        .filter(house__in=houses)
+        .values_list("house_id", "group_id")
     )
     return [
         {
-            "id": h.pk, "name": h.name, "address": h.address, "unit": h.unit.code,
-            "ward": h.ward.code, "ward_name": h.ward.name, "landlord_name": h.landlord_name,
-            "landlord_phone": shown(h.landlord_phone, h.pk in reveal), "rooms": h.rooms,
-            "resident_workers": h.resident_workers, "cooperative": h.cooperative,
+            "id": h.pk,
+            "name": h.name,
+            "address": h.address,
+            "unit": h.unit.code,
+            "ward": h.ward.code,
+            "ward_name": h.ward.name,
+            "landlord_name": h.landlord_name,
+            "landlord_phone": shown(h.landlord_phone, h.pk in reveal),
+            "rooms": h.rooms,
+            "resident_workers": h.resident_workers,
+            "cooperative": h.cooperative,
             "group": covering.get(h.pk),
         }
         for h in houses
     ]
 
 
-@router.get("/boarding-houses", response={200: Page[HouseOut], **ERRORS}, summary="Danh sách nhà trọ")
+@router.get(
+    "/boarding-houses", response={200: Page[HouseOut], **ERRORS}, summary="Danh sách nhà trọ"
+)
 def list_houses(
-    request, paging: Query[PageParams], filters: Query[ListFilters],
-    group: int | None = Query(None, description="Chỉ nhà trọ do tổ này phụ trách (vào ngày active_on)",
-                              **RECORD_ID),
+    request,
+    paging: Query[PageParams],
+    filters: Query[ListFilters],
+    group: int | None = Query(
+        None, description="Chỉ nhà trọ do tổ này phụ trách (vào ngày active_on)", **RECORD_ID
+    ),
 ):
     houses = _common_filters(request, BoardingHouse.objects.visible_to(request.auth), filters)
     day = filters.active_on or today()
     if filters.kind or filters.active_on or group:
         covered = BoardingHouseCoverage.objects.active_on(day).filter(
-            in_force_on(day, prefix="group__"))
+            in_force_on(day, prefix="group__")
+        )
         if filters.kind:
             covered = covered.filter(group__kind__code=filters.kind)
         if group:
@@ -521,7 +591,11 @@ def create_house(request, payload: HouseIn):
     require(errors)
     fields = payload.dict(exclude={"unit", "ward", "group", "coverage_start"})
     house = services.create_boarding_house(
-        request.auth, unit=unit, ward=ward, group=group, coverage_start=payload.coverage_start,
+        request.auth,
+        unit=unit,
+        ward=ward,
+        group=group,
+        coverage_start=payload.coverage_start,
         **fields,
     )
     house = BoardingHouse.objects.select_related("unit", "ward").get(pk=house.pk)
@@ -531,10 +605,17 @@ def create_house(request, payload: HouseIn):
 # --- cameras -------------------------------------------------------------------------------
 
 
-@router.get("/cameras", response={200: Page[CameraOut], **ERRORS}, summary="Danh sách camera an ninh")
-def list_cameras(request, paging: Query[PageParams], filters: Query[ListFilters],
-                 state: Literal[tuple(CameraStateKind.values)] | None = Query(
-                     None, description="Tình trạng vào ngày active_on")):
+@router.get(
+    "/cameras", response={200: Page[CameraOut], **ERRORS}, summary="Danh sách camera an ninh"
+)
+def list_cameras(
+    request,
+    paging: Query[PageParams],
+    filters: Query[ListFilters],
+    state: Literal[tuple(CameraStateKind.values)] | None = Query(
+        None, description="Tình trạng vào ngày active_on"
+    ),
+):
     cameras = _common_filters(request, Camera.objects.visible_to(request.auth), filters)
     day = filters.active_on or today()
     cameras = cameras.with_state_on(day)
@@ -564,6 +645,5 @@ def create_camera(request, payload: CameraIn):
     require(errors)
     fields = payload.dict(exclude={"unit", "ward", "group"})
     camera = services.create_camera(request.auth, unit=unit, ward=ward, group=group, **fields)
-    camera = (Camera.objects.with_state_on(today()).select_related("unit", "ward").get(pk=camera.pk))
+    camera = Camera.objects.with_state_on(today()).select_related("unit", "ward").get(pk=camera.pk)
     return Status(201, camera)
-

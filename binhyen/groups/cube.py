@@ -58,8 +58,14 @@ from .models import (
 )
 
 GROUPS, MEMBERS, WARDS, HOUSES, WORKERS, CAMERAS = 1, 2, 3, 4, 5, 6
-MEASURES = {"groups": GROUPS, "members": MEMBERS, "wards": WARDS, "boarding_houses": HOUSES,
-            "resident_workers": WORKERS, "cameras": CAMERAS}
+MEASURES = {
+    "groups": GROUPS,
+    "members": MEMBERS,
+    "wards": WARDS,
+    "boarding_houses": HOUSES,
+    "resident_workers": WORKERS,
+    "cameras": CAMERAS,
+}
 KEY = ("ancestor_id", "measure", "grain", "day", "child_id", "kind_id", "ward_id")
 CHUNK = 500  # cube rows per upsert statement
 ID_CHUNK = 2000  # record ids per read
@@ -99,9 +105,9 @@ def events(group_ids=(), camera_ids=()):
             _interval(out, (unit, WARDS, kind, ward), founded, closed, 1)
         if not info:
             continue
-        for group_id, joined, left in GroupMember.objects.filter(group_id__in=list(info)).values_list(
-            "group_id", "joined", "left"
-        ):
+        for group_id, joined, left in GroupMember.objects.filter(
+            group_id__in=list(info)
+        ).values_list("group_id", "joined", "left"):
             unit, kind, founded, closed = info[group_id]
             _interval(out, (unit, MEMBERS, kind, 0), max(joined, founded), _first(left, closed), 1)
         for group_id, start, end, workers in BoardingHouseCoverage.objects.filter(
@@ -112,11 +118,17 @@ def events(group_ids=(), camera_ids=()):
             _interval(out, (unit, HOUSES, kind, 0), begin, stop, 1)
             _interval(out, (unit, WORKERS, kind, 0), begin, stop, workers or 0)
     for ids in _chunks(camera_ids):
-        units = dict(Camera.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list("pk", "unit_id"))
+        units = dict(
+            Camera.all_objects.filter(pk__in=ids, deleted_at__isnull=True).values_list(
+                "pk", "unit_id"
+            )
+        )
         states = defaultdict(list)
-        for camera_id, state, since in CameraState.objects.filter(camera_id__in=list(units)).order_by(
-            "camera_id", "since", "id"
-        ).values_list("camera_id", "state", "since"):
+        for camera_id, state, since in (
+            CameraState.objects.filter(camera_id__in=list(units))
+            .order_by("camera_id", "since", "id")
+            .values_list("camera_id", "state", "since")
+        ):
             states[camera_id].append((since, state))
         for camera_id, rows in states.items():
             for i, (since, state) in enumerate(rows):
@@ -213,7 +225,11 @@ class Batch:
         if groups:
             # Every write to a group's members or coverages goes through here first: the group
             # row's lock makes the "before" read and the change one step for other writers.
-            list(Group.all_objects.select_for_update().filter(pk__in=sorted(groups)).values_list("pk", flat=True))
+            list(
+                Group.all_objects.select_for_update()
+                .filter(pk__in=sorted(groups))
+                .values_list("pk", flat=True)
+            )
         if groups or cameras:
             for key, v in events(groups, cameras).items():
                 self.before[key] += v
@@ -282,8 +298,16 @@ def unit_moved(unit, old_parent):
     if not chains:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(carry_sql(_table(), unit.pk, chains, ("measure", "grain", "day", "kind_id", "ward_id"),
-                                 ("delta",), KEY))
+        cursor.execute(
+            carry_sql(
+                _table(),
+                unit.pk,
+                chains,
+                ("measure", "grain", "day", "kind_id", "ward_id"),
+                ("delta",),
+                KEY,
+            )
+        )
         return max(cursor.rowcount, 0)
 
 
@@ -318,7 +342,9 @@ def expected_cells():
 def stored_cells():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(KEY)}, delta FROM {_table()} WHERE delta <> 0")
-        return {(a, m, g, _date(d), c, k, w): int(v) for a, m, g, d, c, k, w, v in cursor.fetchall()}
+        return {
+            (a, m, g, _date(d), c, k, w): int(v) for a, m, g, d, c, k, w, v in cursor.fetchall()
+        }
 
 
 @transaction.atomic
@@ -348,8 +374,12 @@ def verify(limit=None):
 
 
 LABELS = {
-    "groups": "tổ, mô hình", "members": "thành viên", "wards": "phường, xã",
-    "boarding_houses": "nhà trọ", "resident_workers": "công nhân lưu trú", "cameras": "camera",
+    "groups": "tổ, mô hình",
+    "members": "thành viên",
+    "wards": "phường, xã",
+    "boarding_houses": "nhà trọ",
+    "resident_workers": "công nhân lưu trú",
+    "cameras": "camera",
 }
 
 
@@ -407,12 +437,16 @@ def figure_query(unit_id, measure_name, day, kind_code=None, by_child=True):
     params = [unit_id, year, *extra, unit_id, year, month, *extra, unit_id, month, d, *extra]
     cells = _cells_sql(measure, kind_code, "child_id, ward_id")
     if measure == WARDS:
-        inner = f"SELECT child_id, ward_id, SUM(delta) AS s FROM ({cells}) c GROUP BY child_id, ward_id"
+        inner = (
+            f"SELECT child_id, ward_id, SUM(delta) AS s FROM ({cells}) c GROUP BY child_id, ward_id"
+        )
         if by_child:
             sql = f"SELECT child_id, COUNT(*) FROM ({inner}) w WHERE s > 0 GROUP BY child_id"
         else:
-            sql = (f"SELECT COUNT(*) FROM (SELECT ward_id FROM ({cells}) c GROUP BY ward_id "
-                   "HAVING SUM(delta) > 0) w")
+            sql = (
+                f"SELECT COUNT(*) FROM (SELECT ward_id FROM ({cells}) c GROUP BY ward_id "
+                "HAVING SUM(delta) > 0) w"
+            )
     elif by_child:
         sql = f"SELECT child_id, SUM(delta) FROM ({cells}) c GROUP BY child_id"
     else:

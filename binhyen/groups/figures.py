@@ -44,18 +44,45 @@ class StockSource(registry.StockSource):
             return qs
 
         if measure == "groups":
-            return union(lambda u: stats.groups_on(u, day, kind)), "unit__path", "unit_id", "count", None
+            return (
+                union(lambda u: stats.groups_on(u, day, kind)),
+                "unit__path",
+                "unit_id",
+                "count",
+                None,
+            )
         if measure == "members":
-            return (union(lambda u: stats.members_on(u, day, kind)), "group__unit__path", "group__unit_id",
-                    "count", None)
+            return (
+                union(lambda u: stats.members_on(u, day, kind)),
+                "group__unit__path",
+                "group__unit_id",
+                "count",
+                None,
+            )
         if measure == "wards":
-            return union(lambda u: stats.groups_on(u, day, kind)), "unit__path", "unit_id", "distinct", "ward"
+            return (
+                union(lambda u: stats.groups_on(u, day, kind)),
+                "unit__path",
+                "unit_id",
+                "distinct",
+                "ward",
+            )
         if measure == "boarding_houses":
-            return (union(lambda u: stats.coverages_on(u, day)), "group__unit__path", "group__unit_id",
-                    "distinct", "house")
+            return (
+                union(lambda u: stats.coverages_on(u, day)),
+                "group__unit__path",
+                "group__unit_id",
+                "distinct",
+                "house",
+            )
         if measure == "resident_workers":
-            return (union(lambda u: stats.coverages_on(u, day)), "group__unit__path", "group__unit_id",
-                    "sum", "house__resident_workers")
+            return (
+                union(lambda u: stats.coverages_on(u, day)),
+                "group__unit__path",
+                "group__unit_id",
+                "sum",
+                "house__resident_workers",
+            )
         if measure == "cameras":
             qs = Camera.objects.filter(engine.attr.paths_q("unit__path")).working_on(day)
             return qs, "unit__path", "unit_id", "count", None
@@ -85,7 +112,11 @@ class StockSource(registry.StockSource):
 
             def consume(rows):
                 values = convert(rows)
-                found.update(values if not by_child else {SELF if k == me else k: v for k, v in values.items()})
+                found.update(
+                    values
+                    if not by_child
+                    else {SELF if k == me else k: v for k, v in values.items()}
+                )
 
             engine.query(("total",) if not by_child else ("stock",), sql, params, consume)
         elif measure in cube.MEASURES:
@@ -107,15 +138,21 @@ class StockSource(registry.StockSource):
             for child, ward, value in rows:
                 held[SELF if child == me else child][ward] += int(value or 0)
             if measure == "groups":
-                values = {where: sum(v for v in cells.values() if v > 0) for where, cells in held.items()}
+                values = {
+                    where: sum(v for v in cells.values() if v > 0) for where, cells in held.items()
+                }
             else:
-                values = {where: sum(1 for v in cells.values() if v > 0) for where, cells in held.items()}
+                values = {
+                    where: sum(1 for v in cells.values() if v > 0) for where, cells in held.items()
+                }
             if by_child:
                 found.update({where: v for where, v in values.items() if v})
             elif measure == "groups":
                 found[()] = sum(values.values())
             else:  # a ward held under two children counts once in the total
-                found[()] = len({ward for cells in held.values() for ward, v in cells.items() if v > 0})
+                found[()] = len(
+                    {ward for cells in held.values() for ward, v in cells.items() if v > 0}
+                )
 
         engine.query(("stock_cells",), sql, [*params, *wards], consume)
 
@@ -145,7 +182,10 @@ class StockSource(registry.StockSource):
 
         def settle(_rows=None):
             if wards:  # a ward counts where its value is above zero, once in the total
-                held = {where: {w for w, v in bucket.items() if v > 0} for where, bucket in parts.items()}
+                held = {
+                    where: {w for w, v in bucket.items() if v > 0}
+                    for where, bucket in parts.items()
+                }
                 if by_child:
                     found.update({where: len(ws) for where, ws in held.items() if ws})
                 else:
@@ -162,7 +202,9 @@ class StockSource(registry.StockSource):
             engine.query(("stock_cells",), sql, params, lambda rows: (from_x(rows), settle()))
             return
         engine.query(("stock_cells",), sql, params, from_x)
-        sql, params = cube.ward_sums_query(measure, day, kind, self_cells_in=engine.attr.touched_prefixes)
+        sql, params = cube.ward_sums_query(
+            measure, day, kind, self_cells_in=engine.attr.touched_prefixes
+        )
         engine.query(("stock_cells",), sql, params, lambda rows: (from_units(rows), settle()))
 
     def stock_raw(self, engine, request, by_child, day, into=None):
@@ -176,33 +218,87 @@ SOURCE = StockSource()
 
 
 def _stock(code, label, label_en, unit, measure, records, kinds=True, **kw):
-    return indicator(code, label, label_en, unit, STOCK, references=(KIND,) if kinds else (),
-                     measure=measure, source=SOURCE, records=records, **kw)
+    return indicator(
+        code,
+        label,
+        label_en,
+        unit,
+        STOCK,
+        references=(KIND,) if kinds else (),
+        measure=measure,
+        source=SOURCE,
+        records=records,
+        **kw,
+    )
 
 
 # gettext_noop lists the labels and units in the app's catalog (makemessages reads only
 # literals); indicator() translates them lazily, in each reader's language.
 INDICATORS = (
-    _stock("groups.active", gettext_noop("Số tổ, mô hình đang hoạt động"), "Active groups",
-           gettext_noop("tổ"), "groups", "groups.Group"),
-    _stock("groups.members", gettext_noop("Số thành viên tổ, mô hình"), "Group members",
-           gettext_noop("người"), "members", "groups.GroupMember"),
-    _stock("groups.wards", gettext_noop("Số phường, xã có tổ, mô hình hoạt động"),
-           "Wards with an active group", gettext_noop("phường, xã"), "wards", "groups.Group", additive=False),
-    _stock("groups.boarding_houses", gettext_noop("Số nhà trọ được tổ phụ trách"),
-           "Boarding houses covered", gettext_noop("nhà trọ"), "boarding_houses",
-           "groups.BoardingHouseCoverage", kinds=False, additive=False),
-    _stock("groups.resident_workers", gettext_noop("Số công nhân lưu trú tại nhà trọ được phụ trách"),
-           "Workers living in covered boarding houses", gettext_noop("người"), "resident_workers",
-           "groups.BoardingHouseCoverage", kinds=False),
-    _stock("cameras.working", gettext_noop("Số camera an ninh đang hoạt động"),
-           "Security cameras working", gettext_noop("camera"), "cameras", "groups.Camera", kinds=False),
+    _stock(
+        "groups.active",
+        gettext_noop("Số tổ, mô hình đang hoạt động"),
+        "Active groups",
+        gettext_noop("tổ"),
+        "groups",
+        "groups.Group",
+    ),
+    _stock(
+        "groups.members",
+        gettext_noop("Số thành viên tổ, mô hình"),
+        "Group members",
+        gettext_noop("người"),
+        "members",
+        "groups.GroupMember",
+    ),
+    _stock(
+        "groups.wards",
+        gettext_noop("Số phường, xã có tổ, mô hình hoạt động"),
+        "Wards with an active group",
+        gettext_noop("phường, xã"),
+        "wards",
+        "groups.Group",
+        additive=False,
+    ),
+    _stock(
+        "groups.boarding_houses",
+        gettext_noop("Số nhà trọ được tổ phụ trách"),
+        "Boarding houses covered",
+        gettext_noop("nhà trọ"),
+        "boarding_houses",
+        "groups.BoardingHouseCoverage",
+        kinds=False,
+        additive=False,
+    ),
+    _stock(
+        "groups.resident_workers",
+        gettext_noop("Số công nhân lưu trú tại nhà trọ được phụ trách"),
+        "Workers living in covered boarding houses",
+        gettext_noop("người"),
+        "resident_workers",
+        "groups.BoardingHouseCoverage",
+        kinds=False,
+    ),
+    _stock(
+        "cameras.working",
+        gettext_noop("Số camera an ninh đang hoạt động"),
+        "Security cameras working",
+        gettext_noop("camera"),
+        "cameras",
+        "groups.Camera",
+        kinds=False,
+    ),
 )
 
 
 def register():
     registry.register(*INDICATORS)
-    registry.register_cube(registry.Cube(
-        name="groups", label=gettext_noop("mô hình, thành viên, nhà trọ, camera"), order=20,
-        rebuild=cube.rebuild_for, verify=cube.verify_lines,
-    ))
+    registry.register_cube(
+        registry.Cube(
+            name="groups",
+            label=gettext_noop("mô hình, thành viên, nhà trọ, camera"),
+            order=20,
+            rebuild=cube.rebuild_for,
+            verify=cube.verify_lines,
+        )
+    )

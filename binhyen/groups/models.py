@@ -105,34 +105,51 @@ class Group(models.Model):
 
     kind = models.ForeignKey(GroupKind, verbose_name=_("loại mô hình"), on_delete=models.PROTECT)
     code = models.CharField(
-        _("mã tổ"), max_length=40, blank=True,
+        _("mã tổ"),
+        max_length=40,
+        blank=True,
         help_text=_("Không bắt buộc; dùng để nhập danh sách thành viên, nhà trọ từ Excel."),
     )
     name = models.CharField(_("tên tổ/mô hình"), max_length=255)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="groups"
+        "org.Unit",
+        verbose_name=_("đơn vị quản lý"),
+        on_delete=models.PROTECT,
+        related_name="groups",
     )
     ward = models.ForeignKey(
         "org.Area", verbose_name=_("phường, xã"), on_delete=models.PROTECT, related_name="groups"
     )
     legacy_ward = models.ForeignKey(
-        "org.Area", verbose_name=_("phường, xã (trước 01/07/2025)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Area",
+        verbose_name=_("phường, xã (trước 01/07/2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     founded = models.DateField(_("ngày thành lập"))
     closed = models.DateField(_("ngày ngừng hoạt động"), null=True, blank=True)
     leader_name = models.CharField(
-        _("tổ trưởng"), max_length=150, blank=True,
+        _("tổ trưởng"),
+        max_length=150,
+        blank=True,
         help_text=_("Để trống nếu tổ trưởng đã có trong danh sách thành viên."),
     )
-    police_contact = models.CharField(_("cán bộ công an phường phụ trách"), max_length=255, blank=True)
+    police_contact = models.CharField(
+        _("cán bộ công an phường phụ trách"), max_length=255, blank=True
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
     search_text = models.CharField(max_length=600, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -147,7 +164,9 @@ class Group(models.Model):
         base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="group_code_unique",
+                fields=["code"],
+                condition=~Q(code=""),
+                name="group_code_unique",
                 violation_error_message=_("Mã tổ này đã được dùng."),
             ),
             models.CheckConstraint(
@@ -174,7 +193,9 @@ class Group(models.Model):
 
     def clean(self):
         if self.closed and self.founded and self.closed < self.founded:
-            raise ValidationError({"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")})
+            raise ValidationError(
+                {"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")}
+            )
 
     def is_active_on(self, day):
         return self.founded <= day and (self.closed is None or self.closed > day)
@@ -206,14 +227,20 @@ class GroupMember(models.Model):
     role = models.CharField(
         _("vai trò"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
-    phone = models.CharField(_("số điện thoại"), max_length=10, blank=True, validators=[phone_validator])
+    phone = models.CharField(
+        _("số điện thoại"), max_length=10, blank=True, validators=[phone_validator]
+    )
     id_number = models.CharField(
         _("số CCCD"), max_length=12, blank=True, validators=[id_number_validator]
     )
     workplace = models.CharField(_("nơi làm việc"), max_length=255, blank=True)
     workplace_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("công đoàn cơ sở nơi làm việc"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Unit",
+        verbose_name=_("công đoàn cơ sở nơi làm việc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     joined = models.DateField(_("ngày vào tổ"))
     left = models.DateField(_("ngày rời tổ"), null=True, blank=True)
@@ -240,7 +267,9 @@ class GroupMember(models.Model):
             models.CheckConstraint(
                 condition=Q(phone="") | Q(phone__regex=PHONE_RE),
                 name="member_phone_format",
-                violation_error_message=_("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."),
+                violation_error_message=_(
+                    "Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(id_number="") | Q(id_number__regex=ID_NUMBER_RE),
@@ -251,7 +280,8 @@ class GroupMember(models.Model):
             # state (an ID number on two open memberships of one group); the services refuse
             # any overlap of two periods with the same ID number, and so does the import.
             models.UniqueConstraint(
-                fields=["group", "id_number"], condition=~Q(id_number="") & Q(left__isnull=True),
+                fields=["group", "id_number"],
+                condition=~Q(id_number="") & Q(left__isnull=True),
                 name="member_id_number_once_per_group",
                 violation_error_message=_("Số CCCD này đã có ở một thành viên khác của tổ."),
             ),
@@ -288,17 +318,26 @@ class BoardingHouse(models.Model):
     scope_ward = "ward"
 
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT,
+        "org.Unit",
+        verbose_name=_("đơn vị quản lý"),
+        on_delete=models.PROTECT,
         related_name="boarding_houses",
     )
     name = models.CharField(_("tên nhà trọ"), max_length=255, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255)
     ward = models.ForeignKey(
-        "org.Area", verbose_name=_("phường, xã"), on_delete=models.PROTECT, related_name="boarding_houses"
+        "org.Area",
+        verbose_name=_("phường, xã"),
+        on_delete=models.PROTECT,
+        related_name="boarding_houses",
     )
     legacy_ward = models.ForeignKey(
-        "org.Area", verbose_name=_("phường, xã (trước 01/07/2025)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Area",
+        verbose_name=_("phường, xã (trước 01/07/2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     landlord_name = models.CharField(_("chủ nhà trọ"), max_length=150, blank=True)
     landlord_phone = models.CharField(
@@ -327,7 +366,9 @@ class BoardingHouse(models.Model):
             models.CheckConstraint(
                 condition=Q(landlord_phone="") | Q(landlord_phone__regex=PHONE_RE),
                 name="house_landlord_phone_format",
-                violation_error_message=_("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."),
+                violation_error_message=_(
+                    "Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+                ),
             ),
             ROOMS.constraint("rooms", "house"),
             RESIDENT_WORKERS.constraint("resident_workers", "house"),
@@ -385,7 +426,9 @@ class BoardingHouseCoverage(models.Model):
 
     def clean(self):
         if self.end and self.start and self.end < self.start:
-            raise ValidationError({"end": _("Ngày kết thúc phụ trách không được trước ngày bắt đầu.")})
+            raise ValidationError(
+                {"end": _("Ngày kết thúc phụ trách không được trước ngày bắt đầu.")}
+            )
 
 
 class FunderKind(models.TextChoices):
@@ -425,10 +468,17 @@ class Camera(models.Model):
     scope_ward = "ward"
 
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="cameras"
+        "org.Unit",
+        verbose_name=_("đơn vị quản lý"),
+        on_delete=models.PROTECT,
+        related_name="cameras",
     )
     group = models.ForeignKey(
-        Group, verbose_name=_("tổ/mô hình"), null=True, blank=True, on_delete=models.PROTECT,
+        Group,
+        verbose_name=_("tổ/mô hình"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="cameras",
     )
     place = models.CharField(_("vị trí lắp đặt"), max_length=255)
@@ -436,19 +486,29 @@ class Camera(models.Model):
         "org.Area", verbose_name=_("phường, xã"), on_delete=models.PROTECT, related_name="cameras"
     )
     legacy_ward = models.ForeignKey(
-        "org.Area", verbose_name=_("phường, xã (trước 01/07/2025)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Area",
+        verbose_name=_("phường, xã (trước 01/07/2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True, validators=LATITUDE.validators)
-    longitude = models.FloatField(_("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators)
+    longitude = models.FloatField(
+        _("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators
+    )
     location_from_ward = models.BooleanField(
         _("toạ độ lấy theo tâm phường, xã"), default=False, editable=False
     )
     funder_kind = models.CharField(_("nguồn kinh phí"), max_length=20, choices=FunderKind.choices)
     funder_name = models.CharField(_("tên nhà tài trợ"), max_length=255, blank=True)
     funder_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("công đoàn tài trợ"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Unit",
+        verbose_name=_("công đoàn tài trợ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     cost = models.PositiveBigIntegerField(
         _("kinh phí (đồng)"), null=True, blank=True, validators=CAMERA_COST.validators
@@ -456,8 +516,11 @@ class Camera(models.Model):
     installed = models.DateField(_("ngày lắp đặt"))
     police_can_view = models.BooleanField(_("công an phường xem được"), default=False)
     state = models.CharField(
-        _("tình trạng hiện tại"), max_length=20, choices=CameraStateKind.choices,
-        default=CameraStateKind.WORKING, editable=False,
+        _("tình trạng hiện tại"),
+        max_length=20,
+        choices=CameraStateKind.choices,
+        default=CameraStateKind.WORKING,
+        editable=False,
     )
     notes = models.TextField(_("ghi chú"), blank=True)
     search_text = models.CharField(max_length=600, editable=False, default="")
@@ -512,7 +575,8 @@ class CameraState(models.Model):
         ordering = ["camera", "since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["camera", "since"], name="camera_one_state_per_day",
+                fields=["camera", "since"],
+                name="camera_one_state_per_day",
                 violation_error_message=_("Camera đã có một tình trạng ghi cho ngày này."),
             ),
         ]
@@ -554,4 +618,6 @@ class StockFact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.ancestor_id}/{self.child_id} {self.measure} {self.day:%d/%m/%Y} {self.delta:+d}"
+        return (
+            f"{self.ancestor_id}/{self.child_id} {self.measure} {self.day:%d/%m/%Y} {self.delta:+d}"
+        )

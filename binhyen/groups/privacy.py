@@ -16,7 +16,9 @@ def revealed_houses(user, houses):
     ids = [h if isinstance(h, int) else h.pk for h in houses]
     if not ids:
         return set()
-    return set(BoardingHouse.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(
+        BoardingHouse.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
 
 
 def mask(value):

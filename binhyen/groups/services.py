@@ -37,19 +37,51 @@ from .models import (
 )
 
 GROUP_FIELDS = (
-    "kind", "code", "name", "ward", "address", "founded", "closed", "leader_name", "police_contact",
+    "kind",
+    "code",
+    "name",
+    "ward",
+    "address",
+    "founded",
+    "closed",
+    "leader_name",
+    "police_contact",
     "notes",
 )
 MEMBER_FIELDS = (
-    "full_name", "role", "phone", "id_number", "workplace", "workplace_unit", "joined", "left",
+    "full_name",
+    "role",
+    "phone",
+    "id_number",
+    "workplace",
+    "workplace_unit",
+    "joined",
+    "left",
 )
 HOUSE_FIELDS = (
-    "name", "address", "ward", "landlord_name", "landlord_phone", "rooms", "resident_workers",
-    "cooperative", "notes",
+    "name",
+    "address",
+    "ward",
+    "landlord_name",
+    "landlord_phone",
+    "rooms",
+    "resident_workers",
+    "cooperative",
+    "notes",
 )
 CAMERA_FIELDS = (
-    "group", "place", "ward", "latitude", "longitude", "funder_kind", "funder_name", "funder_unit",
-    "cost", "installed", "police_can_view", "notes",
+    "group",
+    "place",
+    "ward",
+    "latitude",
+    "longitude",
+    "funder_kind",
+    "funder_name",
+    "funder_unit",
+    "cost",
+    "installed",
+    "police_can_view",
+    "notes",
 )
 
 _PHONE_JUNK = re.compile(r"[\s.\-()]")
@@ -97,7 +129,10 @@ def resolve_ward(area, field="ward"):
     if area.level == AreaLevel.LEGACY_WARD:
         if area.successor_id is None:
             raise ValidationError(
-                {field: _("Phường, xã cũ %(name)s chưa có phường, xã mới tương ứng.") % {"name": area.name}}
+                {
+                    field: _("Phường, xã cũ %(name)s chưa có phường, xã mới tương ứng.")
+                    % {"name": area.name}
+                }
             )
         return area.successor, area
     raise ValidationError({field: _("%(name)s không phải là phường, xã.") % {"name": area.name}})
@@ -116,9 +151,9 @@ def legacy_wards_for_unit(unit):
     province = unit_province(unit) if unit else None
     if province is None:
         return Area.objects.none()
-    return Area.objects.filter(
-        level=AreaLevel.LEGACY_WARD, successor__province=province
-    ).order_by("name")
+    return Area.objects.filter(level=AreaLevel.LEGACY_WARD, successor__province=province).order_by(
+        "name"
+    )
 
 
 def _place_in_unit_province(unit, area, field="ward"):
@@ -128,8 +163,12 @@ def _place_in_unit_province(unit, area, field="ward"):
         raise ValidationError({"unit": _("Đơn vị quản lý chưa gắn với tỉnh, thành phố nào.")})
     if ward.province_id != province.pk:
         raise ValidationError(
-            {field: _("Phường, xã %(ward)s không thuộc %(province)s, nơi đơn vị quản lý hoạt động.")
-             % {"ward": ward.name, "province": province.name}}
+            {
+                field: _(
+                    "Phường, xã %(ward)s không thuộc %(province)s, nơi đơn vị quản lý hoạt động."
+                )
+                % {"ward": ward.name, "province": province.name}
+            }
         )
     return ward, legacy
 
@@ -163,7 +202,9 @@ def _save(obj, actor):
             obj.save()
     except IntegrityError:
         # A constraint the checks above missed (a concurrent writer): say so, save nothing.
-        raise ValidationError({"__all__": _("Dữ liệu vừa bị thay đổi đồng thời; hãy thử lại.")}) from None
+        raise ValidationError(
+            {"__all__": _("Dữ liệu vừa bị thay đổi đồng thời; hãy thử lại.")}
+        ) from None
     return obj
 
 
@@ -219,7 +260,9 @@ def create_group(actor, *, unit, **fields):
     """Register a group managed by `unit` (which the actor may edit)."""
     _check_fields(fields, GROUP_FIELDS)
     require_role_over(actor, unit, EDIT_ROLES)
-    _require(fields, {"kind": _("loại mô hình"), "name": _("tên tổ"), "founded": _("ngày thành lập")})
+    _require(
+        fields, {"kind": _("loại mô hình"), "name": _("tên tổ"), "founded": _("ngày thành lập")}
+    )
     fields["kind"] = _kind(fields["kind"])
     fields["ward"], legacy = _place_in_unit_province(unit, fields.get("ward"))
     group = Group(unit=unit, legacy_ward=legacy, **fields)
@@ -250,7 +293,11 @@ def update_group(actor, group, **changes):
     _validate_group(group)
     if group.members.filter(joined__lt=group.founded).exists():
         raise ValidationError(
-            {"founded": _("Có thành viên vào tổ trước ngày thành lập này; hãy sửa ngày vào tổ trước.")}
+            {
+                "founded": _(
+                    "Có thành viên vào tổ trước ngày thành lập này; hãy sửa ngày vào tổ trước."
+                )
+            }
         )
     _save(group, actor)
     if closing != group.closed:
@@ -282,7 +329,9 @@ def close_group(actor, group, date):
     if message:
         raise ValidationError({"closed": message})
     if date < group.founded:
-        raise ValidationError({"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")})
+        raise ValidationError(
+            {"closed": _("Ngày ngừng hoạt động không được trước ngày thành lập.")}
+        )
     if group.members.filter(joined__gt=date).exists():
         raise ValidationError({"closed": _("Có thành viên vào tổ sau ngày này.")})
     group.closed = date
@@ -331,9 +380,13 @@ def _validate_member(member):
     _check_dates(member, {"joined": _("Ngày vào tổ"), "left": _("Ngày rời tổ")})
     if member.id_number and member.joined is not None:
         # before full_clean, whose UniqueConstraint check would say it without the field
-        twin = (GroupMember.objects.filter(_overlapping(member), group=member.group_id,
-                                           id_number=member.id_number)
-                .exclude(pk=member.pk).first())
+        twin = (
+            GroupMember.objects.filter(
+                _overlapping(member), group=member.group_id, id_number=member.id_number
+            )
+            .exclude(pk=member.pk)
+            .first()
+        )
         if twin is not None:
             raise ValidationError({"id_number": same_person_message(twin.full_name)})
     _full_clean(member)
@@ -344,26 +397,37 @@ def _validate_member(member):
             "d": group.founded.strftime("%d/%m/%Y")
         }
     elif group.closed and member.joined >= group.closed:
-        errors["joined"] = _("Tổ đã ngừng hoạt động từ ngày %(d)s.") % {"d": group.closed.strftime("%d/%m/%Y")}
+        errors["joined"] = _("Tổ đã ngừng hoạt động từ ngày %(d)s.") % {
+            "d": group.closed.strftime("%d/%m/%Y")
+        }
     if member.workplace_unit_id and not member.workplace_unit.kind.is_grassroots:
         errors["workplace_unit"] = _("Hãy chọn một công đoàn cơ sở hoặc nghiệp đoàn.")
     if errors:
         raise ValidationError(errors)
     if member.role == MemberRole.LEADER:
-        other = (GroupMember.objects.filter(_overlapping(member), group=group, role=MemberRole.LEADER)
-                 .exclude(pk=member.pk).first())
+        other = (
+            GroupMember.objects.filter(_overlapping(member), group=group, role=MemberRole.LEADER)
+            .exclude(pk=member.pk)
+            .first()
+        )
         if other is not None:
             raise ValidationError(
-                {"role": _("Tổ đã có tổ trưởng %(name)s trong khoảng thời gian này; mỗi tổ chỉ có một tổ trưởng tại một thời điểm.")
-                 % {"name": other.full_name}}
+                {
+                    "role": _(
+                        "Tổ đã có tổ trưởng %(name)s trong khoảng thời gian này; mỗi tổ chỉ có một tổ trưởng tại một thời điểm."
+                    )
+                    % {"name": other.full_name}
+                }
             )
 
 
 def same_person_message(name):
     """Said when an ID number is already on the roster for an overlapping period (never
     repeating the number itself: messages carry no personal data)."""
-    return _("Số CCCD trùng với thành viên %(name)s của tổ trong cùng khoảng thời gian; một người "
-             "chỉ có trong tổ một lần tại một thời điểm.") % {"name": name}
+    return _(
+        "Số CCCD trùng với thành viên %(name)s của tổ trong cùng khoảng thời gian; một người "
+        "chỉ có trong tổ một lần tại một thời điểm."
+    ) % {"name": name}
 
 
 @transaction.atomic
@@ -407,8 +471,10 @@ def member_leaves(actor, member, left):
 
 def _check_coverage(house, group, start, end, exclude_pk=None):
     errors = {}
-    for field, value, label in (("start", start, _("Ngày bắt đầu phụ trách")),
-                                ("end", end, _("Ngày kết thúc phụ trách"))):
+    for field, value, label in (
+        ("start", start, _("Ngày bắt đầu phụ trách")),
+        ("end", end, _("Ngày kết thúc phụ trách")),
+    ):
         message = check_past_date(value, label)
         if message:
             errors[field] = message
@@ -433,8 +499,10 @@ def _check_coverage(house, group, start, end, exclude_pk=None):
     clash = clash.select_related("group").first()
     if clash is not None:
         raise ValidationError(
-            {"start": _("Nhà trọ này đang do %(group)s phụ trách trong khoảng thời gian này.")
-             % {"group": clash.group.name}}
+            {
+                "start": _("Nhà trọ này đang do %(group)s phụ trách trong khoảng thời gian này.")
+                % {"group": clash.group.name}
+            }
         )
 
 
@@ -476,8 +544,13 @@ def update_boarding_house(actor, house, **changes):
 
 
 def _validate_house(house):
-    _check_bounds(house, {"rooms": (ROOMS, _("Số phòng")),
-                          "resident_workers": (RESIDENT_WORKERS, _("Số công nhân lưu trú"))})
+    _check_bounds(
+        house,
+        {
+            "rooms": (ROOMS, _("Số phòng")),
+            "resident_workers": (RESIDENT_WORKERS, _("Số công nhân lưu trú")),
+        },
+    )
     _full_clean(house)
 
 
@@ -521,8 +594,14 @@ def _camera_place(camera, ward_given):
 
 def _validate_camera(camera):
     _check_dates(camera, {"installed": _("Ngày lắp đặt")})
-    _check_bounds(camera, {"latitude": (LATITUDE, _("Vĩ độ")), "longitude": (LONGITUDE, _("Kinh độ")),
-                           "cost": (CAMERA_COST, _("Kinh phí"))})
+    _check_bounds(
+        camera,
+        {
+            "latitude": (LATITUDE, _("Vĩ độ")),
+            "longitude": (LONGITUDE, _("Kinh độ")),
+            "cost": (CAMERA_COST, _("Kinh phí")),
+        },
+    )
     errors = {}
     if camera.funder_kind == FunderKind.UNION and not (camera.funder_unit_id or camera.funder_name):
         camera.funder_unit = camera.unit
@@ -541,7 +620,14 @@ def create_camera(actor, *, unit, **fields):
     """Register a camera point; it is working from its installation date."""
     _check_fields(fields, CAMERA_FIELDS)
     require_role_over(actor, unit, EDIT_ROLES)
-    _require(fields, {"place": _("vị trí lắp đặt"), "installed": _("ngày lắp đặt"), "funder_kind": _("nguồn kinh phí")})
+    _require(
+        fields,
+        {
+            "place": _("vị trí lắp đặt"),
+            "installed": _("ngày lắp đặt"),
+            "funder_kind": _("nguồn kinh phí"),
+        },
+    )
     ward = fields.pop("ward", None)
     camera = Camera(unit=unit, **fields)
     _camera_place(camera, ward)
@@ -562,7 +648,11 @@ def update_camera(actor, camera, **changes):
     ward = changes.pop("ward", camera.legacy_ward or camera.ward)
     for name, value in changes.items():
         setattr(camera, name, value)
-    if "latitude" in changes or "longitude" in changes or ward.pk not in (camera.ward_id, camera.legacy_ward_id):
+    if (
+        "latitude" in changes
+        or "longitude" in changes
+        or ward.pk not in (camera.ward_id, camera.legacy_ward_id)
+    ):
         if camera.location_from_ward and not ({"latitude", "longitude"} & set(changes)):
             camera.latitude = camera.longitude = None
         _camera_place(camera, ward)

@@ -51,13 +51,16 @@ def members_on(unit, day, kind=None, scope=None):
 
 def coverages_on(unit, day, scope=None):
     """Boarding-house coverages in force on `day` by the subtree's active groups."""
-    return _scoped(BoardingHouseCoverage.objects.filter(
-        in_force_on(day, "start", "end"),
-        in_force_on(day, prefix="group__"),
-        group__unit__path__startswith=unit.path,
-        group__deleted_at__isnull=True,
-        house__deleted_at__isnull=True,
-    ), scope)
+    return _scoped(
+        BoardingHouseCoverage.objects.filter(
+            in_force_on(day, "start", "end"),
+            in_force_on(day, prefix="group__"),
+            group__unit__path__startswith=unit.path,
+            group__deleted_at__isnull=True,
+            house__deleted_at__isnull=True,
+        ),
+        scope,
+    )
 
 
 # The names the reporting rollups were first written against.
@@ -101,16 +104,28 @@ def cameras_working(unit, day, scope=None):
 
 def group_stats(unit, day, scope=None):
     """Everything at once, in the API's shape. 6 queries whatever the data size."""
-    by_kind = {code: {"groups": 0, "members": 0, "wards": 0} for code in
-               GroupKind.objects.order_by("order", "code").values_list("code", flat=True)}
-    totals = groups_on(unit, day, scope=scope).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
-    for row in groups_on(unit, day, scope=scope).values("kind__code").annotate(
+    by_kind = {
+        code: {"groups": 0, "members": 0, "wards": 0}
+        for code in GroupKind.objects.order_by("order", "code").values_list("code", flat=True)
+    }
+    totals = groups_on(unit, day, scope=scope).aggregate(
         groups=Count("id"), wards=Count("ward", distinct=True)
-    ).order_by():
+    )
+    for row in (
+        groups_on(unit, day, scope=scope)
+        .values("kind__code")
+        .annotate(groups=Count("id"), wards=Count("ward", distinct=True))
+        .order_by()
+    ):
         by_kind.setdefault(row["kind__code"], {"members": 0})
         by_kind[row["kind__code"]].update(groups=row["groups"], wards=row["wards"])
     members = 0
-    for row in members_on(unit, day, scope=scope).values("group__kind__code").annotate(n=Count("id")).order_by():
+    for row in (
+        members_on(unit, day, scope=scope)
+        .values("group__kind__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         by_kind[row["group__kind__code"]]["members"] = row["n"]
         members += row["n"]
     houses = coverages_on(unit, day, scope).aggregate(
@@ -128,9 +143,15 @@ def group_stats(unit, day, scope=None):
 
 
 def headline(unit, day, kind=None, scope=None):
-    """"N tổ với M thành viên, hoạt động tại K phường, xã" for a page's panel. 2 queries."""
-    totals = groups_on(unit, day, kind, scope).aggregate(groups=Count("id"), wards=Count("ward", distinct=True))
-    return {"groups": totals["groups"], "members": active_members(unit, day, kind, scope), "wards": totals["wards"]}
+    """ "N tổ với M thành viên, hoạt động tại K phường, xã" for a page's panel. 2 queries."""
+    totals = groups_on(unit, day, kind, scope).aggregate(
+        groups=Count("id"), wards=Count("ward", distinct=True)
+    )
+    return {
+        "groups": totals["groups"],
+        "members": active_members(unit, day, kind, scope),
+        "wards": totals["wards"],
+    }
 
 
 def ward_counts(unit, day, province=None, scope=None):
@@ -145,7 +166,9 @@ def member_counts(groups, day):
     """{group id: members on `day`} for a page of groups. 1 query."""
     rows = (
         GroupMember.objects.filter(in_force_on(day, "joined", "left"), group__in=groups)
-        .values("group").annotate(n=Count("id")).order_by()
+        .values("group")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return {row["group"]: row["n"] for row in rows}
 
@@ -155,14 +178,18 @@ def groups_with_figures(qs, day):
     a list page, an API page or an export (no query of its own)."""
     members = (
         GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"))
-        .order_by().values("group").annotate(n=Count("id")).values("n")
+        .order_by()
+        .values("group")
+        .annotate(n=Count("id"))
+        .values("n")
     )
     leader = (
-        GroupMember.objects.filter(in_force_on(day, "joined", "left"), group=OuterRef("pk"),
-                                   role=MemberRole.LEADER)
-        .order_by("-joined").values("full_name")[:1]
+        GroupMember.objects.filter(
+            in_force_on(day, "joined", "left"), group=OuterRef("pk"), role=MemberRole.LEADER
+        )
+        .order_by("-joined")
+        .values("full_name")[:1]
     )
     return qs.select_related("kind", "unit", "ward", "legacy_ward").annotate(
         members_on=Coalesce(Subquery(members), 0), current_leader=Subquery(leader)
     )
-

@@ -46,8 +46,10 @@ from .privacy import revealed_groups, revealed_houses, shown
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 ROLE_ORDER = Case(
-    When(role=MemberRole.LEADER, then=Value(0)), When(role=MemberRole.DEPUTY, then=Value(1)),
-    default=Value(2), output_field=IntegerField(),
+    When(role=MemberRole.LEADER, then=Value(0)),
+    When(role=MemberRole.DEPUTY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
 )
 PERSONAL_LABELS = {
     capfirst(GroupMember._meta.get_field("phone").verbose_name),
@@ -73,7 +75,10 @@ def _day_param(request, errors, name="ngay"):
     try:
         return parse_day(request.GET.get(name))
     except ValueError:
-        errors.append(_("Ngày “%(v)s” không đúng dạng dd/mm/yyyy; đang dùng ngày hôm nay.") % {"v": request.GET.get(name)})
+        errors.append(
+            _("Ngày “%(v)s” không đúng dạng dd/mm/yyyy; đang dùng ngày hôm nay.")
+            % {"v": request.GET.get(name)}
+        )
         return None
 
 
@@ -100,15 +105,20 @@ def _chosen_unit(request, errors):
 def _unit_options(user):
     # Grassroots unions are too many to list; a grassroots code still works through the URL.
     return (
-        Unit.objects.visible_to(user).filter(kind__is_grassroots=False)
-        .only("pk", "code", "name", "valid_to").order_by("path")
+        Unit.objects.visible_to(user)
+        .filter(kind__is_grassroots=False)
+        .only("pk", "code", "name", "valid_to")
+        .order_by("path")
     )
 
 
 def _group_activities(user, group):
     """The latest activities the group organised (an activity names its organising group)."""
     return list(
-        Activity.objects.visible_to(user).filter(group=group).select_related("kind").order_by("-date", "-id")[:20]
+        Activity.objects.visible_to(user)
+        .filter(group=group)
+        .select_related("kind")
+        .order_by("-date", "-id")[:20]
     )
 
 
@@ -155,11 +165,19 @@ class GroupListView(ScopedListView):
         panel_unit = self.unit or default_unit(user)
         panel = None
         if panel_unit is not None:
-            panel = stats.headline(panel_unit, day, self.kind or None, scope=figure_scope(user, panel_unit))
+            panel = stats.headline(
+                panel_unit, day, self.kind or None, scope=figure_scope(user, panel_unit)
+            )
             panel.update(unit=panel_unit, day=day)
         context.update(
-            errors=self.errors, unit=self.unit, day=self.day, kind=self.kind, ward=self.ward,
-            q=self.q, panel=panel, today=periods.today(),
+            errors=self.errors,
+            unit=self.unit,
+            day=self.day,
+            kind=self.kind,
+            ward=self.ward,
+            q=self.q,
+            panel=panel,
+            today=periods.today(),
             filtered=bool(self.unit or self.day or self.kind or self.ward or self.q),
             can_add=may_record(user),
         )
@@ -179,7 +197,9 @@ class GroupListView(ScopedListView):
 @login_required
 def group_detail(request, pk):
     user = request.user
-    group = scoped_get(user, Group.objects.select_related("kind", "unit", "ward", "legacy_ward"), pk=pk)
+    group = scoped_get(
+        user, Group.objects.select_related("kind", "unit", "ward", "legacy_ward"), pk=pk
+    )
     can_edit = bool(revealed_groups(user, [group]))
     errors = []
     day = _day_param(request, errors) or periods.today()
@@ -191,20 +211,29 @@ def group_detail(request, pk):
         m.phone_shown = shown(m.phone, can_edit)
         m.id_shown = shown(m.id_number, can_edit)
         m.active = m.is_active_on(day)
-    coverages = list(
-        group.coverages.select_related("house__ward").order_by("end", "-start")
-    )
+    coverages = list(group.coverages.select_related("house__ward").order_by("end", "-start"))
     for c in coverages:
         c.phone_shown = shown(c.house.landlord_phone, can_edit)
         c.current = c.end is None or c.end > periods.today()
     cameras = list(group.cameras.with_state_on(periods.today()).select_related("ward"))
-    return render(request, "groups/group_detail.html", {
-        "group": group, "can_edit": can_edit, "errors": errors, "day": day, "show_all": show_all,
-        "roster": roster, "ever": group.members.count(), "coverages": coverages,
-        "cameras": cameras, "activities": _group_activities(user, group),
-        "active": group.is_active_on(periods.today()),
-        "today": periods.today(),
-    })
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "can_edit": can_edit,
+            "errors": errors,
+            "day": day,
+            "show_all": show_all,
+            "roster": roster,
+            "ever": group.members.count(),
+            "coverages": coverages,
+            "cameras": cameras,
+            "activities": _group_activities(user, group),
+            "active": group.is_active_on(periods.today()),
+            "today": periods.today(),
+        },
+    )
 
 
 def _describe_group(record, name_of):
@@ -224,19 +253,29 @@ def group_history(request, pk):
     user = request.user
     group = scoped_get(user, Group.objects.select_related("unit"), pk=pk)
     can_edit = bool(revealed_groups(user, [group]))
-    page = history_page(request, [
-        (Group.history.filter(id=group.pk), _describe_group),
-        (GroupMember.history.filter(group_id=group.pk), _describe_member),
-        (BoardingHouseCoverage.history.filter(group_id=group.pk), _describe_coverage),
-    ])
+    page = history_page(
+        request,
+        [
+            (Group.history.filter(id=group.pk), _describe_group),
+            (GroupMember.history.filter(group_id=group.pk), _describe_member),
+            (BoardingHouseCoverage.history.filter(group_id=group.pk), _describe_coverage),
+        ],
+    )
     if not can_edit:
         for entry in page.object_list:
             entry.changes = [
-                (label, shown(before, False) if before != "—" else before, shown(after, False) if after != "—" else after)
-                if label in PERSONAL_LABELS else (label, before, after)
+                (
+                    label,
+                    shown(before, False) if before != "—" else before,
+                    shown(after, False) if after != "—" else after,
+                )
+                if label in PERSONAL_LABELS
+                else (label, before, after)
                 for label, before, after in entry.changes
             ]
-    return render(request, "groups/history.html", {"group": group, "parent_group": group, "page_obj": page})
+    return render(
+        request, "groups/history.html", {"group": group, "parent_group": group, "page_obj": page}
+    )
 
 
 # --- forms ---------------------------------------------------------------------------------
@@ -249,9 +288,13 @@ class GroupFormPage(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=self.title, submit_label=self.submit_label,
-                       cancel_url=self.cancel_url(), subject=self.subject(),
-                       parent_group=self.parent_group())
+        context.update(
+            title=self.title,
+            submit_label=self.submit_label,
+            cancel_url=self.cancel_url(),
+            subject=self.subject(),
+            parent_group=self.parent_group(),
+        )
         return context
 
     def cancel_url(self):
@@ -280,7 +323,9 @@ class GroupCreateView(GroupFormPage):
         return kwargs
 
     def perform(self, form):
-        return services.create_group(self.request.user, unit=form.cleaned_data["unit"], **form.group_fields())
+        return services.create_group(
+            self.request.user, unit=form.cleaned_data["unit"], **form.group_fields()
+        )
 
 
 class GroupContextMixin:
@@ -289,8 +334,10 @@ class GroupContextMixin:
     @cached_property
     def group(self):
         return scoped_get(
-            self.request.user, Group.objects.select_related("unit", "kind", "ward"),
-            editable=self.editable, pk=self.kwargs["pk"],
+            self.request.user,
+            Group.objects.select_related("unit", "kind", "ward"),
+            editable=self.editable,
+            pk=self.kwargs["pk"],
         )
 
     def cancel_url(self):
@@ -322,7 +369,11 @@ class GroupEditView(GroupContextMixin, GroupFormPage):
 def group_delete(request, pk):
     group = scoped_get(request.user, Group, editable=True, pk=pk)
     services.delete_group(request.user, group)
-    messages.success(request, _("Đã xoá %(name)s khỏi danh sách (bản ghi vẫn được lưu để đối chiếu).") % {"name": group.name})
+    messages.success(
+        request,
+        _("Đã xoá %(name)s khỏi danh sách (bản ghi vẫn được lưu để đối chiếu).")
+        % {"name": group.name},
+    )
     return redirect("groups:list")
 
 
@@ -357,8 +408,10 @@ class MemberEditView(GroupFormPage):
     @cached_property
     def member(self):
         return scoped_get(
-            self.request.user, GroupMember.objects.select_related("group", "workplace_unit"),
-            editable=True, pk=self.kwargs["pk"],
+            self.request.user,
+            GroupMember.objects.select_related("group", "workplace_unit"),
+            editable=True,
+            pk=self.kwargs["pk"],
         )
 
     def cancel_url(self):
@@ -401,7 +454,8 @@ class HouseListView(ScopedListView):
         today = periods.today()
         covering = {
             c.house_id: c.group
-            for c in BoardingHouseCoverage.objects.active_on(today).filter(house__in=houses)
+            for c in BoardingHouseCoverage.objects.active_on(today)
+            .filter(house__in=houses)
             .select_related("group")
         }
         for h in houses:
@@ -442,8 +496,12 @@ class HouseEditView(GroupFormPage):
 
     @cached_property
     def house(self):
-        return scoped_get(self.request.user, BoardingHouse.objects.select_related("unit"),
-                          editable=True, pk=self.kwargs["pk"])
+        return scoped_get(
+            self.request.user,
+            BoardingHouse.objects.select_related("unit"),
+            editable=True,
+            pk=self.kwargs["pk"],
+        )
 
     def cancel_url(self):
         return reverse("groups:houses")
@@ -468,8 +526,12 @@ class CoverageEndView(GroupFormPage):
 
     @cached_property
     def coverage(self):
-        return scoped_get(self.request.user, BoardingHouseCoverage.objects.select_related("group", "house"),
-                          editable=True, pk=self.kwargs["pk"])
+        return scoped_get(
+            self.request.user,
+            BoardingHouseCoverage.objects.select_related("group", "house"),
+            editable=True,
+            pk=self.kwargs["pk"],
+        )
 
     def cancel_url(self):
         return self.coverage.group.get_absolute_url()
@@ -503,7 +565,8 @@ class CameraListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         editable = set(
             Camera.objects.editable_by(self.request.user)
-            .filter(pk__in=[c.pk for c in context["object_list"]]).values_list("pk", flat=True)
+            .filter(pk__in=[c.pk for c in context["object_list"]])
+            .values_list("pk", flat=True)
         )
         for camera in context["object_list"]:
             camera.can_edit = camera.pk in editable
@@ -542,8 +605,12 @@ class CameraEditView(GroupFormPage):
 
     @cached_property
     def camera(self):
-        return scoped_get(self.request.user, Camera.objects.select_related("unit", "ward"),
-                          editable=True, pk=self.kwargs["pk"])
+        return scoped_get(
+            self.request.user,
+            Camera.objects.select_related("unit", "ward"),
+            editable=True,
+            pk=self.kwargs["pk"],
+        )
 
     def cancel_url(self):
         return reverse("groups:cameras")
@@ -583,7 +650,9 @@ class CameraStateView(CameraEditView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.set_camera_state(self.request.user, self.camera, data["state"], data["since"], data["note"])
+        services.set_camera_state(
+            self.request.user, self.camera, data["state"], data["since"], data["note"]
+        )
         return reverse("groups:camera_edit", args=[self.camera.pk])
 
 
@@ -647,12 +716,24 @@ def import_page(request):
         else:
             result = excel.import_spreadsheet(request.user, sheet, upload, dry_run=dry_run)
             if result.ok and not dry_run:
-                messages.success(request, _("Đã nhập %(n)s dòng %(what)s.") % {
-                    "n": format_number(result.created), "what": str(excel.TITLES[sheet]).lower()})
+                messages.success(
+                    request,
+                    _("Đã nhập %(n)s dòng %(what)s.")
+                    % {
+                        "n": format_number(result.created),
+                        "what": str(excel.TITLES[sheet]).lower(),
+                    },
+                )
                 return redirect(f"{reverse('groups:import')}?sheet={sheet}")
-    return render(request, "groups/import.html", {
-        "sheet": sheet, "sheets": excel.TITLES, "result": result,
-    })
+    return render(
+        request,
+        "groups/import.html",
+        {
+            "sheet": sheet,
+            "sheets": excel.TITLES,
+            "result": result,
+        },
+    )
 
 
 # --- the ward map --------------------------------------------------------------------------
@@ -694,7 +775,9 @@ def _map_window(wards, focus):
     pad_lat = max((lats[-1] - lats[0]) * 0.12, 0.02)
     pad_lng = max((lngs[-1] - lngs[0]) * 0.12, 0.02)
     box = (lats[0] - pad_lat, lats[-1] + pad_lat, lngs[0] - pad_lng, lngs[-1] + pad_lng)
-    inside = [w for w in wards if box[0] <= w.latitude <= box[1] and box[2] <= w.longitude <= box[3]]
+    inside = [
+        w for w in wards if box[0] <= w.latitude <= box[1] and box[2] <= w.longitude <= box[3]
+    ]
     return inside, len(wards) - len(inside)
 
 
@@ -711,22 +794,40 @@ def ward_map(request):
     province = services.unit_province(unit) if unit is not None else None
     if unit is not None and province is None:
         # The root has no province: show its first province-level unit instead.
-        unit = Unit.objects.visible_to(user).filter(depth=2, province__isnull=False).order_by("path").first()
+        unit = (
+            Unit.objects.visible_to(user)
+            .filter(depth=2, province__isnull=False)
+            .order_by("path")
+            .first()
+        )
         province = services.unit_province(unit) if unit else None
-    context = {"errors": errors, "unit": unit, "day": day, "province": province,
-               "units": _unit_options(user), "today": periods.today()}
+    context = {
+        "errors": errors,
+        "unit": unit,
+        "day": day,
+        "province": province,
+        "units": _unit_options(user),
+        "today": periods.today(),
+    }
     if province is None:
         return render(request, "groups/ward_map.html", context)
     wards = list(
         Area.objects.filter(level=AreaLevel.WARD, province=province, latitude__isnull=False)
-        .only("pk", "code", "name", "latitude", "longitude").order_by("name")
+        .only("pk", "code", "name", "latitude", "longitude")
+        .order_by("name")
     )
     scope = figure_scope(user, unit)  # a police liaison: the groups and cameras of their wards
     counts = stats.ward_counts(unit, day, province, scope=scope)
     cameras = list(
         scope.restrict(Camera.objects.visible_to(user))
-        .filter(unit__path__startswith=unit.path, ward__province=province, installed__lte=day, latitude__isnull=False)
-        .with_state_on(day).exclude(state_on=CameraStateKind.REMOVED)
+        .filter(
+            unit__path__startswith=unit.path,
+            ward__province=province,
+            installed__lte=day,
+            latitude__isnull=False,
+        )
+        .with_state_on(day)
+        .exclude(state_on=CameraStateKind.REMOVED)
         .only("pk", "place", "latitude", "longitude", "ward_id")[:5000]
     )
     focus = [(w.latitude, w.longitude) for w in wards if w.pk in counts]
@@ -753,16 +854,21 @@ def ward_map(request):
                 if 0 <= c.x <= MAP_WIDTH and 0 <= c.y <= height:
                     c.working = c.state_on == CameraStateKind.WORKING
                     shown_cameras.append(c)
-        context.update(width=MAP_WIDTH, height=height, cameras=shown_cameras, shades=MAP_SHADES, top=top)
+        context.update(
+            width=MAP_WIDTH, height=height, cameras=shown_cameras, shades=MAP_SHADES, top=top
+        )
     panel = stats.headline(unit, day, scope=scope)
     panel.update(unit=unit, day=day)
     table = sorted((w for w in wards if w.pk in counts), key=lambda w: (-counts[w.pk], w.name))
     for w in table:
         w.n_groups = counts[w.pk]
     context.update(
-        drawn=drawn, outside=outside, panel=panel, table=table, wards_total=len(wards),
+        drawn=drawn,
+        outside=outside,
+        panel=panel,
+        table=table,
+        wards_total=len(wards),
         cameras_total=len(cameras),
         cameras_working=sum(1 for c in cameras if c.state_on == CameraStateKind.WORKING),
     )
     return render(request, "groups/ward_map.html", context)
-

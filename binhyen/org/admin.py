@@ -38,9 +38,22 @@ class UnitAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["province", "ward"]
     readonly_fields = ["parent", "path", "depth", "valid_to", "successor"]
     fields = [
-        "code", "name", "short_name", "kind", "parent", "province", "ward", "valid_from",
-        "valid_to", "successor", "enterprise_name", "ownership", "workforce", "members",
-        "path", "depth",
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "province",
+        "ward",
+        "valid_from",
+        "valid_to",
+        "successor",
+        "enterprise_name",
+        "ownership",
+        "workforce",
+        "members",
+        "path",
+        "depth",
     ]
 
     def has_add_permission(self, request):
@@ -50,7 +63,11 @@ class UnitAdmin(SimpleHistoryAdmin):
         return False  # units are closed, never deleted
 
     def save_model(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.UNIT_FIELDS}
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.UNIT_FIELDS
+        }
         try:
             services.update_unit(request.user, obj, **changes)
         except ValidationError as exc:
@@ -97,7 +114,11 @@ class AssignmentAdmin(SimpleHistoryAdmin):
             return
         try:
             created = services.assign_role(
-                request.user, obj.user, obj.unit, obj.role, wards=list(form.cleaned_data.get("wards") or []),
+                request.user,
+                obj.user,
+                obj.unit,
+                obj.role,
+                wards=list(form.cleaned_data.get("wards") or []),
                 note=obj.note,
             )
         except ValidationError as exc:

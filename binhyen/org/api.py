@@ -141,14 +141,19 @@ def _max(model, name):
     return model._meta.get_field(name).max_length
 
 
-UNIT_CODE = Field(max_length=_max(Unit, "code"), pattern=code_validator.regex.pattern,
-                  description="Chữ in hoa không dấu, chữ số và . _ - (ví dụ HCM-Q9-CS1)")
+UNIT_CODE = Field(
+    max_length=_max(Unit, "code"),
+    pattern=code_validator.regex.pattern,
+    description="Chữ in hoa không dấu, chữ số và . _ - (ví dụ HCM-Q9-CS1)",
+)
 UNIT_REF = {"max_length": _max(Unit, "code")}
 AREA_REF = {"max_length": _max(Area, "code")}
 KIND_REF = {"max_length": _max(UnitKind, "code"), "pattern": r"^[-a-zA-Z0-9_]+$"}
 NOTE = {"max_length": _max(UnitEvent, "note")}
-FOUNDED = ("Ngày thành lập, YYYY-MM-DD: từ 28/07/1929, tối đa hai năm sau hôm nay "
-           "(đơn vị thành lập theo quyết định đã ban hành)")
+FOUNDED = (
+    "Ngày thành lập, YYYY-MM-DD: từ 28/07/1929, tối đa hai năm sau hôm nay "
+    "(đơn vị thành lập theo quyết định đã ban hành)"
+)
 EVENT_DATE = "YYYY-MM-DD: từ 28/07/1929, tối đa hai năm sau hôm nay (thay đổi đã có quyết định)"
 WORKFORCE_NOTE = f" (công đoàn cơ sở: tối đa {format_number(GRASSROOTS_HEADCOUNT)})"
 
@@ -159,9 +164,14 @@ class UnitFactsIn(In):
     ward: str | None = Field(None, description="Mã phường/xã", **AREA_REF)
     enterprise_name: str = Field("", max_length=_max(Unit, "enterprise_name"))
     ownership: OwnershipIn = ""
-    workforce: int | None = Field(None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs())
-    members: int | None = Field(None, description="Số đoàn viên, không lớn hơn số lao động" + WORKFORCE_NOTE,
-                                **UNION_MEMBERS.schema_kwargs())
+    workforce: int | None = Field(
+        None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs()
+    )
+    members: int | None = Field(
+        None,
+        description="Số đoàn viên, không lớn hơn số lao động" + WORKFORCE_NOTE,
+        **UNION_MEMBERS.schema_kwargs(),
+    )
 
 
 class UnitCreateIn(UnitFactsIn):
@@ -170,8 +180,9 @@ class UnitCreateIn(UnitFactsIn):
     kind: str = Field(description="Mã loại đơn vị, ví dụ cd_co_so", **KIND_REF)
     parent: str = Field(description="Mã đơn vị cấp trên", **UNIT_REF)
     valid_from: datetime.date = Field(description=FOUNDED, ge=EARLIEST_DATE)
-    valid_to: datetime.date | None = Field(None, description="Ngày kết thúc (đơn vị đã kết thúc), " + EVENT_DATE,
-                                           ge=EARLIEST_DATE)
+    valid_to: datetime.date | None = Field(
+        None, description="Ngày kết thúc (đơn vị đã kết thúc), " + EVENT_DATE, ge=EARLIEST_DATE
+    )
 
 
 class UnitPatchIn(In):
@@ -186,25 +197,35 @@ class UnitPatchIn(In):
     valid_from: datetime.date | None = Field(None, description=FOUNDED, ge=EARLIEST_DATE)
     enterprise_name: str | None = Field(None, max_length=_max(Unit, "enterprise_name"))
     ownership: OwnershipIn | None = None
-    workforce: int | None = Field(None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs())
-    members: int | None = Field(None, description="Số đoàn viên" + WORKFORCE_NOTE, **UNION_MEMBERS.schema_kwargs())
+    workforce: int | None = Field(
+        None, description="Số lao động" + WORKFORCE_NOTE, **WORKFORCE.schema_kwargs()
+    )
+    members: int | None = Field(
+        None, description="Số đoàn viên" + WORKFORCE_NOTE, **UNION_MEMBERS.schema_kwargs()
+    )
 
 
 class MoveIn(In):
     parent: str = Field(description="Mã đơn vị cấp trên mới", **UNIT_REF)
-    date: datetime.date = Field(description="Ngày bắt đầu trực thuộc đơn vị mới, " + EVENT_DATE, ge=EARLIEST_DATE)
+    date: datetime.date = Field(
+        description="Ngày bắt đầu trực thuộc đơn vị mới, " + EVENT_DATE, ge=EARLIEST_DATE
+    )
     note: str = Field("", **NOTE)
 
 
 class CloseIn(In):
-    date: datetime.date = Field(description="Ngày cuối cùng đơn vị hoạt động, " + EVENT_DATE, ge=EARLIEST_DATE)
+    date: datetime.date = Field(
+        description="Ngày cuối cùng đơn vị hoạt động, " + EVENT_DATE, ge=EARLIEST_DATE
+    )
     successor: str | None = Field(None, description="Mã đơn vị kế thừa", **UNIT_REF)
     note: str = Field("", **NOTE)
 
 
 class MergeIn(In):
     into: str = Field(description="Mã đơn vị nhận sáp nhập", **UNIT_REF)
-    date: datetime.date = Field(description="Ngày đầu tiên của đơn vị sau sáp nhập, " + EVENT_DATE, ge=EARLIEST_DATE)
+    date: datetime.date = Field(
+        description="Ngày đầu tiên của đơn vị sau sáp nhập, " + EVENT_DATE, ge=EARLIEST_DATE
+    )
     note: str = Field("", **NOTE)
 
 
@@ -270,9 +291,8 @@ def get_unit(request, code: str):
 def list_areas(
     request,
     paging: Query[PageParams],
-    level: Literal[
-        "province", "ward", "legacy_province", "legacy_district", "legacy_ward"
-    ] | None = Query(None, description="Cấp địa bàn"),
+    level: Literal["province", "ward", "legacy_province", "legacy_district", "legacy_ward"]
+    | None = Query(None, description="Cấp địa bàn"),
     province: str | None = Query(None, description="Mã tỉnh/thành phố"),
     q: str | None = Query(None, description="Tìm theo tên/mã, không cần gõ dấu"),
 ):
@@ -340,7 +360,8 @@ def _area(field, code, levels, legacy, errors, province=None):
     candidates = list(candidates)
     if not candidates:
         errors[field] = _("Không có %(what)s mã “%(code)s”.") % {
-            "what": AreaLevel(levels[0]).label.lower(), "code": code
+            "what": AreaLevel(levels[0]).label.lower(),
+            "code": code,
         }
         return None
     candidates.sort(key=lambda a: a.is_legacy != legacy)
@@ -354,13 +375,20 @@ def _places(payload, legacy, errors, current_province=None):
     province = current_province
     if "province" in sent:
         province = _area(
-            "province", sent["province"], [AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE], legacy,
+            "province",
+            sent["province"],
+            [AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE],
+            legacy,
             errors,
         )
         found["province"] = province
     if "ward" in sent:
         found["ward"] = _area(
-            "ward", sent["ward"], [AreaLevel.WARD, AreaLevel.LEGACY_WARD], legacy, errors,
+            "ward",
+            sent["ward"],
+            [AreaLevel.WARD, AreaLevel.LEGACY_WARD],
+            legacy,
+            errors,
             province=province,
         )
     return found
@@ -379,7 +407,9 @@ def create_unit(request, payload: UnitCreateIn):
     return Status(201, _reload(unit))
 
 
-@router.patch("/units/{code}", response={200: UnitDetailOut, **ERRORS}, summary="Sửa thông tin đơn vị")
+@router.patch(
+    "/units/{code}", response={200: UnitDetailOut, **ERRORS}, summary="Sửa thông tin đơn vị"
+)
 def update_unit(request, code: str, payload: UnitPatchIn):
     unit = _administered_unit(request, code)
     changes = payload.dict(exclude_unset=True)
@@ -397,7 +427,9 @@ def update_unit(request, code: str, payload: UnitPatchIn):
     return _reload(unit)
 
 
-@router.post("/units/{code}/move", response={200: UnitDetailOut, **ERRORS}, summary="Chuyển đơn vị cấp trên")
+@router.post(
+    "/units/{code}/move", response={200: UnitDetailOut, **ERRORS}, summary="Chuyển đơn vị cấp trên"
+)
 def move_unit(request, code: str, payload: MoveIn):
     unit = _administered_unit(request, code)
     errors = {}
@@ -408,7 +440,9 @@ def move_unit(request, code: str, payload: MoveIn):
     return _reload(unit)
 
 
-@router.post("/units/{code}/close", response={200: UnitDetailOut, **ERRORS}, summary="Kết thúc hoạt động")
+@router.post(
+    "/units/{code}/close", response={200: UnitDetailOut, **ERRORS}, summary="Kết thúc hoạt động"
+)
 def close_unit(request, code: str, payload: CloseIn):
     unit = _administered_unit(request, code)
     errors = {}
@@ -423,7 +457,11 @@ def close_unit(request, code: str, payload: CloseIn):
     return _reload(unit)
 
 
-@router.post("/units/{code}/merge", response={200: UnitDetailOut, **ERRORS}, summary="Sáp nhập vào đơn vị khác")
+@router.post(
+    "/units/{code}/merge",
+    response={200: UnitDetailOut, **ERRORS},
+    summary="Sáp nhập vào đơn vị khác",
+)
 def merge_unit(request, code: str, payload: MergeIn):
     """Merge this unit into `into` from `date`: its open children move there that day, and it
     closes the day before with `into` as its successor. Answers with the merged (closed) unit."""
@@ -432,7 +470,13 @@ def merge_unit(request, code: str, payload: MergeIn):
     target = _referenced_unit(request, "into", payload.into, errors)
     require(errors)
     # merge_units names the target "target" (and, through move/close, "parent"/"successor").
-    names = {"unit": "code", "sources": "code", "target": "into", "parent": "into", "successor": "into"}
+    names = {
+        "unit": "code",
+        "sources": "code",
+        "target": "into",
+        "parent": "into",
+        "successor": "into",
+    }
     with api_field_names(names):
         services.merge_units(request.auth, [unit], target, payload.date, note=payload.note)
     return _reload(unit)

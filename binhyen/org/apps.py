@@ -13,5 +13,7 @@ class OrgConfig(AppConfig):
 
         # the per-process list of grassroots kinds (history.grassroots_kinds)
         post_save.connect(history.forget_kinds, sender=UnitKind, dispatch_uid="forget-kinds-save")
-        post_delete.connect(history.forget_kinds, sender=UnitKind, dispatch_uid="forget-kinds-delete")
+        post_delete.connect(
+            history.forget_kinds, sender=UnitKind, dispatch_uid="forget-kinds-delete"
+        )
         post_migrate.connect(history.forget_kinds, dispatch_uid="forget-kinds-migrate")

@@ -93,97 +93,149 @@ def _places(province, rows):
 # Legacy wards (GSO codes, as they stood until 30/06/2025) and the 2025 ward each went into.
 # Quận 2, Quận 9 and Quận Thủ Đức's wards kept their codes inside Thành phố Thủ Đức.
 WARDS = {
-    Q9: _places(HCM_PROVINCE, [
-        ("26830", "Phường Long Bình", "26833", "Phường Long Bình"),
-        ("26836", "Phường Tân Phú", "26842", "Phường Tăng Nhơn Phú"),
-        ("26839", "Phường Hiệp Phú", "26842", "Phường Tăng Nhơn Phú"),
-        ("26842", "Phường Tăng Nhơn Phú A", "26842", "Phường Tăng Nhơn Phú"),
-        ("26845", "Phường Tăng Nhơn Phú B", "26842", "Phường Tăng Nhơn Phú"),
-        ("26848", "Phường Phước Long B", "26848", "Phường Phước Long"),
-        ("26863", "Phường Phước Bình", "26848", "Phường Phước Long"),
-        ("26857", "Phường Long Phước", "26857", "Phường Long Phước"),
-        ("26860", "Phường Long Trường", "26860", "Phường Long Trường"),
-        ("26866", "Phường Phú Hữu", "26860", "Phường Long Trường"),
-    ]),
-    Q2: _places(HCM_PROVINCE, [
-        ("27088", "Phường Thảo Điền", "27118", "Phường An Khánh"),
-        ("27094", "Phường An Khánh", "27118", "Phường An Khánh"),
-        ("27097", "Phường Bình Trưng Đông", "27097", "Phường Bình Trưng"),
-        ("27100", "Phường Bình Trưng Tây", "27097", "Phường Bình Trưng"),
-        ("27109", "Phường Cát Lái", "27112", "Phường Cát Lái"),
-        ("27112", "Phường Thạnh Mỹ Lợi", "27112", "Phường Cát Lái"),
-    ]),
-    Q_THU_DUC: _places(HCM_PROVINCE, [
-        ("26815", "Phường Linh Chiểu", "26824", "Phường Thủ Đức"),
-        ("26824", "Phường Bình Thọ", "26824", "Phường Thủ Đức"),
-        ("26827", "Phường Trường Thọ", "26824", "Phường Thủ Đức"),
-        ("26794", "Phường Linh Xuân", "26794", "Phường Linh Xuân"),
-        ("26803", "Phường Tam Bình", "26797", "Phường Tam Bình"),
-        ("26812", "Phường Hiệp Bình Chánh", "26812", "Phường Hiệp Bình"),
-    ]),
-    Q7: _places(HCM_PROVINCE, [
-        ("27466", "Phường Tân Thuận Đông", "27478", "Phường Tân Thuận"),
-        ("27469", "Phường Tân Thuận Tây", "27478", "Phường Tân Thuận"),
-        ("27478", "Phường Bình Thuận", "27478", "Phường Tân Thuận"),
-        ("27475", "Phường Tân Hưng", "27475", "Phường Tân Hưng"),
-        ("27490", "Phường Tân Phong", "27475", "Phường Tân Hưng"),
-        ("27484", "Phường Phú Thuận", "27484", "Phường Phú Thuận"),
-        ("27487", "Phường Tân Phú", "27487", "Phường Tân Mỹ"),
-    ]),
-    BINH_TAN: _places(HCM_PROVINCE, [
-        ("27436", "Phường Bình Hưng Hòa", "27439", "Phường Bình Hưng Hòa"),
-        ("27442", "Phường Bình Hưng Hòa B", "27442", "Phường Bình Tân"),
-        ("27445", "Phường Bình Trị Đông", "27448", "Phường Bình Trị Đông"),
-        ("27460", "Phường An Lạc", "27460", "Phường An Lạc"),
-        ("27463", "Phường An Lạc A", "27460", "Phường An Lạc"),
-        ("27454", "Phường Tân Tạo", "27457", "Phường Tân Tạo"),
-    ]),
-    CU_CHI: _places(HCM_PROVINCE, [
-        ("27496", "Thị trấn Củ Chi", "27496", "Xã Tân An Hội"),
-        ("27553", "Xã Tân Phú Trung", "27553", "Xã Củ Chi"),
-        ("27556", "Xã Tân Thông Hội", "27553", "Xã Củ Chi"),
-        ("27511", "Xã Nhuận Đức", "27511", "Xã Nhuận Đức"),
-        ("27517", "Xã Phú Hòa Đông", "27541", "Xã Phú Hòa Đông"),
-        ("27550", "Xã Bình Mỹ", "27544", "Xã Bình Mỹ"),
-        ("27538", "Xã Thái Mỹ", "27526", "Xã Thái Mỹ"),
-    ]),
-    Q12: _places(HCM_PROVINCE, [
-        ("26773", "Phường Thới An", "26773", "Phường Thới An"),
-        ("26782", "Phường Tân Thới Hiệp", "26782", "Phường Tân Thới Hiệp"),
-        ("26785", "Phường Trung Mỹ Tây", "26785", "Phường Trung Mỹ Tây"),
-        ("26788", "Phường Đông Hưng Thuận", "26791", "Phường Đông Hưng Thuận"),
-        ("26791", "Phường Tân Thới Nhất", "26791", "Phường Đông Hưng Thuận"),
-        ("26779", "Phường An Phú Đông", "26767", "Phường An Phú Đông"),
-    ]),
-    MY_THO: _places(TIEN_GIANG_PROVINCE, [
-        ("28261", "Phường 1", "28261", "Phường Mỹ Tho"),
-        ("28264", "Phường 2", "28261", "Phường Mỹ Tho"),
-        ("28279", "Phường Tân Long", "28261", "Phường Mỹ Tho"),
-        ("28249", "Phường 5", "28249", "Phường Đạo Thạnh"),
-        ("28252", "Phường 4", "28249", "Phường Đạo Thạnh"),
-        ("28282", "Xã Đạo Thạnh", "28249", "Phường Đạo Thạnh"),
-        ("28270", "Phường 6", "28270", "Phường Thới Sơn"),
-        ("28591", "Xã Thới Sơn", "28270", "Phường Thới Sơn"),
-        ("28273", "Phường 9", "28273", "Phường Mỹ Phong"),
-        ("28288", "Xã Mỹ Phong", "28273", "Phường Mỹ Phong"),
-        ("28291", "Xã Tân Mỹ Chánh", "28273", "Phường Mỹ Phong"),
-        ("28276", "Phường 10", "28285", "Phường Trung An"),
-        ("28285", "Xã Trung An", "28285", "Phường Trung An"),
-    ]),
+    Q9: _places(
+        HCM_PROVINCE,
+        [
+            ("26830", "Phường Long Bình", "26833", "Phường Long Bình"),
+            ("26836", "Phường Tân Phú", "26842", "Phường Tăng Nhơn Phú"),
+            ("26839", "Phường Hiệp Phú", "26842", "Phường Tăng Nhơn Phú"),
+            ("26842", "Phường Tăng Nhơn Phú A", "26842", "Phường Tăng Nhơn Phú"),
+            ("26845", "Phường Tăng Nhơn Phú B", "26842", "Phường Tăng Nhơn Phú"),
+            ("26848", "Phường Phước Long B", "26848", "Phường Phước Long"),
+            ("26863", "Phường Phước Bình", "26848", "Phường Phước Long"),
+            ("26857", "Phường Long Phước", "26857", "Phường Long Phước"),
+            ("26860", "Phường Long Trường", "26860", "Phường Long Trường"),
+            ("26866", "Phường Phú Hữu", "26860", "Phường Long Trường"),
+        ],
+    ),
+    Q2: _places(
+        HCM_PROVINCE,
+        [
+            ("27088", "Phường Thảo Điền", "27118", "Phường An Khánh"),
+            ("27094", "Phường An Khánh", "27118", "Phường An Khánh"),
+            ("27097", "Phường Bình Trưng Đông", "27097", "Phường Bình Trưng"),
+            ("27100", "Phường Bình Trưng Tây", "27097", "Phường Bình Trưng"),
+            ("27109", "Phường Cát Lái", "27112", "Phường Cát Lái"),
+            ("27112", "Phường Thạnh Mỹ Lợi", "27112", "Phường Cát Lái"),
+        ],
+    ),
+    Q_THU_DUC: _places(
+        HCM_PROVINCE,
+        [
+            ("26815", "Phường Linh Chiểu", "26824", "Phường Thủ Đức"),
+            ("26824", "Phường Bình Thọ", "26824", "Phường Thủ Đức"),
+            ("26827", "Phường Trường Thọ", "26824", "Phường Thủ Đức"),
+            ("26794", "Phường Linh Xuân", "26794", "Phường Linh Xuân"),
+            ("26803", "Phường Tam Bình", "26797", "Phường Tam Bình"),
+            ("26812", "Phường Hiệp Bình Chánh", "26812", "Phường Hiệp Bình"),
+        ],
+    ),
+    Q7: _places(
+        HCM_PROVINCE,
+        [
+            ("27466", "Phường Tân Thuận Đông", "27478", "Phường Tân Thuận"),
+            ("27469", "Phường Tân Thuận Tây", "27478", "Phường Tân Thuận"),
+            ("27478", "Phường Bình Thuận", "27478", "Phường Tân Thuận"),
+            ("27475", "Phường Tân Hưng", "27475", "Phường Tân Hưng"),
+            ("27490", "Phường Tân Phong", "27475", "Phường Tân Hưng"),
+            ("27484", "Phường Phú Thuận", "27484", "Phường Phú Thuận"),
+            ("27487", "Phường Tân Phú", "27487", "Phường Tân Mỹ"),
+        ],
+    ),
+    BINH_TAN: _places(
+        HCM_PROVINCE,
+        [
+            ("27436", "Phường Bình Hưng Hòa", "27439", "Phường Bình Hưng Hòa"),
+            ("27442", "Phường Bình Hưng Hòa B", "27442", "Phường Bình Tân"),
+            ("27445", "Phường Bình Trị Đông", "27448", "Phường Bình Trị Đông"),
+            ("27460", "Phường An Lạc", "27460", "Phường An Lạc"),
+            ("27463", "Phường An Lạc A", "27460", "Phường An Lạc"),
+            ("27454", "Phường Tân Tạo", "27457", "Phường Tân Tạo"),
+        ],
+    ),
+    CU_CHI: _places(
+        HCM_PROVINCE,
+        [
+            ("27496", "Thị trấn Củ Chi", "27496", "Xã Tân An Hội"),
+            ("27553", "Xã Tân Phú Trung", "27553", "Xã Củ Chi"),
+            ("27556", "Xã Tân Thông Hội", "27553", "Xã Củ Chi"),
+            ("27511", "Xã Nhuận Đức", "27511", "Xã Nhuận Đức"),
+            ("27517", "Xã Phú Hòa Đông", "27541", "Xã Phú Hòa Đông"),
+            ("27550", "Xã Bình Mỹ", "27544", "Xã Bình Mỹ"),
+            ("27538", "Xã Thái Mỹ", "27526", "Xã Thái Mỹ"),
+        ],
+    ),
+    Q12: _places(
+        HCM_PROVINCE,
+        [
+            ("26773", "Phường Thới An", "26773", "Phường Thới An"),
+            ("26782", "Phường Tân Thới Hiệp", "26782", "Phường Tân Thới Hiệp"),
+            ("26785", "Phường Trung Mỹ Tây", "26785", "Phường Trung Mỹ Tây"),
+            ("26788", "Phường Đông Hưng Thuận", "26791", "Phường Đông Hưng Thuận"),
+            ("26791", "Phường Tân Thới Nhất", "26791", "Phường Đông Hưng Thuận"),
+            ("26779", "Phường An Phú Đông", "26767", "Phường An Phú Đông"),
+        ],
+    ),
+    MY_THO: _places(
+        TIEN_GIANG_PROVINCE,
+        [
+            ("28261", "Phường 1", "28261", "Phường Mỹ Tho"),
+            ("28264", "Phường 2", "28261", "Phường Mỹ Tho"),
+            ("28279", "Phường Tân Long", "28261", "Phường Mỹ Tho"),
+            ("28249", "Phường 5", "28249", "Phường Đạo Thạnh"),
+            ("28252", "Phường 4", "28249", "Phường Đạo Thạnh"),
+            ("28282", "Xã Đạo Thạnh", "28249", "Phường Đạo Thạnh"),
+            ("28270", "Phường 6", "28270", "Phường Thới Sơn"),
+            ("28591", "Xã Thới Sơn", "28270", "Phường Thới Sơn"),
+            ("28273", "Phường 9", "28273", "Phường Mỹ Phong"),
+            ("28288", "Xã Mỹ Phong", "28273", "Phường Mỹ Phong"),
+            ("28291", "Xã Tân Mỹ Chánh", "28273", "Phường Mỹ Phong"),
+            ("28276", "Phường 10", "28285", "Phường Trung An"),
+            ("28285", "Xã Trung An", "28285", "Phường Trung An"),
+        ],
+    ),
 }
 WARDS[THU_DUC] = WARDS[Q9] + WARDS[Q2] + WARDS[Q_THU_DUC]
 
 # Export-processing and industrial zones of HCMC, with the ward each lies in.
 ZONES = [
-    ("Tân Thuận", "KCX", Place(HCM_PROVINCE, "27466", "Phường Tân Thuận Đông", "27478", "Phường Tân Thuận")),
-    ("Linh Trung", "KCX", Place(HCM_PROVINCE, "26800", "Phường Linh Trung", "26794", "Phường Linh Xuân")),
-    ("Linh Trung II", "KCX", Place(HCM_PROVINCE, "26797", "Phường Bình Chiểu", "26797", "Phường Tam Bình")),
+    (
+        "Tân Thuận",
+        "KCX",
+        Place(HCM_PROVINCE, "27466", "Phường Tân Thuận Đông", "27478", "Phường Tân Thuận"),
+    ),
+    (
+        "Linh Trung",
+        "KCX",
+        Place(HCM_PROVINCE, "26800", "Phường Linh Trung", "26794", "Phường Linh Xuân"),
+    ),
+    (
+        "Linh Trung II",
+        "KCX",
+        Place(HCM_PROVINCE, "26797", "Phường Bình Chiểu", "26797", "Phường Tam Bình"),
+    ),
     ("Hiệp Phước", "KCN", Place(HCM_PROVINCE, "27661", "Xã Hiệp Phước", "27658", "Xã Hiệp Phước")),
     ("Tân Tạo", "KCN", Place(HCM_PROVINCE, "27457", "Phường Tân Tạo A", "27457", "Phường Tân Tạo")),
-    ("Tân Bình", "KCN", Place(HCM_PROVINCE, "27013", "Phường Tây Thạnh", "27013", "Phường Tây Thạnh")),
-    ("Vĩnh Lộc", "KCN", Place(HCM_PROVINCE, "27442", "Phường Bình Hưng Hòa B", "27442", "Phường Bình Tân")),
-    ("Tây Bắc Củ Chi", "KCN", Place(HCM_PROVINCE, "27532", "Xã Tân An Hội", "27496", "Xã Tân An Hội")),
-    ("Lê Minh Xuân", "KCN", Place(HCM_PROVINCE, "27610", "Xã Lê Minh Xuân", "27610", "Xã Bình Lợi")),
+    (
+        "Tân Bình",
+        "KCN",
+        Place(HCM_PROVINCE, "27013", "Phường Tây Thạnh", "27013", "Phường Tây Thạnh"),
+    ),
+    (
+        "Vĩnh Lộc",
+        "KCN",
+        Place(HCM_PROVINCE, "27442", "Phường Bình Hưng Hòa B", "27442", "Phường Bình Tân"),
+    ),
+    (
+        "Tây Bắc Củ Chi",
+        "KCN",
+        Place(HCM_PROVINCE, "27532", "Xã Tân An Hội", "27496", "Xã Tân An Hội"),
+    ),
+    (
+        "Lê Minh Xuân",
+        "KCN",
+        Place(HCM_PROVINCE, "27610", "Xã Lê Minh Xuân", "27610", "Xã Bình Lợi"),
+    ),
 ]
 
 
@@ -213,60 +265,206 @@ class UnitSpec:
 # ------------------------------------------------------------------ invented names and figures
 
 PERSONS = [
-    "Lê Văn Việt", "Nguyễn Văn Trỗi", "Trần Quốc Toản", "Võ Thị Sáu", "Lê Quý Đôn", "Nguyễn Du",
-    "Phan Bội Châu", "Trương Định", "Hùng Vương", "Nguyễn Trãi", "Chu Văn An", "Lý Thường Kiệt",
-    "Trần Hưng Đạo", "Nguyễn Thị Minh Khai", "Lương Thế Vinh", "Đinh Tiên Hoàng", "Kim Đồng",
-    "Phan Chu Trinh", "Huỳnh Thúc Kháng", "Ngô Quyền", "Nguyễn Đình Chiểu", "Thủ Khoa Huân",
-    "Lê Ngọc Hân", "Trần Văn Ơn", "Nguyễn Hiền", "Bùi Thị Xuân", "Tô Vĩnh Diện", "Phạm Ngũ Lão",
+    "Lê Văn Việt",
+    "Nguyễn Văn Trỗi",
+    "Trần Quốc Toản",
+    "Võ Thị Sáu",
+    "Lê Quý Đôn",
+    "Nguyễn Du",
+    "Phan Bội Châu",
+    "Trương Định",
+    "Hùng Vương",
+    "Nguyễn Trãi",
+    "Chu Văn An",
+    "Lý Thường Kiệt",
+    "Trần Hưng Đạo",
+    "Nguyễn Thị Minh Khai",
+    "Lương Thế Vinh",
+    "Đinh Tiên Hoàng",
+    "Kim Đồng",
+    "Phan Chu Trinh",
+    "Huỳnh Thúc Kháng",
+    "Ngô Quyền",
+    "Nguyễn Đình Chiểu",
+    "Thủ Khoa Huân",
+    "Lê Ngọc Hân",
+    "Trần Văn Ơn",
+    "Nguyễn Hiền",
+    "Bùi Thị Xuân",
+    "Tô Vĩnh Diện",
+    "Phạm Ngũ Lão",
 ]
 FLOWERS = [
-    "Hoa Sen", "Hoa Mai", "Sơn Ca", "Họa Mi", "Vành Khuyên", "Bông Hồng", "Hướng Dương",
-    "Tuổi Thơ", "Ánh Dương", "Sao Mai", "Hoa Cúc", "Thỏ Ngọc",
+    "Hoa Sen",
+    "Hoa Mai",
+    "Sơn Ca",
+    "Họa Mi",
+    "Vành Khuyên",
+    "Bông Hồng",
+    "Hướng Dương",
+    "Tuổi Thơ",
+    "Ánh Dương",
+    "Sao Mai",
+    "Hoa Cúc",
+    "Thỏ Ngọc",
 ]
 TRADE_NAMES = [
-    "Phương Nam", "Hòa Bình", "Thành Công", "Tân Tiến", "Đại Phát", "Minh Khang", "An Phú Hưng",
-    "Hưng Thịnh", "Gia Phát", "Trường Sơn", "Vạn Lợi", "Thuận Phát", "Bảo Long", "Nam Việt",
-    "Sao Mai", "Đông Á", "Kim Ngân", "Thiên Phúc", "Phú Cường", "Tín Nghĩa", "Hoàng Long",
-    "Việt Thắng", "Quang Minh", "Hải Đăng", "Thịnh Vượng", "Tâm An", "Ngọc Lan", "Đức Tín",
-    "Nhật Quang", "Hồng Phúc", "Sông Tiền", "Cửu Long",
+    "Phương Nam",
+    "Hòa Bình",
+    "Thành Công",
+    "Tân Tiến",
+    "Đại Phát",
+    "Minh Khang",
+    "An Phú Hưng",
+    "Hưng Thịnh",
+    "Gia Phát",
+    "Trường Sơn",
+    "Vạn Lợi",
+    "Thuận Phát",
+    "Bảo Long",
+    "Nam Việt",
+    "Sao Mai",
+    "Đông Á",
+    "Kim Ngân",
+    "Thiên Phúc",
+    "Phú Cường",
+    "Tín Nghĩa",
+    "Hoàng Long",
+    "Việt Thắng",
+    "Quang Minh",
+    "Hải Đăng",
+    "Thịnh Vượng",
+    "Tâm An",
+    "Ngọc Lan",
+    "Đức Tín",
+    "Nhật Quang",
+    "Hồng Phúc",
+    "Sông Tiền",
+    "Cửu Long",
 ]
 PRIVATE_INDUSTRIES = [
-    "Xây dựng", "Vận tải", "Thực phẩm", "May mặc", "In ấn bao bì", "Nhựa", "Cơ khí", "Dược phẩm",
-    "Thương mại dịch vụ", "Gỗ nội thất", "Vật liệu xây dựng", "Điện lạnh", "Giày dép", "Bánh kẹo",
-    "Giao nhận kho vận", "Dịch vụ bảo vệ",
+    "Xây dựng",
+    "Vận tải",
+    "Thực phẩm",
+    "May mặc",
+    "In ấn bao bì",
+    "Nhựa",
+    "Cơ khí",
+    "Dược phẩm",
+    "Thương mại dịch vụ",
+    "Gỗ nội thất",
+    "Vật liệu xây dựng",
+    "Điện lạnh",
+    "Giày dép",
+    "Bánh kẹo",
+    "Giao nhận kho vận",
+    "Dịch vụ bảo vệ",
 ]
 DELTA_INDUSTRIES = [
-    "Chế biến thủy sản", "Lương thực", "Chế biến trái cây", "Thức ăn chăn nuôi", "Đóng tàu",
-    "Nước mắm", "Xay xát gạo", "Vật tư nông nghiệp",
+    "Chế biến thủy sản",
+    "Lương thực",
+    "Chế biến trái cây",
+    "Thức ăn chăn nuôi",
+    "Đóng tàu",
+    "Nước mắm",
+    "Xay xát gạo",
+    "Vật tư nông nghiệp",
 ]
 FDI_INDUSTRIES = [
-    "Điện tử", "Linh kiện điện tử", "May mặc", "Giày da", "Cơ khí chính xác", "Bao bì",
-    "Nhựa kỹ thuật", "Dệt kim", "Thiết bị y tế", "Đồ gỗ", "Thực phẩm", "Quang học",
-    "Dây cáp điện", "Túi xách", "Đồ chơi", "Khuôn mẫu",
+    "Điện tử",
+    "Linh kiện điện tử",
+    "May mặc",
+    "Giày da",
+    "Cơ khí chính xác",
+    "Bao bì",
+    "Nhựa kỹ thuật",
+    "Dệt kim",
+    "Thiết bị y tế",
+    "Đồ gỗ",
+    "Thực phẩm",
+    "Quang học",
+    "Dây cáp điện",
+    "Túi xách",
+    "Đồ chơi",
+    "Khuôn mẫu",
 ]
 # Syllables for invented foreign brand names (Katec, Sunhwa…).
-BRAND_HEADS = ["Ka", "To", "Mi", "Sa", "Ha", "Jin", "Won", "Lin", "Yo", "Ta", "Ri", "Ko", "Se", "Dae", "Mei", "Asa", "Sun"]
-BRAND_TAILS = ["wa", "tec", "sei", "mori", "kang", "feng", "tron", "lex", "moto", "yang", "nic", "hwa"]
+BRAND_HEADS = [
+    "Ka",
+    "To",
+    "Mi",
+    "Sa",
+    "Ha",
+    "Jin",
+    "Won",
+    "Lin",
+    "Yo",
+    "Ta",
+    "Ri",
+    "Ko",
+    "Se",
+    "Dae",
+    "Mei",
+    "Asa",
+    "Sun",
+]
+BRAND_TAILS = [
+    "wa",
+    "tec",
+    "sei",
+    "mori",
+    "kang",
+    "feng",
+    "tron",
+    "lex",
+    "moto",
+    "yang",
+    "nic",
+    "hwa",
+]
 STATE_FIRMS = [
-    "Công ty TNHH MTV Dịch vụ công ích {trade}", "Công ty Cổ phần Cấp thoát nước {trade}",
-    "Công ty TNHH MTV Môi trường đô thị {trade}", "Công ty Cổ phần Công trình giao thông {trade}",
+    "Công ty TNHH MTV Dịch vụ công ích {trade}",
+    "Công ty Cổ phần Cấp thoát nước {trade}",
+    "Công ty TNHH MTV Môi trường đô thị {trade}",
+    "Công ty Cổ phần Công trình giao thông {trade}",
 ]
 AGENCIES = [
-    "Kho bạc Nhà nước {where}", "Chi cục Thống kê {where}", "Trung tâm Văn hóa - Thể thao {where}",
-    "Bưu điện {where}", "Ban Quản lý chợ {trade}",
+    "Kho bạc Nhà nước {where}",
+    "Chi cục Thống kê {where}",
+    "Trung tâm Văn hóa - Thể thao {where}",
+    "Bưu điện {where}",
+    "Ban Quản lý chợ {trade}",
     "Trung tâm Giáo dục nghề nghiệp {where}",
 ]
 
 HOSPITALS = [
-    "Trung tâm Y tế {where}", "Bệnh viện Đa khoa khu vực {where}", "Bệnh viện Y học cổ truyền {where}",
+    "Trung tâm Y tế {where}",
+    "Bệnh viện Đa khoa khu vực {where}",
+    "Bệnh viện Y học cổ truyền {where}",
     "Bệnh viện Phục hồi chức năng {trade}",
 ]
 
 # (profile, weight): what kinds of employers a district's grassroots unions are.
-URBAN = [("private", 45), ("school", 20), ("agency", 10), ("state", 10), ("fdi", 10), ("clinic", 3), ("hospital", 2)]
+URBAN = [
+    ("private", 45),
+    ("school", 20),
+    ("agency", 10),
+    ("state", 10),
+    ("fdi", 10),
+    ("clinic", 3),
+    ("hospital", 2),
+]
 RURAL = [("private", 40), ("school", 30), ("agency", 15), ("state", 10), ("fdi", 5)]
 ZONE = [("fdi", 75), ("private", 25)]
-TOWN = [("school", 30), ("agency", 15), ("private", 20), ("delta", 15), ("state", 5), ("hospital", 10), ("clinic", 5)]
+TOWN = [
+    ("school", 30),
+    ("agency", 15),
+    ("private", 20),
+    ("delta", 15),
+    ("state", 5),
+    ("hospital", 10),
+    ("clinic", 5),
+]
 
 
 class _Generator:
@@ -302,25 +500,36 @@ class _Generator:
             industry = rng.choice(FDI_INDUSTRIES)
             if zone and rng.random() < 0.35:
                 suffix = rng.choice(["Việt", "Vina", "Sài Gòn"])
-                name = self._unique(lambda: f"Công ty TNHH {rng.choice(FDI_INDUSTRIES)} {zone} {suffix}")
+                name = self._unique(
+                    lambda: f"Công ty TNHH {rng.choice(FDI_INDUSTRIES)} {zone} {suffix}"
+                )
             else:
                 name = self._unique(lambda: f"Công ty TNHH {industry} {self._brand()} Việt Nam")
             workforce = self._workforce(300, 9000)
             return name, Ownership.FDI, workforce, self._members(workforce, 0.62, 0.95)
         if profile in ("private", "delta"):
             industries = DELTA_INDUSTRIES if profile == "delta" else PRIVATE_INDUSTRIES
-            name = self._unique(lambda: "Công ty {} {} {}".format(
-                rng.choice(["TNHH", "TNHH", "Cổ phần"]), rng.choice(industries), rng.choice(TRADE_NAMES)
-            ))
+            name = self._unique(
+                lambda: "Công ty {} {} {}".format(
+                    rng.choice(["TNHH", "TNHH", "Cổ phần"]),
+                    rng.choice(industries),
+                    rng.choice(TRADE_NAMES),
+                )
+            )
             workforce = self._workforce(40, 1500)
             return name, Ownership.NON_STATE, workforce, self._members(workforce, 0.5, 0.9)
         if profile == "state":
-            name = self._unique(lambda: rng.choice(STATE_FIRMS).format(trade=rng.choice(TRADE_NAMES)))
+            name = self._unique(
+                lambda: rng.choice(STATE_FIRMS).format(trade=rng.choice(TRADE_NAMES))
+            )
             workforce = self._workforce(80, 700)
             return name, Ownership.STATE, workforce, self._members(workforce, 0.9, 1.0)
         if profile == "school":
+
             def school():
-                level = rng.choice(["Mầm non", "Tiểu học", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông"])
+                level = rng.choice(
+                    ["Mầm non", "Tiểu học", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông"]
+                )
                 person = rng.choice(FLOWERS if level == "Mầm non" else PERSONS)
                 return f"Trường {level} {person}"
 
@@ -328,17 +537,24 @@ class _Generator:
             workforce = self.rng.randint(35, 120)
             return name, Ownership.STATE, workforce, self._members(workforce, 0.92, 1.0)
         if profile == "clinic":
-            name = self._unique(lambda: "{} {}".format(
-                rng.choice(["Phòng khám Đa khoa", "Bệnh viện Đa khoa", "Nhà thuốc"]), rng.choice(TRADE_NAMES)
-            ))
+            name = self._unique(
+                lambda: "{} {}".format(
+                    rng.choice(["Phòng khám Đa khoa", "Bệnh viện Đa khoa", "Nhà thuốc"]),
+                    rng.choice(TRADE_NAMES),
+                )
+            )
             workforce = self._workforce(20, 400)
             return name, Ownership.NON_STATE, workforce, self._members(workforce, 0.6, 0.95)
         if profile == "hospital":
-            name = self._unique(lambda: rng.choice(HOSPITALS).format(where=where, trade=rng.choice(TRADE_NAMES)))
+            name = self._unique(
+                lambda: rng.choice(HOSPITALS).format(where=where, trade=rng.choice(TRADE_NAMES))
+            )
             workforce = self._workforce(150, 900)
             return name, Ownership.STATE, workforce, self._members(workforce, 0.9, 1.0)
         if profile == "agency":
-            name = self._unique(lambda: rng.choice(AGENCIES).format(where=where, trade=rng.choice(TRADE_NAMES)))
+            name = self._unique(
+                lambda: rng.choice(AGENCIES).format(where=where, trade=rng.choice(TRADE_NAMES))
+            )
             workforce = self.rng.randint(15, 90)
             return name, Ownership.STATE, workforce, self._members(workforce, 0.95, 1.0)
         raise ValueError(profile)
@@ -364,11 +580,20 @@ def _grassroots(gen, tag, parent, count, weights, founded, places, where, first=
             place = order[(i - first) % len(places)]
         profile = gen.profile(weights)
         name, ownership, workforce, members = gen.employer(profile, where=where, zone=zone)
-        specs.append(UnitSpec(
-            code=f"CS-{tag}-{i:02d}", name=f"Công đoàn cơ sở {name}", kind="cd_co_so",
-            parent=parent, valid_from=gen.date(*founded), place=place, enterprise_name=name,
-            ownership=ownership, workforce=workforce, members=members,
-        ))
+        specs.append(
+            UnitSpec(
+                code=f"CS-{tag}-{i:02d}",
+                name=f"Công đoàn cơ sở {name}",
+                kind="cd_co_so",
+                parent=parent,
+                valid_from=gen.date(*founded),
+                place=place,
+                enterprise_name=name,
+                ownership=ownership,
+                workforce=workforce,
+                members=members,
+            )
+        )
     return specs
 
 
@@ -383,55 +608,151 @@ def tree_spec():
     """Every unit of the demo, parents before children, as the same list on every run."""
     gen = _Generator()
     out = [
-        UnitSpec(ROOT, "Tổng Liên đoàn Lao động Việt Nam", "tong_lien_doan", None, D(1929, 7, 28),
-                 short_name="TLĐLĐVN"),
-        UnitSpec(HCM, "Liên đoàn Lao động Thành phố Hồ Chí Minh", "ldld_tinh", ROOT, D(1975, 5, 4),
-                 short_name="LĐLĐ TP.HCM", province=HCM_PROVINCE),
-        UnitSpec(TIEN_GIANG, "Liên đoàn Lao động tỉnh Tiền Giang", "ldld_tinh", ROOT, D(1976, 3, 1),
-                 ends=REFORM_EVE, short_name="LĐLĐ Tiền Giang", province=TIEN_GIANG_PROVINCE),
+        UnitSpec(
+            ROOT,
+            "Tổng Liên đoàn Lao động Việt Nam",
+            "tong_lien_doan",
+            None,
+            D(1929, 7, 28),
+            short_name="TLĐLĐVN",
+        ),
+        UnitSpec(
+            HCM,
+            "Liên đoàn Lao động Thành phố Hồ Chí Minh",
+            "ldld_tinh",
+            ROOT,
+            D(1975, 5, 4),
+            short_name="LĐLĐ TP.HCM",
+            province=HCM_PROVINCE,
+        ),
+        UnitSpec(
+            TIEN_GIANG,
+            "Liên đoàn Lao động tỉnh Tiền Giang",
+            "ldld_tinh",
+            ROOT,
+            D(1976, 3, 1),
+            ends=REFORM_EVE,
+            short_name="LĐLĐ Tiền Giang",
+            province=TIEN_GIANG_PROVINCE,
+        ),
     ]
     districts = [
         (Q2, "Liên đoàn Lao động Quận 2", "LĐLĐ Quận 2", D(1997, 4, 1), THU_DUC_MERGE - ONE_DAY),
         (Q9, "Liên đoàn Lao động Quận 9", "LĐLĐ Quận 9", D(1997, 4, 1), THU_DUC_MERGE - ONE_DAY),
-        (Q_THU_DUC, "Liên đoàn Lao động Quận Thủ Đức", "LĐLĐ Quận Thủ Đức", D(1997, 4, 1), THU_DUC_MERGE - ONE_DAY),
-        (THU_DUC, "Liên đoàn Lao động Thành phố Thủ Đức", "LĐLĐ TP Thủ Đức", THU_DUC_MERGE, REFORM_EVE),
+        (
+            Q_THU_DUC,
+            "Liên đoàn Lao động Quận Thủ Đức",
+            "LĐLĐ Quận Thủ Đức",
+            D(1997, 4, 1),
+            THU_DUC_MERGE - ONE_DAY,
+        ),
+        (
+            THU_DUC,
+            "Liên đoàn Lao động Thành phố Thủ Đức",
+            "LĐLĐ TP Thủ Đức",
+            THU_DUC_MERGE,
+            REFORM_EVE,
+        ),
         (Q7, "Liên đoàn Lao động Quận 7", "LĐLĐ Quận 7", D(1997, 4, 1), REFORM_EVE),
-        (BINH_TAN, "Liên đoàn Lao động Quận Bình Tân", "LĐLĐ Quận Bình Tân", D(2003, 12, 5), REFORM_EVE),
+        (
+            BINH_TAN,
+            "Liên đoàn Lao động Quận Bình Tân",
+            "LĐLĐ Quận Bình Tân",
+            D(2003, 12, 5),
+            REFORM_EVE,
+        ),
         (CU_CHI, "Liên đoàn Lao động Huyện Củ Chi", "LĐLĐ Huyện Củ Chi", D(1977, 1, 1), REFORM_EVE),
         (Q12, "Liên đoàn Lao động Quận 12", "LĐLĐ Quận 12", D(1997, 4, 1), REFORM_EVE),
     ]
     for code, name, short, start, end in districts:
-        out.append(UnitSpec(code, name, "ldld_huyen", HCM, start, ends=end, short_name=short,
-                            province=HCM_PROVINCE))
+        out.append(
+            UnitSpec(
+                code,
+                name,
+                "ldld_huyen",
+                HCM,
+                start,
+                ends=end,
+                short_name=short,
+                province=HCM_PROVINCE,
+            )
+        )
     out += [
-        UnitSpec(KCN, "Công đoàn các Khu chế xuất và công nghiệp Thành phố Hồ Chí Minh", "cd_kcn", HCM,
-                 D(1992, 7, 1), short_name="CĐ các KCX-KCN TP.HCM", province=HCM_PROVINCE),
-        UnitSpec(GTVT, "Công đoàn ngành Giao thông vận tải Thành phố Hồ Chí Minh", "cd_nganh", HCM,
-                 D(1976, 1, 1), short_name="CĐ ngành GTVT TP.HCM", province=HCM_PROVINCE),
+        UnitSpec(
+            KCN,
+            "Công đoàn các Khu chế xuất và công nghiệp Thành phố Hồ Chí Minh",
+            "cd_kcn",
+            HCM,
+            D(1992, 7, 1),
+            short_name="CĐ các KCX-KCN TP.HCM",
+            province=HCM_PROVINCE,
+        ),
+        UnitSpec(
+            GTVT,
+            "Công đoàn ngành Giao thông vận tải Thành phố Hồ Chí Minh",
+            "cd_nganh",
+            HCM,
+            D(1976, 1, 1),
+            short_name="CĐ ngành GTVT TP.HCM",
+            province=HCM_PROVINCE,
+        ),
     ]
 
     old_range = (D(1998, 1, 1), D(2018, 12, 31))
     q9 = _grassroots(gen, "HCM-Q9", Q9, 8, URBAN, old_range, WARDS[Q9], "Quận 9")
     _close(q9[-1], D(2019, 9, 30), "Giải thể do doanh nghiệp chấm dứt hoạt động.")
     q2 = _grassroots(gen, "HCM-Q2", Q2, 5, URBAN, old_range, WARDS[Q2], "Quận 2")
-    qtd = _grassroots(gen, "HCM-QTD", Q_THU_DUC, 7, URBAN, old_range, WARDS[Q_THU_DUC], "Quận Thủ Đức")
+    qtd = _grassroots(
+        gen, "HCM-QTD", Q_THU_DUC, 7, URBAN, old_range, WARDS[Q_THU_DUC], "Quận Thủ Đức"
+    )
     # Unions founded under the new city, the first in Phường Bình Thọ (now Phường Thủ Đức).
-    td = _grassroots(gen, "HCM-TD", THU_DUC, 3, URBAN, (D(2021, 3, 1), D(2024, 12, 31)),
-                     WARDS[THU_DUC], "thành phố Thủ Đức")
+    td = _grassroots(
+        gen,
+        "HCM-TD",
+        THU_DUC,
+        3,
+        URBAN,
+        (D(2021, 3, 1), D(2024, 12, 31)),
+        WARDS[THU_DUC],
+        "thành phố Thủ Đức",
+    )
     td[0].place = WARDS[Q_THU_DUC][1]
     q7 = _grassroots(gen, "HCM-Q7", Q7, 8, URBAN, old_range, WARDS[Q7], "Quận 7")
     _close(q7[-1], D(2022, 3, 31), "Giải thể do doanh nghiệp chuyển địa điểm sản xuất.")
     xe_om = UnitSpec(
-        XE_OM, "Nghiệp đoàn Xe ôm Quận 7", "nghiep_doan", Q7, D(2009, 5, 1), place=WARDS[Q7][2],
-        short_name="NĐ Xe ôm Quận 7", members=gen.rng.randint(40, 70),
+        XE_OM,
+        "Nghiệp đoàn Xe ôm Quận 7",
+        "nghiep_doan",
+        Q7,
+        D(2009, 5, 1),
+        place=WARDS[Q7][2],
+        short_name="NĐ Xe ôm Quận 7",
+        members=gen.rng.randint(40, 70),
     )
-    btan = _grassroots(gen, "HCM-BTAN", BINH_TAN, 7, URBAN, (D(2004, 3, 1), D(2019, 12, 31)),
-                       WARDS[BINH_TAN], "Quận Bình Tân")
-    cuchi = _grassroots(gen, "HCM-CUCHI", CU_CHI, 7, RURAL, (D(1995, 1, 1), D(2019, 12, 31)),
-                        WARDS[CU_CHI], "huyện Củ Chi")
+    btan = _grassroots(
+        gen,
+        "HCM-BTAN",
+        BINH_TAN,
+        7,
+        URBAN,
+        (D(2004, 3, 1), D(2019, 12, 31)),
+        WARDS[BINH_TAN],
+        "Quận Bình Tân",
+    )
+    cuchi = _grassroots(
+        gen,
+        "HCM-CUCHI",
+        CU_CHI,
+        7,
+        RURAL,
+        (D(1995, 1, 1), D(2019, 12, 31)),
+        WARDS[CU_CHI],
+        "huyện Củ Chi",
+    )
     q12 = _grassroots(gen, "HCM-Q12", Q12, 7, URBAN, old_range, WARDS[Q12], "Quận 12")
-    kcn = _grassroots(gen, "HCM-KCN", KCN, 17, ZONE, (D(1993, 1, 1), D(2019, 12, 31)), None, "",
-                      zones=ZONES)
+    kcn = _grassroots(
+        gen, "HCM-KCN", KCN, 17, ZONE, (D(1993, 1, 1), D(2019, 12, 31)), None, "", zones=ZONES
+    )
     _close(kcn[-1], D(2023, 12, 31), "Giải thể do doanh nghiệp FDI rút khỏi khu chế xuất.")
     # The transport sector's unions, in wards where ports and bus stations are.
     gtvt = [
@@ -444,32 +765,87 @@ def tree_spec():
     gtvt_specs = []
     for i, (name, ownership, place) in enumerate(gtvt, 1):
         workforce = gen._workforce(120, 2500)
-        gtvt_specs.append(UnitSpec(
-            f"CS-HCM-GTVT-{i:02d}", f"Công đoàn cơ sở {name}", "cd_co_so", GTVT,
-            gen.date(D(1995, 1, 1), D(2015, 12, 31)), place=place, enterprise_name=name,
-            ownership=ownership, workforce=workforce, members=gen._members(workforce, 0.7, 0.95),
-        ))
+        gtvt_specs.append(
+            UnitSpec(
+                f"CS-HCM-GTVT-{i:02d}",
+                f"Công đoàn cơ sở {name}",
+                "cd_co_so",
+                GTVT,
+                gen.date(D(1995, 1, 1), D(2015, 12, 31)),
+                place=place,
+                enterprise_name=name,
+                ownership=ownership,
+                workforce=workforce,
+                members=gen._members(workforce, 0.7, 0.95),
+            )
+        )
     out += q9 + q2 + qtd + td + q7 + [xe_om] + btan + cuchi + q12 + kcn + gtvt_specs
 
     out += [
-        UnitSpec(MY_THO, "Liên đoàn Lao động thành phố Mỹ Tho", "ldld_huyen", TIEN_GIANG, D(1976, 3, 1),
-                 ends=REFORM_EVE, short_name="LĐLĐ TP Mỹ Tho", province=TIEN_GIANG_PROVINCE),
-        UnitSpec(VIEN_CHUC_TG, "Công đoàn Viên chức tỉnh Tiền Giang", "cd_nganh", TIEN_GIANG,
-                 D(2008, 1, 1), short_name="CĐ Viên chức Tiền Giang", province=DONG_THAP_PROVINCE),
+        UnitSpec(
+            MY_THO,
+            "Liên đoàn Lao động thành phố Mỹ Tho",
+            "ldld_huyen",
+            TIEN_GIANG,
+            D(1976, 3, 1),
+            ends=REFORM_EVE,
+            short_name="LĐLĐ TP Mỹ Tho",
+            province=TIEN_GIANG_PROVINCE,
+        ),
+        UnitSpec(
+            VIEN_CHUC_TG,
+            "Công đoàn Viên chức tỉnh Tiền Giang",
+            "cd_nganh",
+            TIEN_GIANG,
+            D(2008, 1, 1),
+            short_name="CĐ Viên chức Tiền Giang",
+            province=DONG_THAP_PROVINCE,
+        ),
     ]
-    my_tho = _grassroots(gen, "TG-MT", MY_THO, 23, TOWN, (D(1990, 1, 1), D(2020, 12, 31)),
-                         WARDS[MY_THO], "thành phố Mỹ Tho")
+    my_tho = _grassroots(
+        gen,
+        "TG-MT",
+        MY_THO,
+        23,
+        TOWN,
+        (D(1990, 1, 1), D(2020, 12, 31)),
+        WARDS[MY_THO],
+        "thành phố Mỹ Tho",
+    )
     _close(my_tho[-1], D(2020, 6, 30), "Giải thể do sáp nhập trường.")
     xe_om_my_tho = UnitSpec(
-        XE_OM_MY_THO, "Nghiệp đoàn Xe ôm thành phố Mỹ Tho", "nghiep_doan", MY_THO, D(2011, 9, 1),
-        place=WARDS[MY_THO][0], short_name="NĐ Xe ôm Mỹ Tho", members=gen.rng.randint(30, 60),
+        XE_OM_MY_THO,
+        "Nghiệp đoàn Xe ôm thành phố Mỹ Tho",
+        "nghiep_doan",
+        MY_THO,
+        D(2011, 9, 1),
+        place=WARDS[MY_THO][0],
+        short_name="NĐ Xe ôm Mỹ Tho",
+        members=gen.rng.randint(30, 60),
     )
-    vien_chuc = _grassroots(gen, "TG-VC", VIEN_CHUC_TG, 3, [("agency", 1)], (D(2008, 1, 1), D(2015, 12, 31)),
-                            WARDS[MY_THO][:3], "tỉnh Tiền Giang")
+    vien_chuc = _grassroots(
+        gen,
+        "TG-VC",
+        VIEN_CHUC_TG,
+        3,
+        [("agency", 1)],
+        (D(2008, 1, 1), D(2015, 12, 31)),
+        WARDS[MY_THO][:3],
+        "tỉnh Tiền Giang",
+    )
     out += my_tho + [xe_om_my_tho] + vien_chuc
 
-    out.append(UnitSpec(DONG_THAP, "Liên đoàn Lao động tỉnh Đồng Tháp", "ldld_tinh", ROOT, REFORM_DATE,
-                        short_name="LĐLĐ Đồng Tháp", province=DONG_THAP_PROVINCE))
+    out.append(
+        UnitSpec(
+            DONG_THAP,
+            "Liên đoàn Lao động tỉnh Đồng Tháp",
+            "ldld_tinh",
+            ROOT,
+            REFORM_DATE,
+            short_name="LĐLĐ Đồng Tháp",
+            province=DONG_THAP_PROVINCE,
+        )
+    )
     out += [_ward_union(place, HCM) for place in _reform_places(out, HCM_DISTRICTS)]
     out += [_ward_union(place, DONG_THAP) for place in _reform_places(out, (MY_THO,))]
     return out
@@ -478,8 +854,13 @@ def tree_spec():
 def _ward_union(place, parent):
     name = place.name[0].lower() + place.name[1:]
     return UnitSpec(
-        ward_union_code(place.province, place.code), f"Công đoàn {name}", "cd_xa", parent,
-        REFORM_DATE, short_name=f"CĐ {name}", place=Place(place.province, "", "", place.code, place.name),
+        ward_union_code(place.province, place.code),
+        f"Công đoàn {name}",
+        "cd_xa",
+        parent,
+        REFORM_DATE,
+        short_name=f"CĐ {name}",
+        place=Place(place.province, "", "", place.code, place.name),
     )
 
 
@@ -535,7 +916,11 @@ class _Areas:
             return self._get(
                 (AreaLevel.LEGACY_WARD, place.legacy_code),
                 {"level": AreaLevel.LEGACY_WARD, "code": place.legacy_code},
-                {"level": AreaLevel.LEGACY_WARD, "province__code": place.province, "name": place.legacy_name},
+                {
+                    "level": AreaLevel.LEGACY_WARD,
+                    "province__code": place.province,
+                    "name": place.legacy_name,
+                },
             )
         return self._get(
             (AreaLevel.WARD, place.name),
@@ -558,9 +943,16 @@ class _Areas:
 def _fields(spec, kinds, areas):
     province, ward = areas.of(spec)
     return dict(
-        name=spec.name, short_name=spec.short_name, kind=kinds[spec.kind], province=province,
-        ward=ward, valid_from=spec.valid_from, enterprise_name=spec.enterprise_name,
-        ownership=spec.ownership, workforce=spec.workforce, members=spec.members,
+        name=spec.name,
+        short_name=spec.short_name,
+        kind=kinds[spec.kind],
+        province=province,
+        ward=ward,
+        valid_from=spec.valid_from,
+        enterprise_name=spec.enterprise_name,
+        ownership=spec.ownership,
+        workforce=spec.workforce,
+        members=spec.members,
     )
 
 
@@ -589,7 +981,10 @@ def _ensure_unit(actor, spec, unit, units, kinds, areas, stats):
 
 def _state():
     """{code: (valid_to, parent id)}: what the guards below read, in one query per phase."""
-    return {code: (valid_to, parent) for code, valid_to, parent in Unit.objects.values_list("code", "valid_to", "parent_id")}
+    return {
+        code: (valid_to, parent)
+        for code, valid_to, parent in Unit.objects.values_list("code", "valid_to", "parent_id")
+    }
 
 
 def _apply_events(actor, specs, units, stats):
@@ -605,7 +1000,10 @@ def _apply_events(actor, specs, units, stats):
     open_sources = [units[c] for c in (Q2, Q9, Q_THU_DUC) if state[c][0] is None]
     if open_sources:
         services.merge_units(
-            actor, open_sources, units[THU_DUC], THU_DUC_MERGE,
+            actor,
+            open_sources,
+            units[THU_DUC],
+            THU_DUC_MERGE,
             note="Thành lập thành phố Thủ Đức trên cơ sở Quận 2, Quận 9 và Quận Thủ Đức.",
         )
         stats["events"] += 1
@@ -616,14 +1014,19 @@ def _apply_events(actor, specs, units, stats):
         valid_to, parent_id = state[child_code]
         if valid_to is None and parent_id != units[ward_union].pk:
             services.move_unit(
-                actor, units[child_code], units[ward_union], REFORM_DATE,
+                actor,
+                units[child_code],
+                units[ward_union],
+                REFORM_DATE,
                 note="Sắp xếp tổ chức công đoàn theo chính quyền địa phương hai cấp.",
             )
             stats["events"] += 1
     for code in (*HCM_DISTRICTS, MY_THO):
         if state[code][0] is None:
             services.close_unit(
-                actor, units[code], REFORM_EVE,
+                actor,
+                units[code],
+                REFORM_EVE,
                 note="Kết thúc hoạt động công đoàn cấp huyện từ 01/07/2025.",
             )
             stats["events"] += 1
@@ -631,7 +1034,10 @@ def _apply_events(actor, specs, units, stats):
     # Tiền Giang merges into Đồng Tháp: its remaining units pass to Đồng Tháp.
     if state[TIEN_GIANG][0] is None:
         services.merge_units(
-            actor, [units[TIEN_GIANG]], units[DONG_THAP], REFORM_DATE,
+            actor,
+            [units[TIEN_GIANG]],
+            units[DONG_THAP],
+            REFORM_DATE,
             note="Hợp nhất tỉnh Tiền Giang và tỉnh Đồng Tháp thành tỉnh Đồng Tháp.",
         )
         stats["events"] += 1
@@ -682,7 +1088,13 @@ def _admin_account(password):
     user = User.objects.filter(username=spec.username).first()
     if user is None:
         last, _sep, first = spec.full_name.rpartition(" ")
-        user = User(username=spec.username, first_name=first, last_name=last, is_superuser=True, is_staff=True)
+        user = User(
+            username=spec.username,
+            first_name=first,
+            last_name=last,
+            is_superuser=True,
+            is_staff=True,
+        )
         _check_password(password, user)
         user.set_password(password)
         user._history_user = None
@@ -697,7 +1109,11 @@ def _admin_account(password):
 
 
 def police_wards():
-    return list(Area.objects.filter(level=AreaLevel.WARD, province__code=HCM_PROVINCE, name__in=POLICE_WARDS))
+    return list(
+        Area.objects.filter(
+            level=AreaLevel.WARD, province__code=HCM_PROVINCE, name__in=POLICE_WARDS
+        )
+    )
 
 
 def _ensure_accounts(actor, password, units, stdout):
@@ -707,20 +1123,29 @@ def _ensure_accounts(actor, password, units, stdout):
         unit = units[spec.unit]
         if Role.POLICE in spec.roles and len(wards) < len(POLICE_WARDS):
             if stdout is not None:
-                stdout.write(f"Bỏ qua {spec.username}: chưa có địa giới (hãy chạy binhyen load-areas).")
+                stdout.write(
+                    f"Bỏ qua {spec.username}: chưa có địa giới (hãy chạy binhyen load-areas)."
+                )
             continue
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = services.create_user(
-                actor, username=spec.username, full_name=spec.full_name, password=password,
-                unit=unit, role=spec.roles[0], wards=wards if spec.roles[0] == Role.POLICE else (),
+                actor,
+                username=spec.username,
+                full_name=spec.full_name,
+                password=password,
+                unit=unit,
+                role=spec.roles[0],
+                wards=wards if spec.roles[0] == Role.POLICE else (),
             )
         elif user != actor:
             _set_password(user, password)
         for role in spec.roles:
             held = Assignment.objects.filter(user=user, unit=unit, role=role, active=True).first()
             if held is None:
-                services.assign_role(actor, user, unit, role, wards=wards if role == Role.POLICE else ())
+                services.assign_role(
+                    actor, user, unit, role, wards=wards if role == Role.POLICE else ()
+                )
             elif role == Role.POLICE and set(held.wards.all()) != set(wards):
                 held._history_user = actor
                 held.wards.set(wards)
@@ -756,7 +1181,9 @@ def parents_on(day):
     """{unit id: parent id} as the tree stood on `day`, replayed from the dated events."""
     parents = {}
     rows = (
-        UnitEvent.objects.filter(kind__in=[UnitEventKind.CREATED, UnitEventKind.MOVED], date__lte=day)
+        UnitEvent.objects.filter(
+            kind__in=[UnitEventKind.CREATED, UnitEventKind.MOVED], date__lte=day
+        )
         .order_by("date", "id")
         .values_list("unit_id", "new_parent_id")
     )
@@ -792,7 +1219,9 @@ def account_rows():
         if user is None:
             continue
         assignments = list(
-            Assignment.objects.filter(user=user, active=True).select_related("unit").prefetch_related("wards")
+            Assignment.objects.filter(user=user, active=True)
+            .select_related("unit")
+            .prefetch_related("wards")
         )
         roles = ", ".join(str(Role(a.role).label) for a in assignments)
         if user.is_superuser:

@@ -1,7 +1,6 @@
 """Forms of the union-tree pages. They only collect and type the input; every rule is checked
 by the service the view calls (binhyen/org/services.py), whose errors land next to the fields."""
 
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -104,7 +103,9 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         for item in values:
             if parse_id(item) is None:
                 raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item},
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
                 )
         return super()._check_values(value)
 
@@ -120,8 +121,17 @@ class UnitForm(Form):
     """Create a child unit or edit a unit's own facts (structure changes have their own forms)."""
 
     FIELDS = [
-        "code", "name", "short_name", "kind", "province", "ward", "valid_from",
-        "enterprise_name", "ownership", "workforce", "members",
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "province",
+        "ward",
+        "valid_from",
+        "enterprise_name",
+        "ownership",
+        "workforce",
+        "members",
     ]
 
     def __init__(self, *args, parent=None, instance=None, **kwargs):
@@ -129,25 +139,35 @@ class UnitForm(Form):
         if instance is not None:
             kwargs["initial"] = {
                 **{
-                    name: getattr(instance, f"{name}_id" if name in ("kind", "province", "ward") else name)
+                    name: getattr(
+                        instance, f"{name}_id" if name in ("kind", "province", "ward") else name
+                    )
                     for name in self.FIELDS
                 },
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Unit, fields=self.FIELDS))
-        self.fields["valid_from"] = VNDateField(label=capfirst(Unit._meta.get_field("valid_from").verbose_name))
-        self.fields["code"].help_text = _("Chữ in hoa không dấu, chữ số và . _ - ; ví dụ HCM-Q9-CS1.")
+        self.fields["valid_from"] = VNDateField(
+            label=capfirst(Unit._meta.get_field("valid_from").verbose_name)
+        )
+        self.fields["code"].help_text = _(
+            "Chữ in hoa không dấu, chữ số và . _ - ; ví dụ HCM-Q9-CS1."
+        )
         self.fields["code"].widget.attrs["autocapitalize"] = "characters"
         kinds = UnitKind.objects.all()
         if parent is not None:
             kinds = kinds.filter(rank__gt=parent.kind.rank)
         self.fields["kind"].queryset = kinds
         self.fields["kind"].empty_label = _("— chọn loại đơn vị —")
-        self.fields["ownership"].choices = [("", _("— không áp dụng —")), *Unit._meta.get_field("ownership").choices]
+        self.fields["ownership"].choices = [
+            ("", _("— không áp dụng —")),
+            *Unit._meta.get_field("ownership").choices,
+        ]
         self.fields["province"] = ProvinceField(
-            queryset=Area.objects.filter(level__in=[AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE])
-            .order_by("level", "name"),
+            queryset=Area.objects.filter(
+                level__in=[AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE]
+            ).order_by("level", "name"),
             required=False,
             label=capfirst(Unit._meta.get_field("province").verbose_name),
             empty_label=_("— chọn tỉnh/thành phố —"),
@@ -160,7 +180,9 @@ class UnitForm(Form):
         for name, bound in (("workforce", WORKFORCE), ("members", UNION_MEMBERS)):
             label = self.fields[name].label
             self.fields[name] = forms.IntegerField(
-                label=label, required=False, **bound.form_kwargs(),
+                label=label,
+                required=False,
+                **bound.form_kwargs(),
                 error_messages={"min_value": bound.message(), "max_value": bound.message()},
             )
         for field in self.fields.values():
@@ -195,16 +217,20 @@ class MoveForm(Form):
         editable = Unit.objects.administered_by(user)
         field = self.fields["parent"]
         field.queryset = editable
-        field._option_queryset = (
-            editable.filter(_open_today(), kind__rank__lt=unit.kind.rank).exclude(pk=unit.parent_id)
-        )
+        field._option_queryset = editable.filter(
+            _open_today(), kind__rank__lt=unit.kind.rank
+        ).exclude(pk=unit.parent_id)
         _style(self)
 
 
 class CloseForm(Form):
-    date = VNDateField(label=_("Ngày kết thúc"), help_text=_("Ngày hoạt động cuối cùng (dd/mm/yyyy)."))
+    date = VNDateField(
+        label=_("Ngày kết thúc"), help_text=_("Ngày hoạt động cuối cùng (dd/mm/yyyy).")
+    )
     successor = ScopedUnitField(
-        Unit.objects.none(), label=_("Đơn vị kế thừa"), required=False,
+        Unit.objects.none(),
+        label=_("Đơn vị kế thừa"),
+        required=False,
         empty_label=_("— không có —"),
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
@@ -221,7 +247,9 @@ class MergeForm(Form):
     target = ScopedUnitField(Unit.objects.none(), label=_("Sáp nhập vào đơn vị"))
     date = VNDateField(
         label=_("Ngày sáp nhập"),
-        help_text=_("Ngày đầu tiên của đơn vị sau sáp nhập; đơn vị này kết thúc vào ngày hôm trước."),
+        help_text=_(
+            "Ngày đầu tiên của đơn vị sau sáp nhập; đơn vị này kết thúc vào ngày hôm trước."
+        ),
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
@@ -244,7 +272,9 @@ def _peers(editable, unit):
 class _RoleForm(Form):
     role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
     wards = IdsChoiceField(
-        Area.objects.none(), label=_("Phường/xã phụ trách"), required=False,
+        Area.objects.none(),
+        label=_("Phường/xã phụ trách"),
+        required=False,
         help_text=_("Chỉ dùng cho vai trò công an phường."),
     )
 
@@ -286,7 +316,9 @@ class NewUserForm(_RoleForm):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     password = forms.CharField(
-        label=_("Mật khẩu ban đầu"), required=False, strip=False,
+        label=_("Mật khẩu ban đầu"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Để trống: người dùng tự đặt mật khẩu qua chức năng quên mật khẩu."),
     )
@@ -298,5 +330,9 @@ def _style(form):
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             continue
-        css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"
+        css = (
+            "form-select"
+            if isinstance(widget, forms.Select | forms.SelectMultiple)
+            else "form-control"
+        )
         widget.attrs.setdefault("class", css)

@@ -42,7 +42,13 @@ LEVEL_ORDER = (
     AreaLevel.LEGACY_WARD,
 )
 COMPARED_FIELDS = (
-    "name", "parent_id", "province_id", "valid_to", "successor_id", "latitude", "longitude",
+    "name",
+    "parent_id",
+    "province_id",
+    "valid_to",
+    "successor_id",
+    "latitude",
+    "longitude",
     "search_text",
 )
 
@@ -124,9 +130,15 @@ def read_sources():
         pcode = f"{province['code']:02d}"
         full_name, pkey, plat, plon = vau_province.get(pcode, (province["name"], None, None, None))
         province_key_to_code[pkey] = pcode
-        rows.append(AreaRow(
-            AreaLevel.PROVINCE, pcode, _clean(full_name), latitude=plat, longitude=plon,
-        ))
+        rows.append(
+            AreaRow(
+                AreaLevel.PROVINCE,
+                pcode,
+                _clean(full_name),
+                latitude=plat,
+                longitude=plon,
+            )
+        )
         for ward in province["wards"]:
             wcode = f"{ward['code']:05d}"
             name = _clean(ward["name"])
@@ -145,9 +157,17 @@ def read_sources():
                 lat, lon, _pkey, wkey = match
                 new_key_to_row[(_pkey, wkey)] = (AreaLevel.WARD, wcode)
             ref = (AreaLevel.PROVINCE, pcode)
-            rows.append(AreaRow(
-                AreaLevel.WARD, wcode, name, parent=ref, province=ref, latitude=lat, longitude=lon,
-            ))
+            rows.append(
+                AreaRow(
+                    AreaLevel.WARD,
+                    wcode,
+                    name,
+                    parent=ref,
+                    province=ref,
+                    latitude=lat,
+                    longitude=lon,
+                )
+            )
     if unmatched:
         raise RuntimeError(
             _("Không ghép được %(n)d phường/xã giữa hai nguồn dữ liệu: %(names)s")
@@ -174,19 +194,42 @@ def read_sources():
 
     provinces, districts, wards = {}, {}, []
     district_successors = defaultdict(set)
-    for (pcode, pname, pkey, plat, plon, dcode, dname, dkey, dlat, dlon,
-         wcode, wname, wkey, wlat, wlon) in legacy_rows:
+    for (
+        pcode,
+        pname,
+        pkey,
+        plat,
+        plon,
+        dcode,
+        dname,
+        dkey,
+        dlat,
+        dlon,
+        wcode,
+        wname,
+        wkey,
+        wlat,
+        wlon,
+    ) in legacy_rows:
         if pcode not in provinces:
             provinces[pcode] = AreaRow(
-                AreaLevel.LEGACY_PROVINCE, pcode, _clean(pname),
+                AreaLevel.LEGACY_PROVINCE,
+                pcode,
+                _clean(pname),
                 successor=(AreaLevel.PROVINCE, new_province_of[pkey]),
-                valid_to=LEGACY_VALID_TO, latitude=plat, longitude=plon,
+                valid_to=LEGACY_VALID_TO,
+                latitude=plat,
+                longitude=plon,
             )
         province_ref = (AreaLevel.LEGACY_PROVINCE, pcode)
         if dcode not in districts:
             districts[dcode] = dict(
-                code=dcode, name=_clean(dname), province=province_ref, latitude=dlat,
-                longitude=dlon, new_province=new_province_of[pkey],
+                code=dcode,
+                name=_clean(dname),
+                province=province_ref,
+                latitude=dlat,
+                longitude=dlon,
+                new_province=new_province_of[pkey],
             )
         # Island districts (Côn Đảo, Lý Sơn…) had no wards: the district itself became a
         # special zone, keyed with an empty ward.
@@ -194,11 +237,19 @@ def read_sources():
         if successor is not None:
             district_successors[dcode].add(successor)
         if wcode:
-            wards.append(AreaRow(
-                AreaLevel.LEGACY_WARD, wcode, _clean(wname),
-                parent=(AreaLevel.LEGACY_DISTRICT, dcode), province=province_ref,
-                successor=successor, valid_to=LEGACY_VALID_TO, latitude=wlat, longitude=wlon,
-            ))
+            wards.append(
+                AreaRow(
+                    AreaLevel.LEGACY_WARD,
+                    wcode,
+                    _clean(wname),
+                    parent=(AreaLevel.LEGACY_DISTRICT, dcode),
+                    province=province_ref,
+                    successor=successor,
+                    valid_to=LEGACY_VALID_TO,
+                    latitude=wlat,
+                    longitude=wlon,
+                )
+            )
     rows.extend(provinces.values())
     for dcode, d in districts.items():
         went_to = district_successors[dcode]
@@ -207,11 +258,19 @@ def read_sources():
         successor = (
             next(iter(went_to)) if len(went_to) == 1 else (AreaLevel.PROVINCE, d["new_province"])
         )
-        rows.append(AreaRow(
-            AreaLevel.LEGACY_DISTRICT, dcode, d["name"], parent=d["province"],
-            province=d["province"], successor=successor, valid_to=LEGACY_VALID_TO,
-            latitude=d["latitude"], longitude=d["longitude"],
-        ))
+        rows.append(
+            AreaRow(
+                AreaLevel.LEGACY_DISTRICT,
+                dcode,
+                d["name"],
+                parent=d["province"],
+                province=d["province"],
+                successor=successor,
+                valid_to=LEGACY_VALID_TO,
+                latitude=d["latitude"],
+                longitude=d["longitude"],
+            )
+        )
     rows.extend(wards)
     return rows
 
@@ -271,8 +330,10 @@ def load_areas(stdout=None):
         source_codes = {row.code for row in by_level[level]}
         stale = sum(1 for lvl, code in existing if lvl == level and code not in source_codes)
         counts[level] = {
-            "total": len(by_level[level]), "created": len(to_create),
-            "updated": len(to_update), "stale": stale,
+            "total": len(by_level[level]),
+            "created": len(to_create),
+            "updated": len(to_update),
+            "stale": stale,
         }
         if stdout is not None:
             stdout.write(summary_line(level, counts[level]))
@@ -283,7 +344,8 @@ def summary_line(level, count):
     """One line of the load report, in Vietnamese: "Phường/xã/đặc khu: 3.321 (tạo mới …)"."""
     numbers = {key: format_number(value) for key, value in count.items()}
     line = _("%(level)s: %(total)s (tạo mới %(created)s, cập nhật %(updated)s)") % {
-        "level": AreaLevel(level).label, **numbers,
+        "level": AreaLevel(level).label,
+        **numbers,
     }
     if count["stale"]:
         line += _("; %(stale)s không còn trong dữ liệu nguồn (giữ nguyên)") % numbers
@@ -317,5 +379,7 @@ def map_legacy_ward(area):
 def level_counts():
     """How many areas each level holds: {level: n}."""
     counts = dict.fromkeys(LEVEL_ORDER, 0)
-    counts.update(Area.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    counts.update(
+        Area.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n")
+    )
     return counts

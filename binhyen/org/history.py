@@ -15,7 +15,9 @@ def grassroots_kinds():
     """The ids of the unit kinds that are grassroots unions (kept per process; see forget_kinds)."""
     global _GRASSROOTS_KINDS
     if _GRASSROOTS_KINDS is None:
-        _GRASSROOTS_KINDS = frozenset(UnitKind.objects.filter(is_grassroots=True).values_list("pk", flat=True))
+        _GRASSROOTS_KINDS = frozenset(
+            UnitKind.objects.filter(is_grassroots=True).values_list("pk", flat=True)
+        )
     return _GRASSROOTS_KINDS
 
 
@@ -39,15 +41,20 @@ class Attribution:
             relocated = {}
             for unit_id, old_parent in (
                 UnitEvent.objects.filter(kind=UnitEventKind.MOVED, date__gt=as_of)
-                .order_by("date", "id").values_list("unit_id", "old_parent_id")
+                .order_by("date", "id")
+                .values_list("unit_id", "old_parent_id")
             ):
                 relocated.setdefault(unit_id, old_parent)
             if relocated:
                 self._build(relocated)
 
     def _build(self, relocated):
-        tree = {pk: (parent, path, kind, depth) for pk, parent, path, kind, depth in
-                Unit.objects.values_list("id", "parent_id", "path", "kind_id", "depth")}
+        tree = {
+            pk: (parent, path, kind, depth)
+            for pk, parent, path, kind, depth in Unit.objects.values_list(
+                "id", "parent_id", "path", "kind_id", "depth"
+            )
+        }
         self.tree = tree
         parents = {pk: row[0] for pk, row in tree.items()}
         up = {u: relocated.get(u, p) for u, p in parents.items()}
@@ -84,7 +91,9 @@ class Attribution:
             if position.get(u) not in (None, SELF):
                 touched.add(position[u])
         self.touched = touched
-        current = Unit.objects.filter(pk__in=touched, parent=self.unit).values_list("path", flat=True)
+        current = Unit.objects.filter(pk__in=touched, parent=self.unit).values_list(
+            "path", flat=True
+        )
         self.touched_prefixes = sorted(
             set(current) | {p for u, p in moved_in.items() if position[u] in touched}
         )
@@ -97,8 +106,11 @@ class Attribution:
             prefixes = set(self.touched_prefixes)
             leaves = grassroots_kinds()
             self._leaf_pairs = [
-                (parent, pk) for pk, (parent, path, kind, depth) in self.tree.items()
-                if path in prefixes and depth > 1 and kind in leaves
+                (parent, pk)
+                for pk, (parent, path, kind, depth) in self.tree.items()
+                if path in prefixes
+                and depth > 1
+                and kind in leaves
                 and not any(path.startswith(p) and path != p for p in prefixes)
             ]
         return self._leaf_pairs

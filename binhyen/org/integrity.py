@@ -8,11 +8,27 @@ def tree_problems():
     rows = {
         pk: row
         for pk, *row in Unit.objects.values_list(
-            "pk", "code", "parent_id", "path", "depth", "valid_from", "valid_to",
-            "kind__rank", "successor_id",
+            "pk",
+            "code",
+            "parent_id",
+            "path",
+            "depth",
+            "valid_from",
+            "valid_to",
+            "kind__rank",
+            "successor_id",
         ).iterator(chunk_size=5000)
     }
-    for pk, (code, parent_id, path, depth, valid_from, valid_to, rank, successor_id) in rows.items():
+    for pk, (
+        code,
+        parent_id,
+        path,
+        depth,
+        valid_from,
+        valid_to,
+        rank,
+        successor_id,
+    ) in rows.items():
         if parent_id is None:
             if path != path_segment(pk) or depth != 1:
                 yield code, f"đơn vị gốc có đường dẫn {path!r}, cấp {depth}"

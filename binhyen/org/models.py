@@ -71,20 +71,34 @@ class Area(models.Model):
     code = models.CharField(_("mã"), max_length=20)
     name = models.CharField(_("tên"), max_length=150)
     parent = models.ForeignKey(
-        "self", verbose_name=_("thuộc"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province = models.ForeignKey(
-        "self", verbose_name=_("tỉnh/thành phố"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("tỉnh/thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("nay thuộc"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("nay thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="predecessors",
     )
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True, validators=LATITUDE.validators)
-    longitude = models.FloatField(_("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators)
+    longitude = models.FloatField(
+        _("kinh độ"), null=True, blank=True, validators=LONGITUDE.validators
+    )
     search_text = models.CharField(max_length=300, editable=False, default="")
 
     objects = AreaQuerySet.as_manager()
@@ -119,7 +133,10 @@ class UnitKind(models.Model):
     name = models.CharField(_("tên loại"), max_length=150)
     short_name = models.CharField(_("viết tắt"), max_length=40, blank=True)
     rank = models.PositiveSmallIntegerField(
-        _("bậc"), help_text=_("0 = Tổng Liên đoàn, 1 = tỉnh/thành phố, 2 = cấp trên trực tiếp cơ sở, 3 = cơ sở")
+        _("bậc"),
+        help_text=_(
+            "0 = Tổng Liên đoàn, 1 = tỉnh/thành phố, 2 = cấp trên trực tiếp cơ sở, 3 = cơ sở"
+        ),
     )
     is_grassroots = models.BooleanField(_("cấp cơ sở"), default=False)
     is_legacy = models.BooleanField(_("chỉ có trước 01/07/2025"), default=False)
@@ -141,7 +158,9 @@ class Ownership(models.TextChoices):
 
 class UnitQuerySet(UnitScopedQuerySet):
     def open_on(self, day):
-        return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+        return self.filter(
+            Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        )
 
     def descendants_of(self, unit, include_self=True):
         qs = self.filter(path__startswith=unit.path)
@@ -168,31 +187,49 @@ class Unit(models.Model):
 
     scope_unit = ""  # the unit is its own owner
     scope_ward = "ward"  # a police liaison sees the units located in their wards
-    scope_edit_roles = ADMIN_ROLES  # changing a unit is administering it (Unit.objects.administered_by)
+    scope_edit_roles = (
+        ADMIN_ROLES  # changing a unit is administering it (Unit.objects.administered_by)
+    )
 
     code = models.CharField(_("mã đơn vị"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
     kind = models.ForeignKey(UnitKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     province = models.ForeignKey(
-        Area, verbose_name=_("tỉnh/thành phố"), null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name=_("tỉnh/thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="province_units",
     )
     ward = models.ForeignKey(
-        Area, verbose_name=_("phường/xã"), null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name=_("phường/xã"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="ward_units",
     )
     valid_from = models.DateField(_("ngày thành lập"))
     valid_to = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     enterprise_name = models.CharField(_("tên doanh nghiệp/cơ quan"), max_length=255, blank=True)
     ownership = models.CharField(
@@ -220,7 +257,9 @@ class Unit(models.Model):
                 violation_error_message=_("Ngày kết thúc không được trước ngày thành lập."),
             ),
             models.CheckConstraint(
-                condition=Q(members__isnull=True) | Q(workforce__isnull=True) | Q(members__lte=F("workforce")),
+                condition=Q(members__isnull=True)
+                | Q(workforce__isnull=True)
+                | Q(members__lte=F("workforce")),
                 name="unit_members_within_workforce",
                 violation_error_message=_("Số đoàn viên không được lớn hơn số lao động."),
             ),
@@ -239,14 +278,20 @@ class Unit(models.Model):
         errors = {}
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             errors["valid_to"] = _("Ngày kết thúc không được trước ngày thành lập.")
-        if self.members is not None and self.workforce is not None and self.members > self.workforce:
+        if (
+            self.members is not None
+            and self.workforce is not None
+            and self.members > self.workforce
+        ):
             errors["members"] = _("Số đoàn viên không được lớn hơn số lao động.")
         if self.kind_id and self.kind.is_grassroots:
             for name, label in (("workforce", _("Số lao động")), ("members", _("Số đoàn viên"))):
                 value = getattr(self, name)
                 if value is not None and value > GRASSROOTS_HEADCOUNT and name not in errors:
                     errors[name] = _("%(label)s của một công đoàn cơ sở tối đa %(max)s.") % {
-                        "label": label, "max": format_number(GRASSROOTS_HEADCOUNT)}
+                        "label": label,
+                        "max": format_number(GRASSROOTS_HEADCOUNT),
+                    }
         if self.parent_id and self.kind_id and self.parent.kind.rank >= self.kind.rank:
             errors["kind"] = _("Loại đơn vị phải ở cấp thấp hơn đơn vị cấp trên (%(parent)s).") % {
                 "parent": self.parent.kind.name
@@ -257,16 +302,28 @@ class Unit(models.Model):
             errors["parent"] = _("%(parent)s là công đoàn cơ sở: không có đơn vị trực thuộc.") % {
                 "parent": self.parent.name
             }
-        if self.pk and self.kind_id and Unit.objects.filter(parent_id=self.pk, kind__rank__lte=self.kind.rank).exists():
+        if (
+            self.pk
+            and self.kind_id
+            and Unit.objects.filter(parent_id=self.pk, kind__rank__lte=self.kind.rank).exists()
+        ):
             errors["kind"] = _("Loại đơn vị phải ở cấp cao hơn các đơn vị trực thuộc.")
-        if self.pk and self.kind_id and self.kind.is_grassroots and Unit.objects.filter(parent_id=self.pk).exists():
+        if (
+            self.pk
+            and self.kind_id
+            and self.kind.is_grassroots
+            and Unit.objects.filter(parent_id=self.pk).exists()
+        ):
             errors["kind"] = _("Đơn vị đang có đơn vị trực thuộc nên không thể là công đoàn cơ sở.")
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
-            errors["parent"] = _("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+            errors["parent"] = _(
+                "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."
+            )
         if self.ward_id and self.ward.level not in (AreaLevel.WARD, AreaLevel.LEGACY_WARD):
             errors["ward"] = _("Hãy chọn một phường/xã.")
         if self.province_id and self.province.level not in (
-            AreaLevel.PROVINCE, AreaLevel.LEGACY_PROVINCE
+            AreaLevel.PROVINCE,
+            AreaLevel.LEGACY_PROVINCE,
         ):
             errors["province"] = _("Hãy chọn một tỉnh/thành phố.")
         if self.ward_id and self.province_id and self.ward.province_id != self.province_id:
@@ -301,19 +358,33 @@ class UnitEvent(models.Model):
 
     scope_unit = "unit"
 
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="events")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("sự kiện"), max_length=20, choices=UnitEventKind.choices)
     date = models.DateField(_("ngày hiệu lực"))
     old_parent = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cấp trên cũ"),
     )
     new_parent = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cấp trên mới"),
     )
     successor = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("đơn vị kế thừa"),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
@@ -341,11 +412,17 @@ class Assignment(models.Model):
     scope_edit_roles = ADMIN_ROLES
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
         related_name="assignments",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
@@ -365,7 +442,8 @@ class Assignment(models.Model):
         ordering = ["unit__path", "user__username"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "unit", "role"], condition=Q(active=True),
+                fields=["user", "unit", "role"],
+                condition=Q(active=True),
                 name="assignment_one_active_role_per_unit",
                 violation_error_message=_("Người dùng này đã có vai trò đó tại đơn vị này."),
             ),

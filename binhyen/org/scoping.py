@@ -103,7 +103,9 @@ def scope_of(user, roles, include_police=False):
         # every active assignment, read once per user and request whatever the role sets asked
         if "rows" not in cache:
             cache["rows"] = list(
-                Assignment.objects.filter(user=user, active=True).values_list("role", "unit__path", "id")
+                Assignment.objects.filter(user=user, active=True).values_list(
+                    "role", "unit__path", "id"
+                )
             )
         rows = cache["rows"]
         paths = [path for role, path, _ in rows if role in roles and path]
@@ -112,9 +114,9 @@ def scope_of(user, roles, include_police=False):
         if police_ids:
             if "wards" not in cache:
                 cache["wards"] = list(
-                    Assignment.wards.through.objects.filter(assignment_id__in=police_ids).values_list(
-                        "area_id", flat=True
-                    )
+                    Assignment.wards.through.objects.filter(
+                        assignment_id__in=police_ids
+                    ).values_list("area_id", flat=True)
                 )
             ward_ids = cache["wards"]
         cache[key] = Scope(paths=_outermost(paths), ward_ids=sorted(set(ward_ids)))
@@ -157,7 +159,10 @@ def require_role_over(actor, unit, roles, field="unit", message=None, missing=No
 def require_editable(actor, record, message, field="unit"):
     """require_role_over's twin for a record: raise ValidationError({field: message}) unless
     `actor` may change `record` (its model's `editable_by`; an unsaved one: no). 1 query."""
-    if record.pk is None or not type(record).objects.editable_by(actor).filter(pk=record.pk).exists():
+    if (
+        record.pk is None
+        or not type(record).objects.editable_by(actor).filter(pk=record.pk).exists()
+    ):
         raise ValidationError({field: message})
 
 
@@ -250,7 +255,9 @@ class ScopedQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Records `user` may change: the model's `scope_edit_roles` (editors and admins unless
         it says otherwise) over the record's unit."""
-        return self._filter_scope(scope_of(user, getattr(self.model, "scope_edit_roles", EDIT_ROLES)))
+        return self._filter_scope(
+            scope_of(user, getattr(self.model, "scope_edit_roles", EDIT_ROLES))
+        )
 
     def approvable_by(self, user):
         return self._filter_scope(scope_of(user, APPROVE_ROLES))

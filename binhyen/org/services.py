@@ -34,8 +34,18 @@ from .models import (
 )
 
 UNIT_FIELDS = (
-    "code", "name", "short_name", "kind", "province", "ward", "valid_from", "valid_to",
-    "enterprise_name", "ownership", "workforce", "members",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "province",
+    "ward",
+    "valid_from",
+    "valid_to",
+    "enterprise_name",
+    "ownership",
+    "workforce",
+    "members",
 )
 
 
@@ -53,8 +63,10 @@ def check_event_date(value, label):
     before 1929 (no union is older) and not beyond the planning horizon."""
     message = check_past_date(value, label, allow_future=True)
     if message is None and value is not None and value > latest_scheduled_date():
-        message = _("%(label)s không thể sau %(d)s: chỉ ghi trước các thay đổi đã có quyết định, "
-                    "tối đa hai năm.") % {"label": label, "d": format_date(latest_scheduled_date())}
+        message = _(
+            "%(label)s không thể sau %(d)s: chỉ ghi trước các thay đổi đã có quyết định, "
+            "tối đa hai năm."
+        ) % {"label": label, "d": format_date(latest_scheduled_date())}
     return message
 
 
@@ -66,10 +78,13 @@ def _require_event_date(value, field, label):
 
 def _check_unit_facts(unit):
     """The unit's own figures and dates, refused by name before the database would."""
-    errors = bound_errors(unit, {
-        "workforce": (WORKFORCE, _("Số lao động")),
-        "members": (UNION_MEMBERS, _("Số đoàn viên")),
-    })
+    errors = bound_errors(
+        unit,
+        {
+            "workforce": (WORKFORCE, _("Số lao động")),
+            "members": (UNION_MEMBERS, _("Số đoàn viên")),
+        },
+    )
     for field, label in (("valid_from", _("Ngày thành lập")), ("valid_to", _("Ngày kết thúc"))):
         message = check_event_date(getattr(unit, field), label)
         if message:
@@ -101,14 +116,19 @@ def create_unit(actor, *, parent, **fields):
     unit.path = f"tmp-{uuid.uuid4().hex}"
     _full_clean(unit)
     if parent.valid_to and unit.valid_from and unit.valid_from > parent.valid_to:
-        raise ValidationError({"valid_from": _("Đơn vị cấp trên đã kết thúc trước ngày thành lập này.")})
+        raise ValidationError(
+            {"valid_from": _("Đơn vị cấp trên đã kết thúc trước ngày thành lập này.")}
+        )
     _set_history_user(unit, actor)
     unit.save()
     unit.path = parent.path + path_segment(unit.pk)
     unit.depth = parent.depth + 1
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.CREATED, date=unit.valid_from, new_parent=parent,
+        unit=unit,
+        kind=UnitEventKind.CREATED,
+        date=unit.valid_from,
+        new_parent=parent,
         created_by=actor,
     )
     return unit
@@ -126,7 +146,9 @@ def create_root_unit(*, actor=None, **fields):
     unit.path = path_segment(unit.pk)
     unit.depth = 1
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=1)
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.CREATED, date=unit.valid_from, created_by=actor)
+    UnitEvent.objects.create(
+        unit=unit, kind=UnitEventKind.CREATED, date=unit.valid_from, created_by=actor
+    )
     return unit
 
 
@@ -134,7 +156,9 @@ def create_root_unit(*, actor=None, **fields):
 def update_unit(actor, unit, **changes):
     """Edit a unit's own facts. Structure (parent, dates of closing) changes go through
     move/merge/close so they are dated events."""
-    require_role_over(actor, unit, ADMIN_ROLES, field="code", message=_("Bạn không có quyền quản trị đơn vị này."))
+    require_role_over(
+        actor, unit, ADMIN_ROLES, field="code", message=_("Bạn không có quyền quản trị đơn vị này.")
+    )
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
         raise ValueError(f"unknown unit fields: {sorted(unknown)}")
@@ -176,7 +200,9 @@ def move_unit(actor, unit, new_parent, date, note=""):
     if date < unit.valid_from:
         raise ValidationError({"date": _("Ngày hiệu lực không được trước ngày thành lập đơn vị.")})
     if not new_parent.open_on(date):
-        raise ValidationError({"parent": _("Đơn vị cấp trên mới không hoạt động vào ngày hiệu lực.")})
+        raise ValidationError(
+            {"parent": _("Đơn vị cấp trên mới không hoạt động vào ngày hiệu lực.")}
+        )
     old_parent = unit.parent
     old_path = unit.path
     new_path = new_parent.path + path_segment(unit.pk)
@@ -189,8 +215,13 @@ def move_unit(actor, unit, new_parent, date, note=""):
         depth=F("depth") + delta,
     )
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.MOVED, date=date, old_parent=old_parent,
-        new_parent=new_parent, note=note, created_by=actor,
+        unit=unit,
+        kind=UnitEventKind.MOVED,
+        date=date,
+        old_parent=old_parent,
+        new_parent=new_parent,
+        note=note,
+        created_by=actor,
     )
     unit.refresh_from_db()
     # Rollups stay fresh in the same transaction: each app's cube rows follow the subtree.
@@ -211,24 +242,41 @@ def close_unit(actor, unit, date, successor=None, note="", kind=UnitEventKind.CL
     if date < unit.valid_from:
         raise ValidationError({"date": _("Ngày kết thúc không được trước ngày thành lập đơn vị.")})
     if unit.valid_to is not None:
-        raise ValidationError({"unit": _("Đơn vị đã kết thúc ngày %(d)s.") % {"d": unit.valid_to.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "unit": _("Đơn vị đã kết thúc ngày %(d)s.")
+                % {"d": unit.valid_to.strftime("%d/%m/%Y")}
+            }
+        )
     open_children = unit.children.filter(valid_from__lte=date).exclude(valid_to__lte=date).count()
     if open_children:
         raise ValidationError(
-            {"unit": _("Còn %(n)d đơn vị trực thuộc đang hoạt động sau ngày này; hãy chuyển hoặc kết thúc các đơn vị đó trước.") % {"n": open_children}}
+            {
+                "unit": _(
+                    "Còn %(n)d đơn vị trực thuộc đang hoạt động sau ngày này; hãy chuyển hoặc kết thúc các đơn vị đó trước."
+                )
+                % {"n": open_children}
+            }
         )
     if successor is not None:
         require_role_over(actor, successor, ADMIN_ROLES, field="successor")
         if successor.pk == unit.pk:
             raise ValidationError({"successor": _("Đơn vị kế thừa phải là một đơn vị khác.")})
         if not successor.open_on(date + datetime.timedelta(days=1)):
-            raise ValidationError({"successor": _("Đơn vị kế thừa không hoạt động sau ngày kết thúc.")})
+            raise ValidationError(
+                {"successor": _("Đơn vị kế thừa không hoạt động sau ngày kết thúc.")}
+            )
     unit.valid_to = date
     unit.successor = successor
     _set_history_user(unit, actor)
     unit.save(update_fields=["valid_to", "successor"])
     UnitEvent.objects.create(
-        unit=unit, kind=kind, date=date, old_parent=unit.parent, successor=successor, note=note,
+        unit=unit,
+        kind=kind,
+        date=date,
+        old_parent=unit.parent,
+        successor=successor,
+        note=note,
         created_by=actor,
     )
     return unit
@@ -248,11 +296,23 @@ def merge_units(actor, sources, target, date, note=""):
         if source.pk == target.pk:
             raise ValidationError({"sources": _("Không thể sáp nhập một đơn vị vào chính nó.")})
         if target.path.startswith(source.path):
-            raise ValidationError({"target": _("Đơn vị nhận sáp nhập không được là đơn vị cấp dưới của đơn vị bị sáp nhập.")})
+            raise ValidationError(
+                {
+                    "target": _(
+                        "Đơn vị nhận sáp nhập không được là đơn vị cấp dưới của đơn vị bị sáp nhập."
+                    )
+                }
+            )
     last_day = date - datetime.timedelta(days=1)
     for source in sources:
         for child in source.children.filter(valid_to__isnull=True).order_by("path"):
-            move_unit(actor, child, target, date, note=note or _("Sáp nhập vào %(t)s") % {"t": target.name})
+            move_unit(
+                actor,
+                child,
+                target,
+                date,
+                note=note or _("Sáp nhập vào %(t)s") % {"t": target.name},
+            )
         close_unit(actor, source, last_day, successor=target, note=note, kind=UnitEventKind.MERGED)
     return target
 
@@ -262,10 +322,14 @@ def _validate_role(role, unit, wards):
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     if role == Role.POLICE:
         if not wards:
-            raise ValidationError({"wards": _("Hãy chọn ít nhất một phường/xã cho công an phụ trách.")})
+            raise ValidationError(
+                {"wards": _("Hãy chọn ít nhất một phường/xã cho công an phụ trách.")}
+            )
         bad = [w for w in wards if w.level not in (AreaLevel.WARD, AreaLevel.LEGACY_WARD)]
         if bad:
-            raise ValidationError({"wards": _("%(n)s không phải là phường/xã.") % {"n": bad[0].name}})
+            raise ValidationError(
+                {"wards": _("%(n)s không phải là phường/xã.") % {"n": bad[0].name}}
+            )
     elif unit is None:
         raise ValidationError({"unit": _("Hãy chọn đơn vị.")})
 
@@ -284,7 +348,9 @@ def assign_role(actor, user, unit, role, wards=(), note=""):
         with transaction.atomic():
             assignment.save()
     except IntegrityError:
-        raise ValidationError({"role": _("Người dùng này đã có vai trò đó tại đơn vị này.")}) from None
+        raise ValidationError(
+            {"role": _("Người dùng này đã có vai trò đó tại đơn vị này.")}
+        ) from None
     if wards:
         assignment.wards.set(wards)
     forget_scope(user)
@@ -295,7 +361,9 @@ def assign_role(actor, user, unit, role, wards=(), note=""):
 def revoke_assignment(actor, assignment):
     """End an assignment. The row stays (inactive) so history shows who held what."""
     if not Assignment.objects.editable_by(actor).filter(pk=assignment.pk).exists():
-        raise ValidationError({"unit": _("Phân công không tồn tại hoặc nằm ngoài phạm vi của bạn.")})
+        raise ValidationError(
+            {"unit": _("Phân công không tồn tại hoặc nằm ngoài phạm vi của bạn.")}
+        )
     assignment.active = False
     assignment._history_user = actor
     assignment.save(update_fields=["active"])
@@ -304,7 +372,9 @@ def revoke_assignment(actor, assignment):
 
 
 @transaction.atomic
-def create_user(actor, *, username, full_name="", email="", password=None, unit=None, role=None, wards=()):
+def create_user(
+    actor, *, username, full_name="", email="", password=None, unit=None, role=None, wards=()
+):
     """An admin registers an officer and, in the same step, gives them a role in the subtree."""
     User = get_user_model()
     username = (username or "").strip()

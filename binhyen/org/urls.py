@@ -32,7 +32,9 @@ urlpatterns = [
     path("don-vi/<unitcode:code>/ket-thuc/", views.UnitCloseView.as_view(), name="unit_close"),
     path("don-vi/<unitcode:code>/sap-nhap/", views.UnitMergeView.as_view(), name="unit_merge"),
     path("don-vi/<unitcode:code>/phan-cong/", views.AssignView.as_view(), name="unit_assign"),
-    path("don-vi/<unitcode:code>/nguoi-dung-moi/", views.NewUserView.as_view(), name="unit_new_user"),
+    path(
+        "don-vi/<unitcode:code>/nguoi-dung-moi/", views.NewUserView.as_view(), name="unit_new_user"
+    ),
     path("phan-cong/<int:pk>/thu-hoi/", views.revoke, name="assignment_revoke"),
     path("nguoi-dung/<str:username>/lich-su/", views.user_history, name="user_history"),
 ]

@@ -1,6 +1,5 @@
 """Pages of the union tree: home, unit search, unit page, its admin actions and its history."""
 
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -53,9 +52,9 @@ def with_counts(queryset, user):
     return queryset.annotate(
         n_children=_count(visible_open.filter(parent=OuterRef("pk"))),
         n_grassroots=_count(
-            visible_open.filter(path__startswith=OuterRef("path"), kind__is_grassroots=True).exclude(
-                pk=OuterRef("pk")
-            )
+            visible_open.filter(
+                path__startswith=OuterRef("path"), kind__is_grassroots=True
+            ).exclude(pk=OuterRef("pk"))
         ),
     )
 
@@ -65,8 +64,10 @@ def visible_units(user, ids, extra=None):
     condition = Q(pk__in=[i for i in ids if i])
     if extra is not None:
         condition |= extra
-    queryset = Unit.objects.visible_to(user).filter(condition).only(
-        "pk", "code", "name", "path", "valid_to", "successor_id"
+    queryset = (
+        Unit.objects.visible_to(user)
+        .filter(condition)
+        .only("pk", "code", "name", "path", "valid_to", "successor_id")
     )
     return {unit.pk: unit for unit in queryset}
 
@@ -95,7 +96,9 @@ def home(request):
     if scope.ward_ids and not scope.everything:
         ward_units = paginate(
             request,
-            visible.filter(ward_id__in=scope.ward_ids).select_related("ward", "province").order_by("ward__name", "name"),
+            visible.filter(ward_id__in=scope.ward_ids)
+            .select_related("ward", "province")
+            .order_by("ward__name", "name"),
         )
     return render(request, "org/home.html", {"roots": roots, "ward_units": ward_units})
 
@@ -108,7 +111,11 @@ class UnitListView(ScopedListView):
     partial_template_name = "org/_unit_results.html"
     htmx_target = "unit-results"
     ordering = ["path"]
-    STATUSES = {"": gettext_lazy("Tất cả"), "open": gettext_lazy("Đang hoạt động"), "closed": gettext_lazy("Đã kết thúc")}
+    STATUSES = {
+        "": gettext_lazy("Tất cả"),
+        "open": gettext_lazy("Đang hoạt động"),
+        "closed": gettext_lazy("Đã kết thúc"),
+    }
 
     def filter_queryset(self, queryset):
         params = self.request.GET
@@ -133,7 +140,10 @@ class UnitListView(ScopedListView):
         for unit in units:
             unit.visible_parent = parents.get(unit.parent_id)
         context.update(
-            q=self.q, kind=self.kind, status=self.status, statuses=self.STATUSES,
+            q=self.q,
+            kind=self.kind,
+            status=self.status,
+            statuses=self.STATUSES,
             kinds=UnitKind.objects.all() if not self.request.htmx else (),
             filtered=bool(self.q or self.kind or self.status),
         )
@@ -172,23 +182,30 @@ def unit_detail(request, code):
     assignments = []
     if can_admin:
         assignments = list(
-            Assignment.objects.editable_by(user).filter(unit=unit, active=True)
-            .select_related("user").prefetch_related("wards").order_by("role", "user__username")
+            Assignment.objects.editable_by(user)
+            .filter(unit=unit, active=True)
+            .select_related("user")
+            .prefetch_related("wards")
+            .order_by("role", "user__username")
         )
         for assignment in assignments:
             assignment.role_label = ROLE_LABELS.get(assignment.role, assignment.role)
-    return render(request, "org/unit_detail.html", {
-        "unit": unit,
-        "crumbs": breadcrumb(unit, known),
-        "successor": known.get(unit.successor_id),
-        "predecessors": predecessors,
-        "children": children,
-        "events": events,
-        "assignments": assignments,
-        "can_admin": can_admin,
-        "can_restructure": can_restructure,
-        "closed": not unit.is_open,
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "crumbs": breadcrumb(unit, known),
+            "successor": known.get(unit.successor_id),
+            "predecessors": predecessors,
+            "children": children,
+            "events": events,
+            "assignments": assignments,
+            "can_admin": can_admin,
+            "can_restructure": can_restructure,
+            "closed": not unit.is_open,
+        },
+    )
 
 
 @login_required
@@ -223,7 +240,9 @@ class UnitActionView(ServiceFormView):
     def unit(self):
         user = self.request.user
         unit = scoped_get(
-            user, Unit.objects.select_related("kind", "parent", "province"), editable=True,
+            user,
+            Unit.objects.select_related("kind", "parent", "province"),
+            editable=True,
             code=self.kwargs["code"],
         )
         if self.restructure and not (
@@ -244,8 +263,12 @@ class UnitActionView(ServiceFormView):
         context = super().get_context_data(**kwargs)
         known = visible_units(self.request.user, self.unit.ancestor_ids[:-1])
         context.update(
-            unit=self.unit, crumbs=breadcrumb(self.unit, known), title=self.title,
-            submit_label=self.submit_label, intro=self.intro, cancel_url=unit_url(self.unit),
+            unit=self.unit,
+            crumbs=breadcrumb(self.unit, known),
+            title=self.title,
+            submit_label=self.submit_label,
+            intro=self.intro,
+            cancel_url=unit_url(self.unit),
         )
         return context
 
@@ -272,7 +295,9 @@ class UnitEditView(UnitActionView):
         return {"parent": self.unit.parent, "instance": self.unit}
 
     def perform(self, form):
-        changes = {name: value for name, value in form.unit_fields().items() if name in form.changed_data}
+        changes = {
+            name: value for name, value in form.unit_fields().items() if name in form.changed_data
+        }
         if not changes:
             messages.info(self.request, _("Không có thay đổi nào."))
             return unit_url(self.unit)
@@ -284,28 +309,40 @@ class UnitEditView(UnitActionView):
 class UnitMoveView(UnitActionView):
     title = gettext_lazy("Chuyển đơn vị sang đơn vị cấp trên khác")
     submit_label = gettext_lazy("Chuyển đơn vị")
-    intro = gettext_lazy("Đơn vị cùng toàn bộ đơn vị trực thuộc sẽ chuyển sang đơn vị cấp trên mới từ ngày hiệu lực; lịch sử trước đó được giữ nguyên.")
+    intro = gettext_lazy(
+        "Đơn vị cùng toàn bộ đơn vị trực thuộc sẽ chuyển sang đơn vị cấp trên mới từ ngày hiệu lực; lịch sử trước đó được giữ nguyên."
+    )
     restructure = True
     form_class = MoveForm
 
     def perform(self, form):
         data = form.cleaned_data
-        unit = services.move_unit(self.request.user, self.unit, data["parent"], data["date"], note=data["note"])
-        messages.success(self.request, _("Đã chuyển đơn vị sang %(name)s.") % {"name": data["parent"].name})
+        unit = services.move_unit(
+            self.request.user, self.unit, data["parent"], data["date"], note=data["note"]
+        )
+        messages.success(
+            self.request, _("Đã chuyển đơn vị sang %(name)s.") % {"name": data["parent"].name}
+        )
         return unit_url(unit)
 
 
 class UnitCloseView(UnitActionView):
     title = gettext_lazy("Kết thúc hoạt động đơn vị")
     submit_label = gettext_lazy("Kết thúc hoạt động")
-    intro = gettext_lazy("Đơn vị vẫn được giữ lại và hiện trong các báo cáo của thời kỳ nó còn hoạt động.")
+    intro = gettext_lazy(
+        "Đơn vị vẫn được giữ lại và hiện trong các báo cáo của thời kỳ nó còn hoạt động."
+    )
     restructure = True
     form_class = CloseForm
 
     def perform(self, form):
         data = form.cleaned_data
         unit = services.close_unit(
-            self.request.user, self.unit, data["date"], successor=data["successor"], note=data["note"]
+            self.request.user,
+            self.unit,
+            data["date"],
+            successor=data["successor"],
+            note=data["note"],
         )
         messages.success(self.request, _("Đã ghi nhận đơn vị kết thúc hoạt động."))
         return unit_url(unit)
@@ -314,15 +351,21 @@ class UnitCloseView(UnitActionView):
 class UnitMergeView(UnitActionView):
     title = gettext_lazy("Sáp nhập đơn vị")
     submit_label = gettext_lazy("Sáp nhập")
-    intro = gettext_lazy("Các đơn vị trực thuộc đang hoạt động chuyển sang đơn vị nhận sáp nhập; đơn vị này kết thúc vào ngày trước ngày sáp nhập.")
+    intro = gettext_lazy(
+        "Các đơn vị trực thuộc đang hoạt động chuyển sang đơn vị nhận sáp nhập; đơn vị này kết thúc vào ngày trước ngày sáp nhập."
+    )
     restructure = True
     form_class = MergeForm
     error_fields = {"sources": None, "successor": "target", "parent": "target"}
 
     def perform(self, form):
         data = form.cleaned_data
-        services.merge_units(self.request.user, [self.unit], data["target"], data["date"], note=data["note"])
-        messages.success(self.request, _("Đã sáp nhập vào %(name)s.") % {"name": data["target"].name})
+        services.merge_units(
+            self.request.user, [self.unit], data["target"], data["date"], note=data["note"]
+        )
+        messages.success(
+            self.request, _("Đã sáp nhập vào %(name)s.") % {"name": data["target"].name}
+        )
         return unit_url(self.unit)
 
 
@@ -337,9 +380,16 @@ class AssignView(UnitActionView):
     def perform(self, form):
         data = form.cleaned_data
         services.assign_role(
-            self.request.user, form.user, self.unit, data["role"], wards=list(data["wards"]), note=data["note"]
+            self.request.user,
+            form.user,
+            self.unit,
+            data["role"],
+            wards=list(data["wards"]),
+            note=data["note"],
         )
-        messages.success(self.request, _("Đã phân công %(user)s.") % {"user": form.user.get_username()})
+        messages.success(
+            self.request, _("Đã phân công %(user)s.") % {"user": form.user.get_username()}
+        )
         return unit_url(self.unit)
 
 
@@ -354,20 +404,31 @@ class NewUserView(UnitActionView):
     def perform(self, form):
         data = form.cleaned_data
         user = services.create_user(
-            self.request.user, username=data["username"], full_name=data["full_name"],
-            email=data["email"], password=data["password"] or None, unit=self.unit,
-            role=data["role"], wards=list(data["wards"]),
+            self.request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password"] or None,
+            unit=self.unit,
+            role=data["role"],
+            wards=list(data["wards"]),
         )
-        messages.success(self.request, _("Đã tạo người dùng %(user)s.") % {"user": user.get_username()})
+        messages.success(
+            self.request, _("Đã tạo người dùng %(user)s.") % {"user": user.get_username()}
+        )
         return unit_url(self.unit)
 
 
 @login_required
 @require_POST
 def revoke(request, pk):
-    assignment = scoped_get(request.user, Assignment.objects.select_related("unit", "user"), editable=True, pk=pk)
+    assignment = scoped_get(
+        request.user, Assignment.objects.select_related("unit", "user"), editable=True, pk=pk
+    )
     services.revoke_assignment(request.user, assignment)
-    messages.success(request, _("Đã thu hồi phân công của %(user)s.") % {"user": assignment.user.get_username()})
+    messages.success(
+        request, _("Đã thu hồi phân công của %(user)s.") % {"user": assignment.user.get_username()}
+    )
     if assignment.unit is not None:
         return redirect(unit_url(assignment.unit))
     return redirect("home")
@@ -402,10 +463,17 @@ def unit_history(request, code):
     if can_admin:
         sources.append((Assignment.history.filter(unit_id=unit.pk), _describe_assignment))
     page = history_page(request, sources)
-    return render(request, "org/history.html", {
-        "unit": unit, "crumbs": breadcrumb(unit, known), "page_obj": page, "can_admin": can_admin,
-        "subject": unit.name,
-    })
+    return render(
+        request,
+        "org/history.html",
+        {
+            "unit": unit,
+            "crumbs": breadcrumb(unit, known),
+            "page_obj": page,
+            "can_admin": can_admin,
+            "subject": unit.name,
+        },
+    )
 
 
 @login_required
@@ -419,11 +487,19 @@ def user_history(request, username):
     sources = [
         (get_user_model().history.filter(id=person.pk), _describe_user),
         (
-            Assignment.history.filter(user_id=person.pk, unit_id__in=Unit.objects.administered_by(user).values("pk")),
+            Assignment.history.filter(
+                user_id=person.pk, unit_id__in=Unit.objects.administered_by(user).values("pk")
+            ),
             _describe_assignment,
         ),
     ]
     page = history_page(request, sources)
-    return render(request, "org/history.html", {
-        "person": person, "page_obj": page, "subject": f"{person.last_name} {person.first_name}".strip() or person.get_username(),
-    })
+    return render(
+        request,
+        "org/history.html",
+        {
+            "person": person,
+            "page_obj": page,
+            "subject": f"{person.last_name} {person.first_name}".strip() or person.get_username(),
+        },
+    )

@@ -27,7 +27,9 @@ class ArticleOut(Schema):
 
 
 class ArticleFilters(PageParams):
-    section: str | None = Field(None, description="Đường dẫn cổng thông tin, ví dụ ldld-tp-ho-chi-minh")
+    section: str | None = Field(
+        None, description="Đường dẫn cổng thông tin, ví dụ ldld-tp-ho-chi-minh"
+    )
     q: str | None = Field(None, description="Từ khoá, có dấu hoặc không dấu")
 
 
@@ -56,9 +58,14 @@ class FiguresOut(Schema):
 @router.get("/portal/sections/{slug}/figures", response={200: FiguresOut, **ERRORS}, auth=None)
 def figures(request, slug: str):
     """The live movement figures a section's home page shows (through the rollup engine)."""
-    section = get_or_404(PortalSection.objects.filter(is_active=True).select_related("unit"), slug=slug)
+    section = get_or_404(
+        PortalSection.objects.filter(is_active=True).select_related("unit"), slug=slug
+    )
     data = section_figures(section, periods.today())
-    return {"section": section.slug, **{k: data[k] for k in FiguresOut.model_fields if k != "section"}}
+    return {
+        "section": section.slug,
+        **{k: data[k] for k in FiguresOut.model_fields if k != "section"},
+    }
 
 
 class TipOut(Schema):

@@ -17,5 +17,9 @@ class PortalConfig(AppConfig):
 
         # a record behind the public figures changed: the cached figures go at once
         for label in figures.SOURCES:
-            post_save.connect(figures.records_changed, sender=label, dispatch_uid=f"portal-figures-save-{label}")
-            post_delete.connect(figures.records_changed, sender=label, dispatch_uid=f"portal-figures-delete-{label}")
+            post_save.connect(
+                figures.records_changed, sender=label, dispatch_uid=f"portal-figures-save-{label}"
+            )
+            post_delete.connect(
+                figures.records_changed, sender=label, dispatch_uid=f"portal-figures-delete-{label}"
+            )

@@ -37,23 +37,37 @@ SUM, WORD, DAY = "sum", "word", "day"
 
 # 0–9 in words, in the reader's language (a context: "năm" is also "year")
 NUMBERS = (
-    pgettext_lazy("số đếm", "không"), pgettext_lazy("số đếm", "một"), pgettext_lazy("số đếm", "hai"),
-    pgettext_lazy("số đếm", "ba"), pgettext_lazy("số đếm", "bốn"), pgettext_lazy("số đếm", "năm"),
-    pgettext_lazy("số đếm", "sáu"), pgettext_lazy("số đếm", "bảy"), pgettext_lazy("số đếm", "tám"),
+    pgettext_lazy("số đếm", "không"),
+    pgettext_lazy("số đếm", "một"),
+    pgettext_lazy("số đếm", "hai"),
+    pgettext_lazy("số đếm", "ba"),
+    pgettext_lazy("số đếm", "bốn"),
+    pgettext_lazy("số đếm", "năm"),
+    pgettext_lazy("số đếm", "sáu"),
+    pgettext_lazy("số đếm", "bảy"),
+    pgettext_lazy("số đếm", "tám"),
     pgettext_lazy("số đếm", "chín"),
 )
 # the tens 20–90, and the units after them ("hai mươi mốt", "hai mươi tư", "hai mươi lăm")
 TENS = (
-    pgettext_lazy("hàng chục", "hai mươi"), pgettext_lazy("hàng chục", "ba mươi"),
-    pgettext_lazy("hàng chục", "bốn mươi"), pgettext_lazy("hàng chục", "năm mươi"),
-    pgettext_lazy("hàng chục", "sáu mươi"), pgettext_lazy("hàng chục", "bảy mươi"),
-    pgettext_lazy("hàng chục", "tám mươi"), pgettext_lazy("hàng chục", "chín mươi"),
+    pgettext_lazy("hàng chục", "hai mươi"),
+    pgettext_lazy("hàng chục", "ba mươi"),
+    pgettext_lazy("hàng chục", "bốn mươi"),
+    pgettext_lazy("hàng chục", "năm mươi"),
+    pgettext_lazy("hàng chục", "sáu mươi"),
+    pgettext_lazy("hàng chục", "bảy mươi"),
+    pgettext_lazy("hàng chục", "tám mươi"),
+    pgettext_lazy("hàng chục", "chín mươi"),
 )
 UNITS_AFTER_TENS = (
-    pgettext_lazy("đơn vị sau hàng chục", "mốt"), pgettext_lazy("đơn vị sau hàng chục", "hai"),
-    pgettext_lazy("đơn vị sau hàng chục", "ba"), pgettext_lazy("đơn vị sau hàng chục", "tư"),
-    pgettext_lazy("đơn vị sau hàng chục", "lăm"), pgettext_lazy("đơn vị sau hàng chục", "sáu"),
-    pgettext_lazy("đơn vị sau hàng chục", "bảy"), pgettext_lazy("đơn vị sau hàng chục", "tám"),
+    pgettext_lazy("đơn vị sau hàng chục", "mốt"),
+    pgettext_lazy("đơn vị sau hàng chục", "hai"),
+    pgettext_lazy("đơn vị sau hàng chục", "ba"),
+    pgettext_lazy("đơn vị sau hàng chục", "tư"),
+    pgettext_lazy("đơn vị sau hàng chục", "lăm"),
+    pgettext_lazy("đơn vị sau hàng chục", "sáu"),
+    pgettext_lazy("đơn vị sau hàng chục", "bảy"),
+    pgettext_lazy("đơn vị sau hàng chục", "tám"),
     pgettext_lazy("đơn vị sau hàng chục", "chín"),
 )
 PLUS = (
@@ -75,8 +89,10 @@ SENTENCES = (
     gettext_noop("người lao động sống theo pháp luật"),
 )
 ORDINALS = (
-    pgettext_lazy("chữ trong câu", "đầu tiên"), pgettext_lazy("chữ trong câu", "thứ hai"),
-    pgettext_lazy("chữ trong câu", "thứ ba"), pgettext_lazy("chữ trong câu", "thứ tư"),
+    pgettext_lazy("chữ trong câu", "đầu tiên"),
+    pgettext_lazy("chữ trong câu", "thứ hai"),
+    pgettext_lazy("chữ trong câu", "thứ ba"),
+    pgettext_lazy("chữ trong câu", "thứ tư"),
 )
 NTH_WORD = (
     gettext_noop("Trong câu «%(sentence)s», chữ %(nth)s là chữ gì?"),
@@ -107,7 +123,8 @@ def spell(n):
     if units == 0:
         return str(TENS[tens - 2])
     return pgettext("số có hai chữ số", "%(tens)s %(units)s") % {
-        "tens": TENS[tens - 2], "units": UNITS_AFTER_TENS[units - 1],
+        "tens": TENS[tens - 2],
+        "units": UNITS_AFTER_TENS[units - 1],
     }
 
 
@@ -129,8 +146,10 @@ def _word_question():
     position = secrets.randbelow(len(ORDINALS) + 1)
     if position == len(ORDINALS):
         return _(LAST_WORD) % {"sentence": sentence}, _canonical(WORD, words[-1])
-    return (_(_pick(NTH_WORD)) % {"sentence": sentence, "nth": ORDINALS[position]},
-            _canonical(WORD, words[position]))
+    return (
+        _(_pick(NTH_WORD)) % {"sentence": sentence, "nth": ORDINALS[position]},
+        _canonical(WORD, words[position]),
+    )
 
 
 def _day_question():
@@ -180,13 +199,21 @@ def _keystream(nonce, length):
 
 
 def _seal(nonce, answer):
-    raw = answer.encode().ljust(SEALED_BYTES, b"\0")  # every token the same length whatever the answer
-    return base64.urlsafe_b64encode(bytes(a ^ b for a, b in zip(raw, _keystream(nonce, len(raw)), strict=True))).decode()
+    raw = answer.encode().ljust(
+        SEALED_BYTES, b"\0"
+    )  # every token the same length whatever the answer
+    return base64.urlsafe_b64encode(
+        bytes(a ^ b for a, b in zip(raw, _keystream(nonce, len(raw)), strict=True))
+    ).decode()
 
 
 def _open(nonce, sealed):
     raw = base64.urlsafe_b64decode(sealed.encode())
-    return bytes(a ^ b for a, b in zip(raw, _keystream(nonce, len(raw)), strict=True)).rstrip(b"\0").decode()
+    return (
+        bytes(a ^ b for a, b in zip(raw, _keystream(nonce, len(raw)), strict=True))
+        .rstrip(b"\0")
+        .decode()
+    )
 
 
 def new_challenge(kind=None):

@@ -54,9 +54,13 @@ def is_bot(request):
 def visitor_id(request):
     """Salted, so the hash reveals neither the address nor the browser. The address is the
     client's, read through the trusted proxy when there is one (throttle.client_address)."""
-    raw = "|".join((
-        settings.SECRET_KEY, client_address(request), request.META.get("HTTP_USER_AGENT", ""),
-    ))
+    raw = "|".join(
+        (
+            settings.SECRET_KEY,
+            client_address(request),
+            request.META.get("HTTP_USER_AGENT", ""),
+        )
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 

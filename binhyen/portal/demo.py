@@ -50,12 +50,22 @@ def _figures(unit, start, end, as_of=None, kind=None):
     from binhyen.reporting.rollup import rollup
 
     suffix = f"[kind={kind}]" if kind else ""
-    codes = [f"groups.active{suffix}", f"groups.members{suffix}", f"groups.wards{suffix}",
-             "activity.sessions", "activity.attendances"]
-    total = rollup(unit, Period(start, end, f"{start}..{end}", "range"), codes, by="none", as_of=as_of)["total"]
+    codes = [
+        f"groups.active{suffix}",
+        f"groups.members{suffix}",
+        f"groups.wards{suffix}",
+        "activity.sessions",
+        "activity.attendances",
+    ]
+    total = rollup(
+        unit, Period(start, end, f"{start}..{end}", "range"), codes, by="none", as_of=as_of
+    )["total"]
     return {
-        "groups": total[codes[0]], "members": total[codes[1]], "wards": total[codes[2]],
-        "sessions": total[codes[3]], "attendances": total[codes[4]],
+        "groups": total[codes[0]],
+        "members": total[codes[1]],
+        "wards": total[codes[2]],
+        "sessions": total[codes[3]],
+        "attendances": total[codes[4]],
     }
 
 
@@ -76,7 +86,11 @@ def _hcm_articles(hcm, today):
         )
     return [
         dict(
-            category="Phòng chống tội phạm", featured=True, days_ago=2, motif="houses", palette=NAVY,
+            category="Phòng chống tội phạm",
+            featured=True,
+            days_ago=2,
+            motif="houses",
+            palette=NAVY,
             author="Thanh Tâm",
             title="Tổ tự quản khu nhà trọ giữ bình yên cho công nhân thành phố",
             summary=(
@@ -106,7 +120,11 @@ def _hcm_articles(hcm, today):
             ),
         ),
         dict(
-            category="Tin tức - Sự kiện", featured=True, days_ago=1, motif="hall", palette=MORNING,
+            category="Tin tức - Sự kiện",
+            featured=True,
+            days_ago=1,
+            motif="hall",
+            palette=MORNING,
             author="Ban Tuyên giáo LĐLĐ Thành phố",
             title=f"Mạng lưới tổ, mô hình tự quản năm {year} qua số liệu",
             summary=(
@@ -130,7 +148,11 @@ def _hcm_articles(hcm, today):
             ),
         ),
         dict(
-            category="Pháp luật", featured=False, days_ago=4, motif="houses", palette=DUSK,
+            category="Pháp luật",
+            featured=False,
+            days_ago=4,
+            motif="houses",
+            palette=DUSK,
             author="Minh Khoa",
             title="Năm điều công nhân cần biết để không sa vào bẫy tín dụng đen",
             summary=(
@@ -154,7 +176,11 @@ def _hcm_articles(hcm, today):
             ),
         ),
         dict(
-            category="Gương điển hình", featured=False, days_ago=6, motif="houses", palette=MORNING,
+            category="Gương điển hình",
+            featured=False,
+            days_ago=6,
+            motif="houses",
+            palette=MORNING,
             author="Thanh Tâm",
             title="Tổ trưởng tổ tự quản và những buổi tối gõ cửa từng phòng trọ",
             summary=(
@@ -177,7 +203,11 @@ def _hcm_articles(hcm, today):
             ),
         ),
         dict(
-            category="Tin tức - Sự kiện", featured=False, days_ago=3, motif="hall", palette=NAVY,
+            category="Tin tức - Sự kiện",
+            featured=False,
+            days_ago=3,
+            motif="hall",
+            palette=NAVY,
             author="Ban Tuyên giáo LĐLĐ Thành phố",
             title="Gửi tin báo về an ninh, trật tự cho Công đoàn qua cổng thông tin",
             summary=(
@@ -207,8 +237,12 @@ def _my_tho_articles(my_tho):
     f = _figures(my_tho, datetime.date(last.year, 1, 1), last, as_of=last)
     return [
         dict(
-            category="Phòng chống tội phạm", featured=True, publish=datetime.datetime(2022, 11, 15, 8, 0),
-            motif="hall", palette=MORNING, author="Ban Tuyên giáo LĐLĐ TP Mỹ Tho",
+            category="Phòng chống tội phạm",
+            featured=True,
+            publish=datetime.datetime(2022, 11, 15, 8, 0),
+            motif="hall",
+            palette=MORNING,
+            author="Ban Tuyên giáo LĐLĐ TP Mỹ Tho",
             title="LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW",
             summary=(
                 "Một năm triển khai Kết luận 13-KL/TW của Bộ Chính trị về phòng, chống tội phạm, "
@@ -230,8 +264,12 @@ def _my_tho_articles(my_tho):
             ),
         ),
         dict(
-            category="Tin tức - Sự kiện", featured=False, publish=datetime.datetime(2025, 6, 27, 9, 30),
-            motif="houses", palette=DUSK, author="Văn phòng LĐLĐ TP Mỹ Tho",
+            category="Tin tức - Sự kiện",
+            featured=False,
+            publish=datetime.datetime(2025, 6, 27, 9, 30),
+            motif="houses",
+            palette=DUSK,
+            author="Văn phòng LĐLĐ TP Mỹ Tho",
             title="Khép lại chặng đường của Liên đoàn Lao động thành phố Mỹ Tho",
             summary=(
                 "Ngày 30/06/2025, Liên đoàn Lao động thành phố Mỹ Tho kết thúc hoạt động; các công đoàn "
@@ -257,7 +295,11 @@ def _dong_thap_articles(dong_thap, today):
     f = _figures(dong_thap, datetime.date(today.year, 1, 1), today)
     return [
         dict(
-            category="Tin tức - Sự kiện", featured=True, days_ago=5, motif="houses", palette=MORNING,
+            category="Tin tức - Sự kiện",
+            featured=True,
+            days_ago=5,
+            motif="houses",
+            palette=MORNING,
             author="Ban Tuyên giáo LĐLĐ tỉnh Đồng Tháp",
             title="Công đoàn các phường ở Mỹ Tho tiếp nối phong trào phòng, chống tội phạm",
             summary=(
@@ -280,12 +322,16 @@ def _dong_thap_articles(dong_thap, today):
 def _ensure_section(actor, unit, slug, title, tagline, order, stats):
     section = PortalSection.objects.filter(slug=slug).first()
     if section is None:
-        section = services.create_section(actor, unit=unit, slug=slug, title=title, tagline=tagline, order=order)
+        section = services.create_section(
+            actor, unit=unit, slug=slug, title=title, tagline=tagline, order=order
+        )
         stats["sections"] += 1
     categories = {c.name: c for c in Category.objects.filter(section=section)}
     for i, (name, description) in enumerate(CATEGORIES):
         if name not in categories:
-            categories[name] = services.save_category(actor, section, name=name, description=description, order=i + 1)
+            categories[name] = services.save_category(
+                actor, section, name=name, description=description, order=i + 1
+            )
     return section, categories
 
 
@@ -294,17 +340,31 @@ def _ensure_article(actor, section, categories, spec, today, stats):
     slug = services.slugify_vi(spec["title"])
     if Article.objects.filter(section=section, title=spec["title"]).exists():
         return None
-    cover = ContentFile(draw_cover(spec["title"], spec["palette"], motif=spec["motif"]), name=f"{slug[:60]}.jpg")
+    cover = ContentFile(
+        draw_cover(spec["title"], spec["palette"], motif=spec["motif"]), name=f"{slug[:60]}.jpg"
+    )
     article = services.create_article(
-        actor, section=section, category=categories[spec["category"]], title=spec["title"],
-        summary=spec["summary"], body=spec["body"], author_name=spec["author"], featured=spec["featured"],
-        cover_caption=spec["caption"], cover_alt=spec["alt"], cover=cover,
+        actor,
+        section=section,
+        category=categories[spec["category"]],
+        title=spec["title"],
+        summary=spec["summary"],
+        body=spec["body"],
+        author_name=spec["author"],
+        featured=spec["featured"],
+        cover_caption=spec["caption"],
+        cover_alt=spec["alt"],
+        cover=cover,
     )
     if "publish" in spec:
         when = timezone.make_aware(spec["publish"])
     else:
-        when = timezone.make_aware(datetime.datetime.combine(
-            today - datetime.timedelta(days=spec["days_ago"]), datetime.time(7, 30 + spec["days_ago"])))
+        when = timezone.make_aware(
+            datetime.datetime.combine(
+                today - datetime.timedelta(days=spec["days_ago"]),
+                datetime.time(7, 30 + spec["days_ago"]),
+            )
+        )
     if spec.get("status") == ArticleStatus.PENDING:
         services.submit_article(actor, article)
     else:
@@ -314,48 +374,149 @@ def _ensure_article(actor, section, categories, spec, today, stats):
 
 
 HCM_WEEK = (
-    (0, DayPart.MORNING, (8, 0), "Họp giao ban Thường trực Liên đoàn Lao động Thành phố.",
-     "Chủ tịch LĐLĐ Thành phố", "Thường trực, Trưởng các ban", "Phòng họp số 1"),
-    (0, DayPart.AFTERNOON, (14, 0), "Làm việc với Công an Thành phố về kế hoạch phối hợp phòng, chống tội phạm trong công nhân.",
-     "Phó Chủ tịch Thường trực", "Ban Tuyên giáo, Ban Chính sách pháp luật", "Trụ sở Công an Thành phố"),
-    (1, DayPart.MORNING, (7, 30), "Kiểm tra hoạt động tổ công nhân tự quản khu nhà trọ tại phường Linh Xuân.",
-     "Phó Chủ tịch", "Ban Tuyên giáo; Công đoàn phường Linh Xuân", "Phường Linh Xuân"),
-    (2, DayPart.MORNING, (8, 30), "Hội nghị tuyên truyền phòng, chống tín dụng đen cho công nhân các khu chế xuất.",
-     "Trưởng Ban Tuyên giáo", "Cán bộ công đoàn cơ sở các KCX-KCN", "Hội trường Công đoàn các KCX-KCN"),
-    (2, DayPart.AFTERNOON, (14, 0), "Duyệt tin bài, lịch công tác tuần sau trên cổng thông tin.",
-     "Chánh Văn phòng", "Tổ biên tập cổng thông tin", "Văn phòng LĐLĐ Thành phố"),
-    (3, DayPart.MORNING, (8, 0), "Sơ kết phong trào Toàn dân bảo vệ ANTQ trong công nhân, viên chức, lao động.",
-     "Chủ tịch LĐLĐ Thành phố", "Đại diện công đoàn phường, xã, công đoàn ngành", "Hội trường A"),
-    (4, DayPart.AFTERNOON, (15, 0), "Tiếp nhận, phân loại tin báo của người lao động trong tuần.",
-     "Trưởng Ban Chính sách pháp luật", "Cán bộ phụ trách tin báo", "Phòng tiếp công dân"),
-    (5, DayPart.MORNING, (7, 0), "Ra quân tuyên truyền phòng cháy, chữa cháy tại khu nhà trọ công nhân.",
-     "Phó Chủ tịch", "Đoàn viên thanh niên công nhân, tổ tự quản", "Phường Tân Thuận"),
+    (
+        0,
+        DayPart.MORNING,
+        (8, 0),
+        "Họp giao ban Thường trực Liên đoàn Lao động Thành phố.",
+        "Chủ tịch LĐLĐ Thành phố",
+        "Thường trực, Trưởng các ban",
+        "Phòng họp số 1",
+    ),
+    (
+        0,
+        DayPart.AFTERNOON,
+        (14, 0),
+        "Làm việc với Công an Thành phố về kế hoạch phối hợp phòng, chống tội phạm trong công nhân.",
+        "Phó Chủ tịch Thường trực",
+        "Ban Tuyên giáo, Ban Chính sách pháp luật",
+        "Trụ sở Công an Thành phố",
+    ),
+    (
+        1,
+        DayPart.MORNING,
+        (7, 30),
+        "Kiểm tra hoạt động tổ công nhân tự quản khu nhà trọ tại phường Linh Xuân.",
+        "Phó Chủ tịch",
+        "Ban Tuyên giáo; Công đoàn phường Linh Xuân",
+        "Phường Linh Xuân",
+    ),
+    (
+        2,
+        DayPart.MORNING,
+        (8, 30),
+        "Hội nghị tuyên truyền phòng, chống tín dụng đen cho công nhân các khu chế xuất.",
+        "Trưởng Ban Tuyên giáo",
+        "Cán bộ công đoàn cơ sở các KCX-KCN",
+        "Hội trường Công đoàn các KCX-KCN",
+    ),
+    (
+        2,
+        DayPart.AFTERNOON,
+        (14, 0),
+        "Duyệt tin bài, lịch công tác tuần sau trên cổng thông tin.",
+        "Chánh Văn phòng",
+        "Tổ biên tập cổng thông tin",
+        "Văn phòng LĐLĐ Thành phố",
+    ),
+    (
+        3,
+        DayPart.MORNING,
+        (8, 0),
+        "Sơ kết phong trào Toàn dân bảo vệ ANTQ trong công nhân, viên chức, lao động.",
+        "Chủ tịch LĐLĐ Thành phố",
+        "Đại diện công đoàn phường, xã, công đoàn ngành",
+        "Hội trường A",
+    ),
+    (
+        4,
+        DayPart.AFTERNOON,
+        (15, 0),
+        "Tiếp nhận, phân loại tin báo của người lao động trong tuần.",
+        "Trưởng Ban Chính sách pháp luật",
+        "Cán bộ phụ trách tin báo",
+        "Phòng tiếp công dân",
+    ),
+    (
+        5,
+        DayPart.MORNING,
+        (7, 0),
+        "Ra quân tuyên truyền phòng cháy, chữa cháy tại khu nhà trọ công nhân.",
+        "Phó Chủ tịch",
+        "Đoàn viên thanh niên công nhân, tổ tự quản",
+        "Phường Tân Thuận",
+    ),
 )
 DT_WEEK = (
-    (0, DayPart.MORNING, (7, 30), "Giao ban công đoàn các phường Mỹ Tho sau sắp xếp.",
-     "Phó Chủ tịch LĐLĐ tỉnh", "Chủ tịch công đoàn các phường", "Phường Mỹ Tho"),
-    (2, DayPart.AFTERNOON, (14, 0), "Tập huấn tiếp nhận tin báo cho cán bộ công đoàn phường.",
-     "Trưởng Ban Chính sách pháp luật", "Cán bộ công đoàn phường", "Hội trường LĐLĐ tỉnh"),
-    (4, DayPart.MORNING, (8, 0), "Kiểm tra nghiệp đoàn xe ôm thực hiện mô hình tự quản.",
-     "Phó Chủ tịch LĐLĐ tỉnh", "Ban Tuyên giáo", "Phường Mỹ Tho"),
+    (
+        0,
+        DayPart.MORNING,
+        (7, 30),
+        "Giao ban công đoàn các phường Mỹ Tho sau sắp xếp.",
+        "Phó Chủ tịch LĐLĐ tỉnh",
+        "Chủ tịch công đoàn các phường",
+        "Phường Mỹ Tho",
+    ),
+    (
+        2,
+        DayPart.AFTERNOON,
+        (14, 0),
+        "Tập huấn tiếp nhận tin báo cho cán bộ công đoàn phường.",
+        "Trưởng Ban Chính sách pháp luật",
+        "Cán bộ công đoàn phường",
+        "Hội trường LĐLĐ tỉnh",
+    ),
+    (
+        4,
+        DayPart.MORNING,
+        (8, 0),
+        "Kiểm tra nghiệp đoàn xe ôm thực hiện mô hình tự quản.",
+        "Phó Chủ tịch LĐLĐ tỉnh",
+        "Ban Tuyên giáo",
+        "Phường Mỹ Tho",
+    ),
 )
 
 
 def _ensure_week(actor, section, monday, rows, stats):
-    if ScheduleEntry.objects.filter(section=section, day__gte=monday, day__lte=monday + datetime.timedelta(days=6)).exists():
+    if ScheduleEntry.objects.filter(
+        section=section, day__gte=monday, day__lte=monday + datetime.timedelta(days=6)
+    ).exists():
         return
     for offset, part, (h, m), content, host, participants, place in rows:
         services.save_schedule_entry(
-            actor, section, day=monday + datetime.timedelta(days=offset), part=part, start=datetime.time(h, m),
-            content=content, host=host, participants=participants, place=place,
+            actor,
+            section,
+            day=monday + datetime.timedelta(days=offset),
+            part=part,
+            start=datetime.time(h, m),
+            content=content,
+            host=host,
+            participants=participants,
+            place=place,
         )
         stats["entries"] += 1
 
 
 TIPS = (
-    ("Phường Thủ Đức", "Nhiều người lạ tụ tập trong phòng trọ cuối dãy vào ban đêm, nghi có sử dụng ma tuý.", "Hẻm sau dãy trọ số 12", True),
-    ("Phường Tân Thuận", "Có tờ rơi cho vay tiền không cần thế chấp dán khắp cột điện gần cổng khu chế xuất.", "Đường dẫn vào cổng KCX", False),
-    ("Phường Linh Xuân", "Bình gas trong phòng trọ tầng hai bị rò, đã nhắc chủ trọ nhưng chưa thay.", "Khu trọ gần chợ", True),
+    (
+        "Phường Thủ Đức",
+        "Nhiều người lạ tụ tập trong phòng trọ cuối dãy vào ban đêm, nghi có sử dụng ma tuý.",
+        "Hẻm sau dãy trọ số 12",
+        True,
+    ),
+    (
+        "Phường Tân Thuận",
+        "Có tờ rơi cho vay tiền không cần thế chấp dán khắp cột điện gần cổng khu chế xuất.",
+        "Đường dẫn vào cổng KCX",
+        False,
+    ),
+    (
+        "Phường Linh Xuân",
+        "Bình gas trong phòng trọ tầng hai bị rò, đã nhắc chủ trọ nhưng chưa thay.",
+        "Khu trọ gần chợ",
+        True,
+    ),
 )
 
 
@@ -363,12 +524,18 @@ def _ensure_tips(today, stats):
     if Tip.objects.exists():
         return
     for ward_name, what, place, anonymous in TIPS:
-        ward = Area.objects.filter(level=AreaLevel.WARD, province__code=org_demo.HCM_PROVINCE, name=ward_name).first()
+        ward = Area.objects.filter(
+            level=AreaLevel.WARD, province__code=org_demo.HCM_PROVINCE, name=ward_name
+        ).first()
         if ward is None:
             continue
         services.submit_tip(
-            ward=ward, what=what, place=place, happened_on=today - datetime.timedelta(days=1),
-            anonymous=anonymous, reporter_name="" if anonymous else "Trần Văn Bình",
+            ward=ward,
+            what=what,
+            place=place,
+            happened_on=today - datetime.timedelta(days=1),
+            anonymous=anonymous,
+            reporter_name="" if anonymous else "Trần Văn Bình",
             reporter_phone="" if anonymous else "0912345678",
         )
         stats["tips"] += 1
@@ -378,7 +545,9 @@ def _ensure_tips(today, stats):
 def load(stdout=None):
     stats = {"sections": 0, "articles": 0, "entries": 0, "tips": 0}
     actor = get_user_model().objects.filter(username=org_demo.ACCOUNTS[0].username).first()
-    units = Unit.objects.in_bulk([org_demo.HCM, org_demo.MY_THO, org_demo.DONG_THAP], field_name="code")
+    units = Unit.objects.in_bulk(
+        [org_demo.HCM, org_demo.MY_THO, org_demo.DONG_THAP], field_name="code"
+    )
     if actor is None or len(units) < 3:
         if stdout is not None:
             stdout.write("Bỏ qua cổng thông tin: chưa có cây tổ chức demo.")
@@ -386,14 +555,32 @@ def load(stdout=None):
     today = periods.today()
     hcm, my_tho, dong_thap = units[org_demo.HCM], units[org_demo.MY_THO], units[org_demo.DONG_THAP]
     hcm_section, hcm_cats = _ensure_section(
-        actor, hcm, HCM_SLUG, "Liên đoàn Lao động Thành phố Hồ Chí Minh",
-        "Vì cuộc sống bình yên của công nhân, viên chức, lao động", 1, stats)
+        actor,
+        hcm,
+        HCM_SLUG,
+        "Liên đoàn Lao động Thành phố Hồ Chí Minh",
+        "Vì cuộc sống bình yên của công nhân, viên chức, lao động",
+        1,
+        stats,
+    )
     dt_section, dt_cats = _ensure_section(
-        actor, dong_thap, DONG_THAP_SLUG, "Liên đoàn Lao động tỉnh Đồng Tháp",
-        "Công đoàn đồng hành cùng người lao động", 2, stats)
+        actor,
+        dong_thap,
+        DONG_THAP_SLUG,
+        "Liên đoàn Lao động tỉnh Đồng Tháp",
+        "Công đoàn đồng hành cùng người lao động",
+        2,
+        stats,
+    )
     mt_section, mt_cats = _ensure_section(
-        actor, my_tho, MY_THO_SLUG, "Liên đoàn Lao động thành phố Mỹ Tho",
-        "Trang lưu trữ (đến 30/06/2025)", 3, stats)
+        actor,
+        my_tho,
+        MY_THO_SLUG,
+        "Liên đoàn Lao động thành phố Mỹ Tho",
+        "Trang lưu trữ (đến 30/06/2025)",
+        3,
+        stats,
+    )
     if mt_section.successor_id is None:
         mt_section.successor = dt_section
         mt_section._history_user = actor

@@ -45,7 +45,8 @@ def _section(user, slug):
 def dashboard(request):
     """Articles of the sections the user edits, newest first, with their views."""
     articles = (
-        Article.objects.editable_by(request.user).select_related("section", "category", "approved_by")
+        Article.objects.editable_by(request.user)
+        .select_related("section", "category", "approved_by")
         .order_by("-updated_at", "-id")
     )
     status = request.GET.get("trang-thai")
@@ -62,23 +63,40 @@ def dashboard(request):
     sections = list(services.sections_for_editor(request.user))
     approvable = set(PortalSection.objects.approvable_by(request.user).values_list("pk", flat=True))
     total_views = Article.objects.editable_by(request.user).aggregate(n=Sum("view_count"))["n"] or 0
-    return render(request, "portal/editor/dashboard.html", {
-        "page": page, "rows": rows, "sections": sections, "approvable": approvable,
-        "statuses": ArticleStatus.choices, "status": status, "query": query,
-        "total_views": total_views, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "portal/editor/dashboard.html",
+        {
+            "page": page,
+            "rows": rows,
+            "sections": sections,
+            "approvable": approvable,
+            "statuses": ArticleStatus.choices,
+            "status": status,
+            "query": query,
+            "total_views": total_views,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request, section_slug):
     section = _section(request.user, section_slug)
-    form = ArticleForm(request.POST or None, request.FILES or None, section=section,
-                       initial={"author_name": request.user.get_full_name() or request.user.get_username()})
+    form = ArticleForm(
+        request.POST or None,
+        request.FILES or None,
+        section=section,
+        initial={"author_name": request.user.get_full_name() or request.user.get_username()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             article = services.create_article(
-                request.user, section=section, cover=form.cleaned_data.get("cover"), **form.article_fields()
+                request.user,
+                section=section,
+                cover=form.cleaned_data.get("cover"),
+                **form.article_fields(),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
@@ -91,26 +109,42 @@ def article_new(request, section_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request, pk):
-    article = scoped_get(request.user, Article.objects.select_related("section", "category"), editable=True, pk=pk)
+    article = scoped_get(
+        request.user, Article.objects.select_related("section", "category"), editable=True, pk=pk
+    )
     initial = {name: getattr(article, name) for name in services.ARTICLE_FIELDS}
     if initial["publish_at"]:
         initial["publish_at"] = timezone.localtime(initial["publish_at"])
-    form = ArticleForm(request.POST or None, request.FILES or None, section=article.section, initial=initial)
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, section=article.section, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             article = services.update_article(
-                request.user, article, cover=form.cleaned_data.get("cover"),
-                remove_cover=form.cleaned_data.get("remove_cover"), **form.article_fields(),
+                request.user,
+                article,
+                cover=form.cleaned_data.get("cover"),
+                remove_cover=form.cleaned_data.get("remove_cover"),
+                **form.article_fields(),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu bài viết."))
             return redirect("portal:editor_article", article.pk)
-    can_approve = PortalSection.objects.approvable_by(request.user).filter(pk=article.section_id).exists()
-    return render(request, "portal/editor/article_form.html", {
-        "form": form, "section": article.section, "article": article, "can_approve": can_approve,
-    })
+    can_approve = (
+        PortalSection.objects.approvable_by(request.user).filter(pk=article.section_id).exists()
+    )
+    return render(
+        request,
+        "portal/editor/article_form.html",
+        {
+            "form": form,
+            "section": article.section,
+            "article": article,
+            "can_approve": can_approve,
+        },
+    )
 
 
 ACTIONS = {
@@ -135,7 +169,9 @@ def article_action(request, pk, action):
                 messages.error(request, msg)
     else:
         if article.is_scheduled:
-            done = _("Đã lên lịch đăng lúc %(t)s.") % {"t": timezone.localtime(article.publish_at).strftime("%H:%M %d/%m/%Y")}
+            done = _("Đã lên lịch đăng lúc %(t)s.") % {
+                "t": timezone.localtime(article.publish_at).strftime("%H:%M %d/%m/%Y")
+            }
         messages.success(request, done)
     return redirect("portal:editor_article", pk)
 
@@ -151,7 +187,9 @@ def upload(request, section_slug):
     try:
         up = services.upload_image(request.user, section, image)
     except ValidationError as exc:
-        return JsonResponse({"error": " ".join(m for ms in exc.message_dict.values() for m in ms)}, status=400)
+        return JsonResponse(
+            {"error": " ".join(m for ms in exc.message_dict.values() for m in ms)}, status=400
+        )
     return JsonResponse({"url": up.image.url, "width": up.width, "height": up.height})
 
 
@@ -162,7 +200,11 @@ def categories(request, section_slug, pk=None):
     current = None
     if pk is not None:
         current = scoped_get(request.user, Category, editable=True, pk=pk, section=section)
-    initial = {"name": current.name, "description": current.description, "order": current.order} if current else None
+    initial = (
+        {"name": current.name, "description": current.description, "order": current.order}
+        if current
+        else None
+    )
     form = CategoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,10 +214,16 @@ def categories(request, section_slug, pk=None):
         else:
             messages.success(request, _("Đã lưu chuyên mục."))
             return redirect("portal:editor_categories", section.slug)
-    return render(request, "portal/editor/categories.html", {
-        "section": section, "form": form, "current": current,
-        "categories": Category.objects.filter(section=section).order_by("order", "name"),
-    })
+    return render(
+        request,
+        "portal/editor/categories.html",
+        {
+            "section": section,
+            "form": form,
+            "current": current,
+            "categories": Category.objects.filter(section=section).order_by("order", "name"),
+        },
+    )
 
 
 @login_required
@@ -187,8 +235,14 @@ def calendar(request, section_slug, pk=None):
     if pk is not None:
         entry = scoped_get(request.user, ScheduleEntry, editable=True, pk=pk, section=section)
     monday = week_start(entry.day) if entry else schedule.parse_week(request.GET.get("tuan"), today)
-    initial = ({name: getattr(entry, name) for name in ("day", "part", "start", "content", "host", "participants", "place")}
-               if entry else {"day": max(today, monday)})
+    initial = (
+        {
+            name: getattr(entry, name)
+            for name in ("day", "part", "start", "content", "host", "participants", "place")
+        }
+        if entry
+        else {"day": max(today, monday)}
+    )
     form = ScheduleEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,10 +251,19 @@ def calendar(request, section_slug, pk=None):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu lịch công tác."))
-            return redirect(f"{_url('portal:editor_calendar', section.slug)}?tuan={schedule.week_code(week_start(saved.day))}")
-    return render(request, "portal/editor/calendar.html", {
-        "section": section, "form": form, "entry": entry, "week": schedule.week_of(section, monday, today),
-    })
+            return redirect(
+                f"{_url('portal:editor_calendar', section.slug)}?tuan={schedule.week_code(week_start(saved.day))}"
+            )
+    return render(
+        request,
+        "portal/editor/calendar.html",
+        {
+            "section": section,
+            "form": form,
+            "entry": entry,
+            "week": schedule.week_of(section, monday, today),
+        },
+    )
 
 
 def _url(name, *args):
@@ -212,10 +275,14 @@ def _url(name, *args):
 @login_required
 @require_POST
 def calendar_delete(request, pk):
-    entry = scoped_get(request.user, ScheduleEntry.objects.select_related("section"), editable=True, pk=pk)
+    entry = scoped_get(
+        request.user, ScheduleEntry.objects.select_related("section"), editable=True, pk=pk
+    )
     services.delete_schedule_entry(request.user, entry)
     messages.success(request, _("Đã xoá một dòng lịch công tác."))
-    return redirect(f"{_url('portal:editor_calendar', entry.section.slug)}?tuan={schedule.week_code(week_start(entry.day))}")
+    return redirect(
+        f"{_url('portal:editor_calendar', entry.section.slug)}?tuan={schedule.week_code(week_start(entry.day))}"
+    )
 
 
 @login_required
@@ -226,9 +293,15 @@ def tips(request):
     if status in TipStatus.values:
         qs = qs.filter(status=status)
     page = paginate(request, qs, 25)
-    return render(request, "portal/editor/tips.html", {
-        "page": page, "statuses": TipStatus.choices, "status": status,
-    })
+    return render(
+        request,
+        "portal/editor/tips.html",
+        {
+            "page": page,
+            "statuses": TipStatus.choices,
+            "status": status,
+        },
+    )
 
 
 @login_required
@@ -236,7 +309,9 @@ def tips(request):
 def tip_detail(request, pk):
     tip = scoped_get(request.user, Tip.objects.select_related("unit", "ward", "section"), pk=pk)
     can_edit = Tip.objects.editable_by(request.user).filter(pk=tip.pk).exists()
-    form = TipStatusForm(request.POST or None, initial={"status": tip.status, "public_note": tip.public_note})
+    form = TipStatusForm(
+        request.POST or None, initial={"status": tip.status, "public_note": tip.public_note}
+    )
     if request.method == "POST" and can_edit and form.is_valid():
         try:
             services.update_tip(request.user, tip, **form.cleaned_data)
@@ -245,4 +320,6 @@ def tip_detail(request, pk):
         else:
             messages.success(request, _("Đã cập nhật tin báo %(c)s.") % {"c": tip.code})
             return redirect("portal:editor_tip", tip.pk)
-    return render(request, "portal/editor/tip_detail.html", {"tip": tip, "form": form, "can_edit": can_edit})
+    return render(
+        request, "portal/editor/tip_detail.html", {"tip": tip, "form": form, "can_edit": can_edit}
+    )

@@ -14,7 +14,9 @@ class SectionFeed(Feed):
     """Latest published articles of a section, or of one of its categories."""
 
     def get_object(self, request, section_slug, slug=None):
-        section = get_object_or_404(PortalSection.objects.select_related("unit"), slug=section_slug, is_active=True)
+        section = get_object_or_404(
+            PortalSection.objects.select_related("unit"), slug=section_slug, is_active=True
+        )
         category = get_object_or_404(Category, section=section, slug=slug) if slug else None
         return section, category
 
@@ -28,8 +30,11 @@ class SectionFeed(Feed):
 
     def description(self, obj):
         section, category = obj
-        return (category.description if category and category.description else
-                _("Tin bài mới của %(s)s") % {"s": section.title})
+        return (
+            category.description
+            if category and category.description
+            else _("Tin bài mới của %(s)s") % {"s": section.title}
+        )
 
     def items(self, obj):
         section, category = obj

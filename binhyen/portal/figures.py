@@ -31,8 +31,14 @@ CACHE_SECONDS = 300
 GENERATION = "portal:figures:generation"
 # the records the figures are computed from: a save or delete of any of them moves the generation
 SOURCES = (
-    "activities.Activity", "activities.ImportBatch", "groups.Group", "groups.GroupMember",
-    "groups.BoardingHouse", "groups.BoardingHouseCoverage", "groups.Camera", "groups.CameraState",
+    "activities.Activity",
+    "activities.ImportBatch",
+    "groups.Group",
+    "groups.GroupMember",
+    "groups.BoardingHouse",
+    "groups.BoardingHouseCoverage",
+    "groups.Camera",
+    "groups.CameraState",
     "org.Unit",
 )
 
@@ -79,7 +85,8 @@ def _compute(unit, today):
         "start": period.start,
         "end": period.end,
         "closed": as_of is not None,
-        "label": _("Từ 01/01/%(y)d đến %(d)s") % {"y": period.start.year, "d": period.end.strftime("%d/%m/%Y")},
+        "label": _("Từ 01/01/%(y)d đến %(d)s")
+        % {"y": period.start.year, "d": period.end.strftime("%d/%m/%Y")},
     }
 
 

@@ -35,22 +35,31 @@ class StyledForm(Form):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                ids = [i for i in (widget.attrs.get("aria-describedby", ""), f"id_{name}-error") if i]
+                ids = [
+                    i for i in (widget.attrs.get("aria-describedby", ""), f"id_{name}-error") if i
+                ]
                 widget.attrs["aria-describedby"] = " ".join(dict.fromkeys(" ".join(ids).split()))
 
 
 class TipForm(StyledForm):
     ward = forms.TypedChoiceField(label=_("Phường/xã nơi xảy ra"), coerce=int, choices=())
     place = forms.CharField(
-        label=_("Địa điểm cụ thể"), max_length=255, required=False,
+        label=_("Địa điểm cụ thể"),
+        max_length=255,
+        required=False,
         help_text=_("Số nhà, tên đường, khu nhà trọ, công ty… nếu biết."),
     )
-    happened_on = forms.DateField(label=_("Ngày xảy ra"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(
+        label=_("Ngày xảy ra"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     happened_time = forms.TimeField(
-        label=_("Giờ xảy ra (khoảng)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Giờ xảy ra (khoảng)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
     what = forms.CharField(
-        label=_("Nội dung sự việc"), max_length=4000,
+        label=_("Nội dung sự việc"),
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Điều gì đã xảy ra, những ai liên quan, có nguy hiểm trước mắt hay không."),
     )
@@ -59,17 +68,24 @@ class TipForm(StyledForm):
     )
     reporter_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     reporter_phone = forms.CharField(
-        label=_("Số điện thoại"), max_length=20, required=False,
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    captcha = forms.CharField(label=_("Câu hỏi kiểm tra"), max_length=40,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    captcha = forms.CharField(
+        label=_("Câu hỏi kiểm tra"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     captcha_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, wards=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.wards = {w.pk: w for w in wards}
-        self.fields["ward"].choices = [("", _("— Chọn phường/xã —"))] + [(w.pk, w.name) for w in wards]
+        self.fields["ward"].choices = [("", _("— Chọn phường/xã —"))] + [
+            (w.pk, w.name) for w in wards
+        ]
         self.fields["happened_on"].widget.attrs["max"] = periods.today().isoformat()
 
     def set_challenge(self, challenge):
@@ -104,16 +120,24 @@ class TipForm(StyledForm):
 
 class FollowForm(StyledForm):
     code = forms.CharField(
-        label=_("Mã tiếp nhận"), max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "TB-XXXX-XXXX", "autocomplete": "off",
-                                      "autocapitalize": "characters"}),
+        label=_("Mã tiếp nhận"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "TB-XXXX-XXXX",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+            }
+        ),
     )
 
 
 class ArticleForm(StyledForm):
     category = forms.ModelChoiceField(label=_("Chuyên mục"), queryset=Category.objects.none())
     title = forms.CharField(label=_("Tiêu đề"), max_length=300)
-    summary = forms.CharField(label=_("Tóm tắt"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Tóm tắt"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     body = forms.CharField(
         label=_("Nội dung"),
         widget=forms.Textarea(attrs={"rows": 16, "data-rich-editor": "1"}),
@@ -123,12 +147,15 @@ class ArticleForm(StyledForm):
     remove_cover = forms.BooleanField(label=_("Bỏ ảnh đại diện hiện tại"), required=False)
     cover_caption = forms.CharField(label=_("Chú thích ảnh"), max_length=300, required=False)
     cover_alt = forms.CharField(
-        label=_("Mô tả ảnh cho người khiếm thị"), max_length=300, required=False,
+        label=_("Mô tả ảnh cho người khiếm thị"),
+        max_length=300,
+        required=False,
         help_text=_("Ví dụ: Cán bộ công đoàn trao tờ rơi cho công nhân tại khu nhà trọ."),
     )
     featured = forms.BooleanField(label=_("Tin nổi bật"), required=False)
     publish_at = forms.DateTimeField(
-        label=_("Thời điểm đăng (để trống: đăng ngay khi duyệt)"), required=False,
+        label=_("Thời điểm đăng (để trống: đăng ngay khi duyệt)"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
@@ -137,7 +164,9 @@ class ArticleForm(StyledForm):
         super().__init__(*args, **kwargs)
         if section is not None:
             self.fields["category"].queryset = Category.objects.filter(section=section)
-            self.fields["body"].widget.attrs["data-upload-url"] = reverse("portal:editor_upload", args=[section.slug])
+            self.fields["body"].widget.attrs["data-upload-url"] = reverse(
+                "portal:editor_upload", args=[section.slug]
+            )
 
     def article_fields(self):
         data = dict(self.cleaned_data)
@@ -153,21 +182,33 @@ class CategoryForm(StyledForm):
 
 
 class ScheduleEntryForm(StyledForm):
-    day = forms.DateField(label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(
+        label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     part = forms.ChoiceField(label=_("Buổi"), choices=DayPart.choices)
-    start = forms.TimeField(label=_("Giờ bắt đầu"), required=False,
-                            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    content = forms.CharField(label=_("Nội dung công việc"), max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    start = forms.TimeField(
+        label=_("Giờ bắt đầu"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    content = forms.CharField(
+        label=_("Nội dung công việc"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     host = forms.CharField(label=_("Chủ trì"), max_length=255, required=False)
-    participants = forms.CharField(label=_("Thành phần"), max_length=2000, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(
+        label=_("Thành phần"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
 
 
 class TipStatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=TipStatus.choices)
     public_note = forms.CharField(
-        label=_("Phản hồi cho người báo (hiện khi tra cứu bằng mã)"), max_length=2000, required=False,
+        label=_("Phản hồi cho người báo (hiện khi tra cứu bằng mã)"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -33,7 +33,9 @@ def resize_upload(uploaded, field="image", max_side=MAX_SIDE):
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError({field: _("Tệp tải lên không phải là ảnh hợp lệ.")}) from None
     image.thumbnail((max_side, max_side), Image.LANCZOS)
-    keeps_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    keeps_alpha = image.mode in ("RGBA", "LA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
     out = io.BytesIO()
     base = os.path.splitext(os.path.basename(uploaded.name or "anh"))[0][:60] or "anh"
     if keeps_alpha:
@@ -94,7 +96,9 @@ def draw_cover(title, palette, size=(1200, 675), motif="houses"):
             bw = 150 + (k * 37) % 60
             bh = 170 + (k * 53) % 110
             top = int(h * 0.62) - bh
-            draw.rectangle([x, top, x + bw, int(h * 0.62)], fill=(236, 230, 220) if k % 2 else (225, 215, 200))
+            draw.rectangle(
+                [x, top, x + bw, int(h * 0.62)], fill=(236, 230, 220) if k % 2 else (225, 215, 200)
+            )
             draw.polygon([(x - 10, top), (x + bw / 2, top - 50), (x + bw + 10, top)], fill=accent)
             for r in range(2):
                 for c in range(2):

@@ -25,7 +25,10 @@ class PortalSection(models.Model):
     scope_edit_roles = EDIT_ROLES
 
     unit = models.OneToOneField(
-        Unit, verbose_name=_("đơn vị công đoàn"), on_delete=models.PROTECT, related_name="portal_section"
+        Unit,
+        verbose_name=_("đơn vị công đoàn"),
+        on_delete=models.PROTECT,
+        related_name="portal_section",
     )
     slug = models.SlugField(_("đường dẫn"), max_length=80, unique=True)
     title = models.CharField(_("tên cổng thông tin"), max_length=200)
@@ -33,8 +36,12 @@ class PortalSection(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang hiển thị"), default=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("cổng thông tin kế thừa"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "self",
+        verbose_name=_("cổng thông tin kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Với trang lưu trữ: cổng của đơn vị nay phụ trách địa bàn."),
     )
 
@@ -65,7 +72,10 @@ class Category(models.Model):
     scope_unit = "section__unit"
 
     section = models.ForeignKey(
-        PortalSection, verbose_name=_("cổng thông tin"), on_delete=models.CASCADE, related_name="categories"
+        PortalSection,
+        verbose_name=_("cổng thông tin"),
+        on_delete=models.CASCADE,
+        related_name="categories",
     )
     name = models.CharField(_("tên chuyên mục"), max_length=120)
     slug = models.SlugField(_("đường dẫn"), max_length=120)
@@ -81,11 +91,13 @@ class Category(models.Model):
         ordering = ["section", "order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["section", "slug"], name="portal_category_unique_slug",
+                fields=["section", "slug"],
+                name="portal_category_unique_slug",
                 violation_error_message=_("Đường dẫn chuyên mục này đã có trong cổng thông tin."),
             ),
             models.UniqueConstraint(
-                fields=["section", "name"], name="portal_category_unique_name",
+                fields=["section", "name"],
+                name="portal_category_unique_name",
                 violation_error_message=_("Tên chuyên mục này đã có trong cổng thông tin."),
             ),
         ]
@@ -134,7 +146,10 @@ class Article(models.Model):
     scope_unit = "section__unit"
 
     section = models.ForeignKey(
-        PortalSection, verbose_name=_("cổng thông tin"), on_delete=models.PROTECT, related_name="articles"
+        PortalSection,
+        verbose_name=_("cổng thông tin"),
+        on_delete=models.PROTECT,
+        related_name="articles",
     )
     category = models.ForeignKey(
         Category, verbose_name=_("chuyên mục"), on_delete=models.PROTECT, related_name="articles"
@@ -146,7 +161,9 @@ class Article(models.Model):
     cover = models.ImageField(_("ảnh đại diện"), upload_to="portal/covers/%Y/%m/", blank=True)
     cover_caption = models.CharField(_("chú thích ảnh"), max_length=300, blank=True)
     cover_alt = models.CharField(
-        _("mô tả ảnh cho người khiếm thị"), max_length=300, blank=True,
+        _("mô tả ảnh cho người khiếm thị"),
+        max_length=300,
+        blank=True,
         help_text=_("Nội dung bức ảnh, đọc cho người dùng trình đọc màn hình."),
     )
     author_name = models.CharField(_("tác giả"), max_length=150)
@@ -156,13 +173,21 @@ class Article(models.Model):
     )
     publish_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -179,11 +204,14 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="portal_article_pub"),
             models.Index(fields=["section", "status", "publish_at"], name="portal_article_sec_pub"),
-            models.Index(fields=["category", "status", "publish_at"], name="portal_article_cat_pub"),
+            models.Index(
+                fields=["category", "status", "publish_at"], name="portal_article_cat_pub"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status=ArticleStatus.PUBLISHED) | Q(publish_at__isnull=False, approved_by__isnull=False),
+                condition=~Q(status=ArticleStatus.PUBLISHED)
+                | Q(publish_at__isnull=False, approved_by__isnull=False),
                 name="portal_article_published_is_approved",
                 violation_error_message=_("Bài đã đăng phải có người duyệt và thời điểm đăng."),
             ),
@@ -195,7 +223,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         from .sanitize import html_to_text
 
-        self.search_text = fold(f"{self.title} {self.summary} {html_to_text(self.body)} {self.author_name}")
+        self.search_text = fold(
+            f"{self.title} {self.summary} {html_to_text(self.body)} {self.author_name}"
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -203,8 +233,11 @@ class Article(models.Model):
 
     @property
     def is_live(self):
-        return (self.status == ArticleStatus.PUBLISHED and self.publish_at is not None
-                and self.publish_at <= timezone.now())
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
 
     @property
     def publish_in_future(self):
@@ -212,8 +245,11 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
-        return (self.status == ArticleStatus.PUBLISHED and self.publish_at is not None
-                and self.publish_at > timezone.now())
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
 
 class OldSlug(models.Model):
@@ -266,7 +302,10 @@ class ScheduleEntry(models.Model):
     scope_unit = "section__unit"
 
     section = models.ForeignKey(
-        PortalSection, verbose_name=_("cổng thông tin"), on_delete=models.CASCADE, related_name="schedule"
+        PortalSection,
+        verbose_name=_("cổng thông tin"),
+        on_delete=models.CASCADE,
+        related_name="schedule",
     )
     day = models.DateField(_("ngày"))
     part = models.CharField(_("buổi"), max_length=10, choices=DayPart.choices)
@@ -309,11 +348,19 @@ class Tip(models.Model):
 
     code = models.CharField(_("mã tiếp nhận"), max_length=20, unique=True)
     section = models.ForeignKey(
-        PortalSection, verbose_name=_("gửi từ cổng"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="tips",
+        PortalSection,
+        verbose_name=_("gửi từ cổng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tips",
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT, related_name="tips")
-    ward = models.ForeignKey(Area, verbose_name=_("phường/xã"), on_delete=models.PROTECT, related_name="tips")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT, related_name="tips"
+    )
+    ward = models.ForeignKey(
+        Area, verbose_name=_("phường/xã"), on_delete=models.PROTECT, related_name="tips"
+    )
     what = models.TextField(_("nội dung sự việc"), max_length=4000)
     place = models.CharField(_("địa điểm cụ thể"), max_length=255, blank=True)
     happened_on = models.DateField(_("ngày xảy ra"))
@@ -321,7 +368,9 @@ class Tip(models.Model):
     anonymous = models.BooleanField(_("gửi ẩn danh"), default=True)
     reporter_name = models.CharField(_("họ và tên người báo"), max_length=150, blank=True)
     reporter_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=TipStatus.choices, default=TipStatus.NEW)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=TipStatus.choices, default=TipStatus.NEW
+    )
     public_note = models.TextField(_("phản hồi cho người báo"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("tiếp nhận lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -336,7 +385,8 @@ class Tip(models.Model):
         indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["ward", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(anonymous=True, reporter_name="", reporter_phone="") | Q(anonymous=False),
+                condition=Q(anonymous=True, reporter_name="", reporter_phone="")
+                | Q(anonymous=False),
                 name="portal_tip_anonymous_has_no_name",
                 violation_error_message=_("Tin báo ẩn danh không lưu họ tên, số điện thoại."),
             ),

@@ -8,9 +8,35 @@ import nh3
 from django.conf import settings
 
 ARTICLE_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "h2", "h3", "h4",
-    "ul", "ol", "li", "blockquote", "a", "img", "figure", "figcaption", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
 }
 ARTICLE_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -20,8 +46,23 @@ ARTICLE_ATTRIBUTES = {
     "ol": {"start"},
 }
 # Tags whose whole content goes, not only the tag (a <script>'s text must not become prose).
-DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template",
-                        "svg", "math", "select", "textarea", "title", "xmp", "noembed", "noframes"}
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "select",
+    "textarea",
+    "title",
+    "xmp",
+    "noembed",
+    "noframes",
+}
 _SAFE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
@@ -58,7 +99,9 @@ def plain_text(value):
     until stable so an entity-encoded payload ("&lt;script&gt;") cannot come back as markup."""
     text = value or ""
     for _ in range(4):
-        cleaned = html.unescape(nh3.clean(text, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
+        cleaned = html.unescape(
+            nh3.clean(text, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
+        )
         if cleaned == text:
             break
         text = cleaned

@@ -11,8 +11,15 @@ from django.utils.translation import gettext_noop
 
 from .models import DayPart, ScheduleEntry, week_start
 
-WEEKDAYS = (gettext_noop("Thứ Hai"), gettext_noop("Thứ Ba"), gettext_noop("Thứ Tư"), gettext_noop("Thứ Năm"),
-            gettext_noop("Thứ Sáu"), gettext_noop("Thứ Bảy"), gettext_noop("Chủ Nhật"))
+WEEKDAYS = (
+    gettext_noop("Thứ Hai"),
+    gettext_noop("Thứ Ba"),
+    gettext_noop("Thứ Tư"),
+    gettext_noop("Thứ Năm"),
+    gettext_noop("Thứ Sáu"),
+    gettext_noop("Thứ Bảy"),
+    gettext_noop("Chủ Nhật"),
+)
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
@@ -21,7 +28,7 @@ def weekday_name(day):
 
 
 def long_date(value):
-    """"Thứ Ba, 15/11/2022", as the union sites date their articles."""
+    """ "Thứ Ba, 15/11/2022", as the union sites date their articles."""
     if isinstance(value, datetime.datetime):
         from django.utils import timezone
 
@@ -97,7 +104,9 @@ class Week:
     @property
     def title(self):
         return _("Tuần %(n)d (từ %(a)s đến %(b)s)") % {
-            "n": self.number, "a": self.monday.strftime("%d/%m/%Y"), "b": self.sunday.strftime("%d/%m/%Y"),
+            "n": self.number,
+            "a": self.monday.strftime("%d/%m/%Y"),
+            "b": self.sunday.strftime("%d/%m/%Y"),
         }
 
     @property
@@ -111,8 +120,11 @@ def week_of(section, monday, today):
         section=section, day__gte=monday, day__lte=monday + datetime.timedelta(days=6)
     ).order_by("day", "start", "id")
     days = [
-        Day(monday + datetime.timedelta(days=i), weekday_name(monday + datetime.timedelta(days=i)),
-            monday + datetime.timedelta(days=i) == today)
+        Day(
+            monday + datetime.timedelta(days=i),
+            weekday_name(monday + datetime.timedelta(days=i)),
+            monday + datetime.timedelta(days=i) == today,
+        )
         for i in range(7)
     ]
     for entry in entries:
@@ -143,21 +155,45 @@ def week_pdf(section, week):
     pdf.cell(0, 6, week.title, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(3)
     widths = (34, 18, 16, 92, 40, 40, 33)
-    headers = (_("Ngày"), _("Buổi"), _("Giờ"), _("Nội dung"), _("Chủ trì"), _("Thành phần"), _("Địa điểm"))
+    headers = (
+        _("Ngày"),
+        _("Buổi"),
+        _("Giờ"),
+        _("Nội dung"),
+        _("Chủ trì"),
+        _("Thành phần"),
+        _("Địa điểm"),
+    )
     pdf.set_font("Viet", "", 10)
     heading = FontFace(emphasis="BOLD", fill_color=(225, 232, 245))
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5,
-                   headings_style=heading, first_row_as_headings=True) as table:
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        line_height=5.5,
+        headings_style=heading,
+        first_row_as_headings=True,
+    ) as table:
         table.row(headers)
         for day in week.days:
             label = f"{day.name}\n{day.date:%d/%m/%Y}"
-            rows = [(part, e) for part in (DayPart.MORNING, DayPart.AFTERNOON) for e in day.parts.get(part, [])]
+            rows = [
+                (part, e)
+                for part in (DayPart.MORNING, DayPart.AFTERNOON)
+                for e in day.parts.get(part, [])
+            ]
             if not rows:
                 table.row((label, "", "", _("(Không có lịch)"), "", "", ""))
                 continue
             for part, entry in rows:
-                table.row((
-                    label, str(DayPart(part).label), entry.start.strftime("%H:%M") if entry.start else "",
-                    entry.content, entry.host, entry.participants, entry.place,
-                ))
+                table.row(
+                    (
+                        label,
+                        str(DayPart(part).label),
+                        entry.start.strftime("%H:%M") if entry.start else "",
+                        entry.content,
+                        entry.host,
+                        entry.participants,
+                        entry.place,
+                    )
+                )
     return bytes(pdf.output())

@@ -37,7 +37,14 @@ from .sanitize import clean_html, plain_text
 
 SLUG_MAX = 120
 ARTICLE_FIELDS = (
-    "category", "title", "summary", "body", "cover_caption", "cover_alt", "author_name", "featured",
+    "category",
+    "title",
+    "summary",
+    "body",
+    "cover_caption",
+    "cover_alt",
+    "author_name",
+    "featured",
     "publish_at",
 )
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
@@ -65,7 +72,7 @@ def _full_clean(obj, exclude=()):
 
 
 def slugify_vi(text, max_length=SLUG_MAX):
-    """"LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW" → "ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw"."""
+    """ "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW" → "ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw"."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
@@ -76,8 +83,14 @@ def unique_slug(title, article=None):
     """A slug no other article uses, now or as an old address; `-2`, `-3`… when taken."""
     base = slugify_vi(title)
     own = article.pk if article and article.pk else None
-    taken_now = set(Article.objects.filter(slug__startswith=base).exclude(pk=own).values_list("slug", flat=True))
-    taken_old = set(OldSlug.objects.filter(slug__startswith=base).exclude(article_id=own).values_list("slug", flat=True))
+    taken_now = set(
+        Article.objects.filter(slug__startswith=base).exclude(pk=own).values_list("slug", flat=True)
+    )
+    taken_old = set(
+        OldSlug.objects.filter(slug__startswith=base)
+        .exclude(article_id=own)
+        .values_list("slug", flat=True)
+    )
     taken = taken_now | taken_old
     slug, n = base, 2
     while slug in taken:
@@ -229,7 +242,9 @@ def publish_article(actor, article, publish_at=None):
     locked = Article.objects.select_for_update().filter(pk=article.pk)
     article = locked.approvable_by(actor).first()
     if article is None:
-        raise ValidationError({"status": _("Bạn không có quyền duyệt đăng bài của cổng thông tin này.")})
+        raise ValidationError(
+            {"status": _("Bạn không có quyền duyệt đăng bài của cổng thông tin này.")}
+        )
     if article.status == ArticleStatus.PUBLISHED and publish_at is None:
         raise ValidationError({"status": _("Bài viết đã được duyệt đăng.")})
     now = timezone.now()
@@ -280,14 +295,23 @@ def save_schedule_entry(actor, section, entry=None, **fields):
         raise _out_of_scope("section")
     require_editable(actor, section, OUT_OF_SCOPE, field="section")
     if entry is not None:
-        entry = ScheduleEntry.objects.editable_by(actor).select_for_update().filter(pk=entry.pk, section=section).first()
+        entry = (
+            ScheduleEntry.objects.editable_by(actor)
+            .select_for_update()
+            .filter(pk=entry.pk, section=section)
+            .first()
+        )
         if entry is None:
             raise _out_of_scope("entry")
     entry = entry or ScheduleEntry(section=section, created_by=actor)
     for name in ("day", "part", "start", "content", "host", "place", "participants"):
         if name in fields:
             value = fields[name]
-            setattr(entry, name, plain_text(value) if isinstance(value, str) and name != "part" else value)
+            setattr(
+                entry,
+                name,
+                plain_text(value) if isinstance(value, str) and name != "part" else value,
+            )
     if entry.part not in DayPart.values and entry.start is not None:
         entry.part = DayPart.MORNING if entry.start.hour < 12 else DayPart.AFTERNOON
     _full_clean(entry)
@@ -317,12 +341,14 @@ def responsible_unit(ward, day=None):
     if unit is None:
         unit = open_units.filter(ward=ward).order_by("-kind__rank", "path").first()
     if unit is None and ward.province_id:
-        unit = open_units.filter(province_id=ward.province_id, kind__rank=1).order_by("path").first()
+        unit = (
+            open_units.filter(province_id=ward.province_id, kind__rank=1).order_by("path").first()
+        )
     return unit
 
 
 def new_tip_code():
-    """"TB-7K3M-9Q2X": random, unguessable (32^8), easy to read back over the phone."""
+    """ "TB-7K3M-9Q2X": random, unguessable (32^8), easy to read back over the phone."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"TB-{raw[:4]}-{raw[4:]}"
 
@@ -337,8 +363,18 @@ PHONE = re.compile(r"^(\+?84|0)\d{8,10}$")
 
 
 @transaction.atomic
-def submit_tip(*, ward, what, happened_on, happened_time=None, place="", anonymous=True,
-               reporter_name="", reporter_phone="", section=None):
+def submit_tip(
+    *,
+    ward,
+    what,
+    happened_on,
+    happened_time=None,
+    place="",
+    anonymous=True,
+    reporter_name="",
+    reporter_phone="",
+    section=None,
+):
     """A visitor's tip, routed to the unit responsible for the ward. No account; the code it
     returns is how the sender follows it. Everything typed is reduced to plain text."""
     errors = {}
@@ -373,9 +409,17 @@ def submit_tip(*, ward, what, happened_on, happened_time=None, place="", anonymo
         raise ValidationError(errors)
     for _attempt in range(5):
         tip = Tip(
-            code=new_tip_code(), section=section, unit=unit, ward=ward, what=what, place=place,
-            happened_on=happened_on, happened_time=happened_time, anonymous=anonymous,
-            reporter_name=reporter_name, reporter_phone=reporter_phone,
+            code=new_tip_code(),
+            section=section,
+            unit=unit,
+            ward=ward,
+            what=what,
+            place=place,
+            happened_on=happened_on,
+            happened_time=happened_time,
+            anonymous=anonymous,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
         )
         _full_clean(tip, exclude=["code"])
         _audit(tip, None)
@@ -424,6 +468,7 @@ def default_province(section=None):
     the 2025 province that holds it."""
     area = section.unit.province if section and section.unit.province_id else None
     if area is not None and area.level != AreaLevel.PROVINCE:
-        area = area.successor or Area.objects.filter(level=AreaLevel.PROVINCE, code=area.code).first()
+        area = (
+            area.successor or Area.objects.filter(level=AreaLevel.PROVINCE, code=area.code).first()
+        )
     return area or Area.objects.filter(level=AreaLevel.PROVINCE, code="79").first()
-

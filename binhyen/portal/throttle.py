@@ -99,7 +99,7 @@ def client_address(request):
 
 
 def network_of(address_text):
-    """"203.0.113.7" → "203.0.113.0/24", "2001:db8::1" → "2001:db8::/64", else None."""
+    """ "203.0.113.7" → "203.0.113.0/24", "2001:db8::1" → "2001:db8::/64", else None."""
     address = _address(address_text)
     if address is None:
         return None

@@ -34,7 +34,9 @@ def _sections():
     """Every active section, for the switcher in the header. 1 query, cached a minute."""
     sections = cache.get("portal:sections")
     if sections is None:
-        sections = list(PortalSection.objects.filter(is_active=True).select_related("unit", "successor"))
+        sections = list(
+            PortalSection.objects.filter(is_active=True).select_related("unit", "successor")
+        )
         cache.set("portal:sections", sections, 60)
     return sections
 
@@ -54,7 +56,9 @@ def _section(slug=None):
 
 def _categories(section):
     """Lazy: the header that lists them is a cached fragment, so mostly never queried."""
-    return Category.objects.filter(section=section).select_related("section").order_by("order", "name")
+    return (
+        Category.objects.filter(section=section).select_related("section").order_by("order", "name")
+    )
 
 
 FRAGMENT_SECONDS = 60
@@ -128,7 +132,12 @@ def _home(request, section, sections):
         }
 
     # the figures' generation in the key: a corrected record leaves the cached home at once
-    main = _fragment(request, f"home:{section.pk}:{today}:{figures_generation()}", "portal/_home_main.html", build)
+    main = _fragment(
+        request,
+        f"home:{section.pk}:{today}:{figures_generation()}",
+        "portal/_home_main.html",
+        build,
+    )
     return _page(request, "portal/home.html", {"main": main}, section, sections)
 
 
@@ -146,8 +155,13 @@ def news(request):
         articles = articles.search(query)
     page = paginate(request, articles, NEWS_PER_PAGE)
     _with_pending_views(list(page.object_list))
-    return _page(request, "portal/news.html", {"page": page, "query": query, "scope_section": section},
-                 section or _section()[0], sections)
+    return _page(
+        request,
+        "portal/news.html",
+        {"page": page, "query": query, "scope_section": section},
+        section or _section()[0],
+        sections,
+    )
 
 
 @require_GET
@@ -156,7 +170,9 @@ def category(request, section_slug, slug):
     cat = get_object_or_404(Category, section=section, slug=slug)
     page = paginate(request, _published(section).filter(category=cat), NEWS_PER_PAGE)
     _with_pending_views(list(page.object_list))
-    return _page(request, "portal/category.html", {"category": cat, "page": page}, section, sections)
+    return _page(
+        request, "portal/category.html", {"category": cat, "page": page}, section, sections
+    )
 
 
 def _article_or_redirect(request, slug, route):
@@ -166,8 +182,11 @@ def _article_or_redirect(request, slug, route):
     they get the same 404 as for an address that never existed."""
     visible = Article.objects.visible_to(request.user)
     article = (
-        visible.select_related("section__unit", "section__successor", "category__section", "approved_by")
-        .filter(slug=slug).first()
+        visible.select_related(
+            "section__unit", "section__successor", "category__section", "approved_by"
+        )
+        .filter(slug=slug)
+        .first()
     )
     if article is None:
         moved_to = visible.filter(old_slugs__slug=slug).values_list("slug", flat=True).first()
@@ -193,17 +212,26 @@ def article(request, slug):
             _published(article.section).filter(category=article.category).exclude(pk=article.pk)[:4]
         )
         _with_pending_views(related)
-        return {"article": article, "related": related, "share_url": share_url,
-                "section": article.section, "views_marker": VIEWS_MARKER}
+        return {
+            "article": article,
+            "related": related,
+            "share_url": share_url,
+            "section": article.section,
+            "views_marker": VIEWS_MARKER,
+        }
 
     key = f"article:{article.pk}:{article.updated_at.timestamp()}:{article.status}:{share_url}"
     if article.is_live:
         main = _fragment(request, key, "portal/_article_main.html", build)
     else:  # an editor's preview is never cached
         main = mark_safe(render_to_string("portal/_article_main.html", build(), request))
-    views = ngettext("%(n)s lượt xem", "%(n)s lượt xem", article.views) % {"n": format_number(article.views)}
+    views = ngettext("%(n)s lượt xem", "%(n)s lượt xem", article.views) % {
+        "n": format_number(article.views)
+    }
     main = mark_safe(main.replace(VIEWS_MARKER, escape(views)))
-    return _page(request, "portal/article.html", {"article": article, "main": main}, article.section)
+    return _page(
+        request, "portal/article.html", {"article": article, "main": main}, article.section
+    )
 
 
 @require_GET
@@ -212,23 +240,37 @@ def article_print(request, slug):
     if moved:
         return moved
     _with_pending_views([article])
-    return render(request, "portal/article_print.html", {
-        "article": article, "url": request.build_absolute_uri(article.get_absolute_url()),
-    })
+    return render(
+        request,
+        "portal/article_print.html",
+        {
+            "article": article,
+            "url": request.build_absolute_uri(article.get_absolute_url()),
+        },
+    )
 
 
 def _week(request, section):
     today = periods.today()
-    return schedule.week_of(section, schedule.parse_week(request.GET.get("tuan"), today), today), today
+    return schedule.week_of(
+        section, schedule.parse_week(request.GET.get("tuan"), today), today
+    ), today
 
 
 @require_GET
 def calendar(request, slug=None):
     section, sections = _section(slug)
     week, today = _week(request, section)
-    return _page(request, "portal/calendar.html", {
-        "week": week, "this_week": schedule.week_code(week_start(today)),
-    }, section, sections)
+    return _page(
+        request,
+        "portal/calendar.html",
+        {
+            "week": week,
+            "this_week": schedule.week_code(week_start(today)),
+        },
+        section,
+        sections,
+    )
 
 
 @require_GET
@@ -236,7 +278,9 @@ def calendar_pdf(request, slug):
     section, _sections_ = _section(slug)
     week, _today = _week(request, section)
     response = HttpResponse(schedule.week_pdf(section, week), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="lich-cong-tac-{section.slug}-{week.code}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="lich-cong-tac-{section.slug}-{week.code}.pdf"'
+    )
     return response
 
 
@@ -254,7 +298,9 @@ def tip(request):
     """The public tip form. A post first takes a place under the sender's limits (throttle.py):
     over them it is refused with 429 and the form as filled in, never dropped silently."""
     sections = _sections()
-    section = next((s for s in sections if s.slug == request.GET.get("muc", request.POST.get("muc"))), None)
+    section = next(
+        (s for s in sections if s.slug == request.GET.get("muc", request.POST.get("muc"))), None
+    )
     section = section or _section()[0]
     province = _province(request, section)
     wards = list(services.wards_of_province(province).only("id", "name"))
@@ -262,15 +308,19 @@ def tip(request):
     if request.method == "POST":
         ticket = throttle.reserve(request)
         if ticket.refused:
-            form.add_error(None, ngettext(
-                "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
-                "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
-                "cấp, hãy gọi ngay Công an 113.",
-                "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
-                "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
-                "cấp, hãy gọi ngay Công an 113.",
-                ticket.minutes,
-            ) % {"n": ticket.minutes})
+            form.add_error(
+                None,
+                ngettext(
+                    "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
+                    "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
+                    "cấp, hãy gọi ngay Công an 113.",
+                    "Đã có quá nhiều tin báo gửi từ mạng của bạn trong một giờ qua; hãy chờ khoảng "
+                    "%(n)s phút rồi gửi lại (nội dung bạn nhập vẫn còn trên trang). Trường hợp khẩn "
+                    "cấp, hãy gọi ngay Công an 113.",
+                    ticket.minutes,
+                )
+                % {"n": ticket.minutes},
+            )
             return _tip_page(request, form, section, sections, province, status=429)
         sent = _send_tip(form, section)
         if sent is None:
@@ -298,9 +348,18 @@ def _send_tip(form, section):
 
 def _tip_page(request, form, section, sections, province, status=200):
     form.set_challenge(captcha.new_challenge())
-    return _page(request, "portal/tip.html", {
-        "form": form, "province": province, "provinces": services.current_provinces(),
-    }, section, sections, status=status)
+    return _page(
+        request,
+        "portal/tip.html",
+        {
+            "form": form,
+            "province": province,
+            "provinces": services.current_provinces(),
+        },
+        section,
+        sections,
+        status=status,
+    )
 
 
 @require_GET

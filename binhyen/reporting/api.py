@@ -45,7 +45,12 @@ các đơn vị có số liệu), và chỉ tiêu tính từ bản ghi không g�
 """
 
 
-@router.get("/rollup", response={200: dict, 403: ErrorOut, **ERRORS}, summary="Số liệu tổng hợp", description=DESCRIPTION)
+@router.get(
+    "/rollup",
+    response={200: dict, 403: ErrorOut, **ERRORS},
+    summary="Số liệu tổng hợp",
+    description=DESCRIPTION,
+)
 def rollup_view(
     request,
     unit: str | None = Query(None, description="Mã đơn vị (mặc định: đơn vị cao nhất của bạn)"),
@@ -64,7 +69,9 @@ def rollup_view(
     the_unit = params.unit_for(request.auth, unit)
     scope = figure_scope(request.auth, the_unit)
     try:
-        with translation.override(settings.LANGUAGE_CODE):  # the period's "label" is Vietnamese, as documented
+        with translation.override(
+            settings.LANGUAGE_CODE
+        ):  # the period's "label" is Vietnamese, as documented
             return rollup(the_unit, the_period, requests, by=breakdown, as_of=day, scope=scope)
     except OutOfScope as exc:
         raise HttpError(403, out_of_scope_message(exc.requests, the_unit)) from None
@@ -86,13 +93,23 @@ class IndicatorOut(Schema):
     dimensions: list[str]
 
 
-@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="Danh mục chỉ tiêu",
-            description="Mọi chỉ tiêu dùng được trong /rollup: mã, tên, đơn vị tính, loại "
-                        "(flow: cộng dồn trong kỳ; stock: giá trị ngày cuối kỳ; ratio: tỷ lệ %) "
-                        "và các chiều lọc được.")
+@router.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **ERRORS},
+    summary="Danh mục chỉ tiêu",
+    description="Mọi chỉ tiêu dùng được trong /rollup: mã, tên, đơn vị tính, loại "
+    "(flow: cộng dồn trong kỳ; stock: giá trị ngày cuối kỳ; ratio: tỷ lệ %) "
+    "và các chiều lọc được.",
+)
 def list_indicators(request):
     return [
-        {"code": i.code, "label": str(i.label), "label_en": i.label_en, "unit": str(i.unit),
-         "kind": i.kind, "dimensions": list(i.dimensions)}
+        {
+            "code": i.code,
+            "label": str(i.label),
+            "label_en": i.label_en,
+            "unit": str(i.unit),
+            "kind": i.kind,
+            "dimensions": list(i.dimensions),
+        }
         for i in registry.all_indicators()
     ]

@@ -64,7 +64,10 @@ def figures_unit(plan, user):
 
 def figure_requests(plan):
     """The registry requests of `plan`'s figures (the document's id is known: no lookup)."""
-    return [registry.parse(registry.with_filter(code, document=plan.pk), resolve=False) for code in FIGURES]
+    return [
+        registry.parse(registry.with_filter(code, document=plan.pk), resolve=False)
+        for code in FIGURES
+    ]
 
 
 def plan_figures(plan, period, user, unit=None):
@@ -88,10 +91,16 @@ def plan_figures(plan, period, user, unit=None):
     for row in data["rows"]:
         values = [row["values"][k] for k in keys]
         if any(values):
-            figures.rows.append({
-                "code": row["unit"]["code"], "name": row["unit"]["name"], "own": row["unit"]["code"] == unit.code,
-                "activities": values[0], "sessions": values[1], "attendances": values[2],
-            })
+            figures.rows.append(
+                {
+                    "code": row["unit"]["code"],
+                    "name": row["unit"]["name"],
+                    "own": row["unit"]["code"] == unit.code,
+                    "activities": values[0],
+                    "sessions": values[1],
+                    "attendances": values[2],
+                }
+            )
     return figures
 
 

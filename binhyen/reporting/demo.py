@@ -23,27 +23,63 @@ from . import targets
 PLAN_ONLY = "+kế hoạch"
 TARGETS = {
     "HCM2022": [
-        ("Mỗi công đoàn cấp trên trực tiếp cơ sở tổ chức ít nhất 40 cuộc tuyên truyền phòng, chống tội phạm",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 40, AppliesTo.CHILDREN),
-        ("100% công đoàn cơ sở của mỗi đơn vị trực thuộc tổ chức tuyên truyền",
-         "units.outreach_share", "2022", 100, AppliesTo.CHILDREN),
+        (
+            "Mỗi công đoàn cấp trên trực tiếp cơ sở tổ chức ít nhất 40 cuộc tuyên truyền phòng, chống tội phạm",
+            "activity.sessions[kind=tuyen_truyen]",
+            "2022",
+            40,
+            AppliesTo.CHILDREN,
+        ),
+        (
+            "100% công đoàn cơ sở của mỗi đơn vị trực thuộc tổ chức tuyên truyền",
+            "units.outreach_share",
+            "2022",
+            100,
+            AppliesTo.CHILDREN,
+        ),
     ],
     "KCN2022": [
-        ("Mỗi công đoàn cơ sở tổ chức ít nhất 4 cuộc tuyên truyền",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 4, AppliesTo.GRASSROOTS),
+        (
+            "Mỗi công đoàn cơ sở tổ chức ít nhất 4 cuộc tuyên truyền",
+            "activity.sessions[kind=tuyen_truyen]",
+            "2022",
+            4,
+            AppliesTo.GRASSROOTS,
+        ),
     ],
     "KH329": [
-        ("Mỗi công đoàn cơ sở, nghiệp đoàn tổ chức ít nhất 2 cuộc tuyên truyền phòng, chống tội phạm",
-         "activity.sessions[kind=tuyen_truyen]", "2022", 2, AppliesTo.GRASSROOTS),
-        ("100% đơn vị trực thuộc tổ chức tuyên truyền", "units.outreach_share", "2022", 100, AppliesTo.UNIT),
+        (
+            "Mỗi công đoàn cơ sở, nghiệp đoàn tổ chức ít nhất 2 cuộc tuyên truyền phòng, chống tội phạm",
+            "activity.sessions[kind=tuyen_truyen]",
+            "2022",
+            2,
+            AppliesTo.GRASSROOTS,
+        ),
+        (
+            "100% đơn vị trực thuộc tổ chức tuyên truyền",
+            "units.outreach_share",
+            "2022",
+            100,
+            AppliesTo.UNIT,
+        ),
     ],
     "KH330": [
-        ("Mỗi công đoàn cơ sở tổ chức ít nhất 1 cuộc tuyên truyền phòng, chống ma túy",
-         "activity.sessions[topic=ma_tuy]" + PLAN_ONLY, "2022", 1, AppliesTo.GRASSROOTS),
+        (
+            "Mỗi công đoàn cơ sở tổ chức ít nhất 1 cuộc tuyên truyền phòng, chống ma túy",
+            "activity.sessions[topic=ma_tuy]" + PLAN_ONLY,
+            "2022",
+            1,
+            AppliesTo.GRASSROOTS,
+        ),
     ],
     "KH311": [
-        ("Mỗi công đoàn cơ sở có ít nhất 30 lượt người dự tuyên truyền phòng, chống mua bán người",
-         "activity.attendances[topic=mua_ban_nguoi]" + PLAN_ONLY, "2022", 30, AppliesTo.GRASSROOTS),
+        (
+            "Mỗi công đoàn cơ sở có ít nhất 30 lượt người dự tuyên truyền phòng, chống mua bán người",
+            "activity.attendances[topic=mua_ban_nguoi]" + PLAN_ONLY,
+            "2022",
+            30,
+            AppliesTo.GRASSROOTS,
+        ),
     ],
 }
 
@@ -65,8 +101,15 @@ def load(stdout=None):
                 indicator = targets.plan_only(indicator.removesuffix(PLAN_ONLY), plan)
             if (indicator, period) in have:
                 continue
-            targets.set_target(actor, plan, indicator=indicator, period=period, value=value,
-                                applies_to=applies_to, description=description)
+            targets.set_target(
+                actor,
+                plan,
+                indicator=indicator,
+                period=period,
+                value=value,
+                applies_to=applies_to,
+                description=description,
+            )
             created["targets"] += 1
     if stdout is not None:
         if created["targets"]:

@@ -38,7 +38,9 @@ def request_rebuild(actor, unit):
     """Queue a rebuild of `unit`'s figures; it starts once this transaction commits. A unit
     with a rebuild already waiting or running gets that one back instead of a second."""
     if unit is None or not units_to_rebuild(actor).filter(pk=unit.pk).exists():
-        raise ValidationError({"unit": _("Đơn vị không tồn tại hoặc bạn không quản trị đơn vị này.")})
+        raise ValidationError(
+            {"unit": _("Đơn vị không tồn tại hoặc bạn không quản trị đơn vị này.")}
+        )
     pending = FactRebuild.objects.filter(
         unit=unit, status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]
     ).first()

@@ -21,14 +21,21 @@ class FactRebuild(models.Model):
 
     scope_unit = "unit"
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("người yêu cầu"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
     requested_at = models.DateTimeField(_("lúc yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=10, choices=RebuildStatus.choices,
-                              default=RebuildStatus.QUEUED)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=RebuildStatus.choices, default=RebuildStatus.QUEUED
+    )
     rows_written = models.BigIntegerField(_("số ô số liệu đã ghi"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
 

@@ -39,13 +39,19 @@ def unit_for(user, code):
         return unit
     unit = Unit.objects.visible_to(user).filter(code=code).first()
     if unit is None:
-        raise ScopedNotFound(_("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code})
+        raise ScopedNotFound(
+            _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
+        )
     return unit
 
 
 def period_for(text):
     if not text:
-        raise BadParameter(_("Thiếu tham số “period” (kỳ báo cáo), ví dụ 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31."))
+        raise BadParameter(
+            _(
+                "Thiếu tham số “period” (kỳ báo cáo), ví dụ 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31."
+            )
+        )
     try:
         return parse_period(text)
     except ValidationError as exc:
@@ -54,7 +60,9 @@ def period_for(text):
 
 def requests_for(text, user=None):
     if not text:
-        raise BadParameter(_("Thiếu tham số “indicators” (danh sách chỉ tiêu, cách nhau bởi dấu phẩy)."))
+        raise BadParameter(
+            _("Thiếu tham số “indicators” (danh sách chỉ tiêu, cách nhau bởi dấu phẩy).")
+        )
     try:
         return registry.parse_list(text, user=user)
     except ValidationError as exc:
@@ -64,7 +72,9 @@ def requests_for(text, user=None):
 def by_for(text):
     by = (text or "child").strip()
     if by not in BY_CHOICES:
-        raise BadParameter(_("Tham số “by” phải là child (theo đơn vị trực thuộc), month (theo tháng) hoặc none."))
+        raise BadParameter(
+            _("Tham số “by” phải là child (theo đơn vị trực thuộc), month (theo tháng) hoặc none.")
+        )
     return by
 
 
@@ -74,4 +84,6 @@ def as_of_for(text):
     try:
         return datetime.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadParameter(_("Tham số “as_of” phải là ngày dạng YYYY-MM-DD (ví dụ 2020-12-31).")) from None
+        raise BadParameter(
+            _("Tham số “as_of” phải là ngày dạng YYYY-MM-DD (ví dụ 2020-12-31).")
+        ) from None

@@ -11,6 +11,10 @@ urlpatterns = [
     path("<int:pk>/so-lieu/", plan_views.plan_figures, name="plan_figures"),
     path("<int:pk>/tien-do/", plan_views.plan_progress, name="progress"),
     path("<int:pk>/chi-tieu/them/", plan_views.TargetFormView.as_view(), name="target_create"),
-    path("<int:pk>/chi-tieu/<int:target_pk>/sua/", plan_views.TargetFormView.as_view(), name="target_edit"),
+    path(
+        "<int:pk>/chi-tieu/<int:target_pk>/sua/",
+        plan_views.TargetFormView.as_view(),
+        name="target_edit",
+    ),
     path("<int:pk>/chi-tieu/<int:target_pk>/xoa/", plan_views.target_delete, name="target_delete"),
 ]

@@ -34,7 +34,9 @@ def plan_figures(request, pk):
     chain page stays a fixed number of queries however long the chain."""
     user = request.user
     plan = scoped_get(user, _documents(), pk=pk)
-    period, _error = documents_chain.period_from(request.GET.get("ky", ""), documents_chain.default_period(plan))
+    period, _error = documents_chain.period_from(
+        request.GET.get("ky", ""), documents_chain.default_period(plan)
+    )
     figures = chain.plan_figures(plan, period, user)
     activities = chain.activities_under(plan, period, user)
     listed = count = None
@@ -44,9 +46,17 @@ def plan_figures(request, pk):
             count = figures.activities
         else:  # the reader sees activities of the plan but no unit of its: count those
             count = len(listed) if len(listed) < 5 else activities.count()
-    return render(request, "reporting/plans/_plan_figures.html", {
-        "plan": plan, "period": period, "figures": figures, "activities": listed, "activity_count": count,
-    })
+    return render(
+        request,
+        "reporting/plans/_plan_figures.html",
+        {
+            "plan": plan,
+            "period": period,
+            "figures": figures,
+            "activities": listed,
+            "activity_count": count,
+        },
+    )
 
 
 @login_required
@@ -71,15 +81,30 @@ def plan_progress(request, pk):
         if code:
             level = Unit.objects.visible_to(user).filter(code=code).first()
             if level is None:
-                error = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
+                error = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {
+                    "code": code
+                }
         table = progress.target_progress(chosen, level or plan.unit, user=user)
     # a plan without targets still shows what was recorded as carrying it out (its first year);
     # with a target, the table carries the plan's figures row by row
-    figures = chain.plan_figures(plan, documents_chain.default_period(plan), user) if chosen is None else None
-    return render(request, "reporting/plans/progress.html", {
-        "plan": plan, "targets": plan_targets, "chosen": chosen, "table": table, "error": error,
-        "can_edit": holds_role_over(user, EDIT_ROLES, plan.unit), "figures": figures,
-    })
+    figures = (
+        chain.plan_figures(plan, documents_chain.default_period(plan), user)
+        if chosen is None
+        else None
+    )
+    return render(
+        request,
+        "reporting/plans/progress.html",
+        {
+            "plan": plan,
+            "targets": plan_targets,
+            "chosen": chosen,
+            "table": table,
+            "error": error,
+            "can_edit": holds_role_over(user, EDIT_ROLES, plan.unit),
+            "figures": figures,
+        },
+    )
 
 
 def _plan_for_edit(request, pk):
@@ -110,8 +135,15 @@ class TargetFormView(ServiceFormView):
             return {"period": str(year), "applies_to": AppliesTo.GRASSROOTS}
         t = self.target
         indicator, only_plan = targets.split_plan_only(t.indicator, self.plan)
-        return {"description": t.description, "indicator": indicator, "only_plan": only_plan, "period": t.period,
-                "value": t.value, "applies_to": t.applies_to, "units": ", ".join(u.code for u in t.units.all())}
+        return {
+            "description": t.description,
+            "indicator": indicator,
+            "only_plan": only_plan,
+            "period": t.period,
+            "value": t.value,
+            "applies_to": t.applies_to,
+            "units": ", ".join(u.code for u in t.units.all()),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,15 +152,32 @@ class TargetFormView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        indicator = targets.plan_only(data["indicator"], self.plan) if data["only_plan"] else data["indicator"]
-        fields = dict(indicator=indicator, period=data["period"], value=data["value"],
-                      applies_to=data["applies_to"], units=data["units"], description=data["description"])
+        indicator = (
+            targets.plan_only(data["indicator"], self.plan)
+            if data["only_plan"]
+            else data["indicator"]
+        )
+        fields = dict(
+            indicator=indicator,
+            period=data["period"],
+            value=data["value"],
+            applies_to=data["applies_to"],
+            units=data["units"],
+            description=data["description"],
+        )
         if self.target is None:
             target = targets.set_target(self.request.user, self.plan, **fields)
-            messages.success(self.request, _("Đã giao chỉ tiêu cho %(n)d đơn vị.") % {"n": target.assignments.count()})
+            messages.success(
+                self.request,
+                _("Đã giao chỉ tiêu cho %(n)d đơn vị.") % {"n": target.assignments.count()},
+            )
         else:
             target = targets.update_target(self.request.user, self.target, **fields)
-            messages.success(self.request, _("Đã lưu chỉ tiêu; %(n)d đơn vị đang giữ chỉ tiêu này.") % {"n": target.assignments.count()})
+            messages.success(
+                self.request,
+                _("Đã lưu chỉ tiêu; %(n)d đơn vị đang giữ chỉ tiêu này.")
+                % {"n": target.assignments.count()},
+            )
         return reverse("plans:progress", args=[self.plan.pk]) + f"?chi_tieu={target.pk}"
 
 

@@ -151,7 +151,9 @@ def _copies_by_child(target, level, attr):
     copies = TargetAssignment.objects.filter(target=target)
     out = {}
     if attr.mapped:
-        for unit_id, value in copies.filter(attr.paths_q("unit__path")).values_list("unit_id", "value"):
+        for unit_id, value in copies.filter(attr.paths_q("unit__path")).values_list(
+            "unit_id", "value"
+        ):
             key = attr.key_of_unit(unit_id)
             if key is None:
                 continue
@@ -162,7 +164,9 @@ def _copies_by_child(target, level, attr):
         copies.filter(unit__path__startswith=level.path)
         .annotate(rk=Substr("unit__path", 1, len(level.path) + PATH_STEP))
         .values("rk")
-        .annotate(n=Count("id"), s=Sum("value"), direct=Count("id", filter=Q(unit__depth=level.depth + 1)))
+        .annotate(
+            n=Count("id"), s=Sum("value"), direct=Count("id", filter=Q(unit__depth=level.depth + 1))
+        )
         .order_by()
     )
     for row in rows:
@@ -177,7 +181,9 @@ def plan_flows(plan, level, period, attr):
     span = plan_period(plan, period)
     if span is None or plan.shared:
         return {}, span or period
-    request = registry.parse(registry.with_filter("activity.count", document=plan.pk), resolve=False)
+    request = registry.parse(
+        registry.with_filter("activity.count", document=plan.pk), resolve=False
+    )
     return Engine(level, span, attribution=attr).flow(request, "child"), span
 
 
@@ -199,15 +205,27 @@ def target_progress(target, level=None, day=None, user=None):
     key = request.key
     actual_by_code = {row["unit"]["code"]: row["values"][key] for row in data["rows"]}
     share = elapsed_share(period, day, flow=request.indicator.kind != registry.STOCK)
-    progress = Progress(target, request, period, level, day, share, ratio, level_actual=data["total"][key],
-                        indicator_label=request.label)
+    progress = Progress(
+        target,
+        request,
+        period,
+        level,
+        day,
+        share,
+        ratio,
+        level_actual=data["total"][key],
+        indicator_label=request.label,
+    )
 
     copies = _copies_by_child(target, level, engine.attr)
     flows, progress.plan_period = plan_flows(target.plan, level, period, engine.attr)
     units = Unit.objects.filter(pk__in=[level.pk, *(k for k in copies if k != SELF)])
     if user is not None:
         units = units.held_by(user)  # one query names the rows and says which may be shown
-    names = {pk: (code, short or name) for pk, code, name, short in units.values_list("pk", "code", "name", "short_name")}
+    names = {
+        pk: (code, short or name)
+        for pk, code, name, short in units.values_list("pk", "code", "name", "short_name")
+    }
     seen = set(names) if user is not None else None
     if seen is None or level.pk in seen:
         progress.plan_total = tuple(sum(v[i] for v in flows.values()) for i in range(3))
@@ -227,13 +245,20 @@ def target_progress(target, level=None, day=None, user=None):
         if seen is not None and unit_id not in seen:
             continue
         wanted = target.value if ratio else total
-        row = Row(unit_id, code, name, wanted, actual, n, direct=own or (direct and n == 1), own=own,
-                  plan=tuple(flows.get(unit_key, (0, 0, 0))[:3]))
+        row = Row(
+            unit_id,
+            code,
+            name,
+            wanted,
+            actual,
+            n,
+            direct=own or (direct and n == 1),
+            own=own,
+            plan=tuple(flows.get(unit_key, (0, 0, 0))[:3]),
+        )
         row.percent = _percent(actual, wanted)
         row.status = status_of(actual, wanted, share, ended)
         rows.append(row)
     rows.sort(key=lambda r: (not r.own, r.percent if r.percent is not None else -1, r.name))
     progress.rows = rows
     return progress
-
-

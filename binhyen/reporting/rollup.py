@@ -67,8 +67,10 @@ def in_scope(request, scope):
         return True
     ind = request.indicator
     if ind.kind == registry.RATIO:
-        return all(in_scope(registry.parse(part, resolve=False), scope)
-                   for part in (ind.numerator, ind.denominator))
+        return all(
+            in_scope(registry.parse(part, resolve=False), scope)
+            for part in (ind.numerator, ind.denominator)
+        )
     try:
         model = apps.get_model(ind.records) if ind.records else None
     except LookupError:  # the app that owns those records is not installed
@@ -90,7 +92,10 @@ def leaves(requests):
     for request in requests:
         ind = request.indicator
         if ind.kind == registry.RATIO:
-            out += [registry.parse(ind.numerator, resolve=False), registry.parse(ind.denominator, resolve=False)]
+            out += [
+                registry.parse(ind.numerator, resolve=False),
+                registry.parse(ind.denominator, resolve=False),
+            ]
         else:
             out.append(request)
     return out
@@ -194,8 +199,11 @@ class Engine:
     def run(self, sql, params, by, ncols, out, merge="sum", width=4):
         """Rows of `ncols` key columns and `width` values summed into out[key] (or, merged as
         "distinct", an id added to a set)."""
-        shape = ("total",) if by == "none" and width == 1 and not self.attr.mapped else (
-            "run", by, self.attr.mapped, ncols, width, merge)
+        shape = (
+            ("total",)
+            if by == "none" and width == 1 and not self.attr.mapped
+            else ("run", by, self.attr.mapped, ncols, width, merge)
+        )
         self.query(shape, sql, params, lambda rows: self.consume(rows, by, ncols, out, merge))
 
     def consume(self, rows, by, ncols, out, merge):
@@ -215,7 +223,11 @@ class Engine:
         scope), the path and unit id fields of the records' unit, the aggregate ("count", "sum"
         of `field`, "distinct" values of `field`); through the tree as it stood when the
         attribution is mapped. A source's raw counting (the cube's verifier) goes through it."""
-        aggregate = {"count": Count("id"), "sum": Sum(field), "distinct": Count(field, distinct=True)}[agg]
+        aggregate = {
+            "count": Count("id"),
+            "sum": Sum(field),
+            "distinct": Count(field, distinct=True),
+        }[agg]
         out = {} if into is None else into
         if self.attr.mapped:
             # (unit, value) rows summed up the tree as it stood
@@ -242,8 +254,12 @@ class Engine:
         if not by_child:
             out[()] = qs.aggregate(v=aggregate)["v"] or 0
             return out
-        rows = (qs.annotate(rk=Substr(path_field, 1, self.attr.length + PATH_STEP))
-                .values("rk").annotate(v=aggregate).order_by())
+        rows = (
+            qs.annotate(rk=Substr(path_field, 1, self.attr.length + PATH_STEP))
+            .values("rk")
+            .annotate(v=aggregate)
+            .order_by()
+        )
         out.update({self.attr.key_of_path(r["rk"]): r["v"] or 0 for r in rows})
         return out
 
@@ -323,26 +339,54 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
         # a ward scope names only the children its wards give a figure to
         children = engine.attr.children(period) if engine.scope.full else []
         listed = {pk for pk, _c, _n in children}
-        with_data = {k for values, _t in columns.values() for k, v in values.items()
-                     if v and k != SELF and k not in listed}
+        with_data = {
+            k
+            for values, _t in columns.values()
+            for k, v in values.items()
+            if v and k != SELF and k not in listed
+        }
         if with_data:
-            children += list(Unit.objects.filter(pk__in=with_data).values_list("pk", "code", "name"))
+            children += list(
+                Unit.objects.filter(pk__in=with_data).values_list("pk", "code", "name")
+            )
         children.sort(key=lambda c: (_natural(c[2]), c[1]))
         own = {key: values.get(SELF) for key, (values, _t) in columns.items()}
         for pk, code, name in children:
-            rows.append({"unit": {"code": code, "name": name},
-                         "values": {key: _zero(values.get(pk), key, requests) for key, (values, _t) in columns.items()}})
+            rows.append(
+                {
+                    "unit": {"code": code, "name": name},
+                    "values": {
+                        key: _zero(values.get(pk), key, requests)
+                        for key, (values, _t) in columns.items()
+                    },
+                }
+            )
         if any(own.values()):
             # the unit's own records (a federation's own conferences) are part of its total
-            rows.append({"unit": {"code": unit.code, "name": unit.name},
-                         "values": {key: _zero(v, key, requests) for key, v in own.items()}})
+            rows.append(
+                {
+                    "unit": {"code": unit.code, "name": unit.name},
+                    "values": {key: _zero(v, key, requests) for key, v in own.items()},
+                }
+            )
     elif by == "month":
         for m in period.months():
-            rows.append({"month": f"{m:%Y-%m}",
-                         "values": {key: _zero(values.get(m), key, requests) for key, (values, _t) in columns.items()}})
+            rows.append(
+                {
+                    "month": f"{m:%Y-%m}",
+                    "values": {
+                        key: _zero(values.get(m), key, requests)
+                        for key, (values, _t) in columns.items()
+                    },
+                }
+            )
     return {
         "unit": {"code": unit.code, "name": unit.name},
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": str(period.label)},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": str(period.label),
+        },
         "rows": rows,
         "total": {key: total for key, (_v, total) in columns.items()},
     }

@@ -95,16 +95,24 @@ def _attribution(unit, period):
 
 
 def _open_during(queryset, period):
-    return queryset.filter(valid_from__lte=period.end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    return queryset.filter(valid_from__lte=period.end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    )
 
 
 def units_in_subtree(unit, period, queryset=None):
     """Units below `unit` (not itself) in the tree as it stood for `period`."""
     attr = _attribution(unit, period)
-    queryset = (queryset if queryset is not None else Unit.objects.all()).filter(attr.paths_q("path")).exclude(pk=unit.pk)
+    queryset = (
+        (queryset if queryset is not None else Unit.objects.all())
+        .filter(attr.paths_q("path"))
+        .exclude(pk=unit.pk)
+    )
     if not attr.mapped:
         return queryset
-    inside = [pk for pk in queryset.values_list("pk", flat=True) if attr.key_of_unit(pk) is not None]
+    inside = [
+        pk for pk in queryset.values_list("pk", flat=True) if attr.key_of_unit(pk) is not None
+    ]
     return Unit.objects.filter(pk__in=inside)
 
 
@@ -126,7 +134,9 @@ def target_unit_ids(target, period=None):
 
 
 def _ratio_on_grassroots():
-    return _("Chỉ tiêu tỷ lệ tính trên các công đoàn cơ sở trực thuộc, nên không giao cho từng công đoàn cơ sở.")
+    return _(
+        "Chỉ tiêu tỷ lệ tính trên các công đoàn cơ sở trực thuộc, nên không giao cho từng công đoàn cơ sở."
+    )
 
 
 def _target_errors(actor, plan, indicator, period, value, applies_to, units):
@@ -135,7 +145,9 @@ def _target_errors(actor, plan, indicator, period, value, applies_to, units):
     the_period = None
     if not plan.doc_type.is_plan:
         errors["plan"] = _("Chỉ kế hoạch, chương trình mới đặt được chỉ tiêu; %(d)s là %(t)s.") % {
-            "d": plan.reference, "t": plan.doc_type.name.lower()}
+            "d": plan.reference,
+            "t": plan.doc_type.name.lower(),
+        }
     if plan.shared:
         errors["plan"] = _("Văn bản của cơ quan ngoài không giao chỉ tiêu cho đơn vị công đoàn.")
     try:
@@ -146,14 +158,19 @@ def _target_errors(actor, plan, indicator, period, value, applies_to, units):
         the_period = parse_period(period)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if the_period is not None and not (FIRST_YEAR <= the_period.start.year and the_period.end.year <= LAST_YEAR):
-        errors["period"] = _("Kỳ %(p)s không hợp lý: chỉ tiêu đặt cho các kỳ từ năm %(a)d đến năm %(b)d.") % {
-            "p": the_period.code, "a": FIRST_YEAR, "b": LAST_YEAR}
+    if the_period is not None and not (
+        FIRST_YEAR <= the_period.start.year and the_period.end.year <= LAST_YEAR
+    ):
+        errors["period"] = _(
+            "Kỳ %(p)s không hợp lý: chỉ tiêu đặt cho các kỳ từ năm %(a)d đến năm %(b)d."
+        ) % {"p": the_period.code, "a": FIRST_YEAR, "b": LAST_YEAR}
     if value is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         errors["value"] = _("Mức chỉ tiêu phải là số nguyên lớn hơn 0.")
     elif value > TARGET_VALUE.high:
         errors["value"] = _("Mức chỉ tiêu tối đa %(max)s cho mỗi đơn vị; %(v)s là quá lớn.") % {
-            "max": format_number(TARGET_VALUE.high), "v": format_number(value)}
+            "max": format_number(TARGET_VALUE.high),
+            "v": format_number(value),
+        }
     elif request is not None and is_ratio(request) and value > 100:
         errors["value"] = _("Chỉ tiêu tỷ lệ tính bằng %%; mức tối đa là 100.")
     if applies_to not in AppliesTo.values:
@@ -172,11 +189,17 @@ def _unit_errors(plan, units, request, the_period):
         return {"units": _("Hãy chọn ít nhất một đơn vị.")}
     if the_period is None:
         return {}
-    inside = set(units_in_subtree(plan.unit, the_period).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+    inside = set(
+        units_in_subtree(plan.unit, the_period)
+        .filter(pk__in=[u.pk for u in units])
+        .values_list("pk", flat=True)
+    )
     outside = [u for u in units if u.pk not in inside and u.pk != plan.unit_id]
     if outside:
-        return {"units": _("%(u)s không thuộc hệ thống của %(p)s trong kỳ này.") % {
-            "u": outside[0].name, "p": plan.unit.name}}
+        return {
+            "units": _("%(u)s không thuộc hệ thống của %(p)s trong kỳ này.")
+            % {"u": outside[0].name, "p": plan.unit.name}
+        }
     if request is not None and is_ratio(request) and any(u.kind.is_grassroots for u in units):
         return {"units": _ratio_on_grassroots()}
     return {}
@@ -195,11 +218,19 @@ def set_target(actor, plan, *, indicator, period, value, applies_to, units=(), d
     """Give a plan a target and cascade it: each unit it applies to gets its own copy."""
     require_editable(actor, plan, DOCUMENT_REFUSED)
     units = list(units or ())
-    errors, request, the_period = _target_errors(actor, plan, indicator, period, value, applies_to, units)
+    errors, request, the_period = _target_errors(
+        actor, plan, indicator, period, value, applies_to, units
+    )
     _raise(errors)
     target = Target(
-        plan=plan, indicator=request.key, description=(description or "").strip(), period=the_period.code,
-        period_start=the_period.start, period_end=the_period.end, value=value, applies_to=applies_to,
+        plan=plan,
+        indicator=request.key,
+        description=(description or "").strip(),
+        period=the_period.code,
+        period_start=the_period.start,
+        period_end=the_period.end,
+        value=value,
+        applies_to=applies_to,
         created_by=actor,
     )
     target._history_user = actor
@@ -214,16 +245,27 @@ def set_target(actor, plan, *, indicator, period, value, applies_to, units=(), d
 def update_target(actor, target, **changes):
     """Change a target; the copies held by the units follow."""
     require_editable(actor, target.plan, DOCUMENT_REFUSED)
-    fields = dict(indicator=target.indicator, period=target.period, value=target.value,
-                  applies_to=target.applies_to, description=target.description,
-                  units=list(target.units.all()))
+    fields = dict(
+        indicator=target.indicator,
+        period=target.period,
+        value=target.value,
+        applies_to=target.applies_to,
+        description=target.description,
+        units=list(target.units.all()),
+    )
     unknown = set(changes) - set(fields)
     if unknown:
         raise ValueError(f"unknown target fields: {sorted(unknown)}")
     fields.update(changes)
     errors, request, the_period = _target_errors(
-        actor, target.plan, fields["indicator"], fields["period"], fields["value"], fields["applies_to"],
-        fields["units"])
+        actor,
+        target.plan,
+        fields["indicator"],
+        fields["period"],
+        fields["value"],
+        fields["applies_to"],
+        fields["units"],
+    )
     _raise(errors)
     target.indicator, target.period = request.key, the_period.code
     target.period_start, target.period_end = the_period.start, the_period.end
@@ -258,13 +300,26 @@ def cascade_target(actor, target):
             assignment._history_user = actor
             assignment.delete()
             removed += 1
-        elif (assignment.indicator, assignment.period, assignment.value) != (target.indicator, target.period, target.value):
-            assignment.indicator, assignment.period, assignment.value = target.indicator, target.period, target.value
+        elif (assignment.indicator, assignment.period, assignment.value) != (
+            target.indicator,
+            target.period,
+            target.value,
+        ):
+            assignment.indicator, assignment.period, assignment.value = (
+                target.indicator,
+                target.period,
+                target.value,
+            )
             assignment._history_user = actor
             assignment.save(update_fields=["indicator", "period", "value"])
     new = [
-        TargetAssignment(target=target, unit_id=unit_id, indicator=target.indicator, period=target.period,
-                         value=target.value)
+        TargetAssignment(
+            target=target,
+            unit_id=unit_id,
+            indicator=target.indicator,
+            period=target.period,
+            value=target.value,
+        )
         for unit_id in sorted(wanted - set(held))
     ]
     if new:

@@ -17,7 +17,9 @@ class UnitSource(registry.StockSource):
     period (a flow that adds up over children, not over months)."""
 
     def _units(self, engine, grassroots=False):
-        qs = engine.scope.restrict(Unit.objects.filter(engine.attr.paths_q("path")).exclude(pk=engine.unit.pk))
+        qs = engine.scope.restrict(
+            Unit.objects.filter(engine.attr.paths_q("path")).exclude(pk=engine.unit.pk)
+        )
         return qs.filter(kind__is_grassroots=True) if grassroots else qs
 
     def grassroots_open(self, engine, by_child, start, end):
@@ -27,9 +29,12 @@ class UnitSource(registry.StockSource):
         if memo in engine.memos:
             return engine.memos[memo]
         found = engine.memos[memo] = {}
-        qs = self._units(engine, True).filter(valid_from__lte=end).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-        ).order_by()
+        qs = (
+            self._units(engine, True)
+            .filter(valid_from__lte=end)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+            .order_by()
+        )
         if engine.attr.mapped:
             sql, params = qs.values_list("id").query.sql_with_params()
 
@@ -44,18 +49,25 @@ class UnitSource(registry.StockSource):
             return found
         if not by_child:
             sql, params = qs.values_list("id").query.sql_with_params()
-            engine.query(("total",), f"SELECT COUNT(*) FROM ({sql}) g", list(params),
-                         lambda rows: found.update({(): int(rows[0][0] or 0) if rows else 0}))
+            engine.query(
+                ("total",),
+                f"SELECT COUNT(*) FROM ({sql}) g",
+                list(params),
+                lambda rows: found.update({(): int(rows[0][0] or 0) if rows else 0}),
+            )
             return found
-        sql, params = (qs.annotate(rk=Substr("path", 1, engine.attr.length + PATH_STEP))
-                       .values_list("rk").annotate(v=Count("id")).query.sql_with_params())
+        sql, params = (
+            qs.annotate(rk=Substr("path", 1, engine.attr.length + PATH_STEP))
+            .values_list("rk")
+            .annotate(v=Count("id"))
+            .query.sql_with_params()
+        )
 
         def by_child_rows(rows):
             found.update({engine.attr.key_of_path(rk): int(v) for rk, v in rows})
 
         engine.query(("run", "child", False, 1, 1, "sum"), sql, list(params), by_child_rows)
         return found
-
 
     def stock(self, engine, request, by_child, day):
         measure = request.indicator.measure
@@ -88,9 +100,12 @@ class UnitSource(registry.StockSource):
             return values, sum(values.values())
         total = self.grassroots_open(engine, False, period.start, period.end).get((), 0)
         if by == "month":
-            return {m: self.grassroots_open(engine, False, max(m, period.start),
-                                            min(_month_end(m), period.end)).get((), 0)
-                    for m in period.months()}, total
+            return {
+                m: self.grassroots_open(
+                    engine, False, max(m, period.start), min(_month_end(m), period.end)
+                ).get((), 0)
+                for m in period.months()
+            }, total
         return {}, total
 
 
@@ -99,18 +114,47 @@ SOURCE = UnitSource()
 # gettext_noop lists the labels and units in the app's catalog (makemessages reads only
 # literals); indicator() translates them lazily, in each reader's language.
 INDICATORS = (
-    indicator("units.count", gettext_noop("Số đơn vị trực thuộc đang hoạt động"), "Open units below",
-              gettext_noop("đơn vị"), STOCK, measure="units", source=SOURCE, records="org.Unit"),
-    indicator("units.grassroots", gettext_noop("Số công đoàn cơ sở đang hoạt động"),
-              "Open grassroots unions", gettext_noop("đơn vị"), STOCK, measure="grassroots", source=SOURCE,
-              records="org.Unit"),
-    indicator("units.grassroots_open", gettext_noop("Số công đoàn cơ sở hoạt động trong kỳ"),
-              "Grassroots unions open during the period", gettext_noop("đơn vị"), FLOW,
-              measure="grassroots_open", additive=False, source=SOURCE, records="org.Unit"),
-    indicator("units.outreach_share", gettext_noop("Tỷ lệ công đoàn cơ sở có tổ chức tuyên truyền"),
-              "Share of grassroots unions that held an outreach session", "%", RATIO,
-              numerator="units.reporting[kind=tuyen_truyen]", denominator="units.grassroots_open",
-              additive=False),
+    indicator(
+        "units.count",
+        gettext_noop("Số đơn vị trực thuộc đang hoạt động"),
+        "Open units below",
+        gettext_noop("đơn vị"),
+        STOCK,
+        measure="units",
+        source=SOURCE,
+        records="org.Unit",
+    ),
+    indicator(
+        "units.grassroots",
+        gettext_noop("Số công đoàn cơ sở đang hoạt động"),
+        "Open grassroots unions",
+        gettext_noop("đơn vị"),
+        STOCK,
+        measure="grassroots",
+        source=SOURCE,
+        records="org.Unit",
+    ),
+    indicator(
+        "units.grassroots_open",
+        gettext_noop("Số công đoàn cơ sở hoạt động trong kỳ"),
+        "Grassroots unions open during the period",
+        gettext_noop("đơn vị"),
+        FLOW,
+        measure="grassroots_open",
+        additive=False,
+        source=SOURCE,
+        records="org.Unit",
+    ),
+    indicator(
+        "units.outreach_share",
+        gettext_noop("Tỷ lệ công đoàn cơ sở có tổ chức tuyên truyền"),
+        "Share of grassroots unions that held an outreach session",
+        "%",
+        RATIO,
+        numerator="units.reporting[kind=tuyen_truyen]",
+        denominator="units.grassroots_open",
+        additive=False,
+    ),
 )
 
 

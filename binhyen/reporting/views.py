@@ -24,8 +24,13 @@ from binhyen.org.scoping import figure_scope
 from . import params
 from .rollup import Engine, in_scope, rollup, split_by_scope
 
-HEADLINE = ["activity.count", "activity.sessions", "activity.attendances", "groups.active",
-            "units.outreach_share"]
+HEADLINE = [
+    "activity.count",
+    "activity.sessions",
+    "activity.attendances",
+    "groups.active",
+    "units.outreach_share",
+]
 TABLE = HEADLINE[:4] + ["groups.members"] + HEADLINE[4:]
 TREND = "activity.sessions"
 CHART_W, CHART_H, CHART_PAD = 720, 220, 28
@@ -68,7 +73,12 @@ def _change(now, before):
         text = _one_decimal(diff) + " " + _("điểm %")
     else:
         text = format_number(diff)
-    return {"value": diff, "text": ("+" if diff > 0 else "") + text, "up": diff > 0, "down": diff < 0}
+    return {
+        "value": diff,
+        "text": ("+" if diff > 0 else "") + text,
+        "up": diff > 0,
+        "down": diff < 0,
+    }
 
 
 def _chart(rows):
@@ -80,15 +90,29 @@ def _chart(rows):
     for i, (row, value) in enumerate(zip(rows, values, strict=True)):
         height = (CHART_H - 2 * CHART_PAD) * value / top
         year, month = row["month"].split("-")
-        bars.append({
-            "x": _svg(CHART_PAD + i * width + width * 0.1), "width": _svg(width * 0.8),
-            "y": _svg(CHART_H - CHART_PAD - height), "height": _svg(height),
-            "label": f"{int(month)}/{year[2:]}" if len(rows) <= 24 or int(month) in (1, 7) else "",
-            "label_x": _svg(CHART_PAD + (i + 0.5) * width),
-            "title": _("Tháng %(m)s/%(y)s: %(v)s") % {"m": int(month), "y": year, "v": format_number(value)},
-        })
-    return {"bars": bars, "width": CHART_W, "height": CHART_H, "max": format_number(top),
-            "base": CHART_H - CHART_PAD, "top": CHART_PAD, "label_y": CHART_H - 8}
+        bars.append(
+            {
+                "x": _svg(CHART_PAD + i * width + width * 0.1),
+                "width": _svg(width * 0.8),
+                "y": _svg(CHART_H - CHART_PAD - height),
+                "height": _svg(height),
+                "label": f"{int(month)}/{year[2:]}"
+                if len(rows) <= 24 or int(month) in (1, 7)
+                else "",
+                "label_x": _svg(CHART_PAD + (i + 0.5) * width),
+                "title": _("Tháng %(m)s/%(y)s: %(v)s")
+                % {"m": int(month), "y": year, "v": format_number(value)},
+            }
+        )
+    return {
+        "bars": bars,
+        "width": CHART_W,
+        "height": CHART_H,
+        "max": format_number(top),
+        "base": CHART_H - CHART_PAD,
+        "top": CHART_PAD,
+        "label_y": CHART_H - 8,
+    }
 
 
 def _table(result, unit, requests):
@@ -96,11 +120,15 @@ def _table(result, unit, requests):
     rows = []
     for row in result["rows"]:
         own = row["unit"]["code"] == unit.code
-        rows.append({
-            "code": row["unit"]["code"], "name": row["unit"]["name"], "own": own,
-            "cells": [_fmt(row["values"][r.key], r.key in ratios) for r in requests],
-            "raw": [row["values"][r.key] for r in requests],
-        })
+        rows.append(
+            {
+                "code": row["unit"]["code"],
+                "name": row["unit"]["name"],
+                "own": own,
+                "cells": [_fmt(row["values"][r.key], r.key in ratios) for r in requests],
+                "raw": [row["values"][r.key] for r in requests],
+            }
+        )
     total = [_fmt(result["total"][r.key], r.key in ratios) for r in requests]
     return rows, total
 
@@ -110,7 +138,11 @@ def scope_notes(scope, hidden=()):
     (names, one query) and the labels of the indicators left out as out of scope."""
     wards = []
     if scope.wards_only:
-        wards = list(Area.objects.filter(pk__in=scope.ward_ids).order_by("name").values_list("name", flat=True))
+        wards = list(
+            Area.objects.filter(pk__in=scope.ward_ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
     return {"scope_wards": wards, "out_of_scope": [r.label for r in hidden]}
 
 
@@ -124,31 +156,56 @@ def dashboard(request):
     scope = figure_scope(request.user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
     headline_requests, _hidden = split_by_scope(registry.parse_list(HEADLINE), scope)
-    engine = Engine(unit, period, detail=True, scope=scope)  # the table and the trend share their queries
+    engine = Engine(
+        unit, period, detail=True, scope=scope
+    )  # the table and the trend share their queries
     now = rollup(unit, period, requests, by="child", engine=engine) if requests else _empty(unit)
     trend = None
     if in_scope(registry.parse(TREND, resolve=False), scope):
         trend = rollup(unit, period, [TREND], by="month", engine=engine)
-    before = (rollup(unit, period.previous(), headline_requests, by="none", scope=scope)
-              if headline_requests else _empty(unit))
+    before = (
+        rollup(unit, period.previous(), headline_requests, by="none", scope=scope)
+        if headline_requests
+        else _empty(unit)
+    )
     headline = []
     for r in headline_requests:
         ratio = r.indicator.kind == registry.RATIO
         value = now["total"][r.key]
-        headline.append({
-            "label": r.label, "unit": r.indicator.unit, "value": _fmt(value, ratio),
-            "change": _change(value, before["total"][r.key]),
-        })
+        headline.append(
+            {
+                "label": r.label,
+                "unit": r.indicator.unit,
+                "value": _fmt(value, ratio),
+                "change": _change(value, before["total"][r.key]),
+            }
+        )
     rows, total = _table(now, unit, requests)
-    crumbs = list(Unit.objects.visible_to(request.user).filter(pk__in=unit.ancestor_ids).order_by("depth")
-                  .values("code", "name"))
-    return render(request, "reporting/dashboard.html", {
-        "unit": unit, "period": period, "previous": period.previous(), "error": error,
-        "headline": headline, "columns": [r.label for r in requests], "rows": rows, "total": total,
-        "chart": _chart(trend["rows"]) if trend else None, "trend_label": registry.get(TREND).label,
-        "crumbs": crumbs, "period_text": request.GET.get("period") or period.code,
-        **scope_notes(scope, hidden),
-    })
+    crumbs = list(
+        Unit.objects.visible_to(request.user)
+        .filter(pk__in=unit.ancestor_ids)
+        .order_by("depth")
+        .values("code", "name")
+    )
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "unit": unit,
+            "period": period,
+            "previous": period.previous(),
+            "error": error,
+            "headline": headline,
+            "columns": [r.label for r in requests],
+            "rows": rows,
+            "total": total,
+            "chart": _chart(trend["rows"]) if trend else None,
+            "trend_label": registry.get(TREND).label,
+            "crumbs": crumbs,
+            "period_text": request.GET.get("period") or period.code,
+            **scope_notes(scope, hidden),
+        },
+    )
 
 
 @login_required
@@ -168,7 +225,12 @@ def export(request):
     ws.append([str(period.label)])
     notes = scope_notes(scope, hidden)
     if notes["scope_wards"]:
-        ws.append([_("Số liệu chỉ tính trong các phường, xã được phân công: %(w)s.") % {"w": ", ".join(notes["scope_wards"])}])
+        ws.append(
+            [
+                _("Số liệu chỉ tính trong các phường, xã được phân công: %(w)s.")
+                % {"w": ", ".join(notes["scope_wards"])}
+            ]
+        )
     if notes["out_of_scope"]:
         ws.append([_("Không thuộc phạm vi xem: %(i)s.") % {"i": ", ".join(notes["out_of_scope"])}])
     ws.append([])
@@ -177,7 +239,9 @@ def export(request):
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in result["rows"]:
-        ws.append([row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests])
+        ws.append(
+            [row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests]
+        )
     ws.append(["", _("Tổng cộng")] + [result["total"][r.key] for r in requests])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
@@ -185,9 +249,12 @@ def export(request):
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="tong-hop-{unit.code}-{period.code.replace("..", "_")}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="tong-hop-{unit.code}-{period.code.replace("..", "_")}.xlsx"'
+    )
     return response
 
 
@@ -212,15 +279,25 @@ def rebuild(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Đã đưa yêu cầu tính lại số liệu của %(u)s vào hàng chờ (lần số %(n)d).")
-                             % {"u": unit.name, "n": job.pk})
+            messages.success(
+                request,
+                _("Đã đưa yêu cầu tính lại số liệu của %(u)s vào hàng chờ (lần số %(n)d).")
+                % {"u": unit.name, "n": job.pk},
+            )
         return redirect(f"{request.path}?unit={unit.code}")
     runs = FactRebuild.objects.visible_to(request.user).filter(unit__path__startswith=unit.path)
     page = paginate(request, runs.select_related("unit", "requested_by"))
     pending = runs.filter(status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]).exists()
-    return render(request, "reporting/rebuild.html", {
-        "unit": unit, "may_run": may_run, "page": page, "pending": pending,
-    })
+    return render(
+        request,
+        "reporting/rebuild.html",
+        {
+            "unit": unit,
+            "may_run": may_run,
+            "page": page,
+            "pending": pending,
+        },
+    )
 
 
 def source_url(unit_code, period_code, indicator, part="", base=""):
@@ -239,14 +316,21 @@ def _activities_url(unit, period, req):
     codes = req.filter_codes()
     if req.indicator.measure not in CUBE_MEASURES or "document" in codes:
         return None
-    query = {"unit": unit.code, "start": format_date(period.start), "end": format_date(period.end), **codes}
+    query = {
+        "unit": unit.code,
+        "start": format_date(period.start),
+        "end": format_date(period.end),
+        **codes,
+    }
     return f"/hoat-dong/?{urlencode(query)}"
 
 
 def _value(v, ratio):
     if v is None:
         return "—"
-    return (f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%") if ratio else format_number(v)
+    return (
+        (f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%") if ratio else format_number(v)
+    )
 
 
 @login_required
@@ -264,13 +348,24 @@ def figure_source(request):
     except params.BadParameter as exc:
         error = str(exc)
     if error:
-        return render(request, "reporting/figure_source.html", {"unit": unit, "error": error}, status=400)
+        return render(
+            request, "reporting/figure_source.html", {"unit": unit, "error": error}, status=400
+        )
     scope = figure_scope(request.user, unit)  # a police liaison: their wards, no activities
     if not in_scope(req, scope):
-        return render(request, "reporting/figure_source.html", {
-            "unit": unit, "error": _("“%(l)s” của %(u)s không thuộc phạm vi xem của bạn: bạn chỉ được xem số liệu "
-                                     "của các phường, xã được phân công.") % {"l": req.label, "u": unit.name},
-        }, status=403)
+        return render(
+            request,
+            "reporting/figure_source.html",
+            {
+                "unit": unit,
+                "error": _(
+                    "“%(l)s” của %(u)s không thuộc phạm vi xem của bạn: bạn chỉ được xem số liệu "
+                    "của các phường, xã được phân công."
+                )
+                % {"l": req.label, "u": unit.name},
+            },
+            status=403,
+        )
     part = request.GET.get("phan", "")
     ratio = req.indicator.kind == registry.RATIO
     monthly = req.indicator.measure in CUBE_MEASURES
@@ -285,8 +380,14 @@ def figure_source(request):
         if row["unit"]["code"] == unit.code:
             own = value
             continue
-        children.append({"name": row["unit"]["name"], "value": _value(value, ratio),
-                         "url": source_url(row["unit"]["code"], period.code, key), "zero": not value})
+        children.append(
+            {
+                "name": row["unit"]["name"],
+                "value": _value(value, ratio),
+                "url": source_url(row["unit"]["code"], period.code, key),
+                "zero": not value,
+            }
+        )
     years = {}  # year → [12 cells], a month outside the period left empty
     if monthly:
         for row in rollup(unit, period, [req], by="month", as_of=as_of, engine=engine)["rows"]:
@@ -301,31 +402,61 @@ def figure_source(request):
         before = rollup(unit, base, [req], by="none", as_of=as_of, scope=scope)["total"][key]
     summary = []
     if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
-        summary = [(_("Toàn bộ %(u)s và các đơn vị trực thuộc") % {"u": unit.name}, _value(total, ratio)),
-                   (_("Riêng %(u)s") % {"u": unit.name}, _value(own, ratio)),
-                   (_("Các đơn vị trực thuộc (tổng trừ phần riêng)"), _value(total - own, ratio))]
+        summary = [
+            (_("Toàn bộ %(u)s và các đơn vị trực thuộc") % {"u": unit.name}, _value(total, ratio)),
+            (_("Riêng %(u)s") % {"u": unit.name}, _value(own, ratio)),
+            (_("Các đơn vị trực thuộc (tổng trừ phần riêng)"), _value(total - own, ratio)),
+        ]
     if base is not None and before is not None and total is not None:
         stock = req.indicator.kind == registry.STOCK
         now_label = _("Ngày %(d)s") % {"d": format_date(period.end)} if stock else str(period.label)
         then_label = _("Ngày %(d)s") % {"d": format_date(base.end)} if stock else str(base.label)
-        summary = [(now_label, _value(total, ratio)), (then_label, _value(before, ratio)),
-                   (_("Chênh lệch"), ("+" if total - before > 0 else "") + _value(total - before, ratio))]
+        summary = [
+            (now_label, _value(total, ratio)),
+            (then_label, _value(before, ratio)),
+            (_("Chênh lệch"), ("+" if total - before > 0 else "") + _value(total - before, ratio)),
+        ]
         if before and part == "percent":
-            summary.append((_("Tỷ lệ thay đổi"), _value(round(100.0 * (total - before) / before, 1), True)))
+            summary.append(
+                (_("Tỷ lệ thay đổi"), _value(round(100.0 * (total - before) / before, 1), True))
+            )
         if before and part == "times":
-            summary.append((_("Gấp"), _value(round(total / before, 1), True).rstrip("%") + " " + _("lần")))
+            summary.append(
+                (_("Gấp"), _value(round(total / before, 1), True).rstrip("%") + " " + _("lần"))
+            )
     filters = [(registry.DIMENSION_LABELS.get(dim, dim), name) for dim, name in req.filter_names()]
-    return render(request, "reporting/figure_source.html", {
-        "unit": unit, "period": period, "ask": req, "label": req.label, "total": _value(total, ratio),
-        "measure": req.indicator.unit, "kind": req.indicator.kind, "filters": filters,
-        "description": req.indicator.description, "children": children, "own": None if own is None else _value(own, ratio),
-        "years": list(years.values()), "month_heads": [_("T%(m)d") % {"m": m} for m in range(1, 13)], "summary": summary, "part": part, "as_of": as_of,
-        "additive": req.indicator.additive and not ratio,
-        "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
-        "api_url": "/api/v1/rollup?" + urlencode({"unit": unit.code, "period": period.code, "indicators": key,
-                                                   "by": "child"}),
-        "activities_url": _activities_url(unit, period, req),
-        "map_url": (f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
-                    if req.indicator.code == "groups.wards" else None),
-        **scope_notes(scope),
-    })
+    return render(
+        request,
+        "reporting/figure_source.html",
+        {
+            "unit": unit,
+            "period": period,
+            "ask": req,
+            "label": req.label,
+            "total": _value(total, ratio),
+            "measure": req.indicator.unit,
+            "kind": req.indicator.kind,
+            "filters": filters,
+            "description": req.indicator.description,
+            "children": children,
+            "own": None if own is None else _value(own, ratio),
+            "years": list(years.values()),
+            "month_heads": [_("T%(m)d") % {"m": m} for m in range(1, 13)],
+            "summary": summary,
+            "part": part,
+            "as_of": as_of,
+            "additive": req.indicator.additive and not ratio,
+            "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
+            "api_url": "/api/v1/rollup?"
+            + urlencode(
+                {"unit": unit.code, "period": period.code, "indicators": key, "by": "child"}
+            ),
+            "activities_url": _activities_url(unit, period, req),
+            "map_url": (
+                f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
+                if req.indicator.code == "groups.wards"
+                else None
+            ),
+            **scope_notes(scope),
+        },
+    )

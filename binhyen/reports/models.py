@@ -24,9 +24,17 @@ class ReportTemplate(models.Model):
 
     code = models.SlugField(_("mã mẫu"), max_length=60, unique=True)
     name = models.CharField(_("tên mẫu báo cáo"), max_length=255)
-    frequency = models.CharField(_("kỳ báo cáo"), max_length=20, choices=[
-        ("quarter", _("Quý")), ("half", _("6 tháng")), ("year", _("Năm")), ("range", _("Giai đoạn")),
-    ], default="year")
+    frequency = models.CharField(
+        _("kỳ báo cáo"),
+        max_length=20,
+        choices=[
+            ("quarter", _("Quý")),
+            ("half", _("6 tháng")),
+            ("year", _("Năm")),
+            ("range", _("Giai đoạn")),
+        ],
+        default="year",
+    )
     # indicator requests in the registry's syntax: "activity.sessions[kind=tuyen_truyen]"
     indicators = models.JSONField(_("các chỉ tiêu"), default=list)
     description = models.TextField(_("mô tả"), blank=True)
@@ -52,19 +60,31 @@ class ReportRequest(models.Model):
 
     scope_unit = "unit"
 
-    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị yêu cầu"), on_delete=models.PROTECT,
-                             related_name="report_requests")
-    template = models.ForeignKey(ReportTemplate, verbose_name=_("mẫu báo cáo"), on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="report_requests",
+    )
+    template = models.ForeignKey(
+        ReportTemplate, verbose_name=_("mẫu báo cáo"), on_delete=models.PROTECT
+    )
     title = models.CharField(_("tiêu đề"), max_length=255)
     period_code = models.CharField(_("kỳ báo cáo"), max_length=40)
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
     deadline = models.DateField(_("hạn nộp"))
     instructions = models.TextField(_("hướng dẫn"), blank=True)
-    audience = models.CharField(_("đơn vị được yêu cầu"), max_length=20, choices=Audience.choices,
-                                default=Audience.CHILDREN)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"),
-                                  null=True, on_delete=models.SET_NULL, related_name="+")
+    audience = models.CharField(
+        _("đơn vị được yêu cầu"), max_length=20, choices=Audience.choices, default=Audience.CHILDREN
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     issued_at = models.DateTimeField(_("thời điểm ban hành"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -76,12 +96,16 @@ class ReportRequest(models.Model):
         verbose_name_plural = _("yêu cầu báo cáo")
         ordering = ["-period_end", "-issued_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
-                                   name="reportrequest_period_ordered",
-                                   violation_error_message=_("Ngày kết thúc kỳ không được trước ngày bắt đầu.")),
-            models.CheckConstraint(condition=Q(deadline__gte=F("period_start")),
-                                   name="reportrequest_deadline_in_or_after_period",
-                                   violation_error_message=_("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo.")),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="reportrequest_period_ordered",
+                violation_error_message=_("Ngày kết thúc kỳ không được trước ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("period_start")),
+                name="reportrequest_deadline_in_or_after_period",
+                violation_error_message=_("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo."),
+            ),
         ]
 
     def __str__(self):
@@ -105,33 +129,54 @@ class Submission(models.Model):
 
     scope_unit = "unit"
 
-    request = models.ForeignKey(ReportRequest, verbose_name=_("yêu cầu báo cáo"), on_delete=models.CASCADE,
-                                related_name="submissions")
-    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị báo cáo"), on_delete=models.PROTECT,
-                             related_name="report_submissions")
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    request = models.ForeignKey(
+        ReportRequest,
+        verbose_name=_("yêu cầu báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="report_submissions",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     narrative = models.TextField(_("nội dung báo cáo"), blank=True)
     # the figures and documents of the draft written from the data (narrative.provenance()),
     # each with its source: the page finds them again in the text the officer edited
-    narrative_sources = models.JSONField(_("nguồn các số liệu của bản nháp"), default=list, blank=True,
-                                         editable=False)
+    narrative_sources = models.JSONField(
+        _("nguồn các số liệu của bản nháp"), default=list, blank=True, editable=False
+    )
     assessment = models.TextField(_("đánh giá chung"), blank=True)
     shortcomings = models.TextField(_("tồn tại, hạn chế"), blank=True)
     proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
-    missing_units = models.JSONField(_("đơn vị cấp dưới chưa được duyệt khi gửi"), default=list, blank=True)
+    missing_units = models.JSONField(
+        _("đơn vị cấp dưới chưa được duyệt khi gửi"), default=list, blank=True
+    )
     first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người phê duyệt"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     locked = models.BooleanField(_("đã khóa số liệu"), default=False)
     unlock_reason = models.TextField(_("lý do mở khóa"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["narrative_sources"],  # derived from the narrative
-                                table_name="reporting_historicalsubmission")
+    history = HistoricalRecords(
+        excluded_fields=["narrative_sources"],  # derived from the narrative
+        table_name="reporting_historicalsubmission",
+    )
 
     class Meta:
         db_table = "reporting_submission"
@@ -140,10 +185,14 @@ class Submission(models.Model):
         ordering = ["request", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["request", "unit"], name="submission_one_per_unit"),
-            models.CheckConstraint(condition=Q(status__in=Status.values), name="submission_status_known"),
-            models.CheckConstraint(condition=Q(locked=False) | Q(status=Status.APPROVED),
-                                   name="submission_locked_only_when_approved",
-                                   violation_error_message=_("Chỉ báo cáo đã phê duyệt mới được khóa số liệu.")),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="submission_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(locked=False) | Q(status=Status.APPROVED),
+                name="submission_locked_only_when_approved",
+                violation_error_message=_("Chỉ báo cáo đã phê duyệt mới được khóa số liệu."),
+            ),
         ]
         indexes = [models.Index(fields=["locked", "status"], name="submission_locked")]
 
@@ -175,7 +224,9 @@ class SubmissionFigure(models.Model):
         verbose_name_plural = _("số liệu đã phê duyệt")
         ordering = ["submission", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "indicator", "row_code"], name="figure_one_per_cell"),
+            models.UniqueConstraint(
+                fields=["submission", "indicator", "row_code"], name="figure_one_per_cell"
+            ),
             FIGURE_VALUE.constraint("value", "submission_figure"),
         ]
 
@@ -194,9 +245,13 @@ class Notification(models.Model):
         APPROVED = "approved", _("Báo cáo được phê duyệt")
         UNLOCKED = "unlocked", _("Báo cáo được mở khóa")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_notices"
+    )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    submission = models.ForeignKey(Submission, null=True, on_delete=models.CASCADE, related_name="notices")
+    submission = models.ForeignKey(
+        Submission, null=True, on_delete=models.CASCADE, related_name="notices"
+    )
     message = models.TextField(_("nội dung"))
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
@@ -208,8 +263,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # one deadline reminder per person and submission, however often the command runs
-            models.UniqueConstraint(fields=["user", "submission", "kind"], condition=Q(kind="deadline"),
-                                    name="notification_one_deadline_reminder"),
+            models.UniqueConstraint(
+                fields=["user", "submission", "kind"],
+                condition=Q(kind="deadline"),
+                name="notification_one_deadline_reminder",
+            ),
         ]
 
     def __str__(self):
@@ -221,9 +279,13 @@ def _ancestor_paths(path):
 
 
 def _locked_rows(paths, first, last):
-    return (Submission.objects.filter(locked=True, status=Status.APPROVED, unit__path__in=paths,
-                                      request__period_start__lte=last, request__period_end__gte=first)
-            .select_related("request", "unit"))
+    return Submission.objects.filter(
+        locked=True,
+        status=Status.APPROVED,
+        unit__path__in=paths,
+        request__period_start__lte=last,
+        request__period_end__gte=first,
+    ).select_related("request", "unit")
 
 
 def _lock_probe(unit, day):
@@ -263,8 +325,10 @@ def _many(pairs):
     paths = dict(Unit.objects.filter(pk__in={u for u, _d in pairs}).values_list("pk", "path"))
     days = [d for _u, d in pairs]
     every = {p for path in paths.values() for p in _ancestor_paths(path)}
-    rows = [(s.unit.path, s.request.period_start, s.request.period_end, str(s))
-            for s in _locked_rows(every, min(days), max(days))]
+    rows = [
+        (s.unit.path, s.request.period_start, s.request.period_end, str(s))
+        for s in _locked_rows(every, min(days), max(days))
+    ]
     found = {}
     for unit_id, day in pairs:
         path = paths.get(unit_id, "")
@@ -277,5 +341,3 @@ def _many(pairs):
 
 approved_report_lock.many = _many
 locks.register(approved_report_lock)
-
-

@@ -111,7 +111,9 @@ class Narrative:
     sections: list
 
     def figures(self):
-        return [s for sec in self.sections for p in sec.paragraphs for s in p if isinstance(s, Figure)]
+        return [
+            s for sec in self.sections for p in sec.paragraphs for s in p if isinstance(s, Figure)
+        ]
 
     def refs(self):
         return [s for sec in self.sections for p in sec.paragraphs for s in p if isinstance(s, Ref)]
@@ -138,7 +140,9 @@ class Narrative:
         the period, whose figures (the whole subtree, the unit's own records, the units below)
         and, for a change, the period it is compared with."""
         what, _sep, when = f.label.rpartition(" · ")
-        name = self.unit.name if self.unit is not None and f.unit in ("", self.unit.code) else f.unit
+        name = (
+            self.unit.name if self.unit is not None and f.unit in ("", self.unit.code) else f.unit
+        )
         whose = {
             "own": _("Riêng %(u)s (không gồm các đơn vị trực thuộc)"),
             "below": _("Các đơn vị trực thuộc %(u)s"),
@@ -146,8 +150,14 @@ class Narrative:
         lines = [what or f.label, when, whose % {"u": name}]
         if f.part in ("change", "percent", "times"):
             base = parse_period(f.base).in_sentence
-            lines.append({"change": _("Chênh lệch so với %(p)s"), "percent": _("Tỷ lệ tăng, giảm so với %(p)s"),
-                          "times": _("Số lần so với %(p)s")}[f.part] % {"p": base})
+            lines.append(
+                {
+                    "change": _("Chênh lệch so với %(p)s"),
+                    "percent": _("Tỷ lệ tăng, giảm so với %(p)s"),
+                    "times": _("Số lần so với %(p)s"),
+                }[f.part]
+                % {"p": base}
+            )
         return "\n".join(line for line in lines if line)
 
     def html(self, live=None, note=""):
@@ -165,13 +175,17 @@ class Narrative:
 
     def _html(self, s, live, note):
         if isinstance(s, Figure):
-            out = (f'<a class="figure" href="{escape(s.source_url())}" title="{escape(self.describe(s))}" '
-                   f'data-indicator="{escape(s.indicator)}" data-period="{escape(s.period)}" '
-                   f'data-unit="{escape(s.unit)}">{escape(str(s))}</a>')
+            out = (
+                f'<a class="figure" href="{escape(s.source_url())}" title="{escape(self.describe(s))}" '
+                f'data-indicator="{escape(s.indicator)}" data-period="{escape(s.period)}" '
+                f'data-unit="{escape(s.unit)}">{escape(str(s))}</a>'
+            )
             now = live.get(s.indicator) if not s.part and s.period == self.period.code else None
             if now is not None and now != s.value:
-                out += (f' <mark class="figure-changed" data-indicator="{escape(s.indicator)}">'
-                        f'{escape(note)}: {escape(str(s))} → {escape(format_number(now))}</mark>')
+                out += (
+                    f' <mark class="figure-changed" data-indicator="{escape(s.indicator)}">'
+                    f"{escape(note)}: {escape(str(s))} → {escape(format_number(now))}</mark>"
+                )
             return out
         if isinstance(s, Ref):
             if s.url:
@@ -188,9 +202,12 @@ class Narrative:
                 for i, s in enumerate(p):
                     if not isinstance(s, (Figure, Ref)):
                         continue
-                    item = {"kind": "figure" if isinstance(s, Figure) else "ref", "written": str(s),
-                            "before": "".join(str(x) for x in p[:i])[-CONTEXT:],
-                            "after": "".join(str(x) for x in p[i + 1:])[:CONTEXT]}
+                    item = {
+                        "kind": "figure" if isinstance(s, Figure) else "ref",
+                        "written": str(s),
+                        "before": "".join(str(x) for x in p[:i])[-CONTEXT:],
+                        "after": "".join(str(x) for x in p[i + 1 :])[:CONTEXT],
+                    }
                     item.update(asdict(s))
                     out.append(item)
         return out
@@ -222,8 +239,10 @@ def _find(text, item, start, taken):
         end = pos + len(written)
         free = not any(a < end and pos < b for a, b in taken)
         if free and _boundary_ok(text, pos, end):
-            after_ok = k_after and text[end:end + k_after] == item["after"][:k_after]
-            before_ok = k_before and text[max(0, pos - k_before):pos] == item["before"][-k_before:]
+            after_ok = k_after and text[end : end + k_after] == item["after"][:k_after]
+            before_ok = (
+                k_before and text[max(0, pos - k_before) : pos] == item["before"][-k_before:]
+            )
             if after_ok or before_ok:
                 return pos
         pos = text.find(written, pos + 1)
@@ -233,8 +252,16 @@ def _find(text, item, start, taken):
 def _segment(item):
     if item["kind"] == "ref":
         return Ref(item["text"], item.get("url", ""))
-    return Figure(item["value"], item["indicator"], item["period"], item["label"], item.get("unit", ""),
-                  item.get("part", ""), item.get("base", ""), item.get("text", ""))
+    return Figure(
+        item["value"],
+        item["indicator"],
+        item["period"],
+        item["label"],
+        item.get("unit", ""),
+        item.get("part", ""),
+        item.get("base", ""),
+        item.get("text", ""),
+    )
 
 
 def annotate(text, provenance, unit, period):
@@ -272,7 +299,7 @@ def annotate(text, provenance, unit, period):
                 pieces.append(segment)
                 at = b
         if at < start + len(body):
-            pieces.append(text[at:start + len(body)])
+            pieces.append(text[at : start + len(body)])
         if HEADING.match(body) and len(body) < 160 and all(isinstance(p, str) for p in pieces):
             current = Section(body.strip())
             sections.append(current)
@@ -285,6 +312,7 @@ def annotate(text, provenance, unit, period):
 
 
 # ---------------------------------------------------------------- writing
+
 
 def _pick(variants, *key):
     return variants[zlib.crc32("|".join(str(k) for k in key).encode()) % len(variants)]
@@ -324,7 +352,7 @@ def _and(items):
 
 
 def _day(d):
-    """"23/3/2022": the date as documents are cited in running text."""
+    """ "23/3/2022": the date as documents are cited in running text."""
     return f"{d.day}/{d.month}/{d.year}"
 
 
@@ -336,18 +364,34 @@ class _Writer:
         for k in self.kinds:
             requests += [f"activity.sessions[kind={k}]", f"activity.attendances[kind={k}]"]
         for k in ("tuyen_truyen", "hoi_nghi"):
-            requests += [f"activity.sessions[kind={k};audience={OWN_AUDIENCE[0]}]",
-                         f"activity.attendances[kind={k};audience={OWN_AUDIENCE[0]}]"]
-        requests += ["activity.leaflets", GROUPS, MEMBERS, WARDS, "groups.boarding_houses", "cameras.working"]
+            requests += [
+                f"activity.sessions[kind={k};audience={OWN_AUDIENCE[0]}]",
+                f"activity.attendances[kind={k};audience={OWN_AUDIENCE[0]}]",
+            ]
+        requests += [
+            "activity.leaflets",
+            GROUPS,
+            MEMBERS,
+            WARDS,
+            "groups.boarding_houses",
+            "cameras.working",
+        ]
         self.requests = {r.key: r for r in registry.parse_list(requests)}
         engine = Engine(unit, period, as_of)
-        self.data = rollup(unit, period, list(self.requests), by="child", as_of=as_of, engine=engine)
+        self.data = rollup(
+            unit, period, list(self.requests), by="child", as_of=as_of, engine=engine
+        )
         self.total = self.data["total"]
-        self.own = next((row["values"] for row in self.data["rows"] if row["unit"]["code"] == unit.code), {})
+        self.own = next(
+            (row["values"] for row in self.data["rows"] if row["unit"]["code"] == unit.code), {}
+        )
         self.previous = None
         if self.has_children():
-            self.subject = _pick(["các cấp công đoàn thuộc {u}", "các cấp công đoàn trong {u}"],
-                                 unit.code, period.code).format(u=unit.name)
+            self.subject = _pick(
+                ["các cấp công đoàn thuộc {u}", "các cấp công đoàn trong {u}"],
+                unit.code,
+                period.code,
+            ).format(u=unit.name)
             # after the first sentence the full name would read as a drone; officers shorten it
             self.short = ["các cấp công đoàn", "toàn hệ thống", "các đơn vị"]
         else:
@@ -356,11 +400,16 @@ class _Writer:
         self.sentences = self.splits = 0
 
     def level(self):
-        """"cấp thành phố", "cấp tỉnh": how a report names its own level after the first time."""
+        """ "cấp thành phố", "cấp tỉnh": how a report names its own level after the first time."""
         name = fold(self.unit.name)
         if self.unit.kind.rank in (1, 2):
-            for word, label in (("thanh pho", "thành phố"), ("tinh", "tỉnh"), ("quan", "quận"),
-                                ("huyen", "huyện"), ("thi xa", "thị xã")):
+            for word, label in (
+                ("thanh pho", "thành phố"),
+                ("tinh", "tỉnh"),
+                ("quan", "quận"),
+                ("huyen", "huyện"),
+                ("thi xa", "thị xã"),
+            ):
                 if word in name:
                     return f"cấp {label}"
         return "đơn vị"
@@ -386,8 +435,16 @@ class _Writer:
     def fig(self, key, value=None, period=None, part="", base=None, text=""):
         period = period or self.period
         value = self.total.get(key) if value is None else value
-        return Figure(value, key, period.code, self.label(key, period), self.unit.code, part,
-                      base.code if base else "", text)
+        return Figure(
+            value,
+            key,
+            period.code,
+            self.label(key, period),
+            self.unit.code,
+            part,
+            base.code if base else "",
+            text,
+        )
 
     # ------------------------------------------------------------ leadership and documents
 
@@ -396,12 +453,20 @@ class _Writer:
         of the units below it."""
         related = ("doc_type", "issuer", "issuer_unit")
         dated = {"issued_on__gte": self.period.start, "issued_on__lte": self.period.end}
-        own = list(Document.objects.filter(issuer_unit=self.unit, **dated).select_related(*related)
-                   .prefetch_related(Prefetch("implements", queryset=Document.objects.select_related(*related)))
-                   .order_by("issued_on", "id"))
-        below = list(Document.objects.filter(issuer_unit__path__startswith=self.unit.path, **dated)
-                     .exclude(issuer_unit=self.unit).select_related(*related)
-                     .order_by("issued_on", "issuer_unit__path", "id"))
+        own = list(
+            Document.objects.filter(issuer_unit=self.unit, **dated)
+            .select_related(*related)
+            .prefetch_related(
+                Prefetch("implements", queryset=Document.objects.select_related(*related))
+            )
+            .order_by("issued_on", "id")
+        )
+        below = list(
+            Document.objects.filter(issuer_unit__path__startswith=self.unit.path, **dated)
+            .exclude(issuer_unit=self.unit)
+            .select_related(*related)
+            .order_by("issued_on", "issuer_unit__path", "id")
+        )
         return own, below
 
     def ref(self, doc, text=None):
@@ -411,7 +476,7 @@ class _Writer:
         return Ref(text or doc.label, url)
 
     def doc_list(self, docs, dated):
-        """"Kế hoạch số 330/KH-LĐLĐ ngày 01/4/2022", or grouped by type: "các kế hoạch số
+        """ "Kế hoạch số 330/KH-LĐLĐ ngày 01/4/2022", or grouped by type: "các kế hoạch số
         96/KH-LĐLĐ, 112/KH-LĐLĐ và 127/KH-LĐLĐ"."""
         groups = {}
         for d in docs:
@@ -440,12 +505,22 @@ class _Writer:
         seen, out = {d.pk for d in own}, []
         for d in own:
             for target in d.implements.all():
-                inside_below = target.issuer_unit_id and target.issuer_unit.path.startswith(self.unit.path) \
+                inside_below = (
+                    target.issuer_unit_id
+                    and target.issuer_unit.path.startswith(self.unit.path)
                     and target.issuer_unit_id != self.unit.pk
+                )
                 if target.pk not in seen and not inside_below:
                     seen.add(target.pk)
                     out.append(target)
-        out.sort(key=lambda d: (not d.shared, d.issued_on is None, d.issued_on or datetime.date.min, d.pk))
+        out.sort(
+            key=lambda d: (
+                not d.shared,
+                d.issued_on is None,
+                d.issued_on or datetime.date.min,
+                d.pk,
+            )
+        )
         return out
 
     def leadership_paragraphs(self):
@@ -470,21 +545,43 @@ class _Writer:
             else:
                 parts.append(f"{body} {self.unit.name} đã ban hành ")
             parts += self.doc_list(own, dated=len(own) <= 3)
-            parts.append(_pick([" để lãnh đạo, chỉ đạo công tác phòng, chống tội phạm trong kỳ",
-                                " triển khai công tác phòng, chống tội phạm trong công nhân, viên chức, lao động"],
-                               self.unit.code, self.period.code, "documents"))
+            parts.append(
+                _pick(
+                    [
+                        " để lãnh đạo, chỉ đạo công tác phòng, chống tội phạm trong kỳ",
+                        " triển khai công tác phòng, chống tội phạm trong công nhân, viên chức, lao động",
+                    ],
+                    self.unit.code,
+                    self.period.code,
+                    "documents",
+                )
+            )
             paragraphs.append(_sentence(parts))
         if below:
             writers = {}
             for d in below:
                 writers.setdefault(d.issuer_unit_id, d)
             named = list(writers.values())[:NAMED_DOCUMENTS]
-            lead = _pick(["các đơn vị trực thuộc đã cụ thể hóa bằng văn bản của đơn vị mình",
-                          "các đơn vị trực thuộc đã xây dựng kế hoạch, văn bản triển khai phù hợp với tình hình đơn vị"],
-                         self.unit.code, self.period.code, "below")
+            lead = _pick(
+                [
+                    "các đơn vị trực thuộc đã cụ thể hóa bằng văn bản của đơn vị mình",
+                    "các đơn vị trực thuộc đã xây dựng kế hoạch, văn bản triển khai phù hợp với tình hình đơn vị",
+                ],
+                self.unit.code,
+                self.period.code,
+                "below",
+            )
             parts = [lead, ", như " if len(below) > len(named) else ": "]
-            parts += _and([[f"{d.doc_type.name} số ", self.ref(d, d.reference), f" của {d.issuer_unit.name}"]
-                           for d in named])
+            parts += _and(
+                [
+                    [
+                        f"{d.doc_type.name} số ",
+                        self.ref(d, d.reference),
+                        f" của {d.issuer_unit.name}",
+                    ]
+                    for d in named
+                ]
+            )
             paragraphs.append(_sentence(parts))
         plans = self.plan_sentence([d for d in own if d.doc_type.is_plan])
         if plans:
@@ -501,14 +598,23 @@ class _Writer:
         for p in plans:
             keys += [f"activity.count[document={p.pk}]", f"activity.attendances[document={p.pk}]"]
         totals = rollup(self.unit, self.period, keys, by="none", as_of=self.as_of)["total"]
-        found = [(p, totals.get(f"activity.count[document={p.pk}]") or 0,
-                  totals.get(f"activity.attendances[document={p.pk}]") or 0) for p in plans]
+        found = [
+            (
+                p,
+                totals.get(f"activity.count[document={p.pk}]") or 0,
+                totals.get(f"activity.attendances[document={p.pk}]") or 0,
+            )
+            for p in plans
+        ]
         found = [f for f in found if f[1]]
         if not found:
             return None
 
         def figures(p, count, attendances):
-            c_key, a_key = f"activity.count[document={p.pk}]", f"activity.attendances[document={p.pk}]"
+            c_key, a_key = (
+                f"activity.count[document={p.pk}]",
+                f"activity.attendances[document={p.pk}]",
+            )
             out = [self.fig(c_key, count), " hoạt động"]
             if attendances:
                 out += [" với ", self.fig(a_key, attendances), " lượt người tham dự"]
@@ -516,10 +622,16 @@ class _Writer:
 
         if len(found) == 1:
             p, count, attendances = found[0]
-            return _sentence([f"thực hiện {p.doc_type.name} số ", self.ref(p, p.reference), ", đã có "]
-                             + figures(p, count, attendances) + [" được ghi nhận"])
-        items = [[f"{p.doc_type.name} số ", self.ref(p, p.reference), " có "] + figures(p, count, attendances)
-                 for p, count, attendances in found]
+            return _sentence(
+                [f"thực hiện {p.doc_type.name} số ", self.ref(p, p.reference), ", đã có "]
+                + figures(p, count, attendances)
+                + [" được ghi nhận"]
+            )
+        items = [
+            [f"{p.doc_type.name} số ", self.ref(p, p.reference), " có "]
+            + figures(p, count, attendances)
+            for p, count, attendances in found
+        ]
         parts = ["số hoạt động được ghi nhận thực hiện từng kế hoạch: "]
         for i, item in enumerate(items):
             parts += ([] if i == 0 else ["; "]) + item
@@ -530,9 +642,15 @@ class _Writer:
     def previous_totals(self):
         if self.previous is None:
             prev = self.period.previous()
-            keys = [f"activity.sessions[kind={k}]" for k in self.kinds if self.total.get(f"activity.sessions[kind={k}]")]
+            keys = [
+                f"activity.sessions[kind={k}]"
+                for k in self.kinds
+                if self.total.get(f"activity.sessions[kind={k}]")
+            ]
             self.prev_period = prev
-            self.previous = rollup(self.unit, prev, keys, by="none", as_of=self.as_of)["total"] if keys else {}
+            self.previous = (
+                rollup(self.unit, prev, keys, by="none", as_of=self.as_of)["total"] if keys else {}
+            )
         return self.previous
 
     def when(self, prev):
@@ -551,12 +669,35 @@ class _Writer:
         word = "tăng" if change > 0 else "giảm"
         prev = self.prev_period
         clf, noun = KIND_WORDS[key.split("=")[1].rstrip("]")]
-        lead = [f"so với {self.when(prev)} (", self.fig(key, before, period=prev), f" {clf}), số {clf} {noun} "]
+        lead = [
+            f"so với {self.when(prev)} (",
+            self.fig(key, before, period=prev),
+            f" {clf}), số {clf} {noun} ",
+        ]
         if now >= 2 * before:  # officers write "gấp 6,8 lần", not "tăng 583,3%"
             times = round(now / before, 1)
-            return _sentence(lead + ["gấp ", self.fig(key, times, part="times", base=prev, text=_percent(times)), " lần"])
-        return _sentence(lead + [f"{word} ", self.fig(key, round(abs(change), 1), part="percent", base=prev,
-                                                     text=_percent(abs(change))), "%"])
+            return _sentence(
+                lead
+                + [
+                    "gấp ",
+                    self.fig(key, times, part="times", base=prev, text=_percent(times)),
+                    " lần",
+                ]
+            )
+        return _sentence(
+            lead
+            + [
+                f"{word} ",
+                self.fig(
+                    key,
+                    round(abs(change), 1),
+                    part="percent",
+                    base=prev,
+                    text=_percent(abs(change)),
+                ),
+                "%",
+            ]
+        )
 
     def kind_sentence(self, k):
         clf, noun = KIND_WORDS[k]
@@ -584,21 +725,31 @@ class _Writer:
         return _sentence(parts) + [" "] + compared if compared else _sentence(parts)
 
     def split(self, k, clf, s_key, a_key):
-        """"trong đó": the unit's own sessions and those of the units below, when both happened."""
+        """ "trong đó": the unit's own sessions and those of the units below, when both happened."""
         own_s, own_a = self.own.get(s_key) or 0, self.own.get(a_key) or 0
         total_s, total_a = self.total.get(s_key) or 0, self.total.get(a_key) or 0
         below_s, below_a = total_s - own_s, total_a - own_a
         if not own_s or not below_s:
             return []
         self.splits += 1
-        parts = ["; trong đó ", self.unit.name if self.splits == 1 else self.level(), " trực tiếp tổ chức ",
-                 self.fig(s_key, own_s, part="own"), f" {clf}"]
+        parts = [
+            "; trong đó ",
+            self.unit.name if self.splits == 1 else self.level(),
+            " trực tiếp tổ chức ",
+            self.fig(s_key, own_s, part="own"),
+            f" {clf}",
+        ]
         aud_s = f"activity.sessions[kind={k};audience={OWN_AUDIENCE[0]}]"
         aud_a = f"activity.attendances[kind={k};audience={OWN_AUDIENCE[0]}]"
-        for_officers = aud_s in self.requests and self.own.get(aud_s) == own_s and self.own.get(aud_a) == own_a
+        for_officers = (
+            aud_s in self.requests and self.own.get(aud_s) == own_s and self.own.get(aud_a) == own_a
+        )
         if own_a:
-            parts += [" cho ", self.fig(aud_a if for_officers else a_key, own_a, part="own"),
-                      f" lượt {OWN_AUDIENCE[1]}" if for_officers else " lượt người"]
+            parts += [
+                " cho ",
+                self.fig(aud_a if for_officers else a_key, own_a, part="own"),
+                f" lượt {OWN_AUDIENCE[1]}" if for_officers else " lượt người",
+            ]
         grassroots = self.unit.kind.rank >= 2
         below = "các công đoàn cơ sở trực thuộc" if grassroots else "các đơn vị trực thuộc"
         parts += [f", {below} tổ chức ", self.fig(s_key, below_s, part="below"), f" {clf}"]
@@ -607,7 +758,7 @@ class _Writer:
         return parts
 
     def other_kinds_sentence(self):
-        """"Ngoài ra, … còn tổ chức 293 cuộc hội thi (52.657 lượt người), 429 cuộc hội thao …"."""
+        """ "Ngoài ra, … còn tổ chức 293 cuộc hội thi (52.657 lượt người), 429 cuộc hội thao …"."""
         items = []
         for k in self.kinds:
             if k in MAIN_KINDS:
@@ -623,32 +774,66 @@ class _Writer:
         if not items:
             return None
         main = any(self.total.get(f"activity.sessions[kind={k}]") for k in MAIN_KINDS)
-        lead = f"ngoài ra, {self.who('other')} còn tổ chức " if main else f"{self.who('other')} đã tổ chức "
+        lead = (
+            f"ngoài ra, {self.who('other')} còn tổ chức "
+            if main
+            else f"{self.who('other')} đã tổ chức "
+        )
         return _sentence([lead] + _and(items))
 
     def coverage_sentence(self):
         """How widely the movement reached the grassroots: the share of grassroots unions open
         in the period that held at least one outreach session ("100% công đoàn cơ sở…")."""
-        share, held, open_ = ("units.outreach_share", "units.reporting[kind=tuyen_truyen]", "units.grassroots_open")
+        share, held, open_ = (
+            "units.outreach_share",
+            "units.reporting[kind=tuyen_truyen]",
+            "units.grassroots_open",
+        )
         if not self.total.get("activity.sessions[kind=tuyen_truyen]"):
             return None
-        totals = rollup(self.unit, self.period, [held, open_, share], by="none", as_of=self.as_of)["total"]
+        totals = rollup(self.unit, self.period, [held, open_, share], by="none", as_of=self.as_of)[
+            "total"
+        ]
         if not totals.get(open_) or not totals.get(held) or totals.get(share) is None:
             return None
         self.requests.update({r.key: r for r in registry.parse_list([held, open_, share])})
         pct = self.fig(share, totals[share], text=_percent(totals[share]))
         if totals[held] == totals[open_]:
-            return _sentence([pct, "% công đoàn cơ sở trực thuộc (", self.fig(open_, totals[open_]),
-                              " đơn vị) đã tổ chức tuyên truyền trong kỳ"])
-        return _sentence(["có ", self.fig(held, totals[held]), "/", self.fig(open_, totals[open_]),
-                          " công đoàn cơ sở trực thuộc, đạt ", pct, "%, đã tổ chức ít nhất một buổi tuyên truyền trong kỳ"])
+            return _sentence(
+                [
+                    pct,
+                    "% công đoàn cơ sở trực thuộc (",
+                    self.fig(open_, totals[open_]),
+                    " đơn vị) đã tổ chức tuyên truyền trong kỳ",
+                ]
+            )
+        return _sentence(
+            [
+                "có ",
+                self.fig(held, totals[held]),
+                "/",
+                self.fig(open_, totals[open_]),
+                " công đoàn cơ sở trực thuộc, đạt ",
+                pct,
+                "%, đã tổ chức ít nhất một buổi tuyên truyền trong kỳ",
+            ]
+        )
 
     def leaflets_sentence(self):
         if not self.total.get("activity.leaflets"):
             return None
-        return _sentence([_pick(["bên cạnh đó, đã phát hành ", "các cấp công đoàn đã in và phát "],
-                                self.unit.code, self.period.code, "leaflets"),
-                          self.fig("activity.leaflets"), " tờ rơi, tài liệu tuyên truyền đến người lao động"])
+        return _sentence(
+            [
+                _pick(
+                    ["bên cạnh đó, đã phát hành ", "các cấp công đoàn đã in và phát "],
+                    self.unit.code,
+                    self.period.code,
+                    "leaflets",
+                ),
+                self.fig("activity.leaflets"),
+                " tờ rơi, tài liệu tuyên truyền đến người lao động",
+            ]
+        )
 
     # ------------------------------------------------------------ models (groups, cameras)
 
@@ -659,13 +844,21 @@ class _Writer:
         day = format_date(min(self.period.end, self.as_of or self.period.end))
         variant = _pick([0, 1], self.unit.code, self.period.code, "groups")
         if variant == 0:
-            parts = [f"tính đến ngày {day}, {self.subject} có ", self.fig(g), " tổ công nhân tự quản khu nhà trọ đang hoạt động"]
+            parts = [
+                f"tính đến ngày {day}, {self.subject} có ",
+                self.fig(g),
+                " tổ công nhân tự quản khu nhà trọ đang hoạt động",
+            ]
             if self.total.get(m):
                 parts += [", gồm ", self.fig(m), " thành viên"]
             if self.total.get(w):
                 parts += [", trải rộng trên ", self.fig(w), " phường, xã"]
         else:
-            parts = [f"các tổ công nhân tự quản ở khu nhà trọ vẫn giữ được hoạt động: đến ngày {day} có ", self.fig(g), " tổ"]
+            parts = [
+                f"các tổ công nhân tự quản ở khu nhà trọ vẫn giữ được hoạt động: đến ngày {day} có ",
+                self.fig(g),
+                " tổ",
+            ]
             if self.total.get(m):
                 parts += [" với tổng số ", self.fig(m), " thành viên"]
             if self.total.get(w):
@@ -680,29 +873,55 @@ class _Writer:
         if not self.total.get(GROUPS):
             return None
         prev = self.period.previous()
-        before = rollup(self.unit, prev, [GROUPS, MEMBERS, WARDS], by="none", as_of=self.as_of)["total"]
+        before = rollup(self.unit, prev, [GROUPS, MEMBERS, WARDS], by="none", as_of=self.as_of)[
+            "total"
+        ]
         if not before.get(GROUPS):
             return None
         changes = []
-        for key, noun in ((GROUPS, "số tổ"), (MEMBERS, "số thành viên"), (WARDS, "số phường, xã có tổ hoạt động")):
+        for key, noun in (
+            (GROUPS, "số tổ"),
+            (MEMBERS, "số thành viên"),
+            (WARDS, "số phường, xã có tổ hoạt động"),
+        ):
             diff = (self.total.get(key) or 0) - (before.get(key) or 0)
             if diff:
-                changes.append([f"{noun} {'tăng' if diff > 0 else 'giảm'} ",
-                                self.fig(key, abs(diff), part="change", base=prev)])
+                changes.append(
+                    [
+                        f"{noun} {'tăng' if diff > 0 else 'giảm'} ",
+                        self.fig(key, abs(diff), part="change", base=prev),
+                    ]
+                )
         day = format_date(prev.end)
         if not changes:
-            return _sentence([f"so với ngày {day}, số tổ (", self.fig(GROUPS, before[GROUPS], period=prev),
-                              "), số thành viên và địa bàn hoạt động được giữ ổn định"])
-        return _sentence([f"so với ngày {day} (", self.fig(GROUPS, before[GROUPS], period=prev), " tổ"]
-                         + ([", ", self.fig(MEMBERS, before[MEMBERS], period=prev), " thành viên"]
-                            if before.get(MEMBERS) else [])
-                         + ["), "] + _and(changes))
+            return _sentence(
+                [
+                    f"so với ngày {day}, số tổ (",
+                    self.fig(GROUPS, before[GROUPS], period=prev),
+                    "), số thành viên và địa bàn hoạt động được giữ ổn định",
+                ]
+            )
+        return _sentence(
+            [f"so với ngày {day} (", self.fig(GROUPS, before[GROUPS], period=prev), " tổ"]
+            + (
+                [", ", self.fig(MEMBERS, before[MEMBERS], period=prev), " thành viên"]
+                if before.get(MEMBERS)
+                else []
+            )
+            + ["), "]
+            + _and(changes)
+        )
 
     def cameras_sentence(self):
         if not self.total.get("cameras.working"):
             return None
-        return _sentence(["hệ thống ", self.fig("cameras.working"),
-                          " camera an ninh do công đoàn vận động lắp đặt đang hoạt động, hỗ trợ giữ gìn trật tự khu nhà trọ"])
+        return _sentence(
+            [
+                "hệ thống ",
+                self.fig("cameras.working"),
+                " camera an ninh do công đoàn vận động lắp đặt đang hoạt động, hỗ trợ giữ gìn trật tự khu nhà trọ",
+            ]
+        )
 
     def write(self):
         sections = []
@@ -710,18 +929,29 @@ class _Writer:
         if leadership:
             sections.append(Section("1. Công tác lãnh đạo, chỉ đạo", leadership))
         outreach = [s for s in (self.kind_sentence(k) for k in MAIN_KINDS) if s]
-        for sentence in (self.coverage_sentence(), self.other_kinds_sentence(), self.leaflets_sentence()):
+        for sentence in (
+            self.coverage_sentence(),
+            self.other_kinds_sentence(),
+            self.leaflets_sentence(),
+        ):
             if sentence:
                 outreach.append(sentence)
         if outreach:
-            sections.append(Section(f"{len(sections) + 1}. Công tác tuyên truyền, phổ biến, giáo dục pháp luật", outreach))
+            sections.append(
+                Section(
+                    f"{len(sections) + 1}. Công tác tuyên truyền, phổ biến, giáo dục pháp luật",
+                    outreach,
+                )
+            )
         groups = self.groups_sentence()
         if groups:
             compared = self.groups_comparison()
             groups = groups + [" "] + compared if compared else groups
         models = [s for s in (groups, self.cameras_sentence()) if s]
         if models:
-            sections.append(Section(f"{len(sections) + 1}. Xây dựng và duy trì các mô hình", models))
+            sections.append(
+                Section(f"{len(sections) + 1}. Xây dựng và duy trì các mô hình", models)
+            )
         return Narrative(self.unit, self.period, sections)
 
 

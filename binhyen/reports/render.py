@@ -48,7 +48,7 @@ APPENDIX_COLUMNS = [
 
 
 def date_line(place, day):
-    """"Thành phố Hồ Chí Minh, ngày 05 tháng 02 năm 2024": day under 10 and month under 3
+    """ "Thành phố Hồ Chí Minh, ngày 05 tháng 02 năm 2024": day under 10 and month under 3
     take a leading zero, as the decree asks."""
     d = f"{day.day:02d}" if day.day < 10 else str(day.day)
     m = f"{day.month:02d}" if day.month < 3 else str(day.month)
@@ -60,8 +60,11 @@ def date_line(place, day):
 def place_of(unit):
     """The province the unit stands in (its own or its nearest ancestor's), without the
     "Tỉnh " prefix the decree's place line leaves out."""
-    chain = [unit] + list(Unit.objects.filter(pk__in=unit.ancestor_ids[:-1]).select_related("province")
-                          .order_by("-depth"))
+    chain = [unit] + list(
+        Unit.objects.filter(pk__in=unit.ancestor_ids[:-1])
+        .select_related("province")
+        .order_by("-depth")
+    )
     for u in chain:
         if u.province_id:
             name = u.province.name
@@ -69,7 +72,16 @@ def place_of(unit):
     return ""
 
 
-HEADER_BREAKS = (" VIỆT NAM", " THÀNH PHỐ ", " TỈNH ", " QUẬN ", " HUYỆN ", " THỊ XÃ ", " PHƯỜNG ", " XÃ ")
+HEADER_BREAKS = (
+    " VIỆT NAM",
+    " THÀNH PHỐ ",
+    " TỈNH ",
+    " QUẬN ",
+    " HUYỆN ",
+    " THỊ XÃ ",
+    " PHƯỜNG ",
+    " XÃ ",
+)
 HEADER_LINE = 26  # capitals that fit on one line of the issuing-body block
 
 
@@ -83,7 +95,7 @@ def header_name(name):
     for mark in HEADER_BREAKS:
         at = name.find(mark, 1)
         if at > 0:
-            return name[:at] + "\n" + name[at + 1:]
+            return name[:at] + "\n" + name[at + 1 :]
     return name
 
 
@@ -96,8 +108,17 @@ def _font(run, size=14, bold=False, italic=False):
     return run
 
 
-def _para(container, text="", size=14, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER,
-          before=0, after=0, indent=None):
+def _para(
+    container,
+    text="",
+    size=14,
+    bold=False,
+    italic=False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    before=0,
+    after=0,
+    indent=None,
+):
     p = container.add_paragraph()
     p.alignment = align
     fmt = p.paragraph_format
@@ -170,9 +191,22 @@ class Content:
     charts: list = None  # [(title, [(unit name, value), …])], drawn in the appendix
 
 
-def content(unit, period, *, story=None, number="", day=None, intro="", assessment="", shortcomings="",
-            proposals="", recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"), signer="", as_of=None,
-            figures=None):
+def content(
+    unit,
+    period,
+    *,
+    story=None,
+    number="",
+    day=None,
+    intro="",
+    assessment="",
+    shortcomings="",
+    proposals="",
+    recipients=("Như trên", "Ban Thường vụ (để b/c)", "Lưu: VT"),
+    signer="",
+    as_of=None,
+    figures=None,
+):
     """What the document says. `story` is the results section (the officer's text once
     annotated, else a draft written now); `figures`, in rollup() shape, are the figures as
     sent or approved, printed in the appendix instead of live ones."""
@@ -184,29 +218,64 @@ def content(unit, period, *, story=None, number="", day=None, intro="", assessme
     line = date_line(place_of(unit), day)
     if len(line) > 46:  # one line in the column, as federations write it: "TP. Hồ Chí Minh, ngày …"
         line = line.replace("Thành phố ", "TP. ", 1)
-    body = [("text", intro or f"{unit.name} báo cáo kết quả công tác phòng, chống tội phạm {label} như sau:"),
-            ("heading", "I. KẾT QUẢ THỰC HIỆN")]
-    body += [("heading", heading) if heading else ("text", text) for heading, text in story.paragraphs()]
+    body = [
+        (
+            "text",
+            intro or f"{unit.name} báo cáo kết quả công tác phòng, chống tội phạm {label} như sau:",
+        ),
+        ("heading", "I. KẾT QUẢ THỰC HIỆN"),
+    ]
+    body += [
+        ("heading", heading) if heading else ("text", text) for heading, text in story.paragraphs()
+    ]
     numeral = iter(["II", "III", "IV"])
-    for title, text in (("ĐÁNH GIÁ CHUNG", assessment), ("TỒN TẠI, HẠN CHẾ", shortcomings),
-                        ("KIẾN NGHỊ, ĐỀ XUẤT", proposals)):
+    for title, text in (
+        ("ĐÁNH GIÁ CHUNG", assessment),
+        ("TỒN TẠI, HẠN CHẾ", shortcomings),
+        ("KIẾN NGHỊ, ĐỀ XUẤT", proposals),
+    ):
         if text.strip():
             body.append(("heading", f"{next(numeral)}. {title}"))
             body += [("text", t.strip()) for t in text.strip().splitlines() if t.strip()]
-    body.append(("text", f"Trên đây là báo cáo kết quả công tác phòng, chống tội phạm {label} của {unit.name}./."))
-    data = figures or rollup(unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of)
-    rows = [[str(n), row["unit"]["name"]] + [format_number(row["values"].get(k) or 0) for k, _l in APPENDIX_COLUMNS]
-            for n, row in enumerate(data["rows"], 1)]
-    rows.append(["", "Tổng cộng"] + [format_number(data["total"].get(k) or 0) for k, _l in APPENDIX_COLUMNS])
+    body.append(
+        (
+            "text",
+            f"Trên đây là báo cáo kết quả công tác phòng, chống tội phạm {label} của {unit.name}./.",
+        )
+    )
+    data = figures or rollup(
+        unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of
+    )
+    rows = [
+        [str(n), row["unit"]["name"]]
+        + [format_number(row["values"].get(k) or 0) for k, _l in APPENDIX_COLUMNS]
+        for n, row in enumerate(data["rows"], 1)
+    ]
+    rows.append(
+        ["", "Tổng cộng"] + [format_number(data["total"].get(k) or 0) for k, _l in APPENDIX_COLUMNS]
+    )
     return Content(
-        superior=header_name(unit.parent.name if unit.parent_id and unit.parent.parent_id else ROOT_BODY),
-        issuer=header_name(unit.name), number_line=f"Số: {number or '       '}/BC-LĐLĐ", date_line=line,
-        summary=f"Kết quả công tác phòng, chống tội phạm {label}", body=body,
-        recipients=[f"- {r}{'.' if i == len(recipients) - 1 else ';'}" for i, r in enumerate(recipients)],
-        signer=signer, appendix_title=f"Số liệu theo đơn vị trực thuộc {unit.name}, {label}",
-        appendix_header=["STT", "Đơn vị"] + [lbl for _k, lbl in APPENDIX_COLUMNS], appendix_rows=rows,
-        charts=[(f"Biểu đồ {n}. {title} theo đơn vị trực thuộc", items) for n, (title, items) in enumerate(
-            [(title, items) for title, items in _chart_series(data) if items], 1)],
+        superior=header_name(
+            unit.parent.name if unit.parent_id and unit.parent.parent_id else ROOT_BODY
+        ),
+        issuer=header_name(unit.name),
+        number_line=f"Số: {number or '       '}/BC-LĐLĐ",
+        date_line=line,
+        summary=f"Kết quả công tác phòng, chống tội phạm {label}",
+        body=body,
+        recipients=[
+            f"- {r}{'.' if i == len(recipients) - 1 else ';'}" for i, r in enumerate(recipients)
+        ],
+        signer=signer,
+        appendix_title=f"Số liệu theo đơn vị trực thuộc {unit.name}, {label}",
+        appendix_header=["STT", "Đơn vị"] + [lbl for _k, lbl in APPENDIX_COLUMNS],
+        appendix_rows=rows,
+        charts=[
+            (f"Biểu đồ {n}. {title} theo đơn vị trực thuộc", items)
+            for n, (title, items) in enumerate(
+                [(title, items) for title, items in _chart_series(data) if items], 1
+            )
+        ],
     )
 
 
@@ -228,13 +297,21 @@ def _chart_series(data):
             continue
         if len(items) > CHART_BARS + 1:
             rest = items[CHART_BARS:]
-            items = items[:CHART_BARS] + [(f"Các đơn vị khác ({len(rest)} đơn vị)", sum(v for _n, v in rest))]
+            items = items[:CHART_BARS] + [
+                (f"Các đơn vị khác ({len(rest)} đơn vị)", sum(v for _n, v in rest))
+            ]
         out.append((title, items))
     return out
 
 
-SHORT_NAMES = [("Liên đoàn Lao động", "LĐLĐ"), ("Công đoàn cơ sở", "CĐCS"), ("Thành phố", "TP"),
-               ("thành phố", "TP"), ("Khu chế xuất và công nghiệp", "KCX-KCN"), ("Công đoàn", "CĐ")]
+SHORT_NAMES = [
+    ("Liên đoàn Lao động", "LĐLĐ"),
+    ("Công đoàn cơ sở", "CĐCS"),
+    ("Thành phố", "TP"),
+    ("thành phố", "TP"),
+    ("Khu chế xuất và công nghiệp", "KCX-KCN"),
+    ("Công đoàn", "CĐ"),
+]
 
 
 def _short(name, limit=34):
@@ -279,15 +356,22 @@ def chart_image(title, items, width=1400):
     while tick <= axis_max:
         x = x0 + plot_w * tick / axis_max
         draw.line([(x, top - gap // 2), (x, y_end)], fill=215, width=max(1, int(2 * scale)))
-        draw.text((x, y_end + int(10 * scale)), format_number(tick), font=regular, fill=80, anchor="ma")
+        draw.text(
+            (x, y_end + int(10 * scale)), format_number(tick), font=regular, fill=80, anchor="ma"
+        )
         tick += step
     for i, ((_name, value), short) in enumerate(zip(items, names, strict=True)):
         y = top + i * (bar_h + gap)
         draw.text((x0 - int(14 * scale), y + bar_h / 2), short, font=regular, fill=0, anchor="rm")
         w = plot_w * value / axis_max
         draw.rectangle([x0, y, x0 + max(w, 1), y + bar_h], fill=90)
-        draw.text((x0 + w + int(10 * scale), y + bar_h / 2), format_number(value), font=regular, fill=0,
-                  anchor="lm")
+        draw.text(
+            (x0 + w + int(10 * scale), y + bar_h / 2),
+            format_number(value),
+            font=regular,
+            fill=0,
+            anchor="lm",
+        )
     draw.line([(x0, top - gap // 2), (x0, y_end)], fill=0, width=max(1, int(3 * scale)))
     return img
 
@@ -317,7 +401,10 @@ def build(unit, period, **kwargs):
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
     # ---- header: issuer block | national title block
-    left_w, right_w = Cm(7.5), Cm(10.0)  # wider than the text block: the header may reach into the margins
+    left_w, right_w = (
+        Cm(7.5),
+        Cm(10.0),
+    )  # wider than the text block: the header may reach into the margins
     head = doc.add_table(rows=2, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     head.autofit = False
@@ -340,8 +427,16 @@ def build(unit, period, **kwargs):
     _rule(doc, Cm(16.5), 3.5)
     first = True
     for n, (kind, text) in enumerate(c.body, 1):
-        p = _para(doc, text, size=14, bold=kind == "heading", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
-                  indent=Cm(1), before=12 if first else 0)
+        p = _para(
+            doc,
+            text,
+            size=14,
+            bold=kind == "heading",
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            after=6,
+            indent=Cm(1),
+            before=12 if first else 0,
+        )
         # the closing sentence stays on the page of the signature
         p.paragraph_format.keep_with_next = n == len(c.body)
         first = False
@@ -354,7 +449,9 @@ def build(unit, period, **kwargs):
     cant_split = OxmlElement("w:cantSplit")  # recipients and signature never split across pages
     foot.rows[0]._tr.get_or_add_trPr().append(cant_split)
     to = _cell(foot, 0, 0, Cm(8.0))
-    _para(to, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
+    _para(
+        to, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12
+    )
     for r in c.recipients:
         _para(to, r, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     sign = _cell(foot, 0, 1, Cm(8.5))
@@ -406,8 +503,11 @@ def _table_row(table, values, bold=False):
     cells = table.add_row().cells
     for i, text in enumerate(values):
         p = cells[i].paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else (
-            WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+        p.alignment = (
+            WD_ALIGN_PARAGRAPH.LEFT
+            if i == 1
+            else (WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+        )
         _font(p.add_run(text), 10, bold=bold)
 
 
@@ -417,8 +517,14 @@ SERIF_FONTS = [
     # Liberation Serif is metric-compatible with Times New Roman: version 2 (Debian
     # fonts-liberation2) has every Vietnamese letter, version 1 (fonts-liberation) lacks the
     # stacked accents; DejaVu Serif (fonts-dejavu-core) is the fallback every Debian has
-    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf", ("Regular", "Bold", "Italic", "BoldItalic")),
-    ("/usr/share/fonts/truetype/liberation/LiberationSerif-{}.ttf", ("Regular", "Bold", "Italic", "BoldItalic")),
+    (
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf",
+        ("Regular", "Bold", "Italic", "BoldItalic"),
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-{}.ttf",
+        ("Regular", "Bold", "Italic", "BoldItalic"),
+    ),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif{}.ttf", ("", "-Bold", "-Italic", "-BoldItalic")),
 ]
 
@@ -449,14 +555,18 @@ def _serif_fonts(candidates):
         import font_source_serif_pro
 
         folder = os.path.join(os.path.dirname(font_source_serif_pro.__file__), "files")
-        families.append((os.path.join(folder, "SourceSerifPro-{}.ttf"), ("Regular", "Bold", "Regular", "Bold")))
+        families.append(
+            (os.path.join(folder, "SourceSerifPro-{}.ttf"), ("Regular", "Bold", "Regular", "Bold"))
+        )
     except ImportError:
         pass
     for pattern, names in families:
         paths = dict(zip(("", "B", "I", "BI"), (pattern.format(n) for n in names), strict=True))
         if all(os.path.exists(p) and _has_vietnamese(p) for p in paths.values()):
             return paths
-    raise RuntimeError("Không tìm thấy phông chữ có chân (Liberation Serif hoặc DejaVu Serif) để xuất PDF.")
+    raise RuntimeError(
+        "Không tìm thấy phông chữ có chân (Liberation Serif hoặc DejaVu Serif) để xuất PDF."
+    )
 
 
 # height of the recipients | signature block: the title lines, 25 mm left for the signature and
@@ -507,6 +617,7 @@ def build_pdf(unit, period, **kwargs):
     y = block(30, 165, c.summary, 14, "B")
     rule(30, 165, 35, y)
     pdf.set_y(y + 5)
+
     # justified paragraphs with a first-line indent of 1 cm and 6 pt after, as the DOCX has
     def paragraphs(items):
         with pdf.text_columns(text_align="J", line_height=1.2, l_margin=30, r_margin=15) as columns:
@@ -518,7 +629,9 @@ def build_pdf(unit, period, **kwargs):
     paragraphs(c.body[:-1])
     # the closing sentence, the recipients and the signature stay together on one page
     pdf.set_font("Serif", "", 14)
-    closing = pdf.multi_cell(155, 14 * pt * 1.2, c.body[-1][1], dry_run=True, output="HEIGHT") + 6 * pt
+    closing = (
+        pdf.multi_cell(155, 14 * pt * 1.2, c.body[-1][1], dry_run=True, output="HEIGHT") + 6 * pt
+    )
     if pdf.get_y() + closing + SIGNATURE_MM > 297 - 20:
         pdf.add_page()
     paragraphs(c.body[-1:])
@@ -537,15 +650,21 @@ def build_pdf(unit, period, **kwargs):
     pdf.ln(3)
     pdf.set_font("Serif", "", 10)
     widths = [12, 45] + [108 / len(APPENDIX_COLUMNS)] * len(APPENDIX_COLUMNS)
-    with pdf.table(col_widths=widths, text_align=["CENTER", "LEFT"] + ["RIGHT"] * len(APPENDIX_COLUMNS),
-                   line_height=4.6, first_row_as_headings=True) as table:
+    with pdf.table(
+        col_widths=widths,
+        text_align=["CENTER", "LEFT"] + ["RIGHT"] * len(APPENDIX_COLUMNS),
+        line_height=4.6,
+        first_row_as_headings=True,
+    ) as table:
         from fpdf.fonts import FontFace
 
         table.row(c.appendix_header)
         for n, row in enumerate(c.appendix_rows, 1):
             cells = table.row()
             for text in row:  # the total in bold, as in the DOCX
-                cells.cell(text, style=FontFace(emphasis="BOLD") if n == len(c.appendix_rows) else None)
+                cells.cell(
+                    text, style=FontFace(emphasis="BOLD") if n == len(c.appendix_rows) else None
+                )
     for title, items in c.charts or ():
         image = chart_image(title, items)
         height = 160 * image.height / image.width
@@ -600,15 +719,31 @@ def build_xlsx(unit, period, as_of=None):
 
     ws = wb.active
     ws.title = "Theo đơn vị"
-    sheet(ws, ["STT", "Mã đơn vị", "Đơn vị"] + [label for _k, label in APPENDIX_COLUMNS],
-          [[n, row["unit"]["code"], row["unit"]["name"]] + [row["values"].get(k) or 0 for k in keys]
-           for n, row in enumerate(by_child["rows"], 1)], 4, APPENDIX_COLUMNS)
+    sheet(
+        ws,
+        ["STT", "Mã đơn vị", "Đơn vị"] + [label for _k, label in APPENDIX_COLUMNS],
+        [
+            [n, row["unit"]["code"], row["unit"]["name"]]
+            + [row["values"].get(k) or 0 for k in keys]
+            for n, row in enumerate(by_child["rows"], 1)
+        ],
+        4,
+        APPENDIX_COLUMNS,
+    )
     ws.column_dimensions["C"].width = 48
     ws.column_dimensions["B"].width = 16
     wm = wb.create_sheet("Theo tháng")
-    sheet(wm, ["Tháng"] + [label for _k, label in MONTHLY_COLUMNS],
-          [[f"{row['month'][5:]}/{row['month'][:4]}"] + [row["values"].get(k) or 0 for k, _l in MONTHLY_COLUMNS]
-           for row in by_month["rows"]], 2, MONTHLY_COLUMNS)
+    sheet(
+        wm,
+        ["Tháng"] + [label for _k, label in MONTHLY_COLUMNS],
+        [
+            [f"{row['month'][5:]}/{row['month'][:4]}"]
+            + [row["values"].get(k) or 0 for k, _l in MONTHLY_COLUMNS]
+            for row in by_month["rows"]
+        ],
+        2,
+        MONTHLY_COLUMNS,
+    )
     wm.column_dimensions["A"].width = 12
     out = io.BytesIO()
     wb.save(out)

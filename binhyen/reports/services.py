@@ -65,8 +65,11 @@ def standard_template():
     template, _created = ReportTemplate.objects.get_or_create(
         code=STANDARD_TEMPLATE,
         # the name is data, kept in Vietnamese whatever the first user's interface language
-        defaults={"name": gettext_noop("Báo cáo công tác phòng, chống tội phạm"), "frequency": "year",
-                  "indicators": STANDARD_INDICATORS},
+        defaults={
+            "name": gettext_noop("Báo cáo công tác phòng, chống tội phạm"),
+            "frequency": "year",
+            "indicators": STANDARD_INDICATORS,
+        },
     )
     return template
 
@@ -106,7 +109,9 @@ def visible_requests(user):
 def _people(unit_ids, roles):
     return list(
         Assignment.objects.filter(unit_id__in=unit_ids, active=True, role__in=roles)
-        .select_related("user").values_list("user_id", "user__email").distinct()
+        .select_related("user")
+        .values_list("user_id", "user__email")
+        .distinct()
     )
 
 
@@ -118,14 +123,19 @@ def _notify(kind, submissions_and_people, message_of):
             text = message_of(submission)
             subject = _("[Bình Yên] %(t)s") % {"t": text[:120]}
             for user_id, email in people:
-                notices.append(Notification(user_id=user_id, kind=kind, submission=submission, message=text))
+                notices.append(
+                    Notification(user_id=user_id, kind=kind, submission=submission, message=text)
+                )
                 if email:
                     mails.append((email, subject, text))
     Notification.objects.bulk_create(notices)
     # mail after commit: a rolled-back step must not have told anyone anything
     for email, subject, text in mails:
-        transaction.on_commit(lambda e=email, s=subject, t=text: send_mail(
-            s, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
+        transaction.on_commit(
+            lambda e=email, s=subject, t=text: send_mail(
+                s, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True
+            )
+        )
 
 
 # ---------------------------------------------------------------- issue
@@ -133,7 +143,9 @@ def _notify(kind, submissions_and_people, message_of):
 
 def expected_units(unit, period, audience=Audience.CHILDREN):
     """The units asked to report: open at some time during the period."""
-    qs = Unit.objects.filter(valid_from__lte=period.end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    qs = Unit.objects.filter(valid_from__lte=period.end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    )
     if audience == Audience.GRASSROOTS:
         qs = qs.filter(path__startswith=unit.path, kind__is_grassroots=True).exclude(pk=unit.pk)
     else:
@@ -142,43 +154,89 @@ def expected_units(unit, period, audience=Audience.CHILDREN):
 
 
 @transaction.atomic
-def issue_request(actor, *, unit, period, deadline, title="", template=None, instructions="",
-                  audience=Audience.CHILDREN):
+def issue_request(
+    actor,
+    *,
+    unit,
+    period,
+    deadline,
+    title="",
+    template=None,
+    instructions="",
+    audience=Audience.CHILDREN,
+):
     """Ask the units below `unit` for their report of `period` by `deadline`."""
     if not _may(actor, unit, APPROVE_ROLES):
-        _refuse("unit", _("Bạn không có quyền phê duyệt của %(unit)s nên không thể yêu cầu báo cáo.") % {"unit": unit})
+        _refuse(
+            "unit",
+            _("Bạn không có quyền phê duyệt của %(unit)s nên không thể yêu cầu báo cáo.")
+            % {"unit": unit},
+        )
     period = parse_period(period) if isinstance(period, str) else period
     if deadline is None:
         _refuse("deadline", _("Hãy nhập hạn nộp báo cáo."))
     if period.start < EARLIEST_DATE or period.end.year > LAST_YEAR:
-        _refuse("period", _("Kỳ báo cáo %(p)s không hợp lý: hãy chọn một kỳ từ ngày %(a)s đến hết năm %(b)d.") % {
-            "p": period.code, "a": format_date(EARLIEST_DATE), "b": LAST_YEAR})
+        _refuse(
+            "period",
+            _("Kỳ báo cáo %(p)s không hợp lý: hãy chọn một kỳ từ ngày %(a)s đến hết năm %(b)d.")
+            % {"p": period.code, "a": format_date(EARLIEST_DATE), "b": LAST_YEAR},
+        )
     if deadline < period.start:
-        _refuse("deadline", _("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo (%(d)s).") % {"d": format_date(period.start)})
+        _refuse(
+            "deadline",
+            _("Hạn nộp không được trước ngày bắt đầu kỳ báo cáo (%(d)s).")
+            % {"d": format_date(period.start)},
+        )
     latest = max(period.end, periods.today()) + datetime.timedelta(days=DEADLINE_REACH)
     if deadline > latest:
-        _refuse("deadline", _("Hạn nộp %(d)s quá xa: không được sau %(l)s (một năm sau khi kỳ báo cáo kết thúc "
-                              "hoặc sau hôm nay).") % {"d": format_date(deadline), "l": format_date(latest)})
+        _refuse(
+            "deadline",
+            _(
+                "Hạn nộp %(d)s quá xa: không được sau %(l)s (một năm sau khi kỳ báo cáo kết thúc "
+                "hoặc sau hôm nay)."
+            )
+            % {"d": format_date(deadline), "l": format_date(latest)},
+        )
     if audience not in Audience.values:
         _refuse("audience", _("Đối tượng được yêu cầu không hợp lệ."))
     template = template or standard_template()
     # the same request twice (a form sent twice, a script run again) would give every unit
     # two drafts of one report
-    twin = ReportRequest.objects.filter(unit=unit, template=template, audience=audience,
-                                        period_start=period.start, period_end=period.end).first()
+    twin = ReportRequest.objects.filter(
+        unit=unit,
+        template=template,
+        audience=audience,
+        period_start=period.start,
+        period_end=period.end,
+    ).first()
     if twin is not None:
-        _refuse("period", _("%(unit)s đã yêu cầu báo cáo này cho kỳ %(p)s (“%(t)s”, hạn nộp %(d)s).") % {
-            "unit": unit, "p": period.code, "t": twin.title, "d": format_date(twin.deadline)})
+        _refuse(
+            "period",
+            _("%(unit)s đã yêu cầu báo cáo này cho kỳ %(p)s (“%(t)s”, hạn nộp %(d)s).")
+            % {"unit": unit, "p": period.code, "t": twin.title, "d": format_date(twin.deadline)},
+        )
     units = list(expected_units(unit, period, audience))
     if not units:
-        _refuse("unit", _("%(unit)s không có đơn vị cấp dưới nào hoạt động trong kỳ %(p)s.") % {
-            "unit": unit, "p": period.label})
-    with translation.override(settings.LANGUAGE_CODE):  # the title is kept and read by every unit asked
+        _refuse(
+            "unit",
+            _("%(unit)s không có đơn vị cấp dưới nào hoạt động trong kỳ %(p)s.")
+            % {"unit": unit, "p": period.label},
+        )
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the title is kept and read by every unit asked
         title = title.strip() or f"{template.name} {period.in_sentence}"
     request = ReportRequest(
-        unit=unit, template=template, title=title,
-        period_code=period.code, period_start=period.start, period_end=period.end, deadline=deadline,
-        instructions=instructions, audience=audience, issued_by=actor,
+        unit=unit,
+        template=template,
+        title=title,
+        period_code=period.code,
+        period_start=period.start,
+        period_end=period.end,
+        deadline=deadline,
+        instructions=instructions,
+        audience=audience,
+        issued_by=actor,
     )
     request._history_user = actor
     request.full_clean()
@@ -188,14 +246,18 @@ def issue_request(actor, *, unit, period, deadline, title="", template=None, ins
         s._history_user = actor
         s.save()
     people = {}
-    for user_id, email, unit_id in (
-        Assignment.objects.filter(unit__in=units, active=True, role__in=EDIT_ROLES | APPROVE_ROLES)
-        .values_list("user_id", "user__email", "unit_id")
-    ):
+    for user_id, email, unit_id in Assignment.objects.filter(
+        unit__in=units, active=True, role__in=EDIT_ROLES | APPROVE_ROLES
+    ).values_list("user_id", "user__email", "unit_id"):
         people.setdefault(unit_id, set()).add((user_id, email))
-    _notify(Notification.Kind.REQUESTED, [(s, people.get(s.unit_id, ())) for s in submissions],
-            lambda s: _("%(from)s yêu cầu %(unit)s gửi %(title)s trước ngày %(d)s.") % {
-                "from": unit, "unit": s.unit, "title": request.title, "d": format_date(deadline)})
+    _notify(
+        Notification.Kind.REQUESTED,
+        [(s, people.get(s.unit_id, ())) for s in submissions],
+        lambda s: (
+            _("%(from)s yêu cầu %(unit)s gửi %(title)s trước ngày %(d)s.")
+            % {"from": unit, "unit": s.unit, "title": request.title, "d": format_date(deadline)}
+        ),
+    )
     return request
 
 
@@ -207,9 +269,13 @@ def _step(actor, submission, version, allowed, field_message):
     if submission.status not in allowed:
         _refuse("status", field_message)
     moved = Submission.objects.filter(pk=submission.pk, version=version, status__in=allowed).update(
-        version=F("version") + 1)
+        version=F("version") + 1
+    )
     if not moved:
-        _refuse("version", _("Báo cáo vừa được người khác thay đổi; hãy tải lại trang rồi thực hiện lại."))
+        _refuse(
+            "version",
+            _("Báo cáo vừa được người khác thay đổi; hãy tải lại trang rồi thực hiện lại."),
+        )
     fresh = Submission.objects.select_related("request__unit", "unit").get(pk=submission.pk)
     fresh._history_user = actor
     return fresh
@@ -217,27 +283,57 @@ def _step(actor, submission, version, allowed, field_message):
 
 def dependencies(submission):
     """Submissions of the same period that `submission`'s unit itself asked its units for."""
-    return (Submission.objects.filter(request__unit=submission.unit,
-                                      request__period_start=submission.request.period_start,
-                                      request__period_end=submission.request.period_end)
-            .select_related("unit").order_by("unit__path"))
+    return (
+        Submission.objects.filter(
+            request__unit=submission.unit,
+            request__period_start=submission.request.period_start,
+            request__period_end=submission.request.period_end,
+        )
+        .select_related("unit")
+        .order_by("unit__path")
+    )
 
 
 @transaction.atomic
-def submit(actor, submission, *, version, narrative=None, assessment=None, shortcomings=None,
-           proposals=None, accept_missing=False):
+def submit(
+    actor,
+    submission,
+    *,
+    version,
+    narrative=None,
+    assessment=None,
+    shortcomings=None,
+    proposals=None,
+    accept_missing=False,
+):
     """Send the report up. A unit that asked its own units first needs their reports approved,
     or must say explicitly that it submits without them (the list is kept)."""
     if not can_submit(actor, submission):
-        _refuse("unit", _("Bạn không có quyền gửi báo cáo của %(unit)s.") % {"unit": submission.unit})
+        _refuse(
+            "unit", _("Bạn không có quyền gửi báo cáo của %(unit)s.") % {"unit": submission.unit}
+        )
     missing = [d.unit for d in dependencies(submission) if d.status != Status.APPROVED]
     if missing and not accept_missing:
-        _refuse("missing_units", _("Chưa được phê duyệt báo cáo của: %(units)s. Hãy chờ hoặc xác nhận gửi khi còn thiếu.") % {
-            "units": ", ".join(str(u) for u in missing)})
-    s = _step(actor, submission, version, (Status.DRAFT, Status.RETURNED),
-              _("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."))
-    for name, value in (("narrative", narrative), ("assessment", assessment),
-                        ("shortcomings", shortcomings), ("proposals", proposals)):
+        _refuse(
+            "missing_units",
+            _(
+                "Chưa được phê duyệt báo cáo của: %(units)s. Hãy chờ hoặc xác nhận gửi khi còn thiếu."
+            )
+            % {"units": ", ".join(str(u) for u in missing)},
+        )
+    s = _step(
+        actor,
+        submission,
+        version,
+        (Status.DRAFT, Status.RETURNED),
+        _("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."),
+    )
+    for name, value in (
+        ("narrative", narrative),
+        ("assessment", assessment),
+        ("shortcomings", shortcomings),
+        ("proposals", proposals),
+    ):
         if value is not None:
             setattr(s, name, value)
     now = timezone.now()
@@ -247,20 +343,39 @@ def submit(actor, submission, *, version, narrative=None, assessment=None, short
     s.missing_units = [{"code": u.code, "name": u.name} for u in missing]
     s.save()
     _freeze(s)  # the figures as sent: the approver sees what changed since
-    _notify(Notification.Kind.SUBMITTED, [(s, _people([s.request.unit_id], APPROVE_ROLES))],
-            lambda s: _("%(unit)s đã gửi %(title)s.") % {"unit": s.unit, "title": s.request.title})
+    _notify(
+        Notification.Kind.SUBMITTED,
+        [(s, _people([s.request.unit_id], APPROVE_ROLES))],
+        lambda s: _("%(unit)s đã gửi %(title)s.") % {"unit": s.unit, "title": s.request.title},
+    )
     return s
 
 
 @transaction.atomic
-def save_draft(actor, submission, *, version, narrative=None, assessment=None, shortcomings=None,
-               proposals=None, generate=False):
+def save_draft(
+    actor,
+    submission,
+    *,
+    version,
+    narrative=None,
+    assessment=None,
+    shortcomings=None,
+    proposals=None,
+    generate=False,
+):
     """Keep the officer's text while the report is still theirs; `generate` replaces the
     narrative with the draft written from the live figures."""
     if not can_submit(actor, submission):
-        _refuse("unit", _("Bạn không có quyền soạn báo cáo của %(unit)s.") % {"unit": submission.unit})
-    s = _step(actor, submission, version, (Status.DRAFT, Status.RETURNED),
-              _("Chỉ sửa được báo cáo đang soạn hoặc bị trả lại."))
+        _refuse(
+            "unit", _("Bạn không có quyền soạn báo cáo của %(unit)s.") % {"unit": submission.unit}
+        )
+    s = _step(
+        actor,
+        submission,
+        version,
+        (Status.DRAFT, Status.RETURNED),
+        _("Chỉ sửa được báo cáo đang soạn hoặc bị trả lại."),
+    )
     if generate:
         unit = s.unit
         as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
@@ -268,8 +383,12 @@ def save_draft(actor, submission, *, version, narrative=None, assessment=None, s
             story = write_results(unit, s.request.period, as_of=as_of)
         narrative = story.text()
         s.narrative_sources = story.provenance()
-    for name, value in (("narrative", narrative), ("assessment", assessment),
-                        ("shortcomings", shortcomings), ("proposals", proposals)):
+    for name, value in (
+        ("narrative", narrative),
+        ("assessment", assessment),
+        ("shortcomings", shortcomings),
+        ("proposals", proposals),
+    ):
         if value is not None:
             setattr(s, name, value)
     s.save()
@@ -279,15 +398,31 @@ def save_draft(actor, submission, *, version, narrative=None, assessment=None, s
 @transaction.atomic
 def return_submission(actor, submission, *, version, comment):
     if not can_approve(actor, submission):
-        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được trả lại báo cáo này.") % {"unit": submission.request.unit})
+        _refuse(
+            "unit",
+            _("Chỉ người phê duyệt của %(unit)s mới được trả lại báo cáo này.")
+            % {"unit": submission.request.unit},
+        )
     if not (comment or "").strip():
         _refuse("comment", _("Hãy ghi ý kiến khi trả lại báo cáo."))
-    s = _step(actor, submission, version, (Status.SUBMITTED,), _("Chỉ trả lại được báo cáo đã gửi và chưa phê duyệt."))
+    s = _step(
+        actor,
+        submission,
+        version,
+        (Status.SUBMITTED,),
+        _("Chỉ trả lại được báo cáo đã gửi và chưa phê duyệt."),
+    )
     s.status = Status.RETURNED
     s.comment = comment.strip()
     s.save()
-    _notify(Notification.Kind.RETURNED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
-            lambda s: _("%(title)s của %(unit)s bị trả lại: %(c)s") % {"title": s.request.title, "unit": s.unit, "c": s.comment})
+    _notify(
+        Notification.Kind.RETURNED,
+        [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+        lambda s: (
+            _("%(title)s của %(unit)s bị trả lại: %(c)s")
+            % {"title": s.request.title, "unit": s.unit, "c": s.comment}
+        ),
+    )
     return s
 
 
@@ -296,7 +431,13 @@ def live_figures(submission):
     answered with the tree as it stood on its last day."""
     unit = submission.unit
     as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
-    return rollup(unit, submission.request.period, submission.request.template.indicators, by="child", as_of=as_of)
+    return rollup(
+        unit,
+        submission.request.period,
+        submission.request.template.indicators,
+        by="child",
+        as_of=as_of,
+    )
 
 
 def figure_problem(value, indicator, row_name=""):
@@ -308,12 +449,17 @@ def figure_problem(value, indicator, row_name=""):
         problem = _("không phải là một số hữu hạn")
     elif not FIGURE_VALUE.low <= value <= FIGURE_VALUE.high:
         problem = _("nằm ngoài khoảng %(low)s đến %(high)s") % {
-            "low": format_number(FIGURE_VALUE.low), "high": format_number(FIGURE_VALUE.high)}
+            "low": format_number(FIGURE_VALUE.low),
+            "high": format_number(FIGURE_VALUE.high),
+        }
     else:
         return None
     where = f" ({row_name})" if row_name else ""
     return _("Số liệu %(i)s%(w)s %(p)s; báo cáo không được gửi, hãy báo quản trị hệ thống.") % {
-        "i": indicator, "w": where, "p": problem}
+        "i": indicator,
+        "w": where,
+        "p": problem,
+    }
 
 
 def _freeze(submission):
@@ -322,15 +468,26 @@ def _freeze(submission):
     data = live_figures(submission)
     submission.figures.all().delete()
     rows, position = [], 0
-    cells = [(key, value, row["unit"]["code"], row["unit"]["name"])
-             for row in data["rows"] for key, value in row["values"].items()]
+    cells = [
+        (key, value, row["unit"]["code"], row["unit"]["name"])
+        for row in data["rows"]
+        for key, value in row["values"].items()
+    ]
     cells += [(key, value, "", "") for key, value in data["total"].items()]
     for key, value, code, name in cells:
         problem = figure_problem(value, key, name)
         if problem:
             _refuse("figures", problem)
-        rows.append(SubmissionFigure(submission=submission, indicator=key, row_code=code, row_name=name,
-                                     position=position, value=value))
+        rows.append(
+            SubmissionFigure(
+                submission=submission,
+                indicator=key,
+                row_code=code,
+                row_name=name,
+                position=position,
+                value=value,
+            )
+        )
         position += 1
     SubmissionFigure.objects.bulk_create(rows)
     return data
@@ -344,8 +501,13 @@ def live_totals(submission):
     """The live totals of the submission's indicators (no breakdown: what a page compares)."""
     unit = submission.unit
     as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
-    return rollup(unit, submission.request.period, submission.request.template.indicators, by="none",
-                  as_of=as_of)["total"]
+    return rollup(
+        unit,
+        submission.request.period,
+        submission.request.template.indicators,
+        by="none",
+        as_of=as_of,
+    )["total"]
 
 
 def has_frozen_figures(submission):
@@ -356,14 +518,26 @@ def has_frozen_figures(submission):
 def compare(submission, frozen=None, live=None):
     """One row per indicator of the request: label, unit of measure, the value as sent or
     approved (None for a draft), the value now, and whether they differ."""
-    frozen = frozen if frozen is not None else (frozen_totals(submission) if has_frozen_figures(submission) else {})
+    frozen = (
+        frozen
+        if frozen is not None
+        else (frozen_totals(submission) if has_frozen_figures(submission) else {})
+    )
     live = live if live is not None else live_totals(submission)
     rows = []
     for request in registry.parse_list(submission.request.template.indicators):
         then, now = frozen.get(request.key), live.get(request.key)
-        rows.append({"key": request.key, "label": request.label, "unit": request.indicator.unit,
-                     "frozen": then, "live": now, "kept": request.key in frozen,
-                     "changed": request.key in frozen and then != now})
+        rows.append(
+            {
+                "key": request.key,
+                "label": request.label,
+                "unit": request.indicator.unit,
+                "frozen": then,
+                "live": now,
+                "kept": request.key in frozen,
+                "changed": request.key in frozen and then != now,
+            }
+        )
     return rows
 
 
@@ -380,7 +554,10 @@ def frozen_rollup(submission):
             continue
         row = by_code.get(f.row_code)
         if row is None:
-            row = by_code[f.row_code] = {"unit": {"code": f.row_code, "name": f.row_name}, "values": {}}
+            row = by_code[f.row_code] = {
+                "unit": {"code": f.row_code, "name": f.row_name},
+                "values": {},
+            }
             rows.append(row)
         row["values"][f.indicator] = f.value
     return {"rows": rows, "total": total}
@@ -408,8 +585,14 @@ def approve(actor, submission, *, version):
     """Approve: the figures are frozen as approved and every record of the unit's subtree dated
     in the period is locked until the approver above unlocks it."""
     if not can_approve(actor, submission):
-        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được phê duyệt báo cáo này.") % {"unit": submission.request.unit})
-    s = _step(actor, submission, version, (Status.SUBMITTED,), _("Chỉ phê duyệt được báo cáo đã gửi."))
+        _refuse(
+            "unit",
+            _("Chỉ người phê duyệt của %(unit)s mới được phê duyệt báo cáo này.")
+            % {"unit": submission.request.unit},
+        )
+    s = _step(
+        actor, submission, version, (Status.SUBMITTED,), _("Chỉ phê duyệt được báo cáo đã gửi.")
+    )
     s.status = Status.APPROVED
     s.approved_at = timezone.now()
     s.approved_by = actor
@@ -420,9 +603,14 @@ def approve(actor, submission, *, version):
     except IntegrityError:
         _refuse("status", _("Không thể phê duyệt báo cáo này."))
     _freeze(s)
-    _notify(Notification.Kind.APPROVED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
-            lambda s: _("%(title)s của %(unit)s đã được phê duyệt; số liệu trong kỳ đã được khóa.") % {
-                "title": s.request.title, "unit": s.unit})
+    _notify(
+        Notification.Kind.APPROVED,
+        [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+        lambda s: (
+            _("%(title)s của %(unit)s đã được phê duyệt; số liệu trong kỳ đã được khóa.")
+            % {"title": s.request.title, "unit": s.unit}
+        ),
+    )
     return s
 
 
@@ -430,18 +618,30 @@ def approve(actor, submission, *, version):
 def unlock(actor, submission, *, version, reason):
     """Open an approved report again (the unit corrects and resubmits); the reason is audited."""
     if not can_approve(actor, submission):
-        _refuse("unit", _("Chỉ người phê duyệt của %(unit)s mới được mở khóa báo cáo này.") % {"unit": submission.request.unit})
+        _refuse(
+            "unit",
+            _("Chỉ người phê duyệt của %(unit)s mới được mở khóa báo cáo này.")
+            % {"unit": submission.request.unit},
+        )
     if not (reason or "").strip():
         _refuse("reason", _("Hãy ghi lý do mở khóa."))
-    s = _step(actor, submission, version, (Status.APPROVED,), _("Chỉ mở khóa được báo cáo đã phê duyệt."))
+    s = _step(
+        actor, submission, version, (Status.APPROVED,), _("Chỉ mở khóa được báo cáo đã phê duyệt.")
+    )
     s.status = Status.RETURNED
     s.locked = False
     s.unlock_reason = reason.strip()
     s.comment = reason.strip()
     s._change_reason = reason.strip()
     s.save()
-    _notify(Notification.Kind.UNLOCKED, [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
-            lambda s: _("%(title)s của %(unit)s đã được mở khóa: %(r)s") % {"title": s.request.title, "unit": s.unit, "r": s.unlock_reason})
+    _notify(
+        Notification.Kind.UNLOCKED,
+        [(s, _people([s.unit_id], EDIT_ROLES | APPROVE_ROLES))],
+        lambda s: (
+            _("%(title)s của %(unit)s đã được mở khóa: %(r)s")
+            % {"title": s.request.title, "unit": s.unit, "r": s.unlock_reason}
+        ),
+    )
     return s
 
 
@@ -467,10 +667,14 @@ def completeness(request):
     n = len(subs)
     return {
         "expected": n,
-        "submitted": len(sent), "submitted_pct": _pct(len(sent), n),
-        "on_time": len(on_time), "on_time_pct": _pct(len(on_time), n),
-        "late": len(sent) - len(on_time), "late_pct": _pct(len(sent) - len(on_time), n),
-        "missing": len(missing), "missing_pct": _pct(len(missing), n),
+        "submitted": len(sent),
+        "submitted_pct": _pct(len(sent), n),
+        "on_time": len(on_time),
+        "on_time_pct": _pct(len(on_time), n),
+        "late": len(sent) - len(on_time),
+        "late_pct": _pct(len(sent) - len(on_time), n),
+        "missing": len(missing),
+        "missing_pct": _pct(len(missing), n),
         "approved": sum(1 for s in subs if s.status == Status.APPROVED),
         "missing_units": [s.unit for s in missing],
     }
@@ -482,21 +686,31 @@ def send_deadline_reminders(today=None):
     (once per person and report)."""
     today = today or periods.today()
     subs = list(
-        Submission.objects.filter(first_submitted_at__isnull=True,
-                                  request__deadline__gte=today,
-                                  request__deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS))
-        .select_related("request", "unit")
+        Submission.objects.filter(
+            first_submitted_at__isnull=True,
+            request__deadline__gte=today,
+            request__deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS),
+        ).select_related("request", "unit")
     )
-    already = set(Notification.objects.filter(kind=Notification.Kind.DEADLINE, submission__in=subs)
-                  .values_list("user_id", "submission_id"))
+    already = set(
+        Notification.objects.filter(
+            kind=Notification.Kind.DEADLINE, submission__in=subs
+        ).values_list("user_id", "submission_id")
+    )
     people = {}
-    for user_id, email, unit_id in (
-        Assignment.objects.filter(unit__in=[s.unit_id for s in subs], active=True,
-                                  role__in=EDIT_ROLES | APPROVE_ROLES).values_list("user_id", "user__email", "unit_id")
-    ):
+    for user_id, email, unit_id in Assignment.objects.filter(
+        unit__in=[s.unit_id for s in subs], active=True, role__in=EDIT_ROLES | APPROVE_ROLES
+    ).values_list("user_id", "user__email", "unit_id"):
         people.setdefault(unit_id, set()).add((user_id, email))
-    pending = [(s, {p for p in people.get(s.unit_id, ()) if (p[0], s.pk) not in already}) for s in subs]
-    _notify(Notification.Kind.DEADLINE, pending,
-            lambda s: _("Còn ít ngày nữa đến hạn nộp %(title)s (%(d)s); %(unit)s chưa gửi báo cáo.") % {
-                "title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit})
+    pending = [
+        (s, {p for p in people.get(s.unit_id, ()) if (p[0], s.pk) not in already}) for s in subs
+    ]
+    _notify(
+        Notification.Kind.DEADLINE,
+        pending,
+        lambda s: (
+            _("Còn ít ngày nữa đến hạn nộp %(title)s (%(d)s); %(unit)s chưa gửi báo cáo.")
+            % {"title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit}
+        ),
+    )
     return sum(len(p) for _s, p in pending)

@@ -45,20 +45,43 @@ def request_list(request):
     page = paginate(request, services.visible_requests(user).select_related("unit", "template"))
     ids = [r.pk for r in page.object_list]
     # siblings' progress is the issuer's to see; a requested unit sees its own report
-    issued = set(ReportRequest.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    counts = {row["request_id"]: row for row in (
-        Submission.objects.filter(request_id__in=issued).values("request_id")
-        .annotate(expected=Count("id"), sent=Count("id", filter=Q(first_submitted_at__isnull=False)),
-                  approved=Count("id", filter=Q(status=Status.APPROVED))).order_by())}
+    issued = set(
+        ReportRequest.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    counts = {
+        row["request_id"]: row
+        for row in (
+            Submission.objects.filter(request_id__in=issued)
+            .values("request_id")
+            .annotate(
+                expected=Count("id"),
+                sent=Count("id", filter=Q(first_submitted_at__isnull=False)),
+                approved=Count("id", filter=Q(status=Status.APPROVED)),
+            )
+            .order_by()
+        )
+    }
     own = {}
-    for s in (Submission.objects.visible_to(user).filter(request_id__in=set(ids) - issued)
-              .select_related("unit").order_by("unit__path")):
+    for s in (
+        Submission.objects.visible_to(user)
+        .filter(request_id__in=set(ids) - issued)
+        .select_related("unit")
+        .order_by("unit__path")
+    ):
         own.setdefault(s.request_id, []).append(s)
-    rows = [{"r": r, "counts": counts.get(r.pk), "own": own.get(r.pk, [])[:3]} for r in page.object_list]
-    return render(request, "reports/request_list.html", {
-        "page": page, "page_obj": page, "rows": rows,
-        "can_issue": not scope_of(user, APPROVE_ROLES).empty,
-    })
+    rows = [
+        {"r": r, "counts": counts.get(r.pk), "own": own.get(r.pk, [])[:3]} for r in page.object_list
+    ]
+    return render(
+        request,
+        "reports/request_list.html",
+        {
+            "page": page,
+            "page_obj": page,
+            "rows": rows,
+            "can_issue": not scope_of(user, APPROVE_ROLES).empty,
+        },
+    )
 
 
 class RequestCreateView(ServiceFormView):
@@ -76,26 +99,47 @@ class RequestCreateView(ServiceFormView):
     def perform(self, form):
         d = form.cleaned_data
         created = services.issue_request(
-            self.request.user, unit=d["unit"], period=d["period"], deadline=d["deadline"], title=d["title"],
-            template=d["template"], instructions=d["instructions"], audience=d["audience"])
+            self.request.user,
+            unit=d["unit"],
+            period=d["period"],
+            deadline=d["deadline"],
+            title=d["title"],
+            template=d["template"],
+            instructions=d["instructions"],
+            audience=d["audience"],
+        )
         return reverse("reports:request-detail", args=[created.pk])
 
 
 @login_required
 def request_detail(request, pk):
-    report = get_object_or_404(services.visible_requests(request.user).select_related("unit"), pk=pk)
-    submissions = (Submission.objects.visible_to(request.user).filter(request=report)
-                   .select_related("unit").order_by("unit__path"))
+    report = get_object_or_404(
+        services.visible_requests(request.user).select_related("unit"), pk=pk
+    )
+    submissions = (
+        Submission.objects.visible_to(request.user)
+        .filter(request=report)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
     # the whole picture (every requested unit, who is missing) belongs to the requesting unit's
     # people; a requested unit sees its own submission only
     issuer_side = ReportRequest.objects.visible_to(request.user).filter(pk=report.pk).exists()
     page = paginate(request, submissions)
     completeness = services.completeness(report) if issuer_side else None
     missing = completeness["missing_units"] if completeness else []
-    return render(request, "reports/request_detail.html", {
-        "report": report, "submissions": page.object_list, "page_obj": page, "completeness": completeness,
-        "missing": missing[:MISSING_SHOWN], "missing_more": max(0, len(missing) - MISSING_SHOWN),
-    })
+    return render(
+        request,
+        "reports/request_detail.html",
+        {
+            "report": report,
+            "submissions": page.object_list,
+            "page_obj": page,
+            "completeness": completeness,
+            "missing": missing[:MISSING_SHOWN],
+            "missing_more": max(0, len(missing) - MISSING_SHOWN),
+        },
+    )
 
 
 # ---------------------------------------------------------------- submissions
@@ -103,7 +147,11 @@ def request_detail(request, pk):
 
 def _submission(user, pk):
     return get_object_or_404(
-        Submission.objects.visible_to(user).select_related("request__unit", "request__template", "unit"), pk=pk)
+        Submission.objects.visible_to(user).select_related(
+            "request__unit", "request__template", "unit"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
@@ -115,10 +163,19 @@ def submission_document(request, pk, fmt):
         raise Http404
     render_document = build_pdf if fmt == "pdf" else build
     story, _missing = services.story(s)
-    data = render_document(s.unit, s.request.period, story=story, assessment=s.assessment,
-                           shortcomings=s.shortcomings, proposals=s.proposals, figures=services.frozen_rollup(s))
+    data = render_document(
+        s.unit,
+        s.request.period,
+        story=story,
+        assessment=s.assessment,
+        shortcomings=s.shortcomings,
+        proposals=s.proposals,
+        figures=services.frozen_rollup(s),
+    )
     response = HttpResponse(data, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
+    )
     return response
 
 
@@ -145,31 +202,70 @@ def submission_detail(request, pk):
         row["source"] = source_url(s.unit.code, s.request.period_code, row["key"])
     note = CHANGED_NOTES.get(s.status, _("Số liệu hiện tại đã khác"))
     story, missing = services.story(s) if s.narrative.strip() else (None, [])
-    return render(request, "reports/submission_detail.html", {
-        "s": s, "report": s.request, "can_submit": can_submit, "can_approve": can_approve,
-        "rows": rows, "kept": kept, "changed": [r for r in rows if r["changed"]],
-        "kept_at": s.approved_at if s.status == Status.APPROVED else s.submitted_at,
-        "story_html": story.html(live=live, note=note) if story else "",
-        "missing": [{"text": str(f), "label": story.describe(f) if story else f.label} for f in missing],
-    })
+    return render(
+        request,
+        "reports/submission_detail.html",
+        {
+            "s": s,
+            "report": s.request,
+            "can_submit": can_submit,
+            "can_approve": can_approve,
+            "rows": rows,
+            "kept": kept,
+            "changed": [r for r in rows if r["changed"]],
+            "kept_at": s.approved_at if s.status == Status.APPROVED else s.submitted_at,
+            "story_html": story.html(live=live, note=note) if story else "",
+            "missing": [
+                {"text": str(f), "label": story.describe(f) if story else f.label} for f in missing
+            ],
+        },
+    )
 
 
 ACTIONS = {
-    "save": (lambda user, s, v, post: services.save_draft(
-        user, s, version=v, narrative=post.get("narrative", ""), assessment=post.get("assessment", ""),
-        shortcomings=post.get("shortcomings", ""), proposals=post.get("proposals", "")), gettext_lazy("Đã lưu bản nháp.")),
-    "generate": (lambda user, s, v, post: services.save_draft(user, s, version=v, generate=True),
-                 gettext_lazy("Đã viết lại phần kết quả từ số liệu.")),
-    "submit": (lambda user, s, v, post: services.submit(
-        user, s, version=v, narrative=post.get("narrative"), assessment=post.get("assessment"),
-        shortcomings=post.get("shortcomings"), proposals=post.get("proposals"),
-        accept_missing=post.get("accept_missing") == "1"), gettext_lazy("Đã gửi báo cáo.")),
-    "return": (lambda user, s, v, post: services.return_submission(user, s, version=v, comment=post.get("comment", "")),
-               gettext_lazy("Đã trả lại báo cáo.")),
-    "approve": (lambda user, s, v, post: services.approve(user, s, version=v),
-                gettext_lazy("Đã phê duyệt và khóa số liệu.")),
-    "unlock": (lambda user, s, v, post: services.unlock(user, s, version=v, reason=post.get("reason", "")),
-               gettext_lazy("Đã mở khóa báo cáo.")),
+    "save": (
+        lambda user, s, v, post: services.save_draft(
+            user,
+            s,
+            version=v,
+            narrative=post.get("narrative", ""),
+            assessment=post.get("assessment", ""),
+            shortcomings=post.get("shortcomings", ""),
+            proposals=post.get("proposals", ""),
+        ),
+        gettext_lazy("Đã lưu bản nháp."),
+    ),
+    "generate": (
+        lambda user, s, v, post: services.save_draft(user, s, version=v, generate=True),
+        gettext_lazy("Đã viết lại phần kết quả từ số liệu."),
+    ),
+    "submit": (
+        lambda user, s, v, post: services.submit(
+            user,
+            s,
+            version=v,
+            narrative=post.get("narrative"),
+            assessment=post.get("assessment"),
+            shortcomings=post.get("shortcomings"),
+            proposals=post.get("proposals"),
+            accept_missing=post.get("accept_missing") == "1",
+        ),
+        gettext_lazy("Đã gửi báo cáo."),
+    ),
+    "return": (
+        lambda user, s, v, post: services.return_submission(
+            user, s, version=v, comment=post.get("comment", "")
+        ),
+        gettext_lazy("Đã trả lại báo cáo."),
+    ),
+    "approve": (
+        lambda user, s, v, post: services.approve(user, s, version=v),
+        gettext_lazy("Đã phê duyệt và khóa số liệu."),
+    ),
+    "unlock": (
+        lambda user, s, v, post: services.unlock(user, s, version=v, reason=post.get("reason", "")),
+        gettext_lazy("Đã mở khóa báo cáo."),
+    ),
 }
 
 
@@ -203,18 +299,30 @@ def notification_list(request):
     """The person's own notices (requests received, deadline near, returned, approved…),
     newest first; unread ones stand out, "Chưa đọc" keeps only those."""
     unread_only = request.GET.get("chua_doc") == "1"
-    qs = Notification.objects.filter(user=request.user).select_related("submission__request", "submission__unit")
+    qs = Notification.objects.filter(user=request.user).select_related(
+        "submission__request", "submission__unit"
+    )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     page = paginate(request, qs)
     subs = [n.submission_id for n in page.object_list if n.submission_id]
     # a notice outlives the role it was sent for: link only to what the person still sees
-    visible = set(Submission.objects.visible_to(request.user).filter(pk__in=subs).values_list("pk", flat=True))
+    visible = set(
+        Submission.objects.visible_to(request.user).filter(pk__in=subs).values_list("pk", flat=True)
+    )
     items = [{"n": n, "open": n.submission_id in visible} for n in page.object_list]
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(request, "reports/notification_list.html", {
-        "page": page, "page_obj": page, "items": items, "unread": unread, "unread_only": unread_only,
-    })
+    return render(
+        request,
+        "reports/notification_list.html",
+        {
+            "page": page,
+            "page_obj": page,
+            "items": items,
+            "unread": unread,
+            "unread_only": unread_only,
+        },
+    )
 
 
 @login_required
@@ -224,7 +332,10 @@ def notification_open(request, pk):
     notice = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
     if notice.read_at is None:
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
-    if notice.submission_id and Submission.objects.visible_to(request.user).filter(pk=notice.submission_id).exists():
+    if (
+        notice.submission_id
+        and Submission.objects.visible_to(request.user).filter(pk=notice.submission_id).exists()
+    ):
         return redirect("reports:submission-detail", pk=notice.submission_id)
     return redirect("reports:notifications")
 
@@ -232,7 +343,11 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def notifications_read(request):
-    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     if n:
-        messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": format_number(n)})
+        messages.success(
+            request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": format_number(n)}
+        )
     return redirect("reports:notifications")

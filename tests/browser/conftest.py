@@ -22,7 +22,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists() or os.environ.get("CI") == "true":
         return  # in CI the `browser` fixture fails loudly instead
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it"
+    )
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
@@ -47,7 +49,14 @@ def page(browser):
     pg = context.new_page()
     errors = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "favicon" not in msg.text and "404" not in msg.text else None)
+    pg.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "favicon" not in msg.text and "404" not in msg.text
+            else None
+        ),
+    )
     pg.js_errors = errors
     yield pg
     context.close()

@@ -31,13 +31,22 @@ def site(live_server, settings, tmp_path):
     cache.clear()
     gt = f.group_tree()
     group = f.group(gt["cs"], name="Tổ tự quản khu trọ Kiểm Thử", ward=f.area("26794"))
-    f.group(gt["cs"], name="Tổ dư luận xã hội Phường Bên", ward=f.area("26794"), kind="du_luan_xa_hoi")
+    f.group(
+        gt["cs"], name="Tổ dư luận xã hội Phường Bên", ward=f.area("26794"), kind="du_luan_xa_hoi"
+    )
     f.member(group, full_name="Trần Thị Lan", phone="0912345678")
     directive = f.document(gt["hcm"], type_code="chi_thi", issued_on=datetime.date(2022, 1, 10))
     plan = f.document(gt["hcm"], implements=[directive], issued_on=datetime.date(2022, 2, 1))
     f.document(gt["ward_union"], implements=[plan], issued_on=datetime.date(2022, 3, 1))
-    targets.set_target(f.superuser(), plan, indicator="activity.sessions[kind=tuyen_truyen]", period="2022",
-                       value=4, applies_to="grassroots", description="Ít nhất 4 cuộc")
+    targets.set_target(
+        f.superuser(),
+        plan,
+        indicator="activity.sessions[kind=tuyen_truyen]",
+        period="2022",
+        value=4,
+        applies_to="grassroots",
+        description="Ít nhất 4 cuộc",
+    )
     f.activity(gt["cs"], date=datetime.date(2022, 4, 2), sessions=1)
     f.user("quan-tri-tinh", Role.ADMIN, gt["hcm"])
     return dict(gt, group=group, directive=directive, plan=plan, url=live_server.url)
@@ -65,7 +74,9 @@ def test_api_docs_render_under_the_policy(site, page):
     operations = page.locator(".opblock")
     expect(operations.first).to_be_visible()
     assert operations.count() > 10
-    expect(page.locator(".opblock-summary-path", has_text="/api/v1/groups/{pk}/members").first).to_be_visible()
+    expect(
+        page.locator(".opblock-summary-path", has_text="/api/v1/groups/{pk}/members").first
+    ).to_be_visible()
     first = operations.first
     first.locator(".opblock-summary").click()
     expect(first.locator(".opblock-body")).to_be_visible()  # React handles the click: scripts run
@@ -82,7 +93,10 @@ def test_confirmation_before_deleting_a_group(site, signed_in):
     delete.click()
     page.wait_for_timeout(300)
     assert asked == ["Xoá tổ này khỏi danh sách? Bản ghi vẫn được lưu để đối chiếu."]
-    assert page.url == url and Group.objects.filter(pk=site["group"].pk, deleted_at__isnull=True).exists()
+    assert (
+        page.url == url
+        and Group.objects.filter(pk=site["group"].pk, deleted_at__isnull=True).exists()
+    )
     page.once("dialog", lambda dialog: dialog.accept())
     delete.click()
     page.wait_for_url(re.compile(r"/mo-hinh/$"))
@@ -98,7 +112,9 @@ def test_bars_indents_and_map_legend_come_from_data_attributes(site, signed_in):
     height = page.locator(".progress").first.evaluate("e => parseFloat(getComputedStyle(e).height)")
     assert height == pytest.approx(9.6, abs=0.1)  # .6rem from app.css
     page.goto(f"{site['url']}/van-ban/{site['directive'].pk}/chuoi-thuc-hien/")
-    margins = page.locator("ol.chain > li").evaluate_all("items => items.map(e => getComputedStyle(e).marginLeft)")
+    margins = page.locator("ol.chain > li").evaluate_all(
+        "items => items.map(e => getComputedStyle(e).marginLeft)"
+    )
     assert margins == ["8px", "24px"]  # .5rem, 1.5rem
     page.goto(f"{site['url']}/mo-hinh/ban-do/?unit=G-HCM")
     expect(page.locator(".legend-swatch").first).to_be_visible()

@@ -15,13 +15,17 @@ from binhyen.portal.tests import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def _reseed_kinds():
     """A transactional test empties every table, the kinds seeded by migrations included."""
     import importlib
 
     from django.apps import apps
 
-    for module in ("binhyen.org.migrations.0002_unit_kinds", "binhyen.groups.migrations.0002_group_kinds"):
+    for module in (
+        "binhyen.org.migrations.0002_unit_kinds",
+        "binhyen.groups.migrations.0002_group_kinds",
+    ):
         importlib.import_module(module).seed(apps, None)
 
 
@@ -34,21 +38,46 @@ def site(live_server, settings, tmp_path):
     _reseed_kinds()
     w = helpers.world()
     editor = w["users"]["editor"]
-    helpers.article(w["hcm"], "Đẩy mạnh phòng, chống tội phạm trong công nhân khu nhà trọ",
-                    category_name="Phòng chống tội phạm", featured=True,
-                    cover=helpers.image_file(size=(1200, 675)), cover_caption="Tổ tự quản họp định kỳ",
-                    cover_alt="Công nhân họp tổ tự quản",
-                    body="<p>Các tổ tự quản khu nhà trọ họp mỗi tuần.</p><h2>Kết quả</h2><p>Nhiều vụ việc được báo kịp thời.</p>")
-    for i, title in enumerate(("Hội thi tìm hiểu pháp luật lao động", "Giải bóng đá công nhân", "Tập huấn cán bộ công đoàn")):
-        helpers.article(w["hcm"], title, category_name="Tin tức - Sự kiện" if i else "Pháp luật",
-                        cover=helpers.image_file(size=(800, 450), colour=(60 + 40 * i, 120, 90)))
+    helpers.article(
+        w["hcm"],
+        "Đẩy mạnh phòng, chống tội phạm trong công nhân khu nhà trọ",
+        category_name="Phòng chống tội phạm",
+        featured=True,
+        cover=helpers.image_file(size=(1200, 675)),
+        cover_caption="Tổ tự quản họp định kỳ",
+        cover_alt="Công nhân họp tổ tự quản",
+        body="<p>Các tổ tự quản khu nhà trọ họp mỗi tuần.</p><h2>Kết quả</h2><p>Nhiều vụ việc được báo kịp thời.</p>",
+    )
+    for i, title in enumerate(
+        (
+            "Hội thi tìm hiểu pháp luật lao động",
+            "Giải bóng đá công nhân",
+            "Tập huấn cán bộ công đoàn",
+        )
+    ):
+        helpers.article(
+            w["hcm"],
+            title,
+            category_name="Tin tức - Sự kiện" if i else "Pháp luật",
+            cover=helpers.image_file(size=(800, 450), colour=(60 + 40 * i, 120, 90)),
+        )
     monday = week_start(timezone.localdate())
-    for offset, part, hour, text in ((0, DayPart.MORNING, 8, "Họp giao ban Thường trực"),
-                                     (2, DayPart.AFTERNOON, 14, "Kiểm tra tổ tự quản khu nhà trọ"),
-                                     (8, DayPart.MORNING, 8, "Hội nghị sơ kết tuần sau")):
-        services.save_schedule_entry(editor, w["hcm"], day=monday + datetime.timedelta(days=offset), part=part,
-                                     start=datetime.time(hour, 0), content=text, host="Chủ tịch LĐLĐ",
-                                     place="Hội trường A", participants="Thường trực, các ban")
+    for offset, part, hour, text in (
+        (0, DayPart.MORNING, 8, "Họp giao ban Thường trực"),
+        (2, DayPart.AFTERNOON, 14, "Kiểm tra tổ tự quản khu nhà trọ"),
+        (8, DayPart.MORNING, 8, "Hội nghị sơ kết tuần sau"),
+    ):
+        services.save_schedule_entry(
+            editor,
+            w["hcm"],
+            day=monday + datetime.timedelta(days=offset),
+            part=part,
+            start=datetime.time(hour, 0),
+            content=text,
+            host="Chủ tịch LĐLĐ",
+            place="Hội trường A",
+            participants="Thường trực, các ban",
+        )
     w["url"] = live_server.url
     return w
 
@@ -63,11 +92,15 @@ def test_home_search_and_article(site, page, shoot):
     page.get_by_role("searchbox", name="Tìm tin bài").press("Enter")
     page.wait_for_url(re.compile(r"/tin-tuc/\?q="))
     assert "1 tin bài" in page.get_by_role("status").inner_text()
-    page.get_by_role("link", name="Đẩy mạnh phòng, chống tội phạm trong công nhân khu nhà trọ").click()
+    page.get_by_role(
+        "link", name="Đẩy mạnh phòng, chống tội phạm trong công nhân khu nhà trọ"
+    ).click()
     page.wait_for_url(re.compile(r"/tin-tuc/day-manh-phong-chong-toi-pham"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Đẩy mạnh phòng")
     assert page.locator("figcaption").inner_text() == "Tổ tự quản họp định kỳ"
-    assert re.search(r"Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật", page.locator(".article-meta").inner_text())
+    assert re.search(
+        r"Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật", page.locator(".article-meta").inner_text()
+    )
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Sao chép liên kết").click()
     expect(page.locator("[data-copy-status]")).to_have_text("Đã sao chép liên kết.")
@@ -86,12 +119,16 @@ def test_text_size_persists_across_pages(site, page):
     page.get_by_role("link", name="Lịch công tác").first.click()
     page.wait_for_url(re.compile(r"/lich-cong-tac/"))
     page.wait_for_load_state()
-    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == pytest.approx(bigger)
+    assert page.evaluate(
+        "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    ) == pytest.approx(bigger)
     page.get_by_role("button", name="Thu nhỏ").click()
     assert page.evaluate("document.documentElement.dataset.textScale") == "112.5"
     page.get_by_role("button", name="Cỡ chữ mặc định").click()
     page.reload()
-    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == pytest.approx(base)
+    assert page.evaluate(
+        "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    ) == pytest.approx(base)
 
 
 def test_keyboard_reaches_the_content_first(site, page):
@@ -131,8 +168,12 @@ def test_calendar_week_by_week(site, page, shoot):
 def test_send_a_tip_and_follow_it_by_code(site, page):
     page.goto(site["url"] + "/tin-bao/?muc=ldld-tp-ho-chi-minh")
     page.get_by_label("Phường/xã nơi xảy ra").select_option(label="Phường Linh Xuân")
-    page.get_by_label("Ngày xảy ra").fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
-    page.get_by_label("Nội dung sự việc").fill("Có người lạ cho vay nặng lãi, đe doạ công nhân ở dãy trọ cuối hẻm.")
+    page.get_by_label("Ngày xảy ra").fill(
+        (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    )
+    page.get_by_label("Nội dung sự việc").fill(
+        "Có người lạ cho vay nặng lãi, đe doạ công nhân ở dãy trọ cuối hẻm."
+    )
     assert page.get_by_label("Họ và tên").is_hidden()  # anonymous by default
     question = page.locator("label[for=id_captcha]").inner_text()
     answer = captcha.answer_of(page.locator("input[name=captcha_token]").get_attribute("value"))
@@ -151,7 +192,9 @@ def test_editor_publishes_an_article_that_appears_on_home(site, page):
     from binhyen import factories as f
     from binhyen.org.scoping import Role
 
-    chief = f.user("chu-bien", Role.ADMIN, site["tree"]["hcm"], first_name="Hà", last_name="Trần Thị")
+    chief = f.user(
+        "chu-bien", Role.ADMIN, site["tree"]["hcm"], first_name="Hà", last_name="Trần Thị"
+    )
     page.goto(site["url"] + "/tai-khoan/login/?next=/cong-thong-tin/quan-tri/")
     page.locator("input[name=username]").fill("chu-bien")
     page.locator("input[name=password]").fill("mat-khau-Thu-9")

@@ -31,11 +31,20 @@ def people(tree):
 def row(**values):
     """One data row (header → value) with sensible defaults for Quận 9's grassroots union."""
     base = {
-        "Mã đơn vị": "HCM-Q9-CS1", "Ngày": datetime.date(2020, 5, 12), "Đến ngày": None,
-        "Loại hoạt động": "tuyen_truyen", "Tên hoạt động": "Tuyên truyền phòng, chống ma túy",
-        "Chủ đề": "ma_tuy, tin_dung_den", "Đối tượng": "doan_vien", "Hình thức": "truc_tiep",
-        "Số cuộc/buổi": 2, "Số lượt người": 120, "Số tờ rơi": None, "Địa điểm": "Nhà ăn",
-        "Văn bản thực hiện": None, "Ghi chú": None,
+        "Mã đơn vị": "HCM-Q9-CS1",
+        "Ngày": datetime.date(2020, 5, 12),
+        "Đến ngày": None,
+        "Loại hoạt động": "tuyen_truyen",
+        "Tên hoạt động": "Tuyên truyền phòng, chống ma túy",
+        "Chủ đề": "ma_tuy, tin_dung_den",
+        "Đối tượng": "doan_vien",
+        "Hình thức": "truc_tiep",
+        "Số cuộc/buổi": 2,
+        "Số lượt người": 120,
+        "Số tờ rơi": None,
+        "Địa điểm": "Nhà ăn",
+        "Văn bản thực hiện": None,
+        "Ghi chú": None,
     }
     base.update(values)
     return base

@@ -46,10 +46,16 @@ def _errors(response):
     return {e["field"].split(".")[0]: e["message"] for e in response.json()["errors"]}
 
 
-@pytest.mark.parametrize("field, value", [
-    ("attendances", HUGE), ("attendances", BEYOND_INT32), ("attendances", ATTENDANCES.high + 1),
-    ("sessions", HUGE), ("leaflets", BEYOND_INT32),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("attendances", HUGE),
+        ("attendances", BEYOND_INT32),
+        ("attendances", ATTENDANCES.high + 1),
+        ("sessions", HUGE),
+        ("leaflets", BEYOND_INT32),
+    ],
+)
 def test_api_refuses_a_count_past_its_bound_and_the_lists_stay_up(api, people, tree, field, value):
     f.activity(tree["cs1"], attendances=40)
     response = _post(api, **{field: value})
@@ -83,10 +89,15 @@ def test_api_refuses_what_is_not_a_whole_number(api, value):
     assert Activity.all_objects.count() == 0
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"attendances": True}, "attendances"), ({"sessions": 1.0}, "sessions"),
-    ({"attendances": HUGE}, "attendances"), ({"leaflets": BEYOND_INT32}, "leaflets"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"attendances": True}, "attendances"),
+        ({"sessions": 1.0}, "sessions"),
+        ({"attendances": HUGE}, "attendances"),
+        ({"leaflets": BEYOND_INT32}, "leaflets"),
+    ],
+)
 def test_the_service_refuses_them_too(people, tree, changes, field):
     """Every door shares the service: a caller that skipped the schema still cannot store them."""
     with pytest.raises(ValidationError) as caught:
@@ -105,10 +116,13 @@ def test_the_service_message_names_the_field_and_the_bound(people, tree):
 def test_form_refuses_a_huge_count_next_to_its_field(people, tree):
     client = login(people["cs1_editor"])
     for value in (str(HUGE), str(BEYOND_INT32)):
-        response = client.post(reverse("activities:create"), form_data(tree["cs1"], attendances=value))
+        response = client.post(
+            reverse("activities:create"), form_data(tree["cs1"], attendances=value)
+        )
         assert response.status_code == 200
         assert response.context["form"].errors["attendances"] == [
-            "Số lượt người tham dự tối đa 10.000.000; nếu là tổng của nhiều hoạt động, hãy ghi thành nhiều hoạt động."]
+            "Số lượt người tham dự tối đa 10.000.000; nếu là tổng của nhiều hoạt động, hãy ghi thành nhiều hoạt động."
+        ]
     assert Activity.all_objects.count() == 0
     page = client.get(reverse("activities:create")).content.decode()
     assert 'max="10000000"' in page  # the browser knows the bound too
@@ -116,10 +130,16 @@ def test_form_refuses_a_huge_count_next_to_its_field(people, tree):
 
 def test_import_refuses_a_huge_count_naming_the_column(people):
     client = login(people["cs1_editor"])
-    result = services.import_activities(people["cs1_editor"], xlsx([
-        row(), row(**{"Tên hoạt động": "B", "Số lượt người": BEYOND_INT32}),
-        row(**{"Tên hoạt động": "C", "Số cuộc/buổi": 100_001}),
-    ]))
+    result = services.import_activities(
+        people["cs1_editor"],
+        xlsx(
+            [
+                row(),
+                row(**{"Tên hoạt động": "B", "Số lượt người": BEYOND_INT32}),
+                row(**{"Tên hoạt động": "C", "Số cuộc/buổi": 100_001}),
+            ]
+        ),
+    )
     errors = [(e.row, e.column, e.message) for e in result.errors]
     assert errors == [
         (3, "Số lượt người", "'2.147.483.648' quá lớn (tối đa 10.000.000)."),
@@ -131,7 +151,11 @@ def test_import_refuses_a_huge_count_naming_the_column(people):
 
 def test_the_database_refuses_a_row_written_around_the_service(tree):
     activity = f.activity(tree["cs1"])
-    for field, value in (("attendances", ATTENDANCES.high + 1), ("sessions", 100_001), ("leaflets", 10_000_001)):
+    for field, value in (
+        ("attendances", ATTENDANCES.high + 1),
+        ("sessions", 100_001),
+        ("leaflets", 10_000_001),
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Activity.all_objects.filter(pk=activity.pk).update(**{field: value})
     activity.refresh_from_db()
@@ -149,7 +173,9 @@ def test_huge_document_ids_in_the_body_are_a_422_naming_documents(api, people, t
     assert Activity.all_objects.count() == 0
     activity = f.activity(tree["cs1"])
     for ids in ([BEYOND_BIGINT], [2**64], [0], [True]):
-        response = api.patch(f"{URL}/{activity.pk}", {"documents": ids}, content_type="application/json")
+        response = api.patch(
+            f"{URL}/{activity.pk}", {"documents": ids}, content_type="application/json"
+        )
         assert response.status_code == 422 and "documents" in _errors(response), ids
 
 
@@ -161,9 +187,16 @@ def test_the_service_treats_an_impossible_document_id_as_unknown(people, tree):
 
 def test_huge_ids_in_form_choices_are_invalid_choices(people, tree):
     client = login(people["cs1_editor"])
-    for field, value in (("documents", [str(BEYOND_BIGINT)]), ("topics", [str(BEYOND_BIGINT)]),
-                         ("audiences", ["²"]), ("unit", str(BEYOND_BIGINT)), ("kind", str(BEYOND_BIGINT))):
-        response = client.post(reverse("activities:create"), {**form_data(tree["cs1"]), field: value})
+    for field, value in (
+        ("documents", [str(BEYOND_BIGINT)]),
+        ("topics", [str(BEYOND_BIGINT)]),
+        ("audiences", ["²"]),
+        ("unit", str(BEYOND_BIGINT)),
+        ("kind", str(BEYOND_BIGINT)),
+    ):
+        response = client.post(
+            reverse("activities:create"), {**form_data(tree["cs1"]), field: value}
+        )
         assert response.status_code == 200, field
         assert field in response.context["form"].errors
     assert Activity.all_objects.count() == 0
@@ -177,8 +210,13 @@ def test_huge_ids_in_paths_are_404(api, path):
 
 def test_huge_values_in_filters_never_500(api, people):
     client = login(people["hcm_viewer"])
-    for params in ({"unit": str(BEYOND_BIGINT)}, {"kind": str(BEYOND_BIGINT)}, {"page": str(BEYOND_BIGINT)},
-                   {"start": "99999-01-01"}, {"sort": "-attendances"}):
+    for params in (
+        {"unit": str(BEYOND_BIGINT)},
+        {"kind": str(BEYOND_BIGINT)},
+        {"page": str(BEYOND_BIGINT)},
+        {"start": "99999-01-01"},
+        {"sort": "-attendances"},
+    ):
         assert client.get(reverse("activities:list"), params).status_code == 200, params
         assert api.get(URL, params).status_code in (200, 400, 404, 422), params
     # a lone surrogate written as UTF-8 bytes in the query string
@@ -197,20 +235,27 @@ def test_dates_in_the_future_or_before_1929_are_refused(api, people, tree):
     response = _post(api, date="1900-01-01")
     assert response.status_code == 422 and "28/07/1929" in _errors(response)["date"]
     page = login(people["cs1_editor"]).post(
-        reverse("activities:create"), form_data(tree["cs1"], date=tomorrow.strftime("%d/%m/%Y")))
+        reverse("activities:create"), form_data(tree["cs1"], date=tomorrow.strftime("%d/%m/%Y"))
+    )
     assert "ở tương lai" in page.context["form"].errors["date"][0]
-    result = services.import_activities(people["cs1_editor"], xlsx([row(**{"Ngày": datetime.date(1928, 1, 1)})]))
+    result = services.import_activities(
+        people["cs1_editor"], xlsx([row(**{"Ngày": datetime.date(1928, 1, 1)})])
+    )
     assert [(e.column, "28/07/1929" in e.message) for e in result.errors] == [("Ngày", True)]
     assert Activity.all_objects.count() == 0
 
 
 def test_a_lone_surrogate_is_dropped_not_a_500(api):
-    raw = json.dumps(body(title="Tuyên truyền \ud800ma túy", place="Nhà\udfff ăn"))  # \ud800 escapes
+    raw = json.dumps(
+        body(title="Tuyên truyền \ud800ma túy", place="Nhà\udfff ăn")
+    )  # \ud800 escapes
     response = api.post(URL, raw, content_type="application/json")
     assert response.status_code == 201, response.content
     activity = Activity.objects.get()
     assert (activity.title, activity.place) == ("Tuyên truyền ma túy", "Nhà ăn")
-    patched = api.patch(f"{URL}/{activity.pk}", json.dumps({"notes": "\udc00"}), content_type="application/json")
+    patched = api.patch(
+        f"{URL}/{activity.pk}", json.dumps({"notes": "\udc00"}), content_type="application/json"
+    )
     assert patched.status_code == 200 and patched.json()["notes"] == ""
 
 
@@ -228,7 +273,9 @@ def test_the_same_activity_twice_is_refused(api):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_brings_rows_past_a_bound_down_to_it():
     tree = f.small_tree()
-    MigrationExecutor(connection).migrate([("activities", "0008_documents_links_without_fk_checks")])
+    MigrationExecutor(connection).migrate(
+        [("activities", "0008_documents_links_without_fk_checks")]
+    )
     kind = ActivityKind.objects.get(code="tuyen_truyen").pk
     # SQLite stored the probe's 2**63-1; a PostgreSQL integer column holds at most 2**31-1
     huge = HUGE if connection.vendor == "sqlite" else 2**31 - 1

@@ -20,7 +20,10 @@ D = datetime.date
 def demo(full_demo):
     """The whole demo (tree, plans, then activities), loaded once for every test that reads it
     (conftest.py): what the activities' loader created, and in how many seconds."""
-    return {"created": full_demo["activities"]["created"], "seconds": full_demo["seconds"]["activities"]}
+    return {
+        "created": full_demo["activities"]["created"],
+        "seconds": full_demo["seconds"]["activities"],
+    }
 
 
 def sums(queryset):
@@ -30,7 +33,10 @@ def sums(queryset):
 def test_hcmc_figures_2018_2023(demo):
     hcm = Unit.objects.get(code=org_demo.HCM)
     period = Activity.objects.in_subtree(hcm).in_period(D(2018, 1, 1), D(2023, 12, 31))
-    assert sums(period.filter(kind__code="tuyen_truyen")) == {"sessions": 3807, "attendances": 840528}
+    assert sums(period.filter(kind__code="tuyen_truyen")) == {
+        "sessions": 3807,
+        "attendances": 840528,
+    }
     assert sums(period.filter(kind__code="hoi_nghi")) == {"sessions": 45284, "attendances": 3740917}
     kinds = set(period.values_list("kind__code", flat=True).distinct())
     assert {"hoi_thi", "hoi_thao", "to_roi", "tap_huan"} <= kinds
@@ -48,7 +54,8 @@ def test_my_tho_figures_2021_2022(demo):
     assert set(own.values_list("audiences__code", flat=True)) == {"can_bo_cong_doan"}
     assert sums(in_period.filter(unit__in=grassroots)) == {"sessions": 648, "attendances": 17879}
     officers = Activity.objects.in_period(start, end).filter(
-        unit__in=[my_tho, *grassroots], audiences__code="can_bo_cong_doan")
+        unit__in=[my_tho, *grassroots], audiences__code="can_bo_cong_doan"
+    )
     assert set(officers.values_list("unit", flat=True)) == {my_tho.pk}
     assert in_period.filter(unit__in=grassroots).values("unit").distinct().count() >= 15
 
@@ -58,10 +65,16 @@ def test_the_reporting_cube_gives_the_same_figures(demo):
     from binhyen.reporting.rollup import rollup
 
     hcm = Unit.objects.get(code=org_demo.HCM)
-    data = rollup(hcm, parse_period("2018-01-01..2023-12-31"),
-                  ["activity.sessions[kind=hoi_nghi]", "activity.attendances[kind=tuyen_truyen]"], by="none")
-    assert data["total"] == {"activity.sessions[kind=hoi_nghi]": 45284,
-                             "activity.attendances[kind=tuyen_truyen]": 840528}
+    data = rollup(
+        hcm,
+        parse_period("2018-01-01..2023-12-31"),
+        ["activity.sessions[kind=hoi_nghi]", "activity.attendances[kind=tuyen_truyen]"],
+        by="none",
+    )
+    assert data["total"] == {
+        "activity.sessions[kind=hoi_nghi]": 45284,
+        "activity.attendances[kind=tuyen_truyen]": 840528,
+    }
 
 
 def test_every_activity_sits_on_a_unit_open_that_day(demo):
@@ -85,8 +98,14 @@ def test_loads_in_seconds_and_once(demo):
 
 def test_demo_is_reproducible():
     """Two plans from the same tree are the same rows (seeded generator)."""
-    first = [(r.unit_id, r.date, r.kind_id, r.title, r.sessions, r.attendances) for r in activities_demo.plan(D(2026, 1, 1))[:500]]
-    second = [(r.unit_id, r.date, r.kind_id, r.title, r.sessions, r.attendances) for r in activities_demo.plan(D(2026, 1, 1))[:500]]
+    first = [
+        (r.unit_id, r.date, r.kind_id, r.title, r.sessions, r.attendances)
+        for r in activities_demo.plan(D(2026, 1, 1))[:500]
+    ]
+    second = [
+        (r.unit_id, r.date, r.kind_id, r.title, r.sessions, r.attendances)
+        for r in activities_demo.plan(D(2026, 1, 1))[:500]
+    ]
     assert first == second
 
 
@@ -99,16 +118,23 @@ def test_list_page_at_demo_size(demo, django_assert_max_num_queries):
     client = Client()
     client.force_login(User.objects.get(username="demo-tinh"))
     with django_assert_max_num_queries(15):
-        page = client.get("/hoat-dong/", {"unit": org_demo.HCM, "start": "01/01/2018", "end": "31/12/2023",
-                                          "kind": "hoi_nghi"}).content.decode()
+        page = client.get(
+            "/hoat-dong/",
+            {"unit": org_demo.HCM, "start": "01/01/2018", "end": "31/12/2023", "kind": "hoi_nghi"},
+        ).content.decode()
     assert 'data-total="sessions">45.284<' in page and 'data-total="attendances">3.740.917<' in page
     hcm = Unit.objects.get(code=org_demo.HCM)
     with django_assert_max_num_queries(15):
-        assert client.get(f"/hoat-dong/{Activity.objects.in_subtree(hcm).first().pk}/").status_code == 200
+        assert (
+            client.get(f"/hoat-dong/{Activity.objects.in_subtree(hcm).first().pk}/").status_code
+            == 200
+        )
     admin = Client()
     admin.force_login(User.objects.get(username="demo-admin"))
     period = {"start": "16/08/2021", "end": "15/08/2022", "kind": "tuyen_truyen"}
-    page = admin.get("/hoat-dong/", {**period, "unit": org_demo.MY_THO, "audience": "can_bo_cong_doan"}).content.decode()
+    page = admin.get(
+        "/hoat-dong/", {**period, "unit": org_demo.MY_THO, "audience": "can_bo_cong_doan"}
+    ).content.decode()
     assert 'data-total="sessions">16<' in page and 'data-total="attendances">1.116<' in page
     # Mỹ Tho's unions now sit under Đồng Tháp: its admin sees their figures of that year.
     mytho = Client()
@@ -119,10 +145,16 @@ def test_list_page_at_demo_size(demo, django_assert_max_num_queries):
 
 def test_demo_activities_carry_out_the_demo_plans(demo):
     my_tho = Unit.objects.get(code=org_demo.MY_THO)
-    units = [my_tho.pk, *org_demo.grassroots(org_demo.MY_THO, on=D(2022, 8, 15)).values_list("pk", flat=True)]
+    units = [
+        my_tho.pk,
+        *org_demo.grassroots(org_demo.MY_THO, on=D(2022, 8, 15)).values_list("pk", flat=True),
+    ]
     year = Activity.objects.filter(unit__in=units, date__range=(D(2021, 8, 16), D(2022, 8, 15)))
-    for symbol, topic in (("329/KH-LĐLĐ", "phong_chong_toi_pham"), ("330/KH-LĐLĐ", "ma_tuy"),
-                          ("311/KH-LĐLĐ", "mua_ban_nguoi")):
+    for symbol, topic in (
+        ("329/KH-LĐLĐ", "phong_chong_toi_pham"),
+        ("330/KH-LĐLĐ", "ma_tuy"),
+        ("311/KH-LĐLĐ", "mua_ban_nguoi"),
+    ):
         plan = Document.objects.get(issuer_unit=my_tho, symbol=symbol)
         linked = year.filter(documents=plan)
         assert linked.exists(), symbol
@@ -132,8 +164,11 @@ def test_demo_activities_carry_out_the_demo_plans(demo):
     linked = Activity.objects.filter(documents=plan_2022)
     assert linked.exists() and not linked.exclude(date__year=2022).exists()
     assert not linked.exclude(unit__path__startswith=hcm.path).exists()
-    assert not Activity.objects.filter(documents__isnull=False).exclude(
-        document_ref__in=Document.objects.values("symbol")).exists()
+    assert (
+        not Activity.objects.filter(documents__isnull=False)
+        .exclude(document_ref__in=Document.objects.values("symbol"))
+        .exists()
+    )
 
 
 def test_demo_leaves_the_reporting_cube_equal_to_the_raw_activities(demo):

@@ -25,7 +25,8 @@ def test_the_spreadsheet_machinerys_strings_are_in_the_activities_catalog():
     places = {p for e in catalog for p, _line in e.occurrences}
     assert "locks.py" in {p.rsplit("/", 1)[-1] for p in places}
     assert {"spec.py", "errors.py", "read.py", "convert.py", "run.py", "write.py"} <= {
-        p.split("spreadsheets/", 1)[-1] for p in places if p.startswith("spreadsheets/")}
+        p.split("spreadsheets/", 1)[-1] for p in places if p.startswith("spreadsheets/")
+    }
 
 
 def test_list_and_import_errors_in_english(people):
@@ -37,8 +38,14 @@ def test_list_and_import_errors_in_english(people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = xlsx([row(**{"Số lượt người": -2})])
-    page = client.post("/hoat-dong/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", bad.getvalue())}).content.decode()
-    assert "Nothing was imported" in page and "Attendances" in page and "must be a whole number ≥ 0" in page
+    page = client.post(
+        "/hoat-dong/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", bad.getvalue())}
+    ).content.decode()
+    assert (
+        "Nothing was imported" in page
+        and "Attendances" in page
+        and "must be a whole number ≥ 0" in page
+    )
 
 
 def test_vietnamese_headers_import_under_english(people):

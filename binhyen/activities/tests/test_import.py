@@ -62,8 +62,10 @@ def test_text_file_renamed_xlsx(people):
 
 
 def test_ten_megabytes_of_junk(people):
-    assert_rejected(run(people["cs1_editor"], upload(os.urandom(10 * 1024 * 1024))),
-                    "Tệp không phải là bảng tính Excel (.xlsx)")
+    assert_rejected(
+        run(people["cs1_editor"], upload(os.urandom(10 * 1024 * 1024))),
+        "Tệp không phải là bảng tính Excel (.xlsx)",
+    )
 
 
 def test_oversized_upload(people, settings):
@@ -86,7 +88,9 @@ def test_zip_that_is_not_a_workbook(people):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("readme.txt", "xin chào")
-    assert_rejected(run(people["cs1_editor"], upload(out.getvalue())), "không phải là bảng tính Excel")
+    assert_rejected(
+        run(people["cs1_editor"], upload(out.getvalue())), "không phải là bảng tính Excel"
+    )
 
 
 def test_empty_sheet(people):
@@ -117,12 +121,16 @@ def test_extra_column(people):
 
 def test_duplicated_column(people):
     headers = [*HEADERS, "Ngày"]
-    assert_rejected(run(people["cs1_editor"], xlsx([row()], headers=headers)),
-                    "Cột 'Ngày' xuất hiện hai lần (cột B và O)")
+    assert_rejected(
+        run(people["cs1_editor"], xlsx([row()], headers=headers)),
+        "Cột 'Ngày' xuất hiện hai lần (cột B và O)",
+    )
 
 
 def test_merged_cells(people):
-    result = run(people["cs1_editor"], xlsx([row(), row(**{"Tên hoạt động": "Khác"})], merge="L2:L3"))
+    result = run(
+        people["cs1_editor"], xlsx([row(), row(**{"Tên hoạt động": "Khác"})], merge="L2:L3")
+    )
     assert_rejected(result, "Dòng 2, cột 'Địa điểm': có ô bị gộp (L2:L3)")
 
 
@@ -134,26 +142,68 @@ def test_data_under_no_header(people):
 # --- cells ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("values, expected", [
-    ({"Số lượt người": "nhiều"}, "Dòng 2, cột 'Số lượt người': 'nhiều' phải là số nguyên không âm"),
-    ({"Số lượt người": -5}, "Dòng 2, cột 'Số lượt người': '-5' phải là số nguyên không âm"),
-    ({"Số cuộc/buổi": 1.5}, "Dòng 2, cột 'Số cuộc/buổi': '1,5' phải là số nguyên không âm (không có phần thập phân)"),
-    ({"Số cuộc/buổi": 0}, "Dòng 2, cột 'Số cuộc/buổi': Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
-    ({"Số lượt người": 3_000_000_000}, "Dòng 2, cột 'Số lượt người': '3.000.000.000' quá lớn"),
-    ({"Ngày": "31/02/2022"}, "Dòng 2, cột 'Ngày': '31/02/2022' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy"),
-    ({"Ngày": periods.today() + datetime.timedelta(days=3)}, "Dòng 2, cột 'Ngày': Ngày"),
-    ({"Đến ngày": datetime.date(2020, 5, 1)}, "Dòng 2, cột 'Đến ngày': Ngày kết thúc (01/05/2020) không được trước ngày bắt đầu (12/05/2020)."),
-    ({"Loại hoạt động": "hoi_cho"}, "Dòng 2, cột 'Loại hoạt động': 'hoi_cho' không có trong danh mục Loại hoạt động"),
-    ({"Chủ đề": "ma_tuy, cuop_giat"}, "Dòng 2, cột 'Chủ đề': 'cuop_giat' không có trong danh mục Chủ đề"),
-    ({"Đối tượng": "hoc_sinh"}, "Dòng 2, cột 'Đối tượng': 'hoc_sinh' không có trong danh mục Đối tượng"),
-    ({"Hình thức": "bo_cau"}, "Dòng 2, cột 'Hình thức': 'bo_cau' không có trong danh mục Hình thức"),
-    ({"Mã đơn vị": "TG-MT-CS1"}, "Dòng 2, cột 'Mã đơn vị': Mã đơn vị 'TG-MT-CS1' không có hoặc bạn không được nhập liệu"),
-    ({"Mã đơn vị": "KHONG-CO"}, "Dòng 2, cột 'Mã đơn vị': Mã đơn vị 'KHONG-CO' không có hoặc bạn không được nhập liệu"),
-    ({"Tên hoạt động": None}, "Dòng 2, cột 'Tên hoạt động': bắt buộc nhập."),
-    ({"Chủ đề": "  "}, "Dòng 2, cột 'Chủ đề': bắt buộc nhập."),
-    ({"Tên hoạt động": "x" * 300}, "Dòng 2, cột 'Tên hoạt động': dài 300 ký tự, tối đa 255 ký tự."),
-    ({"Loại hoạt động": "to_roi", "Số tờ rơi": None}, "Dòng 2, cột 'Số tờ rơi': Hoạt động phát tờ rơi phải có số tờ rơi"),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (
+            {"Số lượt người": "nhiều"},
+            "Dòng 2, cột 'Số lượt người': 'nhiều' phải là số nguyên không âm",
+        ),
+        ({"Số lượt người": -5}, "Dòng 2, cột 'Số lượt người': '-5' phải là số nguyên không âm"),
+        (
+            {"Số cuộc/buổi": 1.5},
+            "Dòng 2, cột 'Số cuộc/buổi': '1,5' phải là số nguyên không âm (không có phần thập phân)",
+        ),
+        (
+            {"Số cuộc/buổi": 0},
+            "Dòng 2, cột 'Số cuộc/buổi': Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi.",
+        ),
+        ({"Số lượt người": 3_000_000_000}, "Dòng 2, cột 'Số lượt người': '3.000.000.000' quá lớn"),
+        (
+            {"Ngày": "31/02/2022"},
+            "Dòng 2, cột 'Ngày': '31/02/2022' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy",
+        ),
+        ({"Ngày": periods.today() + datetime.timedelta(days=3)}, "Dòng 2, cột 'Ngày': Ngày"),
+        (
+            {"Đến ngày": datetime.date(2020, 5, 1)},
+            "Dòng 2, cột 'Đến ngày': Ngày kết thúc (01/05/2020) không được trước ngày bắt đầu (12/05/2020).",
+        ),
+        (
+            {"Loại hoạt động": "hoi_cho"},
+            "Dòng 2, cột 'Loại hoạt động': 'hoi_cho' không có trong danh mục Loại hoạt động",
+        ),
+        (
+            {"Chủ đề": "ma_tuy, cuop_giat"},
+            "Dòng 2, cột 'Chủ đề': 'cuop_giat' không có trong danh mục Chủ đề",
+        ),
+        (
+            {"Đối tượng": "hoc_sinh"},
+            "Dòng 2, cột 'Đối tượng': 'hoc_sinh' không có trong danh mục Đối tượng",
+        ),
+        (
+            {"Hình thức": "bo_cau"},
+            "Dòng 2, cột 'Hình thức': 'bo_cau' không có trong danh mục Hình thức",
+        ),
+        (
+            {"Mã đơn vị": "TG-MT-CS1"},
+            "Dòng 2, cột 'Mã đơn vị': Mã đơn vị 'TG-MT-CS1' không có hoặc bạn không được nhập liệu",
+        ),
+        (
+            {"Mã đơn vị": "KHONG-CO"},
+            "Dòng 2, cột 'Mã đơn vị': Mã đơn vị 'KHONG-CO' không có hoặc bạn không được nhập liệu",
+        ),
+        ({"Tên hoạt động": None}, "Dòng 2, cột 'Tên hoạt động': bắt buộc nhập."),
+        ({"Chủ đề": "  "}, "Dòng 2, cột 'Chủ đề': bắt buộc nhập."),
+        (
+            {"Tên hoạt động": "x" * 300},
+            "Dòng 2, cột 'Tên hoạt động': dài 300 ký tự, tối đa 255 ký tự.",
+        ),
+        (
+            {"Loại hoạt động": "to_roi", "Số tờ rơi": None},
+            "Dòng 2, cột 'Số tờ rơi': Hoạt động phát tờ rơi phải có số tờ rơi",
+        ),
+    ],
+)
 def test_bad_cell(people, values, expected):
     assert_rejected(run(people["cs1_editor"], xlsx([row(**values)])), expected)
 
@@ -164,7 +214,10 @@ def test_unit_closed_on_the_day(people, tree):
 
     org_services.close_unit(superuser(), tree["cs1"], datetime.date(2020, 12, 31))
     result = run(people["cs1_editor"], xlsx([row(**{"Ngày": datetime.date(2021, 2, 1)})]))
-    assert_rejected(result, "Dòng 2, cột 'Mã đơn vị': Công đoàn cơ sở Công ty Điện tử Sài Gòn đã kết thúc hoạt động ngày 31/12/2020")
+    assert_rejected(
+        result,
+        "Dòng 2, cột 'Mã đơn vị': Công đoàn cơ sở Công ty Điện tử Sài Gòn đã kết thúc hoạt động ngày 31/12/2020",
+    )
 
 
 def test_one_bad_cell_among_many_rows_writes_nothing(people):
@@ -176,14 +229,22 @@ def test_one_bad_cell_among_many_rows_writes_nothing(people):
 
 
 def test_every_problem_is_listed(people):
-    rows = [row(**{"Số lượt người": -1}), row(**{"Tên hoạt động": "B", "Loại hoạt động": "x"}),
-            row(**{"Tên hoạt động": "C", "Ngày": "hôm qua"})]
+    rows = [
+        row(**{"Số lượt người": -1}),
+        row(**{"Tên hoạt động": "B", "Loại hoạt động": "x"}),
+        row(**{"Tên hoạt động": "C", "Ngày": "hôm qua"}),
+    ]
     result = run(people["cs1_editor"], xlsx(rows))
-    assert_rejected(result, "Dòng 2, cột 'Số lượt người'", "Dòng 3, cột 'Loại hoạt động'", "Dòng 4, cột 'Ngày'")
+    assert_rejected(
+        result, "Dòng 2, cột 'Số lượt người'", "Dòng 3, cột 'Loại hoạt động'", "Dòng 4, cột 'Ngày'"
+    )
 
 
 def test_same_activity_twice_in_one_file(people):
-    result = run(people["cs1_editor"], xlsx([row(), row(**{"Tên hoạt động": "tuyên truyền phòng, CHỐNG ma tuý "})]))
+    result = run(
+        people["cs1_editor"],
+        xlsx([row(), row(**{"Tên hoạt động": "tuyên truyền phòng, CHỐNG ma tuý "})]),
+    )
     assert_rejected(result, "Dòng 3, cột 'Tên hoạt động': trùng với dòng 2 của tệp")
 
 
@@ -230,7 +291,7 @@ def test_a_broken_sheet_part_is_answered_the_same_from_the_child(people, reader)
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(b"</sheetData>", b"<row r=\"9\"><c r=\"A9\"></sheetData>")
+                body = body.replace(b"</sheetData>", b'<row r="9"><c r="A9"></sheetData>')
             dst.writestr(info, body)
     assert_rejected(run(people["cs1_editor"], upload(broken.getvalue())), "Tệp Excel bị hỏng")
 
@@ -244,8 +305,11 @@ def test_locked_period(people):
         result = run(people["cs1_editor"], xlsx([row()]))
     finally:
         locks.unregister(checker)
-    assert_rejected(result, "Dòng 2, cột 'Ngày': Số liệu của Công đoàn cơ sở Công ty Điện tử Sài Gòn ngày "
-                            "12/05/2020 đã bị khóa vì Báo cáo quý II/2020 đã được phê duyệt.")
+    assert_rejected(
+        result,
+        "Dòng 2, cột 'Ngày': Số liệu của Công đoàn cơ sở Công ty Điện tử Sài Gòn ngày "
+        "12/05/2020 đã bị khóa vì Báo cáo quý II/2020 đã được phê duyệt.",
+    )
 
 
 # --- clean files ------------------------------------------------------------------------------
@@ -254,12 +318,30 @@ def test_locked_period(people):
 def test_clean_file_imports_every_row_in_one_batch(people):
     rows = [
         row(),
-        row(**{"Mã đơn vị": "HCM-Q9", "Tên hoạt động": "Hội nghị quán triệt Kết luận 13",
-               "Loại hoạt động": "Hội nghị", "Chủ đề": "Phòng, chống tội phạm; pccc",
-               "Đối tượng": "can_bo_cong_doan", "Hình thức": "", "Số cuộc/buổi": "1",
-               "Số lượt người": "1.116", "Ngày": "16/08/2021", "Đến ngày": "17/08/2021"}),
-        row(**{"Loại hoạt động": "to_roi", "Tên hoạt động": "Phát tờ rơi trên xe đưa rước",
-               "Số cuộc/buổi": 0, "Số lượt người": 0, "Số tờ rơi": 500, "Hình thức": "xe_dua_ruoc"}),
+        row(
+            **{
+                "Mã đơn vị": "HCM-Q9",
+                "Tên hoạt động": "Hội nghị quán triệt Kết luận 13",
+                "Loại hoạt động": "Hội nghị",
+                "Chủ đề": "Phòng, chống tội phạm; pccc",
+                "Đối tượng": "can_bo_cong_doan",
+                "Hình thức": "",
+                "Số cuộc/buổi": "1",
+                "Số lượt người": "1.116",
+                "Ngày": "16/08/2021",
+                "Đến ngày": "17/08/2021",
+            }
+        ),
+        row(
+            **{
+                "Loại hoạt động": "to_roi",
+                "Tên hoạt động": "Phát tờ rơi trên xe đưa rước",
+                "Số cuộc/buổi": 0,
+                "Số lượt người": 0,
+                "Số tờ rơi": 500,
+                "Hình thức": "xe_dua_ruoc",
+            }
+        ),
     ]
     user = people["hcm_editor"]
     result = run(user, xlsx(rows))
@@ -311,9 +393,22 @@ def test_dry_run_checks_but_writes_nothing(people):
 
 
 def test_names_instead_of_codes_and_text_dates(people):
-    result = run(people["cs1_editor"], xlsx([row(**{
-        "Loại hoạt động": "hội thi", "Chủ đề": "Phòng cháy, chữa cháy", "Đối tượng": "Đoàn viên công đoàn",
-        "Hình thức": "Zalo", "Ngày": "05/06/2020"})]))
+    result = run(
+        people["cs1_editor"],
+        xlsx(
+            [
+                row(
+                    **{
+                        "Loại hoạt động": "hội thi",
+                        "Chủ đề": "Phòng cháy, chữa cháy",
+                        "Đối tượng": "Đoàn viên công đoàn",
+                        "Hình thức": "Zalo",
+                        "Ngày": "05/06/2020",
+                    }
+                )
+            ]
+        ),
+    )
     assert result.ok, messages(result)
     a = Activity.objects.get()
     assert (a.kind.code, a.date) == ("hoi_thi", datetime.date(2020, 6, 5))
@@ -372,7 +467,9 @@ def test_command_dry_run_and_errors(people, tmp_path):
     assert "Dòng 2, cột 'Số lượt người'" in err.getvalue()
     path.write_bytes(xlsx([row()]).getvalue())
     out = io.StringIO()
-    call_command("import-activities", str(path), user=people["cs1_editor"].username, dry_run=True, stdout=out)
+    call_command(
+        "import-activities", str(path), user=people["cs1_editor"].username, dry_run=True, stdout=out
+    )
     assert "chạy thử" in out.getvalue() and Activity.objects.count() == 0
 
 
@@ -389,7 +486,10 @@ def test_backslashes_tabs_and_line_breaks_are_kept_exactly(people):
     title = r"Tuyên truyền theo tài liệu C:\tai-lieu\n-moi"
     notes = "Buổi sáng\nBuổi chiều\tca 2 \\ ca 3\r\nKết thúc"
     place = "Nhà ăn \\N"
-    result = run(people["cs1_editor"], xlsx([row(**{"Tên hoạt động": title, "Ghi chú": notes, "Địa điểm": place})]))
+    result = run(
+        people["cs1_editor"],
+        xlsx([row(**{"Tên hoạt động": title, "Ghi chú": notes, "Địa điểm": place})]),
+    )
     assert result.ok, messages(result)
     a = Activity.objects.get()
     assert (a.title, a.notes, a.place) == (title, notes.replace("\r\n", "\n"), place)
@@ -401,8 +501,15 @@ def test_same_activity_in_two_write_batches(people, monkeypatch):
     from binhyen.activities.excel import ActivityImport
 
     monkeypatch.setattr(ActivityImport, "batch_size", 1)
-    rows = [row(), row(**{"Tên hoạt động": "Buổi khác"}), row(**{"Tên hoạt động": "tuyên truyền phòng, CHỐNG ma tuý"})]
-    assert_rejected(run(people["cs1_editor"], xlsx(rows)), "Dòng 4, cột 'Tên hoạt động': trùng với dòng 2 của tệp")
+    rows = [
+        row(),
+        row(**{"Tên hoạt động": "Buổi khác"}),
+        row(**{"Tên hoạt động": "tuyên truyền phòng, CHỐNG ma tuý"}),
+    ]
+    assert_rejected(
+        run(people["cs1_editor"], xlsx(rows)),
+        "Dòng 4, cột 'Tên hoạt động': trùng với dòng 2 của tệp",
+    )
 
 
 def test_a_failed_background_write_is_reported_and_nothing_is_kept(people, monkeypatch):
@@ -417,4 +524,7 @@ def test_a_failed_background_write_is_reported_and_nothing_is_kept(people, monke
         yield "not\ta\tvalid\trow\n"
 
     monkeypatch.setattr(excel, "_copy_lines", broken)
-    assert_rejected(run(people["cs1_editor"], xlsx([row()])), "Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi")
+    assert_rejected(
+        run(people["cs1_editor"], xlsx([row()])),
+        "Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi",
+    )

@@ -19,12 +19,20 @@ def many_rows():
     units = ["HCM-Q9-CS1", "HCM-Q9", "HCM"]
     topics = ["ma_tuy", "ma_tuy, tin_dung_den", "pccc, phong_chong_toi_pham, ma_tuy"]
     return [
-        row(**{"Mã đơn vị": units[n % 3], "Ngày": datetime.date(2020, 1 + n % 5, 1 + n % 27),
-               "Tên hoạt động": f"Buổi {n}", "Chủ đề": topics[n % 3],
-               "Loại hoạt động": ("tuyen_truyen", "hoi_nghi")[n % 2],
-               "Đối tượng": ("doan_vien", "doan_vien, cnvcld")[n % 2],
-               "Hình thức": ("", "truc_tiep", "truc_tiep, zalo")[n % 3],
-               "Số cuộc/buổi": 1 + n % 4, "Số lượt người": 10 * n, "Số tờ rơi": n % 7 or None})
+        row(
+            **{
+                "Mã đơn vị": units[n % 3],
+                "Ngày": datetime.date(2020, 1 + n % 5, 1 + n % 27),
+                "Tên hoạt động": f"Buổi {n}",
+                "Chủ đề": topics[n % 3],
+                "Loại hoạt động": ("tuyen_truyen", "hoi_nghi")[n % 2],
+                "Đối tượng": ("doan_vien", "doan_vien, cnvcld")[n % 2],
+                "Hình thức": ("", "truc_tiep", "truc_tiep, zalo")[n % 3],
+                "Số cuộc/buổi": 1 + n % 4,
+                "Số lượt người": 10 * n,
+                "Số tờ rơi": n % 7 or None,
+            }
+        )
         for n in range(60)
     ]
 
@@ -38,7 +46,6 @@ def test_import_leaves_the_cube_equal_to_the_raw_activities(people):
     again = run(people["hcm_editor"], xlsx(many_rows() + [row(**{"Tên hoạt động": "Mới"})]))
     assert (again.created, again.skipped) == (1, 60)
     assert facts.verify() == []
-
 
 
 def test_rejected_file_leaves_the_cube_untouched(people):

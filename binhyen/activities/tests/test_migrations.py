@@ -25,7 +25,10 @@ def test_keys_written_before_the_uuid_column_survive_the_upgrade():
     key = natural_key_for(tree["cs1"].pk, day, kind, "Tuyên truyền phòng, chống ma túy")
     now = timezone.now()
     with connection.cursor() as cursor:
-        for title, old_key in (("Tuyên truyền phòng, chống ma túy", key), ("Hoạt động giả lập 5", "gen1-5")):
+        for title, old_key in (
+            ("Tuyên truyền phòng, chống ma túy", key),
+            ("Hoạt động giả lập 5", "gen1-5"),
+        ):
             cursor.execute(
                 "INSERT INTO activities_activity (unit_id, kind_id, date, title, sessions, attendances, place, "
                 "notes, document_ref, natural_key, search_text, created_at, updated_at) "

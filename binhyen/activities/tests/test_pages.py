@@ -27,13 +27,32 @@ def login(user):
 def data(tree):
     """Activities across the tree: two under Quận 9 (one at its union), one in Mỹ Tho."""
     return {
-        "q9": f.activity(tree["q9"], date=datetime.date(2020, 6, 1), title="Hội nghị quán triệt Chỉ thị 09",
-                         kind="hoi_nghi", topics=("phong_chong_toi_pham",), audiences=("can_bo_cong_doan",),
-                         sessions=3, attendances=1200),
-        "cs1": f.activity(tree["cs1"], date=datetime.date(2020, 7, 10), title="Tuyên truyền tín dụng đen ca đêm",
-                          topics=("tin_dung_den",), channels=("giua_ca",), sessions=2, attendances=340),
-        "mt": f.activity(tree["mt"], date=datetime.date(2022, 3, 23), title="Tuyên truyền Kế hoạch 329",
-                         sessions=16, attendances=1116),
+        "q9": f.activity(
+            tree["q9"],
+            date=datetime.date(2020, 6, 1),
+            title="Hội nghị quán triệt Chỉ thị 09",
+            kind="hoi_nghi",
+            topics=("phong_chong_toi_pham",),
+            audiences=("can_bo_cong_doan",),
+            sessions=3,
+            attendances=1200,
+        ),
+        "cs1": f.activity(
+            tree["cs1"],
+            date=datetime.date(2020, 7, 10),
+            title="Tuyên truyền tín dụng đen ca đêm",
+            topics=("tin_dung_den",),
+            channels=("giua_ca",),
+            sessions=2,
+            attendances=340,
+        ),
+        "mt": f.activity(
+            tree["mt"],
+            date=datetime.date(2022, 3, 23),
+            title="Tuyên truyền Kế hoạch 329",
+            sessions=16,
+            attendances=1116,
+        ),
     }
 
 
@@ -57,13 +76,19 @@ def test_list_shows_scope_totals_and_filters(people, data):
         assert shown in page and hidden not in page, params
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"unit": "TG-MT"}, "Không tìm thấy đơn vị “TG-MT” trong phạm vi của bạn."),
-    ({"start": "32/01/2020"}, "Ngày “32/01/2020” không hợp lệ"),
-    ({"start": "01/02/2020", "end": "01/01/2020"}, "Ngày cuối kỳ (01/01/2020) không được trước ngày đầu kỳ (01/02/2020)."),
-    ({"kind": "khong_co"}, "Mã “khong_co” không có trong danh mục loại hoạt động."),
-    ({"sort": "ngau_nhien"}, "Cách sắp xếp “ngau_nhien” không có"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"unit": "TG-MT"}, "Không tìm thấy đơn vị “TG-MT” trong phạm vi của bạn."),
+        ({"start": "32/01/2020"}, "Ngày “32/01/2020” không hợp lệ"),
+        (
+            {"start": "01/02/2020", "end": "01/01/2020"},
+            "Ngày cuối kỳ (01/01/2020) không được trước ngày đầu kỳ (01/02/2020).",
+        ),
+        ({"kind": "khong_co"}, "Mã “khong_co” không có trong danh mục loại hoạt động."),
+        ({"sort": "ngau_nhien"}, "Cách sắp xếp “ngau_nhien” không có"),
+    ],
+)
 def test_bad_filters_say_why_and_show_nothing(people, data, params, message):
     page = login(people["hcm_viewer"]).get(reverse("activities:list"), params).content.decode()
     assert message in page
@@ -72,8 +97,12 @@ def test_bad_filters_say_why_and_show_nothing(people, data, params, message):
 
 def test_sorting_and_pagination(people, tree):
     for i in range(55):
-        f.activity(tree["cs1"], date=datetime.date(2021, 1, 1) + datetime.timedelta(days=i), title=f"Buổi {i:02d}",
-                   attendances=i)
+        f.activity(
+            tree["cs1"],
+            date=datetime.date(2021, 1, 1) + datetime.timedelta(days=i),
+            title=f"Buổi {i:02d}",
+            attendances=i,
+        )
     client = login(people["hcm_viewer"])
     first = client.get(reverse("activities:list")).content.decode()
     assert "Buổi 54" in first and "Buổi 00" not in first and "Trang 1/2" in first
@@ -87,12 +116,23 @@ def test_sorting_and_pagination(people, tree):
 
 def test_list_query_count_is_bounded(people, tree, django_assert_max_num_queries):
     for i in range(60):
-        f.activity(tree["cs1" if i % 2 else "q9"], date=datetime.date(2021, 2, 1) + datetime.timedelta(days=i),
-                   topics=("ma_tuy", "pccc"))
+        f.activity(
+            tree["cs1" if i % 2 else "q9"],
+            date=datetime.date(2021, 2, 1) + datetime.timedelta(days=i),
+            topics=("ma_tuy", "pccc"),
+        )
     client = login(people["hcm_viewer"])
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("activities:list"), {"unit": "HCM", "topic": "ma_tuy", "kind": "tuyen_truyen",
-                                                            "start": "01/01/2021", "q": "hoat dong"})
+        response = client.get(
+            reverse("activities:list"),
+            {
+                "unit": "HCM",
+                "topic": "ma_tuy",
+                "kind": "tuyen_truyen",
+                "start": "01/01/2021",
+                "q": "hoat dong",
+            },
+        )
     assert response.status_code == 200 and "Trang 1/2" in response.content.decode()
     with django_assert_max_num_queries(15):
         client.get(reverse("activities:list"), headers={"HX-Request": "true"})
@@ -117,17 +157,28 @@ def test_export_is_exactly_the_filtered_list(people, data):
     assert [r[4] for r in rows] == ["Tuyên truyền tín dụng đen ca đêm"]
     summary = dict(wb["Tổng hợp"].iter_rows(values_only=True))
     assert summary["Số lượt người"] == "340" and summary["Loại hoạt động"] == "Tuyên truyền"
-    everything = load_workbook(io.BytesIO(b"".join(client.get(reverse("activities:export")).streaming_content)))
+    everything = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("activities:export")).streaming_content))
+    )
     titles = {r[4] for r in everything["Dữ liệu"].iter_rows(min_row=2, values_only=True)}
     assert titles == {"Hội nghị quán triệt Chỉ thị 09", "Tuyên truyền tín dụng đen ca đêm"}
 
 
 def form_data(unit, **changes):
     data = {
-        "unit": unit.pk, "date": "15/03/2022", "end_date": "", "kind": ActivityKind.objects.get(code="tuyen_truyen").pk,
-        "title": "Tuyên truyền phòng, chống ma túy", "topics": [Topic.objects.get(code="ma_tuy").pk],
-        "audiences": [Audience.objects.get(code="cnvcld").pk], "sessions": "2", "attendances": "150",
-        "leaflets": "", "place": "", "document_ref": "", "notes": "",
+        "unit": unit.pk,
+        "date": "15/03/2022",
+        "end_date": "",
+        "kind": ActivityKind.objects.get(code="tuyen_truyen").pk,
+        "title": "Tuyên truyền phòng, chống ma túy",
+        "topics": [Topic.objects.get(code="ma_tuy").pk],
+        "audiences": [Audience.objects.get(code="cnvcld").pk],
+        "sessions": "2",
+        "attendances": "150",
+        "leaflets": "",
+        "place": "",
+        "document_ref": "",
+        "notes": "",
     }
     data.update(changes)
     return data
@@ -139,15 +190,26 @@ def test_create_activity_through_the_form(people, tree, settings, tmp_path):
     page = client.get(reverse("activities:create")).content.decode()
     assert "Công ty Điện tử Sài Gòn" in page and "Mỹ Tho" not in page
     photo = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50)
-    response = client.post(reverse("activities:create"), {**form_data(tree["cs1"]), "files": [photo]})
+    response = client.post(
+        reverse("activities:create"), {**form_data(tree["cs1"]), "files": [photo]}
+    )
     activity = Activity.objects.get()
     assert response.status_code == 302 and response["Location"] == activity.get_absolute_url()
-    assert (activity.date, activity.attendances, activity.created_by) == (datetime.date(2022, 3, 15), 150, people["cs1_editor"])
+    assert (activity.date, activity.attendances, activity.created_by) == (
+        datetime.date(2022, 3, 15),
+        150,
+        people["cs1_editor"],
+    )
     attachment = activity.attachments.get()
     page = client.get(activity.get_absolute_url()).content.decode()
     assert "anh.png" in page and "15/03/2022" in page
     assert client.get(reverse("activities:attachment", args=[attachment.pk])).status_code == 200
-    assert login(people["mt_editor"]).get(reverse("activities:attachment", args=[attachment.pk])).status_code == 404
+    assert (
+        login(people["mt_editor"])
+        .get(reverse("activities:attachment", args=[attachment.pk]))
+        .status_code
+        == 404
+    )
 
 
 FORM_CASES = [
@@ -156,9 +218,17 @@ FORM_CASES = [
     ({"sessions": "0"}, "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
     ({"sessions": "1.5"}, "sessions", "Số cuộc/buổi phải là số nguyên không âm."),
     ({"date": "2022-13-45"}, "date", "Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/2022."),
-    ({"date": (periods.today() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")}, "date", "ở tương lai"),
+    (
+        {"date": (periods.today() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")},
+        "date",
+        "ở tương lai",
+    ),
     ({"date": ""}, "date", "Hãy nhập ngày tổ chức."),
-    ({"end_date": "01/03/2022"}, "end_date", "Ngày kết thúc (01/03/2022) không được trước ngày bắt đầu (15/03/2022)."),
+    (
+        {"end_date": "01/03/2022"},
+        "end_date",
+        "Ngày kết thúc (01/03/2022) không được trước ngày bắt đầu (15/03/2022).",
+    ),
     ({"title": ""}, "title", "Hãy nhập tên hoạt động."),
     ({"topics": []}, "topics", "Hãy chọn ít nhất một chủ đề."),
     ({"audiences": []}, "audiences", "Hãy chọn ít nhất một đối tượng."),
@@ -169,7 +239,9 @@ FORM_CASES = [
 
 @pytest.mark.parametrize("changes, field, message", FORM_CASES)
 def test_form_errors_sit_next_to_their_field(people, tree, changes, field, message):
-    response = login(people["cs1_editor"]).post(reverse("activities:create"), form_data(tree["cs1"], **changes))
+    response = login(people["cs1_editor"]).post(
+        reverse("activities:create"), form_data(tree["cs1"], **changes)
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert any(message in e for e in form.errors[field]), form.errors
@@ -179,23 +251,32 @@ def test_form_errors_sit_next_to_their_field(people, tree, changes, field, messa
 
 def test_form_refuses_a_unit_out_of_scope(people, tree):
     response = login(people["cs1_editor"]).post(reverse("activities:create"), form_data(tree["mt"]))
-    assert response.context["form"].errors["unit"] == ["Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này."]
+    assert response.context["form"].errors["unit"] == [
+        "Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này."
+    ]
     assert Activity.all_objects.count() == 0
 
 
 def test_form_refuses_a_closed_unit_and_duplicates(people, tree):
     client = login(people["hcm_editor"])
     client.post(reverse("activities:create"), form_data(tree["cs1"]))
-    response = client.post(reverse("activities:create"), form_data(tree["cs1"], title="tuyên truyền PHÒNG, chống ma tuý"))
+    response = client.post(
+        reverse("activities:create"),
+        form_data(tree["cs1"], title="tuyên truyền PHÒNG, chống ma tuý"),
+    )
     assert "Đã có hoạt động này" in response.context["form"].errors["title"][0]
-    response = client.post(reverse("activities:create"), form_data(tree["cs1"], date="01/01/2014", title="Cũ"))
+    response = client.post(
+        reverse("activities:create"), form_data(tree["cs1"], date="01/01/2014", title="Cũ")
+    )
     assert "chỉ được thành lập từ ngày 01/01/2015" in response.context["form"].errors["date"][0]
     assert Activity.objects.count() == 1
 
 
 def test_form_refuses_bad_attachments(people, tree):
     fake = SimpleUploadedFile("anh.jpg", b"GIF89a not a jpeg")
-    response = login(people["cs1_editor"]).post(reverse("activities:create"), {**form_data(tree["cs1"]), "files": [fake]})
+    response = login(people["cs1_editor"]).post(
+        reverse("activities:create"), {**form_data(tree["cs1"]), "files": [fake]}
+    )
     assert "Tệp 'anh.jpg' không phải là ảnh JPG thật" in response.context["form"].errors["files"][0]
     assert Activity.all_objects.count() == 0
 
@@ -205,7 +286,10 @@ def test_edit_and_delete(people, data):
     a = data["cs1"]
     page = client.get(reverse("activities:edit", args=[a.pk])).content.decode()
     assert 'value="10/07/2020"' in page
-    response = client.post(reverse("activities:edit", args=[a.pk]), form_data(a.unit, date="10/07/2020", attendances="400"))
+    response = client.post(
+        reverse("activities:edit", args=[a.pk]),
+        form_data(a.unit, date="10/07/2020", attendances="400"),
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.attendances == 400
@@ -213,9 +297,17 @@ def test_edit_and_delete(people, data):
     assert "340" in history and "400" in history
     assert client.get(reverse("activities:delete", args=[a.pk])).status_code == 200
     assert client.post(reverse("activities:delete", args=[a.pk])).status_code == 302
-    assert not Activity.objects.filter(pk=a.pk).exists() and Activity.all_objects.filter(pk=a.pk).exists()
+    assert (
+        not Activity.objects.filter(pk=a.pk).exists()
+        and Activity.all_objects.filter(pk=a.pk).exists()
+    )
     assert client.get(a.get_absolute_url()).status_code == 404
-    assert login(people["mt_editor"]).post(reverse("activities:delete", args=[data["q9"].pk])).status_code == 404
+    assert (
+        login(people["mt_editor"])
+        .post(reverse("activities:delete", args=[data["q9"].pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_template_download(people):
@@ -223,29 +315,46 @@ def test_template_download(people):
     assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-hoat-dong.xlsx"'
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục", "Đơn vị"]
-    help_text = " ".join(str(c) for r in wb["Hướng dẫn"].iter_rows(values_only=True) for c in r if c)
+    help_text = " ".join(
+        str(c) for r in wb["Hướng dẫn"].iter_rows(values_only=True) for c in r if c
+    )
     assert "Chống trùng" in help_text and "tuyen_truyen" in help_text
 
 
 def test_upload_lists_errors_by_row_and_column(people):
     client = login(people["cs1_editor"])
     bad = xlsx([row(), row(**{"Tên hoạt động": "B", "Số lượt người": "nhiều"})])
-    page = client.post(reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", bad.getvalue())}).content.decode()
+    page = client.post(
+        reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", bad.getvalue())}
+    ).content.decode()
     assert "Chưa nhập dòng nào" in page
-    assert "<td class=\"num\">3</td>" in page and "Số lượt người" in page and "&#x27;nhiều&#x27; phải là số nguyên không âm" in page
+    assert (
+        '<td class="num">3</td>' in page
+        and "Số lượt người" in page
+        and "&#x27;nhiều&#x27; phải là số nguyên không âm" in page
+    )
     assert Activity.all_objects.count() == 0
     good = xlsx([row()])
-    page = client.post(reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", good.getvalue())}).content.decode()
+    page = client.post(
+        reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", good.getvalue())}
+    ).content.decode()
     assert "Đã nhập 1 hoạt động mới từ 1 dòng" in page
-    again = client.post(reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", good.getvalue())}).content.decode()
+    again = client.post(
+        reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", good.getvalue())}
+    ).content.decode()
     assert "bỏ qua 1 dòng trùng" in again and "Dòng 2: đã có hoạt động này" in again
     assert Activity.objects.count() == 1
 
 
 def test_upload_scope_is_the_uploaders(people):
-    page = login(people["mt_editor"]).post(
-        reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", xlsx([row()]).getvalue())}
-    ).content.decode()
+    page = (
+        login(people["mt_editor"])
+        .post(
+            reverse("activities:import"),
+            {"file": SimpleUploadedFile("a.xlsx", xlsx([row()]).getvalue())},
+        )
+        .content.decode()
+    )
     assert "Mã đơn vị &#x27;HCM-Q9-CS1&#x27; không có hoặc bạn không được nhập liệu" in page
     assert Activity.all_objects.count() == 0
 
@@ -254,5 +363,7 @@ def test_upload_without_file_and_junk(people):
     client = login(people["cs1_editor"])
     page = client.post(reverse("activities:import"), {}).content.decode()
     assert "Hãy chọn tệp Excel để tải lên." in page
-    page = client.post(reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", b"junk" * 100)}).content.decode()
+    page = client.post(
+        reverse("activities:import"), {"file": SimpleUploadedFile("a.xlsx", b"junk" * 100)}
+    ).content.decode()
     assert "Tệp không phải là bảng tính Excel (.xlsx)" in page

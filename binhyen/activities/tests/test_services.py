@@ -26,9 +26,14 @@ def kind(code):
 
 def fields(unit, **changes):
     base = dict(
-        unit=unit, date=datetime.date(2022, 3, 15), kind=kind("tuyen_truyen"),
-        title="Tuyên truyền phòng, chống tín dụng đen", topics=list(Topic.objects.filter(code="tin_dung_den")),
-        audiences=list(Audience.objects.filter(code="cnvcld")), sessions=2, attendances=150,
+        unit=unit,
+        date=datetime.date(2022, 3, 15),
+        kind=kind("tuyen_truyen"),
+        title="Tuyên truyền phòng, chống tín dụng đen",
+        topics=list(Topic.objects.filter(code="tin_dung_den")),
+        audiences=list(Audience.objects.filter(code="cnvcld")),
+        sessions=2,
+        attendances=150,
     )
     base.update(changes)
     return base
@@ -58,7 +63,9 @@ def test_record_writes_activity_history_and_cube(people, tree):
     assert data["total"]["activity.sessions"] == 2
 
 
-def test_recording_is_a_short_fixed_series_of_statements(people, tree, django_assert_max_num_queries):
+def test_recording_is_a_short_fixed_series_of_statements(
+    people, tree, django_assert_max_num_queries
+):
     """Recording is what officers do most: scope, twin and lock checks, the row, its links,
     one history record with its links, one cube upsert — whatever the tree's size (the speed
     target is measured in bench/rollup.py)."""
@@ -68,53 +75,80 @@ def test_recording_is_a_short_fixed_series_of_statements(people, tree, django_as
         services.record_activity(user, **given)
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    (dict(attendances=-1), "attendances", "Số lượt người phải là số nguyên không âm."),
-    (dict(sessions=0), "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
-    (dict(leaflets=-2), "leaflets", "Số tờ rơi phải là số nguyên không âm."),
-    (dict(date=periods.today() + datetime.timedelta(days=1)), "date", "ở tương lai"),
-    (dict(end_date=datetime.date(2022, 3, 1)), "end_date", "không được trước ngày bắt đầu (15/03/2022)"),
-    (dict(title="  "), "title", "Hãy nhập tên hoạt động."),
-    (dict(topics=[]), "topics", "Hãy chọn ít nhất một chủ đề."),
-    (dict(audiences=[]), "audiences", "Hãy chọn ít nhất một đối tượng."),
-    (dict(kind=None), "kind", "Hãy chọn loại hoạt động."),
-    (dict(date=datetime.date(2010, 1, 1)), "date", "chỉ được thành lập từ ngày 01/01/2015"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        (dict(attendances=-1), "attendances", "Số lượt người phải là số nguyên không âm."),
+        (dict(sessions=0), "sessions", "Hoạt động đã tổ chức phải có ít nhất 1 cuộc/buổi."),
+        (dict(leaflets=-2), "leaflets", "Số tờ rơi phải là số nguyên không âm."),
+        (dict(date=periods.today() + datetime.timedelta(days=1)), "date", "ở tương lai"),
+        (
+            dict(end_date=datetime.date(2022, 3, 1)),
+            "end_date",
+            "không được trước ngày bắt đầu (15/03/2022)",
+        ),
+        (dict(title="  "), "title", "Hãy nhập tên hoạt động."),
+        (dict(topics=[]), "topics", "Hãy chọn ít nhất một chủ đề."),
+        (dict(audiences=[]), "audiences", "Hãy chọn ít nhất một đối tượng."),
+        (dict(kind=None), "kind", "Hãy chọn loại hoạt động."),
+        (dict(date=datetime.date(2010, 1, 1)), "date", "chỉ được thành lập từ ngày 01/01/2015"),
+    ],
+)
 def test_clerk_checks_name_the_field(people, tree, changes, field, message):
     if changes.get("kind", "") is None:
         changes["kind"] = None
-    errors = errors_of(lambda: services.record_activity(people["cs1_editor"], **fields(tree["cs1"], **changes)))
+    errors = errors_of(
+        lambda: services.record_activity(people["cs1_editor"], **fields(tree["cs1"], **changes))
+    )
     assert message in " ".join(errors[field]), errors
     assert Activity.all_objects.count() == 0
 
 
 def test_leaflet_drive_needs_leaflets_not_sessions(people, tree):
-    errors = errors_of(lambda: services.record_activity(
-        people["cs1_editor"], **fields(tree["cs1"], kind=kind("to_roi"), sessions=0)))
+    errors = errors_of(
+        lambda: services.record_activity(
+            people["cs1_editor"], **fields(tree["cs1"], kind=kind("to_roi"), sessions=0)
+        )
+    )
     assert errors["leaflets"] == ["Hoạt động phát tờ rơi phải có số tờ rơi đã phát (lớn hơn 0)."]
-    a = services.record_activity(people["cs1_editor"], **fields(tree["cs1"], kind=kind("to_roi"), sessions=0, leaflets=800))
+    a = services.record_activity(
+        people["cs1_editor"], **fields(tree["cs1"], kind=kind("to_roi"), sessions=0, leaflets=800)
+    )
     assert a.leaflets == 800
 
 
 def test_inactive_reference_items_are_refused(people, tree):
     Topic.objects.filter(code="khac").update(active=False)
-    errors = errors_of(lambda: services.record_activity(
-        people["cs1_editor"], **fields(tree["cs1"], topics=list(Topic.objects.filter(code="khac")))))
+    errors = errors_of(
+        lambda: services.record_activity(
+            people["cs1_editor"],
+            **fields(tree["cs1"], topics=list(Topic.objects.filter(code="khac"))),
+        )
+    )
     assert errors["topics"] == ["'Khác' đã ngừng sử dụng."]
 
 
 def test_unit_outside_edit_scope(people, tree):
     for user, unit in ((people["cs1_editor"], tree["mt"]), (people["hcm_viewer"], tree["cs1"])):
         errors = errors_of(lambda u=user, t=unit: services.record_activity(u, **fields(t)))
-        assert errors["unit"] == ["Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này."]
+        assert errors["unit"] == [
+            "Đơn vị không tồn tại hoặc bạn không được nhập liệu cho đơn vị này."
+        ]
     assert Activity.all_objects.count() == 0
 
 
 def test_same_key_twice_is_refused(people, tree):
     first = services.record_activity(people["cs1_editor"], **fields(tree["cs1"]))
-    errors = errors_of(lambda: services.record_activity(
-        people["cs1_editor"], **fields(tree["cs1"], title="TUYÊN TRUYỀN phòng, chống  tín dụng đen")))
-    assert f"Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên, mã số {first.pk})" in errors["title"][0]
+    errors = errors_of(
+        lambda: services.record_activity(
+            people["cs1_editor"],
+            **fields(tree["cs1"], title="TUYÊN TRUYỀN phòng, chống  tín dụng đen"),
+        )
+    )
+    assert (
+        f"Đã có hoạt động này (cùng đơn vị, ngày, loại hoạt động và tên, mã số {first.pk})"
+        in errors["title"][0]
+    )
 
 
 def test_update_keeps_history_and_moves_the_cube(people, tree):
@@ -123,22 +157,38 @@ def test_update_keeps_history_and_moves_the_cube(people, tree):
 
     user = people["hcm_editor"]
     a = services.record_activity(user, **fields(tree["cs1"]))
-    services.update_activity(user, a, attendances=90, unit=tree["q9"],
-                             topics=list(Topic.objects.filter(code__in=["ma_tuy", "pccc"])))
+    services.update_activity(
+        user,
+        a,
+        attendances=90,
+        unit=tree["q9"],
+        topics=list(Topic.objects.filter(code__in=["ma_tuy", "pccc"])),
+    )
     a.refresh_from_db()
     assert a.attendances == 90 and a.unit == tree["q9"]
     assert sorted(a.topics.values_list("code", flat=True)) == ["ma_tuy", "pccc"]
     old, new = a.history.order_by("history_id")
-    assert (old.attendances, new.attendances, new.history_type, new.history_user) == (150, 90, "~", user)
+    assert (old.attendances, new.attendances, new.history_type, new.history_user) == (
+        150,
+        90,
+        "~",
+        user,
+    )
     by = rollup(tree["hcm"], parse_period("2022"), ["activity.attendances"], by="none")
     assert by["total"]["activity.attendances"] == 90
 
 
 def test_update_checks_scope_and_rules(people, tree):
     a = services.record_activity(people["hcm_editor"], **fields(tree["cs1"]))
-    assert "unit" in errors_of(lambda: services.update_activity(people["mt_editor"], a, attendances=1))
-    assert "unit" in errors_of(lambda: services.update_activity(people["cs1_editor"], a, unit=tree["mt"]))
-    assert "attendances" in errors_of(lambda: services.update_activity(people["cs1_editor"], a, attendances=-4))
+    assert "unit" in errors_of(
+        lambda: services.update_activity(people["mt_editor"], a, attendances=1)
+    )
+    assert "unit" in errors_of(
+        lambda: services.update_activity(people["cs1_editor"], a, unit=tree["mt"])
+    )
+    assert "attendances" in errors_of(
+        lambda: services.update_activity(people["cs1_editor"], a, attendances=-4)
+    )
     a.refresh_from_db()
     assert a.attendances == 150 and a.unit == tree["cs1"]
 
@@ -176,13 +226,34 @@ def test_locked_day_refuses_every_write(people, tree):
     locks.register(checker)
     try:
         message = "đã bị khóa vì Báo cáo 6 tháng đầu năm 2022 đã được phê duyệt."
-        assert message in errors_of(lambda: services.record_activity(user, **fields(tree["cs1"], title="Mới")))["date"][0]
-        assert message in errors_of(lambda: services.update_activity(user, a, attendances=1))["date"][0]
+        assert (
+            message
+            in errors_of(
+                lambda: services.record_activity(user, **fields(tree["cs1"], title="Mới"))
+            )["date"][0]
+        )
+        assert (
+            message
+            in errors_of(lambda: services.update_activity(user, a, attendances=1))["date"][0]
+        )
         assert message in errors_of(lambda: services.delete_activity(user, a))["date"][0]
-        assert message in errors_of(lambda: services.record_activity(
-            user, **fields(tree["cs1"], title="Kéo dài", date=datetime.date(2022, 6, 1),
-                           end_date=datetime.date(2022, 7, 2))))["date"][0]
-        services.record_activity(user, **fields(tree["cs1"], title="Sau kỳ khóa", date=datetime.date(2022, 7, 5)))
+        assert (
+            message
+            in errors_of(
+                lambda: services.record_activity(
+                    user,
+                    **fields(
+                        tree["cs1"],
+                        title="Kéo dài",
+                        date=datetime.date(2022, 6, 1),
+                        end_date=datetime.date(2022, 7, 2),
+                    ),
+                )
+            )["date"][0]
+        )
+        services.record_activity(
+            user, **fields(tree["cs1"], title="Sau kỳ khóa", date=datetime.date(2022, 7, 5))
+        )
     finally:
         locks.unregister(checker)
     assert Activity.objects.count() == 2
@@ -199,7 +270,9 @@ def test_lock_registry_many_and_single(tree):
     def many(pairs):
         return {p: "Báo cáo B" for p in pairs if p[1].month == 2}
 
-    single_many = type("Checker", (), {"__call__": lambda self, u, d: None, "many": staticmethod(many)})()
+    single_many = type(
+        "Checker", (), {"__call__": lambda self, u, d: None, "many": staticmethod(many)}
+    )()
     others = locks.registered()  # other apps' checkers (approved reports) stay registered
     locks.register(single)
     locks.register(single)  # idempotent
@@ -229,7 +302,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
 def test_attachments_are_type_checked_and_size_limited(people, tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     user = people["cs1_editor"]
-    a = services.record_activity(user, **fields(tree["cs1"]), files=[SimpleUploadedFile("anh.png", PNG)])
+    a = services.record_activity(
+        user, **fields(tree["cs1"]), files=[SimpleUploadedFile("anh.png", PNG)]
+    )
     att = a.attachments.get()
     assert (att.name, att.content_type, att.size) == ("anh.png", "image/png", len(PNG))
     cases = [
@@ -238,11 +313,16 @@ def test_attachments_are_type_checked_and_size_limited(people, tree, settings, t
         (SimpleUploadedFile("rong.pdf", b""), "rỗng"),
     ]
     for upload, message in cases:
-        errors = errors_of(lambda u=upload: services.update_activity(user, a, files=[u], attendances=7))
+        errors = errors_of(
+            lambda u=upload: services.update_activity(user, a, files=[u], attendances=7)
+        )
         assert message in errors["files"][0]
     settings.ACTIVITY_ATTACHMENT_MAX_MB = 1
     big = SimpleUploadedFile("to.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1))
-    assert "quá lớn (1.0 MB); tối đa 1 MB" in errors_of(lambda: services.update_activity(user, a, files=[big]))["files"][0]
+    assert (
+        "quá lớn (1.0 MB); tối đa 1 MB"
+        in errors_of(lambda: services.update_activity(user, a, files=[big]))["files"][0]
+    )
     a.refresh_from_db()
     assert a.attendances == 150 and Attachment.objects.count() == 1
     services.update_activity(user, a, remove_attachments=[att.pk])
@@ -250,5 +330,11 @@ def test_attachments_are_type_checked_and_size_limited(people, tree, settings, t
 
 
 def test_quick_fold_equals_fold():
-    for text in ["Tuyên truyền PHÒNG, chống  tội phạm\tĐÀ NẴNG ", "Tổ tự quản", "e\u0301 x", "Ǆ ﬁ ΟΣ", ""]:
+    for text in [
+        "Tuyên truyền PHÒNG, chống  tội phạm\tĐÀ NẴNG ",
+        "Tổ tự quản",
+        "e\u0301 x",
+        "Ǆ ﬁ ΟΣ",
+        "",
+    ]:
         assert quick_fold(text) == fold(text)

@@ -21,8 +21,14 @@ SPEC = S.Spec(
     ],
     instructions=["Một dòng một mục."],
 )
-LOOKUPS = {"colors": S.Lookup(name="colors", title="Màu", items=[("do", "Đỏ, thắm"), ("xanh", "Xanh")],
-                              values={"do": 1, "xanh": 2})}
+LOOKUPS = {
+    "colors": S.Lookup(
+        name="colors",
+        title="Màu",
+        items=[("do", "Đỏ, thắm"), ("xanh", "Xanh")],
+        values={"do": 1, "xanh": 2},
+    )
+}
 
 
 class Collect(S.ImportHandler):
@@ -57,16 +63,26 @@ def book(rows, headers=("Mã", "Nhãn", "Số lượng", "Ngày", "Ghi chú")):
 
 def test_cells_are_converted(db):
     handler = Collect()
-    result = S.run_import(book([
-        ["DO", "Đỏ, thắm; xanh", "1.234", datetime.date(2022, 3, 23), "ab"],
-        ["Xanh", None, 7, "05-06-2021", None],
-        [None, None, None, None, None],  # an empty row is skipped
-        ["do", "xanh, do", 2.0, "2022-01-31", " x "],
-    ]), SPEC, LOOKUPS, handler)
+    result = S.run_import(
+        book(
+            [
+                ["DO", "Đỏ, thắm; xanh", "1.234", datetime.date(2022, 3, 23), "ab"],
+                ["Xanh", None, 7, "05-06-2021", None],
+                [None, None, None, None, None],  # an empty row is skipped
+                ["do", "xanh, do", 2.0, "2022-01-31", " x "],
+            ]
+        ),
+        SPEC,
+        LOOKUPS,
+        handler,
+    )
     assert result.ok, [str(e) for e in result.errors]
     assert handler.batches == 2 and result.rows == 3
     assert handler.rows == [
-        (2, {"code": 1, "tags": (1, 2), "n": 1234, "day": datetime.date(2022, 3, 23), "note": "ab"}),
+        (
+            2,
+            {"code": 1, "tags": (1, 2), "n": 1234, "day": datetime.date(2022, 3, 23), "note": "ab"},
+        ),
         (3, {"code": 2, "tags": (), "n": 7, "day": datetime.date(2021, 6, 5), "note": None}),
         (5, {"code": 1, "tags": (2, 1), "n": 2, "day": datetime.date(2022, 1, 31), "note": "x"}),
     ]
@@ -78,8 +94,15 @@ def test_errors_are_collected_capped_and_rolled_back(db, monkeypatch):
     result = S.run_import(book(rows), SPEC, LOOKUPS, Collect())
     assert not result.ok and result.created == 0
     assert result.errors.count == 8 and len(result.errors.items) == 3 and result.errors.hidden == 5
-    assert str(result.errors.items[0]) == "Dòng 2, cột 'Mã': 'tim' không có trong danh mục Màu (xem trang 'Danh mục')."
-    assert result.as_dict()["errors"][1] == {"row": 2, "column": "Số lượng", "message": "'-1' phải là số nguyên không âm."}
+    assert (
+        str(result.errors.items[0])
+        == "Dòng 2, cột 'Mã': 'tim' không có trong danh mục Màu (xem trang 'Danh mục')."
+    )
+    assert result.as_dict()["errors"][1] == {
+        "row": 2,
+        "column": "Số lượng",
+        "message": "'-1' phải là số nguyên không âm.",
+    }
 
 
 def test_dry_run_rolls_back_what_the_handler_wrote(db):
@@ -90,22 +113,37 @@ def test_dry_run_rolls_back_what_the_handler_wrote(db):
             ImportBatch.objects.create(file_name="thử")
             result.created += len(items)
 
-    result = S.run_import(book([["do", None, 1, None, None]]), SPEC, LOOKUPS, Writes(), dry_run=True)
+    result = S.run_import(
+        book([["do", None, 1, None, None]]), SPEC, LOOKUPS, Writes(), dry_run=True
+    )
     assert result.ok and result.created == 1 and not ImportBatch.objects.exists()
     assert not connection.in_atomic_block or connection.savepoint_ids is not None
 
 
 def test_export_only_columns_are_accepted_and_ignored(db):
     handler = Collect()
-    result = S.run_import(book([["do", None, 1, None, None, "bỏ qua"]],
-                               headers=("Mã", "Nhãn", "Số lượng", "Ngày", "Ghi chú", "Chỉ khi xuất")),
-                          SPEC, LOOKUPS, handler)
+    result = S.run_import(
+        book(
+            [["do", None, 1, None, None, "bỏ qua"]],
+            headers=("Mã", "Nhãn", "Số lượng", "Ngày", "Ghi chú", "Chỉ khi xuất"),
+        ),
+        SPEC,
+        LOOKUPS,
+        handler,
+    )
     assert result.ok and "extra" not in handler.rows[0][1]
 
 
 def test_headers_match_ignoring_case_accents_and_stars(db):
-    result = S.run_import(book([["do", None, 1, None, None]], headers=("MA (*)", "nhan", "So luong *", "ngày", "GHI CHU")),
-                          SPEC, LOOKUPS, Collect())
+    result = S.run_import(
+        book(
+            [["do", None, 1, None, None]],
+            headers=("MA (*)", "nhan", "So luong *", "ngày", "GHI CHU"),
+        ),
+        SPEC,
+        LOOKUPS,
+        Collect(),
+    )
     assert result.ok, [str(e) for e in result.errors]
 
 
@@ -114,9 +152,19 @@ def test_template_has_drop_downs_lists_help_and_example():
     wb = load_workbook(out)
     assert wb.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]
     data = wb["Dữ liệu"]
-    assert [c.value for c in data[1]] == ["Mã", "Nhãn", "Số lượng", "Ngày", "Ghi chú", "Chỉ khi xuất"]
+    assert [c.value for c in data[1]] == [
+        "Mã",
+        "Nhãn",
+        "Số lượng",
+        "Ngày",
+        "Ghi chú",
+        "Chỉ khi xuất",
+    ]
     validations = {str(dv.sqref).split(":")[0]: dv for dv in data.data_validations.dataValidation}
-    assert validations["A2"].formula1 == "'Danh mục'!$A$3:$A$4" and validations["A2"].errorStyle == "stop"
+    assert (
+        validations["A2"].formula1 == "'Danh mục'!$A$3:$A$4"
+        and validations["A2"].errorStyle == "stop"
+    )
     assert validations["B2"].errorStyle == "information"  # several codes in one cell are allowed
     assert validations["C2"].type == "whole" and validations["D2"].type == "date"
     lists = list(wb["Danh mục"].iter_rows(values_only=True))
@@ -127,7 +175,15 @@ def test_template_has_drop_downs_lists_help_and_example():
 
 
 def test_export_writes_rows_dates_and_summary():
-    rows = [{"code": "do", "tags": ["do", "xanh"], "n": 5, "day": datetime.date(2020, 1, 2), "extra": "x"}]
+    rows = [
+        {
+            "code": "do",
+            "tags": ["do", "xanh"],
+            "n": 5,
+            "day": datetime.date(2020, 1, 2),
+            "extra": "x",
+        }
+    ]
     wb = load_workbook(S.write_workbook(SPEC, LOOKUPS, rows=rows, summary=[("Số mục", "1")]))
     line = next(wb["Dữ liệu"].iter_rows(min_row=2))
     assert [c.value for c in line][:4] == ["do", "do, xanh", 5, datetime.datetime(2020, 1, 2)]
@@ -145,4 +201,6 @@ def test_zip_bomb_is_refused(db, monkeypatch):
         z.writestr("xl/worksheets/sheet1.xml", "<" + "a" * (3 * 1024 * 1024) + "/>")
     out.seek(0)
     result = S.run_import(out, SPEC, LOOKUPS, Collect())
-    assert [str(e) for e in result.errors] == ["Tệp Excel bị hỏng hoặc chứa dữ liệu bất thường khi giải nén."]
+    assert [str(e) for e in result.errors] == [
+        "Tệp Excel bị hỏng hoặc chứa dữ liệu bất thường khi giải nén."
+    ]

@@ -20,7 +20,9 @@ def area(level, code, name, **fields):
     when the test database has no geography."""
     from binhyen.org.models import Area
 
-    obj, _created = Area.objects.get_or_create(level=level, code=code, defaults={"name": name, **fields})
+    obj, _created = Area.objects.get_or_create(
+        level=level, code=code, defaults={"name": name, **fields}
+    )
     return obj
 
 
@@ -35,16 +37,32 @@ def areas(db):
     hcm = area(L.PROVINCE, "79", "Thành phố Hồ Chí Minh")
     sai_gon = area(L.WARD, "26740", "Phường Sài Gòn", province=hcm, parent=hcm)
     tan_dinh = area(L.WARD, "26737", "Phường Tân Định", province=hcm, parent=hcm)
-    old_hcm = area(L.LEGACY_PROVINCE, "79", "Thành phố Hồ Chí Minh", valid_to=old_end, successor=hcm)
+    old_hcm = area(
+        L.LEGACY_PROVINCE, "79", "Thành phố Hồ Chí Minh", valid_to=old_end, successor=hcm
+    )
     quan_1 = area(
-        L.LEGACY_DISTRICT, "760", "Quận 1", province=old_hcm, parent=old_hcm, valid_to=old_end,
+        L.LEGACY_DISTRICT,
+        "760",
+        "Quận 1",
+        province=old_hcm,
+        parent=old_hcm,
+        valid_to=old_end,
         successor=hcm,
     )
     ben_nghe = area(
-        L.LEGACY_WARD, "26740", "Phường Bến Nghé", province=old_hcm, parent=quan_1,
-        valid_to=old_end, successor=sai_gon,
+        L.LEGACY_WARD,
+        "26740",
+        "Phường Bến Nghé",
+        province=old_hcm,
+        parent=quan_1,
+        valid_to=old_end,
+        successor=sai_gon,
     )
     return dict(
-        hcm=hcm, sai_gon=sai_gon, tan_dinh=tan_dinh, old_hcm=old_hcm, quan_1=quan_1,
+        hcm=hcm,
+        sai_gon=sai_gon,
+        tan_dinh=tan_dinh,
+        old_hcm=old_hcm,
+        quan_1=quan_1,
         ben_nghe=ben_nghe,
     )

@@ -5,17 +5,33 @@ from binhyen import factories as f
 
 def test_current_ward_shape(areas, api_as):
     client = api_as(f.user())  # no role at all: areas are public reference data
-    body = client.get("/api/v1/areas", {"level": "ward", "province": "79", "q": "phuong sai gon"}).json()
+    body = client.get(
+        "/api/v1/areas", {"level": "ward", "province": "79", "q": "phuong sai gon"}
+    ).json()
     assert set(body) == {"count", "items"}
-    assert {"code": "26740", "name": "Phường Sài Gòn", "level": "ward", "province": "79",
-            "valid_to": None, "successor": None} in body["items"]
+    assert {
+        "code": "26740",
+        "name": "Phường Sài Gòn",
+        "level": "ward",
+        "province": "79",
+        "valid_to": None,
+        "successor": None,
+    } in body["items"]
 
 
 def test_legacy_ward_points_to_its_successor(areas, api_as):
     client = api_as(f.user())
-    body = client.get("/api/v1/areas", {"level": "legacy_ward", "province": "79", "q": "ben nghe"}).json()
-    assert {"code": "26740", "name": "Phường Bến Nghé", "level": "legacy_ward", "province": "79",
-            "valid_to": "2025-06-30", "successor": "26740"} in body["items"]
+    body = client.get(
+        "/api/v1/areas", {"level": "legacy_ward", "province": "79", "q": "ben nghe"}
+    ).json()
+    assert {
+        "code": "26740",
+        "name": "Phường Bến Nghé",
+        "level": "legacy_ward",
+        "province": "79",
+        "valid_to": "2025-06-30",
+        "successor": "26740",
+    } in body["items"]
     assert all(item["level"] == "legacy_ward" for item in body["items"])
 
 

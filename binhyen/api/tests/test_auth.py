@@ -93,7 +93,9 @@ def test_bearer_writes_need_no_csrf(db, tree):
     _token, key = issue_token(admin)
     client = Client(enforce_csrf_checks=True)
     response = client.patch(
-        "/api/v1/units/HCM-Q9", {"name": "Tên mới"}, content_type="application/json",
+        "/api/v1/units/HCM-Q9",
+        {"name": "Tên mới"},
+        content_type="application/json",
         headers=bearer(key),
     )
     assert response.status_code == 200

@@ -59,14 +59,18 @@ def test_server_fault_is_json_500(tree, api_as, monkeypatch, caplog):
 
 def test_api_root_says_where_the_docs_are(db, client):
     assert client.get("/api/v1/").json() == {
-        "name": "Bình Yên API", "version": "1", "openapi": "/api/v1/openapi.json",
+        "name": "Bình Yên API",
+        "version": "1",
+        "openapi": "/api/v1/openapi.json",
         "docs": "/api/v1/docs",
     }
 
 
 def test_openapi_description_is_served(db, client):
     schema = client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/me", "/api/v1/units", "/api/v1/units/{code}", "/api/v1/areas"} <= set(schema["paths"])
+    assert {"/api/v1/me", "/api/v1/units", "/api/v1/units/{code}", "/api/v1/areas"} <= set(
+        schema["paths"]
+    )
     assert "BearerAuth" in schema["components"]["securitySchemes"]
 
 
@@ -97,7 +101,9 @@ def test_every_operation_documents_the_errors_it_can_answer(db, client):
     assert schema["components"]["schemas"]["ServerErrorOut"]["required"] == ["detail", "reference"]
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            expected = {"400", "404", "422", "500"} | ({"401", "403"} if operation.get("security") else set())
+            expected = {"400", "404", "422", "500"} | (
+                {"401", "403"} if operation.get("security") else set()
+            )
             assert expected <= set(operation["responses"]), (method, path)
             for status in expected - {"422"}:
                 content = operation["responses"][status]["content"]["application/json"]["schema"]
@@ -106,7 +112,10 @@ def test_every_operation_documents_the_errors_it_can_answer(db, client):
     # declared by its route without ERRORS, its 422 its own: the rest is added, the 422 kept
     upload = schema["paths"]["/api/v1/activities/import"]["post"]["responses"]
     assert {"403", "404", "500"} <= set(upload)
-    assert upload["422"]["content"]["application/json"]["schema"]["$ref"] != "#/components/schemas/ValidationErrorOut"
+    assert (
+        upload["422"]["content"]["application/json"]["schema"]["$ref"]
+        != "#/components/schemas/ValidationErrorOut"
+    )
 
 
 def test_unsafe_methods_get_json_where_no_route_takes_them(db):
@@ -119,7 +128,12 @@ def test_unsafe_methods_get_json_where_no_route_takes_them(db):
     unknown = client.post("/api/v1/khong-co-dau", {"a": 1}, content_type="application/json")
     assert (unknown.status_code, unknown.json()) == (404, {"detail": "Không có địa chỉ API này."})
     assert client.delete("/api/v1/activities/0.05").status_code == 404
-    for url in ("/api/v1/", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/assets/swagger-ui.css"):
+    for url in (
+        "/api/v1/",
+        "/api/v1/openapi.json",
+        "/api/v1/docs",
+        "/api/v1/docs/assets/swagger-ui.css",
+    ):
         response = client.post(url)
         assert response.status_code == 405, url
         assert response["Allow"] == "GET, HEAD"
@@ -138,5 +152,7 @@ def test_a_body_that_is_not_a_json_object_is_refused(tree, api_as, body):
     for method, url in (("patch", "/api/v1/units/HCM-Q9"), ("post", "/api/v1/units/HCM-Q9/close")):
         response = getattr(client, method)(url, body, content_type="application/json")
         assert response.status_code == 422, (method, body, response.content)
-        assert response.json()["errors"] == [{"field": None, "message": "Phải là một đối tượng JSON."}]
+        assert response.json()["errors"] == [
+            {"field": None, "message": "Phải là một đối tượng JSON."}
+        ]
     assert Unit.objects.get(code="HCM-Q9").name == before

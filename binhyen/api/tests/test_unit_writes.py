@@ -44,9 +44,16 @@ def snapshot():
 
 
 NEW_UNIT = {
-    "code": "HCM-Q9-CS2", "name": "Công đoàn cơ sở Công ty TNHH Giày Việt", "kind": "cd_co_so",
-    "parent": "HCM-Q9", "province": "79", "ward": "26740", "valid_from": "2018-03-01",
-    "enterprise_name": "Công ty TNHH Giày Việt", "ownership": "fdi", "workforce": 1200,
+    "code": "HCM-Q9-CS2",
+    "name": "Công đoàn cơ sở Công ty TNHH Giày Việt",
+    "kind": "cd_co_so",
+    "parent": "HCM-Q9",
+    "province": "79",
+    "ward": "26740",
+    "valid_from": "2018-03-01",
+    "enterprise_name": "Công ty TNHH Giày Việt",
+    "ownership": "fdi",
+    "workforce": 1200,
     "members": 1100,
 }
 
@@ -55,8 +62,18 @@ def test_create_unit(client, admin, areas):
     response = post(client, "/api/v1/units", NEW_UNIT)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["code"], body["parent"], body["depth"], body["kind"]) == ("HCM-Q9-CS2", "HCM-Q9", 4, "cd_co_so")
-    assert (body["province"], body["ward"], body["ownership"], body["members"]) == ("79", "26740", "fdi", 1100)
+    assert (body["code"], body["parent"], body["depth"], body["kind"]) == (
+        "HCM-Q9-CS2",
+        "HCM-Q9",
+        4,
+        "cd_co_so",
+    )
+    assert (body["province"], body["ward"], body["ownership"], body["members"]) == (
+        "79",
+        "26740",
+        "fdi",
+        1100,
+    )
     unit = Unit.objects.get(code="HCM-Q9-CS2")
     assert unit.ward.level == AreaLevel.WARD  # today's Phường Sài Gòn, not the legacy Bến Nghé
     assert unit.history.first().history_user == admin
@@ -67,7 +84,10 @@ def test_a_unit_closed_before_the_reform_gets_the_legacy_areas(client, areas):
     response = post(client, "/api/v1/units", {**NEW_UNIT, "valid_to": "2020-12-31"})
     assert response.status_code == 201, response.content
     unit = Unit.objects.get(code="HCM-Q9-CS2")
-    assert (unit.province.level, unit.ward.level) == (AreaLevel.LEGACY_PROVINCE, AreaLevel.LEGACY_WARD)
+    assert (unit.province.level, unit.ward.level) == (
+        AreaLevel.LEGACY_PROVINCE,
+        AreaLevel.LEGACY_WARD,
+    )
     assert unit.ward.name == "Phường Bến Nghé"
 
 
@@ -105,20 +125,26 @@ def test_a_viewer_cannot_create(tree, api_as, areas):
 
 def test_patch_changes_only_what_is_sent(client, admin, tree):
     response = client.patch(
-        "/api/v1/units/HCM-Q9-CS1", {"short_name": "CĐCS Điện tử SG", "workforce": 800},
+        "/api/v1/units/HCM-Q9-CS1",
+        {"short_name": "CĐCS Điện tử SG", "workforce": 800},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     unit = Unit.objects.get(code="HCM-Q9-CS1")
     assert (unit.name, unit.short_name, unit.workforce) == (
-        "Công đoàn cơ sở Công ty Điện tử Sài Gòn", "CĐCS Điện tử SG", 800
+        "Công đoàn cơ sở Công ty Điện tử Sài Gòn",
+        "CĐCS Điện tử SG",
+        800,
     )
     assert unit.history.first().history_user == admin
 
 
 def test_patch_bad_input(client, tree):
     before = snapshot()
-    patch = lambda body: client.patch("/api/v1/units/HCM-Q9-CS1", body, content_type="application/json")  # noqa: E731
+
+    def patch(body):
+        return client.patch("/api/v1/units/HCM-Q9-CS1", body, content_type="application/json")
+
     assert_rejected(patch({"workforce": 10, "members": 20}), "members")
     assert_rejected(patch({"kind": "khong-co"}), "kind")
     assert_rejected(patch({"workforce": -1}), "workforce", "Phải lớn hơn hoặc bằng 0.")
@@ -127,11 +153,15 @@ def test_patch_bad_input(client, tree):
 
 def test_patch_out_of_scope_is_404_and_viewer_is_refused(tree, api_as):
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
-    response = api_as(admin).patch("/api/v1/units/TG-MT", {"name": "X"}, content_type="application/json")
+    response = api_as(admin).patch(
+        "/api/v1/units/TG-MT", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert response.json() == {"detail": "Không tìm thấy đơn vị “TG-MT” trong phạm vi của bạn."}
     viewer = f.user(role=Role.VIEWER, unit=tree["hcm"])
-    response = api_as(viewer).patch("/api/v1/units/HCM-Q9", {"name": "X"}, content_type="application/json")
+    response = api_as(viewer).patch(
+        "/api/v1/units/HCM-Q9", {"name": "X"}, content_type="application/json"
+    )
     # The viewer sees the unit, so a 403 confirms nothing new; it is not a data error (422).
     assert response.status_code == 403
     assert response.json() == {"detail": "Bạn không có quyền thực hiện thao tác này."}
@@ -139,41 +169,60 @@ def test_patch_out_of_scope_is_404_and_viewer_is_refused(tree, api_as):
 
 
 def test_move_unit(client, tree):
-    response = post(client, "/api/v1/units/HCM-Q9-CS1/move", {"parent": "HCM-TD", "date": "2021-01-01"})
+    response = post(
+        client, "/api/v1/units/HCM-Q9-CS1/move", {"parent": "HCM-TD", "date": "2021-01-01"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["parent"] == "HCM-TD"
     unit = Unit.objects.get(code="HCM-Q9-CS1")
     assert unit.path.startswith(tree["td"].path)
     event = unit.events.get(kind=UnitEventKind.MOVED)
-    assert (event.date, event.old_parent, event.new_parent) == (D(2021, 1, 1), tree["q9"], tree["td"])
+    assert (event.date, event.old_parent, event.new_parent) == (
+        D(2021, 1, 1),
+        tree["q9"],
+        tree["td"],
+    )
 
 
 def test_move_that_makes_a_cycle_is_refused(tree, api_as):
     root_admin = f.user(role=Role.ADMIN, unit=tree["root"])
     before = snapshot()
-    response = post(api_as(root_admin), "/api/v1/units/HCM/move", {"parent": "HCM-Q9", "date": "2022-01-01"})
-    assert_rejected(response, "parent", "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+    response = post(
+        api_as(root_admin), "/api/v1/units/HCM/move", {"parent": "HCM-Q9", "date": "2022-01-01"}
+    )
+    assert_rejected(
+        response, "parent", "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."
+    )
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("parent", ["KHONG-CO", "TG-MT"])
 def test_move_to_unknown_or_unseen_parent_is_refused_alike(client, tree, parent):
     before = snapshot()
-    response = post(client, "/api/v1/units/HCM-Q9-CS1/move", {"parent": parent, "date": "2022-01-01"})
+    response = post(
+        client, "/api/v1/units/HCM-Q9-CS1/move", {"parent": parent, "date": "2022-01-01"}
+    )
     assert_rejected(response, "parent", OUT_OF_SCOPE)
     assert snapshot() == before
 
 
 def test_move_of_an_unseen_unit_is_404(client, tree):
-    response = post(client, "/api/v1/units/TG-MT-CS1/move", {"parent": "HCM-TD", "date": "2022-01-01"})
+    response = post(
+        client, "/api/v1/units/TG-MT-CS1/move", {"parent": "HCM-TD", "date": "2022-01-01"}
+    )
     assert response.status_code == 404
     assert "detail" in response.json()
 
 
 def test_close_unit(client, tree):
-    response = post(client, "/api/v1/units/HCM-Q9-CS1/close", {"date": "2022-12-31", "successor": "HCM-TD-CS1"})
+    response = post(
+        client, "/api/v1/units/HCM-Q9-CS1/close", {"date": "2022-12-31", "successor": "HCM-TD-CS1"}
+    )
     assert response.status_code == 200, response.content
-    assert (response.json()["valid_to"], response.json()["successor"]) == ("2022-12-31", "HCM-TD-CS1")
+    assert (response.json()["valid_to"], response.json()["successor"]) == (
+        "2022-12-31",
+        "HCM-TD-CS1",
+    )
     assert Unit.objects.get(code="HCM-Q9-CS1").events.filter(kind=UnitEventKind.CLOSED).exists()
 
 
@@ -181,11 +230,18 @@ def test_close_bad_input(client, tree):
     before = snapshot()
     url = "/api/v1/units/HCM-Q9-CS1/close"
     assert_rejected(
-        post(client, url, {"date": "2010-01-01"}), "date",
+        post(client, url, {"date": "2010-01-01"}),
+        "date",
         "Ngày kết thúc không được trước ngày thành lập đơn vị.",
     )
-    assert_rejected(post(client, url, {"date": "2022-12-31", "successor": "TG-MT-CS1"}), "successor", OUT_OF_SCOPE)
-    assert_rejected(post(client, url, {"date": "2022-12-31", "successor": "HCM-Q9-CS1"}), "successor")
+    assert_rejected(
+        post(client, url, {"date": "2022-12-31", "successor": "TG-MT-CS1"}),
+        "successor",
+        OUT_OF_SCOPE,
+    )
+    assert_rejected(
+        post(client, url, {"date": "2022-12-31", "successor": "HCM-Q9-CS1"}), "successor"
+    )
     # A unit with open children cannot close; the message names the unit (its code).
     assert_rejected(post(client, "/api/v1/units/HCM-Q9/close", {"date": "2022-12-31"}), "code")
     assert_rejected(post(client, url, {}), "date", "Thiếu giá trị bắt buộc.")

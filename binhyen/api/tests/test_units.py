@@ -21,17 +21,31 @@ def test_me_lists_roles_with_units_and_wards(tree, areas, api_as):
     assert body["is_superuser"] is False
     roles = sorted(body["roles"], key=lambda r: r["role"])
     assert roles == [
-        {"role": "editor", "role_name": "Nhập liệu", "unit_code": "HCM-Q9",
-         "unit_name": "Liên đoàn Lao động Quận 9", "wards": []},
-        {"role": "police", "role_name": "Công an phường (liên lạc)", "unit_code": "HCM-TD",
-         "unit_name": "Liên đoàn Lao động Thành phố Thủ Đức", "wards": ["26740"]},
+        {
+            "role": "editor",
+            "role_name": "Nhập liệu",
+            "unit_code": "HCM-Q9",
+            "unit_name": "Liên đoàn Lao động Quận 9",
+            "wards": [],
+        },
+        {
+            "role": "police",
+            "role_name": "Công an phường (liên lạc)",
+            "unit_code": "HCM-TD",
+            "unit_name": "Liên đoàn Lao động Thành phố Thủ Đức",
+            "wards": ["26740"],
+        },
     ]
 
 
 def test_units_list_shows_exactly_the_subtree(tree, api_as):
     viewer = f.user(role=Role.VIEWER, unit=tree["hcm"])
     assert codes(api_as(viewer).get("/api/v1/units")) == [
-        "HCM", "HCM-Q9", "HCM-Q9-CS1", "HCM-TD", "HCM-TD-CS1"
+        "HCM",
+        "HCM-Q9",
+        "HCM-Q9-CS1",
+        "HCM-TD",
+        "HCM-TD-CS1",
     ]
     nobody = f.user()
     assert api_as(nobody).get("/api/v1/units").json() == {"count": 0, "items": []}
@@ -42,9 +56,15 @@ def test_unit_item_shape(tree, areas, api_as):
     viewer = f.user(role=Role.VIEWER, unit=tree["td"])
     items = api_as(viewer).get("/api/v1/units").json()["items"]
     assert items[1] == {
-        "code": "HCM-TD-CS1", "name": "Công đoàn cơ sở Công ty May Thủ Đức", "kind": "cd_co_so",
-        "parent": "HCM-TD", "depth": 4, "province": "79", "ward": "26740",
-        "valid_from": "2015-01-01", "valid_to": None,
+        "code": "HCM-TD-CS1",
+        "name": "Công đoàn cơ sở Công ty May Thủ Đức",
+        "kind": "cd_co_so",
+        "parent": "HCM-TD",
+        "depth": 4,
+        "province": "79",
+        "ward": "26740",
+        "valid_from": "2015-01-01",
+        "valid_to": None,
     }
 
 

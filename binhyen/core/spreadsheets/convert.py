@@ -54,8 +54,10 @@ def _to_text(column):
                 raise BadValue(_("bắt buộc nhập."))
             return None
         if len(text) > limit:
-            raise BadValue(_("dài %(n)s ký tự, tối đa %(max)s ký tự.") % {
-                "n": format_number(len(text)), "max": format_number(limit)})
+            raise BadValue(
+                _("dài %(n)s ký tự, tối đa %(max)s ký tự.")
+                % {"n": format_number(len(text)), "max": format_number(limit)}
+            )
         return text
 
     return convert
@@ -75,8 +77,10 @@ def _to_int(column):
             number = value
         elif isinstance(value, float):
             if not value.is_integer():
-                raise BadValue(_("'%(v)s' %(kind)s (không có phần thập phân).") % {
-                    "v": _shown(value), "kind": kind})
+                raise BadValue(
+                    _("'%(v)s' %(kind)s (không có phần thập phân).")
+                    % {"v": _shown(value), "kind": kind}
+                )
             number = int(value)
         elif isinstance(value, str):
             text = value.strip()
@@ -85,7 +89,9 @@ def _to_int(column):
             elif _GROUPED_INT.match(text):
                 number = int(text.replace(".", "").replace(" ", ""))
             else:
-                raise BadValue(_("'%(v)s' %(kind)s (ví dụ 120).") % {"v": _shown(value), "kind": kind})
+                raise BadValue(
+                    _("'%(v)s' %(kind)s (ví dụ 120).") % {"v": _shown(value), "kind": kind}
+                )
         else:
             raise BadValue(_("'%(v)s' %(kind)s (ví dụ 120).") % {"v": _shown(value), "kind": kind})
         if low is not None and number < low:
@@ -93,8 +99,10 @@ def _to_int(column):
                 raise BadValue(_("'%(v)s' %(kind)s.") % {"v": _shown(value), "kind": kind})
             raise BadValue(_("phải từ %(min)s trở lên.") % {"min": format_number(low)})
         if high is not None and number > high:
-            raise BadValue(_("'%(v)s' quá lớn (tối đa %(max)s).") % {
-                "v": format_number(number), "max": format_number(high)})
+            raise BadValue(
+                _("'%(v)s' quá lớn (tối đa %(max)s).")
+                % {"v": format_number(number), "max": format_number(high)}
+            )
         return number
 
     return convert
@@ -113,8 +121,10 @@ def _to_date(column):
                     return datetime.datetime.strptime(text, fmt).date()
                 except ValueError:
                     continue
-        raise BadValue(_("'%(v)s' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy, ví dụ 15/03/2022.")
-                       % {"v": _shown(value)})
+        raise BadValue(
+            _("'%(v)s' không phải là ngày hợp lệ; hãy nhập dạng dd/mm/yyyy, ví dụ 15/03/2022.")
+            % {"v": _shown(value)}
+        )
 
     return convert
 
@@ -124,7 +134,10 @@ def _unknown(lookup, token):
         return lookup.unknown_message % {"value": _shown(token)}
     where = lookup.sheet or LIST_SHEET
     return _("'%(v)s' không có trong danh mục %(list)s (xem trang '%(sheet)s').") % {
-        "v": _shown(token), "list": lookup.title, "sheet": where}
+        "v": _shown(token),
+        "list": lookup.title,
+        "sheet": where,
+    }
 
 
 def _to_code(column, lookup):
@@ -255,11 +268,20 @@ class RowReader:
         seen = self._match_headers(header_cells)
         for column in spec.input_columns:
             if column.key not in seen and column.required:
-                self.errors.append(CellError(1, column.header, _(
-                    "Thiếu cột bắt buộc '%(h)s'. Hãy dùng đúng tệp mẫu, không đổi tên hay xóa cột."
-                ) % {"h": column.header}))
+                self.errors.append(
+                    CellError(
+                        1,
+                        column.header,
+                        _(
+                            "Thiếu cột bắt buộc '%(h)s'. Hãy dùng đúng tệp mẫu, không đổi tên hay xóa cột."
+                        )
+                        % {"h": column.header},
+                    )
+                )
         self.known = set(header_cells)
-        self.converters = [(i, c, converter_for(c, lookups)) for i, c in sorted(self.positions.items())]
+        self.converters = [
+            (i, c, converter_for(c, lookups)) for i, c in sorted(self.positions.items())
+        ]
         self.missing = [c for c in spec.input_columns if c.key not in seen]
 
     def _match_headers(self, header_cells):
@@ -276,14 +298,30 @@ class RowReader:
             label = str(header_cells[index]).strip()
             column = by_key.get(_header_key(label))
             if column is None:
-                self.errors.append(CellError(1, label, _(
-                    "Cột '%(h)s' (cột %(l)s) không có trong mẫu. Hãy xóa cột này hoặc tải lại tệp mẫu."
-                ) % {"h": label, "l": col_letter(index)}))
+                self.errors.append(
+                    CellError(
+                        1,
+                        label,
+                        _(
+                            "Cột '%(h)s' (cột %(l)s) không có trong mẫu. Hãy xóa cột này hoặc tải lại tệp mẫu."
+                        )
+                        % {"h": label, "l": col_letter(index)},
+                    )
+                )
                 continue
             if column.key in seen:
-                self.errors.append(CellError(1, column.header, _(
-                    "Cột '%(h)s' xuất hiện hai lần (cột %(a)s và %(b)s)."
-                ) % {"h": column.header, "a": col_letter(seen[column.key]), "b": col_letter(index)}))
+                self.errors.append(
+                    CellError(
+                        1,
+                        column.header,
+                        _("Cột '%(h)s' xuất hiện hai lần (cột %(a)s và %(b)s).")
+                        % {
+                            "h": column.header,
+                            "a": col_letter(seen[column.key]),
+                            "b": col_letter(index),
+                        },
+                    )
+                )
                 continue
             seen[column.key] = index
             if not column.export_only:
@@ -313,8 +351,11 @@ class RowReader:
         stray = cells.keys() - self.known
         if stray:
             for index in sorted(stray):
-                errors.add(row, col_letter(index), _(
-                    "có dữ liệu ở cột %(l)s nhưng cột này không có tiêu đề trong mẫu."
-                ) % {"l": col_letter(index)})
+                errors.add(
+                    row,
+                    col_letter(index),
+                    _("có dữ liệu ở cột %(l)s nhưng cột này không có tiêu đề trong mẫu.")
+                    % {"l": col_letter(index)},
+                )
             ok = False
         return values if ok else None

@@ -22,7 +22,9 @@ class CellError:
         if not self.column:
             return _("Dòng %(row)d: %(message)s") % {"row": self.row, "message": self.message}
         return _("Dòng %(row)d, cột '%(column)s': %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
         }
 
     def as_dict(self):

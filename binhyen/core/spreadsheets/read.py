@@ -46,19 +46,28 @@ def check_upload(upload, max_bytes=None):
         raise file_error(_("Tệp rỗng (0 byte). Hãy chọn tệp Excel đã điền dữ liệu."))
     if size > max_bytes:
         raise file_error(
-            _("Tệp quá lớn (%(size)s MB); mỗi lần chỉ nhập được tệp tối đa %(max)s MB. Hãy chia nhỏ tệp.")
-            % {"size": format_number(round(size / 1048576, 1)), "max": format_number(max_bytes // 1048576)}
+            _(
+                "Tệp quá lớn (%(size)s MB); mỗi lần chỉ nhập được tệp tối đa %(max)s MB. Hãy chia nhỏ tệp."
+            )
+            % {
+                "size": format_number(round(size / 1048576, 1)),
+                "max": format_number(max_bytes // 1048576),
+            }
         )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise file_error(
-            _("Tệp là định dạng Excel cũ (.xls) hoặc đang đặt mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu "
-              "và lưu lại dưới dạng “Excel Workbook (.xlsx)”.")
+            _(
+                "Tệp là định dạng Excel cũ (.xls) hoặc đang đặt mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu "
+                "và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+            )
         )
-    not_xlsx = _("Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ hệ thống và lưu "
-                 "dưới dạng “Excel Workbook (.xlsx)”.")
+    not_xlsx = _(
+        "Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ hệ thống và lưu "
+        "dưới dạng “Excel Workbook (.xlsx)”."
+    )
     if not head.startswith(b"PK\x03\x04"):
         raise file_error(not_xlsx)
     try:
@@ -95,7 +104,8 @@ class SheetStream:
         parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = (
-            self._handlers(ready.append))
+            self._handlers(ready.append)
+        )
         with self.archive.open(self.path) as source:
             while True:
                 chunk = source.read(self.CHUNK)
@@ -231,13 +241,18 @@ def open_sheet(upload, spec, max_bytes=None):
     from openpyxl.styles.stylesheet import apply_stylesheet
 
     try:
-        reader = ExcelReader(upload, read_only=True, data_only=True, keep_links=False, keep_vba=False)
+        reader = ExcelReader(
+            upload, read_only=True, data_only=True, keep_links=False, keep_vba=False
+        )
         reader.read_manifest()
         reader.read_strings()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
-        sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-                  if rel.target in reader.valid_files]
+        sheets = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files
+        ]
     except Exception:  # openpyxl raises many kinds on a broken package; all mean the same here
         archive.close()
         raise file_error(broken_file_message()) from None
@@ -246,6 +261,8 @@ def open_sheet(upload, spec, max_bytes=None):
     wanted = fold(spec.sheet_name)
     name, path = next(((n, p) for n, p in sheets if fold(n) == wanted), sheets[0])
     wb = reader.wb
-    date_styles = {str(i) for i in wb._date_formats} | {str(i) for i in getattr(wb, "_timedelta_formats", ())}
+    date_styles = {str(i) for i in wb._date_formats} | {
+        str(i) for i in getattr(wb, "_timedelta_formats", ())
+    }
     stream = SheetStream(reader.archive, path, reader.shared_strings, date_styles, wb.epoch)
     return OpenSheet(stream=stream, archive=reader.archive, sheet_name=name)

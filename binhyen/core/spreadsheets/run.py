@@ -111,10 +111,18 @@ def run_import(upload, spec, lookups, handler, *, dry_run=False, max_bytes=None)
     except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError):
         errors.add(None, "", broken_file_message())
     except IntegrityError:
-        errors.add(None, "", _("Dữ liệu vừa được người khác thay đổi trong lúc nhập; chưa có dòng nào "
-                               "được ghi. Hãy tải tệp lên lại."))
+        errors.add(
+            None,
+            "",
+            _(
+                "Dữ liệu vừa được người khác thay đổi trong lúc nhập; chưa có dòng nào "
+                "được ghi. Hãy tải tệp lên lại."
+            ),
+        )
     except DatabaseError:
-        errors.add(None, "", _("Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi. Hãy thử lại."))
+        errors.add(
+            None, "", _("Lỗi cơ sở dữ liệu khi ghi; chưa có dòng nào được ghi. Hãy thử lại.")
+        )
     finally:
         if converted is not None:
             converted.close()  # a reader process stopped early is stopped and waited for
@@ -132,8 +140,12 @@ def _read_header(sheet, rows, spec, lookups, errors):
     try:
         header_row, header_cells = next(rows)
     except StopIteration:
-        errors.add(None, "", _("Trang '%(s)s' trống: không có tiêu đề cột và không có dòng dữ liệu nào.")
-                   % {"s": sheet.sheet_name})
+        errors.add(
+            None,
+            "",
+            _("Trang '%(s)s' trống: không có tiêu đề cột và không có dòng dữ liệu nào.")
+            % {"s": sheet.sheet_name},
+        )
         return None
     reader = RowReader(spec, lookups, header_cells)
     if not reader.errors:
@@ -164,9 +176,12 @@ def _write_rows(converted, validated, spec, handler, result):
     for row, values, bad in converted:
         result.rows += 1
         if result.rows > spec.max_rows:
-            errors.add(None, "", _(
-                "Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn."
-            ) % {"max": format_number(spec.max_rows)})
+            errors.add(
+                None,
+                "",
+                _("Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+                % {"max": format_number(spec.max_rows)},
+            )
             break
         for error in bad:
             errors.add(*error)
@@ -189,9 +204,12 @@ def _add_merge_errors(errors, merged, reader):
         row = int(row_digits) if row_digits else None
         column = reader.positions.get(col_index(first)) if reader else None
         header = column.header if column else col_letter(col_index(first))
-        errors.add(row, header, _(
-            "có ô bị gộp (%(ref)s). Hãy bỏ gộp ô (Merge & Center) và nhập giá trị vào từng ô."
-        ) % {"ref": ref})
+        errors.add(
+            row,
+            header,
+            _("có ô bị gộp (%(ref)s). Hãy bỏ gộp ô (Merge & Center) và nhập giá trị vào từng ô.")
+            % {"ref": ref},
+        )
 
 
 def _sheet_size(sheet):
@@ -232,7 +250,9 @@ def _converted(rows, reader, validate=None):
         yield row, values, bad.take() if bad.items else ()
 
 
-_READ_ERRORS = {cls.__name__: cls for cls in (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError)}
+_READ_ERRORS = {
+    cls.__name__: cls for cls in (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError)
+}
 
 
 def _widen(fd):
@@ -274,7 +294,9 @@ def _rows_from_child(rows, reader, stream, validate=None):
             try:
                 message = pickle.load(source)
             except EOFError:
-                raise RuntimeError("the spreadsheet reader process ended without an answer") from None
+                raise RuntimeError(
+                    "the spreadsheet reader process ended without an answer"
+                ) from None
             if isinstance(message, list):
                 yield from message
                 continue

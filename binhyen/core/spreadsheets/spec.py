@@ -95,7 +95,7 @@ class Spec:
 
 
 def col_index(ref):
-    """"AB12" → 27 (0-based column index)."""
+    """ "AB12" → 27 (0-based column index)."""
     n = 0
     for ch in ref:
         o = ord(ch)

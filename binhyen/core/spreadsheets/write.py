@@ -64,9 +64,12 @@ class _Styles:
     def make(cls):
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        return cls(bold=Font(bold=True), header_fill=PatternFill("solid", fgColor="DDEBF7"),
-                   required_fill=PatternFill("solid", fgColor="FCE4D6"),
-                   wrap=Alignment(wrap_text=True, vertical="center"))
+        return cls(
+            bold=Font(bold=True),
+            header_fill=PatternFill("solid", fgColor="DDEBF7"),
+            required_fill=PatternFill("solid", fgColor="FCE4D6"),
+            wrap=Alignment(wrap_text=True, vertical="center"),
+        )
 
     def head(self, sheet, text, required=False):
         """A header cell: bold on the header (or, for a required column, the required) fill."""
@@ -148,20 +151,38 @@ def _validation(column, lookups, ranges):
 
     if column.type in (CODE, CODES) and lookups[column.lookup].items:
         multi = column.type == CODES
-        dv = DataValidation(type="list", formula1=ranges[column.lookup], allow_blank=True,
-                            showErrorMessage=True, errorStyle="information" if multi else "stop")
-        dv.error = (_("Có thể nhập nhiều mã, cách nhau bằng dấu phẩy; mỗi mã phải có trong danh mục.")
-                    if multi else _("Hãy chọn một mã trong danh sách."))
+        dv = DataValidation(
+            type="list",
+            formula1=ranges[column.lookup],
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="information" if multi else "stop",
+        )
+        dv.error = (
+            _("Có thể nhập nhiều mã, cách nhau bằng dấu phẩy; mỗi mã phải có trong danh mục.")
+            if multi
+            else _("Hãy chọn một mã trong danh sách.")
+        )
         return dv
     if column.type == INTEGER:
-        dv = DataValidation(type="whole", operator="between",
-                            formula1=str(column.min_value or 0), formula2=str(column.max_value),
-                            allow_blank=True, showErrorMessage=True)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(column.min_value or 0),
+            formula2=str(column.max_value),
+            allow_blank=True,
+            showErrorMessage=True,
+        )
         dv.error = _("Hãy nhập một số nguyên không âm.")
         return dv
     if column.type == DATE:
-        dv = DataValidation(type="date", operator="greaterThan", formula1="1",
-                            allow_blank=True, showErrorMessage=True)
+        dv = DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="1",
+            allow_blank=True,
+            showErrorMessage=True,
+        )
         dv.error = _("Hãy nhập ngày dạng dd/mm/yyyy.")
         return dv
     return None
@@ -233,7 +254,12 @@ def _write_help(wb, spec, lookups, example, styles):
     for line in spec.instructions:
         sheet.append([str(line)])
     sheet.append([])
-    sheet.append([styles.head(sheet, text) for text in (_("Cột"), _("Bắt buộc"), _("Kiểu dữ liệu"), _("Ghi chú"))])
+    sheet.append(
+        [
+            styles.head(sheet, text)
+            for text in (_("Cột"), _("Bắt buộc"), _("Kiểu dữ liệu"), _("Ghi chú"))
+        ]
+    )
     for column in spec.input_columns:
         kind = str(TYPE_LABELS[column.type])
         if column.lookup:
@@ -251,11 +277,16 @@ def _write_example(sheet, spec, example, styles):
     from openpyxl.cell import WriteOnlyCell
 
     sheet.append([])
-    label = WriteOnlyCell(sheet, value=_("Ví dụ một dòng hợp lệ (chép sang trang '%(s)s' rồi sửa lại):")
-                          % {"s": spec.sheet_name})
+    label = WriteOnlyCell(
+        sheet,
+        value=_("Ví dụ một dòng hợp lệ (chép sang trang '%(s)s' rồi sửa lại):")
+        % {"s": spec.sheet_name},
+    )
     label.font = styles.bold
     sheet.append([label])
-    sheet.append([styles.head(sheet, column.header, column.required) for column in spec.input_columns])
+    sheet.append(
+        [styles.head(sheet, column.header, column.required) for column in spec.input_columns]
+    )
     line = []
     for column in spec.input_columns:
         value = example.get(column.key)
@@ -281,7 +312,11 @@ def _write_lists(wb, lookups, order, styles):
         subheads = []
         for lookup in blocks:
             titles += [styles.head(sheet, lookup.title), None, None]
-            subheads += [styles.head(sheet, lookup.code_header), styles.head(sheet, lookup.label_header), None]
+            subheads += [
+                styles.head(sheet, lookup.code_header),
+                styles.head(sheet, lookup.label_header),
+                None,
+            ]
         sheet.append(titles)
         sheet.append(subheads)
         longest = max(len(lookup.items) for lookup in blocks)
@@ -300,9 +335,10 @@ def _write_lists(wb, lookups, order, styles):
         sheet.column_dimensions["B"].width = 60
         for i in range(len(lookup.extra_headers)):
             sheet.column_dimensions[col_letter(i + 2)].width = 16
-        sheet.append([styles.head(sheet, lookup.code_header), styles.head(sheet, lookup.label_header)]
-                     + [styles.head(sheet, h) for h in lookup.extra_headers])
+        sheet.append(
+            [styles.head(sheet, lookup.code_header), styles.head(sheet, lookup.label_header)]
+            + [styles.head(sheet, h) for h in lookup.extra_headers]
+        )
         sheet.freeze_panes = "A2"
         for code, label, *extra in lookup.items:
             sheet.append(safe_row(sheet, [code, str(label), *extra]))
-

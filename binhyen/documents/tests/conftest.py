@@ -10,8 +10,16 @@ from binhyen import factories as f
 from binhyen.org.scoping import Role
 
 
-def record(unit, date, kind="tuyen_truyen", sessions=1, attendances=10, document_ref="", title=None,
-           documents=()):
+def record(
+    unit,
+    date,
+    kind="tuyen_truyen",
+    sessions=1,
+    attendances=10,
+    document_ref="",
+    title=None,
+    documents=(),
+):
     """One activity through the activities service (which keeps the rollup cube itself)."""
     from binhyen.activities import services
     from binhyen.activities.models import Activity, ActivityKind, Audience, Topic
@@ -19,11 +27,17 @@ def record(unit, date, kind="tuyen_truyen", sessions=1, attendances=10, document
     if isinstance(date, str):
         date = datetime.date.fromisoformat(date)
     activity = services.record_activity(
-        f.superuser(), unit=unit, date=date, kind=ActivityKind.objects.get(code=kind),
+        f.superuser(),
+        unit=unit,
+        date=date,
+        kind=ActivityKind.objects.get(code=kind),
         title=title or f"Buổi tuyên truyền {Activity.all_objects.count() + 1}",
         topics=list(Topic.objects.filter(code="phong_chong_toi_pham")),
-        audiences=list(Audience.objects.filter(code="cnvcld")), sessions=sessions,
-        attendances=attendances, document_ref=document_ref, documents=list(documents),
+        audiences=list(Audience.objects.filter(code="cnvcld")),
+        sessions=sessions,
+        attendances=attendances,
+        document_ref=document_ref,
+        documents=list(documents),
     )
     return activity
 
@@ -47,8 +61,15 @@ def people(tree):
     }
 
 
-def give_target(plan, units, indicator="activity.sessions", period="2022", value=2, description="",
-                applies_to="grassroots"):
+def give_target(
+    plan,
+    units,
+    indicator="activity.sessions",
+    period="2022",
+    value=2,
+    description="",
+    applies_to="grassroots",
+):
     """A target of `plan` and a copy of it for each of `units`, written straight to the tables:
     setting a target through its service (which reads the indicator registry and the tree) is
     the reporting app's, and tested there."""
@@ -56,11 +77,20 @@ def give_target(plan, units, indicator="activity.sessions", period="2022", value
     from binhyen.documents.models import Target, TargetAssignment
 
     span = parse_period(period)
-    target = Target.objects.create(plan=plan, indicator=indicator, description=description, period=span.code,
-                                   period_start=span.start, period_end=span.end, value=value,
-                                   applies_to=applies_to)
+    target = Target.objects.create(
+        plan=plan,
+        indicator=indicator,
+        description=description,
+        period=span.code,
+        period_start=span.start,
+        period_end=span.end,
+        value=value,
+        applies_to=applies_to,
+    )
     TargetAssignment.objects.bulk_create(
-        TargetAssignment(target=target, unit=unit, indicator=indicator, period=span.code, value=value)
+        TargetAssignment(
+            target=target, unit=unit, indicator=indicator, period=span.code, value=value
+        )
         for unit in units
     )
     return target

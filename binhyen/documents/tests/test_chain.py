@@ -14,17 +14,33 @@ D = datetime.date
 @pytest.fixture
 def chained(tree):
     """Kết luận 13-KL/TW ← Mỹ Tho's 329/KH-LĐLĐ ← Công văn 2016/LĐLĐ; and HCMC's plan ← Quận 9's."""
-    kl = f.document(tree["tg"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri",
-                    issued_on=D(2021, 8, 16))
+    kl = f.document(
+        tree["tg"],
+        "ket_luan",
+        number="13",
+        symbol="13-KL/TW",
+        outside="bo-chinh-tri",
+        issued_on=D(2021, 8, 16),
+    )
     kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl])
-    cv = f.document(tree["mt"], "cong_van", number="2016", symbol="2016/LĐLĐ", issued_on=D(2022, 5, 24), implements=[kh])
+    cv = f.document(
+        tree["mt"],
+        "cong_van",
+        number="2016",
+        symbol="2016/LĐLĐ",
+        issued_on=D(2022, 5, 24),
+        implements=[kh],
+    )
     hcm = f.document(tree["hcm"], number="118", issued_on=D(2022, 2, 24), implements=[kl])
     q9 = f.document(tree["q9"], number="7", issued_on=D(2022, 3, 1), implements=[hcm, kl])
     return dict(kl=kl, kh=kh, cv=cv, hcm=hcm, q9=q9)
 
 
 def labels(root):
-    return [("  " * (n.depth - 1)) + n.document.symbol + (" (lặp)" if n.repeated else "") for n in chain.flatten(root)]
+    return [
+        ("  " * (n.depth - 1)) + n.document.symbol + (" (lặp)" if n.repeated else "")
+        for n in chain.flatten(root)
+    ]
 
 
 def test_the_chain_goes_down_every_level(chained):
@@ -32,9 +48,11 @@ def test_the_chain_goes_down_every_level(chained):
     # Quận 9's plan carries out both the directive and the city's plan: listed under each,
     # opened once
     assert labels(root) == [
-        "118/KH-LĐLĐ", "  7/KH-LĐLĐ (lặp)",
+        "118/KH-LĐLĐ",
+        "  7/KH-LĐLĐ (lặp)",
         "7/KH-LĐLĐ",
-        "329/KH-LĐLĐ", "  2016/LĐLĐ",
+        "329/KH-LĐLĐ",
+        "  2016/LĐLĐ",
     ]
 
 
@@ -50,4 +68,8 @@ def test_one_year_of_carrying_out(chained):
     assert (period.start, period.end) == (D(2021, 8, 16), D(2022, 8, 15))
     assert str(period.label) == "Từ ngày 16/08/2021 đến ngày 15/08/2022"
     choices = chain.period_choices(chained["kl"], day=D(2023, 9, 1))
-    assert [(years, p.end) for years, p in choices] == [(1, D(2022, 8, 15)), (2, D(2023, 8, 15)), (3, D(2023, 9, 1))]
+    assert [(years, p.end) for years, p in choices] == [
+        (1, D(2022, 8, 15)),
+        (2, D(2023, 8, 15)),
+        (3, D(2023, 9, 1)),
+    ]

@@ -17,8 +17,14 @@ D = datetime.date
 
 
 def register(actor, unit, **fields):
-    defaults = dict(doc_type=f.doc_type("ke_hoach"), number="329", symbol="329/KH-LĐLĐ",
-                    issuer_unit=unit, issued_on=D(2022, 3, 23), summary="Phòng, chống tội phạm trong năm 2022")
+    defaults = dict(
+        doc_type=f.doc_type("ke_hoach"),
+        number="329",
+        symbol="329/KH-LĐLĐ",
+        issuer_unit=unit,
+        issued_on=D(2022, 3, 23),
+        summary="Phòng, chống tội phạm trong năm 2022",
+    )
     defaults.update(fields)
     return services.register_document(actor, **defaults)
 
@@ -59,30 +65,46 @@ def test_a_unit_registers_its_own_plan(tree, people):
 
 def test_an_outside_document_is_shared_and_kept_by_the_registering_unit(tree, people):
     doc = services.register_document(
-        people["mt_editor"], doc_type=f.doc_type("ket_luan"), number="13", symbol="13-KL/TW",
-        issuer=f.issuer("bo-chinh-tri"), unit=tree["mt"], issued_on=D(2021, 8, 16),
+        people["mt_editor"],
+        doc_type=f.doc_type("ket_luan"),
+        number="13",
+        symbol="13-KL/TW",
+        issuer=f.issuer("bo-chinh-tri"),
+        unit=tree["mt"],
+        issued_on=D(2021, 8, 16),
     )
     assert doc.shared and doc.unit == tree["mt"] and doc.issuer_name == "Bộ Chính trị"
 
 
 def test_a_document_without_symbol(tree, people):
-    doc = register(people["hcm_editor"], tree["hcm"], doc_type=f.doc_type("chuong_trinh_phoi_hop"),
-                   number="478", symbol="", issued_on=None)
+    doc = register(
+        people["hcm_editor"],
+        tree["hcm"],
+        doc_type=f.doc_type("chuong_trinh_phoi_hop"),
+        number="478",
+        symbol="",
+        issued_on=None,
+    )
     assert doc.label == "Chương trình phối hợp số 478" and doc.year is None
 
 
-@pytest.mark.parametrize("fields,field,words", [
-    (dict(issued_on=D(2099, 1, 1)), "issued_on", "ở tương lai"),
-    (dict(symbol="329//KH"), "symbol", "không đúng dạng"),
-    (dict(symbol="330/KH-LĐLĐ"), "symbol", "không bắt đầu bằng số văn bản 329"),
-    (dict(symbol="329/NQ-LĐLĐ"), "symbol", "không khớp loại văn bản kế hoạch"),
-    (dict(symbol="329/8/2021"), "symbol", "giống một ngày"),
-    (dict(number="ba trăm"), "number", "không hợp lệ"),
-    (dict(number=""), "number", "Hãy nhập số văn bản"),
-    (dict(valid_from=D(2022, 4, 1), valid_to=D(2022, 3, 1)), "valid_to", "không được trước"),
-    (dict(issued_on=D(2010, 1, 1)), "issued_on", "không hoạt động vào ngày"),
-])
-def test_bad_input_is_refused_with_a_vietnamese_message_naming_the_field(tree, people, fields, field, words):
+@pytest.mark.parametrize(
+    "fields,field,words",
+    [
+        (dict(issued_on=D(2099, 1, 1)), "issued_on", "ở tương lai"),
+        (dict(symbol="329//KH"), "symbol", "không đúng dạng"),
+        (dict(symbol="330/KH-LĐLĐ"), "symbol", "không bắt đầu bằng số văn bản 329"),
+        (dict(symbol="329/NQ-LĐLĐ"), "symbol", "không khớp loại văn bản kế hoạch"),
+        (dict(symbol="329/8/2021"), "symbol", "giống một ngày"),
+        (dict(number="ba trăm"), "number", "không hợp lệ"),
+        (dict(number=""), "number", "Hãy nhập số văn bản"),
+        (dict(valid_from=D(2022, 4, 1), valid_to=D(2022, 3, 1)), "valid_to", "không được trước"),
+        (dict(issued_on=D(2010, 1, 1)), "issued_on", "không hoạt động vào ngày"),
+    ],
+)
+def test_bad_input_is_refused_with_a_vietnamese_message_naming_the_field(
+    tree, people, fields, field, words
+):
     if "issued_on" in fields and fields["issued_on"] == D(2010, 1, 1):
         from binhyen.org.models import Unit
 
@@ -103,8 +125,11 @@ def test_the_same_document_twice_is_refused(tree, people):
 
 
 def test_an_issuer_is_required_and_only_one(tree, people):
-    errors = errors_of(lambda: services.register_document(
-        people["mt_editor"], doc_type=f.doc_type("ke_hoach"), number="1", symbol="1/KH-LĐLĐ"))
+    errors = errors_of(
+        lambda: services.register_document(
+            people["mt_editor"], doc_type=f.doc_type("ke_hoach"), number="1", symbol="1/KH-LĐLĐ"
+        )
+    )
     assert "cơ quan ban hành" in errors["issuer"][0]
 
 
@@ -135,8 +160,13 @@ def test_a_cycle_is_refused_and_nothing_changes(tree, people):
     a = register(editor, tree["mt"], number="1", symbol="1/KH-LĐLĐ")
     b = register(editor, tree["mt"], number="2", symbol="2/KH-LĐLĐ", implements=[a])
     c = register(editor, tree["mt"], number="3", symbol="3/KH-LĐLĐ", implements=[b])
-    errors = errors_of(lambda: services.update_document(editor, a, implements=[c], summary="Đổi trích yếu"))
-    assert "Kế hoạch số 3/KH-LĐLĐ đã (trực tiếp hoặc gián tiếp) thực hiện văn bản này" in errors["implements"][0]
+    errors = errors_of(
+        lambda: services.update_document(editor, a, implements=[c], summary="Đổi trích yếu")
+    )
+    assert (
+        "Kế hoạch số 3/KH-LĐLĐ đã (trực tiếp hoặc gián tiếp) thực hiện văn bản này"
+        in errors["implements"][0]
+    )
     a.refresh_from_db()
     assert not a.implements.exists() and a.summary != "Đổi trích yếu"
     errors = errors_of(lambda: services.link_implements(editor, a, [b]))
@@ -155,7 +185,9 @@ def test_typed_references_resolve_to_visible_documents(tree, people):
     user = people["mt_editor"]
     assert services.documents_for_references(user, "Kết luận 13-KL/TW") == [kl]
     assert services.documents_for_references(user, "13-KL/TW") == [kl]
-    errors = errors_of(lambda: services.documents_for_references(user, "Kết luận 13-KL/TW; Chỉ thị 48-CT/TW"))
+    errors = errors_of(
+        lambda: services.documents_for_references(user, "Kết luận 13-KL/TW; Chỉ thị 48-CT/TW")
+    )
     assert "Chưa có văn bản “Chỉ thị 48-CT/TW”" in errors["implements"][0]
     errors = errors_of(lambda: services.documents_for_references(user, "kết luận mười ba"))
     assert "Không đọc được" in errors["implements"][0]
@@ -166,7 +198,11 @@ def test_typed_references_resolve_to_visible_documents(tree, people):
 
 def test_a_pdf_is_stored_with_its_type(tree, people):
     doc = register(people["mt_editor"], tree["mt"], file=pdf())
-    assert doc.file_type == "application/pdf" and doc.file_name == "ke-hoach.pdf" and doc.file_size == 200
+    assert (
+        doc.file_type == "application/pdf"
+        and doc.file_name == "ke-hoach.pdf"
+        and doc.file_size == 200
+    )
     assert doc.file.read().startswith(b"%PDF-")
 
 
@@ -175,12 +211,15 @@ def test_a_real_docx_is_accepted(tree, people):
     assert doc.file_type.endswith("wordprocessingml.document")
 
 
-@pytest.mark.parametrize("upload,words", [
-    (SimpleUploadedFile("virus.exe", b"MZ\x90\x00"), "chỉ nhận văn bản PDF hoặc Word"),
-    (SimpleUploadedFile("gia.pdf", b"<html>not a pdf</html>"), "không phải là tệp PDF thật"),
-    (docx("bang-tinh.docx", real=False), "không phải là tệp Word (.docx) thật"),
-    (SimpleUploadedFile("rong.pdf", b""), "rỗng"),
-])
+@pytest.mark.parametrize(
+    "upload,words",
+    [
+        (SimpleUploadedFile("virus.exe", b"MZ\x90\x00"), "chỉ nhận văn bản PDF hoặc Word"),
+        (SimpleUploadedFile("gia.pdf", b"<html>not a pdf</html>"), "không phải là tệp PDF thật"),
+        (docx("bang-tinh.docx", real=False), "không phải là tệp Word (.docx) thật"),
+        (SimpleUploadedFile("rong.pdf", b""), "rỗng"),
+    ],
+)
 def test_a_wrong_file_is_refused_and_nothing_saved(tree, people, upload, words):
     errors = errors_of(lambda: register(people["mt_editor"], tree["mt"], file=upload))
     assert words in errors["file"][0]
@@ -189,7 +228,9 @@ def test_a_wrong_file_is_refused_and_nothing_saved(tree, people, upload, words):
 
 def test_a_file_too_big_is_refused(tree, people, settings):
     settings.DOCUMENT_FILE_MAX_MB = 1
-    errors = errors_of(lambda: register(people["mt_editor"], tree["mt"], file=pdf(size=1024 * 1024 + 1)))
+    errors = errors_of(
+        lambda: register(people["mt_editor"], tree["mt"], file=pdf(size=1024 * 1024 + 1))
+    )
     assert "quá lớn (1,0 MB); tối đa 1 MB" in errors["file"][0]
     assert not Document.all_objects.exists()
 
@@ -199,7 +240,9 @@ def test_a_file_too_big_is_refused(tree, people, settings):
 
 def test_an_update_is_audited(tree, people):
     doc = register(people["mt_editor"], tree["mt"])
-    services.update_document(people["mt_editor"], doc, summary="Trích yếu mới", symbol="329/kh-lđlđ")
+    services.update_document(
+        people["mt_editor"], doc, summary="Trích yếu mới", symbol="329/kh-lđlđ"
+    )
     doc.refresh_from_db()
     assert doc.summary == "Trích yếu mới" and doc.symbol == "329/KH-LĐLĐ"
     latest = doc.history.order_by("-history_date").first()
@@ -216,8 +259,13 @@ def test_others_cannot_change_a_units_document(tree, people):
 
 def test_an_outside_document_can_become_a_union_document(tree, people):
     doc = services.register_document(
-        people["mt_editor"], doc_type=f.doc_type("cong_van"), number="2016", symbol="2016/LĐLĐ",
-        issuer=f.issuer("co-quan-khac"), unit=tree["mt"], issued_on=D(2022, 5, 24),
+        people["mt_editor"],
+        doc_type=f.doc_type("cong_van"),
+        number="2016",
+        symbol="2016/LĐLĐ",
+        issuer=f.issuer("co-quan-khac"),
+        unit=tree["mt"],
+        issued_on=D(2022, 5, 24),
     )
     doc = services.update_document(people["mt_editor"], doc, issuer_unit=tree["mt"])
     assert (doc.issuer, doc.issuer_unit, doc.shared) == (None, tree["mt"], False)
@@ -238,17 +286,29 @@ def test_soft_delete_keeps_the_row_and_its_history(tree, people):
 
 def test_register_text_matches_and_offers_the_missing(tree, people):
     kl = f.document(tree["mt"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri")
-    text = ("Năm 2023, đơn vị vẫn phổ biến Kết luận số 13-KL/TW (Bộ Chính trị) và Nghị quyết "
-            "số 12/NQ-CP ngày 19/02/2019 của Chính phủ về tăng cường bảo đảm trật tự an toàn giao thông; "
-            "đường dây nóng 0273.3872.123.")
+    text = (
+        "Năm 2023, đơn vị vẫn phổ biến Kết luận số 13-KL/TW (Bộ Chính trị) và Nghị quyết "
+        "số 12/NQ-CP ngày 19/02/2019 của Chính phủ về tăng cường bảo đảm trật tự an toàn giao thông; "
+        "đường dây nóng 0273.3872.123."
+    )
     found = services.register_text(people["mt_editor"], text)
-    assert [(x.citation.symbol, x.status) for x in found] == [("13-KL/TW", "found"), ("12/NQ-CP", "missing")]
+    assert [(x.citation.symbol, x.status) for x in found] == [
+        ("13-KL/TW", "found"),
+        ("12/NQ-CP", "missing"),
+    ]
     assert found[0].document == kl
     assert found[1].issuer.code == "chinh-phu"
     created = services.register_cited(people["mt_editor"], found[1], unit=tree["mt"])
-    assert created.shared and created.issuer.code == "chinh-phu" and created.issued_on == D(2019, 2, 19)
+    assert (
+        created.shared
+        and created.issuer.code == "chinh-phu"
+        and created.issued_on == D(2019, 2, 19)
+    )
     assert created.summary == "Tăng cường bảo đảm trật tự an toàn giao thông"
-    assert [x.status for x in services.register_text(people["mt_editor"], text)] == ["found", "found"]
+    assert [x.status for x in services.register_text(people["mt_editor"], text)] == [
+        "found",
+        "found",
+    ]
 
 
 @pytest.mark.django_db

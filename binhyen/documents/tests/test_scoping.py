@@ -45,16 +45,29 @@ def expected(role, position, action):
 @pytest.fixture
 def world(tree):
     ward = Area.objects.filter(level=AreaLevel.WARD, province__code="79").order_by("code").first()
-    users = {role: f.user(role=role, unit=tree["q9"] if role != Role.POLICE else tree["hcm"],
-                          wards=[ward] if role == Role.POLICE else ()) for role in ROLES}
+    users = {
+        role: f.user(
+            role=role,
+            unit=tree["q9"] if role != Role.POLICE else tree["hcm"],
+            wards=[ward] if role == Role.POLICE else (),
+        )
+        for role in ROLES
+    }
     docs = {}
     for n, (position, (key, how)) in enumerate(POSITIONS.items(), 1):
         if how == "shared":
-            docs[position] = f.document(tree[key], "ket_luan", number=str(n), symbol=f"{n}-KL/TW", outside="bo-chinh-tri")
+            docs[position] = f.document(
+                tree[key], "ket_luan", number=str(n), symbol=f"{n}-KL/TW", outside="bo-chinh-tri"
+            )
         else:
             docs[position] = f.document(tree[key], number=str(n))
         if how == "addressed":
-            give_target(docs[position], Unit.objects.filter(parent=tree[key]), value=10, applies_to="children")
+            give_target(
+                docs[position],
+                Unit.objects.filter(parent=tree[key]),
+                value=10,
+                applies_to="children",
+            )
     return tree, users, docs
 
 
@@ -67,7 +80,9 @@ def can_view(channel, user, doc):
     if channel == "page":
         client = login(user)
         detail = client.get(f"/van-ban/{doc.pk}/").status_code
-        listed = f"/van-ban/{doc.pk}/" in client.get("/van-ban/", {"q": doc.symbol}).content.decode()
+        listed = (
+            f"/van-ban/{doc.pk}/" in client.get("/van-ban/", {"q": doc.symbol}).content.decode()
+        )
     else:
         client = api_client(user)
         detail = client.get(f"/api/v1/documents/{doc.pk}").status_code
@@ -87,11 +102,15 @@ def try_edit(channel, user, doc, may_view):
         form = client.get(f"/van-ban/{doc.pk}/sua/").status_code
         if form == 200:
             return True
-        posted = client.post(f"/van-ban/{doc.pk}/sua/", {"summary": "đã sửa", "number": doc.number}).status_code
+        posted = client.post(
+            f"/van-ban/{doc.pk}/sua/", {"summary": "đã sửa", "number": doc.number}
+        ).status_code
         codes = {form, posted}
     else:
         client = api_client(user)
-        patched = client.patch(f"/api/v1/documents/{doc.pk}", {"summary": "đã sửa"}, content_type="application/json")
+        patched = client.patch(
+            f"/api/v1/documents/{doc.pk}", {"summary": "đã sửa"}, content_type="application/json"
+        )
         if patched.status_code == 200:
             return Document.objects.get(pk=doc.pk).summary == "đã sửa"
         codes = {patched.status_code}
@@ -104,7 +123,9 @@ def try_edit(channel, user, doc, may_view):
 def test_document_permission_matrix_has_no_leaks(world):
     _tree, users, docs = world
     leaks, tried = [], 0
-    for role, position, action, channel in itertools.product(ROLES, POSITIONS, ["view", "edit"], ["page", "api"]):
+    for role, position, action, channel in itertools.product(
+        ROLES, POSITIONS, ["view", "edit"], ["page", "api"]
+    ):
         doc = docs[position]
         allowed = expected(role, position, action)
         if action == "view":
@@ -130,12 +151,21 @@ def test_anonymous_sees_nothing(world, client):
 def test_a_person_without_any_role_reads_only_shared_documents(world):
     _tree, _users, docs = world
     nobody = f.user()
-    assert list(Document.objects.visible_to(nobody)) == [docs["outside body, registered in another province"]]
+    assert list(Document.objects.visible_to(nobody)) == [
+        docs["outside body, registered in another province"]
+    ]
 
 
 def test_target_copies_are_scoped_to_their_unit(world, people):
     _tree, _users, docs = world
     plan = docs["parent, with a target for Quận 9"]
-    assert list(TargetAssignment.objects.visible_to(people["q9_editor"]).values_list("unit__code", flat=True)) == ["HCM-Q9"]
-    assert TargetAssignment.objects.visible_to(people["hcm_viewer"]).filter(target__plan=plan).count() == 2
+    assert list(
+        TargetAssignment.objects.visible_to(people["q9_editor"]).values_list(
+            "unit__code", flat=True
+        )
+    ) == ["HCM-Q9"]
+    assert (
+        TargetAssignment.objects.visible_to(people["hcm_viewer"]).filter(target__plan=plan).count()
+        == 2
+    )
     assert not TargetAssignment.objects.visible_to(people["mt_editor"]).exists()

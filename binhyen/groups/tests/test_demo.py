@@ -99,8 +99,13 @@ def test_list_page_shows_the_seeds_headline(hcm, client):
     from django.contrib.auth.models import User
 
     client.force_login(User.objects.get(username="demo-tinh"))
-    html = client.get("/mo-hinh/", {"unit": org_demo.HCM, "kind": "nha_tro", "ngay": "31/12/2023"}).content.decode()
-    assert "<strong>1.304</strong> tổ với <strong>98.007</strong> thành viên, hoạt động tại <strong>93</strong> phường, xã" in html
+    html = client.get(
+        "/mo-hinh/", {"unit": org_demo.HCM, "kind": "nha_tro", "ngay": "31/12/2023"}
+    ).content.decode()
+    assert (
+        "<strong>1.304</strong> tổ với <strong>98.007</strong> thành viên, hoạt động tại <strong>93</strong> phường, xã"
+        in html
+    )
     svg = client.get("/mo-hinh/ban-do/", {"ngay": "31/12/2023"}).content.decode()
     assert svg.count('class="has-groups"') == 93
 
@@ -110,7 +115,11 @@ def test_the_rollup_gives_the_seeds_figures_from_the_stock_cube(hcm):
     from binhyen.groups import cube as stock_facts
     from binhyen.reporting.rollup import rollup
 
-    keys = ["groups.active[kind=nha_tro]", "groups.members[kind=nha_tro]", "groups.wards[kind=nha_tro]"]
+    keys = [
+        "groups.active[kind=nha_tro]",
+        "groups.members[kind=nha_tro]",
+        "groups.wards[kind=nha_tro]",
+    ]
     total = rollup(hcm, parse_period("2023"), keys, by="none")["total"]
     assert [total[k] for k in keys] == [1304, 98007, 93]
     assert stock_facts.verify() == []

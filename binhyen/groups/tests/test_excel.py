@@ -46,34 +46,82 @@ def test_template_has_the_columns_and_the_units_sheet(world, client):
 
 def test_import_groups_maps_wards_given_by_name_or_old_code(world):
     editor = f.user(role=Role.EDITOR, unit=world["hcm"])
-    upload = xlsx(excel.group_spec(), [
-        {"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "code": "NT-B", "name": "Tổ trọ Linh Xuân 2",
-         "ward": "Phường Linh Xuân", "founded": D(2022, 3, 1)},
-        {"unit": "G-HCM-LT", "kind": "Tổ dư luận xã hội", "name": "Tổ dư luận Linh Trung",
-         "ward": "26800", "founded": D(2021, 1, 15)},
-    ])
+    upload = xlsx(
+        excel.group_spec(),
+        [
+            {
+                "unit": "G-HCM-LT-CS1",
+                "kind": "nha_tro",
+                "code": "NT-B",
+                "name": "Tổ trọ Linh Xuân 2",
+                "ward": "Phường Linh Xuân",
+                "founded": D(2022, 3, 1),
+            },
+            {
+                "unit": "G-HCM-LT",
+                "kind": "Tổ dư luận xã hội",
+                "name": "Tổ dư luận Linh Trung",
+                "ward": "26800",
+                "founded": D(2021, 1, 15),
+            },
+        ],
+    )
     result = excel.import_spreadsheet(editor, excel.GROUPS, upload)
     assert result.ok, messages(result)
     assert result.created == 2
     assert Group.objects.get(code="NT-B").ward.name == "Phường Linh Xuân"
     old = Group.objects.get(name="Tổ dư luận Linh Trung")
-    assert (old.ward.name, old.legacy_ward.name, old.kind.code) == ("Phường Linh Xuân", "Phường Linh Trung", "du_luan_xa_hoi")
+    assert (old.ward.name, old.legacy_ward.name, old.kind.code) == (
+        "Phường Linh Xuân",
+        "Phường Linh Trung",
+        "du_luan_xa_hoi",
+    )
 
 
 def test_one_bad_row_and_nothing_is_imported(world):
     editor = f.user(role=Role.EDITOR, unit=world["hcm"])
     before = Group.all_objects.count()
-    upload = xlsx(excel.group_spec(), [
-        {"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "name": "Tổ tốt", "ward": "26794", "founded": D(2022, 3, 1)},
-        {"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "name": "Tổ lạc tỉnh", "ward": "00004", "founded": D(2022, 3, 1)},
-        {"unit": "G-TG-MT", "kind": "nha_tro", "name": "Tổ ngoài phạm vi", "ward": "28261", "founded": D(2022, 3, 1)},
-        {"unit": "G-HCM-LT-CS1", "kind": "nha_tro", "name": "Tổ ngày sai", "ward": "26794",
-         "founded": D(2022, 3, 1), "closed": D(2021, 1, 1)},
-    ])
+    upload = xlsx(
+        excel.group_spec(),
+        [
+            {
+                "unit": "G-HCM-LT-CS1",
+                "kind": "nha_tro",
+                "name": "Tổ tốt",
+                "ward": "26794",
+                "founded": D(2022, 3, 1),
+            },
+            {
+                "unit": "G-HCM-LT-CS1",
+                "kind": "nha_tro",
+                "name": "Tổ lạc tỉnh",
+                "ward": "00004",
+                "founded": D(2022, 3, 1),
+            },
+            {
+                "unit": "G-TG-MT",
+                "kind": "nha_tro",
+                "name": "Tổ ngoài phạm vi",
+                "ward": "28261",
+                "founded": D(2022, 3, 1),
+            },
+            {
+                "unit": "G-HCM-LT-CS1",
+                "kind": "nha_tro",
+                "name": "Tổ ngày sai",
+                "ward": "26794",
+                "founded": D(2022, 3, 1),
+                "closed": D(2021, 1, 1),
+            },
+        ],
+    )
     result = excel.import_spreadsheet(editor, excel.GROUPS, upload)
     assert not result.ok
     found = messages(result)
-    assert any(m.startswith("Dòng 3, cột 'Phường, xã'") and "không thuộc Thành phố Hồ Chí Minh" in m for m in found)
+    assert any(
+        m.startswith("Dòng 3, cột 'Phường, xã'") and "không thuộc Thành phố Hồ Chí Minh" in m
+        for m in found
+    )
     assert any(m.startswith("Dòng 4, cột 'Mã đơn vị quản lý'") for m in found)
     assert any(m.startswith("Dòng 5, cột 'Ngày ngừng hoạt động'") for m in found)
     assert Group.all_objects.count() == before
@@ -81,12 +129,30 @@ def test_one_bad_row_and_nothing_is_imported(world):
 
 def test_import_members_checks_leaders_and_dates_across_rows(world):
     editor = f.user(role=Role.EDITOR, unit=world["cs"])
-    upload = xlsx(excel.member_spec(), [
-        {"group": "NT-A", "full_name": "Võ Thị Hằng", "phone": "0909 123 456", "joined": D(2023, 1, 1)},
-        {"group": "NT-A", "full_name": "Đặng Văn Long", "role": "Tổ trưởng", "joined": D(2023, 2, 1)},
-        {"group": "NT-A", "full_name": "Bùi Thị Mai", "joined": D(2023, 5, 1), "left": D(2023, 4, 1)},
-        {"group": "NT-A", "full_name": "Ngô Văn Tài", "phone": "123", "joined": D(2023, 5, 1)},
-    ])
+    upload = xlsx(
+        excel.member_spec(),
+        [
+            {
+                "group": "NT-A",
+                "full_name": "Võ Thị Hằng",
+                "phone": "0909 123 456",
+                "joined": D(2023, 1, 1),
+            },
+            {
+                "group": "NT-A",
+                "full_name": "Đặng Văn Long",
+                "role": "Tổ trưởng",
+                "joined": D(2023, 2, 1),
+            },
+            {
+                "group": "NT-A",
+                "full_name": "Bùi Thị Mai",
+                "joined": D(2023, 5, 1),
+                "left": D(2023, 4, 1),
+            },
+            {"group": "NT-A", "full_name": "Ngô Văn Tài", "phone": "123", "joined": D(2023, 5, 1)},
+        ],
+    )
     before = GroupMember.objects.count()
     result = excel.import_spreadsheet(editor, excel.MEMBERS, upload)
     found = messages(result)
@@ -99,19 +165,39 @@ def test_import_members_checks_leaders_and_dates_across_rows(world):
 
 def test_import_members_and_houses(world):
     editor = f.user(role=Role.EDITOR, unit=world["cs"])
-    members = xlsx(excel.member_spec(), [
-        {"group": "NT-A", "full_name": "Võ Thị Hằng", "role": "thanh_vien", "phone": "0909123456",
-         "id_number": "079301000111", "workplace": "Công ty Giày Linh Xuân",
-         "workplace_unit": "G-HCM-LT-CS1", "joined": D(2023, 1, 1)},
-    ])
+    members = xlsx(
+        excel.member_spec(),
+        [
+            {
+                "group": "NT-A",
+                "full_name": "Võ Thị Hằng",
+                "role": "thanh_vien",
+                "phone": "0909123456",
+                "id_number": "079301000111",
+                "workplace": "Công ty Giày Linh Xuân",
+                "workplace_unit": "G-HCM-LT-CS1",
+                "joined": D(2023, 1, 1),
+            },
+        ],
+    )
     result = excel.import_spreadsheet(editor, excel.MEMBERS, members)
     assert result.ok, messages(result)
     hang = GroupMember.objects.get(full_name="Võ Thị Hằng")
     assert (hang.phone, hang.workplace_unit.code) == ("0909123456", "G-HCM-LT-CS1")
-    houses = xlsx(excel.house_spec(), [
-        {"group": "NT-A", "name": "Nhà trọ Bảy Hiền", "address": "45 Đường số 9", "rooms": 12,
-         "resident_workers": 30, "cooperative": "Có", "coverage_start": D(2023, 6, 1)},
-    ])
+    houses = xlsx(
+        excel.house_spec(),
+        [
+            {
+                "group": "NT-A",
+                "name": "Nhà trọ Bảy Hiền",
+                "address": "45 Đường số 9",
+                "rooms": 12,
+                "resident_workers": 30,
+                "cooperative": "Có",
+                "coverage_start": D(2023, 6, 1),
+            },
+        ],
+    )
     result = excel.import_spreadsheet(editor, excel.HOUSES, houses)
     assert result.ok, messages(result)
     house = BoardingHouse.objects.get(name="Nhà trọ Bảy Hiền")
@@ -121,8 +207,12 @@ def test_import_members_and_houses(world):
 
 def test_import_page_lists_errors_by_row_and_column(world, client):
     client.force_login(f.user(role=Role.EDITOR, unit=world["cs"]))
-    upload = xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "", "joined": D(2023, 1, 1)}])
-    html = client.post("/mo-hinh/nhap-excel/", {"sheet": "thanh-vien", "file": upload}).content.decode()
+    upload = xlsx(
+        excel.member_spec(), [{"group": "NT-A", "full_name": "", "joined": D(2023, 1, 1)}]
+    )
+    html = client.post(
+        "/mo-hinh/nhap-excel/", {"sheet": "thanh-vien", "file": upload}
+    ).content.decode()
     assert "Chưa nhập dòng nào" in html
     assert "Dòng 2, cột &#x27;Họ và tên&#x27;: bắt buộc nhập." in html
 
@@ -151,7 +241,9 @@ def test_member_export_keeps_personal_data_out_unless_asked_and_allowed(world, c
 
 def test_group_list_export_follows_the_filters(world, client):
     client.force_login(f.superuser())
-    rows = _sheet_values(client.get("/mo-hinh/xuat-excel/", {"kind": "nha_tro", "unit": "G-HCM"}).content)
+    rows = _sheet_values(
+        client.get("/mo-hinh/xuat-excel/", {"kind": "nha_tro", "unit": "G-HCM"}).content
+    )
     names = sorted(r[3] for r in rows[1:])
     assert names == ["Tổ tự quản khu trọ Linh Trung", "Tổ tự quản khu trọ Linh Xuân"]
 
@@ -162,15 +254,32 @@ def test_import_command_reports_errors_and_imports(world, tmp_path):
 
     editor = f.user(username="bien-tap", role=Role.EDITOR, unit=world["cs"])
     bad = tmp_path / "sai.xlsx"
-    bad.write_bytes(xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Lý Văn Tú",
-                                                 "joined": D(2023, 5, 1), "left": D(2023, 1, 1)}]).getvalue())
+    bad.write_bytes(
+        xlsx(
+            excel.member_spec(),
+            [
+                {
+                    "group": "NT-A",
+                    "full_name": "Lý Văn Tú",
+                    "joined": D(2023, 5, 1),
+                    "left": D(2023, 1, 1),
+                }
+            ],
+        ).getvalue()
+    )
     with pytest.raises(CommandError, match="Không nhập dòng nào: 1 lỗi trong 1 dòng"):
         call_command("import-groups", str(bad), "--sheet", "thanh-vien", "--user", editor.username)
     good = tmp_path / "dung.xlsx"
-    good.write_bytes(xlsx(excel.member_spec(), [{"group": "NT-A", "full_name": "Lý Văn Tú",
-                                                  "joined": D(2023, 5, 1)}]).getvalue())
+    good.write_bytes(
+        xlsx(
+            excel.member_spec(),
+            [{"group": "NT-A", "full_name": "Lý Văn Tú", "joined": D(2023, 5, 1)}],
+        ).getvalue()
+    )
     out = io.StringIO()
-    call_command("import-groups", str(good), "--sheet", "thanh-vien", "--user", editor.username, stdout=out)
+    call_command(
+        "import-groups", str(good), "--sheet", "thanh-vien", "--user", editor.username, stdout=out
+    )
     assert "Đã nhập: 1 dòng thành viên." in out.getvalue()
     assert GroupMember.objects.filter(full_name="Lý Văn Tú").count() == 1
 
@@ -180,8 +289,15 @@ def test_an_import_keeps_the_stock_cube_equal_to_the_records(world):
     from binhyen.groups.models import StockFact
 
     editor = f.user(role=Role.EDITOR, unit=world["cs"])
-    rows = [{"group": "NT-A", "full_name": f"Lê Văn Số {i}", "role": "thanh_vien", "joined": D(2023, 1, 1 + i)}
-            for i in range(5)]
+    rows = [
+        {
+            "group": "NT-A",
+            "full_name": f"Lê Văn Số {i}",
+            "role": "thanh_vien",
+            "joined": D(2023, 1, 1 + i),
+        }
+        for i in range(5)
+    ]
     before = StockFact.objects.count()
     result = excel.import_spreadsheet(editor, excel.MEMBERS, xlsx(excel.member_spec(), rows))
     assert result.ok, messages(result)
@@ -189,4 +305,7 @@ def test_an_import_keeps_the_stock_cube_equal_to_the_records(world):
     assert stock_facts.verify() == []
     hcm = world["hcm"]
     assert stock_facts.figure(hcm.pk, "members", D(2023, 1, 31), by_child=False) == {
-        (): GroupMember.objects.filter(group__unit__path__startswith=hcm.path).active_on(D(2023, 1, 31)).count()}
+        (): GroupMember.objects.filter(group__unit__path__startswith=hcm.path)
+        .active_on(D(2023, 1, 31))
+        .count()
+    }

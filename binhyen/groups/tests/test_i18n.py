@@ -13,7 +13,10 @@ def test_group_pages_in_english(world, client):
     client.post("/i18n/setlang/", {"language": "en"})
     listing = client.get("/mo-hinh/", {"unit": "G-HCM", "ngay": "30/06/2021"}).content.decode()
     assert "Self-managed groups" in listing
-    assert "<strong>3</strong> groups with <strong>4</strong> members, active in <strong>2</strong> wards" in listing
+    assert (
+        "<strong>3</strong> groups with <strong>4</strong> members, active in <strong>2</strong> wards"
+        in listing
+    )
     detail = client.get(f"/mo-hinh/{world['a'].pk}/").content.decode()
     assert "Boarding houses covered" in detail and "Working" in detail
     assert "Tổ tự quản khu trọ Linh Xuân" in detail  # data stays as entered
@@ -36,5 +39,7 @@ def test_ids_in_links_and_form_values_have_no_thousands_separator_in_english(wor
     assert f"{ward.pk:,}" not in listing
     detail = client.get("/mo-hinh/4321/").content.decode()
     assert "Add a camera" in detail and '?group=4321"' in detail and "4,321" not in detail
-    ward_map = client.get("/mo-hinh/ban-do/", {"unit": "G-HCM", "ngay": "30/06/2021"}).content.decode()
+    ward_map = client.get(
+        "/mo-hinh/ban-do/", {"unit": "G-HCM", "ngay": "30/06/2021"}
+    ).content.decode()
     assert f"ward={ward.pk}&amp;" in ward_map and f"{ward.pk:,}" not in ward_map

@@ -43,10 +43,20 @@ def test_leader_handover_on_the_same_day_is_fine(group):
 def test_earlier_leader_overlapping_a_later_one_is_refused(group):
     f.member(group, full_name="Lê Văn Hùng", role=MemberRole.LEADER, joined=D(2022, 3, 1))
     with pytest.raises(ValidationError):
-        f.member(group, full_name="Trần Thị Lan", role=MemberRole.LEADER,
-                 joined=D(2020, 1, 1), left=D(2022, 3, 2))
-    f.member(group, full_name="Trần Thị Lan", role=MemberRole.LEADER,
-             joined=D(2020, 1, 1), left=D(2022, 3, 1))
+        f.member(
+            group,
+            full_name="Trần Thị Lan",
+            role=MemberRole.LEADER,
+            joined=D(2020, 1, 1),
+            left=D(2022, 3, 2),
+        )
+    f.member(
+        group,
+        full_name="Trần Thị Lan",
+        role=MemberRole.LEADER,
+        joined=D(2020, 1, 1),
+        left=D(2022, 3, 1),
+    )
 
 
 def test_promoting_a_member_while_a_leader_is_in_office_is_refused(group):

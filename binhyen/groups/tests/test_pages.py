@@ -20,7 +20,10 @@ def test_list_shows_groups_and_the_headline(world, client):
     assert response.status_code == 200
     assert "Tổ tự quản khu trọ Linh Xuân" in html
     assert "Tổ tự quản khu trọ Mỹ Tho" not in html
-    assert "<strong>3</strong> tổ với <strong>4</strong> thành viên, hoạt động tại <strong>2</strong> phường, xã" in html
+    assert (
+        "<strong>3</strong> tổ với <strong>4</strong> thành viên, hoạt động tại <strong>2</strong> phường, xã"
+        in html
+    )
     assert "30/06/2021" in html
 
 
@@ -71,10 +74,16 @@ def test_register_group_outside_the_province_shows_the_error(world, client):
     editor = f.user(role=Role.EDITOR, unit=world["hcm"])
     client.force_login(editor)
     before = Group.all_objects.count()
-    response = client.post("/mo-hinh/dang-ky/", {
-        "unit": world["cs"].pk, "kind": Group.objects.first().kind_id, "name": "Tổ lạc tỉnh",
-        "ward": f.area("00004").pk, "founded": "01/03/2024",
-    })
+    response = client.post(
+        "/mo-hinh/dang-ky/",
+        {
+            "unit": world["cs"].pk,
+            "kind": Group.objects.first().kind_id,
+            "name": "Tổ lạc tỉnh",
+            "ward": f.area("00004").pk,
+            "founded": "01/03/2024",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Chưa lưu được" in html and "không thuộc Thành phố Hồ Chí Minh" in html
@@ -83,10 +92,16 @@ def test_register_group_outside_the_province_shows_the_error(world, client):
 
 def test_register_group_with_a_legacy_ward(world, client):
     client.force_login(f.user(role=Role.EDITOR, unit=world["hcm"]))
-    response = client.post("/mo-hinh/dang-ky/", {
-        "unit": world["cs"].pk, "kind": Group.objects.first().kind_id, "name": "Tổ mới Linh Trung",
-        "ward": f.area("26800", "legacy_ward").pk, "founded": "01/03/2024",
-    })
+    response = client.post(
+        "/mo-hinh/dang-ky/",
+        {
+            "unit": world["cs"].pk,
+            "kind": Group.objects.first().kind_id,
+            "name": "Tổ mới Linh Trung",
+            "ward": f.area("26800", "legacy_ward").pk,
+            "founded": "01/03/2024",
+        },
+    )
     group = Group.objects.get(name="Tổ mới Linh Trung")
     assert response.status_code == 302 and response["Location"] == f"/mo-hinh/{group.pk}/"
     assert group.ward.name == "Phường Linh Xuân"
@@ -95,18 +110,40 @@ def test_register_group_with_a_legacy_ward(world, client):
 def test_member_form_errors_and_nothing_saved(world, client):
     client.force_login(f.user(role=Role.EDITOR, unit=world["cs"]))
     url = f"/mo-hinh/{world['a'].pk}/them-thanh-vien/"
-    html = client.post(url, {"full_name": "Võ Văn Kiệt", "role": "thanh_vien",
-                             "joined": "01/05/2024", "left": "01/04/2024"}).content.decode()
+    html = client.post(
+        url,
+        {
+            "full_name": "Võ Văn Kiệt",
+            "role": "thanh_vien",
+            "joined": "01/05/2024",
+            "left": "01/04/2024",
+        },
+    ).content.decode()
     assert "Ngày rời tổ không được trước ngày vào tổ." in html
-    html = client.post(url, {"full_name": "Võ Văn Kiệt", "role": "to_truong",
-                             "joined": "01/05/2024"}).content.decode()
+    html = client.post(
+        url, {"full_name": "Võ Văn Kiệt", "role": "to_truong", "joined": "01/05/2024"}
+    ).content.decode()
     assert "Trần Thị Lan" in html and "một tổ trưởng" in html
-    html = client.post(url, {"full_name": "Võ Văn Kiệt", "role": "thanh_vien",
-                             "joined": "01/05/2024", "phone": "12345"}).content.decode()
+    html = client.post(
+        url,
+        {
+            "full_name": "Võ Văn Kiệt",
+            "role": "thanh_vien",
+            "joined": "01/05/2024",
+            "phone": "12345",
+        },
+    ).content.decode()
     assert "10 chữ số" in html
     assert not GroupMember.objects.filter(full_name="Võ Văn Kiệt").exists()
-    response = client.post(url, {"full_name": "Võ Văn Kiệt", "role": "thanh_vien",
-                                 "joined": "01/05/2024", "phone": "0903 111 222"})
+    response = client.post(
+        url,
+        {
+            "full_name": "Võ Văn Kiệt",
+            "role": "thanh_vien",
+            "joined": "01/05/2024",
+            "phone": "0903 111 222",
+        },
+    )
     assert response.status_code == 302
     assert GroupMember.objects.get(full_name="Võ Văn Kiệt").phone == "0903111222"
 
@@ -114,10 +151,17 @@ def test_member_form_errors_and_nothing_saved(world, client):
 def test_member_leaves_through_the_edit_form(world, client):
     client.force_login(f.user(role=Role.EDITOR, unit=world["cs"]))
     lan = world["lan"]
-    response = client.post(f"/mo-hinh/thanh-vien/{lan.pk}/sua/", {
-        "full_name": lan.full_name, "role": lan.role, "phone": lan.phone, "id_number": lan.id_number,
-        "joined": "01/01/2020", "left": "15/03/2024",
-    })
+    response = client.post(
+        f"/mo-hinh/thanh-vien/{lan.pk}/sua/",
+        {
+            "full_name": lan.full_name,
+            "role": lan.role,
+            "phone": lan.phone,
+            "id_number": lan.id_number,
+            "joined": "01/01/2020",
+            "left": "15/03/2024",
+        },
+    )
     assert response.status_code == 302
     lan.refresh_from_db()
     assert lan.left == D(2024, 3, 15)
@@ -148,8 +192,14 @@ def test_map_for_a_police_liaison_without_units_says_what_to_do(world, client):
 
 def test_pages_query_counts_are_bounded(world, client, django_assert_max_num_queries):
     client.force_login(f.user(role=Role.VIEWER, unit=world["hcm"]))
-    for url in ("/mo-hinh/", f"/mo-hinh/{world['a'].pk}/", "/mo-hinh/ban-do/", "/mo-hinh/nha-tro/",
-                "/mo-hinh/camera/", f"/mo-hinh/{world['a'].pk}/lich-su/"):
+    for url in (
+        "/mo-hinh/",
+        f"/mo-hinh/{world['a'].pk}/",
+        "/mo-hinh/ban-do/",
+        "/mo-hinh/nha-tro/",
+        "/mo-hinh/camera/",
+        f"/mo-hinh/{world['a'].pk}/lich-su/",
+    ):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
 
@@ -176,7 +226,9 @@ def test_admin_lists_groups_without_personal_data(world, client):
 def test_police_liaison_sees_their_wards_groups_masked(world, client):
     police = f.user(role=Role.POLICE, unit=None, wards=[f.area("26794")])
     listing = page(client, police, "/mo-hinh/").content.decode()
-    assert "Tổ tự quản khu trọ Linh Xuân" in listing and "Tổ dư luận xã hội Tân Thuận" not in listing
+    assert (
+        "Tổ tự quản khu trọ Linh Xuân" in listing and "Tổ dư luận xã hội Tân Thuận" not in listing
+    )
     assert "Đăng ký tổ, mô hình" not in listing
     detail = page(client, police, f"/mo-hinh/{world['a'].pk}/").content.decode()
     assert "09******12" in detail and "0912345612" not in detail
@@ -184,9 +236,16 @@ def test_police_liaison_sees_their_wards_groups_masked(world, client):
 
 
 def test_group_page_lists_the_groups_activities_the_reader_may_see(world, client):
-    f.activity(world["cs"], title="Tuần tra khu trọ đêm 15/3", kind="tuyen_truyen", group=world["a"],
-               attendances=12)
+    f.activity(
+        world["cs"],
+        title="Tuần tra khu trọ đêm 15/3",
+        kind="tuyen_truyen",
+        group=world["a"],
+        attendances=12,
+    )
     f.activity(world["cs"], title="Hoạt động không của tổ")
-    html = page(client, f.user(role=Role.VIEWER, unit=world["hcm"]), f"/mo-hinh/{world['a'].pk}/").content.decode()
+    html = page(
+        client, f.user(role=Role.VIEWER, unit=world["hcm"]), f"/mo-hinh/{world['a'].pk}/"
+    ).content.decode()
     assert "Tuần tra khu trọ đêm 15/3" in html and "12 lượt người" in html
     assert "Hoạt động không của tổ" not in html

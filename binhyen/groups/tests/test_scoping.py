@@ -15,8 +15,12 @@ from binhyen.org.scoping import Role
 def gt(db):
     gt = f.group_tree()
     gt["g_cs"] = f.group(gt["cs"], ward=f.area("26794"), name="Tổ nhà trọ Linh Xuân")
-    gt["g_mt"] = f.group(gt["mt"], ward=f.area("28261", "legacy_ward"), name="Tổ nhà trọ Mỹ Tho",
-                         founded=datetime.date(2019, 1, 1))
+    gt["g_mt"] = f.group(
+        gt["mt"],
+        ward=f.area("28261", "legacy_ward"),
+        name="Tổ nhà trọ Mỹ Tho",
+        founded=datetime.date(2019, 1, 1),
+    )
     return gt
 
 
@@ -41,11 +45,19 @@ def test_police_liaison_sees_the_groups_of_their_ward(gt):
 def test_a_viewer_cannot_register_or_change_a_group(gt):
     viewer = f.user(role=Role.VIEWER, unit=gt["hcm"])
     with pytest.raises(ValidationError) as err:
-        services.create_group(viewer, unit=gt["cs"], kind="nha_tro", name="Tổ mới",
-                              ward=f.area("26794"), founded=datetime.date(2024, 1, 1))
+        services.create_group(
+            viewer,
+            unit=gt["cs"],
+            kind="nha_tro",
+            name="Tổ mới",
+            ward=f.area("26794"),
+            founded=datetime.date(2024, 1, 1),
+        )
     assert "unit" in err.value.message_dict
     with pytest.raises(ValidationError):
-        services.add_member(viewer, gt["g_cs"], full_name="Người Lạ", joined=datetime.date(2024, 1, 1))
+        services.add_member(
+            viewer, gt["g_cs"], full_name="Người Lạ", joined=datetime.date(2024, 1, 1)
+        )
     assert Group.objects.count() == 2
     assert not GroupMember.objects.exists()
 
@@ -53,7 +65,9 @@ def test_a_viewer_cannot_register_or_change_a_group(gt):
 def test_an_editor_of_one_province_cannot_touch_another(gt):
     editor = f.user(role=Role.EDITOR, unit=gt["ward_union"])
     f.member(gt["g_cs"])
-    services.add_member(editor, gt["g_cs"], full_name="Phạm Thị Hoa", joined=datetime.date(2024, 1, 1))
+    services.add_member(
+        editor, gt["g_cs"], full_name="Phạm Thị Hoa", joined=datetime.date(2024, 1, 1)
+    )
     with pytest.raises(ValidationError):
         services.update_group(editor, gt["g_mt"], name="Đổi tên")
     assert Group.objects.get(pk=gt["g_mt"].pk).name == "Tổ nhà trọ Mỹ Tho"

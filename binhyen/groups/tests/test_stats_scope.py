@@ -18,11 +18,16 @@ def _listed(user, unit, day):
     houses = BoardingHouseCoverage.objects.visible_to(user).active_on(day).filter(group__in=groups)
     return {
         "groups": groups.count(),
-        "members": GroupMember.objects.visible_to(user).active_on(day).filter(group__in=groups).count(),
+        "members": GroupMember.objects.visible_to(user)
+        .active_on(day)
+        .filter(group__in=groups)
+        .count(),
         "wards": groups.values("ward").distinct().count(),
         "boarding_houses": houses.values("house").distinct().count(),
-        "cameras_working": Camera.objects.visible_to(user).filter(unit__path__startswith=unit.path)
-        .working_on(day).count(),
+        "cameras_working": Camera.objects.visible_to(user)
+        .filter(unit__path__startswith=unit.path)
+        .working_on(day)
+        .count(),
     }
 
 
@@ -34,14 +39,20 @@ def test_a_liaisons_figures_are_those_of_the_records_they_list(world):
         assert scope.wards_only
         got = stats.group_stats(hcm, DAY, scope)
         assert {k: got[k] for k in _listed(police, hcm, DAY)} == _listed(police, hcm, DAY)
-        assert stats.headline(hcm, DAY, scope=scope) == {k: got[k] for k in ("groups", "members", "wards")}
+        assert stats.headline(hcm, DAY, scope=scope) == {
+            k: got[k] for k in ("groups", "members", "wards")
+        }
         assert sum(stats.ward_counts(hcm, DAY, scope=scope).values()) == got["groups"]
 
 
 def test_linh_xuan_liaison_gets_its_two_groups_house_and_camera(world):
     police = f.user(role=Role.POLICE, unit=None, wards=[f.area("26794")])
     got = stats.group_stats(world["hcm"], DAY, figure_scope(police, world["hcm"]))
-    assert (got["groups"], got["members"], got["wards"]) == (2, 3, 1)  # a, and Linh Trung (now Linh Xuân)
+    assert (got["groups"], got["members"], got["wards"]) == (
+        2,
+        3,
+        1,
+    )  # a, and Linh Trung (now Linh Xuân)
     assert (got["boarding_houses"], got["resident_workers"], got["cameras_working"]) == (1, 45, 1)
     assert got["by_kind"]["du_luan_xa_hoi"] == {"groups": 0, "members": 0, "wards": 0}
     everything = stats.group_stats(world["hcm"], DAY)
@@ -51,5 +62,11 @@ def test_linh_xuan_liaison_gets_its_two_groups_house_and_camera(world):
 
 def test_no_scope_counts_nothing(world):
     got = stats.group_stats(world["hcm"], DAY, NO_FIGURES)
-    assert (got["groups"], got["members"], got["wards"], got["boarding_houses"], got["cameras_working"]) == (0, 0, 0, 0, 0)
+    assert (
+        got["groups"],
+        got["members"],
+        got["wards"],
+        got["boarding_houses"],
+        got["cameras_working"],
+    ) == (0, 0, 0, 0, 0)
     assert stats.ward_counts(world["hcm"], DAY, scope=NO_FIGURES) == {}

@@ -27,14 +27,36 @@ def timeline(db):
     f.member(b, joined=D(2021, 6, 1))
     f.member(b, joined=D(2021, 7, 1))
     f.member(xe_om, joined=D(2019, 1, 1))
-    h1 = services.create_boarding_house(root, unit=gt["cs"], address="12 Đường số 8", ward=linh_xuan,
-                                        rooms=20, resident_workers=45, group=a,
-                                        coverage_start=D(2020, 3, 1))
-    services.create_boarding_house(root, unit=gt["ward_union"], address="5 Hẻm 3", ward=other_ward,
-                                   rooms=8, resident_workers=17, group=b, coverage_start=D(2021, 6, 1))
+    h1 = services.create_boarding_house(
+        root,
+        unit=gt["cs"],
+        address="12 Đường số 8",
+        ward=linh_xuan,
+        rooms=20,
+        resident_workers=45,
+        group=a,
+        coverage_start=D(2020, 3, 1),
+    )
+    services.create_boarding_house(
+        root,
+        unit=gt["ward_union"],
+        address="5 Hẻm 3",
+        ward=other_ward,
+        rooms=8,
+        resident_workers=17,
+        group=b,
+        coverage_start=D(2021, 6, 1),
+    )
     services.close_group(root, b, D(2023, 1, 1))
-    cam = services.create_camera(root, unit=gt["cs"], place="Cổng khu trọ", ward=linh_xuan,
-                                 funder_kind=FunderKind.UNION, cost=12_000_000, installed=D(2021, 1, 1))
+    cam = services.create_camera(
+        root,
+        unit=gt["cs"],
+        place="Cổng khu trọ",
+        ward=linh_xuan,
+        funder_kind=FunderKind.UNION,
+        cost=12_000_000,
+        installed=D(2021, 1, 1),
+    )
     services.set_camera_state(root, cam, CameraStateKind.BROKEN, D(2022, 5, 1))
     services.set_camera_state(root, cam, CameraStateKind.WORKING, D(2022, 6, 1))
     return dict(gt=gt, a=a, b=b, xe_om=xe_om, h1=h1, cam=cam)
@@ -113,5 +135,7 @@ def test_camera_takes_the_ward_centroid_when_no_position_is_given(timeline):
 
 def test_camera_state_before_installation_is_refused(timeline):
     with pytest.raises(ValidationError) as err:
-        services.set_camera_state(f.superuser(), timeline["cam"], CameraStateKind.REMOVED, D(2020, 1, 1))
+        services.set_camera_state(
+            f.superuser(), timeline["cam"], CameraStateKind.REMOVED, D(2020, 1, 1)
+        )
     assert "01/01/2021" in err.value.message_dict["since"][0]

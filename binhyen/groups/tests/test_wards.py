@@ -24,7 +24,9 @@ def test_legacy_ward_is_mapped_to_its_2025_successor(gt):
 
 def test_legacy_province_unit_takes_wards_of_its_successor_province(gt):
     # LĐLĐ Mỹ Tho's province is the pre-2025 Tiền Giang; Phường 1 (Mỹ Tho) is now Phường Mỹ Tho.
-    group = f.group(gt["mt"], ward=f.area("28261", "legacy_ward"), founded=datetime.date(2019, 5, 1))
+    group = f.group(
+        gt["mt"], ward=f.area("28261", "legacy_ward"), founded=datetime.date(2019, 5, 1)
+    )
     assert group.ward.name == "Phường Mỹ Tho"
     assert group.ward.province.code == "82"
 
@@ -38,8 +40,14 @@ def test_ward_of_another_province_is_refused_and_nothing_saved(gt):
 
 def test_missing_ward_is_refused(gt):
     with pytest.raises(ValidationError) as err:
-        services.create_group(f.superuser(), unit=gt["cs"], kind="nha_tro", name="Tổ A",
-                              ward=None, founded=datetime.date(2020, 1, 1))
+        services.create_group(
+            f.superuser(),
+            unit=gt["cs"],
+            kind="nha_tro",
+            name="Tổ A",
+            ward=None,
+            founded=datetime.date(2020, 1, 1),
+        )
     assert err.value.message_dict["ward"] == ["Hãy chọn phường, xã."]
 
 

@@ -117,9 +117,12 @@ def test_accent_insensitive_search():
     ]
     assert Area.objects.search("Phường Sài Gòn").get() == area(L.WARD, "26740")
     assert Area.objects.search("26740").filter(level=L.WARD).get().name == "Phường Sài Gòn"
-    provinces_named = Area.objects.filter(level__in=[L.PROVINCE, L.LEGACY_PROVINCE]).search("dong thap")
+    provinces_named = Area.objects.filter(level__in=[L.PROVINCE, L.LEGACY_PROVINCE]).search(
+        "dong thap"
+    )
     assert set(provinces_named.values_list("level", "code")) == {
-        (L.PROVINCE, "82"), (L.LEGACY_PROVINCE, "87"),
+        (L.PROVINCE, "82"),
+        (L.LEGACY_PROVINCE, "87"),
     }
 
 

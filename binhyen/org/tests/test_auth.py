@@ -64,9 +64,14 @@ def test_password_change(client):
     client.force_login(user)
     form = client.get("/tai-khoan/password_change/").content.decode()
     assert "Mật khẩu cũ" in form  # Django's Vietnamese label
-    response = client.post("/tai-khoan/password_change/", {
-        "old_password": PASSWORD, "new_password1": "Hai-khau-Moi-2024", "new_password2": "Hai-khau-Moi-2024",
-    })
+    response = client.post(
+        "/tai-khoan/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Hai-khau-Moi-2024",
+            "new_password2": "Hai-khau-Moi-2024",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Hai-khau-Moi-2024")
@@ -76,9 +81,14 @@ def test_password_change(client):
 def test_password_change_with_wrong_old_password_saves_nothing(client):
     user = f.user(username="can-bo")
     client.force_login(user)
-    response = client.post("/tai-khoan/password_change/", {
-        "old_password": "sai", "new_password1": "Hai-khau-Moi-2024", "new_password2": "Hai-khau-Moi-2024",
-    })
+    response = client.post(
+        "/tai-khoan/password_change/",
+        {
+            "old_password": "sai",
+            "new_password1": "Hai-khau-Moi-2024",
+            "new_password2": "Hai-khau-Moi-2024",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors["old_password"]
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

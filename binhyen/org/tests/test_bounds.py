@@ -38,18 +38,30 @@ def api(admin):
 
 def unit_form(**overrides):
     data = {
-        "code": "HCM-Q9-CS9", "name": "Công đoàn cơ sở Công ty Nidec", "short_name": "",
-        "kind": f.kind("cd_co_so").pk, "province": "", "ward": "", "valid_from": "15/03/2019",
-        "enterprise_name": "Công ty TNHH Nidec Việt Nam", "ownership": "fdi",
-        "workforce": "2400", "members": "2100",
+        "code": "HCM-Q9-CS9",
+        "name": "Công đoàn cơ sở Công ty Nidec",
+        "short_name": "",
+        "kind": f.kind("cd_co_so").pk,
+        "province": "",
+        "ward": "",
+        "valid_from": "15/03/2019",
+        "enterprise_name": "Công ty TNHH Nidec Việt Nam",
+        "ownership": "fdi",
+        "workforce": "2400",
+        "members": "2100",
     }
     data.update(overrides)
     return data
 
 
 NEW_UNIT = {
-    "code": "HCM-Q9-CS9", "name": "Công đoàn cơ sở Công ty Nidec", "kind": "cd_co_so",
-    "parent": "HCM-Q9", "valid_from": "2019-03-15", "workforce": 2400, "members": 2100,
+    "code": "HCM-Q9-CS9",
+    "name": "Công đoàn cơ sở Công ty Nidec",
+    "kind": "cd_co_so",
+    "parent": "HCM-Q9",
+    "valid_from": "2019-03-15",
+    "workforce": 2400,
+    "members": 2100,
 }
 
 
@@ -98,14 +110,20 @@ def test_the_api_refuses_a_headcount_of_a_trillion_and_states_the_bound(api, tre
     assert errors["workforce"] == "Phải nhỏ hơn hoặc bằng 60.000.000."
     errors = errors_of(post_json(api, "/api/v1/units/HCM-Q9-CS1", {"members": 10**12}, "patch"))
     assert set(errors) == {"members"}
-    errors = errors_of(post_json(api, "/api/v1/units", {**NEW_UNIT, "workforce": 300_000, "members": 10}))
+    errors = errors_of(
+        post_json(api, "/api/v1/units", {**NEW_UNIT, "workforce": 300_000, "members": 10})
+    )
     assert errors == {"workforce": "Số lao động của một công đoàn cơ sở tối đa 200.000."}
     assert snapshot() == before
     assert api.get("/api/v1/units/HCM-Q9").status_code == 200
 
     schema = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
     facts = schema["UnitCreateIn"]["properties"]
-    assert facts["workforce"]["anyOf"][0] == {"type": "integer", "minimum": 0, "maximum": 60_000_000}
+    assert facts["workforce"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 60_000_000,
+    }
     assert facts["code"]["maxLength"] == 40 and facts["code"]["pattern"] == "^[A-Z0-9][A-Z0-9._-]*$"
     assert facts["name"]["maxLength"] == 255 and facts["enterprise_name"]["maxLength"] == 255
     assert "1929" in facts["valid_from"]["description"]
@@ -140,18 +158,26 @@ def test_a_unit_founded_in_2099_or_1900_is_refused_at_every_door(client, admin, 
     message = response.context["form"].errors["valid_from"][0]
     assert message.startswith("Ngày thành lập không thể sau ") and "hai năm" in message
     response = client.post("/don-vi/HCM-Q9/them/", unit_form(valid_from="01/01/1900"))
-    assert response.context["form"].errors["valid_from"] == ["Ngày thành lập không thể trước 28/07/1929."]
+    assert response.context["form"].errors["valid_from"] == [
+        "Ngày thành lập không thể trước 28/07/1929."
+    ]
     errors = errors_of(post_json(api, "/api/v1/units", {**NEW_UNIT, "valid_from": "2099-01-01"}))
     assert errors["valid_from"].startswith("Ngày thành lập không thể sau ")
-    errors = errors_of(post_json(api, "/api/v1/units/HCM-Q9-CS1", {"valid_from": "2099-01-01"}, "patch"))
+    errors = errors_of(
+        post_json(api, "/api/v1/units/HCM-Q9-CS1", {"valid_from": "2099-01-01"}, "patch")
+    )
     assert set(errors) == {"valid_from"}
     assert snapshot() == before
 
 
 def test_restructures_far_in_the_future_are_refused(client, admin, tree):
-    response = client.post("/don-vi/HCM-Q9-CS1/chuyen/", {"parent": tree["td"].pk, "date": "01/01/2099"})
+    response = client.post(
+        "/don-vi/HCM-Q9-CS1/chuyen/", {"parent": tree["td"].pk, "date": "01/01/2099"}
+    )
     assert response.context["form"].errors["date"][0].startswith("Ngày hiệu lực không thể sau ")
-    response = client.post("/don-vi/HCM-Q9/sap-nhap/", {"target": tree["td"].pk, "date": "01/01/2099"})
+    response = client.post(
+        "/don-vi/HCM-Q9/sap-nhap/", {"target": tree["td"].pk, "date": "01/01/2099"}
+    )
     assert response.context["form"].errors["date"][0].startswith("Ngày sáp nhập không thể sau ")
     with pytest.raises(ValidationError) as exc:
         services.close_unit(admin, tree["cs1"], D(2099, 12, 31))
@@ -166,8 +192,14 @@ def test_restructures_far_in_the_future_are_refused(client, admin, tree):
 def test_a_restructure_decided_for_next_year_still_works(admin, tree):
     # the reform of 2025 was voted on 12/06 for 01/07: a merge is recorded before its day
     day = TODAY.replace(day=1) + datetime.timedelta(days=200)
-    new = services.create_unit(admin, parent=tree["hcm"], code="HCM-Q9TD", name="LĐLĐ Thủ Đức mới",
-                               kind=f.kind("ldld_huyen"), valid_from=day)
+    new = services.create_unit(
+        admin,
+        parent=tree["hcm"],
+        code="HCM-Q9TD",
+        name="LĐLĐ Thủ Đức mới",
+        kind=f.kind("ldld_huyen"),
+        valid_from=day,
+    )
     services.merge_units(admin, [tree["q9"]], new, day)
     assert Unit.objects.get(pk=tree["q9"].pk).valid_to == day - datetime.timedelta(days=1)
     assert Unit.objects.get(pk=tree["cs1"].pk).parent_id == new.pk
@@ -180,17 +212,21 @@ def test_a_restructure_decided_for_next_year_still_works(admin, tree):
 def test_ward_options_with_an_impossible_province_id_are_empty(client, admin, value):
     response = client.get("/don-vi/phuong-xa/", {"province": value})
     assert response.status_code == 200
-    assert "<option value=\"" not in response.content.decode().replace('<option value="">', "")
+    assert '<option value="' not in response.content.decode().replace('<option value="">', "")
 
 
 def test_forms_with_huge_ids_answer_with_errors_not_500(client, admin, tree):
     responses = {
         "them": client.post("/don-vi/HCM-Q9/them/", unit_form(province=HUGE, ward=HUGE, kind=HUGE)),
         "chuyen": client.post("/don-vi/HCM-Q9-CS1/chuyen/", {"parent": HUGE, "date": "01/01/2021"}),
-        "ket-thuc": client.post("/don-vi/HCM-Q9-CS1/ket-thuc/", {"successor": HUGE, "date": "01/01/2021"}),
+        "ket-thuc": client.post(
+            "/don-vi/HCM-Q9-CS1/ket-thuc/", {"successor": HUGE, "date": "01/01/2021"}
+        ),
         "sap-nhap": client.post("/don-vi/HCM-Q9/sap-nhap/", {"target": HUGE, "date": "01/01/2021"}),
-        "phan-cong": client.post("/don-vi/HCM/phan-cong/", {"username": admin.username, "role": "police",
-                                                             "wards": [HUGE]}),
+        "phan-cong": client.post(
+            "/don-vi/HCM/phan-cong/",
+            {"username": admin.username, "role": "police", "wards": [HUGE]},
+        ),
     }
     for action, response in responses.items():
         assert response.status_code == 200, action

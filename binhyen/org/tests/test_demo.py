@@ -85,8 +85,9 @@ def test_quan_9_merged_into_thu_duc_on_1_january_2021(loaded):
     assert q9.valid_to == D(2020, 12, 31)
     assert q9.successor == thu_duc
     assert q9.events.filter(kind=UnitEventKind.MERGED, successor=thu_duc).exists()
-    moved = UnitEvent.objects.filter(kind=UnitEventKind.MOVED, old_parent=q9, new_parent=thu_duc,
-                                     date=D(2021, 1, 1))
+    moved = UnitEvent.objects.filter(
+        kind=UnitEventKind.MOVED, old_parent=q9, new_parent=thu_duc, date=D(2021, 1, 1)
+    )
     assert moved.count() == 7  # its eighth union closed in 2019 and stays under Quận 9
     in_2022 = set(demo.grassroots(demo.THU_DUC, on=D(2022, 6, 1)).values_list("code", flat=True))
     assert {e.unit.code for e in moved} <= in_2022
@@ -101,7 +102,9 @@ def test_2025_reform_keeps_the_old_tree(loaded):
     ward_union = unit(demo.ward_union_code("79", "26824"))
     assert ward_union.name == "Công đoàn phường Thủ Đức"
     assert (ward_union.kind.code, ward_union.valid_from, ward_union.ward.name) == (
-        "cd_xa", D(2025, 7, 1), "Phường Thủ Đức",
+        "cd_xa",
+        D(2025, 7, 1),
+        "Phường Thủ Đức",
     )
     assert unit(demo.COSO).parent == ward_union
     # Closed before the reform: legacy areas; open today: 2025 areas.
@@ -115,7 +118,9 @@ def test_tien_giang_merged_into_dong_thap_with_my_tho_history(loaded):
     assert tien_giang.valid_to == D(2025, 6, 30)
     assert tien_giang.successor == dong_thap
     assert (dong_thap.valid_from, dong_thap.province.code, dong_thap.province.level) == (
-        D(2025, 7, 1), "82", "province",
+        D(2025, 7, 1),
+        "82",
+        "province",
     )
     assert unit(demo.VIEN_CHUC_TG).parent == dong_thap
     my_tho_2022 = demo.grassroots(demo.MY_THO, on=D(2022, 1, 1))
@@ -140,11 +145,18 @@ def test_each_demo_account_sees_exactly_its_scope(loaded):
     assert visible("demo-mytho").filter(kind__is_grassroots=True).count() >= 20
 
     police = visible("demo-congan")
-    wards = set(User.objects.get(username="demo-congan").assignments.get().wards.values_list("name", flat=True))
+    wards = set(
+        User.objects.get(username="demo-congan")
+        .assignments.get()
+        .wards.values_list("name", flat=True)
+    )
     assert wards == set(demo.POLICE_WARDS)
     assert police.filter(kind__is_grassroots=True).count() >= 2
     assert {u.ward.name for u in police} == wards
-    assert police.count() == Unit.objects.filter(ward__name__in=wards, ward__province__code="79").count()
+    assert (
+        police.count()
+        == Unit.objects.filter(ward__name__in=wards, ward__province__code="79").count()
+    )
 
 
 def test_demo_huyen_edits_and_approves(loaded):

@@ -14,12 +14,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin(tree):
-    return f.user(username="quan-tri-tp", role=Role.ADMIN, unit=tree["hcm"], first_name="Lan", last_name="Trần Thị")
+    return f.user(
+        username="quan-tri-tp",
+        role=Role.ADMIN,
+        unit=tree["hcm"],
+        first_name="Lan",
+        last_name="Trần Thị",
+    )
 
 
 def rows(response):
     """(who, what, [(label, before, after)]) of each history line on the page."""
-    return [(e.who.username if e.who else None, str(e.label), e.changes) for e in response.context["page_obj"]]
+    return [
+        (e.who.username if e.who else None, str(e.label), e.changes)
+        for e in response.context["page_obj"]
+    ]
 
 
 def test_history_shows_who_and_before_after(client, tree, admin):
@@ -32,15 +41,26 @@ def test_history_shows_who_and_before_after(client, tree, admin):
     assert lines[1][2] == [("Tên đơn vị", "Liên đoàn Lao động Quận 9", "LĐLĐ Quận 9 (mới)")]
     body = response.content.decode()
     assert "Trần Thị Lan" in body  # who, by full name in Vietnamese order
-    assert "Liên đoàn Lao động Quận 9</span> → <span class=\"diff-new\"><span class=\"visually-hidden\">sau: </span>LĐLĐ Quận 9 (mới)" in body
+    assert (
+        'Liên đoàn Lao động Quận 9</span> → <span class="diff-new"><span class="visually-hidden">sau: </span>LĐLĐ Quận 9 (mới)'
+        in body
+    )
 
 
 def test_history_of_an_edit_made_through_the_page(client, tree, admin):
     client.force_login(admin)
-    client.post("/don-vi/HCM-Q9-CS1/sua/", {
-        "code": "HCM-Q9-CS1", "name": "Công đoàn cơ sở Công ty Điện tử Sài Gòn", "kind": f.kind("cd_co_so").pk,
-        "valid_from": "01/01/2015", "workforce": "1250", "members": "1100", "ownership": "ngoai_nha_nuoc",
-    })
+    client.post(
+        "/don-vi/HCM-Q9-CS1/sua/",
+        {
+            "code": "HCM-Q9-CS1",
+            "name": "Công đoàn cơ sở Công ty Điện tử Sài Gòn",
+            "kind": f.kind("cd_co_so").pk,
+            "valid_from": "01/01/2015",
+            "workforce": "1250",
+            "members": "1100",
+            "ownership": "ngoai_nha_nuoc",
+        },
+    )
     lines = rows(client.get("/don-vi/HCM-Q9-CS1/lich-su/"))
     assert lines[0][0] == "quan-tri-tp"
     assert ("Số lao động", "—", "1.250") in lines[0][2]
@@ -52,7 +72,11 @@ def test_moves_and_parents_are_named_only_inside_the_scope(client, tree, admin):
     viewer = f.user(role=Role.VIEWER, unit=tree["td"])
     client.force_login(viewer)
     response = client.get("/don-vi/HCM-Q9-CS1/lich-su/")
-    assert ("Đơn vị cấp trên", "(ngoài phạm vi của bạn)", "Liên đoàn Lao động Thành phố Thủ Đức") in rows(response)[0][2]
+    assert (
+        "Đơn vị cấp trên",
+        "(ngoài phạm vi của bạn)",
+        "Liên đoàn Lao động Thành phố Thủ Đức",
+    ) in rows(response)[0][2]
     assert "Quận 9" not in response.content.decode()
 
 
@@ -73,7 +97,9 @@ def test_assignment_history_is_for_admins_only(client, tree, admin):
 
 def test_user_history_page(client, tree, admin):
     officer = f.user(username="can-bo-q9", role=Role.EDITOR, unit=tree["q9"])
-    services.assign_role(f.superuser(), officer, tree["mt"], Role.VIEWER)  # outside the admin's scope
+    services.assign_role(
+        f.superuser(), officer, tree["mt"], Role.VIEWER
+    )  # outside the admin's scope
     client.force_login(admin)
     response = client.get("/nguoi-dung/can-bo-q9/lich-su/")
     labels = [line[1] for line in rows(response)]

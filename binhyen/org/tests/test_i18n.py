@@ -13,9 +13,15 @@ from binhyen import factories as f
 from binhyen.org.scoping import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-OURS = ("binhyen/templates/", "binhyen/org/", "binhyen/core/views.py", "binhyen/org/scoping.py", "binhyen/core/periods.py",
-        "binhyen/core/errors.py",
-        "binhyen/core/bounds.py")
+OURS = (
+    "binhyen/templates/",
+    "binhyen/org/",
+    "binhyen/core/views.py",
+    "binhyen/org/scoping.py",
+    "binhyen/core/periods.py",
+    "binhyen/core/errors.py",
+    "binhyen/core/bounds.py",
+)
 
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -30,11 +36,17 @@ def test_compile_translations_writes_a_readable_mo():
 
 def test_every_string_of_the_interface_has_an_english_translation():
     catalog = polib.pofile(str(PO))
-    ours = [e for e in catalog if not e.obsolete and any(p.startswith(OURS) for p, _ in e.occurrences)]
+    ours = [
+        e for e in catalog if not e.obsolete and any(p.startswith(OURS) for p, _ in e.occurrences)
+    ]
     assert len(ours) > 250
     missing = [e.msgid for e in ours if not e.msgstr or "fuzzy" in e.flags]
     assert missing == []
-    broken = [e.msgid for e in ours if "python-format" in e.flags and sorted(_names(e.msgid)) != sorted(_names(e.msgstr))]
+    broken = [
+        e.msgid
+        for e in ours
+        if "python-format" in e.flags and sorted(_names(e.msgid)) != sorted(_names(e.msgstr))
+    ]
     assert broken == []
 
 
@@ -43,7 +55,10 @@ def test_every_translate_tag_of_our_templates_is_in_the_catalog():
 
     msgids = {e.msgid for e in polib.pofile(str(PO))}
     root = Path(settings.BASE_DIR)
-    templates = [*(root / "templates").rglob("*.html"), *(root / "org" / "templates").rglob("*.html")]
+    templates = [
+        *(root / "templates").rglob("*.html"),
+        *(root / "org" / "templates").rglob("*.html"),
+    ]
     tag = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
     found = {m.group(2) for path in templates for m in tag.finditer(path.read_text())}
     assert len(found) > 100
@@ -57,7 +72,9 @@ def test_every_period_label_and_message_is_in_the_catalog():
     source = (Path(settings.BASE_DIR) / "core" / "periods.py").read_text()
     marked = set(re.findall(r"""(?:\b_|gettext_noop)\(\s*"((?:[^"\\]|\\.)+)"\s*\)""", source))
     assert len(marked) >= 24
-    periods = {e.msgid for e in polib.pofile(str(PO)) if ("binhyen/core/periods.py", "") in e.occurrences}
+    periods = {
+        e.msgid for e in polib.pofile(str(PO)) if ("binhyen/core/periods.py", "") in e.occurrences
+    }
     assert sorted(marked - periods) == []
 
 
@@ -76,7 +93,13 @@ def test_switching_to_english_shows_english_labels(client, tree):
     assert response.status_code == 302 and response["Location"] == "/don-vi/HCM-Q9/"
     body = client.get("/don-vi/HCM-Q9/").content.decode()
     assert '<html lang="en">' in body
-    for english in ("Subordinate units", "Unit details", "Change history", "Log out", "Grassroots unions"):
+    for english in (
+        "Subordinate units",
+        "Unit details",
+        "Change history",
+        "Log out",
+        "Grassroots unions",
+    ):
         assert english in body
     assert "Đơn vị trực thuộc" not in body
     assert "Liên đoàn Lao động Quận 9" in body  # data stays as entered
@@ -115,20 +138,27 @@ def test_page_numbers_of_the_pager_have_no_thousands_separator_in_english(rf):
 
     page = Paginator(range(13_000), 10).page(1200)
     with override("en"):
-        html = render_to_string("_pagination.html", {"page_obj": page}, request=rf.get("/", {"q": "x"}))
+        html = render_to_string(
+            "_pagination.html", {"page_obj": page}, request=rf.get("/", {"q": "x"})
+        )
     assert "Page 1200 of 1300 · 13.000 items" in html
     assert '<span class="visually-hidden">Page </span>1300</a>' in html
     assert "1,2" not in html and "1,3" not in html
     assert 'href="?q=x&amp;page=1201"' in html
     # the links around the current page, not those of page 1
-    assert 'aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>1200</span>' in html
+    assert (
+        'aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>1200</span>'
+        in html
+    )
     for near in (1197, 1198, 1199, 1201, 1202, 1203):
         assert f'<span class="visually-hidden">Page </span>{near}</a>' in html
     assert '<span class="visually-hidden">Page </span>4</a>' not in html
 
 
 def test_vietnamese_number_and_date_filters():
-    template = Template("{% load vn %}{{ n|vn_number }} {{ big|vn_number }} {{ d|vn_date }} {{ none|vn_number }}|")
+    template = Template(
+        "{% load vn %}{{ n|vn_number }} {{ big|vn_number }} {{ d|vn_date }} {{ none|vn_number }}|"
+    )
     context = Context({"n": 3807, "big": 840528, "d": datetime.date(2020, 12, 31), "none": None})
     with override("en"):
         assert template.render(context) == "3.807 840.528 31/12/2020 |"

@@ -51,7 +51,12 @@ def test_unit_page_permission_matrix(client, tree):
             if inside:
                 for other in tree.values():
                     if not other.path.startswith(tree[holder].path):
-                        assert other.name not in response.content.decode(), (role, holder, name, other.name)
+                        assert other.name not in response.content.decode(), (
+                            role,
+                            holder,
+                            name,
+                            other.name,
+                        )
             tried += 1
     print(f"unit page permission matrix: {tried} cases, 0 leaks")
     assert tried == len(ROLE_CASES) * len(HOLDER_UNITS) * len(tree)
@@ -82,10 +87,22 @@ def test_user_without_assignment_gets_an_empty_state(client, tree):
 def test_police_liaison_sees_the_units_in_their_wards(client, tree):
     hcm_province = f.area("79", "province")
     ward, other_ward = list(f.services.wards_of_province(hcm_province)[:2])
-    in_ward = f.unit(tree["q9"], "cd_co_so", code="CS-WARD", name="Công đoàn cơ sở Công ty Giày Bình An",
-                     province=hcm_province, ward=ward)
-    f.unit(tree["q9"], "cd_co_so", code="CS-ELSE", name="Công đoàn cơ sở Công ty Dệt Phước Long",
-           province=hcm_province, ward=other_ward)
+    in_ward = f.unit(
+        tree["q9"],
+        "cd_co_so",
+        code="CS-WARD",
+        name="Công đoàn cơ sở Công ty Giày Bình An",
+        province=hcm_province,
+        ward=ward,
+    )
+    f.unit(
+        tree["q9"],
+        "cd_co_so",
+        code="CS-ELSE",
+        name="Công đoàn cơ sở Công ty Dệt Phước Long",
+        province=hcm_province,
+        ward=other_ward,
+    )
     police = f.user(role=Role.POLICE, unit=tree["hcm"], wards=[ward])
     as_user(client, police)
     body = client.get("/").content.decode()
@@ -130,7 +147,9 @@ def test_search_filters_kind_and_status(client, tree):
 
 
 def test_search_answers_htmx_with_the_results_alone(client, tree):
-    response = as_user(client, f.superuser()).get("/don-vi/", {"q": "my tho"}, HTTP_HX_REQUEST="true")
+    response = as_user(client, f.superuser()).get(
+        "/don-vi/", {"q": "my tho"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert "<html" not in body
     assert "Liên đoàn Lao động thành phố Mỹ Tho" in body
@@ -139,7 +158,12 @@ def test_search_answers_htmx_with_the_results_alone(client, tree):
 
 def test_search_is_paginated_in_vietnamese(client, tree):
     for n in range(55):
-        f.unit(tree["cs1"].parent, "cd_co_so", code=f"PG{n:03d}", name=f"Công đoàn cơ sở Phân trang {n}")
+        f.unit(
+            tree["cs1"].parent,
+            "cd_co_so",
+            code=f"PG{n:03d}",
+            name=f"Công đoàn cơ sở Phân trang {n}",
+        )
     response = as_user(client, f.superuser()).get("/don-vi/", {"q": "phan trang"})
     body = response.content.decode()
     assert len(response.context["object_list"]) == 50
@@ -153,19 +177,32 @@ def test_search_is_paginated_in_vietnamese(client, tree):
 def test_breadcrumb_starts_at_the_top_of_the_scope(client, tree):
     viewer = f.user(role=Role.VIEWER, unit=tree["q9"])
     body = as_user(client, viewer).get(page("HCM-Q9-CS1")).content.decode()
-    crumbs = body[body.index('class="breadcrumb"'):body.index("</ol>")]
+    crumbs = body[body.index('class="breadcrumb"') : body.index("</ol>")]
     assert "Liên đoàn Lao động Quận 9" in crumbs
     assert "Hồ Chí Minh" not in crumbs and "Tổng Liên đoàn" not in crumbs
     full = as_user(client, f.superuser()).get(page("HCM-Q9-CS1")).content.decode()
-    crumbs = full[full.index('class="breadcrumb"'):full.index("</ol>")]
+    crumbs = full[full.index('class="breadcrumb"') : full.index("</ol>")]
     assert crumbs.index("Tổng Liên đoàn") < crumbs.index("Hồ Chí Minh") < crumbs.index("Quận 9")
 
 
 def test_unit_page_shows_facts_children_counts_and_events(client, tree):
-    f.unit(tree["q9"], "cd_co_so", code="HCM-Q9-CS2", name="Công đoàn cơ sở Công ty Samsung Vina",
-           enterprise_name="Công ty TNHH Samsung Vina", ownership="fdi", workforce=3807, members=3500)
-    f.unit(tree["q9"], "cd_co_so", code="HCM-Q9-OLD", name="Công đoàn cơ sở đã giải thể",
-           valid_to=D(2019, 6, 30))
+    f.unit(
+        tree["q9"],
+        "cd_co_so",
+        code="HCM-Q9-CS2",
+        name="Công đoàn cơ sở Công ty Samsung Vina",
+        enterprise_name="Công ty TNHH Samsung Vina",
+        ownership="fdi",
+        workforce=3807,
+        members=3500,
+    )
+    f.unit(
+        tree["q9"],
+        "cd_co_so",
+        code="HCM-Q9-OLD",
+        name="Công đoàn cơ sở đã giải thể",
+        valid_to=D(2019, 6, 30),
+    )
     as_user(client, f.superuser())
     response = client.get(page("HCM"))
     rows = {u.code: (u.n_children, u.n_grassroots) for u in response.context["children"]}
@@ -174,7 +211,9 @@ def test_unit_page_shows_facts_children_counts_and_events(client, tree):
     assert q9_children[-1] == "HCM-Q9-OLD"  # closed units come after the open ones
     body = client.get(page("HCM-Q9-CS2")).content.decode()
     assert "3.807" in body and "3.500" in body
-    assert "Thêm đơn vị trực thuộc" not in body and "Đơn vị trực thuộc" not in body  # grassroots: bottom
+    assert (
+        "Thêm đơn vị trực thuộc" not in body and "Đơn vị trực thuộc" not in body
+    )  # grassroots: bottom
     assert "Có vốn đầu tư nước ngoài (FDI)" in body
     assert "01/01/2015" in body and "Thành lập" in body
 
@@ -201,7 +240,13 @@ def test_successor_outside_the_scope_is_not_named(client, tree):
 
 
 def test_people_are_shown_to_admins_only(client, tree):
-    f.user(username="can-bo-q9", role=Role.EDITOR, unit=tree["q9"], last_name="Lê Văn", first_name="Bình")
+    f.user(
+        username="can-bo-q9",
+        role=Role.EDITOR,
+        unit=tree["q9"],
+        last_name="Lê Văn",
+        first_name="Bình",
+    )
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     viewer = f.user(role=Role.VIEWER, unit=tree["hcm"])
     people = as_user(client, admin).get(page("HCM-Q9")).content.decode()
@@ -220,14 +265,24 @@ def big_tree(tree):
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     for n in range(30):
         f.user(role=Role.EDITOR, unit=tree["q9"], username=f"nguoi{n}")
-    police = f.user(role=Role.POLICE, unit=tree["hcm"],
-                    wards=list(f.services.wards_of_province(f.area("79", "province"))[:3]))
+    police = f.user(
+        role=Role.POLICE,
+        unit=tree["hcm"],
+        wards=list(f.services.wards_of_province(f.area("79", "province"))[:3]),
+    )
     return dict(tree, admin=admin, police=police)
 
 
 LIST_PAGES = [
-    "/", "/don-vi/", "/don-vi/?q=cong+doan&status=open", page("HCM"), page("HCM-Q9"),
-    page("HCM-Q9", "lich-su"), page("BIG001"), page("HCM-Q9", "chuyen"), page("HCM-Q9", "phan-cong"),
+    "/",
+    "/don-vi/",
+    "/don-vi/?q=cong+doan&status=open",
+    page("HCM"),
+    page("HCM-Q9"),
+    page("HCM-Q9", "lich-su"),
+    page("BIG001"),
+    page("HCM-Q9", "chuyen"),
+    page("HCM-Q9", "phan-cong"),
     "/nguoi-dung/nguoi1/lich-su/",
 ]
 
@@ -240,7 +295,10 @@ def test_pages_stay_within_15_queries(client, big_tree, django_assert_max_num_qu
                 response = client.get(url)
             # the police liaison's wards hold none of these units: their pages are 404
             unit_page = url not in ("/", "/don-vi/") and "?" not in url
-            assert response.status_code == (404 if who == "police" and unit_page else 200), (who, url)
+            assert response.status_code == (404 if who == "police" and unit_page else 200), (
+                who,
+                url,
+            )
 
 
 # --- admin actions -----------------------------------------------------------------------------
@@ -255,10 +313,17 @@ def admin(client, tree):
 
 def unit_form(**overrides):
     data = {
-        "code": "HCM-Q9-CS9", "name": "Công đoàn cơ sở Công ty Nidec", "short_name": "",
-        "kind": f.kind("cd_co_so").pk, "province": "", "ward": "", "valid_from": "15/03/2019",
-        "enterprise_name": "Công ty TNHH Nidec Việt Nam", "ownership": "fdi",
-        "workforce": "2400", "members": "2100",
+        "code": "HCM-Q9-CS9",
+        "name": "Công đoàn cơ sở Công ty Nidec",
+        "short_name": "",
+        "kind": f.kind("cd_co_so").pk,
+        "province": "",
+        "ward": "",
+        "valid_from": "15/03/2019",
+        "enterprise_name": "Công ty TNHH Nidec Việt Nam",
+        "ownership": "fdi",
+        "workforce": "2400",
+        "members": "2100",
     }
     data.update(overrides)
     return data
@@ -289,7 +354,10 @@ def test_create_with_a_duplicate_code_is_refused_next_to_the_field(client, admin
 def test_create_with_bad_date_and_foreign_ward_is_refused(client, admin, tree):
     province = f.area("79", "province")
     elsewhere = f.services.wards_of_province(f.area("01", "province")).first()
-    response = client.post(page("HCM-Q9", "them"), unit_form(valid_from="2019-31-12", province=province.pk, ward=elsewhere.pk))
+    response = client.post(
+        page("HCM-Q9", "them"),
+        unit_form(valid_from="2019-31-12", province=province.pk, ward=elsewhere.pk),
+    )
     errors = response.context["form"].errors
     assert errors["valid_from"] == ["Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2020."]
     assert errors["ward"] == ["Phường/xã này không thuộc tỉnh/thành phố đã chọn."]
@@ -298,7 +366,9 @@ def test_create_with_bad_date_and_foreign_ward_is_refused(client, admin, tree):
 
 def test_members_above_workforce_is_refused(client, admin, tree):
     response = client.post(page("HCM-Q9", "them"), unit_form(members="5000"))
-    assert response.context["form"].errors["members"] == ["Số đoàn viên không được lớn hơn số lao động."]
+    assert response.context["form"].errors["members"] == [
+        "Số đoàn viên không được lớn hơn số lao động."
+    ]
     assert not Unit.objects.filter(code="HCM-Q9-CS9").exists()
 
 
@@ -312,8 +382,16 @@ def test_ward_select_follows_the_province(client, admin):
 
 
 def test_admin_edits_a_unit(client, admin, tree):
-    data = unit_form(code="HCM-Q9", name="LĐLĐ Quận 9 (đổi tên)", kind=f.kind("ldld_huyen").pk,
-                     valid_from="01/01/2015", enterprise_name="", ownership="", workforce="", members="")
+    data = unit_form(
+        code="HCM-Q9",
+        name="LĐLĐ Quận 9 (đổi tên)",
+        kind=f.kind("ldld_huyen").pk,
+        valid_from="01/01/2015",
+        enterprise_name="",
+        ownership="",
+        workforce="",
+        members="",
+    )
     response = client.post(page("HCM-Q9", "sua"), data)
     assert response.status_code == 302
     assert Unit.objects.get(pk=tree["q9"].pk).name == "LĐLĐ Quận 9 (đổi tên)"
@@ -325,7 +403,9 @@ def test_edit_form_shows_dates_as_dd_mm_yyyy(client, admin):
 
 
 def test_admin_moves_a_unit(client, admin, tree):
-    response = client.post(page("HCM-Q9-CS1", "chuyen"), {"parent": tree["td"].pk, "date": "01/01/2021"})
+    response = client.post(
+        page("HCM-Q9-CS1", "chuyen"), {"parent": tree["td"].pk, "date": "01/01/2021"}
+    )
     assert response.status_code == 302
     moved = Unit.objects.get(pk=tree["cs1"].pk)
     assert moved.parent_id == tree["td"].pk and moved.path.startswith(tree["td"].path)
@@ -361,7 +441,9 @@ def test_move_offers_only_possible_parents(client, admin, tree):
 
 def test_admin_closes_a_unit_with_a_successor(client, admin, tree):
     f.services.move_unit(admin, tree["cs1"], tree["td"], D(2020, 6, 1))
-    response = client.post(page("HCM-Q9", "ket-thuc"), {"date": "31/12/2020", "successor": tree["td"].pk})
+    response = client.post(
+        page("HCM-Q9", "ket-thuc"), {"date": "31/12/2020", "successor": tree["td"].pk}
+    )
     assert response.status_code == 302
     q9 = Unit.objects.get(pk=tree["q9"].pk)
     assert q9.valid_to == D(2020, 12, 31) and q9.successor_id == tree["td"].pk
@@ -383,7 +465,9 @@ def test_close_with_open_children_explains_why(client, admin, tree):
 
 
 def test_admin_merges_units(client, admin, tree):
-    response = client.post(page("HCM-Q9", "sap-nhap"), {"target": tree["td"].pk, "date": "01/01/2021"})
+    response = client.post(
+        page("HCM-Q9", "sap-nhap"), {"target": tree["td"].pk, "date": "01/01/2021"}
+    )
     assert response.status_code == 302
     q9 = Unit.objects.get(pk=tree["q9"].pk)
     assert q9.valid_to == D(2020, 12, 31) and q9.successor_id == tree["td"].pk
@@ -409,27 +493,43 @@ def test_non_admins_get_404_on_every_action(client, tree):
 
 def test_admin_assigns_a_role_to_an_existing_user(client, admin, tree):
     officer = f.user(username="can-bo-moi")
-    response = client.post(page("HCM-Q9", "phan-cong"), {"username": "can-bo-moi", "role": "editor"})
+    response = client.post(
+        page("HCM-Q9", "phan-cong"), {"username": "can-bo-moi", "role": "editor"}
+    )
     assert response.status_code == 302
-    assert Assignment.objects.filter(user=officer, unit=tree["q9"], role="editor", active=True).exists()
+    assert Assignment.objects.filter(
+        user=officer, unit=tree["q9"], role="editor", active=True
+    ).exists()
     again = client.post(page("HCM-Q9", "phan-cong"), {"username": "can-bo-moi", "role": "editor"})
-    assert again.context["form"].errors["role"] == ["Người dùng này đã có vai trò đó tại đơn vị này."]
+    assert again.context["form"].errors["role"] == [
+        "Người dùng này đã có vai trò đó tại đơn vị này."
+    ]
     missing = client.post(page("HCM-Q9", "phan-cong"), {"username": "khong-co", "role": "editor"})
-    assert missing.context["form"].errors["username"] == ["Không có người dùng nào có tên đăng nhập này."]
+    assert missing.context["form"].errors["username"] == [
+        "Không có người dùng nào có tên đăng nhập này."
+    ]
 
 
 def test_police_role_needs_wards(client, admin, tree):
     officer = f.user(username="cong-an")
     response = client.post(page("HCM", "phan-cong"), {"username": "cong-an", "role": "police"})
-    assert response.context["form"].errors["wards"] == ["Hãy chọn ít nhất một phường/xã cho công an phụ trách."]
+    assert response.context["form"].errors["wards"] == [
+        "Hãy chọn ít nhất một phường/xã cho công an phụ trách."
+    ]
     assert not Assignment.objects.filter(user=officer).exists()
 
 
 def test_admin_creates_a_user_with_a_role(client, admin, tree):
-    response = client.post(page("HCM-Q9", "nguoi-dung-moi"), {
-        "username": "nguyen-van-a", "full_name": "Nguyễn Văn A", "email": "a@example.vn",
-        "password": "Ba-chuc-Sau-2020", "role": "viewer",
-    })
+    response = client.post(
+        page("HCM-Q9", "nguoi-dung-moi"),
+        {
+            "username": "nguyen-van-a",
+            "full_name": "Nguyễn Văn A",
+            "email": "a@example.vn",
+            "password": "Ba-chuc-Sau-2020",
+            "role": "viewer",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="nguyen-van-a")
     assert user.check_password("Ba-chuc-Sau-2020")
@@ -438,9 +538,13 @@ def test_admin_creates_a_user_with_a_role(client, admin, tree):
 
 
 def test_new_user_with_taken_name_or_weak_password_saves_nothing(client, admin, tree):
-    taken = client.post(page("HCM-Q9", "nguoi-dung-moi"), {"username": "quan-tri-tp", "role": "viewer"})
+    taken = client.post(
+        page("HCM-Q9", "nguoi-dung-moi"), {"username": "quan-tri-tp", "role": "viewer"}
+    )
     assert taken.context["form"].errors["username"] == ["Tên đăng nhập này đã được dùng."]
-    weak = client.post(page("HCM-Q9", "nguoi-dung-moi"), {"username": "b", "password": "123", "role": "viewer"})
+    weak = client.post(
+        page("HCM-Q9", "nguoi-dung-moi"), {"username": "b", "password": "123", "role": "viewer"}
+    )
     assert weak.context["form"].errors["password"]
     assert not User.objects.filter(username="b").exists()
 
@@ -470,16 +574,31 @@ def test_superuser_has_the_django_admin(client, tree):
     as_user(client, root)
     q9 = tree["q9"]
     for url in [
-        "/admin/org/unit/", f"/admin/org/unit/{q9.pk}/change/", f"/admin/org/unit/{q9.pk}/history/",
-        "/admin/org/unitkind/", "/admin/org/area/?q=thu+duc", "/admin/org/unitevent/",
-        "/admin/org/assignment/", "/admin/org/assignment/add/",
+        "/admin/org/unit/",
+        f"/admin/org/unit/{q9.pk}/change/",
+        f"/admin/org/unit/{q9.pk}/history/",
+        "/admin/org/unitkind/",
+        "/admin/org/area/?q=thu+duc",
+        "/admin/org/unitevent/",
+        "/admin/org/assignment/",
+        "/admin/org/assignment/add/",
     ]:
         assert client.get(url).status_code == 200, url
-    assert client.get("/admin/org/unit/add/").status_code == 403  # units are created through the pages
+    assert (
+        client.get("/admin/org/unit/add/").status_code == 403
+    )  # units are created through the pages
     data = {
-        "code": "HCM-Q9", "name": "LĐLĐ Quận 9 (sửa trong trang quản trị)", "short_name": "",
-        "kind": q9.kind_id, "province": "", "ward": "", "valid_from": "2015-01-01",
-        "enterprise_name": "", "ownership": "", "workforce": "", "members": "",
+        "code": "HCM-Q9",
+        "name": "LĐLĐ Quận 9 (sửa trong trang quản trị)",
+        "short_name": "",
+        "kind": q9.kind_id,
+        "province": "",
+        "ward": "",
+        "valid_from": "2015-01-01",
+        "enterprise_name": "",
+        "ownership": "",
+        "workforce": "",
+        "members": "",
     }
     response = client.post(f"/admin/org/unit/{q9.pk}/change/", data)
     assert response.status_code == 302

@@ -40,12 +40,15 @@ def refusal(actor, unit, roles, **kwargs):
     return None
 
 
-@pytest.mark.parametrize("role, administered, recordable", [
-    (Role.VIEWER, set(), set()),
-    (Role.EDITOR, set(), Q9_SUBTREE),
-    (Role.APPROVER, set(), set()),
-    (Role.ADMIN, Q9_SUBTREE, Q9_SUBTREE),
-])
+@pytest.mark.parametrize(
+    "role, administered, recordable",
+    [
+        (Role.VIEWER, set(), set()),
+        (Role.EDITOR, set(), Q9_SUBTREE),
+        (Role.APPROVER, set(), set()),
+        (Role.ADMIN, Q9_SUBTREE, Q9_SUBTREE),
+    ],
+)
 def test_the_named_unit_sets_follow_the_role_over_the_subtree(tree, role, administered, recordable):
     person = f.user(role=role, unit=tree["q9"])
     assert names(tree, Unit.objects.administered_by(person)) == administered
@@ -102,30 +105,40 @@ def test_require_role_over_words_by_roles_or_given_by_the_caller(tree):
     assert refusal(editor, tree["cs1"], EDIT_ROLES) is None
     assert refusal(editor, tree["cs1"], ADMIN_ROLES) == {"unit": [ADMIN_REFUSAL]}
     assert refusal(editor, tree["td"], EDIT_ROLES) == {"unit": [RECORD_REFUSAL]}
-    assert refusal(editor, tree["td"], EDIT_ROLES, field="issuer_unit", message="Ngoài phạm vi.") == {
-        "issuer_unit": ["Ngoài phạm vi."]}
+    assert refusal(
+        editor, tree["td"], EDIT_ROLES, field="issuer_unit", message="Ngoài phạm vi."
+    ) == {"issuer_unit": ["Ngoài phạm vi."]}
 
 
 def test_no_unit_is_refused_or_asked_for(tree):
     editor = f.user(role=Role.EDITOR, unit=tree["q9"])
     assert refusal(editor, None, EDIT_ROLES) == {"unit": [RECORD_REFUSAL]}
-    assert refusal(editor, None, EDIT_ROLES, missing="Hãy chọn đơn vị.") == {"unit": ["Hãy chọn đơn vị."]}
+    assert refusal(editor, None, EDIT_ROLES, missing="Hãy chọn đơn vị.") == {
+        "unit": ["Hãy chọn đơn vị."]
+    }
     # `missing` is for no unit only: a unit beside the scope still gets the refusal
-    assert refusal(editor, tree["td"], EDIT_ROLES, missing="Hãy chọn đơn vị.") == {"unit": [RECORD_REFUSAL]}
+    assert refusal(editor, tree["td"], EDIT_ROLES, missing="Hãy chọn đơn vị.") == {
+        "unit": [RECORD_REFUSAL]
+    }
     assert not holds_role_over(f.superuser(), ADMIN_ROLES, None)
 
 
 def test_require_editable_is_the_records_own_rule(tree):
     # an assignment is changed by the admins of its unit (Assignment.scope_edit_roles)
     held = Assignment.objects.get(user=f.user(role=Role.VIEWER, unit=tree["cs1"]))
-    admin, editor = f.user(role=Role.ADMIN, unit=tree["q9"]), f.user(role=Role.EDITOR, unit=tree["q9"])
+    admin, editor = (
+        f.user(role=Role.ADMIN, unit=tree["q9"]),
+        f.user(role=Role.EDITOR, unit=tree["q9"]),
+    )
     require_editable(admin, held, "Không sửa được.")
     for refused in (editor, f.user(role=Role.ADMIN, unit=tree["td"])):
         with pytest.raises(ValidationError) as exc:
             require_editable(refused, held, "Không sửa được.", field="assignment")
         assert exc.value.message_dict == {"assignment": ["Không sửa được."]}
     with pytest.raises(ValidationError):
-        require_editable(f.superuser(), Assignment(unit=tree["cs1"], role=Role.VIEWER), "Không sửa được.")
+        require_editable(
+            f.superuser(), Assignment(unit=tree["cs1"], role=Role.VIEWER), "Không sửa được."
+        )
 
 
 def test_the_scope_q_is_the_subtrees_of_the_scope(tree):

@@ -17,7 +17,12 @@ def test_paths_and_depths(tree):
     assert tree["root"].depth == 1
     assert tree["cs1"].depth == 4
     assert tree["cs1"].path.startswith(tree["q9"].path)
-    assert tree["cs1"].ancestor_ids == [tree["root"].pk, tree["hcm"].pk, tree["q9"].pk, tree["cs1"].pk]
+    assert tree["cs1"].ancestor_ids == [
+        tree["root"].pk,
+        tree["hcm"].pk,
+        tree["q9"].pk,
+        tree["cs1"].pk,
+    ]
 
 
 def test_merge_moves_children_and_closes_source(tree):
@@ -44,7 +49,14 @@ def test_move_into_own_subtree_is_refused(tree):
 def test_admin_cannot_act_beside_their_subtree(tree):
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     with pytest.raises(ValidationError):
-        services.create_unit(admin, parent=tree["tg"], code="X1", name="X", kind=f.kind("ldld_huyen"), valid_from=D(2020, 1, 1))
+        services.create_unit(
+            admin,
+            parent=tree["tg"],
+            code="X1",
+            name="X",
+            kind=f.kind("ldld_huyen"),
+            valid_from=D(2020, 1, 1),
+        )
     assert not Unit.objects.filter(code="X1").exists()
 
 
@@ -85,7 +97,14 @@ def test_close_date_before_opening_is_refused(tree):
 def test_duplicate_code_is_refused(tree):
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     with pytest.raises(ValidationError) as exc:
-        services.create_unit(admin, parent=tree["q9"], code="HCM-Q9-CS1", name="Trùng mã", kind=f.kind("cd_co_so"), valid_from=D(2020, 1, 1))
+        services.create_unit(
+            admin,
+            parent=tree["q9"],
+            code="HCM-Q9-CS1",
+            name="Trùng mã",
+            kind=f.kind("cd_co_so"),
+            valid_from=D(2020, 1, 1),
+        )
     assert "code" in exc.value.message_dict
     assert Unit.objects.filter(code="HCM-Q9-CS1").count() == 1
 
@@ -115,16 +134,35 @@ def test_a_grassroots_union_has_no_units_under_it(tree):
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
     team = UnitKind.objects.create(code="to_cong_doan", name="Tổ công đoàn", rank=4)
     with pytest.raises(ValidationError) as exc:
-        services.create_unit(admin, parent=tree["cs1"], code="CS1-TO1", name="Tổ công đoàn phân xưởng 1",
-                             kind=team, valid_from=datetime.date(2022, 1, 1))
+        services.create_unit(
+            admin,
+            parent=tree["cs1"],
+            code="CS1-TO1",
+            name="Tổ công đoàn phân xưởng 1",
+            kind=team,
+            valid_from=datetime.date(2022, 1, 1),
+        )
     assert exc.value.message_dict["parent"] == [
-        "Công đoàn cơ sở Công ty Điện tử Sài Gòn là công đoàn cơ sở: không có đơn vị trực thuộc."]
+        "Công đoàn cơ sở Công ty Điện tử Sài Gòn là công đoàn cơ sở: không có đơn vị trực thuộc."
+    ]
     assert not Unit.objects.filter(code="CS1-TO1").exists()
     nganh = f.kind("cd_nganh")
-    zone = services.create_unit(admin, parent=tree["hcm"], code="HCM-N1", name="Công đoàn ngành Y tế",
-                                kind=nganh, valid_from=datetime.date(2022, 1, 1))
-    services.create_unit(admin, parent=zone, code="HCM-N1-CS1", name="Công đoàn Bệnh viện 1",
-                         kind=f.kind("cd_co_so"), valid_from=datetime.date(2022, 1, 1))
+    zone = services.create_unit(
+        admin,
+        parent=tree["hcm"],
+        code="HCM-N1",
+        name="Công đoàn ngành Y tế",
+        kind=nganh,
+        valid_from=datetime.date(2022, 1, 1),
+    )
+    services.create_unit(
+        admin,
+        parent=zone,
+        code="HCM-N1-CS1",
+        name="Công đoàn Bệnh viện 1",
+        kind=f.kind("cd_co_so"),
+        valid_from=datetime.date(2022, 1, 1),
+    )
     with pytest.raises(ValidationError) as exc:
         services.update_unit(admin, zone, kind=f.kind("nghiep_doan"))
     assert "không thể là công đoàn cơ sở" in " ".join(exc.value.message_dict["kind"])

@@ -17,7 +17,10 @@ def test_public_articles_and_search(w):
     data = Client().get("/api/v1/portal/articles", {"q": "phong chong"}).json()
     assert data["count"] == 1
     item = data["items"][0]
-    assert item["url"] == "/tin-tuc/phong-chong-toi-pham-o-khu-tro" and item["section"] == "ldld-tp-ho-chi-minh"
+    assert (
+        item["url"] == "/tin-tuc/phong-chong-toi-pham-o-khu-tro"
+        and item["section"] == "ldld-tp-ho-chi-minh"
+    )
 
 
 def test_public_figures(w):
@@ -27,8 +30,11 @@ def test_public_figures(w):
 
 
 def test_tips_are_scoped(w):
-    services.submit_tip(ward=f.area("26794"), what="Trộm xe ở Linh Xuân.",
-                        happened_on=timezone.localdate() - datetime.timedelta(days=1))
+    services.submit_tip(
+        ward=f.area("26794"),
+        what="Trộm xe ở Linh Xuân.",
+        happened_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
     assert Client().get("/api/v1/portal/tips").status_code == 401
     police = Client()
     police.force_login(w["users"]["police"])

@@ -14,7 +14,10 @@ from . import helpers
 
 
 def test_slug_has_no_diacritics():
-    assert services.slugify_vi("LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW") == "ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw"
+    assert (
+        services.slugify_vi("LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW")
+        == "ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw"
+    )
     assert services.slugify_vi("Đường dây nóng: “Tổ tự quản”!") == "duong-day-nong-to-tu-quan"
     assert len(services.slugify_vi("Tổ tự quản " * 40)) <= services.SLUG_MAX
 
@@ -46,7 +49,9 @@ def test_old_address_of_a_hidden_article_is_an_ordinary_404(w, client, client_as
     editor, approver = w["users"]["editor"], w["users"]["approver"]
     a = helpers.article(w["hcm"], "Tin cũ về tổ tự quản", published=False, actor=editor)
     a = services.update_article(editor, a, title="Kế hoạch bí mật năm sau")
-    a = services.publish_article(approver, a, publish_at=timezone.now() + datetime.timedelta(days=400))
+    a = services.publish_article(
+        approver, a, publish_at=timezone.now() + datetime.timedelta(days=400)
+    )
     assert a.is_scheduled and a.slug == "ke-hoach-bi-mat-nam-sau"
     unknown = client.get("/tin-tuc/khong-co-bai-nay")
     for url in ("/tin-tuc/tin-cu-ve-to-tu-quan", "/tin-tuc/tin-cu-ve-to-tu-quan/ban-in"):
@@ -60,8 +65,13 @@ def test_old_address_of_a_hidden_article_is_an_ordinary_404(w, client, client_as
     moved = client_as(editor).get("/tin-tuc/tin-cu-ve-to-tu-quan")
     assert (moved.status_code, moved["Location"]) == (301, "/tin-tuc/ke-hoach-bi-mat-nam-sau")
     # once live, the old address redirects for everyone; withdrawn, it is a 404 again
-    a = services.publish_article(approver, a, publish_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert client.get("/tin-tuc/tin-cu-ve-to-tu-quan")["Location"] == "/tin-tuc/ke-hoach-bi-mat-nam-sau"
+    a = services.publish_article(
+        approver, a, publish_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert (
+        client.get("/tin-tuc/tin-cu-ve-to-tu-quan")["Location"]
+        == "/tin-tuc/ke-hoach-bi-mat-nam-sau"
+    )
     services.withdraw_article(editor, a)
     assert client.get("/tin-tuc/tin-cu-ve-to-tu-quan").status_code == 404
 
@@ -69,8 +79,13 @@ def test_old_address_of_a_hidden_article_is_an_ordinary_404(w, client, client_as
 def test_draft_is_invisible_until_an_approver_publishes(w, client, client_as):
     editor, approver = w["users"]["editor"], w["users"]["approver"]
     a = services.create_article(
-        editor, section=w["hcm"], category=helpers.category(w["hcm"]), title="Bài nháp",
-        summary="Tóm tắt", body="<p>Thân bài</p>", author_name="Lan",
+        editor,
+        section=w["hcm"],
+        category=helpers.category(w["hcm"]),
+        title="Bài nháp",
+        summary="Tóm tắt",
+        body="<p>Thân bài</p>",
+        author_name="Lan",
     )
     assert client.get(a.get_absolute_url()).status_code == 404
     services.submit_article(editor, a)
@@ -95,7 +110,11 @@ def test_scheduled_article_appears_at_its_time(w, client):
     assert a.is_scheduled
     assert client.get(a.get_absolute_url()).status_code == 404
     assert not Article.objects.published().filter(pk=a.pk).exists()
-    assert Article.objects.published(now=later + datetime.timedelta(minutes=1)).filter(pk=a.pk).exists()
+    assert (
+        Article.objects.published(now=later + datetime.timedelta(minutes=1))
+        .filter(pk=a.pk)
+        .exists()
+    )
 
 
 def test_editor_of_another_federation_cannot_touch_the_article(w, client_as):
@@ -103,8 +122,15 @@ def test_editor_of_another_federation_cannot_touch_the_article(w, client_as):
     with pytest.raises(ValidationError):
         services.update_article(w["users"]["mt_editor"], a, title="Sửa trộm")
     with pytest.raises(ValidationError):
-        services.create_article(w["users"]["mt_editor"], section=w["hcm"], category=helpers.category(w["hcm"]),
-                                title="x", summary="y", body="<p>z</p>", author_name="a")
+        services.create_article(
+            w["users"]["mt_editor"],
+            section=w["hcm"],
+            category=helpers.category(w["hcm"]),
+            title="x",
+            summary="y",
+            body="<p>z</p>",
+            author_name="a",
+        )
     c = client_as(w["users"]["mt_editor"])
     assert c.get(f"/cong-thong-tin/quan-tri/bai-viet/{a.pk}/").status_code == 404
     assert c.get(a.get_absolute_url()).status_code == 404
@@ -113,8 +139,13 @@ def test_editor_of_another_federation_cannot_touch_the_article(w, client_as):
 def test_category_of_another_section_is_refused(w):
     with pytest.raises(ValidationError) as exc:
         services.create_article(
-            w["users"]["root"], section=w["hcm"], category=helpers.category(w["mt"]), title="x",
-            summary="y", body="<p>z</p>", author_name="a",
+            w["users"]["root"],
+            section=w["hcm"],
+            category=helpers.category(w["mt"]),
+            title="x",
+            summary="y",
+            body="<p>z</p>",
+            author_name="a",
         )
     assert "category" in exc.value.message_dict
 
@@ -123,11 +154,19 @@ def test_article_page_shows_what_a_reader_expects(w, client):
     cover = helpers.image_file()
     when = timezone.make_aware(datetime.datetime(2022, 11, 15, 8, 0))
     a = helpers.article(
-        w["mt"], "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW", category_name="Phòng chống tội phạm",
-        publish_at=when, author="Ban Tuyên giáo", cover=cover, cover_caption="Hội nghị quán triệt",
-        cover_alt="Hội trường", summary="Một năm thực hiện Kết luận.",
+        w["mt"],
+        "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW",
+        category_name="Phòng chống tội phạm",
+        publish_at=when,
+        author="Ban Tuyên giáo",
+        cover=cover,
+        cover_caption="Hội nghị quán triệt",
+        cover_alt="Hội trường",
+        summary="Một năm thực hiện Kết luận.",
     )
-    related = helpers.article(w["mt"], "Tuyên truyền phòng, chống ma tuý", category_name="Phòng chống tội phạm")
+    related = helpers.article(
+        w["mt"], "Tuyên truyền phòng, chống ma tuý", category_name="Phòng chống tội phạm"
+    )
     assert a.get_absolute_url() == "/tin-tuc/ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw"
     response = client.get(a.get_absolute_url())
     page = response.content.decode()
@@ -138,7 +177,9 @@ def test_article_page_shows_what_a_reader_expects(w, client):
     assert 'alt="Hội trường"' in page
     assert related.title in page
     assert "Phòng chống tội phạm" in page
-    assert "http://testserver/tin-tuc/ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw" in page  # share link
+    assert (
+        "http://testserver/tin-tuc/ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw" in page
+    )  # share link
     assert "Sao chép liên kết" in page
     assert "/tin-tuc/ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw/ban-in" in page
     printed = client.get(a.get_absolute_url() + "/ban-in").content.decode()
@@ -177,7 +218,10 @@ def test_feeds_per_category(w, client):
     atom = client.get("/cong-thong-tin/ldld-tp-ho-chi-minh/chuyen-muc/phap-luat/atom/")
     assert atom["Content-Type"].startswith("application/atom+xml")
     assert "<feed" in atom.content.decode()
-    assert client.get("/cong-thong-tin/ldld-tp-ho-chi-minh/chuyen-muc/khong-co/rss/").status_code == 404
+    assert (
+        client.get("/cong-thong-tin/ldld-tp-ho-chi-minh/chuyen-muc/khong-co/rss/").status_code
+        == 404
+    )
 
 
 def test_home_lists_featured_and_latest(w, client):
@@ -194,7 +238,12 @@ def test_home_lists_featured_and_latest(w, client):
 
 def test_home_and_article_stay_within_ten_queries(w, client, django_assert_max_num_queries):
     for i in range(25):
-        helpers.article(w["hcm"], f"Tin số {i}", featured=i % 5 == 0, cover=helpers.image_file(size=(64, 36)) if i < 3 else None)
+        helpers.article(
+            w["hcm"],
+            f"Tin số {i}",
+            featured=i % 5 == 0,
+            cover=helpers.image_file(size=(64, 36)) if i < 3 else None,
+        )
     a = Article.objects.get(slug="tin-so-7")
     client.get("/cong-thong-tin/")  # warms the cached figures fragment
     with django_assert_max_num_queries(10):
@@ -213,10 +262,16 @@ def test_cold_home_stays_within_fifteen_queries(w, client, django_assert_max_num
 
 def test_editor_writes_submits_and_approver_publishes_through_pages(w, client_as):
     c = client_as(w["users"]["editor"])
-    response = c.post("/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/bai-viet-moi/", {
-        "category": helpers.category(w["hcm"]).pk, "title": "Bài viết qua trang quản trị",
-        "summary": "Tóm tắt", "body": "<p>Nội dung <script>alert(1)</script></p>", "author_name": "Lan",
-    })
+    response = c.post(
+        "/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/bai-viet-moi/",
+        {
+            "category": helpers.category(w["hcm"]).pk,
+            "title": "Bài viết qua trang quản trị",
+            "summary": "Tóm tắt",
+            "body": "<p>Nội dung <script>alert(1)</script></p>",
+            "author_name": "Lan",
+        },
+    )
     a = Article.objects.get(title="Bài viết qua trang quản trị")
     assert response.status_code == 302
     assert a.body == "<p>Nội dung </p>"
@@ -242,11 +297,19 @@ def test_editor_dashboard_lists_only_own_federation_with_views(w, client_as):
 
 def test_editor_uploads_an_image_for_the_body(w, client_as):
     c = client_as(w["users"]["editor"])
-    response = c.post("/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/", {"image": helpers.image_file(size=(2400, 1200))})
+    response = c.post(
+        "/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/",
+        {"image": helpers.image_file(size=(2400, 1200))},
+    )
     data = response.json()
     assert response.status_code == 200 and data["url"].startswith("/media/portal/uploads/")
     assert (data["width"], data["height"]) == (1600, 800)
-    bad = c.post("/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/", {"image": helpers.SimpleUploadedFile("x.jpg", b"not an image")})
+    bad = c.post(
+        "/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/",
+        {"image": helpers.SimpleUploadedFile("x.jpg", b"not an image")},
+    )
     assert bad.status_code == 400 and "không phải là ảnh" in bad.json()["error"]
-    other = client_as(w["users"]["mt_editor"]).post("/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/", {"image": helpers.image_file()})
+    other = client_as(w["users"]["mt_editor"]).post(
+        "/cong-thong-tin/quan-tri/ldld-tp-ho-chi-minh/anh/", {"image": helpers.image_file()}
+    )
     assert other.status_code == 404

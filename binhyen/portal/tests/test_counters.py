@@ -68,13 +68,17 @@ def test_counting_a_request_writes_nothing_to_the_database(db, no_flush, django_
         counters.count_article_view(req("10.1.0.1"), 42)
 
 
-def test_article_views_ignore_reloads_and_bots_and_flush_in_one_batch(w, no_flush, django_assert_max_num_queries):
+def test_article_views_ignore_reloads_and_bots_and_flush_in_one_batch(
+    w, no_flush, django_assert_max_num_queries
+):
     a = helpers.article(w["hcm"], "Bài được đọc")
     b = helpers.article(w["hcm"], "Bài khác")
     for _ in range(5):
         counters.count_article_view(req("10.2.0.1"), a.pk)  # reloads
     counters.count_article_view(req("10.2.0.2"), a.pk)
-    counters.count_article_view(req("10.2.0.2", agent="Mozilla/5.0 (compatible; bingbot/2.0)"), a.pk)
+    counters.count_article_view(
+        req("10.2.0.2", agent="Mozilla/5.0 (compatible; bingbot/2.0)"), a.pk
+    )
     counters.count_article_view(req("10.2.0.3"), b.pk)
     assert counters.pending_views([a.pk, b.pk]) == {a.pk: 2, b.pk: 1}
     counters.count_request(req("10.2.0.9"))
@@ -132,7 +136,11 @@ def test_article_page_counts_one_view_per_visitor(w, client):
     from django.test import Client
 
     Client(HTTP_USER_AGENT="Googlebot/2.1").get(a.get_absolute_url())
-    page = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.7").get(a.get_absolute_url()).content.decode()
+    page = (
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.7")
+        .get(a.get_absolute_url())
+        .content.decode()
+    )
     assert "2 lượt xem" in page
 
 

@@ -23,11 +23,15 @@ def test_demo_loads_sections_articles_calendar_and_tips_once(loaded):
     assert loaded["sections"] == 3 and loaded["articles"] >= 8 and loaded["tips"] == 3
     monday = week_start(timezone.localdate())
     hcm = PortalSection.objects.get(slug=demo.HCM_SLUG)
-    this_week = ScheduleEntry.objects.filter(section=hcm, day__gte=monday, day__lte=monday + datetime.timedelta(days=6))
+    this_week = ScheduleEntry.objects.filter(
+        section=hcm, day__gte=monday, day__lte=monday + datetime.timedelta(days=6)
+    )
     assert this_week.count() == len(demo.HCM_WEEK)
     mt = PortalSection.objects.get(slug=demo.MY_THO_SLUG)
     assert mt.closed_on == datetime.date(2025, 6, 30) and mt.successor.slug == demo.DONG_THAP_SLUG
-    assert Article.objects.filter(slug="ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw", section=mt).exists()
+    assert Article.objects.filter(
+        slug="ldld-tp-my-tho-thuc-hien-ket-luan-13-kl-tw", section=mt
+    ).exists()
     assert all(a.cover and a.cover_alt for a in Article.objects.all())
     again = demo.load()
     assert again == {"sections": 0, "articles": 0, "entries": 0, "tips": 0}

@@ -24,7 +24,11 @@ def test_home_figures_agree_with_the_groups_counts(w, client):
     today = timezone.localdate()
     result = figures.section_figures(w["hcm"], today)
     head = stats.headline(w["tree"]["hcm"], today)
-    assert (result["groups"], result["members"], result["wards"]) == (head["groups"], head["members"], head["wards"])
+    assert (result["groups"], result["members"], result["wards"]) == (
+        head["groups"],
+        head["members"],
+        head["wards"],
+    )
     assert (result["groups"], result["members"], result["wards"]) == (2, 3, 2)
     assert result["sessions"] == 0 and result["attendances"] == 0
     page = client.get("/cong-thong-tin/").content.decode()
@@ -98,7 +102,9 @@ def test_the_generation_moves_again_when_the_change_commits(w, django_capture_on
     assert callbacks and figures.generation() > moved
 
 
-def test_an_activities_import_moves_the_generation_when_it_commits(w, django_capture_on_commit_callbacks):
+def test_an_activities_import_moves_the_generation_when_it_commits(
+    w, django_capture_on_commit_callbacks
+):
     """The import writes its rows without Django's signals; its batch row is saved through
     the ORM, so the generation moves when the import's transaction commits."""
     from binhyen.activities.services import import_activities
@@ -106,10 +112,22 @@ def test_an_activities_import_moves_the_generation_when_it_commits(w, django_cap
 
     start = figures.generation()
     with django_capture_on_commit_callbacks(execute=True):
-        result = import_activities(f.superuser(), xlsx([row(**{
-            "Mã đơn vị": "G-HCM-LT-CS1", "Ngày": timezone.localdate(), "Đối tượng": "cnvcld",
-            "Số lượt người": 500,
-        })]), file_name="hoat-dong.xlsx")
+        result = import_activities(
+            f.superuser(),
+            xlsx(
+                [
+                    row(
+                        **{
+                            "Mã đơn vị": "G-HCM-LT-CS1",
+                            "Ngày": timezone.localdate(),
+                            "Đối tượng": "cnvcld",
+                            "Số lượt người": 500,
+                        }
+                    )
+                ]
+            ),
+            file_name="hoat-dong.xlsx",
+        )
     assert result.ok, [str(e) for e in result.errors]
     assert figures.generation() > start
     assert figures.section_figures(w["hcm"])["attendances"] == 500

@@ -17,12 +17,23 @@ HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 @pytest.fixture
 def pages(w):
     a = helpers.article(w["hcm"], "Tin an ninh trật tự", featured=True)
-    services.save_schedule_entry(w["users"]["editor"], w["hcm"], day=timezone.localdate(), part="sang",
-                                 content="Họp giao ban")
+    services.save_schedule_entry(
+        w["users"]["editor"],
+        w["hcm"],
+        day=timezone.localdate(),
+        part="sang",
+        content="Họp giao ban",
+    )
     return [
-        "/cong-thong-tin/", "/cong-thong-tin/ldld-tp-my-tho/", a.get_absolute_url(),
-        a.get_absolute_url() + "/ban-in", "/tin-tuc/?q=an+ninh", "/lich-cong-tac/",
-        "/cong-thong-tin/ldld-tp-ho-chi-minh/chuyen-muc/phap-luat/", "/tin-bao/", "/tin-bao/tra-cuu/",
+        "/cong-thong-tin/",
+        "/cong-thong-tin/ldld-tp-my-tho/",
+        a.get_absolute_url(),
+        a.get_absolute_url() + "/ban-in",
+        "/tin-tuc/?q=an+ninh",
+        "/lich-cong-tac/",
+        "/cong-thong-tin/ldld-tp-ho-chi-minh/chuyen-muc/phap-luat/",
+        "/tin-bao/",
+        "/tin-bao/tra-cuu/",
     ]
 
 
@@ -31,7 +42,9 @@ def test_public_pages_carry_a_strict_policy_and_no_inline_script(client, pages):
         response = client.get(url)
         assert response.status_code == 200, url
         csp = response["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+        assert (
+            "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+        )
         assert "frame-ancestors 'none'" in csp
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"

@@ -32,16 +32,28 @@ def test_a_tip_sent_in_english(w):
     assert "Send a tip to the union" in page and "Gửi tin báo cho tổ chức Công đoàn" not in page
     question = re.search(r'for="id_captcha">([^<]+)', page).group(1)
     assert re.search(r"\b(plus|minus|away|word|day)\b", question), question  # asked in English
-    assert not re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", question.lower())
+    assert not re.search(
+        r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", question.lower()
+    )
     token = re.search(r'name="captcha_token" value="([^"]+)"', page).group(1)
     ward = f.area("26794")
-    assert ward.pk > 999 and f'<option value="{ward.pk}">' in page  # an id, not a number with a comma
-    sent = client.post("/tin-bao/", {
-        "muc": "ldld-tp-ho-chi-minh", "tinh": "79", "ward": ward.pk, "place": "Hẻm 12",
-        "happened_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
-        "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.", "anonymous": "on",
-        "captcha": str(captcha.answer_of(token)), "captcha_token": token,
-    }).content.decode()
+    assert (
+        ward.pk > 999 and f'<option value="{ward.pk}">' in page
+    )  # an id, not a number with a comma
+    sent = client.post(
+        "/tin-bao/",
+        {
+            "muc": "ldld-tp-ho-chi-minh",
+            "tinh": "79",
+            "ward": ward.pk,
+            "place": "Hẻm 12",
+            "happened_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+            "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.",
+            "anonymous": "on",
+            "captcha": str(captcha.answer_of(token)),
+            "captcha_token": token,
+        },
+    ).content.decode()
     assert "Your tip has been received" in sent and Tip.objects.get().code in sent
 
 
@@ -49,18 +61,41 @@ def test_calendar_and_article_in_english(w):
     from binhyen.portal import services
     from binhyen.portal.models import DayPart
 
-    services.save_schedule_entry(w["users"]["editor"], w["hcm"], day=datetime.date(2022, 11, 15),
-                                 part=DayPart.MORNING, start=datetime.time(8, 0), content="Họp giao ban")
+    services.save_schedule_entry(
+        w["users"]["editor"],
+        w["hcm"],
+        day=datetime.date(2022, 11, 15),
+        part=DayPart.MORNING,
+        start=datetime.time(8, 0),
+        content="Họp giao ban",
+    )
     client = _english()
     week = client.get("/lich-cong-tac/ldld-tp-ho-chi-minh/", {"tuan": "2022-W46"}).content.decode()
-    for english in ("Work calendar", "Monday", "Sunday", "Morning", "Week 46 (14/11/2022 to 20/11/2022)"):
+    for english in (
+        "Work calendar",
+        "Monday",
+        "Sunday",
+        "Morning",
+        "Week 46 (14/11/2022 to 20/11/2022)",
+    ):
         assert english in week
     assert "Thứ Hai" not in week and "Họp giao ban" in week
 
     when = timezone.make_aware(datetime.datetime(2022, 11, 15, 8, 0))
-    a = helpers.article(w["mt"], "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW", publish_at=when, author="Ban Tuyên giáo")
+    a = helpers.article(
+        w["mt"],
+        "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW",
+        publish_at=when,
+        author="Ban Tuyên giáo",
+    )
     page = client.get(a.get_absolute_url()).content.decode()
-    for english in ("Tuesday, 15/11/2022", "Author:", "1 view", "Copy the link", "More in this section"):
+    for english in (
+        "Tuesday, 15/11/2022",
+        "Author:",
+        "1 view",
+        "Copy the link",
+        "More in this section",
+    ):
         assert english in page
     assert "LĐLĐ TP Mỹ Tho thực hiện Kết luận 13-KL/TW" in page  # the article stays as written
 
@@ -70,7 +105,9 @@ def test_the_cached_figures_of_one_language_are_not_served_in_the_other(w):
 
     english = _english().get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
     assert "The movement in figures" in english and "From 01/01/" in english
-    vietnamese = Client(HTTP_USER_AGENT=BROWSER).get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
+    vietnamese = (
+        Client(HTTP_USER_AGENT=BROWSER).get("/cong-thong-tin/ldld-tp-ho-chi-minh/").content.decode()
+    )
     assert "Phong trào bằng số liệu" in vietnamese and "Từ 01/01/" in vietnamese
     assert "From 01/01/" not in vietnamese
 

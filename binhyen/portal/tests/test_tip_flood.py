@@ -41,12 +41,19 @@ def _question(page):
 def _send(client, answer=None, token=None):
     page = client.get("/tin-bao/", {"muc": "ldld-tp-ho-chi-minh"}).content.decode()
     token = token or re.search(r'name="captcha_token" value="([^"]+)"', page).group(1)
-    return client.post("/tin-bao/", {
-        "muc": "ldld-tp-ho-chi-minh", "tinh": "79", "ward": f.area("26794").pk,
-        "happened_on": YESTERDAY.isoformat(), "what": "Có người lạ cho vay nặng lãi ở dãy trọ số 3.",
-        "anonymous": "on", "captcha_token": token,
-        "captcha": captcha.answer_of(token) if answer is None else answer(page),
-    })
+    return client.post(
+        "/tin-bao/",
+        {
+            "muc": "ldld-tp-ho-chi-minh",
+            "tinh": "79",
+            "ward": f.area("26794").pk,
+            "happened_on": YESTERDAY.isoformat(),
+            "what": "Có người lạ cho vay nặng lãi ở dãy trọ số 3.",
+            "anonymous": "on",
+            "captcha_token": token,
+            "captcha": captcha.answer_of(token) if answer is None else answer(page),
+        },
+    )
 
 
 @pytest.fixture
@@ -59,8 +66,10 @@ def clock(monkeypatch):
 
 def test_a_new_user_agent_per_post_does_not_escape_the_limit(w, clock):
     statuses = [_send(_browser(agent=f"Mozilla/5.0 probe {i}")) for i in range(38)]
-    assert [r.status_code for r in statuses[: throttle.ADDRESS.free]] == [200] * throttle.ADDRESS.free
-    refused = statuses[throttle.ADDRESS.free:]
+    assert [r.status_code for r in statuses[: throttle.ADDRESS.free]] == [
+        200
+    ] * throttle.ADDRESS.free
+    refused = statuses[throttle.ADDRESS.free :]
     assert {r.status_code for r in refused} == {429}
     for response in refused:
         page = response.content.decode()
@@ -78,7 +87,9 @@ def test_the_wait_doubles_after_the_free_tips(w, clock):
     assert _send(_browser()).status_code == 200  # the 4th, a minute after the 3rd
     clock[0] += 61
     second = _send(_browser())
-    assert second.status_code == 429 and "khoảng 1 phút" in second.content.decode()  # 2 minutes in all
+    assert (
+        second.status_code == 429 and "khoảng 1 phút" in second.content.decode()
+    )  # 2 minutes in all
     clock[0] += 60
     assert _send(_browser()).status_code == 200
     assert "khoảng 4 phút" in _send(_browser()).content.decode()
@@ -100,7 +111,9 @@ def test_addresses_of_one_network_behind_the_proxy_share_its_limit(w, clock, set
         assert _send(_behind_proxy(f"203.0.113.{10 + i // 2}")).status_code == 200
     fresh = _send(_behind_proxy("203.0.113.200"))  # an address never seen, in the same /24
     assert fresh.status_code == 429 and LIMITED in fresh.content.decode()
-    assert _send(_behind_proxy("203.0.114.200")).status_code == 200  # the next /24 is another sender
+    assert (
+        _send(_behind_proxy("203.0.114.200")).status_code == 200
+    )  # the next /24 is another sender
     # IPv6: the /64 is one sender
     for i in range(free):
         assert _send(_behind_proxy(f"2001:db8:1:2::{i // 2 + 1:x}")).status_code == 200
@@ -120,9 +133,15 @@ def test_the_address_is_read_through_the_trusted_proxy_only(settings):
     assert address("198.51.100.7", "203.0.113.5") == "198.51.100.7"  # anyone can write the header
     settings.BEHIND_PROXY = True
     assert address(PROXY, "203.0.113.5") == "203.0.113.5"
-    assert address(PROXY, "1.2.3.4, 203.0.113.5") == "203.0.113.5"  # the right-most hop, not the forged one
-    assert address(PROXY, "1.2.3.4, 203.0.113.5, 10.0.0.2") == "203.0.113.5"  # the proxy itself skipped
-    assert address(PROXY, "1.2.3.4, 203.0.113.5, 172.16.0.9") == "172.16.0.9"  # an unknown hop is the client
+    assert (
+        address(PROXY, "1.2.3.4, 203.0.113.5") == "203.0.113.5"
+    )  # the right-most hop, not the forged one
+    assert (
+        address(PROXY, "1.2.3.4, 203.0.113.5, 10.0.0.2") == "203.0.113.5"
+    )  # the proxy itself skipped
+    assert (
+        address(PROXY, "1.2.3.4, 203.0.113.5, 172.16.0.9") == "172.16.0.9"
+    )  # an unknown hop is the client
     settings.TRUSTED_PROXIES = ["172.16.0.0/12"]
     assert address(PROXY, "1.2.3.4, 203.0.113.5, 172.16.0.9") == "203.0.113.5"
     assert address(PROXY, "nonsense") == PROXY
@@ -134,13 +153,19 @@ def test_the_address_is_read_through_the_trusted_proxy_only(settings):
 
 
 # The outside probe's solver: every digit and number word of the question, added up.
-OLD_WORDS = {w: i for i, w in enumerate(
-    ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"))}
+OLD_WORDS = {
+    w: i
+    for i, w in enumerate(
+        ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+    )
+}
 
 
 def old_solver(question):
     words = re.findall(r"\w+", question.lower())
-    total = sum(OLD_WORDS.get(w, 0) for w in words) + sum(int(d) for d in re.findall(r"\d+", question))
+    total = sum(OLD_WORDS.get(w, 0) for w in words) + sum(
+        int(d) for d in re.findall(r"\d+", question)
+    )
     return str(total)
 
 
@@ -157,12 +182,20 @@ def test_the_old_regex_solver_no_longer_answers(w):
         answer = captcha.answer_of(challenge.token)
         assert old_solver(challenge.question) != answer
         assert folded_old_solver(challenge.question) != answer
-        assert not re.search(r"\d", challenge.question + challenge.help)  # no digit in the page to pick up
+        assert not re.search(
+            r"\d", challenge.question + challenge.help
+        )  # no digit in the page to pick up
         # and the token gives nothing away: it is signed, the answer in it is encrypted
         payload = json.loads(base64.urlsafe_b64decode(challenge.token.split(":")[0] + "=="))
-        assert set(payload) == {"k", "n", "a"} and answer not in (payload["k"], payload["n"], payload["a"])
+        assert set(payload) == {"k", "n", "a"} and answer not in (
+            payload["k"],
+            payload["n"],
+            payload["a"],
+        )
         sealed = base64.urlsafe_b64decode(payload["a"])
-        assert len(sealed) == captcha.SEALED_BYTES and sealed != answer.encode().ljust(captcha.SEALED_BYTES, b"\0")
+        assert len(sealed) == captcha.SEALED_BYTES and sealed != answer.encode().ljust(
+            captcha.SEALED_BYTES, b"\0"
+        )
     for _ in range(3):  # refused: a wrong answer, or (a "0" for a day) not an answer at all
         sent = _send(_browser(), answer=lambda page: old_solver(_question(page))).content.decode()
         assert 'id="id_captcha-error"' in sent and "Đã nhận tin báo" not in sent
@@ -187,13 +220,32 @@ def test_an_honest_visitor_gets_through_whatever_the_question(w, clock):
     assert Tip.objects.get().unit == w["tree"]["ward_union"]
 
 
-@pytest.mark.parametrize("kind, question, answer, accepted, refused", [
-    (captcha.SUM, "Viết bằng chữ số: hai mươi bảy cộng năm.", "32", ["32", " 32 ", "032"], ["31", "ba hai", ""]),
-    (captcha.WORD, "Trong câu «tổ tự quản giúp nhau giữ nhà», chữ thứ ba là chữ gì?", "quan",
-     ["quản", "Quản", "quan", " QUAN. "], ["tự", "quả"]),
-    (captcha.DAY, "Hôm nay là Thứ Tư. Ngày mai là thứ mấy?", "5",
-     ["5", "thứ 5", "Thứ Năm", "thu nam", "năm"], ["4", "thứ Tư", "chủ nhật"]),
-])
+@pytest.mark.parametrize(
+    "kind, question, answer, accepted, refused",
+    [
+        (
+            captcha.SUM,
+            "Viết bằng chữ số: hai mươi bảy cộng năm.",
+            "32",
+            ["32", " 32 ", "032"],
+            ["31", "ba hai", ""],
+        ),
+        (
+            captcha.WORD,
+            "Trong câu «tổ tự quản giúp nhau giữ nhà», chữ thứ ba là chữ gì?",
+            "quan",
+            ["quản", "Quản", "quan", " QUAN. "],
+            ["tự", "quả"],
+        ),
+        (
+            captcha.DAY,
+            "Hôm nay là Thứ Tư. Ngày mai là thứ mấy?",
+            "5",
+            ["5", "thứ 5", "Thứ Năm", "thu nam", "năm"],
+            ["4", "thứ Tư", "chủ nhật"],
+        ),
+    ],
+)
 def test_answers_as_people_write_them(kind, question, answer, accepted, refused):
     for text in accepted:
         assert captcha._canonical(kind, text) == answer, text
@@ -203,7 +255,13 @@ def test_answers_as_people_write_them(kind, question, answer, accepted, refused)
 
 def test_spelled_numbers():
     assert [captcha.spell(n) for n in (20, 21, 24, 25, 27, 99)] == [
-        "hai mươi", "hai mươi mốt", "hai mươi tư", "hai mươi lăm", "hai mươi bảy", "chín mươi chín"]
+        "hai mươi",
+        "hai mươi mốt",
+        "hai mươi tư",
+        "hai mươi lăm",
+        "hai mươi bảy",
+        "chín mươi chín",
+    ]
 
 
 def test_the_question_is_the_label_of_the_answer_box(w):

@@ -23,10 +23,16 @@ def _form(client, **params):
 
 def _post(client, token, answer=None, **fields):
     data = {
-        "muc": "ldld-tp-ho-chi-minh", "tinh": "79", "ward": f.area("26794").pk, "place": "Hẻm 12",
-        "happened_on": YESTERDAY.isoformat(), "happened_time": "21:30",
-        "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.", "anonymous": "on",
-        "captcha": str(captcha.answer_of(token) if answer is None else answer), "captcha_token": token,
+        "muc": "ldld-tp-ho-chi-minh",
+        "tinh": "79",
+        "ward": f.area("26794").pk,
+        "place": "Hẻm 12",
+        "happened_on": YESTERDAY.isoformat(),
+        "happened_time": "21:30",
+        "what": "Nhóm người lạ bán ma tuý ở dãy trọ cuối hẻm.",
+        "anonymous": "on",
+        "captcha": str(captcha.answer_of(token) if answer is None else answer),
+        "captcha_token": token,
     }
     data.update(fields)
     return client.post("/tin-bao/", data)
@@ -49,9 +55,20 @@ def test_tip_is_routed_to_the_ward_union_and_followed_by_code(w, client):
     assert tip.unit == w["tree"]["ward_union"]
     assert tip.code in page and "Đã nhận tin báo" in page
     assert re.fullmatch(r"TB-[A-Z2-9]{4}-[A-Z2-9]{4}", tip.code)
-    assert (tip.anonymous, tip.reporter_name, tip.happened_time) == (True, "", datetime.time(21, 30))
-    services.update_tip(w["users"]["ward_editor"], tip, status=TipStatus.FORWARDED, public_note="Đã chuyển Công an phường.")
-    follow = client.post("/tin-bao/tra-cuu/", {"code": tip.code.lower().replace("-", " ")}).content.decode()
+    assert (tip.anonymous, tip.reporter_name, tip.happened_time) == (
+        True,
+        "",
+        datetime.time(21, 30),
+    )
+    services.update_tip(
+        w["users"]["ward_editor"],
+        tip,
+        status=TipStatus.FORWARDED,
+        public_note="Đã chuyển Công an phường.",
+    )
+    follow = client.post(
+        "/tin-bao/tra-cuu/", {"code": tip.code.lower().replace("-", " ")}
+    ).content.decode()
     assert "Đã chuyển Công an phường" in follow
     assert "Nhóm người lạ" not in follow  # the code shows progress, not the content
     missing = client.post("/tin-bao/tra-cuu/", {"code": "TB-AAAA-AAAA"}).content.decode()
@@ -62,7 +79,11 @@ def test_named_tip_keeps_name_and_phone(w, client):
     _page, token = _form(client)
     _post(client, token, anonymous="", reporter_name="Trần Văn Bình", reporter_phone="0912.345.678")
     tip = Tip.objects.get()
-    assert (tip.anonymous, tip.reporter_name, tip.reporter_phone) == (False, "Trần Văn Bình", "0912345678")
+    assert (tip.anonymous, tip.reporter_name, tip.reporter_phone) == (
+        False,
+        "Trần Văn Bình",
+        "0912345678",
+    )
 
 
 def test_wrong_or_reused_captcha_is_refused(w, client):
@@ -76,14 +97,22 @@ def test_wrong_or_reused_captcha_is_refused(w, client):
     _post(client, token)
     assert Tip.objects.count() == 1
     _page, token = _form(client)
-    assert "không hợp lệ" in _post(client, token + "x", answer=captcha.answer_of(token)).content.decode()
+    assert (
+        "không hợp lệ"
+        in _post(client, token + "x", answer=captcha.answer_of(token)).content.decode()
+    )
     assert Tip.objects.count() == 1
 
 
 def test_messages_name_the_fields(w, client):
     _page, token = _form(client)
-    page = _post(client, token, what="ngắn", happened_on=(timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
-                 anonymous="").content.decode()
+    page = _post(
+        client,
+        token,
+        what="ngắn",
+        happened_on=(timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+        anonymous="",
+    ).content.decode()
     assert "Hãy mô tả sự việc (ít nhất 10 ký tự)." in page
     assert "Ngày xảy ra không được sau hôm nay." in page
     assert "Hãy nhập họ tên, hoặc chọn gửi ẩn danh." in page
@@ -91,13 +120,19 @@ def test_messages_name_the_fields(w, client):
 
 
 def test_ward_without_a_union_goes_to_the_province_federation(w):
-    tip = services.submit_tip(ward=f.area("27478"), what="Cháy nhỏ ở khu trọ Tân Thuận.", happened_on=YESTERDAY)
+    tip = services.submit_tip(
+        ward=f.area("27478"), what="Cháy nhỏ ở khu trọ Tân Thuận.", happened_on=YESTERDAY
+    )
     assert tip.unit == w["tree"]["hcm"]
 
 
 def test_scoping_editors_of_the_unit_and_police_of_the_ward(w, client_as):
-    lx = services.submit_tip(ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY)
-    tt = services.submit_tip(ward=f.area("27478"), what="Tín dụng đen ở Tân Thuận.", happened_on=YESTERDAY)
+    lx = services.submit_tip(
+        ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY
+    )
+    tt = services.submit_tip(
+        ward=f.area("27478"), what="Tín dụng đen ở Tân Thuận.", happened_on=YESTERDAY
+    )
     u = w["users"]
     assert set(Tip.objects.visible_to(u["ward_editor"])) == {lx}
     assert set(Tip.objects.visible_to(u["police"])) == {lx}
@@ -115,9 +150,14 @@ def test_scoping_editors_of_the_unit_and_police_of_the_ward(w, client_as):
 
 
 def test_editor_updates_status_through_the_page(w, client_as):
-    tip = services.submit_tip(ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY)
+    tip = services.submit_tip(
+        ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY
+    )
     c = client_as(w["users"]["ward_editor"])
-    c.post(f"/cong-thong-tin/quan-tri/tin-bao/{tip.pk}/", {"status": TipStatus.DONE, "public_note": "Đã xử lý <b>xong</b>"})
+    c.post(
+        f"/cong-thong-tin/quan-tri/tin-bao/{tip.pk}/",
+        {"status": TipStatus.DONE, "public_note": "Đã xử lý <b>xong</b>"},
+    )
     tip.refresh_from_db()
     assert (tip.status, tip.public_note) == (TipStatus.DONE, "Đã xử lý xong")
     assert tip.history.filter(history_user=w["users"]["ward_editor"]).exists()

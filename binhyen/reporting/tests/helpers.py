@@ -13,19 +13,37 @@ def _refs(model, codes):
     return list(model.objects.filter(code__in=codes))
 
 
-def record(unit, date, kind="tuyen_truyen", topics=("ma_tuy",), audiences=("cnvcld",), channels=(),
-           sessions=1, attendances=10, leaflets=None, title=None, documents=()):
+def record(
+    unit,
+    date,
+    kind="tuyen_truyen",
+    topics=("ma_tuy",),
+    audiences=("cnvcld",),
+    channels=(),
+    sessions=1,
+    attendances=10,
+    leaflets=None,
+    title=None,
+    documents=(),
+):
     if isinstance(date, str):
         date = datetime.date.fromisoformat(date)
     kind_obj = ActivityKind.objects.get(code=kind)
     if not kind_obj.counts_sessions and not leaflets:
         leaflets = 100
     activity = services.record_activity(
-        superuser(), unit=unit, date=date, kind=kind_obj,
+        superuser(),
+        unit=unit,
+        date=date,
+        kind=kind_obj,
         title=title or f"Hoạt động {Activity.all_objects.count() + 1}",
-        topics=_refs(Topic, topics), audiences=_refs(Audience, audiences),
-        channels=_refs(Channel, channels), sessions=sessions, attendances=attendances,
-        leaflets=leaflets, documents=list(documents),
+        topics=_refs(Topic, topics),
+        audiences=_refs(Audience, audiences),
+        channels=_refs(Channel, channels),
+        sessions=sessions,
+        attendances=attendances,
+        leaflets=leaflets,
+        documents=list(documents),
     )
     return activity
 
@@ -45,8 +63,17 @@ def delete(activity):
     return services.delete_activity(superuser(), activity)
 
 
-def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=None, channel=None,
-          document=None):
+def naive(
+    unit,
+    start,
+    end,
+    measure="sessions",
+    kind=None,
+    topic=None,
+    audience=None,
+    channel=None,
+    document=None,
+):
     """{child code or unit code (own records): total} by walking every alive activity of the
     subtree in Python: the slow, obviously right answer the engine must equal."""
     if isinstance(start, str):
@@ -67,8 +94,12 @@ def naive(unit, start, end, measure="sessions", kind=None, topic=None, audience=
         ids = path_ids(a.unit.path)
         key_id = ids[depth] if len(ids) > depth else unit.pk
         code = Unit.objects.get(pk=key_id).code
-        value = {"sessions": a.sessions, "attendances": a.attendances, "activities": 1,
-                 "leaflets": a.leaflets or 0}[measure]
+        value = {
+            "sessions": a.sessions,
+            "attendances": a.attendances,
+            "activities": 1,
+            "leaflets": a.leaflets or 0,
+        }[measure]
         out[code] = out.get(code, 0) + value
     return {code: v for code, v in out.items() if v}
 

@@ -21,8 +21,13 @@ def viewer(tree, client):
 
 def _activities(tree, n):
     for i in range(n):
-        record(tree["cs1" if i % 2 else "cs2"], f"2022-{i % 12 + 1:02d}-10", sessions=2, attendances=1000,
-               title=f"Buổi {i}")
+        record(
+            tree["cs1" if i % 2 else "cs2"],
+            f"2022-{i % 12 + 1:02d}-10",
+            sessions=2,
+            attendances=1000,
+            title=f"Buổi {i}",
+        )
     record(tree["cs1"], "2021-05-05", sessions=3, attendances=30, title="Năm trước")
 
 
@@ -56,7 +61,9 @@ def test_bad_period_is_explained_not_an_error_page(tree, viewer, client):
 
 
 @pytest.mark.parametrize("n", [2, 30])
-def test_dashboard_query_count_does_not_grow_with_data(tree, viewer, client, n, django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow_with_data(
+    tree, viewer, client, n, django_assert_max_num_queries
+):
     _activities(tree, n)
     with django_assert_max_num_queries(15):
         assert client.get("/tong-hop/", {"period": "2022"}).status_code == 200

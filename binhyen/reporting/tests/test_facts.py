@@ -16,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def cell(ancestor, child, month="2022-03-01", dim=Dim.NONE, dim_id=0):
-    row = ActivityFact.objects.filter(
-        ancestor_id=ancestor.pk, child_id=child.pk, month=month, dim=dim, dim_id=dim_id
-    ).values_list("activities", "sessions", "attendances", "leaflets").first()
+    row = (
+        ActivityFact.objects.filter(
+            ancestor_id=ancestor.pk, child_id=child.pk, month=month, dim=dim, dim_id=dim_id
+        )
+        .values_list("activities", "sessions", "attendances", "leaflets")
+        .first()
+    )
     return row or (0, 0, 0, 0)
 
 
@@ -62,7 +66,9 @@ def test_soft_delete_takes_the_figures_out(tree):
     assert facts.verify() == []
 
 
-def test_bulk_created_activities_are_aggregated_before_the_upsert(tree, django_assert_max_num_queries):
+def test_bulk_created_activities_are_aggregated_before_the_upsert(
+    tree, django_assert_max_num_queries
+):
     first = record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
     second = record(tree["cs2"], "2022-03-07", sessions=1, attendances=20, channels=("zalo",))
     ActivityFact.objects.all().delete()
@@ -225,7 +231,12 @@ def test_the_migrations_fill_the_document_cells_of_an_upgraded_database(tree):
     migration.fill_document_cells(apps, editor)
     lean.prune(apps, editor)
     assert facts.verify() == []
-    assert cell(tree["hcm"], tree["q9"], month="2022-04-01", dim=Dim.DOCUMENT, dim_id=plan.pk) == (1, 1, 80, 0)
+    assert cell(tree["hcm"], tree["q9"], month="2022-04-01", dim=Dim.DOCUMENT, dim_id=plan.pk) == (
+        1,
+        1,
+        80,
+        0,
+    )
     migration.fill_document_cells(apps, editor)  # a second run writes the same cells
     lean.prune(apps, editor)
     assert facts.verify() == []
@@ -245,7 +256,11 @@ def test_the_lean_cube_migration_prunes_an_old_cube_exactly(tree):
     from binhyen.figures import cube as cube_library
 
     old = facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds
-    facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds = 99, frozenset, frozenset
+    facts.DIM_LEVELS, facts.grassroots_kinds, cube_library.grassroots_kinds = (
+        99,
+        frozenset,
+        frozenset,
+    )
     try:
         facts.rebuild()  # the old cube
     finally:
@@ -285,10 +300,21 @@ def test_an_imported_document_column_fills_the_document_cells(tree):
     from binhyen.core.periods import parse_period
     from binhyen.reporting.rollup import rollup
 
-    plan = f.document(tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1))
-    rows = [row(**{"Mã đơn vị": ("HCM-Q9-CS1", "HCM-TD-CS1", "HCM-Q9")[n % 3], "Tên hoạt động": f"Buổi {n}",
-                   "Ngày": datetime.date(2020, 4 + n % 3, 1 + n), "Số cuộc/buổi": 1 + n % 2,
-                   "Văn bản thực hiện": "329/KH-LĐLĐ" if n % 4 else None}) for n in range(12)]
+    plan = f.document(
+        tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
+    )
+    rows = [
+        row(
+            **{
+                "Mã đơn vị": ("HCM-Q9-CS1", "HCM-TD-CS1", "HCM-Q9")[n % 3],
+                "Tên hoạt động": f"Buổi {n}",
+                "Ngày": datetime.date(2020, 4 + n % 3, 1 + n),
+                "Số cuộc/buổi": 1 + n % 2,
+                "Văn bản thực hiện": "329/KH-LĐLĐ" if n % 4 else None,
+            }
+        )
+        for n in range(12)
+    ]
     result = import_activities(f.superuser(), xlsx(rows), file_name="hoat-dong.xlsx")
     assert result.ok and result.created == 12, [str(e) for e in result.errors]
     assert facts.verify() == []
@@ -304,7 +330,10 @@ def test_a_large_batch_of_cells_goes_in_by_copy_and_stays_exact(tree, monkeypatc
     """On PostgreSQL a batch of more than COPY_FROM cells is copied into a temporary table and
     upserted from there (twice in one transaction here, as an import's flushes do)."""
     monkeypatch.setattr(facts, "COPY_FROM", 0)
-    first = [record(tree["cs1"], f"2022-03-{d:02d}", sessions=d, attendances=10 * d, topics=("pccc",)) for d in (1, 2)]
+    first = [
+        record(tree["cs1"], f"2022-03-{d:02d}", sessions=d, attendances=10 * d, topics=("pccc",))
+        for d in (1, 2)
+    ]
     second = [record(tree["cs3"], "2022-04-05", sessions=4, attendances=40)]
     ActivityFact.objects.all().delete()
     assert facts.activities_created([a.pk for a in first]) > 0
@@ -322,18 +351,38 @@ def test_sums_keyed_by_dim_anchors_spread_to_exactly_the_cells_of_per_unit_sums(
     from binhyen.org.models import Unit
 
     extra = [
-        f.unit(tree["root"], "cd_co_so", code="CS-ROOT", name="Công đoàn cơ sở trực thuộc Tổng Liên đoàn"),
-        f.unit(tree["hcm"], "cd_co_so", code="HCM-CS", name="Công đoàn cơ sở trực thuộc Liên đoàn thành phố"),
+        f.unit(
+            tree["root"],
+            "cd_co_so",
+            code="CS-ROOT",
+            name="Công đoàn cơ sở trực thuộc Tổng Liên đoàn",
+        ),
+        f.unit(
+            tree["hcm"],
+            "cd_co_so",
+            code="HCM-CS",
+            name="Công đoàn cơ sở trực thuộc Liên đoàn thành phố",
+        ),
     ]
     units = [*tree.values(), *extra]
     rng = random.Random(7)
     per_unit, anchored = facts.Sums(), facts.Sums()
     for _ in range(400):
         unit = rng.choice(units)
-        args = (unit.pk, datetime.date(2022, rng.randint(1, 3), rng.randint(1, 28)), rng.choice((1, 2)),
-                rng.randint(0, 3), rng.randint(0, 90), rng.choice((None, 5)),
-                {"topics": rng.sample(range(1, 6), rng.randint(0, 2)), "audiences": [rng.randint(1, 3)],
-                 "channels": rng.sample(range(1, 4), rng.randint(0, 2)), "documents": rng.choice(((), (9,)))})
+        args = (
+            unit.pk,
+            datetime.date(2022, rng.randint(1, 3), rng.randint(1, 28)),
+            rng.choice((1, 2)),
+            rng.randint(0, 3),
+            rng.randint(0, 90),
+            rng.choice((None, 5)),
+            {
+                "topics": rng.sample(range(1, 6), rng.randint(0, 2)),
+                "audiences": [rng.randint(1, 3)],
+                "channels": rng.sample(range(1, 4), rng.randint(0, 2)),
+                "documents": rng.choice(((), (9,))),
+            },
+        )
         per_unit.add(*args)
         anchored.add(*args, dim_unit=facts.dim_anchor(unit.path))
     paths = {u.pk: (u.path, u.kind_id) for u in Unit.objects.all()}

@@ -36,20 +36,34 @@ def test_the_source_page_of_a_figure(figures, django_assert_max_num_queries):
         page = c.get(url + "&phan=below").content.decode()
     assert 'id="figure-total">3.819<' in page
     summary = page.split('id="figure-summary"')[1].split("</table>")[0]
-    assert "Riêng Liên đoàn Lao động Thành phố Thủ Đức" in summary and ">12<" in summary and ">3.807<" in summary
+    assert (
+        "Riêng Liên đoàn Lao động Thành phố Thủ Đức" in summary
+        and ">12<" in summary
+        and ">3.807<" in summary
+    )
     children = page.split('id="figure-children"')[1].split("</table>")[0]
     assert "Công đoàn cơ sở Công ty May Thủ Đức" in children
     assert "/tong-hop/nguon-so-lieu/?unit=HCM-TD-CS1&amp;period=2022" in children  # one level down
     months = page.split('id="figure-months"')[1].split("</table>")[0]
-    assert "<th scope=\"row\" class=\"text-start\">2022</th>" in months and ">3.807<" in months
-    assert "/hoat-dong/?unit=HCM-TD&amp;start=01%2F01%2F2022&amp;end=31%2F12%2F2022&amp;kind=tuyen_truyen" in page
+    assert '<th scope="row" class="text-start">2022</th>' in months and ">3.807<" in months
+    assert (
+        "/hoat-dong/?unit=HCM-TD&amp;start=01%2F01%2F2022&amp;end=31%2F12%2F2022&amp;kind=tuyen_truyen"
+        in page
+    )
 
     factories.activity(tree["cs2"], date=D(2021, 4, 2), sessions=3000, attendances=10)
     page = c.get(url + "&phan=percent&so_voi=2021").content.decode()
     summary = page.split('id="figure-summary"')[1].split("</table>")[0]
-    assert "Năm 2021" in summary and ">3.000<" in summary and ">+819<" in summary and "27,3%" in summary
-    summary = c.get(url + "&phan=times&so_voi=2021").content.decode().split('id="figure-summary"')[1]
-    assert "Gấp</th><td class=\"text-end\">1,3 lần<" in summary
+    assert (
+        "Năm 2021" in summary
+        and ">3.000<" in summary
+        and ">+819<" in summary
+        and "27,3%" in summary
+    )
+    summary = (
+        c.get(url + "&phan=times&so_voi=2021").content.decode().split('id="figure-summary"')[1]
+    )
+    assert 'Gấp</th><td class="text-end">1,3 lần<' in summary
 
     assert c.get(url.replace("kind=tuyen_truyen", "kind=khong_co")).status_code == 400
     outsider = client_for(factories.user("rp-mt", Role.APPROVER, tree["mt"]))

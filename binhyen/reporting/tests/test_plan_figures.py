@@ -25,10 +25,23 @@ people = documents_tests.people
 @pytest.fixture
 def chained(tree):
     """Kết luận 13-KL/TW ← Mỹ Tho's 329/KH-LĐLĐ ← Công văn 2016/LĐLĐ; and HCMC's plan ← Quận 9's."""
-    kl = f.document(tree["tg"], "ket_luan", number="13", symbol="13-KL/TW", outside="bo-chinh-tri",
-                    issued_on=D(2021, 8, 16))
+    kl = f.document(
+        tree["tg"],
+        "ket_luan",
+        number="13",
+        symbol="13-KL/TW",
+        outside="bo-chinh-tri",
+        issued_on=D(2021, 8, 16),
+    )
     kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl])
-    cv = f.document(tree["mt"], "cong_van", number="2016", symbol="2016/LĐLĐ", issued_on=D(2022, 5, 24), implements=[kh])
+    cv = f.document(
+        tree["mt"],
+        "cong_van",
+        number="2016",
+        symbol="2016/LĐLĐ",
+        issued_on=D(2022, 5, 24),
+        implements=[kh],
+    )
     hcm = f.document(tree["hcm"], number="118", issued_on=D(2022, 2, 24), implements=[kl])
     q9 = f.document(tree["q9"], number="7", issued_on=D(2022, 3, 1), implements=[hcm, kl])
     return dict(kl=kl, kh=kh, cv=cv, hcm=hcm, q9=q9)
@@ -52,10 +65,18 @@ def test_plan_figures_are_the_plans_own_activities_not_the_units_subtree(chained
     assert (figures.activities, figures.sessions, figures.attendances) == (3, 6, 190)
     raw = Activity.objects.filter(documents=kh, date__gte=kh.issued_on, date__lte=period.end)
     assert figures.sessions == sum(a.sessions for a in raw) and figures.activities == raw.count()
-    whole = rollup(tree["mt"], period, ["activity.sessions"], by="none")["total"]["activity.sessions"]
+    whole = rollup(tree["mt"], period, ["activity.sessions"], by="none")["total"][
+        "activity.sessions"
+    ]
     assert whole == 22 != figures.sessions  # the unit's whole subtree is another figure
-    assert {r["code"]: (r["activities"], r["sessions"], r["attendances"], r["own"]) for r in figures.breakdown} == {
-        cs4.code: (1, 2, 30, False), tree["cs3"].code: (1, 3, 120, False), tree["mt"].code: (1, 1, 40, True)}
+    assert {
+        r["code"]: (r["activities"], r["sessions"], r["attendances"], r["own"])
+        for r in figures.breakdown
+    } == {
+        cs4.code: (1, 2, 30, False),
+        tree["cs3"].code: (1, 3, 120, False),
+        tree["mt"].code: (1, 1, 40, True),
+    }
     letter = chain.plan_figures(cv, period, f.superuser())  # issued 24/05/2022
     assert (letter.activities, letter.sessions, letter.period.start) == (1, 2, D(2022, 5, 24))
 
@@ -92,7 +113,9 @@ def test_a_plans_unions_that_moved_on_count_for_the_reader_who_has_them_now(chai
     org_services.move_unit(f.superuser(), tree["cs3"], tree["q9"], D(2025, 7, 1))
     figures = chain.plan_figures(kh, parse_period("2022"), people["q9_editor"])
     assert (figures.unit, figures.whole, figures.sessions) == (tree["q9"], False, 3)
-    assert chain.plan_figures(kh, parse_period("2022"), f.superuser()).sessions == 3  # Mỹ Tho's, as it stood
+    assert (
+        chain.plan_figures(kh, parse_period("2022"), f.superuser()).sessions == 3
+    )  # Mỹ Tho's, as it stood
 
 
 def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):
@@ -100,7 +123,12 @@ def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):
     kh = chained["kh"]
     mine = record(tree["cs3"], "2022-04-02", documents=[kh])
     other = record(cs4, "2022-05-02", documents=[kh])
-    record(tree["cs3"], "2022-04-03", document_ref="329/KH-LĐLĐ", title="Chỉ ghi số hiệu, không liên kết")
+    record(
+        tree["cs3"],
+        "2022-04-03",
+        document_ref="329/KH-LĐLĐ",
+        title="Chỉ ghi số hiệu, không liên kết",
+    )
     record(tree["cs3"], "2022-03-01", documents=[kh], title="Trước ngày ban hành")
     found = chain.activities_under(kh, parse_period("2022"), f.superuser())
     assert set(found) == {mine, other}
@@ -111,10 +139,18 @@ def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):
 def plans(tree):
     """Three plans with the same symbol 329/KH-LĐLĐ: HCMC's, Quận 9's and Tiền Giang's."""
     return {
-        "hcm": f.document(tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)),
-        "q9": f.document(tree["q9"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 4, 1)),
-        "tg": f.document(tree["tg"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)),
-        "hcm_330": f.document(tree["hcm"], number="330", symbol="330/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 2)),
+        "hcm": f.document(
+            tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
+        ),
+        "q9": f.document(
+            tree["q9"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 4, 1)
+        ),
+        "tg": f.document(
+            tree["tg"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
+        ),
+        "hcm_330": f.document(
+            tree["hcm"], number="330", symbol="330/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 2)
+        ),
     }
 
 

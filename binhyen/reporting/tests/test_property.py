@@ -32,25 +32,35 @@ START = datetime.date(2021, 1, 1)
 _titles = itertools.count(1)
 
 days = st.integers(0, 3 * 365 - 1).map(lambda n: START + datetime.timedelta(days=n))
-fields = st.fixed_dictionaries({
-    "unit": st.sampled_from(UNITS),
-    "date": days,
-    "kind": st.sampled_from(KINDS),
-    "topics": st.sets(st.sampled_from(TOPICS), min_size=1),
-    "audiences": st.sets(st.sampled_from(AUDIENCES), min_size=1),
-    "channels": st.sets(st.sampled_from(CHANNELS)),
-    "documents": st.sets(st.sampled_from(PLANS)),
-    "sessions": st.integers(1, 5),
-    "attendances": st.integers(0, 300),
-})
-operations = st.lists(st.one_of(
-    st.tuples(st.just("create"), fields),
-    st.tuples(st.just("create"), fields),  # twice: creates come more often than the rest
-    st.tuples(st.just("edit"), st.integers(0, 50), fields),
-    st.tuples(st.just("delete"), st.integers(0, 50)),
-    st.tuples(st.just("move_unit"), st.sampled_from(["HCM-Q9-CS1", "HCM-TD-CS1", "TG-MT-CS1", "HCM-Q9"]),
-              st.sampled_from(["HCM-Q9", "HCM-TD", "TG-MT", "TG", "HCM"]), st.booleans()),
-), min_size=1, max_size=12)
+fields = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(UNITS),
+        "date": days,
+        "kind": st.sampled_from(KINDS),
+        "topics": st.sets(st.sampled_from(TOPICS), min_size=1),
+        "audiences": st.sets(st.sampled_from(AUDIENCES), min_size=1),
+        "channels": st.sets(st.sampled_from(CHANNELS)),
+        "documents": st.sets(st.sampled_from(PLANS)),
+        "sessions": st.integers(1, 5),
+        "attendances": st.integers(0, 300),
+    }
+)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("create"), fields),
+        st.tuples(st.just("create"), fields),  # twice: creates come more often than the rest
+        st.tuples(st.just("edit"), st.integers(0, 50), fields),
+        st.tuples(st.just("delete"), st.integers(0, 50)),
+        st.tuples(
+            st.just("move_unit"),
+            st.sampled_from(["HCM-Q9-CS1", "HCM-TD-CS1", "TG-MT-CS1", "HCM-Q9"]),
+            st.sampled_from(["HCM-Q9", "HCM-TD", "TG-MT", "TG", "HCM"]),
+            st.booleans(),
+        ),
+    ),
+    min_size=1,
+    max_size=12,
+)
 periods = st.tuples(days, st.integers(0, 500)).map(
     lambda t: Period(t[0], t[0] + datetime.timedelta(days=t[1]), "range", "range")
 )
@@ -117,8 +127,11 @@ def naive_as_of(unit, period, day):
     return {k: v for k, v in out.items() if v}
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations, period=periods, top=st.sampled_from(["TLD", "HCM", "HCM-Q9", "TG-MT"]))
 def test_cube_and_rollups_equal_raw_records(tree, ops, period, top):
     with transaction.atomic():
@@ -130,23 +143,33 @@ def test_cube_and_rollups_equal_raw_records(tree, ops, period, top):
                 pass  # refused by the services (a duplicate, a unit not open that day): nothing changed
         assert facts.verify() == []
         unit = Unit.objects.get(code=top)
-        for measure, key in (("sessions", "activity.sessions"), ("attendances", "activity.attendances"),
-                             ("activities", "activity.count")):
+        for measure, key in (
+            ("sessions", "activity.sessions"),
+            ("attendances", "activity.attendances"),
+            ("activities", "activity.count"),
+        ):
             result = rollup(unit, period, [key])
             assert by_code(result, key) == naive(unit, period.start, period.end, measure)
         filtered = "activity.sessions[kind=tuyen_truyen;topic=ma_tuy]"
         assert by_code(rollup(unit, period, [filtered]), filtered) == naive(
-            unit, period.start, period.end, "sessions", kind="tuyen_truyen", topic="ma_tuy")
+            unit, period.start, period.end, "sessions", kind="tuyen_truyen", topic="ma_tuy"
+        )
         both = "activity.attendances[audience=cnvcld;channel=zalo]"
         assert by_code(rollup(unit, period, [both]), both) == naive(
-            unit, period.start, period.end, "attendances", audience="cnvcld", channel="zalo")
+            unit, period.start, period.end, "attendances", audience="cnvcld", channel="zalo"
+        )
         plan = _plans()["329"]
-        for spec in (f"activity.attendances[document={plan.pk}]", f"activity.sessions[topic=ma_tuy;document={plan.pk}]"):
+        for spec in (
+            f"activity.attendances[document={plan.pk}]",
+            f"activity.sessions[topic=ma_tuy;document={plan.pk}]",
+        ):
             topic = "ma_tuy" if "topic" in spec else None
             measure = spec.split("[")[0].split(".")[1]
             assert by_code(rollup(unit, period, [spec]), spec) == naive(
-                unit, period.start, period.end, measure, topic=topic, document=plan.pk)
+                unit, period.start, period.end, measure, topic=topic, document=plan.pk
+            )
         as_of = START + datetime.timedelta(days=3 * 365 + 5)  # before every move of this example
-        assert by_code(rollup(unit, period, ["activity.sessions"], as_of=as_of), "activity.sessions") == \
-            naive_as_of(unit, period, as_of)
+        assert by_code(
+            rollup(unit, period, ["activity.sessions"], as_of=as_of), "activity.sessions"
+        ) == naive_as_of(unit, period, as_of)
         transaction.set_rollback(True)

@@ -27,7 +27,9 @@ def _spoil(unit):
     assert facts.verify() != []
 
 
-def test_an_administrator_repairs_the_figures_from_the_page(client, tree, inline, django_capture_on_commit_callbacks):
+def test_an_administrator_repairs_the_figures_from_the_page(
+    client, tree, inline, django_capture_on_commit_callbacks
+):
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
     _spoil(tree["q9"])
     admin = f.user(role=Role.ADMIN, unit=tree["hcm"])
@@ -94,7 +96,9 @@ def test_the_runs_page_keeps_to_a_few_queries(client, tree, django_assert_max_nu
     client.force_login(admin)
     with django_assert_max_num_queries(15):
         page = client.get(URL, {"unit": "TLD"})
-    assert page.status_code == 200 and page.content.decode().count("<tr>") == PAGE_SIZE + 1  # and the header
+    assert (
+        page.status_code == 200 and page.content.decode().count("<tr>") == PAGE_SIZE + 1
+    )  # and the header
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,8 +20,14 @@ def year(tree):
     record(tree["cs2"], "2022-01-31", sessions=3, attendances=33, audiences=("can_bo_cong_doan",))
     record(tree["cs2"], "2022-08-15", sessions=4, attendances=44, channels=("zalo",))  # last day
     record(tree["cs3"], "2022-08-16", sessions=5, attendances=55)  # the day after
-    record(tree["q9"], "2022-03-10", kind="hoi_nghi", sessions=1, attendances=200,
-           audiences=("can_bo_cong_doan",))
+    record(
+        tree["q9"],
+        "2022-03-10",
+        kind="hoi_nghi",
+        sessions=1,
+        attendances=200,
+        audiences=("can_bo_cong_doan",),
+    )
     return tree
 
 
@@ -30,12 +36,17 @@ def test_date_range_with_partial_edge_months_is_exact(year):
     result = rollup(year["root"], period, ["activity.sessions", "activity.attendances"])
     assert result["total"] == {"activity.sessions": 10, "activity.attendances": 299}
     assert by_code(result, "activity.sessions") == {"HCM": 10}
-    assert result["period"] == {"start": "2021-08-16", "end": "2022-08-15",
-                                "label": "Từ ngày 16/08/2021 đến ngày 15/08/2022"}
+    assert result["period"] == {
+        "start": "2021-08-16",
+        "end": "2022-08-15",
+        "label": "Từ ngày 16/08/2021 đến ngày 15/08/2022",
+    }
 
 
 def test_by_child_lists_open_children_and_own_records(year):
-    result = rollup(year["hcm"], parse_period("2022"), ["activity.sessions", "activity.attendances"])
+    result = rollup(
+        year["hcm"], parse_period("2022"), ["activity.sessions", "activity.attendances"]
+    )
     rows = {r["unit"]["code"]: r["values"] for r in result["rows"]}
     assert rows == {
         "HCM-Q9": {"activity.sessions": 1, "activity.attendances": 200},
@@ -47,28 +58,44 @@ def test_by_child_lists_open_children_and_own_records(year):
     assert q9["total"] == {"activity.attendances": 200}
 
 
-@pytest.mark.parametrize("spec, filters", [
-    ("activity.sessions[kind=tuyen_truyen]", {"kind": "tuyen_truyen"}),
-    ("activity.attendances[audience=can_bo_cong_doan]", {"audience": "can_bo_cong_doan"}),
-    ("activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]",
-     {"kind": "tuyen_truyen", "audience": "can_bo_cong_doan"}),
-    # two many-to-many dimensions at once: answered from the raw activities
-    ("activity.sessions[audience=cnvcld;channel=zalo]", {"audience": "cnvcld", "channel": "zalo"}),
-    ("activity.count[topic=ma_tuy;audience=can_bo_cong_doan;channel=zalo]",
-     {"topic": "ma_tuy", "audience": "can_bo_cong_doan", "channel": "zalo"}),
-])
+@pytest.mark.parametrize(
+    "spec, filters",
+    [
+        ("activity.sessions[kind=tuyen_truyen]", {"kind": "tuyen_truyen"}),
+        ("activity.attendances[audience=can_bo_cong_doan]", {"audience": "can_bo_cong_doan"}),
+        (
+            "activity.attendances[kind=tuyen_truyen;audience=can_bo_cong_doan]",
+            {"kind": "tuyen_truyen", "audience": "can_bo_cong_doan"},
+        ),
+        # two many-to-many dimensions at once: answered from the raw activities
+        (
+            "activity.sessions[audience=cnvcld;channel=zalo]",
+            {"audience": "cnvcld", "channel": "zalo"},
+        ),
+        (
+            "activity.count[topic=ma_tuy;audience=can_bo_cong_doan;channel=zalo]",
+            {"topic": "ma_tuy", "audience": "can_bo_cong_doan", "channel": "zalo"},
+        ),
+    ],
+)
 def test_filters_equal_the_raw_records(year, spec, filters):
-    measure = {"sessions": "sessions", "attendances": "attendances", "count": "activities"}[spec.split("[")[0].split(".")[1]]
+    measure = {"sessions": "sessions", "attendances": "attendances", "count": "activities"}[
+        spec.split("[")[0].split(".")[1]
+    ]
     for period in ("2022", "2021-08-16..2022-08-15", "2022-01-15..2022-03-20"):
         p = parse_period(period)
         result = rollup(year["hcm"], p, [spec])
-        assert by_code(result, spec) == naive(year["hcm"], p.start, p.end, measure, **filters), period
+        assert by_code(result, spec) == naive(year["hcm"], p.start, p.end, measure, **filters), (
+            period
+        )
 
 
 def test_by_month_lists_every_month_of_the_period(year):
     result = rollup(year["hcm"], parse_period("2022Q1"), ["activity.sessions"], by="month")
     assert [(r["month"], r["values"]["activity.sessions"]) for r in result["rows"]] == [
-        ("2022-01", 3), ("2022-02", 0), ("2022-03", 1),
+        ("2022-01", 3),
+        ("2022-02", 0),
+        ("2022-03", 1),
     ]
     assert result["total"] == {"activity.sessions": 4}
 
@@ -77,11 +104,17 @@ def test_reporting_units_and_outreach_share(year):
     specs = ["units.reporting", "units.grassroots_open", "units.outreach_share", "units.grassroots"]
     result = rollup(year["root"], parse_period("2022"), specs)
     rows = {r["unit"]["code"]: r["values"] for r in result["rows"]}
-    assert rows["HCM"] == {"units.reporting": 1, "units.grassroots_open": 2, "units.outreach_share": 50.0,
-                           "units.grassroots": 2}
+    assert rows["HCM"] == {
+        "units.reporting": 1,
+        "units.grassroots_open": 2,
+        "units.outreach_share": 50.0,
+        "units.grassroots": 2,
+    }
     assert rows["TG"]["units.outreach_share"] == 100.0
     assert result["total"]["units.outreach_share"] == 66.7
-    edge = rollup(year["root"], parse_period("2021-08-16..2022-01-31"), ["units.reporting"], by="none")
+    edge = rollup(
+        year["root"], parse_period("2021-08-16..2022-01-31"), ["units.reporting"], by="none"
+    )
     assert edge["rows"] == [] and edge["total"] == {"units.reporting": 2}
 
 
@@ -101,21 +134,31 @@ def test_merge_of_two_mid_level_units_as_now_and_as_of(tree):
         "HCM-Q9": {"activity.sessions": 1, "units.grassroots": 0},  # its own conference only
         "HCM-TD": {"activity.sessions": 5, "units.grassroots": 2},
     }
-    then = rollup(tree["hcm"], period, ["activity.sessions", "units.grassroots"], as_of=datetime.date(2020, 12, 31))
+    then = rollup(
+        tree["hcm"],
+        period,
+        ["activity.sessions", "units.grassroots"],
+        as_of=datetime.date(2020, 12, 31),
+    )
     assert {r["unit"]["code"]: r["values"] for r in then["rows"]} == {
         "HCM-Q9": {"activity.sessions": 3, "units.grassroots": 1},
         "HCM-TD": {"activity.sessions": 3, "units.grassroots": 1},
     }
     assert now["total"] == then["total"] == {"activity.sessions": 6, "units.grassroots": 2}
     # drilling into Quận 9 as it stood then finds its grassroots union again
-    q9_then = rollup(tree["q9"], period, ["activity.sessions"], as_of=datetime.date(2020, 12, 31), by="month")
+    q9_then = rollup(
+        tree["q9"], period, ["activity.sessions"], as_of=datetime.date(2020, 12, 31), by="month"
+    )
     assert q9_then["total"] == {"activity.sessions": 3}
-    assert by_code(rollup(tree["q9"], period, ["activity.sessions"], as_of=datetime.date(2020, 12, 31)),
-                   "activity.sessions") == {"HCM-Q9-CS1": 2, "HCM-Q9": 1}
+    assert by_code(
+        rollup(tree["q9"], period, ["activity.sessions"], as_of=datetime.date(2020, 12, 31)),
+        "activity.sessions",
+    ) == {"HCM-Q9-CS1": 2, "HCM-Q9": 1}
     # after the last move the as-of tree is today's
     later = rollup(tree["hcm"], period, ["activity.sessions"], as_of=datetime.date(2021, 6, 1))
-    assert later["rows"] == [r | {"values": {"activity.sessions": r["values"]["activity.sessions"]}}
-                             for r in now["rows"]]
+    assert later["rows"] == [
+        r | {"values": {"activity.sessions": r["values"]["activity.sessions"]}} for r in now["rows"]
+    ]
 
 
 def test_as_of_move_across_provinces(tree):
@@ -125,17 +168,27 @@ def test_as_of_move_across_provinces(tree):
 
     facts.rebuild()
     now = rollup(tree["root"], parse_period("2022"), ["activity.sessions"])
-    then = rollup(tree["root"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))
+    then = rollup(
+        tree["root"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
+    )
     assert by_code(now, "activity.sessions") == {"HCM": 4}
     assert by_code(then, "activity.sessions") == {"TG": 4}
     # the unit moved in appears in Q9's rows as of now but not as of then
-    assert by_code(rollup(tree["q9"], parse_period("2022"), ["activity.sessions"]), "activity.sessions") == {"TG-MT-CS1": 4}
-    assert rollup(tree["q9"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))["total"] == {"activity.sessions": 0}
+    assert by_code(
+        rollup(tree["q9"], parse_period("2022"), ["activity.sessions"]), "activity.sessions"
+    ) == {"TG-MT-CS1": 4}
+    assert rollup(
+        tree["q9"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
+    )["total"] == {"activity.sessions": 0}
     # and Mỹ Tho, which held the union then, still counts it as of then (the union, a grassroots
     # union, has no row of its own: its figures come from its new parent's row for it)
-    mt_then = rollup(tree["mt"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31))
+    mt_then = rollup(
+        tree["mt"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
+    )
     assert by_code(mt_then, "activity.sessions") == {"TG-MT-CS1": 4}
-    assert rollup(tree["mt"], parse_period("2022"), ["activity.sessions"])["total"] == {"activity.sessions": 0}
+    assert rollup(tree["mt"], parse_period("2022"), ["activity.sessions"])["total"] == {
+        "activity.sessions": 0
+    }
 
 
 @pytest.fixture
@@ -143,26 +196,39 @@ def plans(year):
     """Two plans; some activities carry out one, some both, some none."""
     plan, other = f.document(year["hcm"], number="329"), f.document(year["tg"], number="311")
     record(year["cs1"], "2022-01-20", sessions=2, attendances=21, documents=[plan])
-    record(year["cs2"], "2022-02-01", sessions=3, attendances=31, documents=[plan, other],
-           topics=("pccc",))
-    record(year["cs2"], "2022-08-15", sessions=4, attendances=41, documents=[plan])  # last day of the range
+    record(
+        year["cs2"],
+        "2022-02-01",
+        sessions=3,
+        attendances=31,
+        documents=[plan, other],
+        topics=("pccc",),
+    )
+    record(
+        year["cs2"], "2022-08-15", sessions=4, attendances=41, documents=[plan]
+    )  # last day of the range
     record(year["cs3"], "2022-05-02", sessions=5, attendances=51, documents=[other])
     record(year["q9"], "2022-03-11", kind="hoi_nghi", sessions=1, attendances=90, documents=[plan])
     return year, plan, other
 
 
-@pytest.mark.parametrize("spec, filters", [
-    ("activity.sessions[document={plan}]", {}),
-    ("activity.attendances[document={other}]", {}),
-    ("activity.count[kind=tuyen_truyen;document={plan}]", {"kind": "tuyen_truyen"}),
-    # a document and a topic at once: answered from the raw activities
-    ("activity.sessions[topic=pccc;document={plan}]", {"topic": "pccc"}),
-])
+@pytest.mark.parametrize(
+    "spec, filters",
+    [
+        ("activity.sessions[document={plan}]", {}),
+        ("activity.attendances[document={other}]", {}),
+        ("activity.count[kind=tuyen_truyen;document={plan}]", {"kind": "tuyen_truyen"}),
+        # a document and a topic at once: answered from the raw activities
+        ("activity.sessions[topic=pccc;document={plan}]", {"topic": "pccc"}),
+    ],
+)
 def test_document_filter_equals_the_raw_records(plans, spec, filters):
     year, plan, other = plans
     spec = spec.format(plan=plan.pk, other=other.pk)
     document = plan if f"document={plan.pk}" in spec else other
-    measure = {"sessions": "sessions", "attendances": "attendances", "count": "activities"}[spec.split("[")[0].split(".")[1]]
+    measure = {"sessions": "sessions", "attendances": "attendances", "count": "activities"}[
+        spec.split("[")[0].split(".")[1]
+    ]
     for top in ("root", "hcm", "q9"):
         for period in ("2022", "2021-08-16..2022-08-15", "2022-01-15..2022-03-20"):
             p = parse_period(period)
@@ -176,7 +242,11 @@ def test_document_filter_by_month_and_reporting_units(plans):
     year, plan, _other = plans
     spec = f"activity.sessions[document={plan.pk}]"
     months = rollup(year["hcm"], parse_period("2022Q1"), [spec], by="month")
-    assert [(r["month"], r["values"][spec]) for r in months["rows"]] == [("2022-01", 2), ("2022-02", 3), ("2022-03", 1)]
+    assert [(r["month"], r["values"][spec]) for r in months["rows"]] == [
+        ("2022-01", 2),
+        ("2022-02", 3),
+        ("2022-03", 1),
+    ]
     units = f"units.reporting[document={plan.pk}]"
     assert rollup(year["hcm"], parse_period("2022"), [units], by="none")["total"] == {units: 2}
 

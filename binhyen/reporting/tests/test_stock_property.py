@@ -37,22 +37,53 @@ _names = itertools.count(1)
 
 days = st.integers(0, 3 * 365).map(lambda n: START + datetime.timedelta(days=n))
 pick = st.integers(0, 30)
-operations = st.lists(st.one_of(
-    st.tuples(st.just("group"), st.sampled_from(UNITS), st.booleans(), st.sampled_from(["nha_tro", "xe_om"]), days),
-    st.tuples(st.just("group"), st.sampled_from(UNITS), st.booleans(), st.sampled_from(["nha_tro", "xe_om"]), days),
-    st.tuples(st.just("member"), pick, st.integers(0, 400)),
-    st.tuples(st.just("member"), pick, st.integers(0, 400)),
-    st.tuples(st.just("leave"), pick, st.integers(1, 400)),
-    st.tuples(st.just("close"), pick, st.integers(0, 600)),
-    st.tuples(st.just("edit_group"), pick, st.booleans(), st.sampled_from(["nha_tro", "xe_om"]), st.integers(-60, 60)),
-    st.tuples(st.just("delete_group"), pick),
-    st.tuples(st.just("house"), pick, st.integers(0, 300), st.integers(1, 60)),
-    st.tuples(st.just("end_coverage"), pick, st.integers(1, 400)),
-    st.tuples(st.just("workers"), pick, st.integers(0, 90)),
-    st.tuples(st.just("camera"), st.sampled_from(UNITS), days),
-    st.tuples(st.just("camera_state"), pick, st.sampled_from(list(CameraStateKind.values)), st.integers(1, 500)),
-    st.tuples(st.just("move"), st.sampled_from(["G-HCM-LT-CS1", "G-HCM-LT"]), st.sampled_from(["G-HCM", "G-HCM-LT", "TLD"])),
-), min_size=1, max_size=14)
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("group"),
+            st.sampled_from(UNITS),
+            st.booleans(),
+            st.sampled_from(["nha_tro", "xe_om"]),
+            days,
+        ),
+        st.tuples(
+            st.just("group"),
+            st.sampled_from(UNITS),
+            st.booleans(),
+            st.sampled_from(["nha_tro", "xe_om"]),
+            days,
+        ),
+        st.tuples(st.just("member"), pick, st.integers(0, 400)),
+        st.tuples(st.just("member"), pick, st.integers(0, 400)),
+        st.tuples(st.just("leave"), pick, st.integers(1, 400)),
+        st.tuples(st.just("close"), pick, st.integers(0, 600)),
+        st.tuples(
+            st.just("edit_group"),
+            pick,
+            st.booleans(),
+            st.sampled_from(["nha_tro", "xe_om"]),
+            st.integers(-60, 60),
+        ),
+        st.tuples(st.just("delete_group"), pick),
+        st.tuples(st.just("house"), pick, st.integers(0, 300), st.integers(1, 60)),
+        st.tuples(st.just("end_coverage"), pick, st.integers(1, 400)),
+        st.tuples(st.just("workers"), pick, st.integers(0, 90)),
+        st.tuples(st.just("camera"), st.sampled_from(UNITS), days),
+        st.tuples(
+            st.just("camera_state"),
+            pick,
+            st.sampled_from(list(CameraStateKind.values)),
+            st.integers(1, 500),
+        ),
+        st.tuples(
+            st.just("move"),
+            st.sampled_from(["G-HCM-LT-CS1", "G-HCM-LT"]),
+            st.sampled_from(["G-HCM", "G-HCM-LT", "TLD"]),
+        ),
+    ),
+    min_size=1,
+    max_size=14,
+)
 
 
 def _nth(qs, n):
@@ -72,31 +103,54 @@ def _apply(op, wards, actor, n):
     elif op[0] == "close" and (g := _nth(Group.objects.filter(closed__isnull=True), op[1])):
         services.close_group(actor, g, g.founded + days_later(days=op[2]))
     elif op[0] == "edit_group" and (g := _nth(Group.objects, op[1])):
-        services.update_group(actor, g, ward=wards[op[2]], kind=op[3], founded=g.founded + days_later(days=op[4]))
+        services.update_group(
+            actor, g, ward=wards[op[2]], kind=op[3], founded=g.founded + days_later(days=op[4])
+        )
     elif op[0] == "delete_group" and (g := _nth(Group.objects, op[1])):
         services.delete_group(actor, g)
     elif op[0] == "house" and (g := _nth(Group.objects, op[1])):
-        services.create_boarding_house(actor, unit=g.unit, address=f"{next(_names)} Đường số 8", ward=g.ward,
-                                       resident_workers=op[3], group=g,
-                                       coverage_start=g.founded + days_later(days=op[2]))
-    elif op[0] == "end_coverage" and (c := _nth(BoardingHouseCoverage.objects.filter(end__isnull=True), op[1])):
+        services.create_boarding_house(
+            actor,
+            unit=g.unit,
+            address=f"{next(_names)} Đường số 8",
+            ward=g.ward,
+            resident_workers=op[3],
+            group=g,
+            coverage_start=g.founded + days_later(days=op[2]),
+        )
+    elif op[0] == "end_coverage" and (
+        c := _nth(BoardingHouseCoverage.objects.filter(end__isnull=True), op[1])
+    ):
         services.end_coverage(actor, c, c.start + days_later(days=op[2]))
     elif op[0] == "workers" and (c := _nth(BoardingHouseCoverage.objects, op[1])):
         services.update_boarding_house(actor, c.house, resident_workers=op[2])
     elif op[0] == "camera":
-        services.create_camera(actor, unit=units[op[1]], place=f"Cổng {next(_names)}", ward=wards[0],
-                               funder_kind=FunderKind.UNION, installed=op[2])
+        services.create_camera(
+            actor,
+            unit=units[op[1]],
+            place=f"Cổng {next(_names)}",
+            ward=wards[0],
+            funder_kind=FunderKind.UNION,
+            installed=op[2],
+        )
     elif op[0] == "camera_state" and (cam := _nth(Camera.objects, op[1])):
         services.set_camera_state(actor, cam, op[2], cam.installed + days_later(days=op[3]))
     elif op[0] == "move":
         unit, parent = units[op[1]], units[op[2]]
         if unit.parent_id != parent.pk and not parent.path.startswith(unit.path):
-            org_services.move_unit(actor, unit, parent, datetime.date(2025, 8, 1) + days_later(days=n))
+            org_services.move_unit(
+                actor, unit, parent, datetime.date(2025, 8, 1) + days_later(days=n)
+            )
 
 
-CODES = {"groups": "groups.active", "members": "groups.members", "wards": "groups.wards",
-         "boarding_houses": "groups.boarding_houses", "resident_workers": "groups.resident_workers",
-         "cameras": "cameras.working"}
+CODES = {
+    "groups": "groups.active",
+    "members": "groups.members",
+    "wards": "groups.wards",
+    "boarding_houses": "groups.boarding_houses",
+    "resident_workers": "groups.resident_workers",
+    "cameras": "cameras.working",
+}
 
 
 def _request(measure, kind=None):
@@ -112,8 +166,11 @@ def city(db):
     return gt, [linh_xuan, other]
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations, dates=st.lists(days, min_size=4, max_size=8))
 def test_stock_cube_equals_the_raw_counts(city, ops, dates):
     gt, wards = city
@@ -133,12 +190,21 @@ def test_stock_cube_equals_the_raw_counts(city, ops, dates):
             for day in dates + [datetime.date(2021, 1, 1), datetime.date(2024, 12, 31)]:
                 s = stats.group_stats(unit, day)
                 for measure in MEASURES:
-                    for kind in ((None, "xe_om") if measure in ("groups", "members", "wards") else (None,)):
+                    for kind in (
+                        (None, "xe_om") if measure in ("groups", "members", "wards") else (None,)
+                    ):
                         r = _request(measure, kind)
                         cube = engine.stock(r, True, day)
-                        assert cube == {k: v for k, v in engine.stock_raw(r, True, day).items() if v}, (code, day, measure, kind)
+                        assert cube == {
+                            k: v for k, v in engine.stock_raw(r, True, day).items() if v
+                        }, (code, day, measure, kind)
                         total = engine.stock(r, False, day)[()]
-                        assert total == engine.stock_raw(r, False, day)[()], (code, day, measure, kind)
+                        assert total == engine.stock_raw(r, False, day)[()], (
+                            code,
+                            day,
+                            measure,
+                            kind,
+                        )
                         if kind is None:
                             key = {"cameras": "cameras_working"}.get(measure, measure)
                             assert total == s[key], (code, day, measure)

@@ -52,7 +52,10 @@ def copies(target):
 def test_grassroots_target_cascades_to_the_unions_open_in_the_period(mt_world):
     target = set_target(mt_world["plan"])
     assert copies(target) == [("TG-MT-CS1", 2), ("TG-MT-CS4", 2)]
-    assert target.indicator == SESSIONS and (target.period_start, target.period_end) == (D(2022, 1, 1), D(2022, 12, 31))
+    assert target.indicator == SESSIONS and (target.period_start, target.period_end) == (
+        D(2022, 1, 1),
+        D(2022, 12, 31),
+    )
     assert TargetAssignment.history.filter(history_type="+").count() == 2
 
 
@@ -68,21 +71,34 @@ def test_children_target_and_list_target(tree):
 
 def test_changing_a_target_changes_every_copy(mt_world):
     target = set_target(mt_world["plan"])
-    services.update_target(f.superuser(), target, value=5, applies_to="list", units=[mt_world["cs4"]])
+    services.update_target(
+        f.superuser(), target, value=5, applies_to="list", units=[mt_world["cs4"]]
+    )
     assert copies(target) == [("TG-MT-CS4", 5)]
     services.delete_target(f.superuser(), target)
     assert not Target.objects.exists() and not TargetAssignment.objects.exists()
 
 
-@pytest.mark.parametrize("fields,field,words", [
-    (dict(indicator="activity.buoi"), "indicator", "Không có chỉ tiêu “activity.buoi”"),
-    (dict(indicator="activity.sessions[kind=khong_co]"), "indicator", "Không có mã “khong_co”"),
-    (dict(period="2022Q5"), "period", "không hợp lệ"),
-    (dict(value=0), "value", "lớn hơn 0"),
-    (dict(indicator="units.outreach_share", value=120, applies_to="children"), "value", "tối đa là 100"),
-    (dict(indicator="units.outreach_share", value=100), "applies_to", "không giao cho từng công đoàn cơ sở"),
-    (dict(applies_to="list"), "units", "Hãy chọn ít nhất một đơn vị"),
-])
+@pytest.mark.parametrize(
+    "fields,field,words",
+    [
+        (dict(indicator="activity.buoi"), "indicator", "Không có chỉ tiêu “activity.buoi”"),
+        (dict(indicator="activity.sessions[kind=khong_co]"), "indicator", "Không có mã “khong_co”"),
+        (dict(period="2022Q5"), "period", "không hợp lệ"),
+        (dict(value=0), "value", "lớn hơn 0"),
+        (
+            dict(indicator="units.outreach_share", value=120, applies_to="children"),
+            "value",
+            "tối đa là 100",
+        ),
+        (
+            dict(indicator="units.outreach_share", value=100),
+            "applies_to",
+            "không giao cho từng công đoàn cơ sở",
+        ),
+        (dict(applies_to="list"), "units", "Hãy chọn ít nhất một đơn vị"),
+    ],
+)
 def test_bad_targets_are_refused_and_nothing_saved(mt_world, fields, field, words):
     with pytest.raises(ValidationError) as info:
         set_target(mt_world["plan"], **fields)
@@ -93,7 +109,10 @@ def test_bad_targets_are_refused_and_nothing_saved(mt_world, fields, field, word
 def test_a_listed_unit_must_belong_to_the_plans_unit(mt_world, tree):
     with pytest.raises(ValidationError) as info:
         set_target(mt_world["plan"], applies_to="list", units=[tree["cs1"]])
-    assert "không thuộc hệ thống của Liên đoàn Lao động thành phố Mỹ Tho" in info.value.message_dict["units"][0]
+    assert (
+        "không thuộc hệ thống của Liên đoàn Lao động thành phố Mỹ Tho"
+        in info.value.message_dict["units"][0]
+    )
 
 
 def test_only_plans_of_union_units_carry_targets(mt_world):
@@ -115,13 +134,23 @@ def test_progress_per_unit_equals_the_rollup(mt_world):
     record(mt_world["cs4"], "2023-01-10", sessions=4)  # outside the period
     table = progress.target_progress(target, day=D(2023, 2, 1))
     rows = {r.code: r for r in table.rows}
-    assert (rows["TG-MT-CS1"].actual, rows["TG-MT-CS1"].percent, rows["TG-MT-CS1"].status) == (3, 150.0, "reached")
-    assert (rows["TG-MT-CS4"].actual, rows["TG-MT-CS4"].percent, rows["TG-MT-CS4"].status) == (1, 50.0, "missed")
+    assert (rows["TG-MT-CS1"].actual, rows["TG-MT-CS1"].percent, rows["TG-MT-CS1"].status) == (
+        3,
+        150.0,
+        "reached",
+    )
+    assert (rows["TG-MT-CS4"].actual, rows["TG-MT-CS4"].percent, rows["TG-MT-CS4"].status) == (
+        1,
+        50.0,
+        "missed",
+    )
     assert [r.code for r in table.behind] == ["TG-MT-CS4"]
     assert (table.total_target, table.total_actual) == (4, 4)
     engine = rollup(mt_world["mt"], parse_period("2022"), [SESSIONS], by="child")
     assert {row["unit"]["code"]: row["values"][SESSIONS] for row in engine["rows"]} == {
-        "TG-MT-CS1": 3, "TG-MT-CS4": 1}
+        "TG-MT-CS1": 3,
+        "TG-MT-CS4": 1,
+    }
 
 
 def test_behind_means_below_an_even_pace_while_the_period_runs(mt_world):
@@ -135,11 +164,15 @@ def test_behind_means_below_an_even_pace_while_the_period_runs(mt_world):
 
 
 def test_a_ratio_target_reads_the_registrys_ratio(mt_world):
-    target = set_target(mt_world["plan"], indicator="units.outreach_share", value=100, applies_to="unit")
+    target = set_target(
+        mt_world["plan"], indicator="units.outreach_share", value=100, applies_to="unit"
+    )
     record(mt_world["cs3"], "2022-04-10")
     table = progress.target_progress(target, day=D(2023, 1, 5))
     (row,) = table.rows
-    expected = rollup(mt_world["mt"], parse_period("2022"), ["units.outreach_share"], by="none")["total"]["units.outreach_share"]
+    expected = rollup(mt_world["mt"], parse_period("2022"), ["units.outreach_share"], by="none")[
+        "total"
+    ]["units.outreach_share"]
     assert row.own and row.actual == expected == 50.0  # one of the two unions open in 2022
     assert (row.percent, row.status) == (50.0, "missed")
 
@@ -148,8 +181,9 @@ def test_progress_follows_the_tree_as_it_stood_in_the_period(mt_world, tree):
     """Mỹ Tho's unions moved to a new unit in 2025; its 2022 plan still counts them."""
     target = set_target(mt_world["plan"])
     record(mt_world["cs4"], "2022-05-05", sessions=2)
-    ward_union = f.unit(tree["tg"], "cd_xa", code="DT-PMT", name="Công đoàn phường Mỹ Tho",
-                        valid_from=D(2025, 7, 1))
+    ward_union = f.unit(
+        tree["tg"], "cd_xa", code="DT-PMT", name="Công đoàn phường Mỹ Tho", valid_from=D(2025, 7, 1)
+    )
     org_services.move_unit(f.superuser(), mt_world["cs4"], ward_union, D(2025, 7, 1))
     table = progress.target_progress(target)
     assert {r.code: r.actual for r in table.rows} == {"TG-MT-CS1": 0, "TG-MT-CS4": 2}
@@ -167,7 +201,10 @@ def test_rows_group_copies_below_each_child_and_open_one_level_down(tree):
     top = {r.code: r for r in progress.target_progress(target, day=D(2023, 1, 1)).rows}
     assert (top["HCM-TD"].target, top["HCM-TD"].assigned, top["HCM-TD"].direct) == (8, 2, False)
     assert top["HCM-TD"].actual == 15  # the rollup of the whole subtree
-    below = {r.code: (r.target, r.actual, r.direct) for r in progress.target_progress(target, tree["td"], D(2023, 1, 1)).rows}
+    below = {
+        r.code: (r.target, r.actual, r.direct)
+        for r in progress.target_progress(target, tree["td"], D(2023, 1, 1)).rows
+    }
     assert below == {"HCM-TD-CS1": (4, 4, True), "HCM-TD-CS5": (4, 1, True)}
 
 
@@ -197,12 +234,21 @@ def test_the_cascade_command_follows_a_new_union(mt_world):
     assert ("TG-MT-CS7", 2) in copies(target)
 
 
-@pytest.mark.parametrize("spec, limited", [
-    ("activity.sessions", "activity.sessions[document={pk}]"),
-    ("activity.sessions[kind=tuyen_truyen]", "activity.sessions[kind=tuyen_truyen;document={pk}]"),
-    ("activity.attendances[]", "activity.attendances[document={pk}]"),
-    ("units.reporting[kind=tuyen_truyen;topic=ma_tuy]", "units.reporting[kind=tuyen_truyen;topic=ma_tuy;document={pk}]"),
-])
+@pytest.mark.parametrize(
+    "spec, limited",
+    [
+        ("activity.sessions", "activity.sessions[document={pk}]"),
+        (
+            "activity.sessions[kind=tuyen_truyen]",
+            "activity.sessions[kind=tuyen_truyen;document={pk}]",
+        ),
+        ("activity.attendances[]", "activity.attendances[document={pk}]"),
+        (
+            "units.reporting[kind=tuyen_truyen;topic=ma_tuy]",
+            "units.reporting[kind=tuyen_truyen;topic=ma_tuy;document={pk}]",
+        ),
+    ],
+)
 def test_a_spec_limited_to_the_plan_and_back(tree, spec, limited):
     plan = f.document(tree["mt"], number="329")
     limited = limited.format(pk=plan.pk)
@@ -216,42 +262,82 @@ def test_a_target_may_name_only_a_document_its_author_sees(tree, people):
     plan = f.document(tree["mt"], number="329")
     other = f.document(tree["q9"], number="7")  # Quận 9's plan: not seen from Mỹ Tho
     with pytest.raises(ValidationError) as exc:
-        services.set_target(people["mt_editor"], plan, indicator=f"activity.sessions[document={other.pk}]",
-                            period="2022", value=1, applies_to="grassroots")
+        services.set_target(
+            people["mt_editor"],
+            plan,
+            indicator=f"activity.sessions[document={other.pk}]",
+            period="2022",
+            value=1,
+            applies_to="grassroots",
+        )
     assert "Không có văn bản" in exc.value.message_dict["indicator"][0]
-    target = services.set_target(people["mt_editor"], plan, indicator=f"activity.sessions[document={plan.symbol}]",
-                                 period="2022", value=1, applies_to="grassroots")
+    target = services.set_target(
+        people["mt_editor"],
+        plan,
+        indicator=f"activity.sessions[document={plan.symbol}]",
+        period="2022",
+        value=1,
+        applies_to="grassroots",
+    )
     assert target.indicator == f"activity.sessions[document={plan.pk}]"  # stored by id
 
 
 # --- the target's value: the service, the form, the database -------------------------------
 
 
-@pytest.mark.parametrize("value, message", [
-    (10_000_001, "Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị; 10.000.001 là quá lớn."),
-    (True, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
-    (2.5, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (10_000_001, "Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị; 10.000.001 là quá lớn."),
+        (True, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
+        (2.5, "Mức chỉ tiêu phải là số nguyên lớn hơn 0."),
+    ],
+)
 def test_the_service_refuses_it_too(mt_world, value, message):
     with pytest.raises(ValidationError) as caught:
-        services.set_target(f.superuser(), mt_world["plan"], indicator=SESSIONS, period="2022", value=value,
-                            applies_to="grassroots")
+        services.set_target(
+            f.superuser(),
+            mt_world["plan"],
+            indicator=SESSIONS,
+            period="2022",
+            value=value,
+            applies_to="grassroots",
+        )
     assert caught.value.message_dict["value"] == [message]
 
 
 def test_the_form_refuses_it_next_to_the_field(people, mt_world):
     client = login(people["mt_editor"])
-    response = client.post(f"/van-ban/{mt_world['plan'].pk}/chi-tieu/them/", {
-        "indicator": SESSIONS, "period": "2022", "value": str(HUGE), "applies_to": "grassroots", "units": ""})
+    response = client.post(
+        f"/van-ban/{mt_world['plan'].pk}/chi-tieu/them/",
+        {
+            "indicator": SESSIONS,
+            "period": "2022",
+            "value": str(HUGE),
+            "applies_to": "grassroots",
+            "units": "",
+        },
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors["value"] == ["Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị."]
+    assert response.context["form"].errors["value"] == [
+        "Mức chỉ tiêu tối đa 10.000.000 cho mỗi đơn vị."
+    ]
     assert Target.objects.count() == 0
 
 
 def test_the_database_refuses_a_value_written_around_the_service(mt_world):
-    target = services.set_target(f.superuser(), mt_world["plan"], indicator=SESSIONS, period="2022", value=2,
-                                 applies_to="grassroots")
-    for queryset in (Target.objects.filter(pk=target.pk), TargetAssignment.objects.filter(target=target)):
+    target = services.set_target(
+        f.superuser(),
+        mt_world["plan"],
+        indicator=SESSIONS,
+        period="2022",
+        value=2,
+        applies_to="grassroots",
+    )
+    for queryset in (
+        Target.objects.filter(pk=target.pk),
+        TargetAssignment.objects.filter(target=target),
+    ):
         for value in (10_000_001, 0):
             with pytest.raises(IntegrityError), transaction.atomic():
                 queryset.update(value=value)

@@ -40,25 +40,52 @@ def _fields(response):
 def test_targets_and_progress(api_as, tree, people):
     plan = f.document(tree["mt"], number="329")
     client = api_as(people["mt_editor"])
-    created = client.post(f"/api/v1/plans/{plan.pk}/targets", {
-        "indicator": "activity.sessions[kind=tuyen_truyen]", "period": "2022", "value": 2,
-        "applies_to": "grassroots", "description": "Ít nhất 2 cuộc"}, content_type="application/json")
+    created = client.post(
+        f"/api/v1/plans/{plan.pk}/targets",
+        {
+            "indicator": "activity.sessions[kind=tuyen_truyen]",
+            "period": "2022",
+            "value": 2,
+            "applies_to": "grassroots",
+            "description": "Ít nhất 2 cuộc",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201 and created.json()["assignments"] == 1
-    bad = client.post(f"/api/v1/plans/{plan.pk}/targets", {
-        "indicator": "activity.buoi", "period": "2022", "value": 2, "applies_to": "grassroots"},
-        content_type="application/json")
+    bad = client.post(
+        f"/api/v1/plans/{plan.pk}/targets",
+        {"indicator": "activity.buoi", "period": "2022", "value": 2, "applies_to": "grassroots"},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "indicator"
     record(tree["cs3"], "2022-04-02", sessions=1)
     record(tree["cs3"], "2022-04-03", sessions=3, attendances=45, documents=[plan], kind="hoi_nghi")
     body = client.get(f"/api/v1/plans/{plan.pk}/progress").json()
     (target,) = body["targets"]
-    assert target["level"]["code"] == "TG-MT" and target["total_target"] == 2 and target["total_actual"] == 1
+    assert (
+        target["level"]["code"] == "TG-MT"
+        and target["total_target"] == 2
+        and target["total_actual"] == 1
+    )
     # the conference carried out the plan but is no outreach session: in the plan's figures only
-    assert target["plan"] == {"activities": 1, "sessions": 3, "attendances": 45, "period": "2022-03-23..2022-12-31"}
-    assert target["rows"] == [{"unit": {"code": "TG-MT-CS1", "name": "Công đoàn cơ sở Trường Tiểu học Mỹ Tho"},
-                               "target": 2, "actual": 1, "percent": 50.0, "status": target["rows"][0]["status"],
-                               "assigned": 1, "drill_down": False,
-                               "plan": {"activities": 1, "sessions": 3, "attendances": 45}}]
+    assert target["plan"] == {
+        "activities": 1,
+        "sessions": 3,
+        "attendances": 45,
+        "period": "2022-03-23..2022-12-31",
+    }
+    assert target["rows"] == [
+        {
+            "unit": {"code": "TG-MT-CS1", "name": "Công đoàn cơ sở Trường Tiểu học Mỹ Tho"},
+            "target": 2,
+            "actual": 1,
+            "percent": 50.0,
+            "status": target["rows"][0]["status"],
+            "assigned": 1,
+            "drill_down": False,
+            "plan": {"activities": 1, "sessions": 3, "attendances": 45},
+        }
+    ]
     assert target["rows"][0]["status"] in ("missed", "behind", "on_track")
     assert client.get(f"/api/v1/plans/{plan.pk}/progress", {"unit": "HCM"}).status_code == 404
 
@@ -66,7 +93,14 @@ def test_targets_and_progress(api_as, tree, people):
 def test_scope_of_the_progress(api_as, tree, people):
     plan = f.document(tree["mt"], number="329")
     assert api_as(people["q9_editor"]).get(f"/api/v1/plans/{plan.pk}/progress").status_code == 404
-    services.set_target(f.superuser(), plan, indicator="activity.sessions", period="2022", value=1, applies_to="grassroots")
+    services.set_target(
+        f.superuser(),
+        plan,
+        indicator="activity.sessions",
+        period="2022",
+        value=1,
+        applies_to="grassroots",
+    )
     officer = f.user(role="editor", unit=tree["cs3"])
     body = api_as(officer).get(f"/api/v1/plans/{plan.pk}/progress").json()
     assert [r["unit"]["code"] for r in body["targets"][0]["rows"]] == ["TG-MT-CS1"]
@@ -92,10 +126,17 @@ def test_a_target_period_out_of_the_movements_time_is_refused(api_as, people, pl
 
 
 def test_the_target_schema_states_its_rules(api_as, people):
-    schema = api_as(people["mt_editor"]).get("/api/v1/openapi.json").json()["components"]["schemas"]["TargetIn"]
+    schema = (
+        api_as(people["mt_editor"])
+        .get("/api/v1/openapi.json")
+        .json()["components"]["schemas"]["TargetIn"]
+    )
     value = schema["properties"]["value"]
     assert (value["minimum"], value["maximum"]) == (1, 10_000_000)
-    assert schema["properties"]["period"]["maxLength"] == 30 and "pattern" in schema["properties"]["period"]
+    assert (
+        schema["properties"]["period"]["maxLength"] == 30
+        and "pattern" in schema["properties"]["period"]
+    )
     assert schema["properties"]["indicator"]["maxLength"] == 200
 
 
@@ -103,5 +144,8 @@ def test_progress_with_an_impossible_target_id(api_as, people, plan):
     client = api_as(people["mt_editor"])
     response = client.get(f"/api/v1/plans/{plan.pk}/progress", {"target": str(BEYOND_BIGINT)})
     assert response.status_code == 422
-    assert client.get(f"/api/v1/plans/{plan.pk}/progress", {"target": str(HUGE)}).json()["targets"] == []
+    assert (
+        client.get(f"/api/v1/plans/{plan.pk}/progress", {"target": str(HUGE)}).json()["targets"]
+        == []
+    )
     assert client.get(f"/api/v1/plans/{BEYOND_BIGINT}/progress").status_code == 404

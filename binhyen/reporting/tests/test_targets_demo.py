@@ -32,13 +32,26 @@ def test_a_second_run_changes_nothing(demo_data):
 
 
 def test_targets_reach_the_units_of_2022(demo_data):
-    grassroots = Target.objects.get(plan__symbol="329/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
+    grassroots = Target.objects.get(
+        plan__symbol="329/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]"
+    )
     assert grassroots.assignments.count() == 23  # Mỹ Tho's unions and guild open in 2022
     table = progress.target_progress(grassroots)
     assert len(table.rows) == 23 and table.total_target == 46
-    children = Target.objects.get(plan__symbol="118/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]")
-    assert sorted(children.assignments.values_list("unit__code", flat=True)) == sorted([
-        org_demo.THU_DUC, org_demo.Q7, org_demo.BINH_TAN, org_demo.CU_CHI, org_demo.Q12, org_demo.KCN, org_demo.GTVT])
+    children = Target.objects.get(
+        plan__symbol="118/KH-LĐLĐ", indicator="activity.sessions[kind=tuyen_truyen]"
+    )
+    assert sorted(children.assignments.values_list("unit__code", flat=True)) == sorted(
+        [
+            org_demo.THU_DUC,
+            org_demo.Q7,
+            org_demo.BINH_TAN,
+            org_demo.CU_CHI,
+            org_demo.Q12,
+            org_demo.KCN,
+            org_demo.GTVT,
+        ]
+    )
 
 
 def _raw(plan, period):
@@ -54,7 +67,9 @@ def test_each_demo_plan_shows_the_activities_linked_to_it(full_demo):
     for symbol in ("329/KH-LĐLĐ", "330/KH-LĐLĐ", "311/KH-LĐLĐ", "118/KH-LĐLĐ", "127/KH-LĐLĐ"):
         plan = Document.objects.select_related("unit").get(symbol=symbol)
         figures = chain.plan_figures(plan, documents_chain.default_period(plan), admin)
-        assert (figures.activities, figures.sessions, figures.attendances) == _raw(plan, figures.period), symbol
+        assert (figures.activities, figures.sessions, figures.attendances) == _raw(
+            plan, figures.period
+        ), symbol
         assert sum(r["sessions"] for r in figures.rows) == figures.sessions
         seen += figures.activities
     assert seen > 1000  # the demo links thousands of activities to these plans

@@ -31,14 +31,29 @@ def test_the_official_layout(tree):
     doc = open_docx(render.build(hcm, parse_period("2023"), number="12", day=D(2023, 12, 15)))
 
     section = doc.sections[0]
-    mm = [round(x.mm) for x in (section.page_width, section.page_height, section.left_margin,
-                                 section.right_margin, section.top_margin, section.bottom_margin)]
+    mm = [
+        round(x.mm)
+        for x in (
+            section.page_width,
+            section.page_height,
+            section.left_margin,
+            section.right_margin,
+            section.top_margin,
+            section.bottom_margin,
+        )
+    ]
     assert mm == [210, 297, 30, 15, 20, 20]
     head = doc.tables[0]
     # long names break where officers break them, never leaving one word on a line
-    assert cell_lines(head.cell(0, 0)) == ["TỔNG LIÊN ĐOÀN LAO ĐỘNG\nVIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG\nTHÀNH PHỐ HỒ CHÍ MINH"]
+    assert cell_lines(head.cell(0, 0)) == [
+        "TỔNG LIÊN ĐOÀN LAO ĐỘNG\nVIỆT NAM",
+        "LIÊN ĐOÀN LAO ĐỘNG\nTHÀNH PHỐ HỒ CHÍ MINH",
+    ]
     assert head.cell(0, 0).paragraphs[1].runs[0].bold
-    assert cell_lines(head.cell(0, 1)) == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert cell_lines(head.cell(0, 1)) == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
     assert cell_lines(head.cell(1, 0)) == ["Số: 12/BC-LĐLĐ"]
     date_par = head.cell(1, 1).paragraphs[0]
     assert date_par.text == "TP. Hồ Chí Minh, ngày 15 tháng 12 năm 2023"
@@ -48,7 +63,11 @@ def test_the_official_layout(tree):
     assert texts[0:2] == ["BÁO CÁO", "Kết quả công tác phòng, chống tội phạm năm 2023"]
     assert any("3.807" in t and "840.528" in t for t in texts)
     body = next(p for p in doc.paragraphs if "3.807" in p.text)
-    assert body.alignment == 3 and body.runs[0].font.size.pt == 14 and body.runs[0].font.name == "Times New Roman"
+    assert (
+        body.alignment == 3
+        and body.runs[0].font.size.pt == 14
+        and body.runs[0].font.name == "Times New Roman"
+    )
 
     foot = doc.tables[1]
     assert cell_lines(foot.cell(0, 0))[0] == "Nơi nhận:"
@@ -67,9 +86,14 @@ def test_date_line_pads_small_days_and_months():
 def test_export_command_writes_the_file(tree, tmp_path):
     factories.activity(tree["cs3"], date=D(2022, 3, 1), sessions=648, attendances=17879)
     out = tmp_path / "mt.docx"
-    call_command("export-report", "--unit", "TG-MT", "--period", "2021-08-16..2022-08-15", "--out", str(out))
+    call_command(
+        "export-report", "--unit", "TG-MT", "--period", "2021-08-16..2022-08-15", "--out", str(out)
+    )
     doc = Document(str(out))
-    assert cell_lines(doc.tables[0].cell(0, 0)) == ["LIÊN ĐOÀN LAO ĐỘNG\nTỈNH TIỀN GIANG", "LIÊN ĐOÀN LAO ĐỘNG\nTHÀNH PHỐ MỸ THO"]
+    assert cell_lines(doc.tables[0].cell(0, 0)) == [
+        "LIÊN ĐOÀN LAO ĐỘNG\nTỈNH TIỀN GIANG",
+        "LIÊN ĐOÀN LAO ĐỘNG\nTHÀNH PHỐ MỸ THO",
+    ]
     assert any("648" in p.text and "17.879" in p.text for p in doc.paragraphs)
     with pytest.raises(CommandError, match="Không có đơn vị"):
         call_command("export-report", "--unit", "NOPE", "--period", "2022", "--out", str(out))

@@ -28,14 +28,20 @@ pytestmark = pytest.mark.usefixtures("english")
 
 def test_indicator_counts_have_their_english_plural_forms():  # the changed figures of a report
     catalog = polib.pofile(str(PO))
-    assert {"%(n)s indicator", "%(n)s indicators"} <= {t for e in catalog for t in e.msgstr_plural.values()}
+    assert {"%(n)s indicator", "%(n)s indicators"} <= {
+        t for e in catalog for t in e.msgstr_plural.values()
+    }
 
 
 def test_the_workflows_words_are_in_this_apps_catalog():
     ours = {e.msgid for e in polib.pofile(str(PO))}
     theirs = {e.msgid for e in polib.pofile(str(REPORTING_PO))}
-    moved = {"Chỉ gửi được báo cáo đang soạn hoặc bị trả lại.", "Đã phê duyệt và khóa số liệu.",
-             "Gửi yêu cầu báo cáo", "Đánh dấu tất cả là đã đọc"}
+    moved = {
+        "Chỉ gửi được báo cáo đang soạn hoặc bị trả lại.",
+        "Đã phê duyệt và khóa số liệu.",
+        "Gửi yêu cầu báo cáo",
+        "Đánh dấu tất cả là đã đọc",
+    }
     assert moved <= ours
     assert not moved & theirs
 
@@ -48,11 +54,15 @@ def returned(tree):
     approver = factories.user("i18n-hcm", Role.APPROVER, tree["hcm"])
     editor = factories.user("i18n-q9", Role.EDITOR, tree["q9"])
     with translation.override("en"):
-        request = services.issue_request(approver, unit=tree["hcm"], period="2022", deadline=datetime.date(2023, 1, 15))
+        request = services.issue_request(
+            approver, unit=tree["hcm"], period="2022", deadline=datetime.date(2023, 1, 15)
+        )
         s = Submission.objects.get(request=request, unit=tree["q9"])
         s = services.save_draft(editor, s, version=s.version, generate=True)
         s = services.submit(editor, s, version=s.version)
-        s = services.return_submission(approver, s, version=s.version, comment="Thiếu số liệu hội nghị.")
+        s = services.return_submission(
+            approver, s, version=s.version, comment="Thiếu số liệu hội nghị."
+        )
     return {"request": request, "submission": s, "approver": approver, "editor": editor}
 
 
@@ -67,7 +77,9 @@ def test_what_others_read_later_stays_vietnamese(returned):
     assert returned["request"].title == "Báo cáo công tác phòng, chống tội phạm năm 2022"
     notice = Notification.objects.get(user=returned["editor"], kind=Notification.Kind.RETURNED)
     assert "bị trả lại: Thiếu số liệu hội nghị." in notice.message
-    labels = [item["label"] for item in returned["submission"].narrative_sources if item.get("label")]
+    labels = [
+        item["label"] for item in returned["submission"].narrative_sources if item.get("label")
+    ]
     assert labels and any(label.startswith("Số cuộc, buổi") for label in labels)
     assert not any(label.startswith("Sessions") for label in labels)
     assert all(label.endswith((" · Năm 2022", " · Năm 2021")) for label in labels)
@@ -75,11 +87,19 @@ def test_what_others_read_later_stays_vietnamese(returned):
 
 def test_a_quarter_requested_in_english_is_titled_in_vietnamese(returned):
     with translation.override("en"):
-        request = services.issue_request(returned["approver"], unit=returned["request"].unit, period="2023Q1",
-                                         deadline=datetime.date(2023, 4, 15))
-    assert request.title == "Báo cáo công tác phòng, chống tội phạm quý I/2023"  # not "quý i", not "Q1"
+        request = services.issue_request(
+            returned["approver"],
+            unit=returned["request"].unit,
+            period="2023Q1",
+            deadline=datetime.date(2023, 4, 15),
+        )
+    assert (
+        request.title == "Báo cáo công tác phòng, chống tội phạm quý I/2023"
+    )  # not "quý i", not "Q1"
     listing = _english(returned["approver"]).get("/tong-hop/yeu-cau-bao-cao/").content.decode()
-    assert "<td>Q1/2023</td>" in listing and "<td>Year 2022</td>" in listing  # the period column, as read
+    assert (
+        "<td>Q1/2023</td>" in listing and "<td>Year 2022</td>" in listing
+    )  # the period column, as read
     assert "phạm quý I/2023" in listing  # the title, as kept
 
 
@@ -87,11 +107,16 @@ def test_a_report_downloaded_in_english_is_the_vietnamese_document(returned):
     from docx import Document
 
     s = returned["submission"]
-    Submission.objects.filter(pk=s.pk).update(narrative="")  # so the results are written as it downloads
+    Submission.objects.filter(pk=s.pk).update(
+        narrative=""
+    )  # so the results are written as it downloads
     response = _english(returned["editor"]).get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
     texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
     assert "Kết quả công tác phòng, chống tội phạm năm 2022" in texts
-    assert any(t.startswith("Trên đây là báo cáo kết quả công tác phòng, chống tội phạm năm 2022") for t in texts)
+    assert any(
+        t.startswith("Trên đây là báo cáo kết quả công tác phòng, chống tội phạm năm 2022")
+        for t in texts
+    )
     assert any("So với năm 2021 (1 buổi)" in t for t in texts)
     assert not any(re.search(r"[Yy]ear 20|Sessions|compared", t) for t in texts)
 
@@ -100,11 +125,23 @@ def test_report_pages_in_english(returned):
     approver = _english(returned["approver"])
     listing = approver.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
     assert '<html lang="en">' in listing
-    for english in ("Periodic reports", "Request a report", "Reporting period", "Deadline", "1/2 units submitted, 0 approved"):
+    for english in (
+        "Periodic reports",
+        "Request a report",
+        "Reporting period",
+        "Deadline",
+        "1/2 units submitted, 0 approved",
+    ):
         assert english in listing
     assert "Hạn nộp" not in listing and "Kỳ báo cáo" not in listing
     page = approver.get(f"/tong-hop/bao-cao/{returned['submission'].pk}/").content.decode()
-    for english in ("Returned for revision", "Report figures", "Unit of measure", "Sessions", "Results"):
+    for english in (
+        "Returned for revision",
+        "Report figures",
+        "Unit of measure",
+        "Sessions",
+        "Results",
+    ):
         assert english in page
     assert "Số liệu của báo cáo" not in page
     assert "Liên đoàn Lao động Quận 9" in page  # data stays as entered
@@ -113,7 +150,13 @@ def test_report_pages_in_english(returned):
 def test_notifications_in_english(returned):
     editor = _english(returned["editor"])
     page = editor.get("/tong-hop/thong-bao/").content.decode()
-    for english in ("Notifications", "Mark all as read", "Unread", "Report returned", "Open the report"):
+    for english in (
+        "Notifications",
+        "Mark all as read",
+        "Unread",
+        "Report returned",
+        "Open the report",
+    ):
         assert english in page
     assert "Đánh dấu tất cả là đã đọc" not in page
     assert "bị trả lại: Thiếu số liệu hội nghị." in page  # the message as it was sent

@@ -13,7 +13,9 @@ D = datetime.date
 
 def test_sentences_carry_the_rollup_figures_with_their_classifiers(tree):
     mt, cs3 = tree["mt"], tree["cs3"]
-    factories.activity(mt, date=D(2022, 3, 1), sessions=16, attendances=1116, audiences=("can_bo_cong_doan",))
+    factories.activity(
+        mt, date=D(2022, 3, 1), sessions=16, attendances=1116, audiences=("can_bo_cong_doan",)
+    )
     factories.activity(cs3, date=D(2022, 4, 1), sessions=648, attendances=17879)
     factories.activity(cs3, date=D(2022, 5, 1), kind="hoi_nghi", sessions=2, attendances=1500)
     period = parse_period("2021-08-16..2022-08-15")
@@ -25,7 +27,9 @@ def test_sentences_carry_the_rollup_figures_with_their_classifiers(tree):
     assert "các công đoàn cơ sở trực thuộc tổ chức 648 buổi với 17.879 lượt người" in text
     assert "2 cuộc hội nghị" in text and "1.500 lượt" in text
     assert not re.search(r"(?<![\d.])0 (buổi|cuộc|lượt|tổ|thành viên|phường)", text)
-    assert "hội thi" not in text and "tổ công nhân tự quản" not in text  # nothing happened: no sentence
+    assert (
+        "hội thi" not in text and "tổ công nhân tự quản" not in text
+    )  # nothing happened: no sentence
 
 
 def test_every_figure_names_its_indicator_and_period_and_equals_the_rollup(tree):
@@ -46,6 +50,8 @@ def test_the_wording_is_stable_for_one_unit_and_varies_across_units(tree):
     period = parse_period("2022")
     for u in ("cs1", "cs2", "cs3"):
         factories.activity(tree[u], date=D(2022, 3, 1), sessions=5, attendances=50)
-    texts = [narrative.generate(tree[u], period).text() for u in ("q9", "td", "mt", "cs1", "cs2", "cs3")]
+    texts = [
+        narrative.generate(tree[u], period).text() for u in ("q9", "td", "mt", "cs1", "cs2", "cs3")
+    ]
     assert texts[0] == narrative.generate(tree["q9"], period).text()
     assert len({t.split("\n")[1].split(" ")[0] for t in texts}) > 1

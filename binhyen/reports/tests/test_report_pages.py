@@ -29,9 +29,13 @@ def report(tree):
     """HCM asks its districts for 2022; Thủ Đức's grassroots union has 3.807 sessions."""
     approver = factories.user("rp-hcm", Role.APPROVER, tree["hcm"])
     editor = factories.user("rp-td", Role.EDITOR, tree["td"])
-    activity = factories.activity(tree["cs2"], date=D(2022, 4, 2), sessions=3807, attendances=840528)
+    activity = factories.activity(
+        tree["cs2"], date=D(2022, 4, 2), sessions=3807, attendances=840528
+    )
     factories.activity(tree["td"], date=D(2022, 5, 2), sessions=12, attendances=300)
-    request = services.issue_request(approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15))
+    request = services.issue_request(
+        approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15)
+    )
     s = Submission.objects.get(request=request, unit=tree["td"])
     s = services.save_draft(editor, s, version=s.version, generate=True)
     return {"approver": approver, "editor": editor, "s": s, "activity": activity, "tree": tree}
@@ -57,7 +61,9 @@ def sneak(activity, sessions, attendances):
     facts.activity_changed(before, facts.state_of(Activity.all_objects.get(pk=activity.pk)))
 
 
-def test_a_draft_shows_live_figures_and_the_source_of_every_figure(report, django_assert_max_num_queries):
+def test_a_draft_shows_live_figures_and_the_source_of_every_figure(
+    report, django_assert_max_num_queries
+):
     s = report["s"]
     page = page_of(report["editor"], s, django_assert_max_num_queries)
     row = figure_row(page, "activity.sessions[kind=tuyen_truyen]")
@@ -65,8 +71,14 @@ def test_a_draft_shows_live_figures_and_the_source_of_every_figure(report, djang
     assert "Khi gửi" not in page  # nothing kept yet
     text = page.split('id="narrative-text"')[1].split("</div>")[0]
     link = text.split(">3.819</a>")[0].rsplit("<a ", 1)[1]
-    assert 'href="/tong-hop/nguon-so-lieu/?unit=HCM-TD&amp;period=2022&amp;indicator=activity.sessions%5Bkind%3Dtuyen_truyen%5D"' in link
-    assert 'title="Số cuộc, buổi (Tuyên truyền)\nNăm 2022\nLiên đoàn Lao động Thành phố Thủ Đức và các đơn vị trực thuộc"' in link
+    assert (
+        'href="/tong-hop/nguon-so-lieu/?unit=HCM-TD&amp;period=2022&amp;indicator=activity.sessions%5Bkind%3Dtuyen_truyen%5D"'
+        in link
+    )
+    assert (
+        'title="Số cuộc, buổi (Tuyên truyền)\nNăm 2022\nLiên đoàn Lao động Thành phố Thủ Đức và các đơn vị trực thuộc"'
+        in link
+    )
     assert ">3.807</a>" in text and ">12</a>" in text  # the parts: units below, the unit's own
     assert "Đã thay đổi" not in page and "Gửi báo cáo" in page
 
@@ -74,8 +86,12 @@ def test_a_draft_shows_live_figures_and_the_source_of_every_figure(report, djang
 def test_sent_figures_are_kept_and_later_changes_are_marked(report, django_assert_max_num_queries):
     s = report["s"]
     services.submit(report["editor"], s, version=s.version)
-    factories.activity(report["tree"]["cs2"], date=D(2022, 6, 1), sessions=2, attendances=40)  # not locked yet
-    page = page_of(report["approver"], Submission.objects.get(pk=s.pk), django_assert_max_num_queries)
+    factories.activity(
+        report["tree"]["cs2"], date=D(2022, 6, 1), sessions=2, attendances=40
+    )  # not locked yet
+    page = page_of(
+        report["approver"], Submission.objects.get(pk=s.pk), django_assert_max_num_queries
+    )
     row = figure_row(page, "activity.sessions[kind=tuyen_truyen]")
     assert "Khi gửi" in page and ">3.819<" in row and ">3.821<" in row
     assert "Đã thay đổi sau khi gửi: 3.819 → 3.821" in row
@@ -83,7 +99,9 @@ def test_sent_figures_are_kept_and_later_changes_are_marked(report, django_asser
     assert "Phê duyệt và khóa số liệu" in page
 
 
-def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(report, django_assert_max_num_queries, api_as):
+def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(
+    report, django_assert_max_num_queries, api_as
+):
     s = report["s"]
     s = services.submit(report["editor"], s, version=s.version)
     s = services.approve(report["approver"], s, version=s.version)
@@ -91,8 +109,12 @@ def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(report, d
     assert "Đã thay đổi" not in page and "Khi phê duyệt" in page
 
     sneak(report["activity"], 3800, 840528)
-    page = page_of(report["approver"], Submission.objects.get(pk=s.pk), django_assert_max_num_queries)
-    assert "Đã thay đổi sau khi phê duyệt: 3.819 → 3.812" in figure_row(page, "activity.sessions[kind=tuyen_truyen]")
+    page = page_of(
+        report["approver"], Submission.objects.get(pk=s.pk), django_assert_max_num_queries
+    )
+    assert "Đã thay đổi sau khi phê duyệt: 3.819 → 3.812" in figure_row(
+        page, "activity.sessions[kind=tuyen_truyen]"
+    )
     alert = page.split('id="changed-alert"')[1].split("</div>")[0]
     assert "Số cuộc, buổi (Tuyên truyền) 3.819 → 3.812" in alert
     text = page.split('id="narrative-text"')[1]
@@ -103,8 +125,14 @@ def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(report, d
     assert body["figures"]["activity.sessions[kind=tuyen_truyen]"] == 3819
     assert body["live_figures"]["activity.sessions[kind=tuyen_truyen]"] == 3812
     assert body["changed_since_approval"] == ["activity.sessions[kind=tuyen_truyen]"]
-    assert body["changes"] == [{"indicator": "activity.sessions[kind=tuyen_truyen]",
-                                "label": "Số cuộc, buổi (Tuyên truyền)", "frozen": 3819, "live": 3812}]
+    assert body["changes"] == [
+        {
+            "indicator": "activity.sessions[kind=tuyen_truyen]",
+            "label": "Số cuộc, buổi (Tuyên truyền)",
+            "frozen": 3819,
+            "live": 3812,
+        }
+    ]
 
     # the document is the report as approved: the officer's text and the approved figures
     from docx import Document
@@ -116,9 +144,14 @@ def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(report, d
     assert appendix.rows[-1].cells[2].text == "3.819"
 
 
-def test_an_edited_text_keeps_the_sources_of_the_figures_left_alone(report, django_assert_max_num_queries):
+def test_an_edited_text_keeps_the_sources_of_the_figures_left_alone(
+    report, django_assert_max_num_queries
+):
     s = report["s"]
-    edited = s.narrative.replace("840.528", "840.500") + "\nCán bộ ghi thêm: 25 buổi sinh hoạt chuyên đề."
+    edited = (
+        s.narrative.replace("840.528", "840.500")
+        + "\nCán bộ ghi thêm: 25 buổi sinh hoạt chuyên đề."
+    )
     s = services.save_draft(report["editor"], s, version=s.version, narrative=edited)
     page = page_of(report["editor"], s, django_assert_max_num_queries)
     text = page.split('id="narrative-text"')[1].split("</div>")[0]
@@ -131,7 +164,9 @@ def test_an_edited_text_keeps_the_sources_of_the_figures_left_alone(report, djan
 
     docx = client_for(report["editor"]).get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
     texts = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
-    assert "Cán bộ ghi thêm: 25 buổi sinh hoạt chuyên đề." in texts and not any("840.528" in t for t in texts)
+    assert "Cán bộ ghi thêm: 25 buổi sinh hoạt chuyên đề." in texts and not any(
+        "840.528" in t for t in texts
+    )
 
 
 def test_an_approver_issues_a_request_from_the_page(tree, django_assert_max_num_queries):
@@ -140,23 +175,50 @@ def test_an_approver_issues_a_request_from_the_page(tree, django_assert_max_num_
     with django_assert_max_num_queries(15):
         form = c.get("/tong-hop/yeu-cau-bao-cao/them/").content.decode()
     assert "Liên đoàn Lao động Thành phố Hồ Chí Minh" in form and "Tiền Giang" not in form
-    response = c.post("/tong-hop/yeu-cau-bao-cao/them/", {
-        "unit": tree["hcm"].pk, "period": "2023H1", "deadline": "15/07/2023", "audience": "children",
-        "title": "", "instructions": "Gửi kèm ảnh hoạt động."})
+    response = c.post(
+        "/tong-hop/yeu-cau-bao-cao/them/",
+        {
+            "unit": tree["hcm"].pk,
+            "period": "2023H1",
+            "deadline": "15/07/2023",
+            "audience": "children",
+            "title": "",
+            "instructions": "Gửi kèm ảnh hoạt động.",
+        },
+    )
     created = Submission.objects.filter(request__unit=tree["hcm"]).select_related("request")
     assert {s.unit.code for s in created} == {"HCM-Q9", "HCM-TD"}
     assert response["Location"] == f"/tong-hop/yeu-cau-bao-cao/{created[0].request_id}/"
     assert created[0].request.title == "Báo cáo công tác phòng, chống tội phạm 6 tháng đầu năm 2023"
 
-    bad = c.post("/tong-hop/yeu-cau-bao-cao/them/", {
-        "unit": tree["hcm"].pk, "period": "2023Q5", "deadline": "01/01/2022", "audience": "children"}).content.decode()
+    bad = c.post(
+        "/tong-hop/yeu-cau-bao-cao/them/",
+        {
+            "unit": tree["hcm"].pk,
+            "period": "2023Q5",
+            "deadline": "01/01/2022",
+            "audience": "children",
+        },
+    ).content.decode()
     assert "2023Q5" in bad and "Submission" not in bad
-    late = c.post("/tong-hop/yeu-cau-bao-cao/them/", {
-        "unit": tree["hcm"].pk, "period": "2023", "deadline": "01/12/2022", "audience": "children"}).content.decode()
+    late = c.post(
+        "/tong-hop/yeu-cau-bao-cao/them/",
+        {
+            "unit": tree["hcm"].pk,
+            "period": "2023",
+            "deadline": "01/12/2022",
+            "audience": "children",
+        },
+    ).content.decode()
     assert "Hạn nộp không được trước ngày bắt đầu kỳ báo cáo." in late
-    forged = c.post("/tong-hop/yeu-cau-bao-cao/them/", {
-        "unit": tree["tg"].pk, "period": "2023", "deadline": "15/12/2023", "audience": "children"})
-    assert forged.status_code == 200 and not Submission.objects.filter(request__unit=tree["tg"]).exists()
+    forged = c.post(
+        "/tong-hop/yeu-cau-bao-cao/them/",
+        {"unit": tree["tg"].pk, "period": "2023", "deadline": "15/12/2023", "audience": "children"},
+    )
+    assert (
+        forged.status_code == 200
+        and not Submission.objects.filter(request__unit=tree["tg"]).exists()
+    )
 
     listing = c.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
     assert "0/2 đơn vị đã gửi, 0 đã duyệt" in listing and "Gửi yêu cầu báo cáo" in listing
@@ -166,11 +228,15 @@ def test_an_approver_issues_a_request_from_the_page(tree, django_assert_max_num_
     assert "Gửi yêu cầu báo cáo" not in listing
 
 
-def test_the_reminder_list_names_the_first_missing_units_and_counts_the_rest(tree, monkeypatch, django_assert_max_num_queries):
+def test_the_reminder_list_names_the_first_missing_units_and_counts_the_rest(
+    tree, monkeypatch, django_assert_max_num_queries
+):
     from binhyen.reports import views
 
     approver = factories.user("rp-remind", Role.APPROVER, tree["hcm"])
-    request = services.issue_request(approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15))
+    request = services.issue_request(
+        approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15)
+    )
     monkeypatch.setattr(views, "MISSING_SHOWN", 1)
     c = client_for(approver)
     with django_assert_max_num_queries(15):
@@ -179,7 +245,9 @@ def test_the_reminder_list_names_the_first_missing_units_and_counts_the_rest(tre
     assert missing.count("<li>") == 1 and "và 1 đơn vị khác chưa gửi." in page
 
 
-def test_a_closed_units_report_counts_through_its_old_tree_within_the_query_budget(tree, django_assert_max_num_queries):
+def test_a_closed_units_report_counts_through_its_old_tree_within_the_query_budget(
+    tree, django_assert_max_num_queries
+):
     """LĐLĐ Quận 9 is merged into Thủ Đức after the year it reports on: its page counts its
     former grassroots union (now under Thủ Đức) through the tree of 31/12/2022, every filter set
     and every groups figure in a handful of queries."""
@@ -190,11 +258,15 @@ def test_a_closed_units_report_counts_through_its_old_tree_within_the_query_budg
     approver = factories.user("rp-hcm-q9", Role.APPROVER, tree["hcm"])
     factories.activity(tree["cs1"], date=D(2022, 4, 2), sessions=7, attendances=210)
     factories.activity(tree["cs1"], date=D(2022, 5, 3), kind="hoi_nghi", sessions=2, attendances=90)
-    factories.activity(tree["cs2"], date=D(2022, 4, 9), sessions=5, attendances=100)  # Thủ Đức's own union
+    factories.activity(
+        tree["cs2"], date=D(2022, 4, 9), sessions=5, attendances=100
+    )  # Thủ Đức's own union
     group = factories.group(tree["cs1"], ward=factories.area("26794"), founded=D(2021, 1, 1))
     for _ in range(3):
         factories.member(group, joined=D(2021, 2, 1))
-    request = services.issue_request(approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15))
+    request = services.issue_request(
+        approver, unit=tree["hcm"], period="2022", deadline=D(2023, 1, 15)
+    )
     s = Submission.objects.get(request=request, unit=tree["q9"])
     org_services.merge_units(factories.superuser(), [tree["q9"]], tree["td"], D(2023, 1, 1))
 
@@ -206,5 +278,6 @@ def test_a_closed_units_report_counts_through_its_old_tree_within_the_query_budg
     assert ">3<" in figure_row(page, "groups.members[kind=nha_tro]")
     # Thủ Đức, still open, counts through today's tree: its own union and the one it received
     td = Submission.objects.get(request=request, unit=tree["td"])
-    assert ">12<" in figure_row(page_of(approver, td, django_assert_max_num_queries),
-                               "activity.sessions[kind=tuyen_truyen]")
+    assert ">12<" in figure_row(
+        page_of(approver, td, django_assert_max_num_queries), "activity.sessions[kind=tuyen_truyen]"
+    )

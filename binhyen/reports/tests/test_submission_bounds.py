@@ -29,11 +29,15 @@ def people(tree):
 
 
 def _draft(people, tree):
-    request = services.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE)
+    request = services.issue_request(
+        people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE
+    )
     return Submission.objects.get(request=request, unit=tree["q9"])
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, FIGURE_VALUE.high * 10, -1, True, "12"])
+@pytest.mark.parametrize(
+    "value", [math.nan, math.inf, -math.inf, FIGURE_VALUE.high * 10, -1, True, "12"]
+)
 def test_a_figure_that_is_not_a_plausible_number_stops_the_step(people, tree, monkeypatch, value):
     s = _draft(people, tree)
     real = services.live_figures
@@ -57,7 +61,10 @@ def test_plausible_figures_are_kept(people, tree):
     s = _draft(people, tree)
     s = services.submit(people["q9"], s, version=s.version, accept_missing=True)
     assert services.frozen_totals(s)[SESSIONS] == 4
-    assert services.figure_problem(None, SESSIONS) is None and services.figure_problem(0.5, SESSIONS) is None
+    assert (
+        services.figure_problem(None, SESSIONS) is None
+        and services.figure_problem(0.5, SESSIONS) is None
+    )
 
 
 @pytest.mark.parametrize("value", [FIGURE_VALUE.high + 1, -0.5, math.inf, math.nan])
@@ -74,11 +81,15 @@ def test_the_database_refuses_a_figure_written_around_the_workflow(people, tree,
 
 def test_a_deadline_far_beyond_the_period_is_refused(people, tree):
     with pytest.raises(ValidationError) as caught:
-        services.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=datetime.date(9999, 12, 31))
+        services.issue_request(
+            people["hcm"], unit=tree["hcm"], period="2022", deadline=datetime.date(9999, 12, 31)
+        )
     assert "quá xa" in caught.value.message_dict["deadline"][0]
     # a deadline in the future is normal: a year after the period, or after today for an old one
     today = timezone.localdate()
-    services.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=today + datetime.timedelta(days=30))
+    services.issue_request(
+        people["hcm"], unit=tree["hcm"], period="2022", deadline=today + datetime.timedelta(days=30)
+    )
     assert ReportRequest.objects.count() == 1
 
 
@@ -98,23 +109,30 @@ def test_the_same_request_twice_is_refused(people, tree):
     assert ReportRequest.objects.count() == 1 and Submission.objects.count() == 2
     # another period, or the grassroots unions instead of the children, is another request
     services.issue_request(people["hcm"], unit=tree["hcm"], period="2022H1", deadline=DEADLINE)
-    services.issue_request(people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE, audience="grassroots")
+    services.issue_request(
+        people["hcm"], unit=tree["hcm"], period="2022", deadline=DEADLINE, audience="grassroots"
+    )
     assert ReportRequest.objects.count() == 3
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"deadline": "9999-12-31"}, "deadline"),
-    ({"period": "0001-01-01..9999-12-31"}, "period"),
-    ({"period": "x" * 41}, "period"),
-    ({"period": "năm 2022"}, "period"),
-    ({"audience": "everyone"}, "audience"),
-    ({"unit": "hcm lowercase"}, "unit"),
-    ({"title": "t" * 256}, "title"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"deadline": "9999-12-31"}, "deadline"),
+        ({"period": "0001-01-01..9999-12-31"}, "period"),
+        ({"period": "x" * 41}, "period"),
+        ({"period": "năm 2022"}, "period"),
+        ({"audience": "everyone"}, "audience"),
+        ({"unit": "hcm lowercase"}, "unit"),
+        ({"title": "t" * 256}, "title"),
+    ],
+)
 def test_the_api_refuses_an_implausible_request_naming_the_field(people, api_as, changes, field):
     payload = {"unit": "HCM", "period": "2022", "deadline": "2023-01-15"}
     payload.update(changes)
-    response = api_as(people["hcm"]).post("/api/v1/report-requests", payload, content_type="application/json")
+    response = api_as(people["hcm"]).post(
+        "/api/v1/report-requests", payload, content_type="application/json"
+    )
     assert response.status_code == 422
     assert field in {e["field"] for e in response.json()["errors"]}
     assert ReportRequest.objects.count() == 0
@@ -133,7 +151,10 @@ def test_a_huge_version_is_a_422_not_a_500(people, tree, api_as):
     s = _draft(people, tree)
     client = api_as(people["q9"])
     for version in (2**63, 99999999999999999999, True):
-        response = client.post(f"/api/v1/submissions/{s.pk}/submit", {"version": version},
-                               content_type="application/json")
+        response = client.post(
+            f"/api/v1/submissions/{s.pk}/submit",
+            {"version": version},
+            content_type="application/json",
+        )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "version"
     assert client.get(f"/api/v1/submissions/{99999999999999999999}").status_code == 404

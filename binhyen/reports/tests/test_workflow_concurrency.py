@@ -13,7 +13,9 @@ from binhyen.org.scoping import Role
 from binhyen.reports import services
 from binhyen.reports.models import Status, Submission
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL"
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,7 +23,9 @@ def test_approve_and_return_at_once_one_wins(tree):
     first = factories.user("race-1", Role.APPROVER, tree["hcm"])
     second = factories.user("race-2", Role.APPROVER, tree["hcm"])
     editor = factories.user("race-q9", Role.EDITOR, tree["q9"])
-    report = services.issue_request(first, unit=tree["hcm"], period="2022", deadline=datetime.date(2023, 1, 15))
+    report = services.issue_request(
+        first, unit=tree["hcm"], period="2022", deadline=datetime.date(2023, 1, 15)
+    )
     s = Submission.objects.get(request=report, unit=tree["q9"])
     s = services.submit(editor, s, version=s.version)
     seen = s.version
@@ -39,9 +43,18 @@ def test_approve_and_return_at_once_one_wins(tree):
             connections.close_all()
 
     threads = [
-        threading.Thread(target=act, args=("approve", lambda sub: services.approve(first, sub, version=seen))),
-        threading.Thread(target=act, args=("return", lambda sub: services.return_submission(
-            second, sub, version=seen, comment="Thiếu số liệu"))),
+        threading.Thread(
+            target=act, args=("approve", lambda sub: services.approve(first, sub, version=seen))
+        ),
+        threading.Thread(
+            target=act,
+            args=(
+                "return",
+                lambda sub: services.return_submission(
+                    second, sub, version=seen, comment="Thiếu số liệu"
+                ),
+            ),
+        ),
     ]
     for t in threads:
         t.start()

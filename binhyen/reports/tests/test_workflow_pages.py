@@ -15,7 +15,9 @@ from binhyen.reports.models import Submission
 @pytest.fixture
 def issued(tree):
     approver = factories.user("page-hcm", Role.APPROVER, tree["hcm"])
-    report = services.issue_request(approver, unit=tree["hcm"], period="2022", deadline=periods.today())
+    report = services.issue_request(
+        approver, unit=tree["hcm"], period="2022", deadline=periods.today()
+    )
     editor = factories.user("page-q9", Role.EDITOR, tree["q9"])
     s = Submission.objects.get(request=report, unit=tree["q9"])
     services.submit(editor, s, version=s.version)
@@ -44,7 +46,9 @@ def test_a_requested_unit_sees_the_request_and_others_get_404(issued, tree):
     c = client_for(issued["editor"])
     assert "năm 2022" in c.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
     page = c.get(f"/tong-hop/yeu-cau-bao-cao/{issued['report'].pk}/").content.decode()
-    assert "Liên đoàn Lao động Quận 9" in page and "Thủ Đức" not in page  # siblings stay out of sight
+    assert (
+        "Liên đoàn Lao động Quận 9" in page and "Thủ Đức" not in page
+    )  # siblings stay out of sight
     outsider = client_for(factories.user("page-mt", Role.VIEWER, tree["mt"]))
     assert outsider.get(f"/tong-hop/yeu-cau-bao-cao/{issued['report'].pk}/").status_code == 404
     assert "năm 2022" not in outsider.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
@@ -59,7 +63,10 @@ def test_a_submission_downloads_as_docx_and_pdf_within_scope(issued, tree):
     Submission.objects.filter(pk=s.pk).update(assessment="Phong trào được duy trì đều.")
     c = client_for(issued["editor"])
     response = c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
-    assert response.status_code == 200 and "bao-cao-HCM-Q9-2022.docx" in response["Content-Disposition"]
+    assert (
+        response.status_code == 200
+        and "bao-cao-HCM-Q9-2022.docx" in response["Content-Disposition"]
+    )
     texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
     assert "II. ĐÁNH GIÁ CHUNG" in texts and "Phong trào được duy trì đều." in texts
     assert c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.pdf").content.startswith(b"%PDF-")
@@ -81,17 +88,30 @@ def test_the_submission_page_walks_the_workflow(issued, tree, django_assert_max_
         page = editor.get(f"/tong-hop/bao-cao/{s.pk}/").content.decode()
     assert "Gửi báo cáo" in page and "Phê duyệt" not in page
     stale = s.version - 1
-    page = editor.post(f"/tong-hop/bao-cao/{s.pk}/submit/", {"version": stale, "narrative": s.narrative}, follow=True)
+    page = editor.post(
+        f"/tong-hop/bao-cao/{s.pk}/submit/",
+        {"version": stale, "narrative": s.narrative},
+        follow=True,
+    )
     assert "vừa được người khác thay đổi" in page.content.decode()
-    editor.post(f"/tong-hop/bao-cao/{s.pk}/submit/", {"version": s.version, "narrative": s.narrative,
-                                                       "assessment": "Tốt"})
+    editor.post(
+        f"/tong-hop/bao-cao/{s.pk}/submit/",
+        {"version": s.version, "narrative": s.narrative, "assessment": "Tốt"},
+    )
     s.refresh_from_db()
     approver.post(f"/tong-hop/bao-cao/{s.pk}/approve/", {"version": s.version})
     with django_assert_max_num_queries(15):
         page = approver.get(f"/tong-hop/bao-cao/{s.pk}/").content.decode()
     assert "Đã phê duyệt" in page and "Mở khóa" in page
     figures = page.split('id="figures"')[1].split("</table>")[0]
-    row = figures.split('data-indicator="activity.sessions[kind=tuyen_truyen]"')[1].split("</tr>")[0]
+    row = figures.split('data-indicator="activity.sessions[kind=tuyen_truyen]"')[1].split("</tr>")[
+        0
+    ]
     assert "Số cuộc, buổi (Tuyên truyền)" in row and row.count(">7<") == 2  # as approved, and now
     assert "Đã thay đổi" not in page
-    assert client_for(factories.user("page-out", Role.VIEWER, tree["mt"])).get(f"/tong-hop/bao-cao/{s.pk}/").status_code == 404
+    assert (
+        client_for(factories.user("page-out", Role.VIEWER, tree["mt"]))
+        .get(f"/tong-hop/bao-cao/{s.pk}/")
+        .status_code
+        == 404
+    )

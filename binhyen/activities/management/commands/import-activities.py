@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx đã điền theo mẫu")
-        parser.add_argument("--user", required=True, help="tên đăng nhập của người nhập (quyền theo người này)")
+        parser.add_argument(
+            "--user", required=True, help="tên đăng nhập của người nhập (quyền theo người này)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
 
     def handle(self, *args, file, user, dry_run, **options):
@@ -27,9 +29,13 @@ class Command(BaseCommand):
         try:
             actor = get_user_model().objects.get(username=user, is_active=True)
         except get_user_model().DoesNotExist:
-            raise CommandError(f"Không có người dùng '{user}' (hoặc tài khoản đã bị khóa).") from None
+            raise CommandError(
+                f"Không có người dùng '{user}' (hoặc tài khoản đã bị khóa)."
+            ) from None
         with path.open("rb") as upload:
-            result = import_activities(actor, upload, file_name=path.name, dry_run=dry_run, source="cli")
+            result = import_activities(
+                actor, upload, file_name=path.name, dry_run=dry_run, source="cli"
+            )
         for notice in result.notices:
             self.stdout.write(str(notice))
         if not result.ok:
@@ -41,7 +47,9 @@ class Command(BaseCommand):
                 f"Không nhập dòng nào: {format_number(result.errors.count)} lỗi trong {format_number(result.rows)} dòng."
             )
         verb = "Kiểm tra xong (chạy thử, không ghi)" if dry_run else "Đã nhập"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb}: {format_number(result.created)} hoạt động mới, "
-            f"{format_number(result.skipped)} dòng trùng bỏ qua, tổng {format_number(result.rows)} dòng."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb}: {format_number(result.created)} hoạt động mới, "
+                f"{format_number(result.skipped)} dòng trùng bỏ qua, tổng {format_number(result.rows)} dòng."
+            )
+        )

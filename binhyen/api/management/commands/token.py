@@ -17,9 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="tên đăng nhập của người dùng")
-        parser.add_argument("--name", default="", help="tên gợi nhớ của token, ví dụ “máy chủ báo cáo”")
         parser.add_argument(
-            "--revoke", metavar="PREFIX",
+            "--name", default="", help="tên gợi nhớ của token, ví dụ “máy chủ báo cáo”"
+        )
+        parser.add_argument(
+            "--revoke",
+            metavar="PREFIX",
             help="thu hồi token của người dùng này có phần đầu PREFIX (như in khi tạo) thay vì tạo mới",
         )
 
@@ -29,7 +32,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(_("Không có người dùng “%(u)s”.") % {"u": username})
         if revoke:
-            tokens = list(ApiToken.objects.filter(user=user, prefix__startswith=revoke, revoked=False))
+            tokens = list(
+                ApiToken.objects.filter(user=user, prefix__startswith=revoke, revoked=False)
+            )
             if len(tokens) != 1:
                 raise CommandError(
                     _("Có %(n)d token đang hiệu lực của “%(u)s” bắt đầu bằng “%(p)s”; cần đúng 1.")
@@ -43,7 +48,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(
-            _("Token mới cho “%(u)s” (phần đầu %(p)s). Hãy lưu lại ngay: token sẽ không được hiển thị lại.")
+            _(
+                "Token mới cho “%(u)s” (phần đầu %(p)s). Hãy lưu lại ngay: token sẽ không được hiển thị lại."
+            )
             % {"u": username, "p": token.prefix}
         )
         self.stdout.write(key)

@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--check", action="store_true",
+            "--check",
+            action="store_true",
             help="Chỉ kiểm tra: báo lỗi nếu có tệp .mo thiếu hoặc cũ hơn .po. Only report stale or missing .mo files.",
         )
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{po_path} → {mo_path.name} ({catalog.percent_translated()}%)")
         if check:
             if stale:
-                self.stderr.write("\n".join(f"cũ hoặc thiếu / stale or missing: {p}" for p in stale))
+                self.stderr.write(
+                    "\n".join(f"cũ hoặc thiếu / stale or missing: {p}" for p in stale)
+                )
                 raise SystemExit(1)
             return
         self.stdout.write(f"Đã biên dịch {compiled} tệp bản dịch. Compiled {compiled} catalog(s).")
@@ -51,7 +54,11 @@ class Command(BaseCommand):
         from django.apps import apps
 
         roots = [Path(p) for p in settings.LOCALE_PATHS]
-        roots += [Path(app.path) / "locale" for app in apps.get_app_configs() if app.name.startswith("binhyen")]
+        roots += [
+            Path(app.path) / "locale"
+            for app in apps.get_app_configs()
+            if app.name.startswith("binhyen")
+        ]
         for root in roots:
             if root.is_dir():
                 yield from root.glob("*/LC_MESSAGES/*.po")

@@ -14,13 +14,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000, help="Cổng của máy chủ (mặc định 8000).")
         parser.add_argument(
-            "--password", default=demo.DEFAULT_PASSWORD,
+            "--port", type=int, default=8000, help="Cổng của máy chủ (mặc định 8000)."
+        )
+        parser.add_argument(
+            "--password",
+            default=demo.DEFAULT_PASSWORD,
             help=f"Mật khẩu chung của các tài khoản demo (mặc định {demo.DEFAULT_PASSWORD}).",
         )
         parser.add_argument(
-            "--no-serve", action="store_true",
+            "--no-serve",
+            action="store_true",
             help="Chỉ chuẩn bị dữ liệu, không chạy máy chủ (dùng cho kiểm thử, CI).",
         )
 

@@ -24,8 +24,15 @@ from binhyen.org.models import Area, AreaLevel, Unit, UnitKind, path_segment
 PROVINCES = 34
 CHILDREN_PER_MID = 190  # grassroots unions under one mid-level union, as in a large district
 BATCH = 50_000
-KIND_WEIGHTS = {"tuyen_truyen": 60, "hoi_nghi": 12, "tap_huan": 8, "hoi_thi": 5, "giao_luu": 5,
-                "to_roi": 5, "long_ghep": 5}
+KIND_WEIGHTS = {
+    "tuyen_truyen": 60,
+    "hoi_nghi": 12,
+    "tap_huan": 8,
+    "hoi_thi": 5,
+    "giao_luu": 5,
+    "to_roi": 5,
+    "long_ghep": 5,
+}
 
 
 def _quoted(model, columns):
@@ -71,12 +78,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=int, default=2000, help="Tổng số đơn vị (mặc định 2.000).")
-        parser.add_argument("--activities", type=int, default=100_000, help="Số hoạt động (mặc định 100.000).")
-        parser.add_argument("--seed", type=int, default=1, help="Hạt giống ngẫu nhiên (mặc định 1).")
-        parser.add_argument("--last-year", type=int, default=2024, help="Năm cuối của 5 năm dữ liệu (mặc định 2024).")
-        parser.add_argument("--code", default="QG", help="Mã đơn vị gốc của cây giả lập (mặc định QG).")
-        parser.add_argument("--no-facts", action="store_true", help="Không tính khối số liệu tổng hợp.")
+        parser.add_argument(
+            "--units", type=int, default=2000, help="Tổng số đơn vị (mặc định 2.000)."
+        )
+        parser.add_argument(
+            "--activities", type=int, default=100_000, help="Số hoạt động (mặc định 100.000)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Hạt giống ngẫu nhiên (mặc định 1)."
+        )
+        parser.add_argument(
+            "--last-year",
+            type=int,
+            default=2024,
+            help="Năm cuối của 5 năm dữ liệu (mặc định 2024).",
+        )
+        parser.add_argument(
+            "--code", default="QG", help="Mã đơn vị gốc của cây giả lập (mặc định QG)."
+        )
+        parser.add_argument(
+            "--no-facts", action="store_true", help="Không tính khối số liệu tổng hợp."
+        )
 
     def say(self, text):
         self.stdout.write(text)
@@ -86,7 +108,9 @@ class Command(BaseCommand):
         if units < PROVINCES + 2:
             raise CommandError(f"Cần ít nhất {PROVINCES + 2} đơn vị.")
         if Unit.objects.filter(code=code).exists():
-            raise CommandError(f"Đã có đơn vị mã “{code}”; dùng --code khác hoặc một cơ sở dữ liệu mới.")
+            raise CommandError(
+                f"Đã có đơn vị mã “{code}”; dùng --code khác hoặc một cơ sở dữ liệu mới."
+            )
         self.rng = random.Random(seed)
         self.started = time.monotonic()
         with transaction.atomic():
@@ -115,33 +139,67 @@ class Command(BaseCommand):
         next_id = _next_id(Unit)
         founded = datetime.date(2000, 1, 1)
         rows, tree = [], {"provinces": [], "mids": [], "grassroots": []}
-        columns = ("id", "code", "name", "short_name", "path", "depth", "valid_from", "enterprise_name",
-                   "ownership", "search_text", "kind_id", "parent_id")
+        columns = (
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "path",
+            "depth",
+            "valid_from",
+            "enterprise_name",
+            "ownership",
+            "search_text",
+            "kind_id",
+            "parent_id",
+        )
 
         def add(kind, name, unit_code, parent):
             nonlocal next_id
             pk, next_id = next_id, next_id + 1
             path = (parent[1] if parent else "") + path_segment(pk)
             depth = path.count("/")
-            rows.append((pk, unit_code, name, "", path, depth, founded, "", "", "", kinds[kind],
-                         parent[0] if parent else None))
+            rows.append(
+                (
+                    pk,
+                    unit_code,
+                    name,
+                    "",
+                    path,
+                    depth,
+                    founded,
+                    "",
+                    "",
+                    "",
+                    kinds[kind],
+                    parent[0] if parent else None,
+                )
+            )
             return (pk, path)
 
         root = add("tong_lien_doan", "Tổng Liên đoàn Lao động (giả lập)", code, None)
         tree["root"] = root
         for p in range(PROVINCES):
-            tree["provinces"].append(add("ldld_tinh", f"LĐLĐ tỉnh giả lập {p + 1}", f"{code}-P{p + 1:02d}", root))
+            tree["provinces"].append(
+                add("ldld_tinh", f"LĐLĐ tỉnh giả lập {p + 1}", f"{code}-P{p + 1:02d}", root)
+            )
         for m in range(mids):
             province = tree["provinces"][m % PROVINCES]
-            tree["mids"].append(add("cd_xa", f"Công đoàn xã giả lập {m + 1}", f"{code}-M{m + 1:05d}", province))
+            tree["mids"].append(
+                add("cd_xa", f"Công đoàn xã giả lập {m + 1}", f"{code}-M{m + 1:05d}", province)
+            )
         for g in range(grassroots):
             mid = tree["mids"][g % mids]
-            tree["grassroots"].append(add("cd_co_so", f"CĐCS giả lập {g + 1}", f"{code}-G{g + 1:06d}", mid))
+            tree["grassroots"].append(
+                add("cd_co_so", f"CĐCS giả lập {g + 1}", f"{code}-G{g + 1:06d}", mid)
+            )
         for start in range(0, len(rows), BATCH):
-            insert_rows(Unit, columns, rows[start:start + BATCH])
+            insert_rows(Unit, columns, rows[start : start + BATCH])
         _reset_sequence(Unit)
-        self.say(f"Đơn vị: 1 gốc, {PROVINCES} tỉnh, {format_number(mids)} cấp trên cơ sở, "
-                 f"{format_number(grassroots)} cơ sở ({self.elapsed()}).")
+        self.say(
+            f"Đơn vị: 1 gốc, {PROVINCES} tỉnh, {format_number(mids)} cấp trên cơ sở, "
+            f"{format_number(grassroots)} cơ sở ({self.elapsed()})."
+        )
         return tree
 
     def make_activities(self, tree, total, last_year, seed):
@@ -154,12 +212,31 @@ class Command(BaseCommand):
         channels = list(Channel.objects.values_list("pk", flat=True))
         first_day = datetime.date(last_year - 4, 1, 1).toordinal()
         days = datetime.date(last_year, 12, 31).toordinal() - first_day + 1
-        holders = tree["grassroots"] * 18 + tree["mids"] * 2 + tree["provinces"]  # mostly grassroots
+        holders = (
+            tree["grassroots"] * 18 + tree["mids"] * 2 + tree["provinces"]
+        )  # mostly grassroots
         now = timezone.now()
         next_id = _next_id(Activity)
-        columns = ("id", "unit_id", "date", "kind_id", "title", "sessions", "attendances", "leaflets",
-                   "place", "notes", "document_ref", "natural_key", "search_text", "created_at", "updated_at")
-        links = {name: getattr(Activity, name).through for name in ("topics", "audiences", "channels")}
+        columns = (
+            "id",
+            "unit_id",
+            "date",
+            "kind_id",
+            "title",
+            "sessions",
+            "attendances",
+            "leaflets",
+            "place",
+            "notes",
+            "document_ref",
+            "natural_key",
+            "search_text",
+            "created_at",
+            "updated_at",
+        )
+        links = {
+            name: getattr(Activity, name).through for name in ("topics", "audiences", "channels")
+        }
         done = 0
         while done < total:
             n = min(BATCH, total - done)
@@ -172,9 +249,25 @@ class Command(BaseCommand):
                 sessions = 0 if kind == "to_roi" else rng.randint(1, 3)
                 attendances = rng.randint(10, 300) if sessions else 0
                 day = datetime.date.fromordinal(first_day + rng.randrange(days))
-                rows.append((pk, unit_id, day, kinds[kind], f"Hoạt động giả lập {pk}", sessions, attendances,
-                             leaflets, "", "", "", natural_key_for(unit_id, day, kinds[kind], f"Hoạt động giả lập {pk}"),
-                             "", now, now))
+                rows.append(
+                    (
+                        pk,
+                        unit_id,
+                        day,
+                        kinds[kind],
+                        f"Hoạt động giả lập {pk}",
+                        sessions,
+                        attendances,
+                        leaflets,
+                        "",
+                        "",
+                        "",
+                        natural_key_for(unit_id, day, kinds[kind], f"Hoạt động giả lập {pk}"),
+                        "",
+                        now,
+                        now,
+                    )
+                )
                 t_rows.append((pk, rng.choice(topics)))
                 a_rows.append((pk, rng.choice(audiences)))
                 if rng.random() < 0.5:
@@ -184,7 +277,9 @@ class Command(BaseCommand):
             insert_rows(links["audiences"], ("activity_id", "audience_id"), a_rows)
             insert_rows(links["channels"], ("activity_id", "channel_id"), c_rows)
             done += n
-            self.say(f"Hoạt động: {format_number(done)}/{format_number(total)} ({100 * done // total}%) — {self.elapsed()}")
+            self.say(
+                f"Hoạt động: {format_number(done)}/{format_number(total)} ({100 * done // total}%) — {self.elapsed()}"
+            )
         _reset_sequence(Activity)
 
     def make_groups(self, tree, last_year):
@@ -205,19 +300,81 @@ class Command(BaseCommand):
         for i, (unit_id, _path) in enumerate(tree["grassroots"][::5]):
             pk, next_group = next_group, next_group + 1
             founded = datetime.date(last_year - rng.randint(0, 6), rng.randint(1, 12), 1)
-            groups.append((pk, f"Tổ tự quản giả lập {i + 1}", "", founded, "", "", "", "", now, unit_id,
-                           rng.choice(wards), rng.choice(kinds), ""))
+            groups.append(
+                (
+                    pk,
+                    f"Tổ tự quản giả lập {i + 1}",
+                    "",
+                    founded,
+                    "",
+                    "",
+                    "",
+                    "",
+                    now,
+                    unit_id,
+                    rng.choice(wards),
+                    rng.choice(kinds),
+                    "",
+                )
+            )
             for _m in range(rng.randint(60, 90)):
                 joined = founded + datetime.timedelta(days=rng.randrange(0, 400))
-                left = joined + datetime.timedelta(days=rng.randrange(200, 1500)) if rng.random() < 0.2 else None
-                members.append((next_member, f"Thành viên {next_member}", "thanh_vien", "", "", "", joined, left,
-                                "", pk))
+                left = (
+                    joined + datetime.timedelta(days=rng.randrange(200, 1500))
+                    if rng.random() < 0.2
+                    else None
+                )
+                members.append(
+                    (
+                        next_member,
+                        f"Thành viên {next_member}",
+                        "thanh_vien",
+                        "",
+                        "",
+                        "",
+                        joined,
+                        left,
+                        "",
+                        pk,
+                    )
+                )
                 next_member += 1
-        insert_rows(Group, ("id", "name", "address", "founded", "leader_name", "police_contact", "notes",
-                            "search_text", "created_at", "unit_id", "ward_id", "kind_id", "code"), groups)
+        insert_rows(
+            Group,
+            (
+                "id",
+                "name",
+                "address",
+                "founded",
+                "leader_name",
+                "police_contact",
+                "notes",
+                "search_text",
+                "created_at",
+                "unit_id",
+                "ward_id",
+                "kind_id",
+                "code",
+            ),
+            groups,
+        )
         for start in range(0, len(members), BATCH):
-            insert_rows(GroupMember, ("id", "full_name", "role", "phone", "id_number", "workplace", "joined",
-                                      "left", "search_text", "group_id"), members[start:start + BATCH])
+            insert_rows(
+                GroupMember,
+                (
+                    "id",
+                    "full_name",
+                    "role",
+                    "phone",
+                    "id_number",
+                    "workplace",
+                    "joined",
+                    "left",
+                    "search_text",
+                    "group_id",
+                ),
+                members[start : start + BATCH],
+            )
         _reset_sequence(Group)
         _reset_sequence(GroupMember)
         # the stock cube, in the same transaction: each cell once for the whole batch
@@ -225,4 +382,6 @@ class Command(BaseCommand):
 
         cells = stock_facts.records_created(groups=[g[0] for g in groups])
         self.say(f"  {format_number(cells)} ô số liệu mô hình ({self.elapsed()}).")
-        self.say(f"Mô hình: {format_number(len(groups))} tổ, {format_number(len(members))} thành viên ({self.elapsed()}).")
+        self.say(
+            f"Mô hình: {format_number(len(groups))} tổ, {format_number(len(members))} thành viên ({self.elapsed()})."
+        )

@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--password", default=demo.DEFAULT_PASSWORD,
+            "--password",
+            default=demo.DEFAULT_PASSWORD,
             help=f"Mật khẩu chung của các tài khoản demo (mặc định {demo.DEFAULT_PASSWORD}).",
         )
 
@@ -45,14 +46,20 @@ class Command(BaseCommand):
             self._accounts(out, password)
 
     def _tree_summary(self, out, stats, seconds):
-        out.write(self.style.SUCCESS(
-            "Cây tổ chức: {total} đơn vị ({created} tạo mới, {updated} cập nhật, {events} thay đổi "
-            "tổ chức) trong {s} giây.".format(
-                total=format_number(Unit.objects.count()), s=f"{seconds:.1f}".replace(".", ","), **stats
+        out.write(
+            self.style.SUCCESS(
+                "Cây tổ chức: {total} đơn vị ({created} tạo mới, {updated} cập nhật, {events} thay đổi "
+                "tổ chức) trong {s} giây.".format(
+                    total=format_number(Unit.objects.count()),
+                    s=f"{seconds:.1f}".replace(".", ","),
+                    **stats,
+                )
             )
-        ))
+        )
         by_kind = (
-            Unit.objects.values_list("kind__name").annotate(n=Count("id")).order_by("kind__rank", "kind__name")
+            Unit.objects.values_list("kind__name")
+            .annotate(n=Count("id"))
+            .order_by("kind__rank", "kind__name")
         )
         for name, n in by_kind:
             out.write(f"  {format_number(n):>5}  {name}")

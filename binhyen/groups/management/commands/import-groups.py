@@ -18,9 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx đã điền theo mẫu")
-        parser.add_argument("--sheet", required=True, choices=sorted(excel.SPECS),
-                            help="loại dữ liệu: to (tổ, mô hình), thanh-vien, nha-tro")
-        parser.add_argument("--user", required=True, help="tên đăng nhập của người nhập (quyền theo người này)")
+        parser.add_argument(
+            "--sheet",
+            required=True,
+            choices=sorted(excel.SPECS),
+            help="loại dữ liệu: to (tổ, mô hình), thanh-vien, nha-tro",
+        )
+        parser.add_argument(
+            "--user", required=True, help="tên đăng nhập của người nhập (quyền theo người này)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
 
     def handle(self, *args, file, sheet, user, dry_run, **options):
@@ -42,6 +48,8 @@ class Command(BaseCommand):
                 f"Không nhập dòng nào: {format_number(result.errors.count)} lỗi trong {format_number(result.rows)} dòng."
             )
         verb = "Kiểm tra xong (chạy thử, không ghi)" if dry_run else "Đã nhập"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb}: {format_number(result.rows)} dòng {str(excel.TITLES[sheet]).lower()}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb}: {format_number(result.rows)} dòng {str(excel.TITLES[sheet]).lower()}."
+            )
+        )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=50, help="Số vi phạm tối đa in ra (mặc định 50).")
+        parser.add_argument(
+            "--limit", type=int, default=50, help="Số vi phạm tối đa in ra (mặc định 50)."
+        )
 
     def handle(self, *args, limit, **options):
         problems = list(tree_problems())

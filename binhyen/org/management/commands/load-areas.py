@@ -29,4 +29,6 @@ class Command(BaseCommand):
         else:
             message = _("Địa giới đã đầy đủ và khớp dữ liệu nguồn, không có thay đổi (%(s)s giây).")
         if not quiet:
-            self.stdout.write(self.style.SUCCESS(message % {"n": format_number(changed), "s": seconds}))
+            self.stdout.write(
+                self.style.SUCCESS(message % {"n": format_number(changed), "s": seconds})
+            )

@@ -16,9 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--unit", metavar="CODE",
+            "--unit",
+            metavar="CODE",
             help="Chỉ tính lại phần bị ảnh hưởng quanh đơn vị này (đơn vị, các đơn vị cấp dưới, "
-                 "các cấp trên của nó và nơi cũ của các đơn vị đã chuyển đi hoặc chuyển đến).",
+            "các cấp trên của nó và nơi cũ của các đơn vị đã chuyển đi hoặc chuyển đến).",
         )
 
     def handle(self, *args, unit=None, **options):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         written = 0
         for cube in registry.cubes():  # each app's cube (activities; groups, members, cameras…)
             written += cube.rebuild(target, say=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã ghi {written} ô số liệu trong {time.monotonic() - started:.1f} giây."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã ghi {written} ô số liệu trong {time.monotonic() - started:.1f} giây."
+            )
+        )

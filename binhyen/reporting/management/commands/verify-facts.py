@@ -23,7 +23,11 @@ def stock_figure_differences(days):
     """(unit code, day, indicator, cube by child, raw by child) wherever a stock figure of a
     top unit, by child, differs from the same figure counted from the records (each stock
     source's stock_raw, e.g. binhyen.groups.stats querysets)."""
-    stocks = [registry.parse(i.code, resolve=False) for i in registry.all_indicators() if i.kind == registry.STOCK]
+    stocks = [
+        registry.parse(i.code, resolve=False)
+        for i in registry.all_indicators()
+        if i.kind == registry.STOCK
+    ]
     out = []
     for unit in Unit.objects.filter(parent__isnull=True).order_by("code"):
         for day in days:
@@ -45,7 +49,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=50, help="Số khác biệt tối đa in ra (mặc định 50).")
+        parser.add_argument(
+            "--limit", type=int, default=50, help="Số khác biệt tối đa in ra (mặc định 50)."
+        )
 
     def handle(self, *args, limit, **options):
         started = time.monotonic()
@@ -61,4 +67,6 @@ class Command(BaseCommand):
         total = len(cells) + len(figures)
         if total:
             raise CommandError(f"{total} ô số liệu khác với dữ liệu gốc ({elapsed:.1f} giây).")
-        self.stdout.write(self.style.SUCCESS(f"Số liệu tổng hợp khớp với dữ liệu gốc ({elapsed:.1f} giây)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Số liệu tổng hợp khớp với dữ liệu gốc ({elapsed:.1f} giây).")
+        )

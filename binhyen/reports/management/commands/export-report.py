@@ -20,13 +20,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, metavar="CODE", help="Mã đơn vị báo cáo, ví dụ LDLD-HCM.")
-        parser.add_argument("--period", required=True, metavar="P",
-                            help="Kỳ báo cáo: 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31.")
-        parser.add_argument("--format", default="docx", choices=FORMATS, help="Định dạng tệp (mặc định docx).")
+        parser.add_argument(
+            "--unit", required=True, metavar="CODE", help="Mã đơn vị báo cáo, ví dụ LDLD-HCM."
+        )
+        parser.add_argument(
+            "--period",
+            required=True,
+            metavar="P",
+            help="Kỳ báo cáo: 2022, 2022Q1, 2022H1, 2022-03 hoặc 2018-01-01..2023-12-31.",
+        )
+        parser.add_argument(
+            "--format", default="docx", choices=FORMATS, help="Định dạng tệp (mặc định docx)."
+        )
         parser.add_argument("--out", required=True, metavar="FILE", help="Đường dẫn tệp kết quả.")
-        parser.add_argument("--number", default="", help="Số văn bản (phần trước “/BC-LĐLĐ”), ví dụ 12.")
-        parser.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="Ngày ký (mặc định hôm nay).")
+        parser.add_argument(
+            "--number", default="", help="Số văn bản (phần trước “/BC-LĐLĐ”), ví dụ 12."
+        )
+        parser.add_argument(
+            "--date", default=None, metavar="YYYY-MM-DD", help="Ngày ký (mặc định hôm nay)."
+        )
 
     def handle(self, *args, unit, period, out, number, date, **options):
         target = Unit.objects.filter(code=unit).first()

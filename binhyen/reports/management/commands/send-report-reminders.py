@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--today", metavar="YYYY-MM-DD", help="Tính như thể hôm nay là ngày này.")
+        parser.add_argument(
+            "--today", metavar="YYYY-MM-DD", help="Tính như thể hôm nay là ngày này."
+        )
 
     def handle(self, *args, today=None, **options):
         try:
