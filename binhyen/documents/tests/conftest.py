@@ -111,3 +111,63 @@ def api_as(db):
         return Client(headers={"Authorization": f"Bearer {key}"})
 
     return make
+
+
+@pytest.fixture
+def mt_docs(tree):
+    """Mỹ Tho's chain: Kết luận 13-KL/TW → kế hoạch 329/KH-LĐLĐ → công văn 2188/LĐLĐ."""
+    kl = f.document(
+        tree["tg"],
+        "ket_luan",
+        number="13",
+        symbol="13-KL/TW",
+        outside="bo-chinh-tri",
+        issued_on=datetime.date(2021, 8, 16),
+        summary="Về việc Đảng lãnh đạo chặt chẽ hơn khâu phòng, chống tội phạm",
+    )
+    kh = f.document(
+        tree["mt"],
+        number="329",
+        symbol="329/KH-LĐLĐ",
+        implements=[kl],
+        summary="Phòng, chống tội phạm trong năm 2022",
+    )
+    cv = f.document(
+        tree["mt"],
+        "cong_van",
+        number="2188",
+        symbol="2188/LĐLĐ",
+        issued_on=datetime.date(2022, 10, 5),
+        implements=[kh],
+        summary="Về việc phòng ngừa nạn tín dụng đen trong công nhân",
+    )
+    return dict(kl=kl, kh=kh, cv=cv)
+
+
+@pytest.fixture
+def chained(tree):
+    """Kết luận 13-KL/TW ← Mỹ Tho's 329/KH-LĐLĐ ← Công văn 2016/LĐLĐ; and HCMC's plan ← Quận 9's."""
+    kl = f.document(
+        tree["tg"],
+        "ket_luan",
+        number="13",
+        symbol="13-KL/TW",
+        outside="bo-chinh-tri",
+        issued_on=datetime.date(2021, 8, 16),
+    )
+    kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl])
+    cv = f.document(
+        tree["mt"],
+        "cong_van",
+        number="2016",
+        symbol="2016/LĐLĐ",
+        issued_on=datetime.date(2022, 5, 24),
+        implements=[kh],
+    )
+    hcm = f.document(
+        tree["hcm"], number="118", issued_on=datetime.date(2022, 2, 24), implements=[kl]
+    )
+    q9 = f.document(
+        tree["q9"], number="7", issued_on=datetime.date(2022, 3, 1), implements=[hcm, kl]
+    )
+    return dict(kl=kl, kh=kh, cv=cv, hcm=hcm, q9=q9)

@@ -20,31 +20,7 @@ D = datetime.date
 # the documents tests' people: a viewer and an editor at HCMC, editors at Quận 9, at its
 # grassroots union and at Mỹ Tho
 people = documents_tests.people
-
-
-@pytest.fixture
-def chained(tree):
-    """Kết luận 13-KL/TW ← Mỹ Tho's 329/KH-LĐLĐ ← Công văn 2016/LĐLĐ; and HCMC's plan ← Quận 9's."""
-    kl = f.document(
-        tree["tg"],
-        "ket_luan",
-        number="13",
-        symbol="13-KL/TW",
-        outside="bo-chinh-tri",
-        issued_on=D(2021, 8, 16),
-    )
-    kh = f.document(tree["mt"], number="329", symbol="329/KH-LĐLĐ", implements=[kl])
-    cv = f.document(
-        tree["mt"],
-        "cong_van",
-        number="2016",
-        symbol="2016/LĐLĐ",
-        issued_on=D(2022, 5, 24),
-        implements=[kh],
-    )
-    hcm = f.document(tree["hcm"], number="118", issued_on=D(2022, 2, 24), implements=[kl])
-    q9 = f.document(tree["q9"], number="7", issued_on=D(2022, 3, 1), implements=[hcm, kl])
-    return dict(kl=kl, kh=kh, cv=cv, hcm=hcm, q9=q9)
+chained = documents_tests.chained
 
 
 def test_plan_figures_are_the_plans_own_activities_not_the_units_subtree(chained, tree):

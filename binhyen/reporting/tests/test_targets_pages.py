@@ -21,41 +21,12 @@ BEYOND_BIGINT = 99999999999999999999
 # the documents tests' people: a viewer and an editor at HCMC, editors at Quận 9, at its
 # grassroots union and at Mỹ Tho
 people = documents_tests.people
+mt_docs = documents_tests.mt_docs
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def mt_docs(tree):
-    kl = f.document(
-        tree["tg"],
-        "ket_luan",
-        number="13",
-        symbol="13-KL/TW",
-        outside="bo-chinh-tri",
-        issued_on=D(2021, 8, 16),
-        summary="Về việc Đảng lãnh đạo chặt chẽ hơn khâu phòng, chống tội phạm",
-    )
-    kh = f.document(
-        tree["mt"],
-        number="329",
-        symbol="329/KH-LĐLĐ",
-        implements=[kl],
-        summary="Phòng, chống tội phạm trong năm 2022",
-    )
-    cv = f.document(
-        tree["mt"],
-        "cong_van",
-        number="2188",
-        symbol="2188/LĐLĐ",
-        issued_on=D(2022, 10, 5),
-        implements=[kh],
-        summary="Về việc phòng ngừa nạn tín dụng đen trong công nhân",
-    )
-    return dict(kl=kl, kh=kh, cv=cv)
 
 
 def many(unit, n, implements=()):
