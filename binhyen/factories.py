@@ -204,6 +204,25 @@ def document(
 # ---------------------------------------------------------------- activities app
 
 
+def same_symbol_plans(tree):
+    """Three plans with the same symbol 329/KH-LĐLĐ (HCMC's, Quận 9's and Tiền Giang's) and
+    HCMC's 330/KH-LĐLĐ, on small_tree()."""
+    return {
+        "hcm": document(
+            tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
+        ),
+        "q9": document(
+            tree["q9"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 4, 1)
+        ),
+        "tg": document(
+            tree["tg"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
+        ),
+        "hcm_330": document(
+            tree["hcm"], number="330", symbol="330/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 2)
+        ),
+    }
+
+
 def activity(
     unit,
     date=datetime.date(2022, 3, 15),

@@ -1,7 +1,5 @@
 """Activities linked to the documents (plans) they carry out: form, service, API, import."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -19,20 +17,7 @@ from .test_pages import form_data
 @pytest.fixture
 def plans(tree):
     """Three plans with the same symbol 329/KH-LĐLĐ: HCMC's, Quận 9's and Tiền Giang's."""
-    return {
-        "hcm": f.document(
-            tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
-        ),
-        "q9": f.document(
-            tree["q9"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 4, 1)
-        ),
-        "tg": f.document(
-            tree["tg"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
-        ),
-        "hcm_330": f.document(
-            tree["hcm"], number="330", symbol="330/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 2)
-        ),
-    }
+    return f.same_symbol_plans(tree)
 
 
 def test_service_links_visible_documents_and_refuses_others(people, tree, plans):

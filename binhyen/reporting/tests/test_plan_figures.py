@@ -114,20 +114,7 @@ def test_activities_under_a_plan_are_those_linked_to_it(chained, tree):
 @pytest.fixture
 def plans(tree):
     """Three plans with the same symbol 329/KH-LĐLĐ: HCMC's, Quận 9's and Tiền Giang's."""
-    return {
-        "hcm": f.document(
-            tree["hcm"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
-        ),
-        "q9": f.document(
-            tree["q9"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 4, 1)
-        ),
-        "tg": f.document(
-            tree["tg"], number="329", symbol="329/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 1)
-        ),
-        "hcm_330": f.document(
-            tree["hcm"], number="330", symbol="330/KH-LĐLĐ", issued_on=datetime.date(2020, 3, 2)
-        ),
-    }
+    return f.same_symbol_plans(tree)
 
 
 def test_documents_chain_counts_linked_activities(people, tree, plans):
