@@ -77,6 +77,23 @@ class ActivitySource(registry.Source):
         values = self.reporting_units(engine, request, by) if by != "none" else {}
         return values, self.reporting_units(engine, request, "none").get((), 0)
 
+    def combine(self, parts, request, by):
+        """Flows add up over the parts of a period; the grassroots unions with activity are
+        united (a union active in two parts counts once)."""
+        if request.indicator.measure != "reporting_units":
+            return super().combine(parts, request, by)
+        for part in parts:
+            self.reporting_units(part, request, by)
+            if by == "month":
+                self.reporting_units(part, request, "none")
+        total_by = "none" if by == "month" else by
+        values, total = self.unite(
+            parts,
+            ("reporting_unit_ids", request.filters, by),
+            ("reporting_unit_ids", request.filters, total_by),
+        )
+        return ({} if by == "none" else values), total
+
     def flow(self, engine, request, by):
         """{key: [activities, sessions, attendances, leaflets]} over the period.
 
@@ -316,16 +333,27 @@ class ActivitySource(registry.Source):
             params += p + [engine.unit.pk]
         union = " UNION ".join(parts)
         found = engine.memos[memo] = {}
-        if engine.attr.mapped:
-            cols = ["s.uid"] + (["s.umonth"] if month_on else [])
-            sql = f"SELECT DISTINCT {', '.join(cols)}, s.uid FROM ({union}) s"
+        if engine.attr.mapped or engine.keep_ids:
+            # the units themselves: mapped through the tree as it stood, or kept for a period
+            # read in parts (Source.unite)
+            if engine.attr.mapped:
+                cols = ["s.uid"] + (["s.umonth"] if month_on else [])
+            else:
+                cols = {
+                    "child": [f"substr(s.upath, 1, {engine.attr.length + PATH_STEP})"],
+                    "month": ["s.umonth"],
+                    "none": [],
+                }[by]
+            sql = f"SELECT DISTINCT {', '.join(cols + ['s.uid'])} FROM ({union}) s"
+            ids = engine.memos[("reporting_unit_ids", request.filters, by)] = defaultdict(set)
 
             def distinct(rows):
-                out = defaultdict(set)
-                engine.consume(rows, by, len(cols), out, "distinct")
-                found.update({k: len(v) for k, v in out.items()})
+                engine.consume(rows, by, len(cols), ids, "distinct")
+                found.update({k: len(v) for k, v in ids.items()})
 
-            engine.query(("run", by, True, len(cols), 1, "distinct"), sql, params, distinct)
+            engine.query(
+                ("run", by, engine.attr.mapped, len(cols), 1, "distinct"), sql, params, distinct
+            )
             return found
         cols = {
             "child": [f"substr(s.upath, 1, {engine.attr.length + PATH_STEP})"],

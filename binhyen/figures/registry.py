@@ -20,6 +20,7 @@ docstring); it imports no app.
 import re
 import time
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -114,7 +115,9 @@ class Source:
       child unit ids, SELF (the unit's own records) or months;
     - stock sources also give `stock(engine, request, by_child, day)` and
       `stock_raw(engine, request, by_child, day)` (the same figure counted from the records);
-    - flow sources give `flow(engine, request, by)`.
+    - flow sources give `flow(engine, request, by)`;
+    - `combine(parts, request, by)`: the figure over a period read in parts, each through the
+      tree of its own days (engines whose `keep_ids` is set): flows add up by default.
     """
 
     def prefetch(self, engine, request, by):
@@ -122,6 +125,32 @@ class Source:
 
     def evaluate(self, engine, request, by):
         raise NotImplementedError
+
+    def combine(self, parts, request, by):
+        values, total = defaultdict(int), 0
+        for part in parts:
+            part_values, part_total = part.evaluate(request, by)
+            for key, value in part_values.items():
+                values[key] += value
+            total += part_total
+        return dict(values), total
+
+    @staticmethod
+    def unite(parts, memo, total_memo):
+        """({key: number of distinct ids}, total) for a count of distinct units over a period
+        read in parts, from the sets each part kept under engine.memos[memo] (the breakdown)
+        and engine.memos[total_memo] (whose union is the total): a unit counts once however
+        many parts it appears in."""
+
+        def gather(name):
+            out = defaultdict(set)
+            for part in parts:
+                for key, ids in part.memos.get(name, {}).items():
+                    out[key] |= ids
+            return out
+
+        everyone = set().union(*gather(total_memo).values())
+        return {key: len(ids) for key, ids in gather(memo).items()}, len(everyone)
 
 
 class StockSource(Source):
@@ -131,12 +160,29 @@ class StockSource(Source):
     (key () when not by child)."""
 
     def prefetch(self, engine, request, by):
-        if by not in ("child", "none"):
-            return
+        if by not in ("child", "none") or not getattr(engine, "final", True):
+            return  # a period read in parts values its stocks on the last part's last day
         if by == "child":
             self.stock(engine, request, True, engine.period.end)
         if by == "none" or not request.indicator.additive:
             self.stock(engine, request, False, engine.period.end)
+
+    def combine(self, parts, request, by):
+        """The stock on the period's last day, under that day's tree (the last part's); by
+        month, each month's last day under its own part's tree."""
+        last = parts[-1]
+        if by != "month":
+            return last.evaluate(request, by)
+        values, total = {}, None
+        end = last.period.end
+        for part in parts:
+            part_values, part_total = part.evaluate(request, "month")
+            for month, value in part_values.items():
+                day = min(_month_end(month), end)
+                if part.period.start <= day <= part.period.end:
+                    values[month] = value
+            total = part_total
+        return values, total
 
     def evaluate(self, engine, request, by):
         end = engine.period.end

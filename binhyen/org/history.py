@@ -1,10 +1,135 @@
 """The tree as it stood: which child of a unit a record counts under, through today's tree or
-through the tree on an earlier day (`Attribution`), and the unit kinds that are grassroots
-unions. Read by every rollup (binhyen.reporting.rollup) and by the apps' figure sources."""
+through the tree on an earlier day (`Attribution`), the two bases a figure is given on, and the
+unit kinds that are grassroots unions. Read by every rollup (binhyen.reporting.rollup), by the
+apps' figure sources and by the lists whose totals are those figures.
+
+The two bases, named the same way on every page, export, report and in the API:
+
+- **WAS** — "theo cơ cấu tại thời điểm phát sinh": each record counts under the tree as it
+  stood on the record's own date, so a restructure never changes a past figure and the four
+  quarters add up to the year; a stock is valued on the period's last day under that day's
+  tree. `segments(period)` cuts the period at the dates units moved inside it: within one
+  segment the tree does not change, so the segment is read through the tree of its last day.
+- **NOW** — "theo cơ cấu hiện nay": today's tree for every record, history restated (what a
+  merged province uses to compare its whole history).
+
+`choose(unit, period, asked)` is the one place a basis is chosen: what the reader asked, else
+WAS for a period that has ended and NOW for the current one; a closed unit has no subtree
+today, so it is always read as it was. The API's `as_of=DATE` (any tree on any day) stays
+beside the two bases.
+"""
+
+import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from binhyen.core.periods import Period, today
 
 from .models import PATH_STEP, Unit, UnitEvent, UnitEventKind, UnitKind
+
+WAS, NOW = "was", "now"
+BASES = {
+    WAS: _("theo cơ cấu tại thời điểm phát sinh"),
+    NOW: _("theo cơ cấu hiện nay"),
+}
+
+
+def choose(unit, period, asked=None):
+    """The basis to read `unit` over `period` on: `asked` (WAS or NOW) when it may be, else the
+    default. A closed unit is always read as it was."""
+    if unit is not None and unit.valid_to is not None and unit.valid_to < today():
+        return WAS
+    if asked in BASES:
+        return asked
+    return WAS if period.end < today() else NOW
+
+
+def other(basis):
+    return NOW if basis == WAS else WAS
+
+
+def switchable(unit):
+    """Whether the reader may switch bases for `unit` (not for a closed unit)."""
+    return not (unit.valid_to is not None and unit.valid_to < today())
+
+
+def note(query, unit, basis):
+    """What a page says of its basis, for binhyen/templates/_basis.html: the basis read and,
+    unless the unit is closed, the link to the same page on the other basis (`query`: the
+    page's GET parameters, a QueryDict)."""
+    switch = None
+    if switchable(unit):
+        q = query.copy()
+        q["basis"] = other(basis)
+        q.pop("page", None)
+        switch = {"label": BASES[other(basis)], "url": "?" + q.urlencode()}
+    return {"code": basis, "label": BASES[basis], "other": switch}
+
+
+def open_part(unit, period, basis):
+    """On WAS, the part of `period` while `unit` was open when it closed inside it: nothing
+    counted under it after its last day, and its stocks are valued on that day."""
+    if basis == WAS and unit.valid_to is not None and period.start <= unit.valid_to < period.end:
+        return Period(period.start, unit.valid_to, f"{period.start}..{unit.valid_to}", "range")
+    return period
+
+
+def within(unit, period, basis, unit_field="unit", date_field="date"):
+    """A Q over dated records (`date_field`) in `period` whose unit (`unit_field`) lay under
+    `unit` on `basis`: on WAS under the tree of the record's own date, on NOW under today's.
+    What a list shows is then what the rollup counts (the activity list, a report's changed
+    records). The units of an earlier tree are named by id (the subtree's units then)."""
+    q = Q(pk__in=[])
+    for part, attr in trees(unit, open_part(unit, period, basis), basis):
+        if attr.mapped:
+            ids = sorted(u for u, where in attr.position.items() if where is not None)
+            cond = Q(**{f"{unit_field}_id__in": ids})
+        else:
+            cond = Q(**{f"{unit_field}__path__startswith": unit.path})
+        q |= cond & Q(**{f"{date_field}__gte": part.start, f"{date_field}__lte": part.end})
+    return q
+
+
+def moves_after(day):
+    """[(unit id, old parent id, date)] of the moves dated after `day`, in date order."""
+    return list(
+        UnitEvent.objects.filter(kind=UnitEventKind.MOVED, date__gt=day)
+        .order_by("date", "id")
+        .values_list("unit_id", "old_parent_id", "date")
+    )
+
+
+def segments(period, basis, events=None):
+    """[(part of `period`, as_of day or None for today's tree)]: one part on NOW; on WAS, the
+    period cut at the days units moved inside it (a move dated D puts the unit under its new
+    parent from D on), each part read through the tree of its last day. One query on WAS
+    unless `events` (moves_after(period.start)) are given."""
+    if basis != WAS:
+        return [(period, None)]
+    if events is None:
+        events = moves_after(period.start)
+    days = sorted({day for _u, _p, day in events if day <= period.end})
+    starts = [period.start, *days]
+    parts = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] - datetime.timedelta(days=1) if n + 1 < len(starts) else period.end
+        part = period if len(starts) == 1 else Period(start, end, f"{start}..{end}", "range")
+        parts.append((part, end))
+    return parts
+
+
+def trees(unit, period, basis):
+    """[(part of `period`, Attribution)]: the tree each part of the period is read through on
+    `basis` (see segments), from one read of the moves (none on NOW)."""
+    if basis != WAS:
+        return [(period, Attribution(unit))]
+    events = moves_after(period.start)
+    return [
+        (part, Attribution(unit, day, events=events))
+        for part, day in segments(period, basis, events)
+    ]
+
 
 SELF = "self"  # the breakdown key of a unit's own records (a federation's own conferences)
 
@@ -31,20 +156,21 @@ class Attribution:
     """Which child of `unit` a record of unit u counts under: through today's tree (in SQL,
     from the materialized path) or through the tree as it stood on `as_of` (in Python)."""
 
-    def __init__(self, unit, as_of=None):
+    def __init__(self, unit, as_of=None, events=None):
+        """`events`: the moves dated after `as_of` (or later ones too), as (unit id, old
+        parent id, date) in date order, when the caller has read them already (`trees`)."""
         self.unit = unit
         self.as_of = as_of
         self.length = len(unit.path)
         self.mapped = False
         self.prefixes = [unit.path]
         if as_of is not None:
+            if events is None:
+                events = moves_after(as_of)
             relocated = {}
-            for unit_id, old_parent in (
-                UnitEvent.objects.filter(kind=UnitEventKind.MOVED, date__gt=as_of)
-                .order_by("date", "id")
-                .values_list("unit_id", "old_parent_id")
-            ):
-                relocated.setdefault(unit_id, old_parent)
+            for unit_id, old_parent, day in events:
+                if day > as_of:
+                    relocated.setdefault(unit_id, old_parent)
             if relocated:
                 self._build(relocated)
 
@@ -91,9 +217,7 @@ class Attribution:
             if position.get(u) not in (None, SELF):
                 touched.add(position[u])
         self.touched = touched
-        current = Unit.objects.filter(pk__in=touched, parent=self.unit).values_list(
-            "path", flat=True
-        )
+        current = [tree[pk][1] for pk in touched if pk in tree and tree[pk][0] == self.unit.pk]
         self.touched_prefixes = sorted(
             set(current) | {p for u, p in moved_in.items() if position[u] in touched}
         )

@@ -68,23 +68,24 @@ def records_changed(sender=None, using=None, **kwargs):
 
 
 def period_for(unit, today=None):
-    """This year up to today; for a closed federation, its last year up to its last day
-    (figures through the tree as it stood then)."""
+    """This year up to today; for a closed federation, its last year up to its last day (read,
+    like every closed unit, as it was: binhyen.org.history.choose)."""
     today = today or periods.today()
     end = unit.valid_to if unit.valid_to and unit.valid_to < today else today
     start = datetime.date(end.year, 1, 1)
-    return Period(start, end, f"{start}..{end}", "range"), (end if end != today else None)
+    return Period(start, end, f"{start}..{end}", "range")
 
 
 def _compute(unit, today):
-    period, as_of = period_for(unit, today)
-    result = rollup(unit, period, [code for code, _k in INDICATORS], by="none", as_of=as_of)
+    period = period_for(unit, today)
+    result = rollup(unit, period, [code for code, _k in INDICATORS], by="none")
     totals = {key: result["total"].get(code) for code, key in INDICATORS}
     return {
         **totals,
         "start": period.start,
         "end": period.end,
-        "closed": as_of is not None,
+        "closed": period.end != today,
+        "basis": result["basis"]["label"],
         "label": _("Từ 01/01/%(y)d đến %(d)s")
         % {"y": period.start.year, "d": period.end.strftime("%d/%m/%Y")},
     }

@@ -33,9 +33,17 @@ Số liệu tổng hợp của một đơn vị (cả các đơn vị cấp dư�
   ghi mã số (`activity.attendances[document=12]`).
   Chỉ tiêu dạng tồn (mô hình, thành viên, camera, số đơn vị) lấy giá trị tại ngày cuối kỳ.
 - `by`: `child` (theo đơn vị trực thuộc, mặc định), `month` hoặc `none`.
-- `as_of`: tính theo cơ cấu tổ chức tại ngày này (mặc định: cơ cấu hiện nay).
+- `basis`: cơ sở tính số liệu khi cơ cấu tổ chức thay đổi (đơn vị chuyển, sáp nhập, giải thể):
+  `was` — **theo cơ cấu tại thời điểm phát sinh**: mỗi bản ghi tính cho đơn vị cấp trên của nó
+  vào ngày phát sinh (bốn quý cộng lại bằng cả năm; sắp xếp tổ chức về sau không làm đổi số liệu
+  đã qua; chỉ tiêu dạng tồn tính theo cơ cấu ngày cuối kỳ); `now` — **theo cơ cấu hiện nay**:
+  mọi bản ghi tính theo cơ cấu hôm nay (so sánh cả quá trình của đơn vị sau sáp nhập). Mặc định:
+  `was` với kỳ đã kết thúc, `now` với kỳ đang diễn ra; đơn vị đã kết thúc hoạt động luôn tính
+  theo cơ cấu tại thời điểm phát sinh.
+- `as_of`: tính mọi bản ghi theo cơ cấu tổ chức tại một ngày bất kỳ (YYYY-MM-DD); khi có `as_of`,
+  `basis` không được dùng và `basis` trong kết quả là `null`.
 
-Trả về `{"unit", "period": {"start", "end", "label"}, "rows": [{"unit": {"code", "name"}` hoặc
+Trả về `{"unit", "basis": {"code", "label"}, "period": {"start", "end", "label"}, "rows": [{"unit": {"code", "name"}` hoặc
 `"month", "values": {…}}], "total": {…}}`. Đơn vị ngoài phạm vi: 404. Tham số sai: 400.
 
 Số liệu theo phạm vi xem của người gọi: người được phân công ở đơn vị nhận số liệu của cả đơn vị
@@ -57,6 +65,10 @@ def rollup_view(
     period: str | None = Query(None, description="Kỳ báo cáo"),
     indicators: str | None = Query(None, description="Danh sách chỉ tiêu, có thể kèm bộ lọc"),
     by: str | None = Query(None, description="child | month | none"),
+    basis: str | None = Query(
+        None,
+        description="was (theo cơ cấu tại thời điểm phát sinh) | now (theo cơ cấu hiện nay)",
+    ),
     as_of: str | None = Query(None, description="Cơ cấu tổ chức tại ngày (YYYY-MM-DD)"),
 ):
     try:
@@ -64,6 +76,7 @@ def rollup_view(
         requests = params.requests_for(indicators, request.auth)
         breakdown = params.by_for(by)
         day = params.as_of_for(as_of)
+        chosen = params.basis_for(basis)
     except params.BadParameter as exc:
         raise HttpError(400, _("Tham số không hợp lệ: %(m)s") % {"m": exc}) from None
     the_unit = params.unit_for(request.auth, unit)
@@ -72,7 +85,15 @@ def rollup_view(
         with translation.override(
             settings.LANGUAGE_CODE
         ):  # the period's "label" is Vietnamese, as documented
-            return rollup(the_unit, the_period, requests, by=breakdown, as_of=day, scope=scope)
+            return rollup(
+                the_unit,
+                the_period,
+                requests,
+                by=breakdown,
+                as_of=day,
+                scope=scope,
+                basis=chosen,
+            )
     except OutOfScope as exc:
         raise HttpError(403, out_of_scope_message(exc.requests, the_unit)) from None
 

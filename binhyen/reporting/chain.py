@@ -10,10 +10,10 @@ from binhyen.activities.models import Activity
 from binhyen.documents.chain import plan_period
 from binhyen.documents.models import Document
 from binhyen.figures import registry
+from binhyen.org import history
 from binhyen.org.models import Unit
 
 from .rollup import rollup
-from .targets import as_of_for
 
 FIGURES = ("activity.count", "activity.sessions", "activity.attendances")
 BREAKDOWN_OPEN = 8  # rows of the table by unit shown without a click
@@ -73,9 +73,9 @@ def figure_requests(plan):
 def plan_figures(plan, period, user, unit=None):
     """The sessions, attendances and number of the activities linked to `plan` in `period`,
     within `unit`'s subtree (default: figures_unit) and by its child units; None for an
-    outside body's document or a reader who sees no unit. The plan's own unit is read through
-    the tree as it stood for the period; a reader's unit through today's tree (their units as
-    they are now)."""
+    outside body's document or a reader who sees no unit. The plan's own unit is read as it
+    was (each activity under the tree of its date); a reader's unit through today's tree
+    (their units as they are now)."""
     unit = unit or figures_unit(plan, user)
     if plan.shared or unit is None:
         return None
@@ -85,8 +85,8 @@ def plan_figures(plan, period, user, unit=None):
         return figures
     requests = figure_requests(plan)
     keys = [r.key for r in requests]
-    as_of = as_of_for(span) if unit.pk == plan.unit_id else None
-    data = rollup(unit, span, requests, by="child", as_of=as_of)
+    basis = history.WAS if unit.pk == plan.unit_id else history.NOW
+    data = rollup(unit, span, requests, by="child", basis=basis)
     figures.activities, figures.sessions, figures.attendances = (data["total"][k] for k in keys)
     for row in data["rows"]:
         values = [row["values"][k] for k in keys]

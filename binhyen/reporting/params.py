@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from binhyen.core.api import ScopedNotFound
 from binhyen.core.periods import parse_period
 from binhyen.figures import registry
+from binhyen.org import history
 from binhyen.org.models import Unit
 
 from .rollup import BY_CHOICES
@@ -67,6 +68,20 @@ def requests_for(text, user=None):
         return registry.parse_list(text, user=user)
     except ValidationError as exc:
         raise BadParameter(_first_message(exc)) from None
+
+
+def basis_for(text):
+    """WAS, NOW or None (the default basis) from ?basis=…"""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if value not in history.BASES:
+        raise BadParameter(
+            _(
+                "Tham số “basis” phải là was (theo cơ cấu tại thời điểm phát sinh) hoặc now (theo cơ cấu hiện nay)."
+            )
+        )
+    return value
 
 
 def by_for(text):

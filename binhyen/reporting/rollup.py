@@ -19,6 +19,13 @@ whose subtree did not change read X's rows too, and the others the own rows of t
 made them up then; the groups app's querysets (binhyen.groups.stats) count the raw records
 only to verify the cube (`stock_raw`).
 
+`basis` (binhyen.org.history) says which tree each record counts under: on WAS (each record
+under the tree of its own date) the period is cut at the days units moved inside it and each
+part is read by its own engine through the tree of its last day (`Engine.parts`); the source
+combines the parts' figures (`Source.combine`: flows add up, a stock is the last day's, a count
+of distinct units unites the parts' units). A period with no move inside it is one part: the
+tree of its last day, which is today's tree when no unit has moved since.
+
 `as_of` attributes records through the tree as it stood on that day: each unit's parent on
 that day is the old parent of its first move after it (UnitEvent), else its current parent.
 The cube is keyed by today's tree, so an as-of rollup reads each unit's own cube row (the
@@ -44,6 +51,7 @@ from django.db.models.functions import Substr
 from binhyen.core.text import fold
 from binhyen.figures import registry
 from binhyen.figures.cube import as_date
+from binhyen.org import history
 from binhyen.org.history import SELF, Attribution
 from binhyen.org.models import PATH_STEP, Unit
 from binhyen.org.scoping import FULL_SCOPE
@@ -104,13 +112,42 @@ def leaves(requests):
 class Engine:
     """Evaluates requests for one unit, period, breakdown and tree, through their sources."""
 
-    def __init__(self, unit, period, as_of=None, detail=False, attribution=None, scope=None):
+    def __init__(
+        self,
+        unit,
+        period,
+        as_of=None,
+        detail=False,
+        attribution=None,
+        scope=None,
+        basis=None,
+        keep_ids=False,
+    ):
         self.unit = unit
         self.period = period
         self.detail = detail
         self.scope = scope or FULL_SCOPE  # the reader's FigureScope over the unit
-        # a page reading one unit over two periods that end on the same day shares the tree
-        self.attr = attribution if attribution is not None else Attribution(unit, as_of)
+        # `as_of` (the API's any tree on any day) or a given attribution read one tree;
+        # otherwise the basis (binhyen.org.history.choose) says which trees the period needs
+        self.basis = None
+        self.parts = None  # on WAS across a move: one engine per part of the period
+        self.keep_ids = keep_ids  # a part keeps the ids behind its distinct-unit counts
+        self.final = True  # the last (or only) part: the one whose last day values stocks
+        self.attr = attribution
+        if as_of is None and attribution is None:
+            self.basis = history.choose(unit, period, basis)
+            period = self.period = history.open_part(unit, period, self.basis)
+            parts = history.trees(unit, period, self.basis)
+            self.attr = parts[-1][1]
+            if len(parts) > 1:
+                self.parts = [
+                    Engine(unit, part, detail=detail, attribution=attr, scope=scope, keep_ids=True)
+                    for part, attr in parts
+                ]
+                for part in self.parts[:-1]:
+                    part.final = False
+        elif attribution is None:
+            self.attr = Attribution(unit, as_of)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
         self.flows = {}  # a flow source's sums of one filter set, shared by its measures
@@ -157,13 +194,20 @@ class Engine:
         """Ask every query the flows and period-end stocks of `requests` need at once: a page
         showing several filter sets (outreach, conferences, all activities) and the groups'
         figures sends a handful of queries, however many indicators it shows."""
+        self._send(self.queue(requests, by))
+
+    def queue(self, requests, by):
+        """The queries prefetch() sends, queued (a split engine's parts' together, so that
+        queries of the same shape go as one)."""
+        if self.parts:
+            return [q for part in self.parts for q in part.queue(requests, by)]
         self._pending = []
         try:
             for request in leaves(requests):
                 request.indicator.source.prefetch(self, request, by)
         finally:
             pending, self._pending = self._pending, None
-        self._send(pending)
+        return pending
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -278,8 +322,23 @@ class Engine:
         return request.indicator.source.stock_raw(self, request, by_child, day, into=into)
 
     def evaluate(self, request, by):
-        """({key: value} for the breakdown `by`, total) for one non-ratio request."""
+        """({key: value} for the breakdown `by`, total) for one non-ratio request; across the
+        parts of a split period, their figures combined as the source says (flows add up, a
+        stock is the last day's, a count of distinct units unites its parts' units)."""
+        if self.parts:
+            return request.indicator.source.combine(self.parts, request, by)
         return request.indicator.source.evaluate(self, request, by)
+
+    def children(self):
+        """The child units a breakdown by child lists: those open on a day of the period,
+        under the tree of each part of it."""
+        if not self.parts:
+            return self.attr.children(self.period)
+        seen = {}
+        for part in self.parts:
+            for row in part.attr.children(part.period):
+                seen.setdefault(row[0], row)
+        return list(seen.values())
 
 
 def _natural(name):
@@ -293,10 +352,13 @@ def _ratio(num, den):
     return round(100.0 * num / den, 1)
 
 
-def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=None):
+def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=None, basis=None):
     """The figures of `indicators` (codes with optional [filters], or Requests) for `unit`'s
-    subtree over `period`, broken down `by` "child", "month" or "none", through today's tree or
-    the tree as it stood on `as_of`. Plain Python, in the API's shape.
+    subtree over `period`, broken down `by` "child", "month" or "none", on `basis`
+    (binhyen.org.history: WAS, each record under the tree of its own date; NOW, today's tree;
+    None: the default `history.choose` gives) or through the tree as it stood on `as_of`.
+    Plain Python, in the API's shape; "basis" names the basis read, code and label (None with
+    `as_of`).
 
     `scope` is the reader's FigureScope over `unit` (binhyen.org.scoping.figure_scope; None: the
     whole subtree, for the platform's own figures); OutOfScope names the indicators it does
@@ -306,7 +368,7 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
         raise ValueError(by)
     requests = registry.parse_list(indicators)
     if engine is None:
-        engine = Engine(unit, period, as_of, scope=scope)
+        engine = Engine(unit, period, as_of, scope=scope, basis=basis)
     elif scope is not None and scope != engine.scope:
         raise ValueError("the engine was built for another figure scope")
     refused = [r for r in requests if not in_scope(r, engine.scope)]
@@ -337,7 +399,7 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
     rows = []
     if by == "child":
         # a ward scope names only the children its wards give a figure to
-        children = engine.attr.children(period) if engine.scope.full else []
+        children = engine.children() if engine.scope.full else []
         listed = {pk for pk, _c, _n in children}
         with_data = {
             k
@@ -382,6 +444,11 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
             )
     return {
         "unit": {"code": unit.code, "name": unit.name},
+        "basis": (
+            {"code": engine.basis, "label": str(history.BASES[engine.basis])}
+            if engine.basis
+            else None
+        ),
         "period": {
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),

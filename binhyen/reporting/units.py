@@ -2,6 +2,8 @@
 during a period — and the outreach share, registered in ReportingConfig.ready(). They count
 org's units, so they are answered here, above the apps, and need no cube."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_noop
@@ -35,17 +37,30 @@ class UnitSource(registry.StockSource):
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
             .order_by()
         )
-        if engine.attr.mapped:
-            sql, params = qs.values_list("id").query.sql_with_params()
+        if engine.attr.mapped or engine.keep_ids:
+            # the units themselves: mapped through the tree as it stood, or kept for a period
+            # read in parts (combine)
+            ids = engine.memos[("grassroots_open_ids", by_child, start, end)] = defaultdict(set)
+            if engine.attr.mapped:
+                listed = qs.values_list("id", "id")
+            else:
+                listed = qs.annotate(
+                    rk=Substr("path", 1, engine.attr.length + PATH_STEP)
+                ).values_list("rk", "id")
+            sql, params = listed.query.sql_with_params()
 
             def units(rows):
-                for (unit_id,) in rows:
-                    where = engine.attr.key_of_unit(unit_id)
+                for where, unit_id in rows:
+                    where = (
+                        engine.attr.key_of_unit(where)
+                        if engine.attr.mapped
+                        else engine.attr.key_of_path(where)
+                    )
                     if where is not None:
-                        key = where if by_child else ()
-                        found[key] = found.get(key, 0) + 1
+                        ids[where if by_child else ()].add(unit_id)
+                found.update({key: len(members) for key, members in ids.items()})
 
-            engine.query(("ids",), sql, list(params), units)
+            engine.query(("unit_ids",), sql, list(params), units)
             return found
         if not by_child:
             sql, params = qs.values_list("id").query.sql_with_params()
@@ -90,6 +105,29 @@ class UnitSource(registry.StockSource):
                 self.grassroots_open(engine, by == "child", engine.period.start, engine.period.end)
             return
         super().prefetch(engine, request, by)
+
+    def _open_ids(self, engine, by_child, start, end):
+        self.grassroots_open(engine, by_child, start, end)
+        return engine.memos[("grassroots_open_ids", by_child, start, end)]
+
+    def combine(self, parts, request, by):
+        """Grassroots unions open during a period read in parts: the parts' units united (a
+        union open in two parts counts once); the stocks as StockSource says."""
+        if request.indicator.measure != "grassroots_open":
+            return super().combine(parts, request, by)
+        values, everyone = defaultdict(set), set()
+        for part in parts:
+            start, end = part.period.start, part.period.end
+            for key, ids in self._open_ids(part, by == "child", start, end).items():
+                everyone |= ids
+                if by == "child":
+                    values[key] |= ids
+            if by == "month":
+                for m in part.period.months():
+                    day_from, day_to = max(m, start), min(_month_end(m), end)
+                    values[m] |= self._open_ids(part, False, day_from, day_to).get((), set())
+        counts = {key: len(ids) for key, ids in values.items()}
+        return ({} if by == "none" else counts), len(everyone)
 
     def evaluate(self, engine, request, by):
         if request.indicator.measure != "grassroots_open":

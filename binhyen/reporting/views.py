@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from binhyen.core import periods
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.org import history
 from binhyen.org.models import Area, Unit
 from binhyen.org.scoping import figure_scope
 
@@ -38,13 +39,20 @@ CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
 
 
 def _question(request):
-    """(unit, period, error message) from ?unit=CODE&period=…; 404 for an unseen unit."""
+    """(unit, period, basis, error message) from ?unit=CODE&period=…&basis=was|now; 404 for an
+    unseen unit; the basis is the one history.choose gives (a closed unit: as it was)."""
     unit = params.unit_for(request.user, request.GET.get("unit"))
     text = request.GET.get("period") or str(periods.today().year)
+    error = None
     try:
-        return unit, params.period_for(text), None
+        period = params.period_for(text)
     except params.BadParameter as exc:
-        return unit, params.period_for(str(periods.today().year)), str(exc)
+        period, error = params.period_for(str(periods.today().year)), str(exc)
+    try:
+        asked = params.basis_for(request.GET.get("basis"))
+    except params.BadParameter as exc:
+        asked, error = None, str(exc)
+    return unit, period, history.choose(unit, period, asked), error
 
 
 def _fmt(value, ratio=False):
@@ -152,19 +160,19 @@ def _empty(unit):
 
 @login_required
 def dashboard(request):
-    unit, period, error = _question(request)
+    unit, period, basis, error = _question(request)
     scope = figure_scope(request.user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
     headline_requests, _hidden = split_by_scope(registry.parse_list(HEADLINE), scope)
     engine = Engine(
-        unit, period, detail=True, scope=scope
+        unit, period, detail=True, scope=scope, basis=basis
     )  # the table and the trend share their queries
     now = rollup(unit, period, requests, by="child", engine=engine) if requests else _empty(unit)
     trend = None
     if in_scope(registry.parse(TREND, resolve=False), scope):
         trend = rollup(unit, period, [TREND], by="month", engine=engine)
     before = (
-        rollup(unit, period.previous(), headline_requests, by="none", scope=scope)
+        rollup(unit, period.previous(), headline_requests, by="none", scope=scope, basis=basis)
         if headline_requests
         else _empty(unit)
     )
@@ -203,6 +211,7 @@ def dashboard(request):
             "trend_label": registry.get(TREND).label,
             "crumbs": crumbs,
             "period_text": request.GET.get("period") or period.code,
+            "basis": history.note(request.GET, unit, basis),
             **scope_notes(scope, hidden),
         },
     )
@@ -214,15 +223,20 @@ def export(request):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    unit, period, _error = _question(request)
+    unit, period, basis, _error = _question(request)
     scope = figure_scope(request.user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
-    result = rollup(unit, period, requests, by="child", scope=scope) if requests else _empty(unit)
+    result = (
+        rollup(unit, period, requests, by="child", scope=scope, basis=basis)
+        if requests
+        else _empty(unit)
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tổng hợp")
     ws.append([unit.name])
     ws.append([str(period.label)])
+    ws.append([_("Số liệu tính %(b)s.") % {"b": history.BASES[basis]}])
     notes = scope_notes(scope, hidden)
     if notes["scope_wards"]:
         ws.append(
@@ -300,10 +314,12 @@ def rebuild(request):
     )
 
 
-def source_url(unit_code, period_code, indicator, part="", base=""):
+def source_url(unit_code, period_code, indicator, part="", base="", basis=""):
     """The figure source page of one indicator for a unit and period (a report's figures link
-    to it)."""
+    to it), on `basis` when given (else the page's default)."""
     query = {"unit": unit_code, "period": period_code, "indicator": indicator}
+    if basis:
+        query["basis"] = basis
     if part:
         query["phan"] = part
     if base:
@@ -311,8 +327,9 @@ def source_url(unit_code, period_code, indicator, part="", base=""):
     return f"{reverse('reporting:figure')}?{urlencode(query)}"
 
 
-def _activities_url(unit, period, req):
-    """The activity list with the same unit, dates and filters: the records behind a flow."""
+def _activities_url(unit, period, req, basis):
+    """The activity list with the same unit, dates, filters and basis: the records behind a
+    flow."""
     codes = req.filter_codes()
     if req.indicator.measure not in CUBE_MEASURES or "document" in codes:
         return None
@@ -320,6 +337,7 @@ def _activities_url(unit, period, req):
         "unit": unit.code,
         "start": format_date(period.start),
         "end": format_date(period.end),
+        "basis": basis,
         **codes,
     }
     return f"/hoat-dong/?{urlencode(query)}"
@@ -345,6 +363,7 @@ def figure_source(request):
         period = params.period_for(request.GET.get("period", ""))
         req = params.requests_for(request.GET.get("indicator", ""), user=request.user)[0]
         base = params.period_for(request.GET["so_voi"]) if request.GET.get("so_voi") else None
+        basis = history.choose(unit, period, params.basis_for(request.GET.get("basis")))
     except params.BadParameter as exc:
         error = str(exc)
     if error:
@@ -369,9 +388,8 @@ def figure_source(request):
     part = request.GET.get("phan", "")
     ratio = req.indicator.kind == registry.RATIO
     monthly = req.indicator.measure in CUBE_MEASURES
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
-    engine = Engine(unit, period, as_of, detail=monthly, scope=scope)
-    by_child = rollup(unit, period, [req], by="child", as_of=as_of, engine=engine)
+    engine = Engine(unit, period, detail=monthly, scope=scope, basis=basis)
+    by_child = rollup(unit, period, [req], by="child", engine=engine)
     key = req.key
     total = by_child["total"][key]
     children, own = [], None
@@ -384,13 +402,13 @@ def figure_source(request):
             {
                 "name": row["unit"]["name"],
                 "value": _value(value, ratio),
-                "url": source_url(row["unit"]["code"], period.code, key),
+                "url": source_url(row["unit"]["code"], period.code, key, basis=basis),
                 "zero": not value,
             }
         )
     years = {}  # year → [12 cells], a month outside the period left empty
     if monthly:
-        for row in rollup(unit, period, [req], by="month", as_of=as_of, engine=engine)["rows"]:
+        for row in rollup(unit, period, [req], by="month", engine=engine)["rows"]:
             year, month = (int(x) for x in row["month"].split("-"))
             cells = years.setdefault(year, {"year": year, "cells": [""] * 12, "total": 0})
             cells["cells"][month - 1] = _value(row["values"][key], ratio)
@@ -399,7 +417,7 @@ def figure_source(request):
             cells["total"] = _value(cells["total"], ratio)
     before = None
     if base is not None:
-        before = rollup(unit, base, [req], by="none", as_of=as_of, scope=scope)["total"][key]
+        before = rollup(unit, base, [req], by="none", scope=scope, basis=basis)["total"][key]
     summary = []
     if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
         summary = [
@@ -444,14 +462,20 @@ def figure_source(request):
             "month_heads": [_("T%(m)d") % {"m": m} for m in range(1, 13)],
             "summary": summary,
             "part": part,
-            "as_of": as_of,
+            "basis": history.note(request.GET, unit, basis),
             "additive": req.indicator.additive and not ratio,
-            "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code})}",
+            "dashboard_url": f"{reverse('reporting:dashboard')}?{urlencode({'unit': unit.code, 'period': period.code, 'basis': basis})}",
             "api_url": "/api/v1/rollup?"
             + urlencode(
-                {"unit": unit.code, "period": period.code, "indicators": key, "by": "child"}
+                {
+                    "unit": unit.code,
+                    "period": period.code,
+                    "indicators": key,
+                    "by": "child",
+                    "basis": basis,
+                }
             ),
-            "activities_url": _activities_url(unit, period, req),
+            "activities_url": _activities_url(unit, period, req, basis),
             "map_url": (
                 f"{reverse('groups:map')}?{urlencode({'unit': unit.code, 'ngay': format_date(period.end)})}"
                 if req.indicator.code == "groups.wards"

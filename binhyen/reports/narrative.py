@@ -27,12 +27,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from binhyen.core import periods
 from binhyen.core.periods import parse_period
 from binhyen.core.text import fold, format_date, format_number
 from binhyen.documents.models import Document
 from binhyen.figures import registry
+from binhyen.org.history import WAS
 from binhyen.reporting.rollup import Engine, rollup
+
+# A report tells what happened in its period: each record under the tree of its own date, so a
+# restructure after the period never changes an approved report (binhyen.org.history).
+REPORT_BASIS = WAS
 
 # kind code → (classifier, noun): "3.807 buổi tuyên truyền", "45.284 cuộc hội nghị"
 KIND_WORDS = {
@@ -84,6 +88,7 @@ class Figure:
             query["phan"] = self.part
         if self.base:
             query["so_voi"] = self.base
+        query["basis"] = REPORT_BASIS
         return f"{reverse('reporting:figure')}?{urlencode(query)}"
 
 
@@ -359,6 +364,7 @@ def _day(d):
 class _Writer:
     def __init__(self, unit, period, as_of=None):
         self.unit, self.period, self.as_of = unit, period, as_of
+        self.basis = None if as_of else REPORT_BASIS
         self.kinds = list(KIND_WORDS)
         requests = []
         for k in self.kinds:
@@ -377,10 +383,8 @@ class _Writer:
             "cameras.working",
         ]
         self.requests = {r.key: r for r in registry.parse_list(requests)}
-        engine = Engine(unit, period, as_of)
-        self.data = rollup(
-            unit, period, list(self.requests), by="child", as_of=as_of, engine=engine
-        )
+        engine = Engine(unit, period, as_of, basis=self.basis)
+        self.data = rollup(unit, period, list(self.requests), by="child", engine=engine)
         self.total = self.data["total"]
         self.own = next(
             (row["values"] for row in self.data["rows"] if row["unit"]["code"] == unit.code), {}
@@ -597,7 +601,9 @@ class _Writer:
         keys = []
         for p in plans:
             keys += [f"activity.count[document={p.pk}]", f"activity.attendances[document={p.pk}]"]
-        totals = rollup(self.unit, self.period, keys, by="none", as_of=self.as_of)["total"]
+        totals = rollup(
+            self.unit, self.period, keys, by="none", as_of=self.as_of, basis=self.basis
+        )["total"]
         found = [
             (
                 p,
@@ -649,7 +655,11 @@ class _Writer:
             ]
             self.prev_period = prev
             self.previous = (
-                rollup(self.unit, prev, keys, by="none", as_of=self.as_of)["total"] if keys else {}
+                rollup(self.unit, prev, keys, by="none", as_of=self.as_of, basis=self.basis)[
+                    "total"
+                ]
+                if keys
+                else {}
             )
         return self.previous
 
@@ -791,9 +801,14 @@ class _Writer:
         )
         if not self.total.get("activity.sessions[kind=tuyen_truyen]"):
             return None
-        totals = rollup(self.unit, self.period, [held, open_, share], by="none", as_of=self.as_of)[
-            "total"
-        ]
+        totals = rollup(
+            self.unit,
+            self.period,
+            [held, open_, share],
+            by="none",
+            as_of=self.as_of,
+            basis=self.basis,
+        )["total"]
         if not totals.get(open_) or not totals.get(held) or totals.get(share) is None:
             return None
         self.requests.update({r.key: r for r in registry.parse_list([held, open_, share])})
@@ -841,7 +856,7 @@ class _Writer:
         g, m, w = GROUPS, MEMBERS, WARDS
         if not self.total.get(g):
             return None
-        day = format_date(min(self.period.end, self.as_of or self.period.end))
+        day = format_date(min(self.period.end, self.as_of or self.unit.valid_to or self.period.end))
         variant = _pick([0, 1], self.unit.code, self.period.code, "groups")
         if variant == 0:
             parts = [
@@ -873,9 +888,9 @@ class _Writer:
         if not self.total.get(GROUPS):
             return None
         prev = self.period.previous()
-        before = rollup(self.unit, prev, [GROUPS, MEMBERS, WARDS], by="none", as_of=self.as_of)[
-            "total"
-        ]
+        before = rollup(
+            self.unit, prev, [GROUPS, MEMBERS, WARDS], by="none", as_of=self.as_of, basis=self.basis
+        )["total"]
         if not before.get(GROUPS):
             return None
         changes = []
@@ -956,10 +971,9 @@ class _Writer:
 
 
 def generate(unit, period, as_of=None):
-    """The results section of `unit`'s report for `period`; a closed unit is written with the
-    tree as it stood on its last day unless `as_of` says otherwise. Vietnamese whoever asks:
-    the text goes into the report, and its figures' labels are kept with the submission."""
-    if as_of is None and unit.valid_to and unit.valid_to < periods.today():
-        as_of = unit.valid_to
+    """The results section of `unit`'s report for `period`, on the reports' basis (each record
+    under the tree of its own date: REPORT_BASIS) unless `as_of` names one tree. Vietnamese
+    whoever asks: the text goes into the report, and its figures' labels are kept with the
+    submission."""
     with translation.override(settings.LANGUAGE_CODE):
         return _Writer(unit, period, as_of).write()

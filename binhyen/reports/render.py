@@ -211,7 +211,6 @@ def content(
     annotated, else a draft written now); `figures`, in rollup() shape, are the figures as
     sent or approved, printed in the appendix instead of live ones."""
     day = day or periods.today()
-    as_of = as_of or _as_of(unit)
     story = story or narrative_mod.generate(unit, period, as_of=as_of)
     with translation.override(settings.LANGUAGE_CODE):  # a Vietnamese document whoever downloads it
         label = period.in_sentence
@@ -244,7 +243,12 @@ def content(
         )
     )
     data = figures or rollup(
-        unit, period, [key for key, _label in APPENDIX_COLUMNS], by="child", as_of=as_of
+        unit,
+        period,
+        [key for key, _label in APPENDIX_COLUMNS],
+        by="child",
+        as_of=as_of,
+        basis=narrative_mod.REPORT_BASIS,
     )
     rows = [
         [str(n), row["unit"]["name"]]
@@ -466,10 +470,6 @@ def build(unit, period, **kwargs):
     return out.getvalue()
 
 
-def _as_of(unit):
-    return unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
-
-
 def _appendix(doc, c):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _para(doc, "PHỤ LỤC", size=14, bold=True)
@@ -687,10 +687,12 @@ def build_xlsx(unit, period, as_of=None):
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    as_of = as_of or _as_of(unit)
     keys = [k for k, _l in APPENDIX_COLUMNS]
-    by_child = rollup(unit, period, keys, by="child", as_of=as_of)
-    by_month = rollup(unit, period, [k for k, _l in MONTHLY_COLUMNS], by="month", as_of=as_of)
+    basis = narrative_mod.REPORT_BASIS
+    by_child = rollup(unit, period, keys, by="child", as_of=as_of, basis=basis)
+    by_month = rollup(
+        unit, period, [k for k, _l in MONTHLY_COLUMNS], by="month", as_of=as_of, basis=basis
+    )
     wb = Workbook()
     bold = Font(bold=True)
 

@@ -18,11 +18,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from binhyen.activities.models import Activity
 from binhyen.core import periods
 from binhyen.core.bounds import EARLIEST_DATE
 from binhyen.core.periods import parse_period
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.org import history
 from binhyen.org.models import Assignment, Unit
 from binhyen.org.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
 from binhyen.reporting.rollup import rollup
@@ -37,7 +39,7 @@ from .models import (
     Submission,
     SubmissionFigure,
 )
-from .narrative import annotate
+from .narrative import REPORT_BASIS, annotate
 from .narrative import generate as write_results
 
 STANDARD_TEMPLATE = "phong-chong-toi-pham"
@@ -377,10 +379,8 @@ def save_draft(
         _("Chỉ sửa được báo cáo đang soạn hoặc bị trả lại."),
     )
     if generate:
-        unit = s.unit
-        as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
         with translation.override(settings.LANGUAGE_CODE):  # the kept figure labels, as the text
-            story = write_results(unit, s.request.period, as_of=as_of)
+            story = write_results(s.unit, s.request.period)
         narrative = story.text()
         s.narrative_sources = story.provenance()
     for name, value in (
@@ -427,16 +427,14 @@ def return_submission(actor, submission, *, version, comment):
 
 
 def live_figures(submission):
-    """The rollup of the unit's subtree for the period, as the draft shows it; a closed unit is
-    answered with the tree as it stood on its last day."""
-    unit = submission.unit
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
+    """The rollup of the unit's subtree for the period, as the draft shows it, on the reports'
+    basis (each record under the tree of its own date)."""
     return rollup(
-        unit,
+        submission.unit,
         submission.request.period,
         submission.request.template.indicators,
         by="child",
-        as_of=as_of,
+        basis=REPORT_BASIS,
     )
 
 
@@ -498,15 +496,14 @@ def frozen_totals(submission):
 
 
 def live_totals(submission):
-    """The live totals of the submission's indicators (no breakdown: what a page compares)."""
-    unit = submission.unit
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
+    """The live totals of the submission's indicators (no breakdown: what a page compares), on
+    the report's own basis: a restructure after the period never changes them."""
     return rollup(
-        unit,
+        submission.unit,
         submission.request.period,
         submission.request.template.indicators,
         by="none",
-        as_of=as_of,
+        basis=REPORT_BASIS,
     )["total"]
 
 
@@ -569,8 +566,33 @@ def story(submission):
     unit, period = submission.unit, submission.request.period
     if submission.narrative.strip():
         return annotate(submission.narrative, submission.narrative_sources, unit, period)
-    as_of = unit.valid_to if unit.valid_to and unit.valid_to < periods.today() else None
-    return write_results(unit, period, as_of=as_of), []
+    return write_results(unit, period), []
+
+
+def changed_records(submission, limit=20):
+    """The activities behind a sent or approved report's changed figures: those of its unit's
+    subtree, dated in its period on the report's basis, added, corrected or deleted since the
+    figures were frozen — newest change first, each once ([] for a draft)."""
+    since = submission.approved_at or submission.submitted_at
+    if not has_frozen_figures(submission) or since is None:
+        return []
+    changes = (
+        Activity.history.filter(
+            history.within(submission.unit, submission.request.period, REPORT_BASIS),
+            history_date__gt=since,
+        )
+        .select_related("unit", "history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    seen, rows = set(), []
+    for change in changes[: limit * 5]:
+        if change.id in seen:
+            continue
+        seen.add(change.id)
+        rows.append(change)
+        if len(rows) == limit:
+            break
+    return rows
 
 
 def changed_since_approval(submission):

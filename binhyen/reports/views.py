@@ -21,12 +21,14 @@ from django.views.decorators.http import require_POST
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import ServiceFormView, paginate
+from binhyen.org import history
 from binhyen.org.scoping import APPROVE_ROLES, scope_of
 from binhyen.reporting.views import source_url
 
 from . import services
 from .forms import RequestForm
 from .models import Notification, ReportRequest, Status, Submission
+from .narrative import REPORT_BASIS
 from .render import build, build_pdf
 
 DOCUMENT_TYPES = {
@@ -199,8 +201,11 @@ def submission_detail(request, pk):
     live = services.live_totals(s)
     rows = services.compare(s, frozen=frozen, live=live)
     for row in rows:
-        row["source"] = source_url(s.unit.code, s.request.period_code, row["key"])
+        row["source"] = source_url(
+            s.unit.code, s.request.period_code, row["key"], basis=REPORT_BASIS
+        )
     note = CHANGED_NOTES.get(s.status, _("Số liệu hiện tại đã khác"))
+    changed = [r for r in rows if r["changed"]]
     story, missing = services.story(s) if s.narrative.strip() else (None, [])
     return render(
         request,
@@ -212,7 +217,10 @@ def submission_detail(request, pk):
             "can_approve": can_approve,
             "rows": rows,
             "kept": kept,
-            "changed": [r for r in rows if r["changed"]],
+            "changed": changed,
+            # the records behind the change: read only when a figure changed
+            "changed_records": services.changed_records(s) if changed else [],
+            "basis_label": history.BASES[REPORT_BASIS],
             "kept_at": s.approved_at if s.status == Status.APPROVED else s.submitted_at,
             "story_html": story.html(live=live, note=note) if story else "",
             "missing": [

@@ -30,6 +30,7 @@ def test_rollup_by_child_in_the_issue_shape(data, api_as):
     assert response.status_code == 200, response.content
     assert response.json() == {
         "unit": {"code": "HCM", "name": "Liên đoàn Lao động Thành phố Hồ Chí Minh"},
+        "basis": {"code": "was", "label": "theo cơ cấu tại thời điểm phát sinh"},
         "period": {"start": "2022-01-01", "end": "2022-03-31", "label": "Quý I/2022"},
         "rows": [
             {

@@ -129,7 +129,7 @@ def test_merge_of_two_mid_level_units_as_now_and_as_of(tree):
 
     facts.rebuild()
     period = parse_period("2020")
-    now = rollup(tree["hcm"], period, ["activity.sessions", "units.grassroots"])
+    now = rollup(tree["hcm"], period, ["activity.sessions", "units.grassroots"], basis="now")
     assert {r["unit"]["code"]: r["values"] for r in now["rows"]} == {
         "HCM-Q9": {"activity.sessions": 1, "units.grassroots": 0},  # its own conference only
         "HCM-TD": {"activity.sessions": 5, "units.grassroots": 2},

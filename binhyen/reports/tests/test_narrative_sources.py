@@ -159,7 +159,7 @@ def test_every_figure_links_to_its_source_and_says_where_it_comes_from(tree):
     ]
     assert own.source_url() == (
         "/tong-hop/nguon-so-lieu/?unit=HCM&period=2022"
-        "&indicator=activity.sessions%5Bkind%3Dtuyen_truyen%5D&phan=own"
+        "&indicator=activity.sessions%5Bkind%3Dtuyen_truyen%5D&phan=own&basis=was"
     )
     html = story.html(
         live={"activity.sessions[kind=tuyen_truyen]": 13}, note="Đã thay đổi sau khi phê duyệt"
