@@ -200,7 +200,8 @@ class ActivitySource(registry.Source):
                     acc[2] += int(values[2] or 0)
                     acc[3] += int(values[3] or 0)
 
-            engine.query(("cube", by), sql, params, consume)
+            # the shape of the as-of cells (a period read in parts sends both as one query)
+            engine.query(("run", by, True, len(cols), 4, "sum"), sql, params, consume)
             return
         engine.run(sql, params, by, len(cols), out)
 
@@ -232,7 +233,9 @@ class ActivitySource(registry.Source):
                 for i, v in enumerate(values):
                     acc[i] += int(v or 0)
 
-        engine.query(("as_of", bool(month)), sql, [engine.unit.pk] + params, consume)
+        # the shape of the units' own cells below: the two go to the database as one query
+        shape = ("run", by, True, 1 + len(month), 4, "sum")
+        engine.query(shape, sql, [engine.unit.pk] + params, consume)
         if not engine.attr.touched_prefixes:
             return
         # Each unit's own cell: its "self" row, or for a grassroots union its parent's row for
@@ -351,9 +354,12 @@ class ActivitySource(registry.Source):
                 engine.consume(rows, by, len(cols), ids, "distinct")
                 found.update({k: len(v) for k, v in ids.items()})
 
-            engine.query(
-                ("run", by, engine.attr.mapped, len(cols), 1, "distinct"), sql, params, distinct
-            )
+            # rows of (key columns…, unit id): a shape shared with the units open in a period
+            # (reporting.units), so the two go to the database as one query
+            kinds = {"child": "path", "month": "date", "none": None}[by]
+            signature = ("int",) if engine.attr.mapped else ()
+            signature += (kinds,) if kinds and not (engine.attr.mapped and by == "child") else ()
+            engine.query(("unit ids", *signature), sql, params, distinct)
             return found
         cols = {
             "child": [f"substr(s.upath, 1, {engine.attr.length + PATH_STEP})"],

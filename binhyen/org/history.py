@@ -119,16 +119,49 @@ def segments(period, basis, events=None):
     return parts
 
 
-def trees(unit, period, basis):
+class Snapshot:
+    """The moves since a day and the whole tree, each read once for all the engines of one
+    page (a dashboard reads its period and the one before it through the same reads)."""
+
+    def __init__(self, since):
+        self.since = since
+        self._events = None
+        self._units = None
+
+    def moves_after(self, day):
+        if day < self.since:
+            return moves_after(day)
+        if self._events is None:
+            self._events = moves_after(self.since)
+        return [e for e in self._events if e[2] > day]
+
+    def units(self):
+        if self._units is None:
+            self._units = _read_units()
+        return self._units
+
+
+def trees(unit, period, basis, snapshot=None):
     """[(part of `period`, Attribution)]: the tree each part of the period is read through on
-    `basis` (see segments), from one read of the moves (none on NOW)."""
+    `basis` (see segments), from one read of the moves (none on NOW), shared through
+    `snapshot` when given."""
     if basis != WAS:
         return [(period, Attribution(unit))]
-    events = moves_after(period.start)
+    snapshot = snapshot or Snapshot(period.start)
+    events = snapshot.moves_after(period.start)
     return [
-        (part, Attribution(unit, day, events=events))
+        (part, Attribution(unit, day, events=events, snapshot=snapshot))
         for part, day in segments(period, basis, events)
     ]
+
+
+def _read_units():
+    return {
+        pk: (parent, path, kind, depth)
+        for pk, parent, path, kind, depth in Unit.objects.values_list(
+            "id", "parent_id", "path", "kind_id", "depth"
+        )
+    }
 
 
 SELF = "self"  # the breakdown key of a unit's own records (a federation's own conferences)
@@ -156,17 +189,19 @@ class Attribution:
     """Which child of `unit` a record of unit u counts under: through today's tree (in SQL,
     from the materialized path) or through the tree as it stood on `as_of` (in Python)."""
 
-    def __init__(self, unit, as_of=None, events=None):
+    def __init__(self, unit, as_of=None, events=None, snapshot=None):
         """`events`: the moves dated after `as_of` (or later ones too), as (unit id, old
-        parent id, date) in date order, when the caller has read them already (`trees`)."""
+        parent id, date) in date order, when the caller has read them already (`trees`);
+        `snapshot`: the page's Snapshot, whose tree is read once."""
         self.unit = unit
+        self.snapshot = snapshot
         self.as_of = as_of
         self.length = len(unit.path)
         self.mapped = False
         self.prefixes = [unit.path]
         if as_of is not None:
             if events is None:
-                events = moves_after(as_of)
+                events = (snapshot.moves_after if snapshot else moves_after)(as_of)
             relocated = {}
             for unit_id, old_parent, day in events:
                 if day > as_of:
@@ -175,12 +210,7 @@ class Attribution:
                 self._build(relocated)
 
     def _build(self, relocated):
-        tree = {
-            pk: (parent, path, kind, depth)
-            for pk, parent, path, kind, depth in Unit.objects.values_list(
-                "id", "parent_id", "path", "kind_id", "depth"
-            )
-        }
+        tree = self.snapshot.units() if self.snapshot is not None else _read_units()
         self.tree = tree
         parents = {pk: row[0] for pk, row in tree.items()}
         up = {u: relocated.get(u, p) for u, p in parents.items()}
@@ -260,13 +290,14 @@ class Attribution:
             q |= Q(**{f"{field}__startswith": p})
         return q
 
-    def children(self, period):
-        """The child units to list: those open on at least one day of the period."""
-        if self.mapped:
-            qs = Unit.objects.filter(pk__in=self.child_ids)
-        else:
-            qs = Unit.objects.filter(parent=self.unit)
-        qs = qs.filter(valid_from__lte=period.end).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    def children_q(self, period):
+        """Q for the child units to list: those open on at least one day of the period."""
+        under = Q(pk__in=self.child_ids) if self.mapped else Q(parent=self.unit)
+        return (
+            under
+            & Q(valid_from__lte=period.end)
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         )
-        return list(qs.values_list("pk", "code", "name"))
+
+    def children(self, period):
+        return list(Unit.objects.filter(self.children_q(period)).values_list("pk", "code", "name"))

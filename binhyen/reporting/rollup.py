@@ -45,7 +45,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from binhyen.core.text import fold
@@ -122,6 +122,7 @@ class Engine:
         scope=None,
         basis=None,
         keep_ids=False,
+        snapshot=None,
     ):
         self.unit = unit
         self.period = period
@@ -137,7 +138,7 @@ class Engine:
         if as_of is None and attribution is None:
             self.basis = history.choose(unit, period, basis)
             period = self.period = history.open_part(unit, period, self.basis)
-            parts = history.trees(unit, period, self.basis)
+            parts = history.trees(unit, period, self.basis, snapshot)
             self.attr = parts[-1][1]
             if len(parts) > 1:
                 self.parts = [
@@ -147,7 +148,7 @@ class Engine:
                 for part in self.parts[:-1]:
                     part.final = False
         elif attribution is None:
-            self.attr = Attribution(unit, as_of)
+            self.attr = Attribution(unit, as_of, snapshot=snapshot)
         self.q = connection.ops.quote_name
         self.day = connection.ops.adapt_datefield_value
         self.flows = {}  # a flow source's sums of one filter set, shared by its measures
@@ -292,6 +293,8 @@ class Engine:
                     else:
                         acc[where if by_child else ()] += v or 0
                 out.update({k: len(v) for k, v in acc.items()} if agg == "distinct" else acc)
+                if not by_child:
+                    out.setdefault((), 0)  # no record under the unit then
 
             self.query(("stock_rows",), sql, list(params), consume)
             return out
@@ -334,11 +337,10 @@ class Engine:
         under the tree of each part of it."""
         if not self.parts:
             return self.attr.children(self.period)
-        seen = {}
+        q = Q(pk__in=[])
         for part in self.parts:
-            for row in part.attr.children(part.period):
-                seen.setdefault(row[0], row)
-        return list(seen.values())
+            q |= part.attr.children_q(part.period)
+        return list(Unit.objects.filter(q).values_list("pk", "code", "name"))
 
 
 def _natural(name):
@@ -352,7 +354,17 @@ def _ratio(num, den):
     return round(100.0 * num / den, 1)
 
 
-def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=None, basis=None):
+def rollup(
+    unit,
+    period,
+    indicators,
+    by="child",
+    as_of=None,
+    engine=None,
+    scope=None,
+    basis=None,
+    snapshot=None,
+):
     """The figures of `indicators` (codes with optional [filters], or Requests) for `unit`'s
     subtree over `period`, broken down `by` "child", "month" or "none", on `basis`
     (binhyen.org.history: WAS, each record under the tree of its own date; NOW, today's tree;
@@ -362,13 +374,14 @@ def rollup(unit, period, indicators, by="child", as_of=None, engine=None, scope=
 
     `scope` is the reader's FigureScope over `unit` (binhyen.org.scoping.figure_scope; None: the
     whole subtree, for the platform's own figures); OutOfScope names the indicators it does
-    not give. Pass the same `engine` (an Engine for this unit, period, as_of and scope) to
+    not give. `snapshot` (binhyen.org.history.Snapshot) shares the reads of the tree between
+    the rollups of one page. Pass the same `engine` (an Engine for this unit, period, as_of and scope) to
     several calls to share their queries, e.g. a table by child and a trend by month."""
     if by not in BY_CHOICES:
         raise ValueError(by)
     requests = registry.parse_list(indicators)
     if engine is None:
-        engine = Engine(unit, period, as_of, scope=scope, basis=basis)
+        engine = Engine(unit, period, as_of, scope=scope, basis=basis, snapshot=snapshot)
     elif scope is not None and scope != engine.scope:
         raise ValueError("the engine was built for another figure scope")
     refused = [r for r in requests if not in_scope(r, engine.scope)]

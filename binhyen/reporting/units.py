@@ -60,7 +60,10 @@ class UnitSource(registry.StockSource):
                         ids[where if by_child else ()].add(unit_id)
                 found.update({key: len(members) for key, members in ids.items()})
 
-            engine.query(("unit_ids",), sql, list(params), units)
+            # rows of (key column, unit id): the shape of the units with activity
+            # (binhyen.activities.figures), sent with them as one query
+            shape = ("unit ids", "int" if engine.attr.mapped else "path")
+            engine.query(shape, sql, list(params), units)
             return found
         if not by_child:
             sql, params = qs.values_list("id").query.sql_with_params()

@@ -164,15 +164,23 @@ def dashboard(request):
     scope = figure_scope(request.user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
     headline_requests, _hidden = split_by_scope(registry.parse_list(HEADLINE), scope)
-    engine = Engine(
-        unit, period, detail=True, scope=scope, basis=basis
-    )  # the table and the trend share their queries
+    # the table and the trend share their queries, and both periods one read of the tree
+    snapshot = history.Snapshot(min(period.start, period.previous().start))
+    engine = Engine(unit, period, detail=True, scope=scope, basis=basis, snapshot=snapshot)
     now = rollup(unit, period, requests, by="child", engine=engine) if requests else _empty(unit)
     trend = None
     if in_scope(registry.parse(TREND, resolve=False), scope):
         trend = rollup(unit, period, [TREND], by="month", engine=engine)
     before = (
-        rollup(unit, period.previous(), headline_requests, by="none", scope=scope, basis=basis)
+        rollup(
+            unit,
+            period.previous(),
+            headline_requests,
+            by="none",
+            scope=scope,
+            basis=basis,
+            snapshot=snapshot,
+        )
         if headline_requests
         else _empty(unit)
     )
@@ -388,7 +396,8 @@ def figure_source(request):
     part = request.GET.get("phan", "")
     ratio = req.indicator.kind == registry.RATIO
     monthly = req.indicator.measure in CUBE_MEASURES
-    engine = Engine(unit, period, detail=monthly, scope=scope, basis=basis)
+    snapshot = history.Snapshot(min(period.start, base.start) if base else period.start)
+    engine = Engine(unit, period, detail=monthly, scope=scope, basis=basis, snapshot=snapshot)
     by_child = rollup(unit, period, [req], by="child", engine=engine)
     key = req.key
     total = by_child["total"][key]
@@ -417,7 +426,9 @@ def figure_source(request):
             cells["total"] = _value(cells["total"], ratio)
     before = None
     if base is not None:
-        before = rollup(unit, base, [req], by="none", scope=scope, basis=basis)["total"][key]
+        before = rollup(unit, base, [req], by="none", scope=scope, basis=basis, snapshot=snapshot)[
+            "total"
+        ][key]
     summary = []
     if part in ("own", "below") and own is not None and req.indicator.additive and not ratio:
         summary = [

@@ -43,13 +43,13 @@ def test_dashboard_shows_the_users_unit_by_default(tree, viewer, client):
     assert '<svg viewBox="0 0 720 220"' in html
     # coordinates keep a decimal dot although the page's numbers use the Vietnamese comma
     assert re.search(r'<rect x="\d+\.\d" y="\d+\.\d" width="\d+\.\d" height="\d+\.\d"', html)
-    assert 'href="?unit=HCM-Q9&amp;period=2022"' in html  # drill down
+    assert 'href="?unit=HCM-Q9&amp;period=2022&amp;basis=was"' in html  # drill down
     assert 'href="/mo-hinh/ban-do/?unit=HCM&amp;ngay=31/12/2022"' in html  # the ward map, same day
 
 
 def test_drill_down_keeps_the_breadcrumb_inside_the_scope(tree, viewer, client):
     html = client.get("/tong-hop/", {"unit": "HCM-Q9", "period": "2022"}).content.decode()
-    assert 'href="?unit=HCM&amp;period=2022"' in html
+    assert 'href="?unit=HCM&amp;period=2022&amp;basis=was"' in html
     assert "Tổng Liên đoàn" not in html  # above the viewer's scope
     assert client.get("/tong-hop/", {"unit": "TG"}).status_code == 404
 
@@ -76,10 +76,11 @@ def test_excel_export_has_the_same_figures(tree, viewer, client):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("Liên đoàn Lao động Thành phố Hồ Chí Minh",) + (None,) * (len(rows[0]) - 1)
-    header = rows[3]
+    assert rows[2][0] == "Số liệu tính theo cơ cấu tại thời điểm phát sinh."
+    header = rows[4]
     assert header[:4] == ("Mã đơn vị", "Đơn vị", "Số hoạt động (hoạt động)", "Số cuộc, buổi (cuộc)")
     assert header[-1] == "Tỷ lệ công đoàn cơ sở có tổ chức tuyên truyền (%)"
-    body = {r[0]: r for r in rows[4:-1]}
+    body = {r[0]: r for r in rows[5:-1]}
     assert body["HCM-Q9"][2:5] == (2, 4, 2000)
     assert body["HCM-TD"][2:5] == (2, 4, 2000)
     assert rows[-1][1:5] == ("Tổng cộng", 4, 8, 4000)

@@ -47,7 +47,7 @@ def test_the_source_page_of_a_figure(figures, django_assert_max_num_queries):
     months = page.split('id="figure-months"')[1].split("</table>")[0]
     assert '<th scope="row" class="text-start">2022</th>' in months and ">3.807<" in months
     assert (
-        "/hoat-dong/?unit=HCM-TD&amp;start=01%2F01%2F2022&amp;end=31%2F12%2F2022&amp;kind=tuyen_truyen"
+        "/hoat-dong/?unit=HCM-TD&amp;start=01%2F01%2F2022&amp;end=31%2F12%2F2022&amp;basis=was&amp;kind=tuyen_truyen"
         in page
     )
 

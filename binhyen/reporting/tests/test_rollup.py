@@ -167,15 +167,19 @@ def test_as_of_move_across_provinces(tree):
     from binhyen.activities import cube as facts
 
     facts.rebuild()
-    now = rollup(tree["root"], parse_period("2022"), ["activity.sessions"])
+    now = rollup(tree["root"], parse_period("2022"), ["activity.sessions"], basis="now")
     then = rollup(
         tree["root"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
     )
     assert by_code(now, "activity.sessions") == {"HCM": 4}
     assert by_code(then, "activity.sessions") == {"TG": 4}
+    # as it was (the default for an ended period): the union was Mỹ Tho's all through 2022
+    was = rollup(tree["root"], parse_period("2022"), ["activity.sessions"])
+    assert was["basis"]["code"] == "was" and by_code(was, "activity.sessions") == {"TG": 4}
     # the unit moved in appears in Q9's rows as of now but not as of then
     assert by_code(
-        rollup(tree["q9"], parse_period("2022"), ["activity.sessions"]), "activity.sessions"
+        rollup(tree["q9"], parse_period("2022"), ["activity.sessions"], basis="now"),
+        "activity.sessions",
     ) == {"TG-MT-CS1": 4}
     assert rollup(
         tree["q9"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
@@ -186,9 +190,9 @@ def test_as_of_move_across_provinces(tree):
         tree["mt"], parse_period("2022"), ["activity.sessions"], as_of=datetime.date(2022, 12, 31)
     )
     assert by_code(mt_then, "activity.sessions") == {"TG-MT-CS1": 4}
-    assert rollup(tree["mt"], parse_period("2022"), ["activity.sessions"])["total"] == {
-        "activity.sessions": 0
-    }
+    assert rollup(tree["mt"], parse_period("2022"), ["activity.sessions"], basis="now")[
+        "total"
+    ] == {"activity.sessions": 0}
 
 
 @pytest.fixture
