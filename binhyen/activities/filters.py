@@ -1,6 +1,11 @@
 """The filters of the activity list, shared by the page, its Excel export and the API, so the
 three always mean the same set: unit (with its whole subtree), period, kind, topic, audience,
-channel, words of the title/place/notes (accent-insensitive) and the sort order."""
+channel, words of the title/place/notes (accent-insensitive) and the sort order.
+
+A unit's subtree is taken on a basis (binhyen.org.history), as every figure is: as it was (each
+activity under the tree of its own date: a closed federation's list shows what its unions did
+while they were its own) or as it is now; chosen by `history.choose`, so the list and its
+totals are the rollup's figures for the same unit, dates, filters and basis."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -9,7 +14,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from binhyen.core.bounds import EARLIEST_DATE
+from binhyen.core.periods import Period, today
 from binhyen.core.text import format_date
+from binhyen.org import history
 from binhyen.org.models import Unit
 
 from .models import (
@@ -49,6 +57,14 @@ class Filters:
     sort: str = DEFAULT_SORT
     errors: dict = field(default_factory=dict)  # parameter → Vietnamese message
     unit_missing: bool = False
+    basis: str | None = None  # the basis the unit's subtree is taken on (with a unit only)
+
+    @property
+    def period(self):
+        """The dates asked, or the unit's whole life up to today."""
+        start = self.start or (self.unit.valid_from if self.unit else None) or EARLIEST_DATE
+        end = self.end or today()
+        return Period(start, max(start, end), f"{start}..{end}", "range")
 
     @property
     def active(self):
@@ -59,6 +75,7 @@ class Filters:
         rows = []
         if self.unit:
             rows.append((_("Đơn vị (gồm cấp dưới)"), f"{self.unit.name} ({self.unit.code})"))
+            rows.append((_("Cơ sở tính"), str(history.BASES[self.basis])))
         if self.start or self.end:
             rows.append(
                 (
@@ -116,6 +133,14 @@ def parse(user, params, lists=None):
             "e": format_date(f.end),
             "s": format_date(f.start),
         }
+    asked = (params.get("basis") or "").strip()
+    if asked and asked not in history.BASES:
+        f.errors["basis"] = _(
+            "Cơ sở tính “%(v)s” không có; dùng was (theo cơ cấu tại thời điểm phát sinh) hoặc now "
+            "(theo cơ cấu hiện nay)."
+        ) % {"v": asked}
+    if f.unit is not None:
+        f.basis = history.choose(f.unit, f.period, asked or None)
     wanted = {name: (params.get(name) or "").strip() for name, *_rest in REFERENCES}
     for name, model, _link, label in REFERENCES:
         if wanted[name]:
@@ -148,7 +173,7 @@ def apply(queryset, f):
     if f.errors:
         return queryset.none()
     if f.unit is not None:
-        queryset = queryset.in_subtree(f.unit)
+        queryset = queryset.filter(history.within(f.unit, f.period, f.basis))
     queryset = queryset.in_period(f.start, f.end)
     for name, _model, link, _label in REFERENCES:
         item = f.codes.get(name)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import PAGE_SIZE, ScopedListView, ServiceFormView, history_page, scoped_get
+from binhyen.org import history as tree_history
 from binhyen.org.models import Unit
 from binhyen.org.scoping import VIEW_ROLES, may_record, scope_of
 
@@ -77,6 +78,11 @@ class ActivityListView(ScopedListView):
             lists=self.lists,
             can_record=may_record(user),
             query=self.request.GET.urlencode(),
+            basis=(
+                tree_history.note(self.request.GET, self.filters.unit, self.filters.basis)
+                if self.filters.unit is not None and self.filters.basis
+                else None
+            ),
         )
         if not getattr(self.request, "htmx", None):
             context["units"] = filter_units(user)
