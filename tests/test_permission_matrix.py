@@ -497,3 +497,157 @@ def test_figures_answer_what_the_records_add_up_to(figure_world):
     print(f"\nfigure matrix: {len(FIGURES_TRIED)} cases tried, {len(leaks)} leaks")
     assert leaks == [], "\n".join(leaks)
     assert len(FIGURES_TRIED) == len(FIGURE_ROLES) * len(FIGURE_UNITS) * len(FIGURE_OBJECTS)
+
+
+# --- a successor reads its closed predecessor, read-only -------------------------------------
+#
+# The 2025 reform in the small tree: LĐLĐ Mỹ Tho (mt) closes on 30/06/2025 without a successor
+# and its grassroots union (cs3) moves on 01/07/2025 to a new ward union of Hồ Chí Minh City,
+# the heir, over which each role is held; a grassroots union closed earlier stays under Mỹ Tho.
+# Every role × every unit around them × view and edit, through the pages and the API; then the
+# predecessor's records: its activities, dashboard and reports are read, never written.
+
+HEIR_POSITIONS = {
+    "heir": "ward",
+    "moved to the heir": "cs3",
+    "closed predecessor": "mt",
+    "left under the predecessor": "gone",
+    "predecessor's parent": "tg",
+    "heir's parent": "hcm",
+}
+HEIR_INSIDE = {"heir", "moved to the heir"}
+PREDECESSOR = {"closed predecessor", "left under the predecessor"}
+READS = ["activity list", "activity page", "dashboard", "report page"]
+WRITES = [
+    "edit its activity",
+    "record for it",
+    "submit its report",
+    "approve what it asked",
+    "administer it",
+]
+HEIRS_TRIED = []
+
+
+def heir_expected(role, position, action):
+    if role == Role.POLICE:  # a liaison's wards hold none of these units; wards are not inherited
+        return False
+    if action == "view":
+        return position in HEIR_INSIDE | PREDECESSOR
+    return position in HEIR_INSIDE and role in ADMIN_ROLES
+
+
+@pytest.fixture
+def heir_world(tree):
+    from binhyen.org import services as org_services
+    from binhyen.reports import services as report_services
+    from binhyen.reports.models import Submission
+
+    root = f.superuser()
+    reform = datetime.date(2025, 7, 1)
+    gone = f.unit(tree["mt"], "cd_co_so", code="TG-MT-CS2", name="Công đoàn cơ sở Đông lạnh")
+    ward = f.unit(
+        tree["hcm"], "cd_xa", code="HCM-LX", name="Công đoàn phường Linh Xuân", valid_from=reform
+    )
+    acts = {
+        key: f.activity(tree["mt"] if key == "mt" else gone, date=datetime.date(2022, 3, 15))
+        for key in ("mt", "gone")
+    }
+    mine = report_services.issue_request(
+        root, unit=tree["tg"], period="2022", deadline=periods.today()
+    )
+    asked = report_services.issue_request(
+        root, unit=tree["mt"], period="2022", deadline=periods.today()
+    )
+    report = Submission.objects.get(request=mine, unit=tree["mt"])
+    sent = Submission.objects.get(request=asked, unit=gone)
+    sent = report_services.submit(root, sent, version=sent.version)
+    org_services.close_unit(root, gone, datetime.date(2023, 12, 31))
+    org_services.move_unit(root, tree["cs3"], Unit.objects.get(pk=ward.pk), reform)
+    org_services.close_unit(root, tree["mt"], reform - datetime.timedelta(days=1))
+    units = {
+        key: Unit.objects.get(pk=u.pk) for key, u in {**tree, "gone": gone, "ward": ward}.items()
+    }
+    police_ward = Area.objects.filter(level=AreaLevel.WARD, province__code="79").order_by("code")[0]
+    users = {
+        role: f.user(role=role, unit=units["hcm"], wards=[police_ward])
+        if role == Role.POLICE
+        else f.user(role=role, unit=units["ward"])
+        for role in ROLES
+    }
+    return units, users, {"acts": acts, "report": report, "sent": sent}
+
+
+def heir_may(user, action, units, made):
+    """Whether `user` managed to do `action` to the closed predecessor (Mỹ Tho)."""
+    from django.core.exceptions import ValidationError
+
+    from binhyen.activities.models import Activity
+    from binhyen.org import services as org_services
+    from binhyen.reports import services as report_services
+
+    client = page_client(user)
+    activity = made["acts"]["mt"]
+    if action == "activity list":
+        page = client.get("/hoat-dong/", {"unit": units["mt"].code}).content.decode()
+        listed = all(a.title in page for a in made["acts"].values())
+        return listed and "Không tìm thấy đơn vị" not in page
+    if action == "activity page":
+        return client.get(f"/hoat-dong/{activity.pk}/").status_code == 200
+    if action == "dashboard":
+        query = {"unit": units["mt"].code, "period": "2022"}
+        return client.get("/tong-hop/", query).status_code == 200
+    if action == "report page":
+        return client.get(f"/tong-hop/bao-cao/{made['report'].pk}/").status_code == 200
+    if action == "edit its activity":
+        form = client.get(f"/hoat-dong/{activity.pk}/sua/").status_code
+        return form == 200 or Activity.objects.editable_by(user).filter(pk=activity.pk).exists()
+    attempts = {
+        "record for it": lambda: f.activity(units["mt"], actor=user),
+        "submit its report": lambda: report_services.submit(
+            user, made["report"], version=made["report"].version
+        ),
+        "approve what it asked": lambda: report_services.approve(
+            user, made["sent"], version=made["sent"].version
+        ),
+        "administer it": lambda: org_services.assign_role(user, f.user(), units["mt"], Role.VIEWER),
+    }
+    try:
+        attempts[action]()
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.django_db
+def test_a_successor_reads_its_closed_predecessor_and_writes_nothing_of_it(heir_world):
+    units, users, made = heir_world
+    leaks = []
+    for role, (position, key), action, channel in itertools.product(
+        ROLES, HEIR_POSITIONS.items(), ACTIONS, CHANNELS
+    ):
+        unit = Unit.objects.get(pk=units[key].pk)
+        allowed = heir_expected(role, position, action)
+        ok = (
+            check_view(channel, users[role], unit, allowed)
+            if action == "view"
+            else check_edit(
+                channel,
+                users[role],
+                unit,
+                allowed,
+                may_view=heir_expected(role, position, "view"),
+            )
+        )
+        HEIRS_TRIED.append((role, position, action, channel))
+        if not ok:
+            leaks.append(f"{role} {action} {position} via {channel}: expected {allowed}")
+    for role, action in itertools.product(ROLES, READS + WRITES):
+        allowed = action in READS and role in VIEW_ROLES
+        HEIRS_TRIED.append((role, "closed predecessor", action, "page"))
+        if heir_may(users[role], action, units, made) != allowed:
+            leaks.append(f"{role} {action} of the closed predecessor: expected {allowed}")
+    print(f"\nsuccessor matrix: {len(HEIRS_TRIED)} cases tried, {len(leaks)} leaks")
+    assert leaks == [], "\n".join(leaks)
+    assert len(HEIRS_TRIED) == len(ROLES) * (
+        len(HEIR_POSITIONS) * len(ACTIONS) * len(CHANNELS) + len(READS) + len(WRITES)
+    )

@@ -29,13 +29,31 @@ Writes ask here too, by what the person does over a unit: `Unit.objects.administ
 with `require_role_over(actor, unit, roles)`, a page asks `holds_role_over` or `may_record`.
 A record's own `Model.objects.editable_by(user)` means "may change this record", and a service
 refuses a change with `require_editable(actor, record, message)`.
+
+**Heirs read their closed predecessors' history, read-only.** The 2025 reform closed every
+district federation (its grassroots unions moved to ward unions, often under another province)
+and merged provinces. Whoever holds a unit role over a closed unit's heir reads the closed
+unit: its page, lists, figures, reports and history. The heirs of a closed unit (one whose
+`valid_to` is set) are its `successor` and the new parents of the units that moved out of it
+(MOVED events whose old_parent it is), transitively: an heir that is itself closed passes on
+its own heirs. A closed unit is read when one of its heirs lies inside the units the person
+holds a role over, and with it its current subtree (what stayed under it: closed too, since
+`close_unit` refuses open children). So LĐLĐ TP Mỹ Tho (closed 30/06/2025, its unions moved to
+Đồng Tháp's ward unions) and LĐLĐ tỉnh Tiền Giang (merged into Đồng Tháp, Mỹ Tho still under it)
+are read by Đồng Tháp's people, and a district merged into Mỹ Tho in 2021 through it. Only the
+read scope (`VIEW_ROLES`: `visible_to`, `held_by`, `figure_scope`, `holds_role_over(user,
+VIEW_ROLES, …)`) gains these paths, after the person's own; editing, recording, approving and
+administering (`editable_by`, `recordable_by`, `approvable_by`, `administered_by`,
+`require_role_over`) stay on the units they hold. `_inherited_paths` finds them once per
+request and user, with the rest of the scope: one query, and one more for each further step of
+a chain of closed predecessors (a district merged into another before both closed).
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,16 +99,65 @@ class Scope:
 
 
 def _outermost(paths):
-    """Drop paths that lie inside another path of the list."""
+    """Drop paths that lie inside another path of the list; the rest highest first (then by
+    path), so the first is the person's top unit."""
     kept = []
-    for p in sorted(set(paths), key=len):
+    for p in sorted(set(paths), key=lambda p: (len(p), p)):
         if not any(p.startswith(k) for k in kept):
             kept.append(p)
     return kept
 
 
+def _inherited_paths(paths):
+    """The outermost paths of the closed units read as heirs by a person holding roles over
+    `paths` (see the module docstring), one query per step. The first step looks for the
+    closed units outside `paths` whose successor, or the new parent of a unit that moved out
+    of them, lies under `paths` (asking only for the MOVED events whose new_parent lies there, not
+    the ~135,000 of a national reform); each further step for those whose heir is a unit the
+    step before found, and runs only if that step saw such a unit exists."""
+    from binhyen.org.models import Unit, UnitEvent, UnitEventKind
+
+    held = Scope(paths=paths).q("path")
+    heirs, found = Unit.objects.filter(held), {}
+    while True:
+        closed = (
+            Unit.objects.filter(valid_to__isnull=False)
+            .exclude(held)
+            .exclude(pk__in=list(found))
+            .order_by()  # no ORDER BY inside the UNION
+            # some closed unit names this one as its heir: the chain goes on from it
+            .annotate(
+                passes_on=Exists(
+                    Unit.objects.filter(successor=OuterRef("pk"), valid_to__isnull=False)
+                )
+                | Exists(
+                    UnitEvent.objects.filter(
+                        kind=UnitEventKind.MOVED,
+                        new_parent=OuterRef("pk"),
+                        old_parent__valid_to__isnull=False,
+                    )
+                )
+            )
+        )
+        moved_out = UnitEvent.objects.filter(kind=UnitEventKind.MOVED, new_parent__in=heirs)
+        # `successor__isnull` lets the database start from the few units that have one
+        by_successor = closed.filter(successor__isnull=False, successor__in=heirs)
+        by_move = closed.filter(pk__in=moved_out.values("old_parent"))
+        rows = by_successor.values_list("pk", "path", "passes_on").union(
+            by_move.values_list("pk", "path", "passes_on")
+        )
+        heirs = []
+        for pk, path, passes_on in rows:
+            found[pk] = path
+            if passes_on:
+                heirs.append(pk)
+        if not heirs:
+            return _outermost(found.values())
+
+
 def scope_of(user, roles, include_police=False):
-    """The unit paths (and wards) over which `user` holds any of `roles`; cached per user."""
+    """The unit paths (and wards) over which `user` holds any of `roles`, and for the read
+    scope (`VIEW_ROLES`) after them the closed units they read as heirs; cached per user."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
@@ -108,7 +175,11 @@ def scope_of(user, roles, include_police=False):
                 )
             )
         rows = cache["rows"]
-        paths = [path for role, path, _ in rows if role in roles and path]
+        paths = _outermost(path for role, path, _ in rows if role in roles and path)
+        if paths and frozenset(roles) == VIEW_ROLES:  # reading only: heirs never edit
+            if "inherited" not in cache:
+                cache["inherited"] = _inherited_paths(paths)
+            paths += cache["inherited"]
         ward_ids = []
         police_ids = [pk for role, _, pk in rows if role == Role.POLICE] if include_police else []
         if police_ids:
@@ -119,7 +190,7 @@ def scope_of(user, roles, include_police=False):
                     ).values_list("area_id", flat=True)
                 )
             ward_ids = cache["wards"]
-        cache[key] = Scope(paths=_outermost(paths), ward_ids=sorted(set(ward_ids)))
+        cache[key] = Scope(paths=paths, ward_ids=sorted(set(ward_ids)))
     return cache[key]
 
 

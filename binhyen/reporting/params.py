@@ -13,6 +13,7 @@ from binhyen.core.periods import parse_period
 from binhyen.figures import registry
 from binhyen.org import history
 from binhyen.org.models import Unit
+from binhyen.org.scoping import VIEW_ROLES, scope_of
 
 from .rollup import BY_CHOICES
 
@@ -28,7 +29,12 @@ def _first_message(exc):
 
 
 def default_unit(user):
-    """The top unit of the person's scope (the root of the tree for a superuser)."""
+    """The top unit of the person's scope: the highest unit they hold a role over (never a
+    closed predecessor they read as its heir, which comes after it in the scope), else the
+    highest unit they see (the root of the tree for a superuser, a police liaison's wards)."""
+    scope = scope_of(user, VIEW_ROLES)
+    if scope.paths:
+        return Unit.objects.filter(path=scope.paths[0]).first()
     return Unit.objects.visible_to(user).order_by("depth", "path").first()
 
 
