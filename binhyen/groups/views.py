@@ -162,7 +162,9 @@ class GroupListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         day = self.day or periods.today()
-        panel_unit = self.unit or default_unit(user)
+        # a unit asked for but not found gives no panel: never the whole scope's figures instead
+        asked = bool(self.request.GET.get("unit", "").strip())
+        panel_unit = self.unit or (None if asked else default_unit(user))
         panel = None
         if panel_unit is not None:
             panel = stats.headline(

@@ -35,6 +35,12 @@ def test_list_search_ignores_accents_and_filters_by_kind(world, client):
     assert "Tổ dư luận xã hội Tân Thuận" in html and "Linh Xuân</a>" not in html
 
 
+def test_an_unknown_unit_gives_its_error_and_no_figures_of_the_whole_scope(world, client):
+    html = page(client, f.superuser(), "/mo-hinh/", {"unit": "KHONG-CO"}).content.decode()
+    assert "Không tìm thấy đơn vị" in html and "KHONG-CO" in html
+    assert "stats-panel" not in html and "tổ với" not in html
+
+
 def test_list_with_a_bad_date_says_so(world, client):
     html = page(client, f.superuser(), "/mo-hinh/", {"ngay": "31/02/2023"}).content.decode()
     assert "không đúng dạng dd/mm/yyyy" in html
