@@ -133,9 +133,10 @@ def _parents_on(day, events, parent):
     return then
 
 
-def naive_was(unit, period):
+def naive_was(unit, period, tree_on=None):
     """({child code: sessions}, {grassroots unit ids with an activity}) with each activity
-    counted under the tree as it stood on its own date, walking parents one by one."""
+    counted under the tree as it stood on its own date (or `tree_on(date)`), walking parents
+    one by one."""
     from binhyen.org.models import UnitEvent
 
     parent = dict(Unit.objects.values_list("pk", "parent_id"))
@@ -147,10 +148,11 @@ def naive_was(unit, period):
     codes = dict(Unit.objects.values_list("pk", "code"))
     grassroots = set(Unit.objects.filter(kind__is_grassroots=True).values_list("pk", flat=True))
     out, active, trees = {}, set(), {}
-    end = min(period.end, unit.valid_to or period.end)  # nothing counts under it once closed
+    # as it was, nothing counts under a unit once closed; one tree (as of a day) counts it all
+    end = period.end if tree_on else min(period.end, unit.valid_to or period.end)
     for a in Activity.objects.filter(date__gte=period.start, date__lte=end):
         if a.date not in trees:
-            trees[a.date] = _parents_on(a.date, events, parent)
+            trees[a.date] = tree_on(a.date) if tree_on else _parents_on(a.date, events, parent)
         tree_then = trees[a.date]
         node, below = a.unit_id, None
         while node is not None and node != unit.pk:
@@ -164,22 +166,16 @@ def naive_was(unit, period):
 
 
 def naive_as_of(unit, period, day):
-    """{child code as the tree stood on `day`: sessions}, walking parents one by one."""
+    """{child code as the tree stood on `day`: sessions}: the same walk with one tree for all."""
     from binhyen.org.models import UnitEvent
 
-    parent = dict(Unit.objects.values_list("pk", "parent_id"))
-    for event in UnitEvent.objects.filter(kind="moved", date__gt=day).order_by("-date", "-id"):
-        parent[event.unit_id] = event.old_parent_id  # undo moves, latest first
-    codes = dict(Unit.objects.values_list("pk", "code"))
-    out = {}
-    for a in Activity.objects.filter(date__gte=period.start, date__lte=period.end):
-        node, below = a.unit_id, None
-        while node is not None and node != unit.pk:
-            node, below = parent[node], node
-        if node == unit.pk:
-            code = codes[below] if below is not None else unit.code
-            out[code] = out.get(code, 0) + a.sessions
-    return {k: v for k, v in out.items() if v}
+    moved = UnitEvent.objects.filter(kind="moved").order_by("date", "id")
+    then = _parents_on(
+        day,
+        list(moved.values_list("unit_id", "old_parent_id", "date")),
+        dict(Unit.objects.values_list("pk", "parent_id")),
+    )
+    return naive_was(unit, period, tree_on=lambda _date: then)[0]
 
 
 @settings(
