@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from binhyen.core.periods import Period, today
 
 from .models import PATH_STEP, Unit, UnitEvent, UnitEventKind, UnitKind
+from .scoping import outermost
 
 WAS, NOW = "was", "now"
 BASES = {
@@ -234,22 +235,28 @@ class Attribution:
         self.child_ids = [u for u, p in up.items() if p == top]
         paths = {u: tree[u][1] for u in relocated if u in tree}
         moved_in = {u: paths[u] for u in relocated if position.get(u) is not None and u in paths}
-        self.prefixes = [self.unit.path] + sorted(
-            p for p in moved_in.values() if not p.startswith(self.unit.path)
+        self.prefixes = outermost(
+            [self.unit.path] + [p for p in moved_in.values() if not p.startswith(self.unit.path)]
         )
-        # The children whose subtree differs between the two trees: one holding (today) a
-        # unit that moved since, or receiving one (then). Every other child's figures are
-        # its row in today's cube.
+        # The children whose subtree differs between the two trees: a unit that moved since
+        # from one child to another (or into or out of the unit) touches both. A move inside
+        # one child's subtree (a union from its district to a new ward of the same province)
+        # touches nothing here. Every other child's figures are its row in today's cube.
         touched = set()
+        top = self.unit.pk
         for u, path in paths.items():
-            if path.startswith(self.unit.path) and len(path) > self.length:
-                touched.add(self.key_of_path(path[: self.length + PATH_STEP]))
-            if position.get(u) not in (None, SELF):
-                touched.add(position[u])
+            if u == top:
+                continue
+            inside = path.startswith(self.unit.path) and len(path) > self.length
+            new = self.key_of_path(path[: self.length + PATH_STEP]) if inside else None
+            old = position.get(u)
+            if old != new:
+                touched |= {k for k in (old, new) if k is not None}
         self.touched = touched
         current = [tree[pk][1] for pk in touched if pk in tree and tree[pk][0] == self.unit.pk]
-        self.touched_prefixes = sorted(
-            set(current) | {p for u, p in moved_in.items() if position[u] in touched}
+        # the prefixes whose units' own cells are read: nested ones are read once
+        self.touched_prefixes = outermost(
+            current + [p for u, p in moved_in.items() if position[u] in touched]
         )
         self.mapped = True
 

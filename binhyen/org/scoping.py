@@ -98,7 +98,7 @@ class Scope:
         return q
 
 
-def _outermost(paths):
+def outermost(paths):
     """Drop paths that lie inside another path of the list; the rest highest first (then by
     path), so the first is the person's top unit."""
     kept = []
@@ -152,7 +152,7 @@ def _inherited_paths(paths):
             if passes_on:
                 heirs.append(pk)
         if not heirs:
-            return _outermost(found.values())
+            return outermost(found.values())
 
 
 def scope_of(user, roles, include_police=False):
@@ -175,7 +175,7 @@ def scope_of(user, roles, include_police=False):
                 )
             )
         rows = cache["rows"]
-        paths = _outermost(path for role, path, _ in rows if role in roles and path)
+        paths = outermost(path for role, path, _ in rows if role in roles and path)
         if paths and frozenset(roles) == VIEW_ROLES:  # reading only: heirs never edit
             if "inherited" not in cache:
                 cache["inherited"] = _inherited_paths(paths)
