@@ -23,14 +23,10 @@ line then says "did not finish"), and PostgreSQL's JIT is off for the bench's se
 """
 
 import argparse
-import datetime
-import io
 import logging
-import os
 import signal
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from contextlib import contextmanager
@@ -39,32 +35,10 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import setup_django  # noqa: E402 (bench/ is the script's directory)
+
 TARGET_MS = 100
-
-
-def setup_django(args):
-    generate = False
-    if not os.environ.get("DATABASE_URL"):
-        tmp = tempfile.NamedTemporaryFile(prefix="binhyen-bench-", suffix=".sqlite3", delete=False)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}"
-        generate = True
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhyen.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if generate:
-        call_command("migrate", verbosity=0)
-        call_command("load-areas", verbosity=0, stdout=io.StringIO())
-        call_command(
-            "generate-national",
-            units=args.units,
-            activities=args.activities,
-            seed=1,
-            code=args.code,
-            reform=datetime.date.fromisoformat(args.reform),
-        )
 
 
 class OverBudget(Exception):

@@ -31,12 +31,9 @@ per worker and could not be cancelled.
 
 import argparse
 import datetime
-import io
-import os
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -44,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import setup_django  # noqa: E402 (bench/ is the script's directory)
 
 FLOWS = ["activity.count", "activity.sessions", "activity.attendances", "activity.leaflets"]
 STOCKS = [
@@ -54,31 +53,6 @@ STOCKS = [
     "groups.resident_workers",
     "cameras.working",
 ]
-
-
-def setup_django(args):
-    generate = False
-    if not os.environ.get("DATABASE_URL"):
-        tmp = tempfile.NamedTemporaryFile(prefix="binhyen-bench-", suffix=".sqlite3", delete=False)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}"
-        generate = True
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhyen.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if generate:
-        call_command("migrate", verbosity=0)
-        call_command("load-areas", verbosity=0, stdout=io.StringIO())
-        call_command(
-            "generate-national",
-            units=args.units,
-            activities=args.activities,
-            seed=1,
-            code=args.code,
-            reform=datetime.date.fromisoformat(args.reform),
-        )
 
 
 BUDGET = 30.0  # seconds a call may take (--budget)
