@@ -262,6 +262,11 @@ class _DemoTestsFirst:
 
 def pytest_configure(config):
     config.pluginmanager.register(_DemoTestsFirst(), "binhyen-demo-tests-first")
+    # Tasks run where they are queued (django-tasks' immediate backend); the tests of the
+    # worker itself switch to the database queue with the `settings` fixture.
+    from django.conf import settings
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 # -- xdist: `--dist loadgroup` that works on pytest 9 ------------------------------------------

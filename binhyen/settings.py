@@ -23,9 +23,22 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG", False)
+# PRODUCTION=1 (deploy/binhyen.env, set for every process of deploy/'s units, and by
+# deploy/gunicorn.conf.py) refuses to start without a SECRET_KEY of its own or with DEBUG.
+PRODUCTION = env_bool("PRODUCTION", False)
 # Without SECRET_KEY the app still starts (demo, tests) with a key `check --deploy` flags
 # (security.W009, via the django-insecure- prefix); production must set its own.
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-binhyen-set-SECRET_KEY-in-production-0123456789"
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not env("SECRET_KEY") or len(env("SECRET_KEY")) < 40:
+        raise ImproperlyConfigured(
+            "PRODUCTION=1: đặt SECRET_KEY (ít nhất 40 ký tự ngẫu nhiên) trong môi trường. "
+            "Set SECRET_KEY (40+ random characters)."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("PRODUCTION=1: không chạy với DEBUG=1. Unset DEBUG.")
 ALLOWED_HOSTS = [
     h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
@@ -43,7 +56,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "binhyen.core",
+    "binhyen.ops",
     "binhyen.org",
     "binhyen.documents",
     "binhyen.activities",
@@ -172,6 +188,34 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(ROOT_DIR / "media")))
 # How often buffered portal counters reach the database (seconds); a restart of a server
 # with the local-memory cache loses at most this much counting.
 PORTAL_COUNTER_FLUSH_SECONDS = int(env("PORTAL_COUNTER_FLUSH_SECONDS", "60"))
+
+# Background work: Django's tasks API with the database as the queue (`binhyen worker` runs
+# it; README "Chạy thật"). TASK_BACKEND=immediate runs each task in the process that queues
+# it (the tests do); any other django-tasks backend can be named by its import path.
+TASK_BACKEND = env("TASK_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(TASK_BACKEND, TASK_BACKEND)
+    }
+}
+BINHYEN_TASK_ATTEMPTS = int(env("TASK_ATTEMPTS", "3"))
+# a task whose worker has not beaten for this long is failed and queued again
+BINHYEN_WORKER_STALE_SECONDS = int(env("WORKER_STALE_SECONDS", "60"))
+# What `binhyen scheduler` queues, and when (ops/schedule.py): local time for "at".
+BINHYEN_SCHEDULE = {
+    "report-reminders": {"task": "binhyen.reports.tasks.send_reminders", "at": "07:00"},
+    "report-overdue": {"task": "binhyen.reports.tasks.notify_overdue", "at": "07:05"},
+    "portal-counters": {
+        "task": "binhyen.portal.tasks.flush_counters",
+        "every": PORTAL_COUNTER_FLUSH_SECONDS,
+    },
+    "cleanup": {"task": "binhyen.ops.housekeeping.cleanup", "at": "02:30"},
+}
+# finished jobs' files (exports, uploaded imports) and task rows are kept this many days
+BINHYEN_JOB_KEEP_DAYS = int(env("JOB_KEEP_DAYS", "14"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "binhyen@localhost")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("mo-hinh/", include("binhyen.groups.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("tong-hop/", include("binhyen.reports.urls")),
+    path("viec-nen/", include("binhyen.ops.urls")),
     path("", include("binhyen.org.urls")),
     # The public portal owns its own readable top-level paths (/tin-tuc/…, /lich-cong-tac/…).
     path("", include("binhyen.portal.urls")),
