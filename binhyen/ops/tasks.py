@@ -43,8 +43,10 @@ def attempts_allowed():
 
 
 def backoff(attempt):
-    """Seconds before attempt `attempt + 1`: 30 s, 2 min, 8 min…, at most an hour."""
-    return min(3600, 30 * 4 ** (attempt - 1))
+    """Seconds before attempt `attempt + 1`: 30 s, 2 min, 8 min…, at most an hour (the first
+    wait is settings.BINHYEN_TASK_RETRY_SECONDS)."""
+    first = int(getattr(settings, "BINHYEN_TASK_RETRY_SECONDS", 30))
+    return min(3600, first * 4 ** (attempt - 1))
 
 
 def _uses_database(backend=None):
@@ -237,13 +239,14 @@ def reap(now=None):
                 )
                 if not claimed:
                     continue
-                attempt = int(row.kwargs.get("_attempt", 1))
-                kwargs = {k: v for k, v in row.kwargs.items() if k != "_attempt"}
+                args = row.args_kwargs.get("args", [])
+                kwargs = dict(row.args_kwargs.get("kwargs", {}))
+                attempt = int(kwargs.pop("_attempt", 1))
                 if attempt < attempts_allowed():
-                    again = _again(row.task, row.args, kwargs, attempt + 1)
-                    _repoint_job(row.args, row.id, again.id)
+                    again = _again(row.task, args, kwargs, attempt + 1)
+                    _repoint_job(args, row.id, again.id)
                 else:
-                    _fail_job(row.args, row.id)
+                    _fail_job(args, row.id)
             reaped += 1
     return reaped
 

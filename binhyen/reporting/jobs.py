@@ -1,26 +1,24 @@
 """Rebuilding a unit's rollup figures from a page, in the background.
 
-An administrator asks (`request_rebuild`); the request is a FactRebuild row, and once the
-asking transaction commits a worker thread of the web process runs it (`run`): the activity
+An administrator asks (`request_rebuild`); the request is a FactRebuild row, queued with the
+asking transaction as a task (`rebuild`) that `binhyen worker` runs (`run`): the activity
 cube and the stock cube (every cube the apps registered) of the unit's subtree and of its row in each ancestor are recomputed
 from the raw records in one transaction (the same work as `binhyen rebuild-facts --unit`),
 and the row records when it ran, how many cells it wrote or what went wrong. The page reads
-the row to show progress. A rebuild replaces the cells it covers, so running one twice, or
-after a crash left one marked as running, is harmless.
-
-With BINHYEN_TASKS_INLINE (tests) the work runs in the request's own thread after commit.
+the row to show progress. A rebuild replaces the cells it covers in one transaction, so running
+one twice, or again after a worker died mid-run (the reaper queues it again, ops.tasks.reap),
+is harmless and leaves no half-written cells.
 """
 
 import logging
-import threading
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.figures import registry
+from binhyen.ops.tasks import background, submit
 from binhyen.org.models import Unit
 
 from .models import FactRebuild, RebuildStatus
@@ -47,32 +45,24 @@ def request_rebuild(actor, unit):
     if pending is not None:
         return pending
     job = FactRebuild.objects.create(unit=unit, requested_by=actor)
-    transaction.on_commit(lambda: start(job.pk))
+    submit(rebuild, job.pk)
     return job
 
 
-def start(job_id):
-    if getattr(settings, "BINHYEN_TASKS_INLINE", False):
-        run(job_id)
-        return
-    threading.Thread(target=_thread, args=(job_id,), name=f"rebuild-{job_id}", daemon=True).start()
-
-
-def _thread(job_id):
-    close_old_connections()
-    try:
-        run(job_id)
-    finally:
-        connection.close()  # this thread's own connection
+@background
+def rebuild(job_id):
+    """The task: run one queued rebuild."""
+    return run(job_id)
 
 
 def run(job_id):
-    """Run one queued rebuild (in whatever thread calls it) and record its outcome."""
-    claimed = FactRebuild.objects.filter(pk=job_id, status=RebuildStatus.QUEUED).update(
-        status=RebuildStatus.RUNNING, started_at=timezone.now()
-    )
+    """Run one rebuild and record its outcome. A rebuild left "running" by a worker that died
+    is claimed again by the retry the reaper queued."""
+    claimed = FactRebuild.objects.filter(
+        pk=job_id, status__in=[RebuildStatus.QUEUED, RebuildStatus.RUNNING]
+    ).update(status=RebuildStatus.RUNNING, started_at=timezone.now())
     if not claimed:
-        return  # another worker took it, or it is gone
+        return None  # done already, or gone
     job = FactRebuild.objects.select_related("unit").get(pk=job_id)
     try:
         with transaction.atomic():
@@ -83,7 +73,8 @@ def run(job_id):
         FactRebuild.objects.filter(pk=job_id).update(
             status=RebuildStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
         )
-        return
+        return None
     FactRebuild.objects.filter(pk=job_id).update(
         status=RebuildStatus.DONE, finished_at=timezone.now(), rows_written=written
     )
+    return written

@@ -244,6 +244,7 @@ class Notification(models.Model):
         RETURNED = "returned", _("Báo cáo bị trả lại")
         APPROVED = "approved", _("Báo cáo được phê duyệt")
         UNLOCKED = "unlocked", _("Báo cáo được mở khóa")
+        OVERDUE = "overdue", _("Báo cáo quá hạn nộp")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_notices"

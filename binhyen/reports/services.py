@@ -11,7 +11,6 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -24,6 +23,7 @@ from binhyen.core.bounds import EARLIEST_DATE
 from binhyen.core.periods import parse_period
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.ops.mail import queue_mail
 from binhyen.org import history
 from binhyen.org.models import Assignment, Unit
 from binhyen.org.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
@@ -56,6 +56,9 @@ STANDARD_INDICATORS = [
     "cameras.working",
 ]
 REMINDER_DAYS = 3
+# overdue reports are announced once; a report overdue for longer than this is not announced
+# again by a scheduler that was off (it would only flood the notices)
+OVERDUE_NOTICE_DAYS = 30
 # A deadline lies after the period (a report is written once it is over) and within a year of
 # its end, or of today for a period long past; periods run from the movement's first day.
 DEADLINE_REACH = 366
@@ -131,13 +134,10 @@ def _notify(kind, submissions_and_people, message_of):
                 if email:
                     mails.append((email, subject, text))
     Notification.objects.bulk_create(notices)
-    # mail after commit: a rolled-back step must not have told anyone anything
+    # mail is queued with the step: a rolled-back step tells nobody anything, and the worker
+    # sends it (retried with backoff when the mail server fails)
     for email, subject, text in mails:
-        transaction.on_commit(
-            lambda e=email, s=subject, t=text: send_mail(
-                s, t, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True
-            )
-        )
+        queue_mail(subject, text, email)
 
 
 # ---------------------------------------------------------------- issue
@@ -732,6 +732,43 @@ def send_deadline_reminders(today=None):
         pending,
         lambda s: (
             _("Còn ít ngày nữa đến hạn nộp %(title)s (%(d)s); %(unit)s chưa gửi báo cáo.")
+            % {"title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit}
+        ),
+    )
+    return sum(len(p) for _s, p in pending)
+
+
+def send_overdue_notices(today=None):
+    """Tell the people of every unit whose report is past its deadline and still unsent, and
+    the people of the unit that asked for it, that it is overdue (once per person and report)."""
+    today = today or periods.today()
+    subs = list(
+        Submission.objects.filter(
+            first_submitted_at__isnull=True,
+            request__deadline__lt=today,
+            request__deadline__gte=today - datetime.timedelta(days=OVERDUE_NOTICE_DAYS),
+        ).select_related("request", "unit")
+    )
+    already = set(
+        Notification.objects.filter(
+            kind=Notification.Kind.OVERDUE, submission__in=subs
+        ).values_list("user_id", "submission_id")
+    )
+    people = {}
+    units = {s.unit_id for s in subs} | {s.request.unit_id for s in subs}
+    for user_id, email, unit_id in Assignment.objects.filter(
+        unit__in=units, active=True, role__in=EDIT_ROLES | APPROVE_ROLES
+    ).values_list("user_id", "user__email", "unit_id"):
+        people.setdefault(unit_id, set()).add((user_id, email))
+    pending = []
+    for s in subs:
+        told = people.get(s.unit_id, set()) | people.get(s.request.unit_id, set())
+        pending.append((s, {p for p in told if (p[0], s.pk) not in already}))
+    _notify(
+        Notification.Kind.OVERDUE,
+        pending,
+        lambda s: (
+            _("%(unit)s chưa gửi %(title)s, đã quá hạn nộp %(d)s.")
             % {"title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit}
         ),
     )

@@ -1,9 +1,6 @@
 """Recomputing a unit's rollup figures from a page: queued by an administrator, run in the
 background, followed on the page; scoped like everything else."""
 
-import threading
-
-import pytest
 from django.urls import reverse
 
 from binhyen import factories as f
@@ -16,11 +13,6 @@ from binhyen.reporting.tests.helpers import record
 URL = reverse("reporting:rebuild")
 
 
-@pytest.fixture
-def inline(settings):
-    settings.BINHYEN_TASKS_INLINE = True
-
-
 def _spoil(unit):
     """Damage the cube the way a direct database edit would."""
     ActivityFact.objects.filter(ancestor_id=unit.pk).update(sessions=999)
@@ -28,7 +20,7 @@ def _spoil(unit):
 
 
 def test_an_administrator_repairs_the_figures_from_the_page(
-    client, tree, inline, django_capture_on_commit_callbacks
+    client, tree, django_capture_on_commit_callbacks
 ):
     record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
     _spoil(tree["q9"])
@@ -48,7 +40,7 @@ def test_an_administrator_repairs_the_figures_from_the_page(
     assert "Xong" in client.get(URL, {"unit": "HCM-Q9"}).content.decode()
 
 
-def test_a_viewer_sees_the_runs_but_cannot_start_one(client, tree, inline):
+def test_a_viewer_sees_the_runs_but_cannot_start_one(client, tree):
     viewer = f.user(role=Role.VIEWER, unit=tree["hcm"])
     client.force_login(viewer)
     page = client.get(URL, {"unit": "HCM"}).content.decode()
@@ -74,7 +66,7 @@ def test_a_second_request_while_one_waits_is_the_same_run(tree):
     assert FactRebuild.objects.count() == 1
 
 
-def test_a_failed_run_says_why(tree, inline, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failed_run_says_why(tree, monkeypatch, django_capture_on_commit_callbacks):
     from binhyen.reporting import jobs
 
     def broken(unit=None):
@@ -99,22 +91,3 @@ def test_the_runs_page_keeps_to_a_few_queries(client, tree, django_assert_max_nu
     assert (
         page.status_code == 200 and page.content.decode().count("<tr>") == PAGE_SIZE + 1
     )  # and the header
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_run_happens_in_a_background_thread(client):
-    tree = f.small_tree()
-    record(tree["cs1"], "2022-03-05", sessions=2, attendances=50)
-    _spoil(tree["hcm"])
-    client.force_login(f.superuser())
-    client.post(f"{URL}?unit=HCM")
-    # The page answered at once; the thread finishes on its own. Wait for it before reading
-    # the table at all: SQLite's shared in-memory test database locks whole tables, and a
-    # read here while the thread writes would make the thread fail.
-    workers = [t for t in threading.enumerate() if t.name.startswith("rebuild-")]
-    for worker in workers:
-        worker.join(timeout=60)
-        assert not worker.is_alive()
-    job = FactRebuild.objects.get()
-    assert job.status == RebuildStatus.DONE, job.error
-    assert facts.verify() == []
