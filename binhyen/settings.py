@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: the CSP and no-store reach every response, static files and error pages too.
     "binhyen.core.security.SecurityHeadersMiddleware",
+    # A request id for every log line of the request, and one log line per request.
+    "binhyen.ops.logs.request_context",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -246,14 +248,46 @@ TRUSTED_PROXIES = [n.strip() for n in env("TRUSTED_PROXIES").split(",") if n.str
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 CSRF_FAILURE_VIEW = "binhyen.core.errors.csrf_failure"
 
+# Logs go to stdout, one JSON object a line with PRODUCTION=1 (binhyen/ops/logs.py: time,
+# level, logger, message, request_id, method, path, status, duration_ms, user_id, unit) or one
+# readable line (LOG_FORMAT=text, the default otherwise, on stderr so that a command's own
+# output stays clean). One line per request on binhyen.request at INFO (LOG_REQUEST_LEVEL);
+# the task workers' loggers go through the same handler.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT={LOG_FORMAT!r}: chỉ nhận 'json' hoặc 'text'. Set LOG_FORMAT to json or text."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A server error is logged once, by binhyen.core.errors.server_error, with its reference.
     "filters": {"reported_errors": {"()": "binhyen.core.errors.SkipReportedServerErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["reported_errors"]}},
+    "formatters": {
+        "json": {"()": "binhyen.ops.logs.JsonFormatter"},
+        "text": {"()": "binhyen.ops.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["reported_errors"]},
+        "binhyen.request": {"level": env("LOG_REQUEST_LEVEL", "INFO")},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+# /readyz (binhyen/ops/health.py): a worker must have beaten within HEALTH_WORKER_MAX_AGE s
+# (unless HEALTH_REQUIRE_WORKER=0, or tasks do not go through the database queue), and the
+# oldest waiting task may not wait longer than HEALTH_QUEUE_MAX_WAIT s.
+HEALTH_REQUIRE_WORKER = env_bool("HEALTH_REQUIRE_WORKER", True)
+HEALTH_WORKER_MAX_AGE = int(env("HEALTH_WORKER_MAX_AGE", "120"))
+HEALTH_QUEUE_MAX_WAIT = int(env("HEALTH_QUEUE_MAX_WAIT", "600"))
+HEALTH_MIGRATIONS_CACHE_SECONDS = int(env("HEALTH_MIGRATIONS_CACHE_SECONDS", "300"))
 
 SILENCED_SYSTEM_CHECKS = []

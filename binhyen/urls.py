@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from binhyen.ops import health
+
 # Vietnamese error pages in the site's layout (JSON under /api/); CSRF_FAILURE_VIEW in settings.
 handler400 = "binhyen.core.errors.bad_request"
 handler403 = "binhyen.core.errors.permission_denied"
@@ -10,6 +12,9 @@ handler404 = "binhyen.core.errors.page_not_found"
 handler500 = "binhyen.core.errors.server_error"
 
 urlpatterns = [
+    # load balancers' probes (no login, no session, no cache): liveness and readiness
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # login, logout (POST), password change and reset; templates in templates/registration/
