@@ -120,6 +120,14 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+# A kept-open connection is checked before reuse (a PostgreSQL restart costs no failed
+# request), and a database host that does not answer fails within DB_CONNECT_TIMEOUT seconds
+# (so /readyz says 503 instead of hanging).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env("DB_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -204,6 +212,8 @@ TASKS = {
     }
 }
 BINHYEN_TASK_ATTEMPTS = int(env("TASK_ATTEMPTS", "3"))
+# a failed attempt is retried after this many seconds, then 4× longer each time (≤ 1 hour)
+BINHYEN_TASK_RETRY_SECONDS = int(env("TASK_RETRY_SECONDS", "30"))
 # a task whose worker has not beaten for this long is failed and queued again
 BINHYEN_WORKER_STALE_SECONDS = int(env("WORKER_STALE_SECONDS", "60"))
 # What `binhyen scheduler` queues, and when (ops/schedule.py): local time for "at".
@@ -234,6 +244,8 @@ SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# the load balancer's probes speak plain HTTP to each server
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import default_task_backend, task, task_backends
+from django_tasks import task, task_backends
 
 from .models import Job, JobStatus, WorkerBeat
 
@@ -50,7 +50,7 @@ def backoff(attempt):
 
 
 def _uses_database(backend=None):
-    backend = backend or default_task_backend
+    backend = backend or task_backends["default"]
     return type(backend).__module__.startswith("django_tasks_db")
 
 

@@ -1,5 +1,8 @@
 """`binhyen demo`: from an empty database to a served demo site in one command."""
 
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -40,4 +43,22 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Mở {url} và đăng nhập bằng một tài khoản ở trên."))
         if no_serve:
             return
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # the production topology in miniature: the background worker (imports, exports,
+        # rebuilds, mail) and the scheduler run beside the web server, and stop with it
+        helpers = [_spawn("worker", "--no-reload", "--no-startup-delay"), _spawn("scheduler")]
+        self.stdout.write("Đã chạy worker và scheduler cho các việc nền.")
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            for process in helpers:
+                process.terminate()
+            for process in helpers:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def _spawn(*args):
+    code = "import sys; from binhyen.cli import main; main(['binhyen', *sys.argv[1:]])"
+    return subprocess.Popen([sys.executable, "-c", code, *args])
