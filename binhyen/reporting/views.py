@@ -10,19 +10,22 @@ import io
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from binhyen.core import periods
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.ops.tasks import start_job
 from binhyen.org import history
 from binhyen.org.models import Area, Unit
 from binhyen.org.scoping import figure_scope
 
-from . import params
+from . import params, tasks
 from .rollup import Engine, in_scope, rollup, split_by_scope
 
 HEADLINE = [
@@ -39,17 +42,22 @@ CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
 
 
 def _question(request):
-    """(unit, period, basis, error message) from ?unit=CODE&period=…&basis=was|now; 404 for an
-    unseen unit; the basis is the one history.choose gives (a closed unit: as it was)."""
-    unit = params.unit_for(request.user, request.GET.get("unit"))
-    text = request.GET.get("period") or str(periods.today().year)
+    return question(request.user, request.GET)
+
+
+def question(user, query):
+    """(unit, period, basis, error message) from ?unit=CODE&period=…&basis=was|now (`query`: the
+    GET or POST parameters, or a job's); 404 for an unseen unit; the basis is the one
+    history.choose gives (a closed unit: as it was)."""
+    unit = params.unit_for(user, query.get("unit"))
+    text = query.get("period") or str(periods.today().year)
     error = None
     try:
         period = params.period_for(text)
     except params.BadParameter as exc:
         period, error = params.period_for(str(periods.today().year)), str(exc)
     try:
-        asked = params.basis_for(request.GET.get("basis"))
+        asked = params.basis_for(query.get("basis"))
     except params.BadParameter as exc:
         asked, error = None, str(exc)
     return unit, period, history.choose(unit, period, asked), error
@@ -227,12 +235,39 @@ def dashboard(request):
 
 @login_required
 def export(request):
-    """The dashboard's table as .xlsx: the same rollup, the same figures, as numbers."""
+    """The dashboard's table as .xlsx, made in the background: the button (a POST) queues the
+    job and opens its page, where the file is downloaded once made. A GET (an old link) queues
+    nothing and opens the dashboard of the same question."""
+    if request.method != "POST":
+        query = request.GET.urlencode()
+        return redirect(reverse("reporting:dashboard") + (f"?{query}" if query else ""))
+    unit, period, basis, _error = question(request.user, request.POST)
+    with transaction.atomic():
+        job = start_job(
+            tasks.export_dashboard_table,
+            kind=tasks.DASHBOARD_KIND,
+            title=_("Bảng tổng hợp %(period)s của %(unit)s — Excel")
+            % {"period": period.in_sentence, "unit": unit.name},
+            user=request.user,
+            params={
+                "unit": unit.code,
+                "period": period.code,
+                "basis": basis,
+                "language": translation.get_language(),
+            },
+        )
+    done = HttpResponseRedirect(reverse("job_detail", args=[job.pk]))
+    done.status_code = 303  # see the job's page (a GET), whatever the browser
+    return done
+
+
+def table_workbook(user, unit, period, basis):
+    """The dashboard's table as .xlsx bytes: the same rollup, the same figures, as numbers,
+    within `user`'s figure scope."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    unit, period, basis, _error = _question(request)
-    scope = figure_scope(request.user, unit)
+    scope = figure_scope(user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
     result = (
         rollup(unit, period, requests, by="child", scope=scope, basis=basis)
@@ -270,14 +305,7 @@ def export(request):
     ws.column_dimensions["B"].width = 48
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="tong-hop-{unit.code}-{period.code.replace("..", "_")}.xlsx"'
-    )
-    return response
+    return out.getvalue()
 
 
 @login_required
