@@ -9,11 +9,12 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,20 +22,16 @@ from django.views.decorators.http import require_POST
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import ServiceFormView, paginate
+from binhyen.ops.tasks import start_job
 from binhyen.org import history
 from binhyen.org.scoping import APPROVE_ROLES, scope_of
 from binhyen.reporting.views import source_url
 
-from . import services
+from . import services, tasks
 from .forms import RequestForm
 from .models import Notification, ReportRequest, Status, Submission
 from .narrative import REPORT_BASIS
-from .render import build, build_pdf
 
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 MISSING_SHOWN = 100  # units named in the reminder list; the rest are counted
 
 
@@ -158,27 +155,30 @@ def _submission(user, pk):
 
 @login_required
 def submission_document(request, pk, fmt):
-    """A unit's submission as the official DOCX or PDF: the officer's text and assessment,
-    and the figures as sent or approved once the report has left the unit."""
+    """A unit's submission as the official DOCX or PDF, made in the background: the button (a
+    POST) queues the job and opens its page, where the person downloads the file once made. A
+    GET (an old link) queues nothing and opens the submission's page."""
     s = _submission(request.user, pk)
-    if fmt not in DOCUMENT_TYPES:
+    if fmt not in tasks.DOCUMENT_TYPES:
         raise Http404
-    render_document = build_pdf if fmt == "pdf" else build
-    story, _missing = services.story(s)
-    data = render_document(
-        s.unit,
-        s.request.period,
-        story=story,
-        assessment=s.assessment,
-        shortcomings=s.shortcomings,
-        proposals=s.proposals,
-        figures=services.frozen_rollup(s),
-    )
-    response = HttpResponse(data, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="bao-cao-{s.unit.code}-{s.request.period_code}.{fmt}"'
-    )
-    return response
+    if request.method != "POST":
+        return redirect("reports:submission-detail", pk=s.pk)
+    with transaction.atomic():
+        job = start_job(
+            tasks.export_submission_document,
+            kind=tasks.DOCUMENT_KIND,
+            title=f"{s} — {fmt.upper()}",
+            user=request.user,
+            params={
+                "submission": s.pk,
+                "format": fmt,
+                "day": periods.today().isoformat(),
+                "language": translation.get_language(),
+            },
+        )
+    done = HttpResponseRedirect(reverse("job_detail", args=[job.pk]))
+    done.status_code = 303  # see the job's page (a GET), whatever the browser
+    return done
 
 
 CHANGED_NOTES = {

@@ -100,7 +100,7 @@ def test_sent_figures_are_kept_and_later_changes_are_marked(report, django_asser
 
 
 def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(
-    report, django_assert_max_num_queries, api_as
+    report, django_assert_max_num_queries, api_as, export_file
 ):
     s = report["s"]
     s = services.submit(report["editor"], s, version=s.version)
@@ -137,15 +137,17 @@ def test_approved_figures_stay_as_approved_and_a_later_change_is_shown(
     # the document is the report as approved: the officer's text and the approved figures
     from docx import Document
 
-    docx = client_for(report["approver"]).get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
-    doc = Document(io.BytesIO(docx.content))
+    _job, docx = export_file(
+        client_for(report["approver"]), f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx"
+    )
+    doc = Document(io.BytesIO(docx))
     assert any("3.819 buổi tuyên truyền" in p.text for p in doc.paragraphs)
     appendix = doc.tables[2]
     assert appendix.rows[-1].cells[2].text == "3.819"
 
 
 def test_an_edited_text_keeps_the_sources_of_the_figures_left_alone(
-    report, django_assert_max_num_queries
+    report, django_assert_max_num_queries, export_file
 ):
     s = report["s"]
     edited = (
@@ -162,8 +164,8 @@ def test_an_edited_text_keeps_the_sources_of_the_figures_left_alone(
 
     from docx import Document
 
-    docx = client_for(report["editor"]).get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
-    texts = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    _job, docx = export_file(client_for(report["editor"]), f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
+    texts = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
     assert "Cán bộ ghi thêm: 25 buổi sinh hoạt chuyên đề." in texts and not any(
         "840.528" in t for t in texts
     )

@@ -54,7 +54,7 @@ def test_a_requested_unit_sees_the_request_and_others_get_404(issued, tree):
     assert "năm 2022" not in outsider.get("/tong-hop/yeu-cau-bao-cao/").content.decode()
 
 
-def test_a_submission_downloads_as_docx_and_pdf_within_scope(issued, tree):
+def test_a_submission_downloads_as_docx_and_pdf_within_scope(issued, tree, export_file):
     import io
 
     from docx import Document
@@ -62,17 +62,14 @@ def test_a_submission_downloads_as_docx_and_pdf_within_scope(issued, tree):
     s = Submission.objects.get(request=issued["report"], unit=tree["q9"])
     Submission.objects.filter(pk=s.pk).update(assessment="Phong trào được duy trì đều.")
     c = client_for(issued["editor"])
-    response = c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
-    assert (
-        response.status_code == 200
-        and "bao-cao-HCM-Q9-2022.docx" in response["Content-Disposition"]
-    )
-    texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    job, data = export_file(c, f"/tong-hop/bao-cao/{s.pk}/tai-ve.docx")
+    assert job.result_name == "bao-cao-HCM-Q9-2022.docx"
+    texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert "II. ĐÁNH GIÁ CHUNG" in texts and "Phong trào được duy trì đều." in texts
-    assert c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.pdf").content.startswith(b"%PDF-")
-    assert c.get(f"/tong-hop/bao-cao/{s.pk}/tai-ve.odt").status_code == 404
+    assert export_file(c, f"/tong-hop/bao-cao/{s.pk}/tai-ve.pdf")[1].startswith(b"%PDF-")
+    assert c.post(f"/tong-hop/bao-cao/{s.pk}/tai-ve.odt").status_code == 404
     other = Submission.objects.get(request=issued["report"], unit=tree["td"])
-    assert c.get(f"/tong-hop/bao-cao/{other.pk}/tai-ve.docx").status_code == 404
+    assert c.post(f"/tong-hop/bao-cao/{other.pk}/tai-ve.docx").status_code == 404
 
 
 def test_the_submission_page_walks_the_workflow(issued, tree, django_assert_max_num_queries):
