@@ -706,8 +706,9 @@ class ActivityImport(spreadsheets.ImportHandler):
     batch_size = 2000
     validate_in_child = True  # the units, reference lists and documents are read beforehand
 
-    def __init__(self, actor, file_name, source="web"):
+    def __init__(self, actor, file_name, source="web", on_rows=None):
         self.actor = actor
+        self.on_rows = on_rows
         self.file_name = file_name[:255]
         self.source = source
         self.today = periods.today()
@@ -815,6 +816,8 @@ class ActivityImport(spreadsheets.ImportHandler):
 
     def write(self, items, result):
         self.copier.wait()  # the previous batch is in: its rows count as "already there"
+        if self.on_rows is not None:
+            self.on_rows(result.rows)
         errors = result.errors
         if self.check_locks:
             items = self._locked(items, errors)

@@ -506,13 +506,15 @@ def delete_activity(actor, activity):
     return activity
 
 
-def import_activities(actor, upload, *, file_name=None, dry_run=False, source="web"):
+def import_activities(actor, upload, *, file_name=None, dry_run=False, source="web", on_rows=None):
     """Import a filled template: every row checked, then all rows written or none.
 
     Returns a spreadsheets.ImportResult (created, skipped duplicates, row/column errors).
+    `on_rows(n)`, if given, hears after each written batch how many rows were read so far (a
+    background job's progress: tasks.RowProgress).
     """
     name = file_name or getattr(upload, "name", "") or "tệp tải lên"
-    handler = excel.ActivityImport(actor, file_name=name, source=source)
+    handler = excel.ActivityImport(actor, file_name=name, source=source, on_rows=on_rows)
     return spreadsheets.run_import(
         upload, excel.activity_spec(), excel.activity_lookups(actor), handler, dry_run=dry_run
     )

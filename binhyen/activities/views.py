@@ -22,7 +22,7 @@ from binhyen.org import history as tree_history
 from binhyen.org.models import Unit
 from binhyen.org.scoping import VIEW_ROLES, may_record, scope_of
 
-from . import excel, filters, services
+from . import excel, filters, services, tasks
 from .forms import ActivityForm, ImportForm
 from .models import Activity, Attachment
 
@@ -343,23 +343,32 @@ def template(request):
 
 @login_required
 def import_page(request):
-    result = None
+    """Upload a filled template: the check and the import run as a background job (tasks.py),
+    and the page follows it (`?job=N`: its progress, refreshed by htmx, then its result)."""
+    job = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = services.import_activities(
-                request.user, upload, file_name=upload.name, dry_run=form.cleaned_data["dry_run"]
-            )
+            try:
+                job = tasks.start_import(
+                    request.user, form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect(f"{reverse('activities:import')}?job={job.pk}")
     else:
         form = ImportForm()
-    return render(
-        request,
-        "activities/import.html",
-        {
-            "form": form,
-            "result": result,
-            "can_record": may_record(request.user),
-            "page_size": PAGE_SIZE,
-        },
-    )
+        if "job" in request.GET:
+            job = tasks.job_of(request.user, tasks.KIND, request.GET["job"])
+    context = {
+        "form": form,
+        "job": job,
+        "result": tasks.result_of(job) if job is not None and job.finished else None,
+        "can_record": may_record(request.user),
+        "page_size": PAGE_SIZE,
+    }
+    htmx = getattr(request, "htmx", None)
+    if job is not None and htmx and not htmx.boosted:
+        return render(request, "activities/_import_job.html", context)
+    return render(request, "activities/import.html", context)
