@@ -377,9 +377,10 @@ class _Handler(spreadsheets.ImportHandler):
     # the service's name of a field where it differs from the sheet's column key
     aliases = {}
 
-    def __init__(self, actor, spec):
+    def __init__(self, actor, spec, on_rows=None):
         self.actor = actor
         self.spec = spec
+        self.on_rows = on_rows
         self.headers = {c.key: c.header for c in spec.columns}
 
     def _header(self, field):
@@ -440,6 +441,8 @@ class _Handler(spreadsheets.ImportHandler):
         return cache[province.pk]
 
     def write(self, items, result):
+        if self.on_rows is not None:
+            self.on_rows(result.rows)
         for row, call in items:
             try:
                 call()
@@ -568,12 +571,14 @@ class HouseImport(_GroupRowHandler):
 HANDLERS = {GROUPS: GroupImport, MEMBERS: MemberImport, HOUSES: HouseImport}
 
 
-def import_spreadsheet(actor, sheet, upload, dry_run=False):
+def import_spreadsheet(actor, sheet, upload, dry_run=False, on_rows=None):
     """Import a filled template of groups, members or boarding houses (GROUPS, MEMBERS,
     HOUSES): every row through the services, as one batch (services.batch: one transaction,
-    all or nothing); returns the ImportResult."""
+    all or nothing); returns the ImportResult. `on_rows(n)`, if given, hears before each
+    batch is written how many rows were read so far (a background job's progress)."""
     spec = SPECS[sheet]()
+    handler = HANDLERS[sheet](actor, spec, on_rows=on_rows)
     with services.batch():
         return spreadsheets.run_import(
-            upload, spec, lookups(actor, sheet), HANDLERS[sheet](actor, spec), dry_run=dry_run
+            upload, spec, lookups(actor, sheet), handler, dry_run=dry_run
         )

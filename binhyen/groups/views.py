@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,14 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhyen.activities.models import Activity
+from binhyen.activities.tasks import job_of, result_of
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
-from binhyen.core.text import format_number
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import VIEW_ROLES, figure_scope, may_record, scope_of
 
-from . import excel, services, stats
+from . import excel, services, stats, tasks
 from .forms import (
     CameraForm,
     CameraStateForm,
@@ -703,39 +704,41 @@ def import_template(request, sheet):
 
 @login_required
 def import_page(request):
-    """Upload a filled template: checked whole, imported whole or not at all."""
+    """Upload a filled template: checked whole and imported whole or not at all, as a
+    background job (tasks.py) the page then follows (`?job=N`: progress, then the result)."""
     if not may_record(request.user):
         raise Http404
-    result = None
+    job = None
     sheet = request.POST.get("sheet") or request.GET.get("sheet") or excel.GROUPS
     if sheet not in excel.SPECS:
         sheet = excel.GROUPS
     if request.method == "POST":
         upload = request.FILES.get("file")
-        dry_run = request.POST.get("dry_run") == "1"
         if upload is None:
             messages.error(request, _("Hãy chọn tệp Excel (.xlsx) để nhập."))
         else:
-            result = excel.import_spreadsheet(request.user, sheet, upload, dry_run=dry_run)
-            if result.ok and not dry_run:
-                messages.success(
-                    request,
-                    _("Đã nhập %(n)s dòng %(what)s.")
-                    % {
-                        "n": format_number(result.created),
-                        "what": str(excel.TITLES[sheet]).lower(),
-                    },
+            try:
+                job = tasks.start_import(
+                    request.user, sheet, upload, dry_run=request.POST.get("dry_run") == "1"
                 )
-                return redirect(f"{reverse('groups:import')}?sheet={sheet}")
-    return render(
-        request,
-        "groups/import.html",
-        {
-            "sheet": sheet,
-            "sheets": excel.TITLES,
-            "result": result,
-        },
-    )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                return redirect(f"{reverse('groups:import')}?sheet={sheet}&job={job.pk}")
+    elif "job" in request.GET:
+        job = job_of(request.user, tasks.KIND, request.GET["job"])
+    context = {
+        "sheet": sheet,
+        "sheets": excel.TITLES,
+        "job": job,
+        "result": result_of(job) if job is not None and job.finished else None,
+        "what": str(excel.TITLES.get(job.params.get("sheet"), "")).lower() if job else "",
+    }
+    htmx = getattr(request, "htmx", None)
+    if job is not None and htmx and not htmx.boosted:
+        return render(request, "groups/_import_job.html", context)
+    return render(request, "groups/import.html", context)
 
 
 # --- the ward map --------------------------------------------------------------------------

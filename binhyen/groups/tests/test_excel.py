@@ -205,14 +205,17 @@ def test_import_members_and_houses(world):
     assert house.coverages.get().group == world["a"]
 
 
-def test_import_page_lists_errors_by_row_and_column(world, client):
+def test_import_page_lists_errors_by_row_and_column(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(f.user(role=Role.EDITOR, unit=world["cs"]))
     upload = xlsx(
         excel.member_spec(), [{"group": "NT-A", "full_name": "", "joined": D(2023, 1, 1)}]
     )
-    html = client.post(
-        "/mo-hinh/nhap-excel/", {"sheet": "thanh-vien", "file": upload}
-    ).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the import is a background job
+        response = client.post("/mo-hinh/nhap-excel/", {"sheet": "thanh-vien", "file": upload})
+    html = client.get(response["Location"]).content.decode()
     assert "Chưa nhập dòng nào" in html
     assert "Dòng 2, cột &#x27;Họ và tên&#x27;: bắt buộc nhập." in html
 
