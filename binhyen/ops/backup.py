@@ -235,31 +235,40 @@ def backup(output=None, media=True, say=lambda line: None):
             "members": {},
         }
         partial = Path(work) / "archive.tar"
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
-            manifest["members"][DUMP[kind]] = _add(tar, DUMP[kind], dump)
-            dump.unlink()
-            if media:
-                for name, source in _media_files():
-                    try:
-                        entry = _add(tar, name, source)
-                    except FileNotFoundError:
-                        continue  # deleted since it was listed: not part of this backup
-                    except OSError as exc:
-                        raise BackupError(
-                            _(
-                                "Không đọc được tệp media %(file)s: %(error)s. Chưa tạo bản sao "
-                                "lưu; kiểm tra quyền đọc MEDIA_ROOT rồi chạy lại."
-                            )
-                            % {"file": source, "error": exc.strerror or exc}
-                        ) from exc
-                    manifest["members"][name] = entry
-                    manifest["media"]["files"] += 1
-                    manifest["media"]["bytes"] += entry["size"]
-            body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = _tarinfo(MANIFEST, len(body))
-            tar.addfile(info, io.BytesIO(body))
-        os.replace(partial, path)
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+                manifest["members"][DUMP[kind]] = _add(tar, DUMP[kind], dump)
+                dump.unlink()
+                if media:
+                    for name, source in _media_files():
+                        try:
+                            entry = _add(tar, name, source)
+                        except FileNotFoundError:
+                            continue  # deleted since it was listed: not part of this backup
+                        except OSError as exc:
+                            raise BackupError(
+                                _(
+                                    "Không đọc được tệp media %(file)s: %(error)s. Chưa tạo bản sao "
+                                    "lưu; kiểm tra quyền đọc MEDIA_ROOT rồi chạy lại."
+                                )
+                                % {"file": source, "error": exc.strerror or exc}
+                            ) from exc
+                        manifest["members"][name] = entry
+                        manifest["media"]["files"] += 1
+                        manifest["media"]["bytes"] += entry["size"]
+                body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+                info = _tarinfo(MANIFEST, len(body))
+                tar.addfile(info, io.BytesIO(body))
+            os.replace(partial, path)
+        except OSError as exc:
+            raise BackupError(
+                _(
+                    "Không ghi được bản sao lưu vào %(dir)s: %(error)s. Không có bản sao lưu nào "
+                    "được tạo; kiểm tra chỗ trống và quyền ghi rồi chạy lại."
+                )
+                % {"dir": directory, "error": exc.strerror or exc}
+            ) from exc
     return Summary(
         path=path,
         size=path.stat().st_size,
