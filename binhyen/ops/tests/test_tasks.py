@@ -76,7 +76,7 @@ def test_on_the_database_queue_a_retry_waits_its_backoff(settings):
     from django_tasks_db.management.commands.db_worker import Worker
 
     flaky.enqueue(1)
-    Worker(
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -85,7 +85,10 @@ def test_on_the_database_queue_a_retry_waits_its_backoff(settings):
         max_tasks=None,
         worker_id="test",
         excluded_queue_names=[],
-    ).run()
+    )
+    row = DBTaskResult.objects.get()
+    row.claim("test")
+    worker.run_task(row)  # what the worker's loop does with the task it claimed
     rows = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert [r.status for r in rows] == ["FAILED", "READY"]
     assert rows[1].args_kwargs["kwargs"] == {"_attempt": 2}
