@@ -58,9 +58,7 @@ def test_the_settings_pick_the_redis_backend_from_redis_url():
 
 
 @pytest.mark.django_db
-def test_the_portal_counts_visits_in_redis_and_the_scheduled_flush_stores_them(
-    redis_cache, client
-):
+def test_the_portal_counts_visits_in_redis_and_the_scheduled_flush_stores_them(redis_cache, client):
     import redis
 
     from binhyen.portal import counters

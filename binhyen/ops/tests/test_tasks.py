@@ -244,3 +244,31 @@ def test_the_cleanup_removes_old_jobs_with_their_files_and_keeps_recent_ones(set
 
     assert not os.path.exists(path)
     assert housekeeping.clean(now)["jobs"] == 0
+
+
+def test_administrators_see_every_task_with_its_attempt_duration_and_error(settings, client):
+    settings.TASKS = DATABASE_BACKEND
+    settings.BINHYEN_TASK_RETRY_SECONDS = 0
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    flaky.enqueue(1)
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="w0rker-of-the-test",
+        excluded_queue_names=[],
+    )
+    row = DBTaskResult.objects.get()
+    row.claim("w0rker-of-the-test")
+    worker.run_task(row)
+    client.force_login(f.superuser())
+    page = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "binhyen.ops.tests.test_tasks.flaky" in page
+    assert "builtins.ConnectionError" in page and "w0rker-o" in page
+    assert page.count("FAILED") >= 1 and "READY" in page
+    client.force_login(f.user())
+    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 302
