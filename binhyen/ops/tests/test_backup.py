@@ -195,7 +195,7 @@ class Postgresql:
 
     def drop_all(self):
         with self.connect() as db:
-            for name in self.created + self.aside(SUFFIX):
+            for name in self.created + self.aside(f"{SUFFIX}_src"):
                 db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

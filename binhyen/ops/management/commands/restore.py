@@ -25,7 +25,7 @@ class Command(BaseCommand):
             help="Nếu cơ sở dữ liệu đích đã có dữ liệu: giữ nguyên nó dưới một tên khác (SQLite: "
             "TỆP.truoc-khoi-phuc-NGÀY-GIỜ; PostgreSQL: TÊN_truoc_khoi_phuc_NGÀY_GIỜ, cần dừng ứng "
             "dụng và worker trước) rồi khôi phục vào một cơ sở dữ liệu mới cùng tên. Không xoá, "
-            "không ghi đè gì; tệp media khác tên trùng vẫn bị từ chối.",
+            "không ghi đè gì; tệp media trùng tên mà khác nội dung vẫn bị từ chối.",
         )
 
     def handle(self, *args, archive, force=False, **options):
