@@ -15,6 +15,7 @@ Every task is idempotent: running it twice writes what running it once writes.
 """
 
 import functools
+import inspect
 import logging
 import os
 import socket
@@ -60,10 +61,13 @@ def background(func=None, *, queue="default", priority=0, attempts=None):
     if func is None:
         return functools.partial(background, queue=queue, priority=priority, attempts=attempts)
 
+    wants_attempt = "_attempt" in inspect.signature(func, follow_wrapped=False).parameters
+
     @functools.wraps(func)
     def run(*args, _attempt=1, **kwargs):
+        extra = {"_attempt": _attempt} if wants_attempt else {}
         try:
-            return func(*args, **kwargs)
+            return func(*args, **kwargs, **extra)
         except (ValidationError, Permanent):
             raise
         except Exception:

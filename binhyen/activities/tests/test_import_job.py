@@ -133,11 +133,6 @@ def test_an_attempt_that_fails_mid_write_leaves_nothing_and_the_next_writes_once
     assert uploads(media) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ops.tasks.background does not pass _attempt on to job_task's run, so a job never "
-    "learns it is on its last attempt (it stays queued; reported to the lead)",
-)
 def test_the_last_failed_attempt_ends_the_job_and_drops_the_upload(
     people, media, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -272,3 +272,20 @@ def test_administrators_see_every_task_with_its_attempt_duration_and_error(setti
     assert page.count("FAILED") >= 1 and "READY" in page
     client.force_login(f.user())
     assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 302
+
+
+@job_task
+def always_broken(job, progress):
+    CALLS.append("broken")
+    raise RuntimeError("ổ đĩa đầy")
+
+
+def test_a_job_that_fails_every_attempt_ends_failed_and_counts_them(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(always_broken, kind="t", title="Hỏng", user=f.user())
+    job.refresh_from_db()
+    assert CALLS == ["broken"] * 3
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 3)
+    assert job.error == "Lỗi hệ thống: ổ đĩa đầy"
