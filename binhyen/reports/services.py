@@ -707,69 +707,62 @@ def send_deadline_reminders(today=None):
     """Tell the people of every unit still missing that the deadline is within three days
     (once per person and report)."""
     today = today or periods.today()
-    subs = list(
-        Submission.objects.filter(
-            first_submitted_at__isnull=True,
-            request__deadline__gte=today,
-            request__deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS),
-        ).select_related("request", "unit")
+    subs = Submission.objects.filter(
+        first_submitted_at__isnull=True,
+        request__deadline__gte=today,
+        request__deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS),
     )
-    already = set(
-        Notification.objects.filter(
-            kind=Notification.Kind.DEADLINE, submission__in=subs
-        ).values_list("user_id", "submission_id")
-    )
-    people = {}
-    for user_id, email, unit_id in Assignment.objects.filter(
-        unit__in=[s.unit_id for s in subs], active=True, role__in=EDIT_ROLES | APPROVE_ROLES
-    ).values_list("user_id", "user__email", "unit_id"):
-        people.setdefault(unit_id, set()).add((user_id, email))
-    pending = [
-        (s, {p for p in people.get(s.unit_id, ()) if (p[0], s.pk) not in already}) for s in subs
-    ]
-    _notify(
+    return _tell_once(
         Notification.Kind.DEADLINE,
-        pending,
+        subs,
+        lambda s: (s.unit_id,),
         lambda s: (
             _("Còn ít ngày nữa đến hạn nộp %(title)s (%(d)s); %(unit)s chưa gửi báo cáo.")
             % {"title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit}
         ),
     )
-    return sum(len(p) for _s, p in pending)
 
 
+@transaction.atomic
 def send_overdue_notices(today=None):
     """Tell the people of every unit whose report is past its deadline and still unsent, and
     the people of the unit that asked for it, that it is overdue (once per person and report)."""
     today = today or periods.today()
-    subs = list(
-        Submission.objects.filter(
-            first_submitted_at__isnull=True,
-            request__deadline__lt=today,
-            request__deadline__gte=today - datetime.timedelta(days=OVERDUE_NOTICE_DAYS),
-        ).select_related("request", "unit")
+    subs = Submission.objects.filter(
+        first_submitted_at__isnull=True,
+        request__deadline__lt=today,
+        request__deadline__gte=today - datetime.timedelta(days=OVERDUE_NOTICE_DAYS),
     )
-    already = set(
-        Notification.objects.filter(
-            kind=Notification.Kind.OVERDUE, submission__in=subs
-        ).values_list("user_id", "submission_id")
-    )
-    people = {}
-    units = {s.unit_id for s in subs} | {s.request.unit_id for s in subs}
-    for user_id, email, unit_id in Assignment.objects.filter(
-        unit__in=units, active=True, role__in=EDIT_ROLES | APPROVE_ROLES
-    ).values_list("user_id", "user__email", "unit_id"):
-        people.setdefault(unit_id, set()).add((user_id, email))
-    pending = []
-    for s in subs:
-        told = people.get(s.unit_id, set()) | people.get(s.request.unit_id, set())
-        pending.append((s, {p for p in told if (p[0], s.pk) not in already}))
-    _notify(
+    return _tell_once(
         Notification.Kind.OVERDUE,
-        pending,
+        subs,
+        lambda s: (s.unit_id, s.request.unit_id),
         lambda s: (
             _("%(unit)s chưa gửi %(title)s, đã quá hạn nộp %(d)s.")
             % {"title": s.request.title, "d": format_date(s.request.deadline), "unit": s.unit}
         ),
     )
+
+
+def _tell_once(kind, submissions, units_of, message_of):
+    """Notify the editors and approvers of the units `units_of(submission)` names, once per
+    person, submission and kind. Returns how many were told."""
+    subs = list(submissions.select_related("request", "unit"))
+    already = set(
+        Notification.objects.filter(kind=kind, submission__in=subs).values_list(
+            "user_id", "submission_id"
+        )
+    )
+    people = {}
+    for user_id, email, unit_id in Assignment.objects.filter(
+        unit__in={u for s in subs for u in units_of(s)},
+        active=True,
+        role__in=EDIT_ROLES | APPROVE_ROLES,
+    ).values_list("user_id", "user__email", "unit_id"):
+        people.setdefault(unit_id, set()).add((user_id, email))
+    pending = []
+    for s in subs:
+        told = set().union(*(people.get(u, set()) for u in units_of(s)))
+        pending.append((s, {p for p in told if (p[0], s.pk) not in already}))
+    _notify(kind, pending, message_of)
     return sum(len(p) for _s, p in pending)

@@ -48,6 +48,25 @@ def counting(job, progress):
     return {"message": f"Đã xử lý {total} dòng."}
 
 
+def _run_as_the_worker(worker_id):
+    """Claim the one queued task and run it as the worker's loop does."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    row = DBTaskResult.objects.get()
+    row.claim(worker_id)
+    worker.run_task(row)
+
+
 @pytest.fixture(autouse=True)
 def _calls():
     CALLS.clear()
@@ -73,22 +92,8 @@ def test_bad_input_is_not_retried():
 def test_on_the_database_queue_a_retry_waits_its_backoff(settings):
     settings.TASKS = DATABASE_BACKEND
     settings.BINHYEN_TASK_RETRY_SECONDS = 30
-    from django_tasks_db.management.commands.db_worker import Worker
-
     flaky.enqueue(1)
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    row = DBTaskResult.objects.get()
-    row.claim("test")
-    worker.run_task(row)  # what the worker's loop does with the task it claimed
+    _run_as_the_worker("test")
     rows = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert [r.status for r in rows] == ["FAILED", "READY"]
     assert rows[1].args_kwargs["kwargs"] == {"_attempt": 2}
@@ -249,22 +254,8 @@ def test_the_cleanup_removes_old_jobs_with_their_files_and_keeps_recent_ones(set
 def test_administrators_see_every_task_with_its_attempt_duration_and_error(settings, client):
     settings.TASKS = DATABASE_BACKEND
     settings.BINHYEN_TASK_RETRY_SECONDS = 0
-    from django_tasks_db.management.commands.db_worker import Worker
-
     flaky.enqueue(1)
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="w0rker-of-the-test",
-        excluded_queue_names=[],
-    )
-    row = DBTaskResult.objects.get()
-    row.claim("w0rker-of-the-test")
-    worker.run_task(row)
+    _run_as_the_worker("w0rker-of-the-test")
     client.force_login(f.superuser())
     page = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
     assert "binhyen.ops.tests.test_tasks.flaky" in page
