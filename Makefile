@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint ci clean
+.PHONY: demo test install lint ci clean prod-check
 
 demo: install
 	$(BIN)/binhyen demo
@@ -32,6 +32,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# The production profile on this machine (README "Chạy thật"): two gunicorn servers, a worker
+# and the scheduler on a fresh PostgreSQL database and Redis, the demo, a smoke crawl and a
+# backup/restore round trip; it stops what it started and drops its databases.
+prod-check: install
+	deploy/prod-check
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
