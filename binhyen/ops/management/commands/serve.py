@@ -51,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
+            metavar="SỐ",
             help="Số tiến trình web (mặc định: 2 × số lõi + 1, tối đa biến WEB_WORKERS).",
         )
         parser.add_argument(
