@@ -41,6 +41,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _remember_seeded()
         load_areas()
+        _keep_a_file_copy()
+
+
+SEEDED_SQLITE = "BINHYEN_TEST_SEEDED_SQLITE"
+
+
+def _keep_a_file_copy():
+    """On SQLite, a file copy of the migrated, seeded in-memory test database, taken before
+    any test runs: the tests that start other processes (a worker, a server) give them a copy
+    of it (the in-memory database is invisible to them, and copying it later could wait on a
+    lock another test left)."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return
+    path = os.path.join(tempfile.mkdtemp(prefix="binhyen-seeded-"), "seeded.sqlite3")
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    os.environ[SEEDED_SQLITE] = path
 
 
 def _is_transactional(request):

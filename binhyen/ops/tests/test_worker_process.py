@@ -3,6 +3,7 @@ and a worker killed mid-task leaves nothing half-written: the next worker fails 
 attempt and runs it again."""
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -45,12 +46,9 @@ def shared(settings, tmp_path):
         yield {**env, "DATABASE_URL": f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"}
         return
     path = tmp_path / "shared.sqlite3"
+    shutil.copy(os.environ["BINHYEN_TEST_SEEDED_SQLITE"], path)  # root conftest.py
     memory = settings_dict["NAME"]
     keeper = sqlite3.connect(memory, uri=True)  # the in-memory database lives while one is open
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)  # the migrated, seeded test database
-    target.close()
     # Django never closes an in-memory database's connection; close it for real
     BaseDatabaseWrapper.close(connection)
     settings_dict["NAME"] = str(path)
