@@ -78,7 +78,10 @@ def _binhyen(args, env, timeout=120):
 
 def _load_conf(monkeypatch, **env):
     for name in _example_names() | {"PRODUCTION"}:
-        monkeypatch.delenv(name, raising=False)
+        # set first, so monkeypatch remembers the variable was absent and removes what the
+        # file sets (os.environ.setdefault("PRODUCTION", "1")): it must not reach later tests
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(CONF))
