@@ -28,5 +28,8 @@ def setup_django(args):
             activities=args.activities,
             seed=1,
             code=args.code,
-            reform=datetime.date.fromisoformat(args.reform),
+            # bench/export.py has no --reform: a nation without the 2025 reform
+            reform=datetime.date.fromisoformat(args.reform)
+            if getattr(args, "reform", None)
+            else None,
         )

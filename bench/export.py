@@ -16,10 +16,8 @@ For the province with the most units below it (or --province CODE), prints:
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,29 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_S = 2.0
 
-
-def setup_django(args):
-    generate = False
-    if not os.environ.get("DATABASE_URL"):
-        tmp = tempfile.NamedTemporaryFile(prefix="binhyen-bench-", suffix=".sqlite3", delete=False)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}"
-        generate = True
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhyen.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if generate:
-        call_command("migrate", verbosity=0)
-        call_command("load-areas", verbosity=0)
-        call_command(
-            "generate-national",
-            units=args.units,
-            activities=args.activities,
-            seed=1,
-            code=args.code,
-        )
+from common import setup_django  # noqa: E402 (bench/ is the script's directory)
 
 
 def timed(fn, repeat):
