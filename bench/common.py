@@ -4,7 +4,9 @@ generated nation (with the 2025 reform) in a temporary SQLite file."""
 import datetime
 import io
 import os
+import signal
 import tempfile
+from contextlib import contextmanager
 
 
 def setup_django(args):
@@ -33,3 +35,37 @@ def setup_django(args):
             if getattr(args, "reform", None)
             else None,
         )
+
+
+class OverBudget(Exception):
+    pass
+
+
+@contextmanager
+def budget(seconds):
+    """Raise OverBudget in Python after `seconds` (the database stops first: statement_timeout)."""
+
+    def expire(_signum, _frame):
+        raise OverBudget(f"did not finish in {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 2)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def session(seconds, jit):
+    """Every database session of the bench: statement_timeout, JIT off unless asked."""
+    from django.db.backends.signals import connection_created
+
+    def configure(sender, connection, **_kwargs):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+                if not jit:
+                    cursor.execute("SET jit = off")
+
+    connection_created.connect(configure, weak=False)

@@ -24,55 +24,19 @@ line then says "did not finish"), and PostgreSQL's JIT is off for the bench's se
 
 import argparse
 import logging
-import signal
 import statistics
 import sys
 import time
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import setup_django  # noqa: E402 (bench/ is the script's directory)
+from common import OverBudget, budget, session, setup_django  # noqa: E402 (bench/ is the script's directory)
 
 TARGET_MS = 100
-
-
-class OverBudget(Exception):
-    pass
-
-
-@contextmanager
-def budget(seconds):
-    """Raise OverBudget in Python after `seconds` (the database stops first: statement_timeout)."""
-
-    def expire(_signum, _frame):
-        raise OverBudget(f"did not finish in {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds + 2)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def session(seconds, jit):
-    """Every database session of the bench: statement_timeout, JIT off unless asked."""
-    from django.db.backends.signals import connection_created
-
-    def configure(sender, connection, **_kwargs):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
-                if not jit:
-                    cursor.execute("SET jit = off")
-
-    connection_created.connect(configure, weak=False)
 
 
 def p(times, q):

@@ -31,18 +31,16 @@ per worker and could not be cancelled.
 
 import argparse
 import datetime
-import signal
 import statistics
 import sys
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import setup_django  # noqa: E402 (bench/ is the script's directory)
+from common import OverBudget, budget, session, setup_django  # noqa: E402 (bench/ is the script's directory)
 
 FLOWS = ["activity.count", "activity.sessions", "activity.attendances", "activity.leaflets"]
 STOCKS = [
@@ -56,41 +54,6 @@ STOCKS = [
 
 
 BUDGET = 30.0  # seconds a call may take (--budget)
-
-
-class OverBudget(Exception):
-    pass
-
-
-@contextmanager
-def budget(seconds):
-    """Raise OverBudget in Python after `seconds` (the database stops first: statement_timeout)."""
-
-    def expire(_signum, _frame):
-        raise OverBudget(f"did not finish in {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds + 2)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def session(jit):
-    """Every database session of the bench: the budget as statement_timeout, JIT off unless
-    asked (see the module's docstring)."""
-    from django.db.backends.signals import connection_created
-
-    def configure(sender, connection, **_kwargs):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET statement_timeout = {int(BUDGET * 1000)}")
-                if not jit:
-                    cursor.execute("SET jit = off")
-
-    connection_created.connect(configure, weak=False)
 
 
 def timed(fn, repeat):
@@ -164,7 +127,7 @@ def main():
     args = parser.parse_args()
     BUDGET = args.budget
     setup_django(args)
-    session(args.jit)
+    session(BUDGET, args.jit)
 
     from django.db import DatabaseError, connection, transaction
     from django.db.models import Count, Sum
