@@ -29,6 +29,9 @@ PRODUCTION = env_bool("PRODUCTION", False)
 # Without SECRET_KEY the app still starts (demo, tests) with a key `check --deploy` flags
 # (security.W009, via the django-insecure- prefix); production must set its own.
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-binhyen-set-SECRET_KEY-in-production-0123456789"
+# The key that seals tips' senders (binhyen.incidents.seal): Fernet keys, newest first,
+# comma-separated; empty derives one from SECRET_KEY. `binhyen seal_key` prints a new one.
+SEAL_KEY = env("SEAL_KEY") or ""
 if PRODUCTION:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -61,9 +64,11 @@ INSTALLED_APPS = [
     "binhyen.core",
     "binhyen.ops",
     "binhyen.org",
+    "binhyen.enterprises",
     "binhyen.documents",
     "binhyen.activities",
     "binhyen.groups",
+    "binhyen.incidents",
     "binhyen.reporting",
     "binhyen.reports",
     "binhyen.portal",

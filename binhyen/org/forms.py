@@ -25,6 +25,7 @@ ROLE_LABELS = {
     Role.APPROVER: _("Phê duyệt"),
     Role.ADMIN: _("Quản trị"),
     Role.POLICE: _("Công an phường (liên lạc)"),
+    Role.IDENTITY: _("Xem danh tính người báo tin"),
 }
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 

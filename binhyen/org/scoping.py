@@ -63,6 +63,9 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Phê duyệt")
     ADMIN = "admin", _("Quản trị")
     POLICE = "police", _("Công an phường (liên lạc)")
+    # reads the sealed identity of tips' senders over the subtree (binhyen.incidents.seal);
+    # held beside a unit role, never implied by one, not even by a superuser's
+    IDENTITY = "identity", _("Xem danh tính người báo tin")
 
 
 VIEW_ROLES = frozenset({Role.VIEWER, Role.EDITOR, Role.APPROVER, Role.ADMIN})

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Category, OldSlug, PortalSection, ScheduleEntry, SiteCounter, Tip
+from .models import Article, Category, OldSlug, PortalSection, ScheduleEntry, SiteCounter
 
 
 @admin.register(PortalSection)
@@ -38,14 +38,6 @@ class ScheduleEntryAdmin(SimpleHistoryAdmin):
     list_display = ("day", "part", "start", "content", "section")
     list_filter = ("section",)
     date_hierarchy = "day"
-
-
-@admin.register(Tip)
-class TipAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "created_at", "unit", "ward", "status")
-    list_filter = ("status",)
-    search_fields = ("code",)
-    raw_id_fields = ("unit", "ward", "section")
 
 
 @admin.register(SiteCounter)

@@ -7,9 +7,10 @@ from ninja import Field, Query, Router, Schema
 
 from binhyen.core import periods
 from binhyen.core.api import ERRORS, Page, PageParams, get_or_404, paginate
+from binhyen.incidents.models import Tip
 
 from .figures import section_figures
-from .models import Article, PortalSection, Tip
+from .models import Article, PortalSection
 
 router = Router(tags=["portal"])
 
@@ -70,7 +71,7 @@ def figures(request, slug: str):
 
 class TipOut(Schema):
     code: str
-    status: str
+    state: str
     unit: str = Field(..., alias="unit.code")
     ward: str = Field(..., alias="ward.name")
     what: str

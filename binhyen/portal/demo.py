@@ -15,6 +15,8 @@ from django.utils import timezone
 from binhyen.core import periods
 from binhyen.core.periods import Period
 from binhyen.core.text import format_number as n
+from binhyen.incidents import services as incident_services
+from binhyen.incidents.models import Tip
 from binhyen.org import demo as org_demo
 from binhyen.org.models import Area, AreaLevel, Unit
 
@@ -27,7 +29,6 @@ from .models import (
     DayPart,
     PortalSection,
     ScheduleEntry,
-    Tip,
     week_start,
 )
 
@@ -529,7 +530,7 @@ def _ensure_tips(today, stats):
         ).first()
         if ward is None:
             continue
-        services.submit_tip(
+        incident_services.submit_tip(
             ward=ward,
             what=what,
             place=place,

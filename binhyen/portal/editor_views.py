@@ -17,15 +17,13 @@ from binhyen.core import periods
 from binhyen.core.views import paginate, scoped_get
 
 from . import counters, schedule, services
-from .forms import ArticleForm, CategoryForm, ScheduleEntryForm, TipStatusForm
+from .forms import ArticleForm, CategoryForm, ScheduleEntryForm
 from .models import (
     Article,
     ArticleStatus,
     Category,
     PortalSection,
     ScheduleEntry,
-    Tip,
-    TipStatus,
     week_start,
 )
 
@@ -287,39 +285,10 @@ def calendar_delete(request, pk):
 
 @login_required
 def tips(request):
-    """Tips received by the user's units, or about the police liaison's wards."""
-    qs = Tip.objects.visible_to(request.user).select_related("unit", "ward")
-    status = request.GET.get("trang-thai")
-    if status in TipStatus.values:
-        qs = qs.filter(status=status)
-    page = paginate(request, qs, 25)
-    return render(
-        request,
-        "portal/editor/tips.html",
-        {
-            "page": page,
-            "statuses": TipStatus.choices,
-            "status": status,
-        },
-    )
+    """The tip inbox moved to the incidents app ("Tin báo" in the menu); old links follow it."""
+    return redirect("incidents:tips")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def tip_detail(request, pk):
-    tip = scoped_get(request.user, Tip.objects.select_related("unit", "ward", "section"), pk=pk)
-    can_edit = Tip.objects.editable_by(request.user).filter(pk=tip.pk).exists()
-    form = TipStatusForm(
-        request.POST or None, initial={"status": tip.status, "public_note": tip.public_note}
-    )
-    if request.method == "POST" and can_edit and form.is_valid():
-        try:
-            services.update_tip(request.user, tip, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Đã cập nhật tin báo %(c)s.") % {"c": tip.code})
-            return redirect("portal:editor_tip", tip.pk)
-    return render(
-        request, "portal/editor/tip_detail.html", {"tip": tip, "form": form, "can_edit": can_edit}
-    )
+    return redirect("incidents:tip", pk)

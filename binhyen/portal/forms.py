@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from binhyen.core import periods
 from binhyen.core.inputs import Form
 
-from .models import Category, DayPart, TipStatus
+from .models import Category, DayPart
 
 
 class StyledForm(Form):
@@ -202,13 +202,3 @@ class ScheduleEntryForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
-
-
-class TipStatusForm(StyledForm):
-    status = forms.ChoiceField(label=_("Trạng thái"), choices=TipStatus.choices)
-    public_note = forms.CharField(
-        label=_("Phản hồi cho người báo (hiện khi tra cứu bằng mã)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from binhyen.core import periods
 from binhyen.core.text import fold, search_terms
-from binhyen.org.models import Area, Unit
+from binhyen.org.models import Unit
 from binhyen.org.scoping import EDIT_ROLES, VIEW_ROLES, ScopedQuerySet, scope_of
 
 
@@ -329,76 +329,6 @@ class ScheduleEntry(models.Model):
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} {self.get_part_display()}: {self.content[:60]}"
-
-
-class TipStatus(models.TextChoices):
-    NEW = "moi", _("Đã tiếp nhận")
-    CHECKING = "dang_xu_ly", _("Đang xác minh, xử lý")
-    FORWARDED = "da_chuyen", _("Đã chuyển Công an phường")
-    DONE = "da_xu_ly", _("Đã xử lý xong")
-    CLOSED = "khong_du_tin", _("Không đủ thông tin để xử lý")
-
-
-class Tip(models.Model):
-    """A tip (tin báo) from a worker or the public, routed to the union unit responsible for
-    its ward; the sender follows it with the receipt code, without an account."""
-
-    scope_unit = "unit"
-    scope_ward = "ward"
-
-    code = models.CharField(_("mã tiếp nhận"), max_length=20, unique=True)
-    section = models.ForeignKey(
-        PortalSection,
-        verbose_name=_("gửi từ cổng"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tips",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT, related_name="tips"
-    )
-    ward = models.ForeignKey(
-        Area, verbose_name=_("phường/xã"), on_delete=models.PROTECT, related_name="tips"
-    )
-    what = models.TextField(_("nội dung sự việc"), max_length=4000)
-    place = models.CharField(_("địa điểm cụ thể"), max_length=255, blank=True)
-    happened_on = models.DateField(_("ngày xảy ra"))
-    happened_time = models.TimeField(_("giờ xảy ra (khoảng)"), null=True, blank=True)
-    anonymous = models.BooleanField(_("gửi ẩn danh"), default=True)
-    reporter_name = models.CharField(_("họ và tên người báo"), max_length=150, blank=True)
-    reporter_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
-    status = models.CharField(
-        _("trạng thái"), max_length=20, choices=TipStatus.choices, default=TipStatus.NEW
-    )
-    public_note = models.TextField(_("phản hồi cho người báo"), max_length=2000, blank=True)
-    created_at = models.DateTimeField(_("tiếp nhận lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        verbose_name = _("tin báo")
-        verbose_name_plural = _("tin báo")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["ward", "status"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(anonymous=True, reporter_name="", reporter_phone="")
-                | Q(anonymous=False),
-                name="portal_tip_anonymous_has_no_name",
-                violation_error_message=_("Tin báo ẩn danh không lưu họ tên, số điện thoại."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.code
-
-    @property
-    def happened_label(self):
-        day = self.happened_on.strftime("%d/%m/%Y")
-        return f"{self.happened_time:%H:%M} {day}" if self.happened_time else day
 
 
 class SiteCounter(models.Model):

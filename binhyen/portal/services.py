@@ -5,19 +5,16 @@ messages naming the field, writes in one transaction and leaves the audit trail
 (django-simple-history; `_history_user` names the actor).
 """
 
-import datetime
 import re
-import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.core import periods
 from binhyen.core.text import fold
-from binhyen.org.models import Area, AreaLevel, Unit
+from binhyen.org.models import Area, AreaLevel
 from binhyen.org.scoping import ADMIN_ROLES, require_editable, require_role_over
 
 from .images import resize_upload
@@ -29,8 +26,6 @@ from .models import (
     OldSlug,
     PortalSection,
     ScheduleEntry,
-    Tip,
-    TipStatus,
     Upload,
 )
 from .sanitize import clean_html, plain_text
@@ -47,7 +42,6 @@ ARTICLE_FIELDS = (
     "featured",
     "publish_at",
 )
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
 OUT_OF_SCOPE = gettext_lazy("Không tồn tại hoặc nằm ngoài phạm vi bạn được giao.")
@@ -329,130 +323,7 @@ def delete_schedule_entry(actor, entry):
     found.delete()
 
 
-# ------------------------------------------------------------------------------ tips
-
-
-def responsible_unit(ward, day=None):
-    """The union unit that receives tips about `ward`: its ward union (công đoàn phường/xã),
-    else another union located in the ward, else the province's federation. 1–3 queries."""
-    day = day or periods.today()
-    open_units = Unit.objects.open_on(day).filter(kind__is_grassroots=False)
-    unit = open_units.filter(ward=ward, kind__code="cd_xa").order_by("path").first()
-    if unit is None:
-        unit = open_units.filter(ward=ward).order_by("-kind__rank", "path").first()
-    if unit is None and ward.province_id:
-        unit = (
-            open_units.filter(province_id=ward.province_id, kind__rank=1).order_by("path").first()
-        )
-    return unit
-
-
-def new_tip_code():
-    """ "TB-7K3M-9Q2X": random, unguessable (32^8), easy to read back over the phone."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"TB-{raw[:4]}-{raw[4:]}"
-
-
-def normalise_code(text):
-    raw = re.sub(r"[^A-Z0-9]", "", (text or "").upper())
-    raw = raw[2:] if raw.startswith("TB") else raw
-    return f"TB-{raw[:4]}-{raw[4:8]}" if len(raw) == 8 else ""
-
-
-PHONE = re.compile(r"^(\+?84|0)\d{8,10}$")
-
-
-@transaction.atomic
-def submit_tip(
-    *,
-    ward,
-    what,
-    happened_on,
-    happened_time=None,
-    place="",
-    anonymous=True,
-    reporter_name="",
-    reporter_phone="",
-    section=None,
-):
-    """A visitor's tip, routed to the unit responsible for the ward. No account; the code it
-    returns is how the sender follows it. Everything typed is reduced to plain text."""
-    errors = {}
-    what = plain_text(what)
-    place = plain_text(place)
-    reporter_name = plain_text(reporter_name)
-    reporter_phone = re.sub(r"[\s.\-()]", "", plain_text(reporter_phone))
-    if ward is None or ward.level != AreaLevel.WARD:
-        errors["ward"] = _("Hãy chọn phường/xã nơi xảy ra sự việc.")
-    if len(what) < 10:
-        errors["what"] = _("Hãy mô tả sự việc (ít nhất 10 ký tự).")
-    today = periods.today()
-    if happened_on is None:
-        errors["happened_on"] = _("Hãy nhập ngày xảy ra sự việc.")
-    elif happened_on > today:
-        errors["happened_on"] = _("Ngày xảy ra không được sau hôm nay.")
-    elif happened_on < today - datetime.timedelta(days=366):
-        errors["happened_on"] = _("Chỉ nhận tin báo về sự việc trong vòng một năm.")
-    if anonymous:
-        reporter_name = reporter_phone = ""
-    else:
-        if not reporter_name:
-            errors["reporter_name"] = _("Hãy nhập họ tên, hoặc chọn gửi ẩn danh.")
-        if reporter_phone and not PHONE.match(reporter_phone):
-            errors["reporter_phone"] = _("Số điện thoại không hợp lệ (ví dụ 0912345678).")
-    unit = None
-    if "ward" not in errors:
-        unit = responsible_unit(ward, today)
-        if unit is None:
-            errors["ward"] = _("Chưa có công đoàn nào tiếp nhận tin báo cho phường/xã này.")
-    if errors:
-        raise ValidationError(errors)
-    for _attempt in range(5):
-        tip = Tip(
-            code=new_tip_code(),
-            section=section,
-            unit=unit,
-            ward=ward,
-            what=what,
-            place=place,
-            happened_on=happened_on,
-            happened_time=happened_time,
-            anonymous=anonymous,
-            reporter_name=reporter_name,
-            reporter_phone=reporter_phone,
-        )
-        _full_clean(tip, exclude=["code"])
-        _audit(tip, None)
-        try:
-            with transaction.atomic():
-                tip.save()
-            return tip
-        except IntegrityError:  # a code collision: draw again
-            continue
-    raise ValidationError({"what": _("Không tạo được mã tiếp nhận, hãy gửi lại.")})
-
-
-@transaction.atomic
-def update_tip(actor, tip, *, status, public_note=""):
-    """An editor of the receiving unit moves the tip on and tells the sender (by code)."""
-    tip = Tip.objects.editable_by(actor).select_for_update().filter(pk=tip.pk).first()
-    if tip is None:
-        raise _out_of_scope("tip")
-    if status not in TipStatus.values:
-        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
-    tip.status = status
-    tip.public_note = plain_text(public_note)
-    _audit(tip, actor)
-    tip.save(update_fields=["status", "public_note", "updated_at"])
-    return tip
-
-
-def find_tip(code):
-    """The tip a receipt code names (the code is the sender's only key), or None."""
-    code = normalise_code(code)
-    if not code:
-        return None
-    return Tip.objects.filter(code=code).select_related("unit", "ward").first()
+# ------------------------------------------------------------------------------ the tip form's places
 
 
 def wards_of_province(province):

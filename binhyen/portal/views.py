@@ -18,6 +18,7 @@ from django.views.static import serve
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import paginate
+from binhyen.incidents import services as incident_services
 from binhyen.org.models import Area, AreaLevel
 
 from . import captcha, counters, schedule, services, throttle
@@ -339,7 +340,9 @@ def _send_tip(form, section):
         form.add_error("captcha", problem)
         return None
     try:
-        return services.submit_tip(section=section, **form.tip_fields())
+        return incident_services.submit_tip(
+            source=section.title if section else "", **form.tip_fields()
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
@@ -376,7 +379,7 @@ def tip_follow(request):
     form = FollowForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        found = services.find_tip(form.cleaned_data["code"])
+        found = incident_services.find_tip(form.cleaned_data["code"])
         if found is None:
             form.add_error("code", _("Không tìm thấy tin báo có mã này; hãy kiểm tra lại mã."))
     section, sections = _section()

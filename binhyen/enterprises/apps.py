@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnterprisesConfig(AppConfig):
+    name = "binhyen.enterprises"
+    label = "enterprises"
+    verbose_name = "Doanh nghiệp"

@@ -1,0 +1,5 @@
+"""The incidents app's figures (registered in IncidentsConfig.ready())."""
+
+
+def register():
+    pass

@@ -1,0 +1,5 @@
+"""What the incidents app adds to the officer's home page."""
+
+
+def register():
+    pass
