@@ -253,3 +253,59 @@ def activity(
         attendances=attendances,
         **fields,
     )
+
+
+# ---------------------------------------------------------------- enterprises and incidents
+
+
+def enterprise(unit, ward=None, ownership="fdi", name=None, workforce=1200, union=None, **fields):
+    """An enterprise kept by `unit` (FDI from Korea by default) in `ward` (a 2025 ward code or
+    an Area; default Phường Linh Xuân, HCMC), through the service."""
+    from binhyen.enterprises.services import create_enterprise
+    from binhyen.org.models import Area
+
+    n = next(_seq)
+    if not isinstance(ward, Area):
+        ward = area(ward or "26794")
+    fields.setdefault("investor_country", "KR" if ownership == "fdi" else "")
+    return create_enterprise(
+        superuser(),
+        unit=unit,
+        name=name or f"Công ty TNHH Thử Nghiệm {n}",
+        tax_code=f"{3600000000 + n:010d}",
+        ownership=ownership,
+        ward=ward,
+        workforce=workforce,
+        union=union,
+        **fields,
+    )
+
+
+def incident(unit, kind="toi_pham", started_at=None, actor=None, **fields):
+    """An incident reported by `unit` through the service (in Phường Linh Xuân unless an
+    enterprise, a boarding house or a ward is given); a stoppage needs `enterprise` and gets
+    100 workers involved unless `stoppage` says otherwise."""
+    from django.utils import timezone
+
+    from binhyen.incidents.services import open_incident
+
+    n = next(_seq)
+    if started_at is None:
+        started_at = timezone.now() - datetime.timedelta(hours=2)
+    elif not isinstance(started_at, datetime.datetime):
+        started_at = timezone.make_aware(datetime.datetime.combine(started_at, datetime.time(8)))
+    if not any(k in fields for k in ("enterprise", "boarding_house", "ward")):
+        fields["ward"] = area("26794")
+    stoppage = fields.pop("stoppage", None)
+    if kind == "ngung_viec" and stoppage is None:
+        stoppage = {"workers_involved": 100}
+    return open_incident(
+        actor or superuser(),
+        unit=unit,
+        kind=kind,
+        title=fields.pop("title", f"Vụ việc thử {n}"),
+        summary=fields.pop("summary", "Diễn biến vụ việc để thử nghiệm."),
+        started_at=started_at,
+        stoppage=stoppage,
+        **fields,
+    )
