@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhyen.activities.models import Activity
-from binhyen.core import periods, records
+from binhyen.core import locks, periods, records
 from binhyen.core.text import clean_text
 from binhyen.enterprises.models import Enterprise
 from binhyen.groups.models import BoardingHouse
@@ -230,6 +230,15 @@ def _validate_incident(incident):
         )
 
 
+def _check_unlocked(incident):
+    """A case counts in the reports of its start day: an approved, locked report over that
+    day refuses changes to it (naming the report), as it does for activities."""
+    if incident.started_at is not None:
+        locks.check_unlocked(
+            incident.unit, timezone.localtime(incident.started_at).date(), "started_at"
+        )
+
+
 def _stoppage_days(incident, stoppage):
     """Days work stood still: to the day before work resumed, else to the end, else one."""
     start = timezone.localtime(incident.started_at).date()
@@ -355,6 +364,7 @@ def open_incident(actor, *, unit, stoppage=None, tip=None, **fields):
             raise ValidationError({"tip": _("Tin báo này đã được chuyển thành vụ việc.")})
         incident.tip = tip
     _validate_incident(incident)
+    _check_unlocked(incident)
     incident.set_deadlines()
     incident.code = f"TMP-{secrets.token_hex(6)}"
     records.save(incident, actor)
@@ -387,6 +397,7 @@ def update_incident(actor, incident, *, stoppage=None, **changes):
     incident = _locked(Incident, actor, incident)
     require_role_over(actor, incident.unit, EDIT_ROLES, field="__all__", message=MISSING)
     activities = changes.pop("activities", None)
+    _check_unlocked(incident)  # the day it leaves
     if "kind" in changes:
         kind = _kind(changes.pop("kind"))
         if kind.is_stoppage != incident.kind.is_stoppage:
@@ -402,6 +413,7 @@ def update_incident(actor, incident, *, stoppage=None, **changes):
             raise ValidationError({name: _("Hãy nhập %(field)s.") % {"field": label}})
     _place(incident, actor, changes)
     _validate_incident(incident)
+    _check_unlocked(incident)  # the day it lands on
     incident.set_deadlines()
     records.save(incident, actor)
     if incident.kind.is_stoppage and stoppage is not None:
@@ -422,6 +434,7 @@ def delete_incident(actor, incident):
         field="__all__",
         message=_("Chỉ người phê duyệt của đơn vị mới xóa được vụ việc."),
     )
+    _check_unlocked(incident)
     incident.deleted_at = timezone.now()
     return records.save(incident, actor)
 

@@ -355,3 +355,30 @@ def test_a_logged_in_group_leader_sends_a_tip_sealed_with_their_account(world):
     assert seal.unseal(t.sealed_sender)["user"] == leader.pk
     officer_tip = tip(world, anonymous=True, sender=world["cs_editor"])
     assert officer_tip.channel == "can_bo" and officer_tip.sealed_sender == ""
+
+
+def test_a_case_in_a_locked_report_period_cannot_be_opened_changed_or_deleted(world):
+    from binhyen.core import locks
+
+    case = stoppage(world, started_at=NOW() - datetime.timedelta(days=40))
+    locked_day = timezone.localtime(case.started_at).date()
+
+    def approved_report(unit, day):
+        return "Báo cáo quý đã duyệt" if day == locked_day else None
+
+    locks.register(approved_report)
+    try:
+        errors = errors_of(lambda: services.update_incident(world["cs_editor"], case, title="Sửa"))
+        assert "Báo cáo quý đã duyệt" in errors["started_at"][0]
+        errors = errors_of(lambda: services.delete_incident(world["cs_approver"], case))
+        assert "Báo cáo quý đã duyệt" in errors["started_at"][0]
+        errors = errors_of(
+            lambda: f.incident(
+                world["cs"], "ma_tuy", actor=world["cs_editor"], started_at=case.started_at
+            )
+        )
+        assert "Báo cáo quý đã duyệt" in errors["started_at"][0]
+    finally:
+        locks.unregister(approved_report)
+    case.refresh_from_db()
+    assert case.title == "Ngừng việc đòi tăng lương" and case.deleted_at is None
