@@ -74,6 +74,9 @@ class Indicator:
     # False: a total is counted afresh, not summed — distinct wards and houses do not add up over
     # children; distinct units with activity do not add up over months
     additive: bool = True
+    # the value of a breakdown's key with nothing counted: 0, or None where nothing is no
+    # figure at all (the median time to settle of a unit that settled no case)
+    empty: object = 0
     description: str = ""
     source: object = field(default=None, compare=False)  # a Source; None for a ratio
     # the records counted ("activities.Activity"): a figure scope gives the indicator only if

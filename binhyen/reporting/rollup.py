@@ -473,7 +473,11 @@ def rollup(
 
 
 def _zero(value, key, requests):
+    """A breakdown's value for a key with nothing counted: None for a ratio (no denominator)
+    and for an indicator whose `empty` says so (a median of nothing), else 0."""
     if value is not None:
         return value
-    ratio = any(r.key == key and r.indicator.kind == registry.RATIO for r in requests)
-    return None if ratio else 0
+    for r in requests:
+        if r.key == key:
+            return None if r.indicator.kind == registry.RATIO else r.indicator.empty
+    return 0
