@@ -409,7 +409,11 @@ class TipSource(registry.Source):
         return dict(values), total
 
     def tips(self, engine, request, by, answered_by):
-        memo = ("tips", by, answered_by)
+        """{key: [tips, answered by `answered_by`, 0, 0]}; by none through today's tree, each
+        measure is its own single-value total (see _queue), kept at its index."""
+        single = by == "none" and not engine.attr.mapped
+        i = TIP_INDEX[request.indicator.measure]
+        memo = ("tips", by, answered_by) + ((i,) if single else ())
         if memo in engine.memos:
             return engine.memos[memo]
         out = engine.memos[memo] = defaultdict(lambda: [0] * WIDTH)
@@ -421,19 +425,22 @@ class TipSource(registry.Source):
         answered = (
             "SUM(CASE WHEN x.answered_at IS NOT NULL AND x.answered_at < %s THEN 1 ELSE 0 END)"
         )
-        select, select_params = keys.select(["COUNT(*)", answered] + ["0"] * (WIDTH - 2))
-        select_params.append(_start_of(answered_by + datetime.timedelta(days=1)))
+        values = ["COUNT(*)", answered] if not single else [["COUNT(*)", answered][i]]
+        select, select_params = keys.select(values if single else _pad(values))
+        if not single or i == 1:
+            select_params.append(_start_of(answered_by + datetime.timedelta(days=1)))
         sql = (
             f"{select} FROM {q(Tip._meta.db_table)} x JOIN {q(Unit._meta.db_table)} u "
             f"ON u.id = x.unit_id WHERE {paths} AND {between}{scope}{keys.group()}"
         )
-        shape = ("incidents", keys.by, engine.attr.mapped, keys.n, WIDTH)
-        engine.query(
-            shape,
-            sql,
-            select_params + params + p + scope_params,
-            _sums(engine, keys, out),
-        )
+        consume = _sums(engine, keys, out)
+        if single:  # one value, kept at the measure's own index
+
+            def consume(rows):
+                for (value,) in rows:
+                    out[()][i] += int(value or 0)
+
+        _queue(engine, keys, sql, select_params + params + p + scope_params, consume)
         return out
 
 

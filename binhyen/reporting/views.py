@@ -4,12 +4,17 @@ an Excel file with the same figures; and the source page of one figure, which a 
 figures link to. Every figure comes from `rollup()`, within the reader's figure scope
 (binhyen.org.scoping.figure_scope): for a police liaison the groups' figures of their wards
 only, and the indicators without a ward (the activities, the outreach share) left out of the
-headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem"."""
+headline, the table, the trend and the Excel file, named as "không thuộc phạm vi xem".
+
+The incidents and tips have a section of their own, filtered by incident kind (`?loai=`):
+headline figures against the previous period and a table by child. They are read in the same
+rollups as the rest (one engine, one call per period), so the section adds one query."""
 
 import io
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,6 +25,7 @@ from django.utils.translation import gettext as _
 from binhyen.core import periods
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.incidents.models import IncidentKind
 from binhyen.ops.tasks import start_job
 from binhyen.org import history
 from binhyen.org.models import Area, Unit
@@ -37,6 +43,21 @@ HEADLINE = [
 ]
 TABLE = HEADLINE[:4] + ["groups.members"] + HEADLINE[4:]
 TREND = "activity.sessions"
+# the incidents section: the figures filtered by the chosen kind, those of stoppages (when the
+# kind is stoppages or all), and the tips; the headline's with their change
+INCIDENT_FIGURES = (
+    "incidents.count",
+    "incidents.open",
+    "incidents.resolution_days_median",
+)
+STOPPAGE_FIGURES = (
+    "incidents.stoppage_workers",
+    "incidents.stoppage_worker_days",
+    "incidents.stoppage_fdi_share",
+    "incidents.stoppage_without_union_share",
+)
+TIP_FIGURES = ("tips.count", "tips.answered_share")
+INCIDENT_HEADLINE = ("incidents.count", "incidents.open", "tips.count")
 CHART_W, CHART_H, CHART_PAD = 720, 220, 28
 CUBE_MEASURES = ("activities", "sessions", "attendances", "leaflets")
 
@@ -66,7 +87,8 @@ def question(user, query):
 def _fmt(value, ratio=False):
     if value is None:
         return "—"
-    return f"{_one_decimal(value)}%" if ratio else format_number(value)
+    # a median of days keeps its decimal: "4,5"
+    return f"{_one_decimal(value)}%" if ratio else format_number(value, trim=True)
 
 
 def _one_decimal(value):
@@ -162,6 +184,44 @@ def scope_notes(scope, hidden=()):
     return {"scope_wards": wards, "out_of_scope": [r.label for r in hidden]}
 
 
+def incident_question(query):
+    """(the incident kind code asked by ?loai= or None for all, an error message or None)."""
+    code = (query.get("loai") or "").strip() or None
+    if code is None:
+        return None, None
+    try:
+        registry.parse(registry.with_filter("incidents.count", kind=code))
+    except ValidationError:  # an unknown or malformed code
+        return None, _("Không có loại vụ việc “%(c)s”; đang xem mọi loại.") % {"c": code}
+    return code, None
+
+
+def incident_specs(kind):
+    """(specs of the incidents section's table, those of its headline) for `kind` (None: all)."""
+    specs = [registry.with_filter(code, kind=kind) for code in INCIDENT_FIGURES]
+    if kind in (None, IncidentKind.STOPPAGE):
+        specs += STOPPAGE_FIGURES
+    specs += TIP_FIGURES
+    headline = [registry.with_filter(code, kind=kind) for code in INCIDENT_HEADLINE[:2]]
+    return specs, headline + list(INCIDENT_HEADLINE[2:])
+
+
+def _headline(requests, now, before):
+    out = []
+    for r in requests:
+        ratio = r.indicator.kind == registry.RATIO
+        value = now["total"][r.key]
+        out.append(
+            {
+                "label": r.label,
+                "unit": r.indicator.unit,
+                "value": _fmt(value, ratio),
+                "change": _change(value, before["total"].get(r.key)),
+            }
+        )
+    return out
+
+
 def _empty(unit):
     return {"unit": {"code": unit.code, "name": unit.name}, "rows": [], "total": {}}
 
@@ -169,48 +229,47 @@ def _empty(unit):
 @login_required
 def dashboard(request):
     unit, period, basis, error = _question(request)
+    kind, kind_error = incident_question(request.GET)
     scope = figure_scope(request.user, unit)
     requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
     headline_requests, _hidden = split_by_scope(registry.parse_list(HEADLINE), scope)
+    incident_table, incident_headline = incident_specs(kind)
+    incident_requests, _hidden = split_by_scope(registry.parse_list(incident_table), scope)
+    incident_headline, _hidden = split_by_scope(registry.parse_list(incident_headline), scope)
     # the table and the trend share their queries, and both periods one read of the tree
     snapshot = history.Snapshot(min(period.start, period.previous().start))
     engine = Engine(unit, period, detail=True, scope=scope, basis=basis, snapshot=snapshot)
-    now = rollup(unit, period, requests, by="child", engine=engine) if requests else _empty(unit)
+    asked = requests + [r for r in incident_requests if r not in requests]
+    now = rollup(unit, period, asked, by="child", engine=engine) if asked else _empty(unit)
     trend = None
     if in_scope(registry.parse(TREND, resolve=False), scope):
         trend = rollup(unit, period, [TREND], by="month", engine=engine)
+    compared = headline_requests + incident_headline
     before = (
         rollup(
             unit,
             period.previous(),
-            headline_requests,
+            compared,
             by="none",
             scope=scope,
             basis=basis,
             snapshot=snapshot,
         )
-        if headline_requests
+        if compared
         else _empty(unit)
     )
-    headline = []
-    for r in headline_requests:
-        ratio = r.indicator.kind == registry.RATIO
-        value = now["total"][r.key]
-        headline.append(
-            {
-                "label": r.label,
-                "unit": r.indicator.unit,
-                "value": _fmt(value, ratio),
-                "change": _change(value, before["total"][r.key]),
-            }
-        )
-    rows, total = _table(now, unit, requests)
+    headline = _headline(headline_requests, now, before)
+    rows, total = _table(now, unit, requests) if requests else ([], [])
+    incident_rows, incident_total = (
+        _table(now, unit, incident_requests) if incident_requests else ([], [])
+    )
     crumbs = list(
         Unit.objects.visible_to(request.user)
         .filter(pk__in=unit.ancestor_ids)
         .order_by("depth")
         .values("code", "name")
     )
+    kind_ref = registry.get("incidents.count").reference("kind")
     return render(
         request,
         "reporting/dashboard.html",
@@ -228,6 +287,16 @@ def dashboard(request):
             "crumbs": crumbs,
             "period_text": request.GET.get("period") or period.code,
             "basis": history.note(request.GET, unit, basis),
+            "incidents": {
+                "kind": kind or "",
+                "kinds": registry.choices(kind_ref) if incident_requests else [],
+                "error": kind_error,
+                "headline": _headline(incident_headline, now, before),
+                # the kind chosen is named by the filter above the table
+                "columns": [r.indicator.label for r in incident_requests],
+                "rows": [r for r in incident_rows if any(r["raw"])],
+                "total": incident_total,
+            },
             **scope_notes(scope, hidden),
         },
     )

@@ -235,3 +235,38 @@ def test_a_filter_on_an_unknown_kind_is_named(world):
     with pytest.raises(ValidationError) as exc:
         rollup(world["hcm"], Y2024, ["incidents.count[kind=dong_dat]"])
     assert "Không có mã “dong_dat”" in str(exc.value)
+
+
+def _raw_stoppages(unit, start, end):
+    """{child code: stoppages} counted in Python from the alive incidents: the recount."""
+    from binhyen.incidents.models import Incident
+
+    out = {}
+    for case in Incident.objects.select_related("unit", "kind"):
+        day = timezone.localtime(case.started_at).date()
+        if case.kind.code != STOPPAGE or not (start <= day <= end):
+            continue
+        if not case.unit.path.startswith(unit.path) or case.unit_id == unit.pk:
+            continue
+        child = case.unit
+        while child.parent_id != unit.pk:
+            child = child.parent
+        out[child.code] = out.get(child.code, 0) + 1
+    return out
+
+
+def test_the_api_gives_the_stoppages_as_a_raw_recount(world, api_as):
+    viewer = f.user(role=Role.VIEWER, unit=world["hcm"])
+    spec = f"incidents.count[kind={STOPPAGE}]"
+    response = api_as(viewer).get(
+        "/api/v1/rollup", {"indicators": spec, "unit": "G-HCM", "period": "2024"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    got = {row["unit"]["code"]: row["values"][spec] for row in body["rows"] if row["values"][spec]}
+    raw = _raw_stoppages(world["hcm"], datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    assert got == raw == {"G-HCM-LT": 2, "G-HCM-TT": 1}
+    assert body["total"][spec] == sum(raw.values())
+    listed = {i["code"]: i for i in api_as(viewer).get("/api/v1/indicators").json()}
+    assert listed["incidents.count"]["dimensions"] == ["kind", "ownership"]
+    assert listed["tips.answered_share"]["kind"] == "ratio"
