@@ -59,6 +59,13 @@ GROUP_KIND = "nha_tro"
 GROUPS = f"groups.active[kind={GROUP_KIND}]"
 MEMBERS = f"groups.members[kind={GROUP_KIND}]"
 WARDS = f"groups.wards[kind={GROUP_KIND}]"
+INCIDENTS = "incidents.count"
+STOPPAGES = "incidents.count[kind=ngung_viec]"
+STOPPAGE_WORKERS = "incidents.stoppage_workers"
+STOPPAGE_DAYS = "incidents.stoppage_worker_days"
+FDI_SHARE = "incidents.stoppage_fdi_share"
+NO_UNION = "incidents.stoppages_without_union"
+TIPS, TIPS_ANSWERED = "tips.count", "tips.answered"
 CONTEXT = 24  # characters kept on each side of a figure to find it again in an edited text
 NAMED_DOCUMENTS = 3  # documents of the units below named before "…"
 PLAN_FIGURES = 6  # plans whose activities are counted one by one
@@ -381,6 +388,15 @@ class _Writer:
             WARDS,
             "groups.boarding_houses",
             "cameras.working",
+            # the incidents paragraph's figures, read in the same rollup
+            INCIDENTS,
+            STOPPAGES,
+            STOPPAGE_WORKERS,
+            STOPPAGE_DAYS,
+            FDI_SHARE,
+            NO_UNION,
+            TIPS,
+            TIPS_ANSWERED,
         ]
         self.requests = {r.key: r for r in registry.parse_list(requests)}
         engine = Engine(unit, period, as_of, basis=self.basis)
@@ -938,6 +954,78 @@ class _Writer:
             ]
         )
 
+    # ------------------------------------------------------------ incidents and tips
+
+    def incidents_paragraph(self):
+        """The cases recorded in the period (the stoppages among them: workers, worker-days, the
+        share at FDI enterprises and those without a union) against the previous period, and
+        the tips received and answered; nothing when there was no case."""
+        total = self.total.get(INCIDENTS) or 0
+        if not total:
+            return None
+        parts = [
+            f"trong kỳ, {self.subject} đã ghi nhận ",
+            self.fig(INCIDENTS),
+            " vụ việc về an ninh, trật tự liên quan đến công nhân, viên chức, lao động",
+        ]
+        stoppages = self.total.get(STOPPAGES) or 0
+        if stoppages:
+            parts += ["; trong đó có ", self.fig(STOPPAGES), " vụ ngừng việc tập thể"]
+            if self.total.get(STOPPAGE_WORKERS):
+                parts += [" với ", self.fig(STOPPAGE_WORKERS), " người lao động tham gia"]
+            if self.total.get(STOPPAGE_DAYS):
+                parts += [", làm mất ", self.fig(STOPPAGE_DAYS), " ngày công"]
+            share = self.total.get(FDI_SHARE)
+            if share:
+                parts += [
+                    "; ",
+                    self.fig(FDI_SHARE, share, text=_percent(share)),
+                    "% số vụ ngừng việc xảy ra tại doanh nghiệp có vốn đầu tư nước ngoài",
+                ]
+            if self.total.get(NO_UNION):
+                parts += [
+                    ", ",
+                    self.fig(NO_UNION),
+                    " vụ tại doanh nghiệp chưa có tổ chức công đoàn",
+                ]
+        paragraph = _sentence(parts)
+        prev = self.period.previous()
+        before = rollup(
+            self.unit, prev, [INCIDENTS], by="none", as_of=self.as_of, basis=self.basis
+        )["total"].get(INCIDENTS)
+        before = before or 0
+        when = self.when(prev)
+        if not before:
+            compared = [f"{when} không ghi nhận vụ việc nào"]
+        elif before == total:
+            compared = [
+                f"số vụ việc bằng {when} (",
+                self.fig(INCIDENTS, before, period=prev),
+                " vụ)",
+            ]
+        else:
+            diff = total - before
+            compared = [
+                f"so với {when} (",
+                self.fig(INCIDENTS, before, period=prev),
+                " vụ), số vụ việc " + ("tăng " if diff > 0 else "giảm "),
+                self.fig(INCIDENTS, abs(diff), part="change", base=prev),
+                " vụ",
+            ]
+        paragraph += [" "] + _sentence(compared)
+        tips = self.total.get(TIPS) or 0
+        if tips:
+            tip_parts = [
+                "các cấp công đoàn đã tiếp nhận ",
+                self.fig(TIPS),
+                " tin báo của công nhân, người dân",
+            ]
+            answered = self.total.get(TIPS_ANSWERED) or 0
+            if answered:
+                tip_parts += [", đã trả lời, xử lý ", self.fig(TIPS_ANSWERED), " tin"]
+            paragraph += [" "] + _sentence(tip_parts)
+        return paragraph
+
     def write(self):
         sections = []
         leadership = self.leadership_paragraphs()
@@ -966,6 +1054,11 @@ class _Writer:
         if models:
             sections.append(
                 Section(f"{len(sections) + 1}. Xây dựng và duy trì các mô hình", models)
+            )
+        incidents = self.incidents_paragraph()
+        if incidents:
+            sections.append(
+                Section(f"{len(sections) + 1}. Tình hình vụ việc, tin báo", [incidents])
             )
         return Narrative(self.unit, self.period, sections)
 
