@@ -566,16 +566,31 @@ def attach(actor, incident, upload):
         )
     if upload.size > _max_bytes():
         raise ValidationError({"file": _("Tệp lớn hơn %(mb)s MB.") % {"mb": ATTACHMENT_MAX_MB}})
-    return Attachment.objects.create(
-        incident=incident, file=upload, name=name[:255], size=upload.size, uploaded_by=actor
+    attachment = records.save(
+        Attachment(
+            incident=incident, file=upload, name=name[:255], size=upload.size, uploaded_by=actor
+        ),
+        actor,
     )
+    _act(
+        actor, incident, ActionKind.NOTE, _("Đính kèm tệp “%(name)s”.") % {"name": attachment.name}
+    )
+    return attachment
 
 
 @transaction.atomic
 def remove_attachment(actor, attachment):
     incident = _locked(Incident, actor, attachment.incident)
     require_role_over(actor, incident.unit, EDIT_ROLES, field="__all__", message=MISSING)
-    Attachment.objects.filter(pk=attachment.pk).update(deleted_at=timezone.now())
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    attachment.deleted_at = timezone.now()
+    records.save(attachment, actor)
+    _act(
+        actor,
+        incident,
+        ActionKind.NOTE,
+        _("Gỡ tệp đính kèm “%(name)s”.") % {"name": attachment.name},
+    )
 
 
 # ---------------------------------------------------------------- tips
