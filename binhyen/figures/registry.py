@@ -220,6 +220,20 @@ class Cube:
     order: int = 0
 
 
+@dataclass(frozen=True)
+class WardLayer:
+    """A figure by ward that an app adds to the ward map (binhyen.groups.views.ward_map), which
+    sits below the apps that give them: `counts(unit, start, end, scope)` → {ward id: value}
+    over the records of `unit`'s subtree (today's tree) dated from `start` to `end`, within the
+    reader's FigureScope; `label` names the column, `legend` the mark on the map."""
+
+    name: str
+    label: object
+    legend: object
+    counts: object = field(compare=False)
+    order: int = 0
+
+
 # ---------------------------------------------------------------- the registry
 
 REGISTRY = {}  # code → Indicator
@@ -243,6 +257,18 @@ def register(*indicators):
 
 def register_cube(cube):
     _CUBES[cube.name] = cube
+
+
+_WARD_LAYERS = {}  # name → WardLayer
+
+
+def register_ward_layer(layer):
+    _WARD_LAYERS[layer.name] = layer
+
+
+def ward_layers():
+    """The figures by ward the apps add to the ward map, in their order."""
+    return sorted(_WARD_LAYERS.values(), key=lambda layer: (layer.order, layer.name))
 
 
 def cubes():

@@ -21,6 +21,7 @@ from binhyen.activities.tasks import job_of, result_of
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
+from binhyen.figures import registry
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import VIEW_ROLES, figure_scope, may_record, scope_of
 
@@ -823,6 +824,13 @@ def ward_map(request):
     )
     scope = figure_scope(user, unit)  # a police liaison: the groups and cameras of their wards
     counts = stats.ward_counts(unit, day, province, scope=scope)
+    # the figures by ward other apps add (incidents since the year's start): registry layers,
+    # since this app sits below them
+    layers = [
+        (layer, layer.counts(unit, day.replace(month=1, day=1), day, scope))
+        for layer in registry.ward_layers()
+    ]
+    marked = {pk for _layer, values in layers for pk, v in values.items() if v}
     cameras = list(
         scope.restrict(Camera.objects.visible_to(user))
         .filter(
@@ -835,7 +843,7 @@ def ward_map(request):
         .exclude(state_on=CameraStateKind.REMOVED)
         .only("pk", "place", "latitude", "longitude", "ward_id")[:5000]
     )
-    focus = [(w.latitude, w.longitude) for w in wards if w.pk in counts]
+    focus = [(w.latitude, w.longitude) for w in wards if w.pk in counts or w.pk in marked]
     focus += [(c.latitude, c.longitude) for c in cameras]
     drawn, outside = _map_window(wards, focus) if wards else ([], 0)
     if drawn:
@@ -848,6 +856,8 @@ def ward_map(request):
             share = w.n_groups / top
             w.r = round(5 + 9 * math.sqrt(share), 1) if w.n_groups else 2.5
             w.fill = MAP_SHADES[min(int(share * len(MAP_SHADES)), len(MAP_SHADES) - 1)]
+            w.marks = [(layer.label, values[w.pk]) for layer, values in layers if values.get(w.pk)]
+            w.ring = round(w.r + 3, 1)
         # Name the busiest wards on the map itself; the table beside it names them all.
         for w in sorted((w for w in drawn if w.n_groups), key=lambda w: -w.n_groups)[:6]:
             w.label = w.name
@@ -864,15 +874,20 @@ def ward_map(request):
         )
     panel = stats.headline(unit, day, scope=scope)
     panel.update(unit=unit, day=day)
-    table = sorted((w for w in wards if w.pk in counts), key=lambda w: (-counts[w.pk], w.name))
+    table = sorted(
+        (w for w in wards if w.pk in counts or w.pk in marked),
+        key=lambda w: (-counts.get(w.pk, 0), w.name),
+    )
     for w in table:
-        w.n_groups = counts[w.pk]
+        w.n_groups = counts.get(w.pk, 0)
+        w.layer_values = [values.get(w.pk, 0) for _layer, values in layers]
     context.update(
         drawn=drawn,
         outside=outside,
         panel=panel,
         table=table,
         wards_total=len(wards),
+        layers=[layer for layer, _values in layers],
         cameras_total=len(cameras),
         cameras_working=sum(1 for c in cameras if c.state_on == CameraStateKind.WORKING),
     )

@@ -38,6 +38,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -591,5 +592,31 @@ INDICATORS = (
 )
 
 
+def ward_counts(unit, start, end, scope):
+    """{ward id: incidents started from `start` to `end`} of `unit`'s subtree (today's tree) in
+    the figure scope: the ward map's layer. One query."""
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min),
+        timezone.get_default_timezone(),
+    )
+    qs = Incident.objects.filter(
+        unit__path__startswith=unit.path,
+        started_at__gte=timezone.make_aware(
+            datetime.datetime.combine(start, datetime.time.min), timezone.get_default_timezone()
+        ),
+        started_at__lt=after,
+    )
+    qs = scope.restrict(qs)
+    return dict(qs.values("ward").annotate(n=Count("id")).order_by().values_list("ward", "n"))
+
+
 def register():
     registry.register(*INDICATORS)
+    registry.register_ward_layer(
+        registry.WardLayer(
+            name="incidents",
+            label=gettext_lazy("Số vụ việc từ đầu năm"),
+            legend=gettext_lazy("phường, xã có vụ việc từ đầu năm đến ngày xem"),
+            counts=ward_counts,
+        )
+    )

@@ -4,6 +4,7 @@ the median days to settle (over a period cut by a move too), the cases open on a
 answered by the period's end, and a police liaison's figures cut to their ward."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -270,3 +271,24 @@ def test_the_api_gives_the_stoppages_as_a_raw_recount(world, api_as):
     listed = {i["code"]: i for i in api_as(viewer).get("/api/v1/indicators").json()}
     assert listed["incidents.count"]["dimensions"] == ["kind", "ownership"]
     assert listed["tips.answered_share"]["kind"] == "ratio"
+
+
+def test_the_ward_map_shows_the_incidents_since_the_years_start(world, client):
+    client.force_login(f.user(role=Role.VIEWER, unit=world["hcm"]))
+    html = client.get("/mo-hinh/ban-do/", {"unit": "G-HCM", "ngay": "31/12/2024"}).content.decode()
+    assert "Số vụ việc từ đầu năm" in html
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert re.search(
+        r"Phường Linh Xuân</a></td><td class=\"num\">\d+</td><td class=\"num\">3</td>", rows
+    )
+    assert re.search(
+        r"Phường Tân Thuận</a></td><td class=\"num\">0</td><td class=\"num\">2</td>", rows
+    )
+    assert 'class="marked"' in html  # the wards with incidents ringed on the map
+    police = f.user("police-map", Role.POLICE, world["hcm"], wards=[world["lx"]])
+    client.force_login(police)
+    html = client.get(
+        "/mo-hinh/ban-do/", {"unit": "G-HCM-LT", "ngay": "31/12/2024"}
+    ).content.decode()
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "Phường Tân Thuận" not in rows and "Phường Linh Xuân" in rows
