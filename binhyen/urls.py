@@ -25,6 +25,7 @@ urlpatterns = [
     path("van-ban/", include("binhyen.reporting.plan_urls")),
     path("hoat-dong/", include("binhyen.activities.urls")),
     path("mo-hinh/", include("binhyen.groups.urls")),
+    path("vu-viec/", include("binhyen.incidents.urls")),
     path("doanh-nghiep/", include("binhyen.enterprises.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("tong-hop/", include("binhyen.reports.urls")),

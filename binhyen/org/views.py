@@ -18,6 +18,7 @@ from binhyen.core.bounds import parse_id
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.org.scoping import ADMIN_ROLES, VIEW_ROLES, holds_role_over, scope_of
 
+from . import home as home_panels
 from . import services
 from .forms import (
     ROLE_LABELS,
@@ -79,8 +80,9 @@ def breadcrumb(unit, known):
 
 
 def home(request):
-    """The top units of the reader's scope; a police liaison also gets the units in their wards.
-    Visitors who are not logged in are the public: they get the portal."""
+    """The top units of the reader's scope; a police liaison also gets the units in their wards;
+    and the panels other apps add (binhyen.org.home: overdue cases, tips to answer), some of
+    them above the units. Visitors who are not logged in are the public: they get the portal."""
     if not request.user.is_authenticated:
         return redirect("portal:home")
     user = request.user
@@ -100,7 +102,17 @@ def home(request):
             .select_related("ward", "province")
             .order_by("ward__name", "name"),
         )
-    return render(request, "org/home.html", {"roots": roots, "ward_units": ward_units})
+    panels = home_panels.panels(request)
+    return render(
+        request,
+        "org/home.html",
+        {
+            "roots": roots,
+            "ward_units": ward_units,
+            "panels_first": [p for p in panels if p.first],
+            "panels": [p for p in panels if not p.first],
+        },
+    )
 
 
 class UnitListView(ScopedListView):
