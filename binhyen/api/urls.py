@@ -14,7 +14,9 @@ from binhyen.core.api import (
     unknown_path,
 )
 from binhyen.documents.api import router as documents_router
+from binhyen.enterprises.api import router as enterprises_router
 from binhyen.groups.api import router as groups_router
+from binhyen.incidents.api import router as incidents_router
 from binhyen.org.api import router as org_router
 from binhyen.portal.api import router as portal_router
 from binhyen.reporting.api import router as reporting_router
@@ -50,6 +52,8 @@ install_error_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", activities_router)
 api.add_router("/", groups_router)
+api.add_router("/", enterprises_router)
+api.add_router("/", incidents_router)
 api.add_router("/", reporting_router)
 api.add_router("/", documents_router)
 api.add_router("/", portal_router)

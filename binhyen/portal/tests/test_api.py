@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from binhyen import factories as f
-from binhyen.portal import services
+from binhyen.incidents import services as incidents
 
 from . import helpers
 
@@ -30,7 +30,7 @@ def test_public_figures(w):
 
 
 def test_tips_are_scoped(w):
-    services.submit_tip(
+    incidents.submit_tip(
         ward=f.area("26794"),
         what="Trộm xe ở Linh Xuân.",
         happened_on=timezone.localdate() - datetime.timedelta(days=1),
