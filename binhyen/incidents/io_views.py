@@ -1,0 +1,87 @@
+"""The incidents' spreadsheets: the Excel template, the export of the list exactly as filtered
+on the list page (the list view's own filters), and the import page, whose upload runs as a
+background job (tasks.py) the page then follows (`?job=N`: progress, then the result)."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhyen.core import periods
+from binhyen.core.text import format_number
+from binhyen.enterprises.forms import ImportForm
+from binhyen.ops.imports import job_of, result_of
+from binhyen.org.scoping import may_record
+
+from . import excel, tasks
+from .views import IncidentListView
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def template(request):
+    if not may_record(request.user):
+        raise Http404
+    out = tempfile.TemporaryFile()
+    excel.template_workbook(request.user, out=out)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename="mau-nhap-vu-viec.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+def export(request):
+    """The cases of the list page as filtered there (same query string), as an .xlsx the
+    import accepts back; no tip and no sender in it."""
+    view = IncidentListView()
+    view.setup(request)
+    queryset = view.filter_queryset(view.base_queryset()).order_by("-started_at", "-id")
+    summary = [
+        (_("Xuất lúc"), timezone.localtime().strftime("%d/%m/%Y %H:%M")),
+        (_("Người xuất"), request.user.get_username()),
+        (_("Số vụ việc"), format_number(queryset.count())),
+    ]
+    out = tempfile.TemporaryFile()
+    excel.export_workbook(request.user, queryset, out=out, summary=summary)
+    out.seek(0)
+    name = f"vu-viec-{periods.today():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def import_page(request):
+    if not may_record(request.user):
+        raise Http404
+    job = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = tasks.start_import(
+                    request.user, form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect(f"{reverse('incidents_io:import')}?job={job.pk}")
+    else:
+        form = ImportForm()
+        if "job" in request.GET:
+            job = job_of(request.user, tasks.KIND, request.GET["job"])
+    context = {
+        "form": form,
+        "job": job,
+        "result": result_of(job) if job is not None and job.finished else None,
+        "list_url": reverse("incidents:list"),
+    }
+    htmx = getattr(request, "htmx", None)
+    if job is not None and htmx and not htmx.boosted:
+        return render(request, "enterprises/_import_job.html", context)
+    return render(request, "incidents/io/import.html", context)
