@@ -26,6 +26,7 @@ urlpatterns = [
     path("hoat-dong/", include("binhyen.activities.urls")),
     path("mo-hinh/", include("binhyen.groups.urls")),
     path("vu-viec/", include("binhyen.incidents.urls")),
+    path("vu-viec/", include("binhyen.incidents.io_urls")),
     path("doanh-nghiep/", include("binhyen.enterprises.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("tong-hop/", include("binhyen.reports.urls")),
