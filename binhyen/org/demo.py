@@ -1062,6 +1062,9 @@ ACCOUNTS = (
     DemoAccount("demo-congan", "Võ Thành Nam", HCM, (Role.POLICE,)),
     # Đồng Tháp now holds Mỹ Tho's grassroots unions (through the new ward unions).
     DemoAccount("demo-mytho", "Huỳnh Văn Phúc", DONG_THAP, (Role.ADMIN,)),
+    # Reads who sent a tip (the sealed identity) over HCMC, beside a reader's role; no admin,
+    # not even demo-admin, holds it.
+    DemoAccount("demo-bimat", "Đặng Thị Mai", HCM, (Role.VIEWER, Role.IDENTITY)),
 )
 
 

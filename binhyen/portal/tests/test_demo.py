@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from binhyen.core.text import format_number
+from binhyen.incidents.models import Tip
 from binhyen.org import demo as org_demo
 from binhyen.portal import demo
-from binhyen.portal.models import Article, PortalSection, ScheduleEntry, Tip, week_start
+from binhyen.portal.models import Article, PortalSection, ScheduleEntry, week_start
 
 
 @pytest.fixture
