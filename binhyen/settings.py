@@ -225,6 +225,7 @@ BINHYEN_WORKER_STALE_SECONDS = int(env("WORKER_STALE_SECONDS", "60"))
 BINHYEN_SCHEDULE = {
     "report-reminders": {"task": "binhyen.reports.tasks.send_reminders", "at": "07:00"},
     "report-overdue": {"task": "binhyen.reports.tasks.notify_overdue", "at": "07:05"},
+    "case-overdue": {"task": "binhyen.reports.tasks.notify_cases_overdue", "every": 3600},
     "portal-counters": {
         "task": "binhyen.portal.tasks.flush_counters",
         "every": PORTAL_COUNTER_FLUSH_SECONDS,

@@ -235,7 +235,9 @@ class SubmissionFigure(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice (also mailed): request received, deadline near, returned, approved."""
+    """An in-app notice (also mailed): request received, deadline near, returned, approved;
+    and a case past its deadline (an incident without its rapid report or not settled in
+    time, a tip not answered), told once per person, case and deadline."""
 
     class Kind(models.TextChoices):
         REQUESTED = "requested", _("Nhận yêu cầu báo cáo")
@@ -245,6 +247,9 @@ class Notification(models.Model):
         APPROVED = "approved", _("Báo cáo được phê duyệt")
         UNLOCKED = "unlocked", _("Báo cáo được mở khóa")
         OVERDUE = "overdue", _("Báo cáo quá hạn nộp")
+        INCIDENT_REPORT = "incident_report", _("Vụ việc quá hạn báo cáo nhanh")
+        INCIDENT_RESOLVE = "incident_resolve", _("Vụ việc quá hạn giải quyết")
+        TIP_OVERDUE = "tip_overdue", _("Tin báo quá hạn trả lời")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_notices"
@@ -252,6 +257,12 @@ class Notification(models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     submission = models.ForeignKey(
         Submission, null=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    tip = models.ForeignKey(
+        "incidents.Tip", null=True, on_delete=models.CASCADE, related_name="notices"
     )
     message = models.TextField(_("nội dung"))
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
@@ -268,6 +279,17 @@ class Notification(models.Model):
                 fields=["user", "submission", "kind"],
                 condition=Q(kind="deadline"),
                 name="notification_one_deadline_reminder",
+            ),
+            # a case's missed deadline is told once per person, however often the task runs
+            models.UniqueConstraint(
+                fields=["user", "incident", "kind"],
+                condition=Q(kind__in=["incident_report", "incident_resolve"]),
+                name="notification_once_per_incident_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "tip", "kind"],
+                condition=Q(kind="tip_overdue"),
+                name="notification_once_per_tip_deadline",
             ),
         ]
 

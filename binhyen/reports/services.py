@@ -23,10 +23,11 @@ from binhyen.core.bounds import EARLIEST_DATE
 from binhyen.core.periods import parse_period
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
+from binhyen.incidents.models import Incident, Tip
 from binhyen.ops.mail import queue_mail
 from binhyen.org import history
-from binhyen.org.models import Assignment, Unit
-from binhyen.org.scoping import APPROVE_ROLES, EDIT_ROLES, scope_of
+from binhyen.org.models import PATH_STEP, Assignment, Unit
+from binhyen.org.scoping import APPROVE_ROLES, EDIT_ROLES, Role, scope_of
 from binhyen.reporting.rollup import rollup
 
 from .models import (
@@ -120,7 +121,9 @@ def _people(unit_ids, roles):
     )
 
 
-def _notify(kind, submissions_and_people, message_of):
+def _notify(kind, submissions_and_people, message_of, field="submission"):
+    """Store and mail `message_of(record)` to each person; `field` names the record's link
+    on the notice (a submission, an incident or a tip)."""
     notices, mails = [], []
     # the message is stored and mailed to other people: in the site's language, not the actor's
     with translation.override(settings.LANGUAGE_CODE):
@@ -129,7 +132,7 @@ def _notify(kind, submissions_and_people, message_of):
             subject = _("[Bình Yên] %(t)s") % {"t": text[:120]}
             for user_id, email in people:
                 notices.append(
-                    Notification(user_id=user_id, kind=kind, submission=submission, message=text)
+                    Notification(user_id=user_id, kind=kind, message=text, **{field: submission})
                 )
                 if email:
                     mails.append((email, subject, text))
@@ -766,3 +769,97 @@ def _tell_once(kind, submissions, units_of, message_of):
         pending.append((s, {p for p in told if (p[0], s.pk) not in already}))
     _notify(kind, pending, message_of)
     return sum(len(p) for _s, p in pending)
+
+
+# ---------------------------------------------------------------- cases past their deadline
+#
+# An incident without its rapid report in time, or not settled in time, and a tip nobody
+# answered in time are told to the editors and approvers of the case's unit and of every unit
+# above it up to the province, and to the police liaison of the case's ward: once per person,
+# case and deadline (a unique constraint makes "once" hold under two schedulers too). Like the
+# reports' overdue notice, a deadline missed longer ago than OVERDUE_NOTICE_DAYS is not told
+# again by a scheduler that was off.
+
+
+def _case_message(case, what, due):
+    when = timezone.localtime(due)
+    return _("%(what)s: %(code)s “%(title)s” của %(unit)s, hạn %(t)s %(d)s.") % {
+        "what": what,
+        "code": case.code,
+        "title": (case.title if isinstance(case, Incident) else case.what)[:120],
+        "unit": case.unit,
+        "t": f"{when:%H:%M}",
+        "d": format_date(when.date()),
+    }
+
+
+def _tell_case_once(kind, field, cases, message_of):
+    """Notify, once per person, case and `kind`, the editors and approvers over each case's
+    unit and its ancestors below the national level, and the police liaisons of its ward.
+    Four queries whatever the number of cases. Returns how many were told."""
+    cases = list(cases.select_related("unit", "ward"))
+    if not cases:
+        return 0
+    already = set(
+        Notification.objects.filter(kind=kind, **{f"{field}__in": cases}).values_list(
+            "user_id", f"{field}_id"
+        )
+    )
+
+    def ancestors(case):
+        return [case.unit.path[:i] for i in range(PATH_STEP, len(case.unit.path) + 1, PATH_STEP)]
+
+    staff = {}
+    for user_id, email, path in Assignment.objects.filter(
+        unit__path__in={p for c in cases for p in ancestors(c)},
+        unit__kind__rank__gte=1,  # up to the province: the national federation is not told
+        active=True,
+        user__is_active=True,
+        role__in=EDIT_ROLES | APPROVE_ROLES,
+    ).values_list("user_id", "user__email", "unit__path"):
+        staff.setdefault(path, set()).add((user_id, email))
+    police = {}
+    for user_id, email, ward_id in Assignment.objects.filter(
+        role=Role.POLICE,
+        active=True,
+        user__is_active=True,
+        wards__in={c.ward_id for c in cases},
+    ).values_list("user_id", "user__email", "wards"):
+        police.setdefault(ward_id, set()).add((user_id, email))
+    pending = []
+    for case in cases:
+        told = set().union(*(staff.get(p, set()) for p in ancestors(case)))
+        told |= police.get(case.ward_id, set())
+        pending.append((case, {p for p in told if (p[0], case.pk) not in already}))
+    _notify(kind, pending, message_of, field=field)
+    return sum(len(p) for _c, p in pending)
+
+
+@transaction.atomic
+def send_case_overdue_notices(now=None):
+    """Tell the people of each case past a deadline (see above). Returns how many were told."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=OVERDUE_NOTICE_DAYS)
+    told = _tell_case_once(
+        Notification.Kind.INCIDENT_REPORT,
+        "incident",
+        Incident.objects.filter(
+            rapid_report_due__lt=now, rapid_report_due__gte=since, rapid_reported_at__isnull=True
+        ),
+        lambda c: _case_message(c, _("Vụ việc quá hạn báo cáo nhanh"), c.rapid_report_due),
+    )
+    told += _tell_case_once(
+        Notification.Kind.INCIDENT_RESOLVE,
+        "incident",
+        Incident.objects.filter(
+            resolve_due__lt=now, resolve_due__gte=since, settled_at__isnull=True
+        ),
+        lambda c: _case_message(c, _("Vụ việc quá hạn giải quyết"), c.resolve_due),
+    )
+    told += _tell_case_once(
+        Notification.Kind.TIP_OVERDUE,
+        "tip",
+        Tip.objects.overdue(now).filter(answer_due__gte=since),
+        lambda t: _case_message(t, _("Tin báo quá hạn trả lời"), t.answer_due),
+    )
+    return told

@@ -28,6 +28,13 @@ def notify_overdue():
     return services.send_overdue_notices()
 
 
+@background
+def notify_cases_overdue():
+    """Hourly (a rapid report is due within hours): tell each case's people, once, that an
+    incident or a tip is past its deadline."""
+    return services.send_case_overdue_notices()
+
+
 # ---------------------------------------------------------------- exports a person asked for
 
 DOCUMENT_KIND = "reports.submission_document"
