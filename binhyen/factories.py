@@ -268,11 +268,11 @@ def enterprise(unit, ward=None, ownership="fdi", name=None, workforce=1200, unio
     if not isinstance(ward, Area):
         ward = area(ward or "26794")
     fields.setdefault("investor_country", "KR" if ownership == "fdi" else "")
+    fields.setdefault("tax_code", f"{3600000000 + n:010d}")
     return create_enterprise(
         superuser(),
         unit=unit,
         name=name or f"Công ty TNHH Thử Nghiệm {n}",
-        tax_code=f"{3600000000 + n:010d}",
         ownership=ownership,
         ward=ward,
         workforce=workforce,
