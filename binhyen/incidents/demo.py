@@ -267,7 +267,7 @@ class _Loader:
             return None
         self.taken.add(key)
         incident = services.open_incident(actor, unit=unit, kind=kind, started_at=started, **fields)
-        received = started + H * self.rng.uniform(0.5, 3)
+        received = started + H * self.rng.uniform(0.5, 1.5)
         Incident.all_objects.filter(pk=incident.pk).update(created_at=received)
         self.stamp(incident, received)
         return incident
