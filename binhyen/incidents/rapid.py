@@ -36,7 +36,7 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 ROOT_BODY = "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
 BODY_PT = 13
 # the longest a free text may run in the body (characters) before it is cut with "…"
-LIMITS = {"summary": 700, "demands": 320, "union_role": 420, "steps": 420, "causes": 220}
+LIMITS = {"summary": 340, "demands": 220, "union_role": 240, "steps": 360, "causes": 120}
 HEADER_BREAKS = (" VIỆT NAM", " THÀNH PHỐ ", " TỈNH ", " QUẬN ", " HUYỆN ", " PHƯỜNG ", " XÃ ")
 HEADER_LINE = 30
 
@@ -332,7 +332,7 @@ def build(incident, day=None):
     sign = _cell(foot, 0, 1, Cm(8.5))
     _para(sign, c["signer"], size=13, bold=True, before=6)
     _para(sign, "CHỦ TỊCH", size=13, bold=True)
-    _para(sign, "(Ký, ghi rõ họ tên, đóng dấu)", size=12, italic=True, after=40)
+    _para(sign, "(Ký, ghi rõ họ tên, đóng dấu)", size=12, italic=True, after=36)
 
     out = io.BytesIO()
     doc.save(out)

@@ -9,6 +9,7 @@ from binhyen.core import periods
 from binhyen.core.inputs import Form
 
 from .models import Category, DayPart
+from .sanitize import plain_text
 
 
 class StyledForm(Form):
@@ -105,15 +106,17 @@ class TipForm(StyledForm):
             self.data["captcha"] = ""
 
     def tip_fields(self):
+        """What submit_tip takes; a visitor's texts as plain text (no markup survives, as for
+        everything the public sends)."""
         data = self.cleaned_data
         return {
             "ward": self.wards.get(data["ward"]),
-            "place": data["place"],
+            "place": plain_text(data["place"]),
             "happened_on": data["happened_on"],
             "happened_time": data["happened_time"],
-            "what": data["what"],
+            "what": plain_text(data["what"]),
             "anonymous": data["anonymous"],
-            "reporter_name": data["reporter_name"],
+            "reporter_name": plain_text(data["reporter_name"]),
             "reporter_phone": data["reporter_phone"],
         }
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from binhyen import factories as f
+from binhyen.incidents.models import Tip
 from binhyen.portal import captcha
-from binhyen.portal.models import Tip
 
 from . import helpers
 from .conftest import BROWSER

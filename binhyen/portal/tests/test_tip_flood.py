@@ -13,8 +13,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from binhyen import factories as f
+from binhyen.incidents.models import Tip
 from binhyen.portal import captcha, throttle
-from binhyen.portal.models import Tip
 
 from .conftest import BROWSER
 

@@ -1,5 +1,8 @@
-"""Tips: the form with its offline captcha, routing to the ward's union, the receipt code,
-and who may read them (unit editors, the ward's police liaison). Flooding: test_tip_flood.py."""
+"""Tips on the portal: the form with its offline captcha, routing to the ward's union, the
+receipt code and the follow-up by code (the state and the unit's answer, never the content),
+and who may read them (unit editors, the ward's police liaison) in the incidents app's inbox,
+where the old portal inbox now leads. The inbox itself: binhyen/incidents/tests/
+test_tip_pages.py. Flooding: test_tip_flood.py."""
 
 import datetime
 import re
@@ -9,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from binhyen import factories as f
-from binhyen.portal import captcha, services
-from binhyen.portal.models import Tip, TipStatus
+from binhyen.incidents import seal, services
+from binhyen.incidents.models import State, Tip
+from binhyen.portal import captcha
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
@@ -55,35 +59,38 @@ def test_tip_is_routed_to_the_ward_union_and_followed_by_code(w, client):
     assert tip.unit == w["tree"]["ward_union"]
     assert tip.code in page and "Đã nhận tin báo" in page
     assert re.fullmatch(r"TB-[A-Z2-9]{4}-[A-Z2-9]{4}", tip.code)
-    assert (tip.anonymous, tip.reporter_name, tip.happened_time) == (
+    assert (tip.anonymous, tip.sealed_sender, tip.happened_time) == (
         True,
         "",
         datetime.time(21, 30),
     )
-    services.update_tip(
+    assert tip.source == "Liên đoàn Lao động Thành phố Hồ Chí Minh"
+    services.answer_tip(
         w["users"]["ward_editor"],
         tip,
-        status=TipStatus.FORWARDED,
+        state=State.TRANSFERRED,
         public_note="Đã chuyển Công an phường.",
     )
     follow = client.post(
         "/tin-bao/tra-cuu/", {"code": tip.code.lower().replace("-", " ")}
     ).content.decode()
     assert "Đã chuyển Công an phường" in follow
+    assert "Chuyển cơ quan chức năng" in follow  # the state's label
     assert "Nhóm người lạ" not in follow  # the code shows progress, not the content
     missing = client.post("/tin-bao/tra-cuu/", {"code": "TB-AAAA-AAAA"}).content.decode()
     assert "Không tìm thấy tin báo" in missing
 
 
-def test_named_tip_keeps_name_and_phone(w, client):
+def test_named_tip_keeps_name_and_phone_sealed(w, client):
     _page, token = _form(client)
     _post(client, token, anonymous="", reporter_name="Trần Văn Bình", reporter_phone="0912.345.678")
     tip = Tip.objects.get()
-    assert (tip.anonymous, tip.reporter_name, tip.reporter_phone) == (
-        False,
-        "Trần Văn Bình",
-        "0912345678",
-    )
+    assert not tip.anonymous and "Bình" not in tip.sealed_sender
+    assert seal.unseal(tip.sealed_sender) == {
+        "name": "Trần Văn Bình",
+        "phone": "0912345678",
+        "user": None,
+    }
 
 
 def test_wrong_or_reused_captcha_is_refused(w, client):
@@ -140,24 +147,31 @@ def test_scoping_editors_of_the_unit_and_police_of_the_ward(w, client_as):
     assert set(Tip.objects.visible_to(u["mt_editor"])) == set()
     assert not Tip.objects.visible_to(u["stranger"]).exists()
     police = client_as(u["police"])
-    assert "Trộm xe ở Linh Xuân" in police.get("/cong-thong-tin/quan-tri/tin-bao/").content.decode()
-    assert police.get(f"/cong-thong-tin/quan-tri/tin-bao/{tt.pk}/").status_code == 404
-    assert police.get(f"/cong-thong-tin/quan-tri/tin-bao/{lx.pk}/").status_code == 200
+    # the old portal inbox leads to the incidents app's
+    assert police.get("/cong-thong-tin/quan-tri/tin-bao/", follow=True).redirect_chain == [
+        ("/vu-viec/tin-bao/", 302)
+    ]
+    assert "Trộm xe ở Linh Xuân" in police.get("/vu-viec/tin-bao/").content.decode()
+    assert police.get(f"/vu-viec/tin-bao/{tt.pk}/").status_code == 404
+    assert police.get(f"/vu-viec/tin-bao/{lx.pk}/").status_code == 200
     with pytest.raises(ValidationError):
-        services.update_tip(u["police"], lx, status=TipStatus.DONE)
+        services.answer_tip(u["police"], lx, state=State.HANDLING)
     stranger = client_as(u["mt_editor"])
-    assert stranger.get(f"/cong-thong-tin/quan-tri/tin-bao/{lx.pk}/").status_code == 404
+    assert stranger.get(f"/vu-viec/tin-bao/{lx.pk}/").status_code == 404
 
 
-def test_editor_updates_status_through_the_page(w, client_as):
+def test_editor_answers_through_the_page(w, client_as):
     tip = services.submit_tip(
         ward=f.area("26794"), what="Trộm xe ở Linh Xuân.", happened_on=YESTERDAY
     )
     c = client_as(w["users"]["ward_editor"])
     c.post(
-        f"/cong-thong-tin/quan-tri/tin-bao/{tip.pk}/",
-        {"status": TipStatus.DONE, "public_note": "Đã xử lý <b>xong</b>"},
+        f"/vu-viec/tin-bao/{tip.pk}/tra-loi/",
+        {"state": State.HANDLING, "public_note": "Đang xử lý <b>khẩn</b>"},
     )
     tip.refresh_from_db()
-    assert (tip.status, tip.public_note) == (TipStatus.DONE, "Đã xử lý xong")
+    assert tip.state == State.HANDLING
+    follow = client_as(w["users"]["stranger"]).post("/tin-bao/tra-cuu/", {"code": tip.code})
+    html = follow.content.decode()
+    assert "Đang xử lý &lt;b&gt;khẩn&lt;/b&gt;" in html and "<b>khẩn" not in html
     assert tip.history.filter(history_user=w["users"]["ward_editor"]).exists()
