@@ -13,7 +13,7 @@ from binhyen import factories as f
 from binhyen.api.services import issue_token
 from binhyen.core import periods
 from binhyen.org.models import Area, AreaLevel, Unit
-from binhyen.org.scoping import ADMIN_ROLES, VIEW_ROLES, Role
+from binhyen.org.scoping import ADMIN_ROLES, VIEW_ROLES, Role, ScopedQuerySet
 
 # Where the target unit stands relative to the unit the role is held on (HCM-Q9).
 POSITIONS = {
@@ -658,3 +658,281 @@ def test_a_successor_reads_its_closed_predecessor_and_writes_nothing_of_it(heir_
     assert len(HEIRS_TRIED) == len(ROLES) * (
         len(HEIR_POSITIONS) * len(ACTIONS) * len(CHANNELS) + len(READS) + len(WRITES)
     )
+
+
+# --- incidents, their files, their timelines and tips ------------------------------------
+#
+# The incidents app's objects (a registry: object → its actions) × every role around them ×
+# every position of the record's unit, through the services and the scoping querysets (what
+# pages, API, imports and the demo all call), then through the pages and the API where they
+# read. The roles: the four unit roles held on HCM-Q9, the police liaison of the records' ward
+# and of another ward, the identity role alone and beside a reader's role, and a superuser.
+# Every record stands in the police liaison's ward, whatever its unit. Each attempt runs in a
+# savepoint rolled back at its end, so one role's step never changes what the next one meets.
+
+CASE_ROLES = [
+    "viewer",
+    "editor",
+    "approver",
+    "admin",
+    "police here",
+    "police elsewhere",
+    "identity only",
+    "viewer + identity",
+    "superuser",
+]
+CASE_OBJECTS = {
+    "enterprise": ["view", "edit"],
+    "incident": ["view", "edit", "move", "close", "police confirm"],
+    "stoppage": ["view", "edit"],
+    "attachment": ["add", "remove"],
+    "timeline step": ["note", "police confirm"],
+    "tip": ["view", "move", "close", "police confirm", "reveal"],
+}
+CASE_CHANNELS = {  # what pages, the API and exports show of each object: read, and the reveal
+    ("incident", "view"): ["page", "api", "export"],
+    ("tip", "view"): ["page", "api"],
+    ("tip", "reveal"): ["page", "api"],
+}
+SENDER = {"name": "Phạm Thị Kín Đáo", "phone": "0909123456"}
+CASES_TRIED = []
+
+
+def case_expected(role, position, action):
+    if role == "superuser":  # everything a unit role gives, never a police or identity step
+        return action not in ("police confirm", "reveal")
+    inside = position in INSIDE
+    if action == "view":
+        return role == "police here" or (
+            inside and role in ("viewer", "editor", "approver", "admin", "viewer + identity")
+        )
+    if action in ("edit", "move", "add", "remove", "note"):
+        return inside and role in ("editor", "admin")
+    if action == "close":
+        return inside and role in ("approver", "admin")
+    if action == "police confirm":
+        return role == "police here"
+    if action == "reveal":
+        return inside and role in ("identity only", "viewer + identity")
+    raise AssertionError(action)
+
+
+@pytest.fixture
+def case_world(tree, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from binhyen.incidents import services as incident_services
+    from binhyen.incidents.models import Tip
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    here, elsewhere = f.area("26794"), f.area("27478")
+    Unit.objects.filter(pk=tree["hcm"].pk).update(province=f.area("79", "province"))
+    root = f.superuser()
+    records = {}
+    for key in POSITIONS.values():
+        unit = tree[key]
+        enterprise = f.enterprise(unit, ward=here, workforce=800)
+        tip = incident_services.submit_tip(
+            ward=here,
+            what="Công nhân ngừng việc trước cổng công ty, đòi trả lương đúng hạn.",
+            happened_on=periods.today(),
+            anonymous=False,
+            reporter_name=SENDER["name"],
+            reporter_phone=SENDER["phone"],
+        )
+        Tip.objects.filter(pk=tip.pk).update(unit=unit)
+        # the case came from the tip: its page, answer and export never carry the sender
+        incident = f.incident(
+            unit,
+            kind="ngung_viec",
+            enterprise=enterprise,
+            started_at=timezone.now() - datetime.timedelta(hours=5),
+            tip=Tip.objects.get(pk=tip.pk),
+        )
+        attachment = incident_services.attach(
+            root, incident, SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban")
+        )
+        records[key] = {
+            "enterprise": enterprise,
+            "incident": incident,
+            "attachment": attachment,
+            "tip": Tip.objects.get(pk=tip.pk),
+        }
+    q9 = tree["q9"]
+    users = {
+        "viewer": f.user(role=Role.VIEWER, unit=q9),
+        "editor": f.user(role=Role.EDITOR, unit=q9),
+        "approver": f.user(role=Role.APPROVER, unit=q9),
+        "admin": f.user(role=Role.ADMIN, unit=q9),
+        "police here": f.user(role=Role.POLICE, unit=tree["hcm"], wards=[here]),
+        "police elsewhere": f.user(role=Role.POLICE, unit=tree["hcm"], wards=[elsewhere]),
+        "identity only": f.user(role=Role.IDENTITY, unit=q9),
+        "viewer + identity": f.user(role=Role.VIEWER, unit=q9),
+        "superuser": f.user(is_superuser=True, is_staff=True),
+    }
+    from binhyen.org import services as org_services
+
+    org_services.assign_role(root, users["viewer + identity"], q9, Role.IDENTITY)
+    return records, users
+
+
+class _Undo(Exception):
+    pass
+
+
+def case_may(user, obj, action, made):
+    """Whether `user` managed `action` on `obj` through the services and querysets; whatever
+    it did is rolled back."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from binhyen.enterprises import services as enterprise_services
+    from binhyen.enterprises.models import Enterprise
+    from binhyen.incidents import services as s
+    from binhyen.incidents.models import Action, ActionKind, Incident, Stoppage, Tip
+
+    incident, tip = made["incident"], made["tip"]
+    record = tip if obj == "tip" else incident
+    if action == "view":
+        model = {"enterprise": Enterprise, "incident": Incident, "stoppage": Stoppage, "tip": Tip}
+        target = made["enterprise"] if obj == "enterprise" else record
+        records = model[obj].objects.all()
+        if not hasattr(records, "visible_to"):  # no scoped manager (the stoppage file): the
+            records = ScopedQuerySet(model=model[obj])  # scope its model declares
+        return records.visible_to(user).filter(pk=target.pk).exists()
+
+    def noted(kind):
+        field = "tip" if obj == "tip" else "incident"
+        return Action.objects.filter(**{field: record}, kind=kind, actor=user).exists()
+
+    attempts = {
+        ("enterprise", "edit"): lambda: enterprise_services.update_enterprise(
+            user, made["enterprise"], notes="Đã cập nhật."
+        ),
+        ("incident", "edit"): lambda: s.update_incident(
+            user, incident, summary="Diễn biến đã cập nhật."
+        ),
+        ("stoppage", "edit"): lambda: s.update_incident(
+            user, incident, stoppage={"demands": "Tăng lương cơ bản"}
+        ),
+        ("incident", "move"): lambda: s.move_incident(user, incident, "xac_minh"),
+        ("incident", "close"): lambda: s.move_incident(
+            user, incident, "dong", what="Đã giải quyết xong."
+        ),
+        ("attachment", "add"): lambda: s.attach(user, incident, _upload()),
+        ("attachment", "remove"): lambda: s.remove_attachment(user, made["attachment"]),
+        ("tip", "move"): lambda: s.answer_tip(
+            user, tip, state="dang_xu_ly", public_note="Đang xác minh."
+        ),
+        ("tip", "close"): lambda: s.answer_tip(
+            user, tip, state="dong", public_note="Không đủ thông tin.", what="Đóng."
+        ),
+    }
+    try:
+        with transaction.atomic():
+            if action == "reveal":
+                if s.reveal_sender(user, tip) != {**SENDER, "user": None}:
+                    return False
+            elif action == "police confirm":
+                s.note_step(user, record, what="Công an phường đã xác minh, xử lý.")
+                if not noted(ActionKind.POLICE):
+                    return False
+            elif action == "note":
+                s.note_step(user, incident, what="Đã làm việc với doanh nghiệp.")
+                if not noted(ActionKind.NOTE):
+                    return False
+            else:
+                attempts[(obj, action)]()
+            raise _Undo
+    except _Undo:
+        return True
+    except ValidationError:
+        return False
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("anh-hien-truong.jpg", b"\xff\xd8\xff anh")
+
+
+def case_channel_ok(channel, user, obj, action, made, allowed, may_view):
+    """The page or API answer for `action` on `obj`: allowed is a 200 (with the sender for a
+    reveal); refused is a 404, or a 403 where the user sees the record. The sender's name and
+    phone appear in nothing but an allowed reveal."""
+    record = made["tip"] if obj == "tip" else made["incident"]
+    if channel == "export":
+        import io
+
+        from openpyxl import load_workbook
+
+        answer = page_client(user).get("/vu-viec/xuat-excel/")
+        if answer.status_code != 200:
+            return not allowed and answer.status_code == 404
+        book = load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
+        cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+        shown = any(SENDER["name"] in c or SENDER["phone"] in c for c in cells)
+        return (record.code in cells) == allowed and not shown
+    if obj == "incident":
+        url = f"/vu-viec/{record.pk}/" if channel == "page" else f"/api/v1/incidents/{record.pk}"
+    elif action == "view":
+        url = f"/vu-viec/tin-bao/{record.pk}/" if channel == "page" else f"/api/v1/tips/{record.pk}"
+    else:
+        url = (
+            f"/vu-viec/tin-bao/{record.pk}/danh-tinh/"
+            if channel == "page"
+            else f"/api/v1/tips/{record.pk}/reveal"
+        )
+    client = page_client(user) if channel == "page" else api_client(user)
+    answer = client.post(url) if action == "reveal" else client.get(url)
+    body = answer.content.decode()
+    shown = SENDER["name"] in body or SENDER["phone"] in body
+    if allowed:
+        return answer.status_code == 200 and shown == (action == "reveal")
+    refused = {403, 404} if may_view else {404}
+    return answer.status_code in refused and not shown
+
+
+@pytest.mark.django_db
+def test_incidents_and_tips_permission_matrix_has_no_leaks(case_world):
+    records, users = case_world
+    leaks = []
+    for role, (position, key), (obj, actions) in itertools.product(
+        CASE_ROLES, POSITIONS.items(), CASE_OBJECTS.items()
+    ):
+        for action in actions:
+            allowed = case_expected(role, position, action)
+            got = case_may(users[role], obj, action, records[key])
+            CASES_TRIED.append((role, position, obj, action, "service"))
+            if got != allowed:
+                leaks.append(f"{role} {action} {obj} of {position}: expected {allowed}, got {got}")
+            for channel in CASE_CHANNELS.get((obj, action), ()):
+                may_view = case_expected(role, position, "view")
+                # a page or an endpoint reveals only what its reader may also see
+                ok = case_channel_ok(
+                    channel, users[role], obj, action, records[key], allowed and may_view, may_view
+                )
+                CASES_TRIED.append((role, position, obj, action, channel))
+                if not ok:
+                    leaks.append(f"{role} {action} {obj} of {position} via {channel}")
+    print(f"\nincidents matrix: {len(CASES_TRIED)} cases tried, {len(leaks)} leaks")
+    assert leaks == [], "\n".join(leaks)
+    per_position = sum(
+        1 + len(CASE_CHANNELS.get((o, a), ())) for o, acts in CASE_OBJECTS.items() for a in acts
+    )
+    assert len(CASES_TRIED) == len(CASE_ROLES) * len(POSITIONS) * per_position
+
+
+@pytest.mark.django_db
+def test_a_tips_sealed_sender_is_in_no_plain_column_and_no_history_row(case_world):
+    from binhyen.incidents.models import Tip
+
+    records, _users = case_world
+    for made in records.values():
+        tip = Tip.objects.get(pk=made["tip"].pk)
+        plain = [str(v) for k, v in Tip.objects.filter(pk=tip.pk).values()[0].items()]
+        history = [str(v) for row in Tip.history.filter(id=tip.pk).values() for v in row.values()]
+        assert "sealed_sender" not in {f.name for f in Tip.history.model._meta.fields}
+        for secret in SENDER.values():
+            assert not any(secret in cell for cell in plain + history)
