@@ -23,8 +23,9 @@ What the figures mean (the labels say it to a reader; these are the rules):
 - `tips.answered`: the tips received in the period that were answered (a first answer or
   step, `answered_at`) by the period's last day — so a past period's share does not change
   when a late answer comes, and the current period's counts the answers given so far;
-- "without a union" and "FDI" are the enterprise's facts as they stand now (the enterprise
-  record; its history is not read).
+- "without a union" and "FDI" are the enterprise's facts on the case's own record
+  (`Incident.ownership`, `Incident.union_absent`, copied from the enterprise when the case is
+  written), so a union founded later does not restate an earlier stoppage.
 
 Every query of one engine and breakdown goes to the database as one UNION ALL (the engine's
 query queue, binhyen.reporting.rollup.Engine.query): a dashboard's table of all these figures
@@ -42,7 +43,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from binhyen.enterprises.models import Enterprise, Ownership
+from binhyen.enterprises.models import Ownership
 from binhyen.figures import registry
 from binhyen.figures.registry import FLOW, RATIO, STOCK, Reference, indicator
 from binhyen.org.models import PATH_STEP, Unit
@@ -187,8 +188,6 @@ def _incidents(engine, f, date_column, start, end, joins=()):
     sql = f"FROM {q(Incident._meta.db_table)} x JOIN {q(Unit._meta.db_table)} u ON u.id = x.unit_id"
     if "stoppage" in joins:
         sql += f" LEFT JOIN {q(Stoppage._meta.db_table)} s ON s.incident_id = x.id"
-    if "enterprise" in joins or "ownership" in f:
-        sql += f" LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.id = x.enterprise_id"
     paths, params = engine.attr.paths_sql()
     where = f"x.deleted_at IS NULL AND {paths}"
     if start is not None:
@@ -201,7 +200,7 @@ def _incidents(engine, f, date_column, start, end, joins=()):
         params += p
     if "ownership" in f:
         ref, p = _ref(f, "ownership", Ownership)
-        where += f" AND e.ownership_id = {ref}"
+        where += f" AND x.ownership_id = {ref}"
         params += p
     scope, p = _scope(engine, Incident, "x")
     return f"{sql} WHERE {where}{scope}", params + p
@@ -268,7 +267,7 @@ class IncidentSource(registry.Source):
                     "COUNT(*)",
                     "SUM(s.workers_involved)",
                     "SUM(s.worker_days)",
-                    "SUM(CASE WHEN e.union_id IS NULL THEN 1 ELSE 0 END)",
+                    "SUM(CASE WHEN x.union_absent THEN 1 ELSE 0 END)",
                 ][i]
                 source, params = _incidents(
                     engine,
@@ -276,7 +275,7 @@ class IncidentSource(registry.Source):
                     "x.started_at",
                     engine.period.start,
                     engine.period.end,
-                    joins=() if i == 0 else ("stoppage", "enterprise"),
+                    joins=() if i == 0 else ("stoppage",),
                 )
                 if i == 3:
                     source += " AND s.incident_id IS NOT NULL"
@@ -294,14 +293,14 @@ class IncidentSource(registry.Source):
             "x.started_at",
             engine.period.start,
             engine.period.end,
-            joins=("stoppage", "enterprise"),
+            joins=("stoppage",),
         )
         select, p = keys.select(
             [
                 "COUNT(*)",
                 "SUM(s.workers_involved)",
                 "SUM(s.worker_days)",
-                "SUM(CASE WHEN s.incident_id IS NOT NULL AND e.union_id IS NULL THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN s.incident_id IS NOT NULL AND x.union_absent THEN 1 ELSE 0 END)",
             ]
         )
         sql = f"{select} {source}{keys.group()}"

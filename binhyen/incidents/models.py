@@ -177,6 +177,20 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="incidents",
     )
+    # the enterprise's facts when the case is written, so that the figures of a past case do
+    # not change when the enterprise later gets a union or changes hands
+    ownership = models.ForeignKey(
+        "enterprises.Ownership",
+        verbose_name=_("loại hình doanh nghiệp"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    union_absent = models.BooleanField(
+        _("doanh nghiệp chưa có công đoàn"), default=False, editable=False
+    )
     place = models.CharField(_("địa điểm cụ thể"), max_length=255, blank=True)
     people_involved = models.PositiveIntegerField(
         _("số người liên quan"), null=True, blank=True, validators=PEOPLE.validators

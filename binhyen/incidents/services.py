@@ -160,6 +160,7 @@ def _visible(model, actor, value, field, message):
 def _place(incident, actor, fields):
     """Enterprise, boarding house and ward: the ward is the enterprise's or the house's when
     one is named, else the one chosen (a ward of the 2025 geography)."""
+    before = incident.enterprise_id
     if "enterprise" in fields:
         incident.enterprise = _visible(
             Enterprise,
@@ -176,6 +177,12 @@ def _place(incident, actor, fields):
             "boarding_house",
             _("Không tìm thấy nhà trọ trong phạm vi bạn xem được."),
         )
+    if incident.pk is None or incident.enterprise_id != before:
+        # the enterprise's facts as the case is written; an edit that keeps the enterprise
+        # keeps them (a union founded since does not restate the case)
+        firm = incident.enterprise
+        incident.ownership_id = firm.ownership_id if firm is not None else None
+        incident.union_absent = firm is not None and firm.union_id is None
     where = incident.enterprise or incident.boarding_house
     if where is not None:
         incident.ward_id = where.ward_id
@@ -463,6 +470,9 @@ def _move(actor, record, state, what, authority, at):
     at = at or timezone.now()
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"at": _("Thời điểm không được sau hiện tại.")})
+    started = getattr(record, "started_at", None) or getattr(record, "created_at", None)
+    if started is not None and at < started:
+        raise ValidationError({"at": _("Thời điểm không được trước khi vụ việc bắt đầu.")})
     before = record.state
     record.state = state
     if state in SETTLED and record.__class__ is Incident and record.settled_at is None:

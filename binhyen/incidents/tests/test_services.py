@@ -382,3 +382,29 @@ def test_a_case_in_a_locked_report_period_cannot_be_opened_changed_or_deleted(wo
         locks.unregister(approved_report)
     case.refresh_from_db()
     assert case.title == "Ngừng việc đòi tăng lương" and case.deleted_at is None
+
+
+def test_a_union_founded_later_does_not_restate_an_earlier_stoppage(world):
+    from binhyen.enterprises.services import update_enterprise
+
+    firm = f.enterprise(world["cs"], workforce=900)  # no union yet
+    case = stoppage(world, enterprise=firm, stoppage={"workers_involved": 300})
+    assert case.union_absent and case.ownership.code == "fdi"
+    update_enterprise(f.superuser(), firm, union=world["cs"])
+    services.update_incident(world["cs_editor"], case, title="Ngừng việc đòi tăng lương (sửa)")
+    case.refresh_from_db()
+    assert case.union_absent  # as it was when the workers stopped
+
+
+def test_a_step_cannot_be_dated_before_the_case_began(world):
+    case = stoppage(world)
+    errors = errors_of(
+        lambda: services.move_incident(
+            world["cs_editor"],
+            case,
+            State.RESOLVED,
+            what="Xong.",
+            at=case.started_at - datetime.timedelta(hours=1),
+        )
+    )
+    assert errors["at"] == ["Thời điểm không được trước khi vụ việc bắt đầu."]
