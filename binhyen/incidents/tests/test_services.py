@@ -402,8 +402,8 @@ def test_a_step_cannot_be_dated_before_the_case_began(world):
         lambda: services.move_incident(
             world["cs_editor"],
             case,
-            State.RESOLVED,
-            what="Xong.",
+            State.TRANSFERRED,
+            what="Chuyển công an.",
             at=case.started_at - datetime.timedelta(hours=1),
         )
     )
