@@ -103,3 +103,12 @@ def clean_tree(value, multiline=True):
     if isinstance(value, list):
         return [clean_tree(v, multiline) for v in value]
     return value
+
+
+def person_name(user):
+    """A person's name in the Vietnamese order — family and middle names (Django's
+    `last_name`) before the given name (`first_name`): "Trần Thị Hoa" —, else the username."""
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

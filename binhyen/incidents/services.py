@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from binhyen.activities.models import Activity
 from binhyen.core import locks, periods, records
-from binhyen.core.text import clean_text
+from binhyen.core.markup import plain_text
+from binhyen.core.text import clean_text, person_name
 from binhyen.enterprises.models import Enterprise
 from binhyen.groups.models import BoardingHouse
 from binhyen.org.models import Area, AreaLevel, Unit
@@ -92,6 +93,13 @@ LABELS = {
     "started_at": gettext_lazy("thời điểm bắt đầu"),
 }
 MISSING = _("Không tìm thấy vụ việc hoặc bạn không có quyền thực hiện việc này.")
+
+
+def _text(value, multiline=False):
+    """What a person typed, as stored: markup gone (core.markup), spaces and lines cleaned."""
+    return clean_text(
+        plain_text(value if value is None or isinstance(value, str) else str(value)), multiline
+    )
 
 
 # ---------------------------------------------------------------- who may
@@ -202,10 +210,10 @@ def _place(incident, actor, fields):
 
 
 def _validate_incident(incident):
-    incident.title = clean_text(incident.title) or ""
-    incident.summary = clean_text(incident.summary, multiline=True) or ""
-    incident.place = clean_text(incident.place) or ""
-    incident.people = clean_text(incident.people, multiline=True) or ""
+    incident.title = _text(incident.title) or ""
+    incident.summary = _text(incident.summary, multiline=True) or ""
+    incident.place = _text(incident.place) or ""
+    incident.people = _text(incident.people, multiline=True) or ""
     records.check_past_dates(
         incident, {"started_at": _("Thời điểm bắt đầu"), "ended_at": _("Thời điểm kết thúc")}
     )
@@ -273,9 +281,9 @@ def _write_stoppage(incident, actor, details, creating):
     for name, value in details.items():
         setattr(stoppage, name, value)
     for name in ("causes_other", "representative", "authorities"):
-        setattr(stoppage, name, clean_text(getattr(stoppage, name)) or "")
+        setattr(stoppage, name, _text(getattr(stoppage, name)) or "")
     for name in ("demands", "union_role"):
-        setattr(stoppage, name, clean_text(getattr(stoppage, name), multiline=True) or "")
+        setattr(stoppage, name, _text(getattr(stoppage, name), multiline=True) or "")
     errors = {}
     if stoppage.workforce in (None, ""):
         errors["workforce"] = _("Hãy nhập tổng số lao động của doanh nghiệp.")
@@ -330,7 +338,7 @@ def _act(actor, record, kind, what, *, at=None, actor_name="", authority="", **e
         kind=kind,
         at=at or timezone.now(),
         actor=actor,
-        actor_name=actor_name or (actor.get_full_name() or actor.username if actor else ""),
+        actor_name=actor_name or person_name(actor),
         authority=authority,
         what=what,
         **extra,
@@ -464,7 +472,7 @@ def _move(actor, record, state, what, authority, at):
                 else _("Bạn không có quyền chuyển trạng thái hồ sơ này.")
             }
         )
-    what = clean_text(what, multiline=True) or ""
+    what = _text(what, multiline=True) or ""
     if state in (State.RESOLVED, State.TRANSFERRED, State.CLOSED) and not what:
         raise ValidationError({"what": _("Hãy ghi kết quả xử lý hoặc lý do.")})
     at = at or timezone.now()
@@ -509,7 +517,7 @@ def note_step(actor, record, *, what, at=None, actor_name="", authority=""):
     what the police did."""
     model = Incident if isinstance(record, Incident) else Tip
     record = _locked(model, actor, record)
-    what = clean_text(what, multiline=True) or ""
+    what = _text(what, multiline=True) or ""
     errors = {}
     if len(what) < 5:
         errors["what"] = _("Hãy ghi nội dung đã làm (ít nhất 5 ký tự).")
@@ -537,8 +545,8 @@ def note_step(actor, record, *, what, at=None, actor_name="", authority=""):
         kind,
         what,
         at=at,
-        actor_name=clean_text(actor_name) or "",
-        authority=clean_text(authority) or "",
+        actor_name=_text(actor_name) or "",
+        authority=_text(authority) or "",
     )
 
 
@@ -563,7 +571,7 @@ def _max_bytes():
 def attach(actor, incident, upload):
     incident = _locked(Incident, actor, incident)
     require_role_over(actor, incident.unit, EDIT_ROLES, field="file", message=MISSING)
-    name = clean_text(getattr(upload, "name", "")) or ""
+    name = _text(getattr(upload, "name", "")) or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if upload is None or not name:
         raise ValidationError({"file": _("Hãy chọn tệp.")})
@@ -662,10 +670,10 @@ def submit_tip(
     account; the code it returns is how the sender follows it) or from a logged-in officer or
     group leader (`sender`: their account, sealed with the rest unless anonymous)."""
     errors = {}
-    what = clean_text(what, multiline=True) or ""
-    place = clean_text(place) or ""
-    reporter_name = clean_text(reporter_name) or ""
-    reporter_phone = re.sub(r"[\s.\-()]", "", clean_text(reporter_phone) or "")
+    what = _text(what, multiline=True) or ""
+    place = _text(place) or ""
+    reporter_name = _text(reporter_name) or ""
+    reporter_phone = re.sub(r"[\s.\-()]", "", _text(reporter_phone) or "")
     if ward is None or ward.level != AreaLevel.WARD:
         errors["ward"] = _("Hãy chọn phường/xã nơi xảy ra sự việc.")
     if len(what) < 10:
@@ -697,7 +705,7 @@ def submit_tip(
             Channel.OFFICER if not scope_of(sender, VIEW_ROLES).empty else Channel.GROUP_LEADER
         )
         if not reporter_name and not anonymous:
-            reporter_name = sender.get_full_name() or sender.username
+            reporter_name = person_name(sender)
     sealed = (
         ""
         if anonymous
@@ -708,7 +716,7 @@ def submit_tip(
         tip = Tip(
             code=new_tip_code(),
             channel=channel,
-            source=(clean_text(source) or "")[:120],
+            source=(_text(source) or "")[:120],
             unit=unit,
             ward=ward,
             what=what,
@@ -736,7 +744,7 @@ def answer_tip(actor, tip, *, state, public_note="", what="", authority=""):
     """An editor of the receiving unit moves the tip on (closing: an approver) and tells the
     sender (by code) in `public_note`; the first answer stops the answer clock."""
     tip = _locked(Tip, actor, tip)
-    public_note = clean_text(public_note, multiline=True) or ""
+    public_note = _text(public_note, multiline=True) or ""
     if state == tip.state:
         require_role_over(actor, tip.unit, EDIT_ROLES, field="state", message=MISSING)
         tip.public_note = public_note

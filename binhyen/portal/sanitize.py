@@ -7,6 +7,8 @@ import re
 import nh3
 from django.conf import settings
 
+from binhyen.core.markup import DROPPED_WITH_CONTENT, plain_text  # noqa: F401 (portal's callers)
+
 ARTICLE_TAGS = {
     "p",
     "br",
@@ -45,24 +47,6 @@ ARTICLE_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
-# Tags whose whole content goes, not only the tag (a <script>'s text must not become prose).
-DROPPED_WITH_CONTENT = {
-    "script",
-    "style",
-    "iframe",
-    "object",
-    "embed",
-    "noscript",
-    "template",
-    "svg",
-    "math",
-    "select",
-    "textarea",
-    "title",
-    "xmp",
-    "noembed",
-    "noframes",
-}
 _SAFE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
@@ -92,21 +76,6 @@ def clean_html(value):
     )
     # An image whose source was refused is an empty, useless tag.
     return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", cleaned).strip()
-
-
-def plain_text(value):
-    """Text a visitor typed (tip fields, names): every tag gone, entities decoded, repeated
-    until stable so an entity-encoded payload ("&lt;script&gt;") cannot come back as markup."""
-    text = value or ""
-    for _ in range(4):
-        cleaned = html.unescape(
-            nh3.clean(text, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
-        )
-        if cleaned == text:
-            break
-        text = cleaned
-    text = text.replace("<", "‹").replace(">", "›")  # what survives four passes is not markup
-    return text.replace("\x00", "").strip()
 
 
 def html_to_text(value):
