@@ -26,10 +26,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhyen.activities.models import Activity
-from binhyen.core.bounds import parse_id
+from binhyen.core.bounds import EARLIEST_DATE, parse_id
+from binhyen.core.periods import Period, today
 from binhyen.core.views import ScopedListView, ServiceFormView, scoped_get
 from binhyen.enterprises.models import Enterprise
 from binhyen.groups.services import unit_province
+from binhyen.org import history
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import APPROVE_ROLES, VIEW_ROLES, holds_role_over, may_record, scope_of
 from binhyen.org.services import wards_of_province
@@ -135,6 +137,7 @@ class IncidentListView(ScopedListView):
             if f["enterprise"] is None:
                 self.errors.append(_("Không tìm thấy doanh nghiệp trong phạm vi bạn xem được."))
             queryset = queryset.filter(enterprise=f["enterprise"])
+        queryset = self._unit_subtree(queryset, p, f)
         if f["start"]:
             queryset = queryset.filter(started_at__gte=_moment(f["start"]))
         if f["end"]:
@@ -147,6 +150,32 @@ class IncidentListView(ScopedListView):
             return queryset.none()
         return queryset.select_related("kind", "unit", "ward", "enterprise", "stoppage").order_by(
             "-started_at", "-id"
+        )
+
+    def _unit_subtree(self, queryset, p, f):
+        """`unit=CODE`: the cases of that unit and its subtree, taken on a basis (`basis=was|now`,
+        else the default for the period, binhyen.org.history) as every figure is, so the list
+        and its totals are the dashboard's figures for the same unit, dates and kind."""
+        self.unit, self.basis = None, None
+        code = (p.get("unit") or "").strip()
+        if not code:
+            return queryset
+        self.unit = Unit.objects.visible_to(self.request.user).filter(code=code).first()
+        if self.unit is None:
+            self.errors.append(
+                _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
+            )
+            return queryset
+        start = f["start"] or self.unit.valid_from or EARLIEST_DATE
+        end = max(start, f["end"] or today())
+        period = Period(start, end, f"{start}..{end}", "range")
+        asked = (p.get("basis") or "").strip()
+        if asked and asked not in history.BASES:
+            self.errors.append(_("Cơ sở tính “%(v)s” không có.") % {"v": asked})
+            return queryset
+        self.basis = history.choose(self.unit, period, asked or None)
+        return queryset.filter(
+            history.within(self.unit, period, self.basis, date_field="started_at__date")
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -164,6 +193,12 @@ class IncidentListView(ScopedListView):
         f = self.f
         context.update(
             f=f,
+            unit=self.unit,
+            basis=(
+                history.note(self.request.GET, self.unit, self.basis)
+                if self.unit is not None and self.basis
+                else None
+            ),
             errors=self.errors,
             totals=self.totals,
             kinds=self.kinds,
@@ -171,6 +206,7 @@ class IncidentListView(ScopedListView):
             filtered=any(
                 (f["kind"], f["state"], f["ward"], f["q"], f["start"], f["end"], f["overdue"])
             )
+            or self.unit is not None
             or bool(self.request.GET.get("enterprise")),
             can_add=may_record(user),
             now=timezone.now(),
@@ -572,6 +608,12 @@ class TipListView(ScopedListView):
         f = self.f
         context.update(
             f=f,
+            unit=self.unit,
+            basis=(
+                history.note(self.request.GET, self.unit, self.basis)
+                if self.unit is not None and self.basis
+                else None
+            ),
             errors=self.errors,
             count=self.count,
             states=State.choices,

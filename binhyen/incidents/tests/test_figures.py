@@ -292,3 +292,27 @@ def test_the_ward_map_shows_the_incidents_since_the_years_start(world, client):
     ).content.decode()
     rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert "Phường Tân Thuận" not in rows and "Phường Linh Xuân" in rows
+
+
+@pytest.mark.parametrize("basis", ["was", "now"])
+def test_the_case_list_of_a_unit_and_its_totals_are_the_rollups_figures(world, client, basis):
+    """/vu-viec/?unit=…&nam=2024&basis=… lists what the rollup counts on that basis (after a
+    move inside the year the two bases differ), and its totals are the rollup's figures."""
+    org_services.move_unit(f.superuser(), world["cs"], world["tt_union"], datetime.date(2024, 4, 1))
+    client.force_login(f.superuser())
+    for unit, kind in (("G-HCM-LT", ""), ("G-HCM-TT", ""), ("G-HCM-TT", STOPPAGE)):
+        spec = f"incidents.count[kind={kind}]" if kind else "incidents.count"
+        workers = "incidents.stoppage_workers"  # stoppages only, whatever the kind filter
+        result = rollup(world["hcm"], Y2024, [spec, workers], basis=basis)
+        count = by_code(result, spec).get(unit, 0)
+        people = by_code(result, workers).get(unit, 0)
+        page = client.get(
+            "/vu-viec/", {"unit": unit, "nam": "2024", "basis": basis, "kind": kind}
+        ).content.decode()
+        totals = re.search(r"data-totals>\s*(.*?)</p>", page, re.S).group(1)
+        assert f"{count} vụ việc" in totals, (unit, kind, basis, totals)
+        if people:
+            assert f"{people:,}".replace(",", ".") + " người ngừng việc" in totals
+        else:
+            assert "người ngừng việc" not in totals
+        assert f'data-basis="{basis}"' in page
