@@ -712,8 +712,8 @@ def case_expected(role, position, action):
         return inside and role in ("approver", "admin")
     if action == "police confirm":
         return role == "police here"
-    if action == "reveal":
-        return inside and role in ("identity only", "viewer + identity")
+    if action == "reveal":  # the identity role opens only a tip its holder reads
+        return inside and role == "viewer + identity"
     raise AssertionError(action)
 
 

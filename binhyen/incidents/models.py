@@ -355,6 +355,7 @@ class Stoppage(models.Model):
     )
     resumed_on = models.DateField(_("ngày trở lại làm việc"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

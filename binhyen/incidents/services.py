@@ -760,9 +760,11 @@ def answer_tip(actor, tip, *, state, public_note="", what="", authority=""):
 
 @transaction.atomic
 def reveal_sender(actor, tip):
-    """The sealed sender of `tip`, for a holder of the identity role over its unit; the
+    """The sealed sender of `tip`, for a reader of the tip who also holds the identity role over
+    its unit (the role alone opens nothing); the
     reading goes on the tip's timeline and into the audit trail. Anyone else: a refusal."""
-    tip = Tip.objects.select_related("unit").filter(pk=tip.pk).first()
+    # the tip must be one the reader sees (a unit role over it) and the identity role held
+    tip = Tip.objects.visible_to(actor).select_related("unit").filter(pk=tip.pk).first()
     if tip is None or not seal.may_reveal(actor, tip):
         raise ValidationError({"__all__": _("Bạn không có quyền xem danh tính người báo tin.")})
     if tip.anonymous:
