@@ -608,12 +608,6 @@ class TipListView(ScopedListView):
         f = self.f
         context.update(
             f=f,
-            unit=self.unit,
-            basis=(
-                history.note(self.request.GET, self.unit, self.basis)
-                if self.unit is not None and self.basis
-                else None
-            ),
             errors=self.errors,
             count=self.count,
             states=State.choices,

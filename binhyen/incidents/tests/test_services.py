@@ -12,6 +12,7 @@ from django.utils import timezone
 from binhyen import factories as f
 from binhyen.incidents import services
 from binhyen.incidents.models import Action, ActionKind, Incident, State, Stoppage, Tip
+from binhyen.org import services as org_services
 from binhyen.org.scoping import Role
 
 NOW = timezone.now
@@ -29,9 +30,11 @@ def world(db):
         "mytho": f.user("mt-editor", Role.EDITOR, gt["mt"]),
         "police": f.user("police-lx", Role.POLICE, gt["hcm"], wards=[linh_xuan]),
         "police_other": f.user("police-tt", Role.POLICE, gt["hcm"], wards=[tan_thuan]),
-        "sealer": f.user("identity", Role.IDENTITY, gt["hcm"]),
+        "sealer": f.user("identity", Role.VIEWER, gt["hcm"]),
+        "identity_alone": f.user("identity-alone", Role.IDENTITY, gt["hcm"]),
         "admin": f.user("hcm-admin", Role.ADMIN, gt["hcm"]),
     }
+    org_services.assign_role(f.superuser(), people["sealer"], gt["hcm"], Role.IDENTITY)
     return dict(gt, firm=firm, linh_xuan=linh_xuan, tan_thuan=tan_thuan, **people)
 
 
@@ -330,7 +333,7 @@ def test_a_named_senders_name_and_phone_are_nowhere_in_clear(world):
 def test_only_the_identity_role_reveals_the_sender_and_each_reading_is_logged(world):
     t = tip(world, anonymous=False, reporter_name="Nguyễn Thị Hoa", reporter_phone="0912345678")
     superuser = f.superuser()
-    for who in (world["admin"], superuser, world["police"]):
+    for who in (world["admin"], superuser, world["police"], world["identity_alone"]):
         errors = errors_of(lambda who=who: services.reveal_sender(who, t))
         assert errors["__all__"] == ["Bạn không có quyền xem danh tính người báo tin."]
     sender = services.reveal_sender(world["sealer"], t)
