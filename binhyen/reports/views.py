@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import ServiceFormView, paginate
+from binhyen.incidents.models import Incident, Tip
 from binhyen.ops.tasks import start_job
 from binhyen.org import history
 from binhyen.org.scoping import APPROVE_ROLES, scope_of
@@ -313,12 +314,9 @@ def notification_list(request):
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     page = paginate(request, qs)
-    subs = [n.submission_id for n in page.object_list if n.submission_id]
     # a notice outlives the role it was sent for: link only to what the person still sees
-    visible = set(
-        Submission.objects.visible_to(request.user).filter(pk__in=subs).values_list("pk", flat=True)
-    )
-    items = [{"n": n, "open": n.submission_id in visible} for n in page.object_list]
+    seen = _still_seen(request.user, page.object_list)
+    items = [{"n": n, "open": _target(n) in seen} for n in page.object_list]
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
     return render(
         request,
@@ -340,12 +338,45 @@ def notification_open(request, pk):
     notice = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
     if notice.read_at is None:
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
-    if (
-        notice.submission_id
-        and Submission.objects.visible_to(request.user).filter(pk=notice.submission_id).exists()
-    ):
-        return redirect("reports:submission-detail", pk=notice.submission_id)
+    target = _target(notice)
+    if target is not None and target in _still_seen(request.user, [notice]):
+        return redirect(_TARGETS[target[0]][1], pk=target[1])
     return redirect("reports:notifications")
+
+
+# what a notice is about: its field, the page that shows it, the model whose scoping says who
+# still sees it
+_TARGETS = {
+    "submission": (Submission, "reports:submission-detail"),
+    "incident": (Incident, "incidents:detail"),
+    "tip": (Tip, "incidents:tip"),
+}
+
+
+def _target(notice):
+    """("submission" | "incident" | "tip", id) of what `notice` is about, or None."""
+    for field in _TARGETS:
+        pk = getattr(notice, f"{field}_id")
+        if pk:
+            return field, pk
+    return None
+
+
+def _still_seen(user, notices):
+    """The targets of `notices` the person still sees, one query per kind of target."""
+    wanted = {}
+    for notice in notices:
+        target = _target(notice)
+        if target is not None:
+            wanted.setdefault(target[0], set()).add(target[1])
+    return {
+        (field, pk)
+        for field, ids in wanted.items()
+        for pk in _TARGETS[field][0]
+        .objects.visible_to(user)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    }
 
 
 @login_required

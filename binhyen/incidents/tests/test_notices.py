@@ -135,3 +135,20 @@ def test_the_task_is_scheduled_every_hour():
         "task": "binhyen.reports.tasks.notify_cases_overdue",
         "every": 3600,
     }
+
+
+def test_the_notice_opens_the_case_for_whoever_still_reads_it(tree, people, client):
+    case = f.incident(tree["cs1"], kind="toi_pham", started_at=timezone.now() - 50 * HOURS)
+    tasks.notify_cases_overdue.call()
+    police = people["police here"]
+    client.force_login(police)
+    page = client.get("/tong-hop/thong-bao/").content.decode()
+    assert "Vụ việc quá hạn báo cáo nhanh" in page and "Mở vụ việc" in page
+    notice = Notification.objects.get(user=police)
+    opened = client.post(f"/tong-hop/thong-bao/{notice.pk}/mo/")
+    assert opened.status_code == 302 and opened.url == f"/vu-viec/{case.pk}/"
+    # once the case is out of the reader's reach, the notice stays but opens nothing
+    services.delete_incident(f.superuser(), case)
+    page = client.get("/tong-hop/thong-bao/").content.decode()
+    assert "Mở vụ việc" not in page
+    assert client.post(f"/tong-hop/thong-bao/{notice.pk}/mo/").url == "/tong-hop/thong-bao/"
