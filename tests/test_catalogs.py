@@ -16,10 +16,12 @@ APPS = {
     "activities": (280, 60, 5),
     "documents": (220, 90, 8),
     "groups": (300, 110, 10),
-    "portal": (300, 130, 15),
+    "portal": (300, 115, 15),
     "reporting": (230, 80, 20),
     "reports": (190, 70, 5),
     "ops": (90, 8, 3),
+    "enterprises": (150, 45, 5),
+    "incidents": (380, 110, 15),
 }
 
 
