@@ -331,21 +331,34 @@ def export(request):
 
 
 def table_workbook(user, unit, period, basis):
-    """The dashboard's table as .xlsx bytes: the same rollup, the same figures, as numbers,
-    within `user`'s figure scope."""
+    """The dashboard's tables as .xlsx bytes — the figures by child unit, then the incidents and
+    tips of every kind on a sheet of their own —: the same rollups, the same figures, as
+    numbers, within `user`'s figure scope."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     scope = figure_scope(user, unit)
-    requests, hidden = split_by_scope(registry.parse_list(TABLE), scope)
+    wb = Workbook()
+    _table_sheet(wb.active, _("Tổng hợp"), unit, period, basis, scope, TABLE)
+    incident_table, _headline_specs = incident_specs(None)
+    _table_sheet(
+        wb.create_sheet(), _("Vụ việc, tin báo"), unit, period, basis, scope, incident_table
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _table_sheet(ws, title, unit, period, basis, scope, specs):
+    """One table by child unit (`specs` within `scope`) on the sheet `ws`."""
+    from openpyxl.styles import Font
+
+    requests, hidden = split_by_scope(registry.parse_list(specs), scope)
     result = (
         rollup(unit, period, requests, by="child", scope=scope, basis=basis)
         if requests
         else _empty(unit)
     )
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Tổng hợp")
+    ws.title = title
     ws.append([unit.name])
     ws.append([str(period.label)])
     ws.append([_("Số liệu tính %(b)s.") % {"b": history.BASES[basis]}])
@@ -372,9 +385,6 @@ def table_workbook(user, unit, period, basis):
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.column_dimensions["B"].width = 48
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 @login_required

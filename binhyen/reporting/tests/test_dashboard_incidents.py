@@ -85,3 +85,36 @@ def test_the_page_keeps_its_query_count(world, client, n, django_assert_max_num_
     with django_assert_max_num_queries(15):
         page = client.get("/tong-hop/", {"unit": "G-HCM", "period": "2024", "loai": "ngung_viec"})
     assert page.status_code == 200
+
+
+def test_the_dashboards_excel_has_the_incidents_sheet_with_the_pages_figures(
+    world, client, export_file
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from binhyen.core.periods import parse_period
+    from binhyen.reporting.rollup import rollup
+
+    _cases(world, 3)
+    client.force_login(f.superuser())
+    _job, data = export_file(
+        client, "/tong-hop/xuat-excel/", {"unit": "G-HCM", "period": "2024", "basis": "was"}
+    )
+    sheet = load_workbook(io.BytesIO(data))["Vụ việc, tin báo"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if r and r[0] == "Mã đơn vị")
+    column = next(i for i, h in enumerate(header) if h and h.startswith("Số vụ việc ("))
+    workers = next(i for i, h in enumerate(header) if h and h.startswith("Số người tham gia"))
+    by_code = {r[0]: r for r in rows if r and r[0] in ("G-HCM-LT", "G-HCM-TT")}
+    total = next(r for r in rows if r and r[1] == "Tổng cộng")
+    expected = rollup(
+        world["hcm"],
+        parse_period("2024"),
+        ["incidents.count", "incidents.stoppage_workers"],
+        basis="was",
+    )
+    assert total[column] == expected["total"]["incidents.count"] == 4
+    assert total[workers] == expected["total"]["incidents.stoppage_workers"] == 300
+    assert by_code["G-HCM-LT"][column] == 3 and by_code["G-HCM-TT"][column] == 1
