@@ -100,8 +100,11 @@ class Indicator:
 
 def indicator(code, label, label_en, unit, kind, **kw):
     """An Indicator whose label and unit are translated lazily, in each reader's language (list
-    the literals with gettext_noop at the call, so makemessages finds them)."""
-    return Indicator(code, gettext_lazy(label), label_en, gettext_lazy(unit), kind, **kw)
+    the literals with gettext_noop at the call, so makemessages finds them).
+    A unit whose word another catalog translates otherwise ("ngày": a date or days) comes
+    already lazy, with its context (pgettext_lazy)."""
+    unit = gettext_lazy(unit) if isinstance(unit, str) else unit
+    return Indicator(code, gettext_lazy(label), label_en, unit, kind, **kw)
 
 
 class Source:

@@ -41,7 +41,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from binhyen.enterprises.models import Ownership
 from binhyen.figures import registry
@@ -542,7 +542,7 @@ INDICATORS = (
         "incidents.resolution_days_median",
         gettext_noop("Số ngày giải quyết vụ việc (trung vị)"),
         "Median days to settle an incident",
-        gettext_noop("ngày"),
+        pgettext_lazy("đơn vị đo", "ngày"),
         FLOW,
         references=(KIND,),
         measure="median",

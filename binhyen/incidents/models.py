@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from binhyen.core.bounds import Bound
@@ -49,7 +50,7 @@ class State(models.TextChoices):
     HANDLING = "dang_xu_ly", _("Đang xử lý")
     RESOLVED = "da_giai_quyet", _("Đã giải quyết")
     TRANSFERRED = "chuyen_co_quan", _("Chuyển cơ quan chức năng")
-    CLOSED = "dong", _("Đóng")
+    CLOSED = "dong", pgettext_lazy("trạng thái hồ sơ", "Đóng")
 
 
 # Where each state may go. A resolved or transferred case may be taken up again (new facts);
