@@ -291,17 +291,12 @@ def activity_spec():
 
 
 def _reference_lookup(model, name, title):
-    rows = list(
+    rows = (
         model.objects.filter(active=True)
         .order_by("position", "name")
         .values_list("code", "name", "id")
     )
-    return Lookup(
-        name=name,
-        title=title,
-        items=[(c, n) for c, n, _i in rows],
-        values={c: i for c, _n, i in rows},
-    )
+    return Lookup.from_rows(name, title, rows)
 
 
 def activity_lookups(actor):

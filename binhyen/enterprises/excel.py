@@ -150,14 +150,10 @@ def enterprise_spec():
     )
 
 
-def _reference(model, name, title):
-    rows = list(model.objects.order_by("order", "code").values_list("code", "name", "id"))
-    return Lookup(
-        name=name,
-        title=title,
-        items=[(c, n) for c, n, _i in rows],
-        values={c: i for c, _n, i in rows},
-    )
+def reference_lookup(model, name, title):
+    """A reference table with `order` and `code` (ownership, industry, incident kind…)."""
+    rows = model.objects.order_by("order", "code").values_list("code", "name", "id")
+    return Lookup.from_rows(name, title, rows)
 
 
 def unit_lookup(actor):
@@ -187,8 +183,8 @@ def unit_lookup(actor):
 def lookups(actor):
     return {
         "units": unit_lookup(actor),
-        "ownerships": _reference(Ownership, "ownerships", _("Loại hình sở hữu")),
-        "industries": _reference(Industry, "industries", _("Ngành nghề")),
+        "ownerships": reference_lookup(Ownership, "ownerships", _("Loại hình sở hữu")),
+        "industries": reference_lookup(Industry, "industries", _("Ngành nghề")),
         "countries": Lookup(
             name="countries",
             title=_("Quốc gia nhà đầu tư"),

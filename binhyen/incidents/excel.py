@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy
 
 from binhyen.core import spreadsheets
 from binhyen.core.spreadsheets import CODE, CODES, DATE, INTEGER, TEXT, Column, Lookup, Spec
-from binhyen.enterprises.excel import ServiceRows, WardResolver, tax_code_cell, unit_lookup
+from binhyen.enterprises.excel import (
+    ServiceRows,
+    WardResolver,
+    reference_lookup,
+    tax_code_cell,
+    unit_lookup,
+)
 from binhyen.enterprises.models import Enterprise
 from binhyen.groups.models import BoardingHouse
 from binhyen.org.models import Unit
@@ -285,21 +291,11 @@ def incident_spec():
     )
 
 
-def _reference(model, name, title):
-    rows = list(model.objects.order_by("order", "code").values_list("code", "name", "id"))
-    return Lookup(
-        name=name,
-        title=title,
-        items=[(c, n) for c, n, _i in rows],
-        values={c: i for c, _n, i in rows},
-    )
-
-
 def lookups(actor):
     return {
         "units": unit_lookup(actor),
-        "kinds": _reference(IncidentKind, "kinds", _("Loại vụ việc")),
-        "causes": _reference(StoppageCause, "causes", _("Nguyên nhân ngừng việc")),
+        "kinds": reference_lookup(IncidentKind, "kinds", _("Loại vụ việc")),
+        "causes": reference_lookup(StoppageCause, "causes", _("Nguyên nhân ngừng việc")),
         "outcomes": Lookup(
             name="outcomes",
             title=_("Kết quả"),

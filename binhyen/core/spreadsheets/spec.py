@@ -57,6 +57,18 @@ class Lookup:
     match_labels: bool = True
     unknown_message: str = ""  # overrides the default "không có trong danh mục" message
 
+    @classmethod
+    def from_rows(cls, name, title, rows, **kwargs):
+        """A reference table's lookup from its (code, label, id) rows: code → id."""
+        rows = list(rows)
+        return cls(
+            name=name,
+            title=title,
+            items=[(c, n) for c, n, _i in rows],
+            values={c: i for c, _n, i in rows},
+            **kwargs,
+        )
+
     def __post_init__(self):
         index = {}
         if self.match_labels:
