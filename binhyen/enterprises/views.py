@@ -328,6 +328,14 @@ def template(request):
 def import_page(request):
     """Upload a filled template: checked whole and imported whole or not at all, as a
     background job (tasks.py) the page then follows (`?job=N`: progress, then the result)."""
+    return import_job_page(
+        request, tasks, "enterprises:import", "enterprises:list", "enterprises/import.html"
+    )
+
+
+def import_job_page(request, jobs, url_name, list_url_name, template):
+    """An import page for any app whose `jobs` module has `start_import(user, file, dry_run)`
+    and `KIND`: the upload starts the job, `?job=N` follows it, htmx polls its partial."""
     if not may_record(request.user):
         raise Http404
     job = None
@@ -335,24 +343,24 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                job = tasks.start_import(
+                job = jobs.start_import(
                     request.user, form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                return redirect(f"{reverse('enterprises:import')}?job={job.pk}")
+                return redirect(f"{reverse(url_name)}?job={job.pk}")
     else:
         form = ImportForm()
         if "job" in request.GET:
-            job = job_of(request.user, tasks.KIND, request.GET["job"])
+            job = job_of(request.user, jobs.KIND, request.GET["job"])
     context = {
         "form": form,
         "job": job,
         "result": result_of(job) if job is not None and job.finished else None,
-        "list_url": reverse("enterprises:list"),
+        "list_url": reverse(list_url_name),
     }
     htmx = getattr(request, "htmx", None)
     if job is not None and htmx and not htmx.boosted:
         return render(request, "enterprises/_import_job.html", context)
-    return render(request, "enterprises/import.html", context)
+    return render(request, template, context)

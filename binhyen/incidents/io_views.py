@@ -5,17 +5,13 @@ background job (tasks.py) the page then follows (`?job=N`: progress, then the re
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.core import periods
 from binhyen.core.text import format_number
-from binhyen.enterprises.forms import ImportForm
-from binhyen.ops.imports import job_of, result_of
+from binhyen.enterprises.views import import_job_page
 from binhyen.org.scoping import may_record
 
 from . import excel, tasks
@@ -57,31 +53,7 @@ def export(request):
 
 @login_required
 def import_page(request):
-    if not may_record(request.user):
-        raise Http404
-    job = None
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                job = tasks.start_import(
-                    request.user, form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
-                )
-            except ValidationError as exc:
-                form.add_error("file", exc)
-            else:
-                return redirect(f"{reverse('incidents_io:import')}?job={job.pk}")
-    else:
-        form = ImportForm()
-        if "job" in request.GET:
-            job = job_of(request.user, tasks.KIND, request.GET["job"])
-    context = {
-        "form": form,
-        "job": job,
-        "result": result_of(job) if job is not None and job.finished else None,
-        "list_url": reverse("incidents:list"),
-    }
-    htmx = getattr(request, "htmx", None)
-    if job is not None and htmx and not htmx.boosted:
-        return render(request, "enterprises/_import_job.html", context)
-    return render(request, "incidents/io/import.html", context)
+    """Upload a filled template: checked whole, imported whole or not at all, as a job."""
+    return import_job_page(
+        request, tasks, "incidents_io:import", "incidents:list", "incidents/io/import.html"
+    )
