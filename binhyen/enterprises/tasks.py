@@ -10,8 +10,7 @@ row, a re-run returns it without importing, and a finished job is never claimed 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from binhyen.core.text import format_number
-from binhyen.ops.imports import outcome_of, run_import_job, save_upload, upload_params
+from binhyen.ops.imports import import_outcome, run_import_job, save_upload, upload_params
 from binhyen.ops.tasks import job_task, start_job
 
 from . import excel
@@ -43,17 +42,9 @@ def import_enterprises(job, progress):
 
 
 def describe(job, result):
-    outcome = outcome_of(result)
-    numbers = {"n": format_number(result.rows), "c": format_number(result.created)}
-    if not result.ok:
-        outcome["message"] = _("Chưa nhập dòng nào: %(e)s lỗi trong %(n)s dòng.") % {
-            "e": format_number(result.errors.count),
-            "n": numbers["n"],
-        }
-    elif result.dry_run:
-        outcome["message"] = _("Tệp hợp lệ: %(n)s dòng, không có lỗi.") % numbers
-    else:
-        outcome["message"] = _("Đã nhập %(c)s doanh nghiệp từ %(n)s dòng.") % numbers
-    outcome["link"] = f"{reverse('enterprises:import')}?job={job.pk}"
-    outcome["link_label"] = _("Xem kết quả nhập")
-    return outcome
+    return import_outcome(
+        job,
+        result,
+        _("Đã nhập %(c)s doanh nghiệp từ %(n)s dòng."),
+        f"{reverse('enterprises:import')}?job={job.pk}",
+    )

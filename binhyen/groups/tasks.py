@@ -1,5 +1,5 @@
-"""The groups, members and boarding-houses import as a background job, on the plumbing the
-activities import defined (binhyen.activities.tasks: the private upload, the row count, the
+"""The groups, members and boarding-houses import as a background job, on the shared
+import-job plumbing (binhyen.ops.imports: the private upload, the row count, the
 progress from inside the transaction, the outcome the page shows back).
 
 A groups import appends (a group has no key a second copy would meet), so it is idempotent
@@ -10,8 +10,8 @@ returns it without importing, and a finished job is never claimed again (ops.tas
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from binhyen.activities.tasks import outcome_of, run_import_job, save_upload, upload_params
 from binhyen.core.text import format_number
+from binhyen.ops.imports import import_outcome, run_import_job, save_upload, upload_params
 from binhyen.ops.tasks import job_task, start_job
 
 from . import excel
@@ -47,22 +47,14 @@ def import_groups(job, progress):
 
 
 def _describe(job, result):
-    outcome = outcome_of(result)
     sheet = job.params.get("sheet", excel.GROUPS)
-    if not result.ok:
-        outcome["message"] = _("Chưa nhập dòng nào: %(e)s lỗi trong %(n)s dòng.") % {
-            "e": format_number(result.errors.count),
-            "n": format_number(result.rows),
-        }
-    elif result.dry_run:
-        outcome["message"] = _("Tệp hợp lệ: %(n)s dòng, không có lỗi.") % {
-            "n": format_number(result.rows)
-        }
-    else:
-        outcome["message"] = _("Đã nhập %(n)s dòng %(what)s.") % {
-            "n": format_number(result.created),
-            "what": str(excel.TITLES.get(sheet, "")).lower(),
-        }
-    outcome["link"] = f"{reverse('groups:import')}?sheet={sheet}&job={job.pk}"
-    outcome["link_label"] = _("Xem kết quả nhập")
-    return outcome
+    imported = _("Đã nhập %(n)s dòng %(what)s.") % {
+        "n": format_number(result.created),
+        "what": str(excel.TITLES.get(sheet, "")).lower(),
+    }
+    return import_outcome(
+        job,
+        result,
+        imported.replace("%", "%%"),
+        f"{reverse('groups:import')}?sheet={sheet}&job={job.pk}",
+    )

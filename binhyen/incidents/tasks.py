@@ -10,8 +10,7 @@ job returns the committed outcome without importing (the Job row holds it).
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from binhyen.core.text import format_number
-from binhyen.ops.imports import outcome_of, run_import_job, save_upload, upload_params
+from binhyen.ops.imports import import_outcome, run_import_job, save_upload, upload_params
 from binhyen.ops.tasks import job_task, start_job
 
 from . import excel
@@ -41,17 +40,9 @@ def import_incidents(job, progress):
 
 
 def describe(job, result):
-    outcome = outcome_of(result)
-    numbers = {"n": format_number(result.rows), "c": format_number(result.created)}
-    if not result.ok:
-        outcome["message"] = _("Chưa nhập dòng nào: %(e)s lỗi trong %(n)s dòng.") % {
-            "e": format_number(result.errors.count),
-            "n": numbers["n"],
-        }
-    elif result.dry_run:
-        outcome["message"] = _("Tệp hợp lệ: %(n)s dòng, không có lỗi.") % numbers
-    else:
-        outcome["message"] = _("Đã nhập %(c)s vụ việc từ %(n)s dòng.") % numbers
-    outcome["link"] = f"{reverse('incidents_io:import')}?job={job.pk}"
-    outcome["link_label"] = _("Xem kết quả nhập")
-    return outcome
+    return import_outcome(
+        job,
+        result,
+        _("Đã nhập %(c)s vụ việc từ %(n)s dòng."),
+        f"{reverse('incidents_io:import')}?job={job.pk}",
+    )

@@ -257,6 +257,26 @@ def outcome_of(result):
     return outcome
 
 
+def import_outcome(job, result, imported, link):
+    """The outcome of an all-or-nothing import in words: the errors when refused, "valid" for a
+    dry run, else `imported` (a translated message with %(c)s records created from %(n)s
+    rows); `link` is the import page that shows it."""
+    outcome = outcome_of(result)
+    numbers = {"n": format_number(result.rows), "c": format_number(result.created)}
+    if not result.ok:
+        outcome["message"] = _("Chưa nhập dòng nào: %(e)s lỗi trong %(n)s dòng.") % {
+            "e": format_number(result.errors.count),
+            "n": numbers["n"],
+        }
+    elif result.dry_run:
+        outcome["message"] = _("Tệp hợp lệ: %(n)s dòng, không có lỗi.") % numbers
+    else:
+        outcome["message"] = imported % numbers
+    outcome["link"] = link
+    outcome["link_label"] = _("Xem kết quả nhập")
+    return outcome
+
+
 def result_of(job):
     """The finished job's ImportResult, rebuilt from its outcome for the import templates;
     None when the job ended without one (a system error: the job's own error says it)."""
