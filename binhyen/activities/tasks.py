@@ -1,21 +1,13 @@
 """The activities import as a background job, on the import-job plumbing of binhyen.ops.imports
 (the private upload, the row count, the progress from inside the transaction, the outcome the
-page shows back). The plumbing's names stay importable from here for the groups import."""
+page shows back)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from binhyen.core.text import format_number
-from binhyen.ops.imports import (  # noqa: F401 — re-exported for groups and the tests
-    UPLOADS,
-    RowProgress,
-    SideProgress,
-    count_rows,
-    delete_upload,
-    error_lines,
-    job_of,
+from binhyen.ops.imports import (
     outcome_of,
-    result_of,
     run_import_job,
     save_upload,
     upload_params,

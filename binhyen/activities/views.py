@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from binhyen.core import periods
 from binhyen.core.text import format_number
 from binhyen.core.views import PAGE_SIZE, ScopedListView, ServiceFormView, history_page, scoped_get
+from binhyen.ops.imports import job_of, result_of
 from binhyen.org import history as tree_history
 from binhyen.org.models import Unit
 from binhyen.org.scoping import VIEW_ROLES, may_record, scope_of
@@ -360,11 +361,11 @@ def import_page(request):
     else:
         form = ImportForm()
         if "job" in request.GET:
-            job = tasks.job_of(request.user, tasks.KIND, request.GET["job"])
+            job = job_of(request.user, tasks.KIND, request.GET["job"])
     context = {
         "form": form,
         "job": job,
-        "result": tasks.result_of(job) if job is not None and job.finished else None,
+        "result": result_of(job) if job is not None and job.finished else None,
         "can_record": may_record(request.user),
         "page_size": PAGE_SIZE,
     }

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhyen.activities.models import Activity
-from binhyen.activities.tasks import job_of, result_of
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
 from binhyen.core.views import ScopedListView, ServiceFormView, history_page, paginate, scoped_get
 from binhyen.figures import registry
+from binhyen.ops.imports import job_of, result_of
 from binhyen.org.models import Area, AreaLevel, Unit
 from binhyen.org.scoping import VIEW_ROLES, figure_scope, may_record, scope_of
 

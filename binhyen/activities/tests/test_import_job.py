@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from binhyen.activities import excel, tasks
 from binhyen.activities.models import Activity, ImportBatch
+from binhyen.ops import imports
 from binhyen.ops.models import Job, JobStatus
 
 from .conftest import row, xlsx
@@ -94,7 +95,7 @@ def test_running_the_same_job_again_writes_nothing_more(
     assert job.status == JobStatus.DONE and job.outcome["created"] == 2
     assert Activity.objects.count() == 2 and ImportBatch.objects.count() == 1
     # Even without the recorded outcome (and with the file back), the rows are not written twice.
-    path = tasks.save_upload(xlsx(rows(2)))
+    path = imports.save_upload(xlsx(rows(2)))
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.QUEUED, outcome={}, params={**job.params, "upload": path}
     )
@@ -220,13 +221,13 @@ def test_someone_elses_job_is_not_found(people, django_capture_on_commit_callbac
 
 def test_progress_is_written_a_few_dozen_times_at_most():
     seen = []
-    progress = tasks.RowProgress(lambda done, total, step: seen.append((done, total)), 100_000)
+    progress = imports.RowProgress(lambda done, total, step: seen.append((done, total)), 100_000)
     progress.start()
     for read in range(2000, 100_001, 2000):  # the handler's batches
         progress(read)
     assert len(seen) <= 51 and seen[0] == (0, 100_000) and seen[-1] == (100_000, 100_000)
     seen.clear()
-    progress = tasks.RowProgress(lambda done, total, step: seen.append((done, total)), 0)
+    progress = imports.RowProgress(lambda done, total, step: seen.append((done, total)), 0)
     for read in range(200, 100_001, 200):
         progress(read)
     assert len(seen) == 20 and seen[-1] == (100_000, 0)
@@ -234,7 +235,7 @@ def test_progress_is_written_a_few_dozen_times_at_most():
 
 def test_rows_are_counted_before_the_import_for_the_progress_bar(people):
     spec = excel.activity_spec()
-    assert tasks.count_rows(xlsx(rows(7)), spec) == 7  # Excel's <dimension>
+    assert imports.count_rows(xlsx(rows(7)), spec) == 7  # Excel's <dimension>
     wb = Workbook(write_only=True)  # our own exports carry no <dimension>
     sheet = wb.create_sheet("Dữ liệu")
     sheet.append(["Mã đơn vị"])
@@ -243,8 +244,8 @@ def test_rows_are_counted_before_the_import_for_the_progress_bar(people):
     sheet.append([None])  # rows without a value do not count
     out = BytesIO()
     wb.save(out)
-    assert tasks.count_rows(out, spec) == 1200
-    assert tasks.count_rows(BytesIO(b"junk"), spec) == 0
+    assert imports.count_rows(out, spec) == 1200
+    assert imports.count_rows(BytesIO(b"junk"), spec) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -255,7 +256,7 @@ def test_progress_reaches_the_page_while_the_import_transaction_is_open():
     from binhyen.ops.tasks import Progress
 
     job = Job.objects.create(kind=tasks.KIND, title="t")
-    side = tasks.SideProgress(Progress(job))
+    side = imports.SideProgress(Progress(job))
     seen = {}
 
     def page_reads():  # another connection, as the job page's request has
