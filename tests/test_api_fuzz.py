@@ -177,9 +177,10 @@ def _build_world():
     dictionaries of NAMED fields. HCMC (province 79) with a ward union and its grassroots union,
     the closed Tiền Giang federation; a provincial admin of HCMC and an editor of the grassroots
     union; their activities, plans and reports, groups with members, a report request and its
-    submissions, HCMC's portal section."""
+    submissions, HCMC's portal section, an enterprise with a work stoppage and a tip."""
     from binhyen import factories as f
     from binhyen.org.scoping import Role
+    from binhyen.incidents import services as incident_services
     from binhyen.portal import services as portal_services
     from binhyen.reports import services
 
@@ -214,8 +215,18 @@ def _build_world():
         slug="ldld-tp-ho-chi-minh",
         title="Liên đoàn Lao động Thành phố Hồ Chí Minh",
     )
+    firm = f.enterprise(cs, workforce=1500, union=cs)
+    incident = f.incident(cs, "ngung_viec", enterprise=firm)
+    tip = incident_services.submit_tip(
+        ward=firm.ward,
+        what="Có người lạ tụ tập ở khu trọ ban đêm.",
+        happened_on=incident.started_at.date(),
+    )
     values = _dictionaries(gt, documents, groups)
     known = {
+        "enterprises": [firm.pk],
+        "incidents": [incident.pk],
+        "tips": [tip.pk],
         "units": [u.code for u in gt.values()],
         "activities": [a.pk for a in activities],
         "documents": [d.pk for d in documents],

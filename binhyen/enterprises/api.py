@@ -91,7 +91,7 @@ class EnterprisePatchIn(In):
     notes: str | None = Field(None, max_length=2000)
 
 
-class ListFilters(In):
+class EnterpriseFilters(In):
     q: str | None = Field(None, description="Tên hoặc mã số thuế, không cần gõ dấu")
     ownership: str | None = Field(None, description="nha_nuoc, tu_nhan, fdi")
     industry: str | None = Field(None, description="Mã ngành nghề")
@@ -161,7 +161,7 @@ def _editable(request, pk):
 @router.get(
     "/enterprises", response={200: Page[EnterpriseOut], **ERRORS}, summary="Danh sách doanh nghiệp"
 )
-def list_enterprises(request, paging: Query[PageParams], filters: Query[ListFilters]):
+def list_enterprises(request, paging: Query[PageParams], filters: Query[EnterpriseFilters]):
     qs = _scoped(request)
     if filters.q:
         qs = qs.search(filters.q)

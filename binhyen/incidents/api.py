@@ -223,7 +223,7 @@ class IncidentPatchIn(In):
     multiline = In.multiline | {"people"}
 
 
-class MoveIn(In):
+class IncidentMoveIn(In):
     state: StateIn = Field(description="Trạng thái mới (đóng: người phê duyệt)")
     what: str = Field("", max_length=4000, description="Kết quả xử lý hoặc lý do")
     authority: str = Field("", max_length=255)
@@ -249,7 +249,7 @@ class IncidentFilters(In):
     q: str | None = Field(None, description="Mã, tên vụ việc, không cần gõ dấu")
 
 
-class TipOut(Schema):
+class TipItemOut(Schema):
     id: int
     code: str
     channel: str
@@ -292,7 +292,7 @@ class TipOut(Schema):
         return found.pk if found is not None else None
 
 
-class TipDetailOut(TipOut):
+class TipDetailOut(TipItemOut):
     timeline: list[ActionOut]
 
     @staticmethod
@@ -441,7 +441,7 @@ def delete_incident(request, pk: int):
     description="Tiếp nhận → xác minh → đang xử lý → đã giải quyết / chuyển cơ quan chức năng → "
     "đóng. Người nhập liệu chuyển các bước; chỉ người phê duyệt mới đóng.",
 )
-def move_incident(request, pk: int, payload: MoveIn):
+def move_incident(request, pk: int, payload: IncidentMoveIn):
     incident = _incident(request, pk)
     if not services.may_edit(request.auth, incident) and not holds_role_over(
         request.auth, APPROVE_ROLES, incident.unit
@@ -482,7 +482,7 @@ def _tip(request, pk):
     return get_or_404(_tips(request).prefetch_related("actions"), tip_not_found(), pk=pk)
 
 
-@router.get("/tips", response={200: Page[TipOut], **ERRORS}, summary="Danh sách tin báo")
+@router.get("/tips", response={200: Page[TipItemOut], **ERRORS}, summary="Danh sách tin báo")
 def list_tips(request, paging: Query[PageParams], filters: Query[TipFilters]):
     qs = _tips(request)
     if filters.state:
