@@ -184,7 +184,7 @@ def test_send_a_tip_and_follow_it_by_code(site, page):
     page.get_by_role("link", name="Tra cứu tin báo").first.click()
     page.get_by_label("Mã tiếp nhận").fill(code)
     page.get_by_role("button", name="Tra cứu").click()
-    expect(page.locator("[data-tip-status]")).to_have_text("Đã tiếp nhận")
+    expect(page.locator("[data-tip-status]")).to_have_text("Tiếp nhận")
     assert "Công đoàn phường Linh Xuân" in page.get_by_role("region").inner_text()
 
 
