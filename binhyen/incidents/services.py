@@ -771,3 +771,34 @@ def reveal_sender(actor, tip):
         return {}
     _act(actor, tip, ActionKind.REVEAL, _("Xem danh tính người báo tin."))
     return seal.unseal(tip.sealed_sender)
+
+
+@transaction.atomic
+def link_activity(actor, incident, activity, linked=True):
+    """Link (or unlink) an activity held about the case — an outreach session organised after
+    a stoppage, say — to it: an editor of the case's unit, an activity they see. On the
+    timeline."""
+    incident = _locked(Incident, actor, incident)
+    require_role_over(actor, incident.unit, EDIT_ROLES, field="activity", message=MISSING)
+    found = _visible(
+        Activity,
+        actor,
+        activity,
+        "activity",
+        _("Không tìm thấy hoạt động trong phạm vi bạn xem được."),
+    )
+    if found is None:
+        raise ValidationError({"activity": _("Hãy chọn hoạt động.")})
+    if linked:
+        incident.activities.add(found)
+        what = _("Gắn hoạt động “%(t)s” (%(d)s).")
+    else:
+        incident.activities.remove(found)
+        what = _("Bỏ gắn hoạt động “%(t)s” (%(d)s).")
+    _act(
+        actor,
+        incident,
+        ActionKind.NOTE,
+        what % {"t": found.title, "d": found.date.strftime("%d/%m/%Y")},
+    )
+    return found

@@ -248,6 +248,12 @@ def _render_incident(request, incident, status=200, **forms):
     police = may_confirm_as_police(user, incident)
     moves = [State(s) for s in incident.next_states() if may_move(user, incident, s)]
     stoppage = getattr(incident, "stoppage", None) if incident.kind.is_stoppage else None
+    linked = list(
+        Activity.objects.visible_to(user)
+        .filter(incidents=incident)
+        .select_related("kind")
+        .order_by("-date", "-id")[:20]
+    )
     tip = None
     if incident.tip_id:
         tip = Tip.objects.visible_to(user).filter(pk=incident.tip_id).first()
@@ -257,12 +263,8 @@ def _render_incident(request, incident, status=200, **forms):
         "causes": list(stoppage.causes.all()) if stoppage else [],
         "actions": list(incident.actions.all()),
         "attachments": list(incident.attachments.filter(deleted_at__isnull=True)),
-        "activities": list(
-            Activity.objects.visible_to(user)
-            .filter(incidents=incident)
-            .select_related("kind")
-            .order_by("-date", "-id")[:20]
-        ),
+        "activities": linked,
+        "linkable": _linkable(user, incident, linked) if can_edit else [],
         "tip": tip,
         "from_tip": bool(incident.tip_id),
         "overdue": incident.overdue_reasons(),
@@ -346,6 +348,49 @@ def upload(request, pk):
             messages.success(request, _("Đã đính kèm tệp."))
             return redirect(incident)
     return _render_incident(request, incident, upload_form=form)
+
+
+@login_required
+@require_POST
+def link_activity(request, pk):
+    """Link or unlink (`bo=1`) an activity held about the case."""
+    incident = _incident(request, pk)
+    try:
+        found = services.link_activity(
+            request.user,
+            incident,
+            parse_id(request.POST.get("activity")),
+            linked=request.POST.get("bo") != "1",
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            (
+                _("Đã bỏ gắn hoạt động “%(t)s”.")
+                if request.POST.get("bo") == "1"
+                else _("Đã gắn hoạt động “%(t)s”.")
+            )
+            % {"t": found.title},
+        )
+    return redirect(incident)
+
+
+def _linkable(user, incident, linked):
+    """Activities an editor may link: those they see of the case's unit and its subtree, held
+    from the case's start on (the latest 30), the linked ones left out."""
+    return list(
+        Activity.objects.visible_to(user)
+        .filter(
+            unit__path__startswith=incident.unit.path,
+            date__gte=timezone.localtime(incident.started_at).date(),
+        )
+        .exclude(pk__in=[a.pk for a in linked])
+        .select_related("kind")
+        .order_by("-date", "-id")[:30]
+    )
 
 
 def _attachment(request, pk):

@@ -387,3 +387,28 @@ def test_home_shows_overdue_cases_and_tips(world, django_assert_max_num_queries)
     )
     assert "2 vụ việc chưa đóng" in police and tip.code in police
     assert "quá hạn" not in page(as_(world["mytho"]), "/").lower().replace("quá hạn báo", "")
+
+
+def test_an_editor_links_the_outreach_held_after_the_case(world, django_assert_max_num_queries):
+    case = stoppage(world, started_at=NOW() - datetime.timedelta(days=5))
+    after = f.activity(
+        world["cs"],
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        title="Tuyên truyền pháp luật lao động sau vụ ngừng việc",
+    )
+    before = f.activity(world["cs"], date=timezone.localdate() - datetime.timedelta(days=30))
+    editor = as_(world["cs_editor"])
+    with django_assert_max_num_queries(15):
+        html = page(editor, f"/vu-viec/{case.pk}/")
+    offered = html.split('id="link-activity"', 1)[1].split("</form>", 1)[0]
+    assert after.title in offered and before.title not in offered  # held before the case
+    editor.post(f"/vu-viec/{case.pk}/hoat-dong/", {"activity": after.pk})
+    assert list(case.activities.all()) == [after]
+    html = page(as_(world["province"]), f"/vu-viec/{case.pk}/")
+    assert after.title in html and 'id="link-activity"' not in html  # a reader links nothing
+    assert "Gắn hoạt động “Tuyên truyền pháp luật lao động" in html  # on the timeline
+    # a reader's post changes nothing; the editor unlinks
+    as_(world["province"]).post(f"/vu-viec/{case.pk}/hoat-dong/", {"activity": after.pk, "bo": "1"})
+    assert case.activities.count() == 1
+    editor.post(f"/vu-viec/{case.pk}/hoat-dong/", {"activity": after.pk, "bo": "1"})
+    assert case.activities.count() == 0
