@@ -101,6 +101,9 @@ def generate(args):
                         unit_id=firm.unit_id if firm else rng.choice(grassroots),
                         ward_id=firm.ward_id if firm else rng.choice(wards),
                         enterprise=firm,
+                        # the enterprise's facts as the services copy them onto the case
+                        ownership_id=firm.ownership_id if firm else None,
+                        union_absent=bool(firm) and firm.union_id is None,
                         state=State.CLOSED
                         if closed
                         else State.RESOLVED
