@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "binhyen.groups",
     "binhyen.incidents",
     "binhyen.reporting",
+    "binhyen.emulation",
     "binhyen.reports",
     "binhyen.portal",
     "binhyen.api",
