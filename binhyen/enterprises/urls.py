@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sua/", views.EnterpriseEditView.as_view(), name="edit"),
     path("<int:pk>/xoa/", views.delete, name="delete"),
+    path("<int:pk>/lich-su/", views.enterprise_history, name="history"),
 ]

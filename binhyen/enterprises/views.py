@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from binhyen.core import periods
 from binhyen.core.bounds import parse_id
 from binhyen.core.text import format_number
-from binhyen.core.views import ScopedListView, ServiceFormView, scoped_get
+from binhyen.core.views import ScopedListView, ServiceFormView, history_page, scoped_get
 from binhyen.ops.imports import job_of, result_of
 from binhyen.org.models import Area, AreaLevel
 from binhyen.org.scoping import may_record
@@ -150,6 +150,17 @@ class EnterpriseListView(ScopedListView):
             query=self.request.GET.urlencode(),
         )
         return context
+
+
+@login_required
+def enterprise_history(request, pk):
+    """Who changed the enterprise's facts, when, from what to what."""
+    enterprise = scoped_get(request.user, Enterprise.objects.all(), pk=pk)
+    page = history_page(
+        request,
+        [(Enterprise.history.filter(id=enterprise.pk), lambda r, _n: r.name)],
+    )
+    return render(request, "enterprises/history.html", {"enterprise": enterprise, "page_obj": page})
 
 
 @login_required

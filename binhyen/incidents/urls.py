@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/ghi-buoc/", views.note, name="note"),
     path("<int:pk>/dinh-kem/", views.upload, name="upload"),
     path("<int:pk>/hoat-dong/", views.link_activity, name="link_activity"),
+    path("<int:pk>/lich-su/", views.incident_history, name="history"),
     path("<int:pk>/bao-cao-nhanh.docx", views.rapid_report, name="rapid"),
     path("tep/<int:pk>/", views.attachment, name="attachment"),
     path("tep/<int:pk>/go/", views.remove_attachment, name="remove_attachment"),

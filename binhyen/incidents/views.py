@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from binhyen.activities.models import Activity
 from binhyen.core.bounds import EARLIEST_DATE, parse_id
 from binhyen.core.periods import Period, today
-from binhyen.core.views import ScopedListView, ServiceFormView, scoped_get
+from binhyen.core.views import ScopedListView, ServiceFormView, history_page, scoped_get
 from binhyen.enterprises.models import Enterprise
 from binhyen.groups.services import unit_province
 from binhyen.org import history
@@ -45,6 +45,7 @@ from .models import (
     Incident,
     IncidentKind,
     State,
+    Stoppage,
     Tip,
 )
 from .services import may_confirm_as_police, may_edit, may_move
@@ -391,6 +392,31 @@ def _linkable(user, incident, linked):
         .select_related("kind")
         .order_by("-date", "-id")[:30]
     )
+
+
+@login_required
+def incident_history(request, pk):
+    """A case's audit trail: its facts, its stoppage file and its attachments, who changed
+    what and when (the timeline tells the handling; this tells the edits)."""
+    incident = _incident(request, pk)
+    page = history_page(
+        request,
+        [
+            (
+                Incident.history.filter(id=incident.pk),
+                lambda r, _n: _("Vụ việc %(c)s") % {"c": r.code},
+            ),
+            (
+                Stoppage.history.filter(incident_id=incident.pk),
+                lambda r, _n: _("Hồ sơ ngừng việc tập thể"),
+            ),
+            (
+                Attachment.history.filter(incident_id=incident.pk),
+                lambda r, _n: _("Tệp đính kèm %(n)s") % {"n": r.name},
+            ),
+        ],
+    )
+    return render(request, "incidents/history.html", {"incident": incident, "page_obj": page})
 
 
 def _attachment(request, pk):

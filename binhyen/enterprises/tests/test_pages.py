@@ -149,3 +149,15 @@ def test_nobody_sees_nothing(world, client_as):
     c = client_as(world["users"]["nobody"])
     assert "Không có doanh nghiệp nào." in c.get(URL).content.decode()
     assert c.get(f"{URL}them/").status_code == 404
+
+
+def test_history_shows_who_changed_the_enterprise(world, client_as, django_assert_max_num_queries):
+    from binhyen.enterprises.services import update_enterprise
+
+    may = world["may"]
+    update_enterprise(world["users"]["editor"], may, workforce=4321)
+    reader = client_as(world["users"]["viewer"])
+    with django_assert_max_num_queries(15):
+        html = reader.get(f"{URL}{may.pk}/lich-su/").content.decode()
+    assert "4.321" in html and "Lịch sử thay đổi" in html
+    assert f"{URL}{may.pk}/lich-su/" in reader.get(f"{URL}{may.pk}/").content.decode()

@@ -412,3 +412,15 @@ def test_an_editor_links_the_outreach_held_after_the_case(world, django_assert_m
     assert case.activities.count() == 1
     editor.post(f"/vu-viec/{case.pk}/hoat-dong/", {"activity": after.pk, "bo": "1"})
     assert case.activities.count() == 0
+
+
+def test_a_cases_history_shows_who_changed_what(world, django_assert_max_num_queries):
+    case = stoppage(world)
+    services.update_incident(
+        world["cs_editor"], case, title="Ngừng việc đòi tăng lương và thưởng Tết"
+    )
+    reader = as_(world["province"])
+    with django_assert_max_num_queries(15):
+        html = page(reader, f"/vu-viec/{case.pk}/lich-su/")
+    assert "Ngừng việc đòi tăng lương và thưởng Tết" in html and "Hồ sơ ngừng việc tập thể" in html
+    page(as_(world["mytho"]), f"/vu-viec/{case.pk}/lich-su/", status=404)
