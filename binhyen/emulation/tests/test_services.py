@@ -22,6 +22,7 @@ from binhyen.emulation.models import (
     Registration,
     RegistrationState,
 )
+from binhyen.org import services as org_services
 from binhyen.org.history import NOW, WAS
 from binhyen.org.scoping import Role
 from binhyen.reporting.rollup import rollup
@@ -403,3 +404,26 @@ def test_the_indicators_equal_the_records(world):
         ]
         == 0
     )
+
+
+def test_the_indicators_follow_the_tree_on_both_bases(world):
+    """A unit registered and awarded in 2022 under one ward union, moved to another in 2023:
+    as was, 2022 stays with the old parent; as is, it goes with the unit."""
+    services.register(world["cs_editor"], world["cs"], world["title"], YEAR)
+    decide(world, [propose(world)], date=datetime.date(YEAR, 12, 20))
+    new_home = f.unit(world["hcm"], "cd_xa", code="G-HCM-TT", name="Công đoàn phường Tân Thuận")
+    org_services.move_unit(f.superuser(), world["cs"], new_home, datetime.date(2023, 3, 1))
+    specs = ["emulation.registered", "awards.count"]
+
+    def by_child(basis):
+        result = rollup(world["hcm"], parse_period(str(YEAR)), specs, by="child", basis=basis)
+        rows = {r["unit"]["code"]: r["values"] for r in result["rows"]}
+        return rows, result["total"]
+
+    was, total = by_child(WAS)
+    assert was[world["ward_union"].code] == {"emulation.registered": 1, "awards.count": 1}
+    assert total == {"emulation.registered": 1, "awards.count": 1}
+    now, total = by_child(NOW)
+    assert now[new_home.code] == {"emulation.registered": 1, "awards.count": 1}
+    assert now[world["ward_union"].code] == {"emulation.registered": 0, "awards.count": 0}
+    assert total == {"emulation.registered": 1, "awards.count": 1}
