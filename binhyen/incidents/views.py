@@ -176,7 +176,7 @@ class IncidentListView(ScopedListView):
             return queryset
         self.basis = history.choose(self.unit, period, asked or None)
         return queryset.filter(
-            history.within(self.unit, period, self.basis, date_field="started_at__date")
+            history.within(self.unit, period, self.basis, date_field="started_at", moment=True)
         )
 
     def paginate_queryset(self, queryset, page_size):

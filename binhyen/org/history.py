@@ -22,6 +22,7 @@ beside the two bases.
 import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.core.periods import Period, today
@@ -76,11 +77,24 @@ def open_part(unit, period, basis):
     return period
 
 
-def within(unit, period, basis, unit_field="unit", date_field="date"):
+def within(unit, period, basis, unit_field="unit", date_field="date", moment=False):
     """A Q over dated records (`date_field`) in `period` whose unit (`unit_field`) lay under
     `unit` on `basis`: on WAS under the tree of the record's own date, on NOW under today's.
     What a list shows is then what the rollup counts (the activity list, a report's changed
-    records). The units of an earlier tree are named by id (the subtree's units then)."""
+    records). The units of an earlier tree are named by id (the subtree's units then).
+    With `moment`, `date_field` is a date and time: a day runs from its local midnight to the
+    next (a range the column's index answers, not a cast of every row to a date)."""
+
+    def bounds(part):
+        if not moment:
+            return {f"{date_field}__gte": part.start, f"{date_field}__lte": part.end}
+        zone = timezone.get_current_timezone()
+        first = datetime.datetime.combine(part.start, datetime.time.min, tzinfo=zone)
+        after = datetime.datetime.combine(
+            part.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        return {f"{date_field}__gte": first, f"{date_field}__lt": after}
+
     q = Q(pk__in=[])
     for part, attr in trees(unit, open_part(unit, period, basis), basis):
         if attr.mapped:
@@ -88,7 +102,7 @@ def within(unit, period, basis, unit_field="unit", date_field="date"):
             cond = Q(**{f"{unit_field}_id__in": ids})
         else:
             cond = Q(**{f"{unit_field}__path__startswith": unit.path})
-        q |= cond & Q(**{f"{date_field}__gte": part.start, f"{date_field}__lte": part.end})
+        q |= cond & Q(**bounds(part))
     return q
 
 
