@@ -285,6 +285,8 @@ def _write_stoppage(incident, actor, details, creating):
     for name in ("demands", "union_role"):
         setattr(stoppage, name, _text(getattr(stoppage, name), multiline=True) or "")
     errors = {}
+    if stoppage.workers_involved in (None, ""):
+        errors["workers_involved"] = _("Hãy nhập số người ngừng việc.")
     if stoppage.workforce in (None, ""):
         errors["workforce"] = _("Hãy nhập tổng số lao động của doanh nghiệp.")
     elif stoppage.workers_involved is not None and stoppage.workers_involved > stoppage.workforce:
@@ -415,6 +417,8 @@ def update_incident(actor, incident, *, stoppage=None, **changes):
     _check_unlocked(incident)  # the day it leaves
     if "kind" in changes:
         kind = _kind(changes.pop("kind"))
+        if kind is None:
+            raise ValidationError({"kind": _("Hãy chọn loại vụ việc.")})
         if kind.is_stoppage != incident.kind.is_stoppage:
             raise ValidationError(
                 {"kind": _("Không đổi được giữa ngừng việc tập thể và loại vụ việc khác.")}

@@ -411,3 +411,21 @@ def test_a_step_cannot_be_dated_before_the_case_began(world):
         )
     )
     assert errors["at"] == ["Thời điểm không được trước khi vụ việc bắt đầu."]
+
+
+def test_a_change_that_empties_the_kind_is_refused(world):
+    case = stoppage(world)
+    errors = errors_of(lambda: services.update_incident(world["cs_editor"], case, kind=None))
+    assert errors["kind"] == ["Hãy chọn loại vụ việc."]
+
+
+def test_emptying_the_workers_of_a_stoppage_is_refused_and_nothing_changes(world):
+    case = stoppage(world)
+    errors = errors_of(
+        lambda: services.update_incident(
+            world["cs_editor"], case, title="Sửa tên", stoppage={"workers_involved": None}
+        )
+    )
+    assert errors["workers_involved"] == ["Hãy nhập số người ngừng việc."]
+    case.refresh_from_db()
+    assert case.title == "Ngừng việc đòi tăng lương" and case.stoppage.workers_involved == 600
