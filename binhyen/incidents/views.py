@@ -322,17 +322,23 @@ def note(request, pk):
     """A step on the case's timeline (an editor), or the police's confirmation (the ward's
     police liaison)."""
     incident = _incident(request, pk)
+    return _note_step(request, incident, _render_incident, _("Đã ghi vào quá trình xử lý."))
+
+
+def _note_step(request, record, render_page, done):
+    """A step posted on a case or a tip: saved and back to its page, or the page again with
+    the form's errors."""
     form = StepForm(request.POST)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            services.note_step(request.user, incident, **data)
+            services.note_step(request.user, record, **data)
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
-            messages.success(request, _("Đã ghi vào quá trình xử lý."))
-            return redirect(incident)
-    return _render_incident(request, incident, step_form=form)
+            messages.success(request, done)
+            return redirect(record)
+    return render_page(request, record, step_form=form)
 
 
 @login_required
@@ -742,18 +748,7 @@ def tip_answer(request, pk):
 @require_POST
 def tip_note(request, pk):
     """What the unit did, or what the ward's police did: each side confirms its part."""
-    tip = _tip(request, pk)
-    form = StepForm(request.POST)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            services.note_step(request.user, tip, **data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi xác nhận xử lý."))
-            return redirect(tip)
-    return _render_tip(request, tip, step_form=form)
+    return _note_step(request, _tip(request, pk), _render_tip, _("Đã ghi xác nhận xử lý."))
 
 
 @login_required
