@@ -179,8 +179,8 @@ def _build_world():
     union; their activities, plans and reports, groups with members, a report request and its
     submissions, HCMC's portal section, an enterprise with a work stoppage and a tip."""
     from binhyen import factories as f
-    from binhyen.org.scoping import Role
     from binhyen.incidents import services as incident_services
+    from binhyen.org.scoping import Role
     from binhyen.portal import services as portal_services
     from binhyen.reports import services
 

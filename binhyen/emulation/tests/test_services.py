@@ -62,7 +62,7 @@ def world(db):
         people["admin"],
         movement,
         code="dn-an-toan-antt",
-        name="Cơ quan, doanh nghiệp an toàn về an ninh, trật tự",
+        name="Danh hiệu doanh nghiệp an toàn về ANTT",
         holder=HolderKind.GRASSROOTS,
     )
     sessions = services.add_criterion(
