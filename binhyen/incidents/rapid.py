@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from binhyen.core import periods
-from binhyen.core.text import format_number
+from binhyen.core.text import fold, format_number
 from binhyen.groups.services import unit_province
 
 from .models import ActionKind, Outcome
@@ -88,8 +88,10 @@ def _enterprise_facts(e):
     parts = [f"mã số thuế {e.tax_code}"]
     if e.address:
         parts.append(f"địa chỉ {e.address}")
-    parts.append(e.ward.name)
-    kind = e.ownership.name.lower()
+    if fold(e.ward.name) not in fold(e.address):  # the address may name its ward already
+        parts.append(e.ward.name)
+    name = e.ownership.name  # "Doanh nghiệp … (FDI)": only the first letter goes lower case
+    kind = name[:1].lower() + name[1:]
     if e.investor_country:
         kind += f", nhà đầu tư {e.get_investor_country_display()}"
     parts.append(kind)
