@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from binhyen.core.text import format_number
 from binhyen.enterprises.models import Enterprise, Ownership
 from binhyen.groups.models import BoardingHouseCoverage, GroupMember, MemberRole
 from binhyen.org import demo as org_demo
@@ -359,7 +360,7 @@ class _Loader:
             enterprise=enterprise,
             title=f"Ngừng việc tập thể tại {enterprise.name}",
             summary=(
-                f"Đầu ca sáng, khoảng {workers} công nhân tập trung trước cổng, không vào làm việc. "
+                f"Đầu ca sáng, khoảng {format_number(workers)} công nhân tập trung trước cổng, không vào làm việc. "
                 f"Người lao động nêu: {', '.join(DEMANDS[c].lower() for c in causes if c in DEMANDS)}."
             ),
             people_involved=workers,
