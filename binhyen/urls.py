@@ -28,6 +28,7 @@ urlpatterns = [
     path("vu-viec/", include("binhyen.incidents.urls")),
     path("vu-viec/", include("binhyen.incidents.io_urls")),
     path("doanh-nghiep/", include("binhyen.enterprises.urls")),
+    path("thi-dua/khen-thuong/", include("binhyen.emulation.award_urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("tong-hop/", include("binhyen.reports.urls")),
     path("viec-nen/", include("binhyen.ops.urls")),
