@@ -29,6 +29,7 @@ urlpatterns = [
     path("vu-viec/", include("binhyen.incidents.io_urls")),
     path("doanh-nghiep/", include("binhyen.enterprises.urls")),
     path("thi-dua/khen-thuong/", include("binhyen.emulation.award_urls")),
+    path("thi-dua/", include("binhyen.emulation.urls")),
     path("tong-hop/", include("binhyen.reporting.urls")),
     path("tong-hop/", include("binhyen.reports.urls")),
     path("viec-nen/", include("binhyen.ops.urls")),
