@@ -49,7 +49,7 @@ def decision(db):
         date=datetime.date(2025, 1, 15),
         signer="Nguyễn Văn An",
         signer_title="Chủ tịch",
-        summary="Về việc khen thưởng phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2024",
+        summary="Về việc khen thưởng thành tích bảo vệ ANTQ năm 2024",
         proposals=[unit_award, person],
     )
 
@@ -74,7 +74,7 @@ def test_the_decision_reads_back_with_number_articles_and_annex(decision):
     assert "Số: 17/QĐ-LĐLĐ" in cells
     assert "ngày 15 tháng 01 năm 2025" in text
     assert "QUYẾT ĐỊNH" in paragraphs and "QUYẾT ĐỊNH:" in paragraphs
-    assert any(p.startswith("Về việc khen thưởng phong trào Toàn dân") for p in paragraphs)
+    assert any(p.startswith("Về việc khen thưởng thành tích bảo vệ ANTQ") for p in paragraphs)
     assert any(p.startswith("Căn cứ Luật Thi đua, khen thưởng") for p in paragraphs)
     assert "Xét đề nghị của Liên đoàn Lao động Thành phố Hồ Chí Minh." in paragraphs
     article1 = next(p for p in paragraphs if p.startswith("Điều 1."))
