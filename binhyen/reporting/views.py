@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from binhyen.core import periods
+from binhyen.core.spreadsheets.write import append_text_row
 from binhyen.core.text import format_date, format_number
 from binhyen.figures import registry
 from binhyen.incidents.models import IncidentKind
@@ -359,29 +360,33 @@ def _table_sheet(ws, title, unit, period, basis, scope, specs):
         else _empty(unit)
     )
     ws.title = title
-    ws.append([unit.name])
-    ws.append([str(period.label)])
-    ws.append([_("Số liệu tính %(b)s.") % {"b": history.BASES[basis]}])
+    append_text_row(ws, [unit.name])
+    append_text_row(ws, [str(period.label)])
+    append_text_row(ws, [_("Số liệu tính %(b)s.") % {"b": history.BASES[basis]}])
     notes = scope_notes(scope, hidden)
     if notes["scope_wards"]:
-        ws.append(
+        append_text_row(
+            ws,
             [
                 _("Số liệu chỉ tính trong các phường, xã được phân công: %(w)s.")
                 % {"w": ", ".join(notes["scope_wards"])}
-            ]
+            ],
         )
     if notes["out_of_scope"]:
-        ws.append([_("Không thuộc phạm vi xem: %(i)s.") % {"i": ", ".join(notes["out_of_scope"])}])
-    ws.append([])
+        append_text_row(
+            ws, [_("Không thuộc phạm vi xem: %(i)s.") % {"i": ", ".join(notes["out_of_scope"])}]
+        )
+    append_text_row(ws, [])
     header = [_("Mã đơn vị"), _("Đơn vị")] + [f"{r.label} ({r.indicator.unit})" for r in requests]
-    ws.append(header)
+    append_text_row(ws, header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in result["rows"]:
-        ws.append(
-            [row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests]
+        append_text_row(
+            ws,
+            [row["unit"]["code"], row["unit"]["name"]] + [row["values"][r.key] for r in requests],
         )
-    ws.append(["", _("Tổng cộng")] + [result["total"][r.key] for r in requests])
+    append_text_row(ws, ["", _("Tổng cộng")] + [result["total"][r.key] for r in requests])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.column_dimensions["B"].width = 48

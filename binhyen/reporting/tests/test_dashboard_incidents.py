@@ -118,3 +118,20 @@ def test_the_dashboards_excel_has_the_incidents_sheet_with_the_pages_figures(
     assert total[column] == expected["total"]["incidents.count"] == 4
     assert total[workers] == expected["total"]["incidents.stoppage_workers"] == 300
     assert by_code["G-HCM-LT"][column] == 3 and by_code["G-HCM-TT"][column] == 1
+
+
+def test_the_dashboards_excel_writes_unit_names_as_text_never_formulas(world, client, export_file):
+    import io
+
+    from openpyxl import load_workbook
+
+    f.unit(world["hcm"], "cd_xa", code="G-HCM-EQ", name='=HYPERLINK("http://x";"Bấm")')
+    client.force_login(f.superuser())
+    _job, data = export_file(
+        client, "/tong-hop/xuat-excel/", {"unit": "G-HCM", "period": "2024", "basis": "now"}
+    )
+    for sheet in load_workbook(io.BytesIO(data)):
+        cells = [
+            c for row in sheet.iter_rows() for c in row if c.value and str(c.value).startswith("=")
+        ]
+        assert cells and all(c.data_type == "s" for c in cells), sheet.title
