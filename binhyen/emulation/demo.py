@@ -226,8 +226,8 @@ class _Loader:
                     year=AWARD_YEAR,
                     movement=movement,
                     achievement=(
-                        "Đã có thành tích xuất sắc trong phong trào Toàn dân bảo vệ an ninh Tổ "
-                        f"quốc năm {AWARD_YEAR}: tuyên truyền pháp luật thường xuyên, duy trì tổ "
+                        "Đã có thành tích xuất sắc trong phong trào bảo vệ ANTQ "
+                        f"năm {AWARD_YEAR}: tuyên truyền pháp luật thường xuyên, duy trì tổ "
                         "công nhân tự quản, không để xảy ra ngừng việc tập thể."
                     ),
                 )
@@ -263,7 +263,7 @@ class _Loader:
             signer_title="Chủ tịch",
             summary=(
                 "Về việc tặng Bằng khen cho các tập thể, cá nhân có thành tích xuất sắc trong "
-                f"phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {AWARD_YEAR}"
+                f"phong trào bảo vệ ANTQ năm {AWARD_YEAR}"
             ),
             proposals=proposals,
         )
