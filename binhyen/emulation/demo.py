@@ -226,7 +226,7 @@ class _Loader:
                     year=AWARD_YEAR,
                     movement=movement,
                     achievement=(
-                        "Đã có thành tích xuất sắc trong phong trào bảo vệ ANTQ "
+                        "Dẫn đầu khối công đoàn cơ sở về bảo vệ ANTQ "
                         f"năm {AWARD_YEAR}: tuyên truyền pháp luật thường xuyên, duy trì tổ "
                         "công nhân tự quản, không để xảy ra ngừng việc tập thể."
                     ),
@@ -262,7 +262,7 @@ class _Loader:
             signer="Trần Văn Thành",
             signer_title="Chủ tịch",
             summary=(
-                "Về việc tặng Bằng khen cho các tập thể, cá nhân có thành tích xuất sắc trong "
+                "Về việc tặng Bằng khen cho các tập thể, cá nhân tiêu biểu của "
                 f"phong trào bảo vệ ANTQ năm {AWARD_YEAR}"
             ),
             proposals=proposals,
